@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sim/sim.h - tasks, the controlled scheduler, yield points, traces,
+ * schedules, simulated CPUs and their interrupts.
+ *
+ * This header is the API every other layer builds on. One line of contract
+ * per function; the locking and RCU primitives are in sim/sync.h, atomics
+ * and bit operations in sim/atomic.h.
+ *
+ * Two builds of the same code:
+ *  - controlled (default): tasks are coroutines in one OS thread. Every
+ *    yield point asks the strategy who runs next; the sequence of choices is
+ *    the schedule. Sequential consistency.
+ *  - stress (-DSIM_STRESS): tasks are pthreads; yield points compile to
+ *    nothing (or a random delay); locks and atomics are real.
+ *
+ * Lifecycle of one execution (controlled mode):
+ *	sim_exec_begin(&cfg);		reset hooks run, scheduler reset
+ *	sim_task_create(...);		one or more tasks
+ *	sim_exec_run(&res);		run until all tasks end or one fails
+ */
+#ifndef SIM_SIM_H
+#define SIM_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIM_MAX_TASKS	52	/* schedule strings name tasks a-z, A-Z */
+#define SIM_MAX_CPUS	SIM_MAX_TASKS
+
+/* What a yield point touches; recorded in the trace. */
+enum sim_ev_kind {
+	SIM_EV_READ,	/* load of shared state */
+	SIM_EV_WRITE,	/* store to shared state */
+	SIM_EV_RMW,	/* atomic read-modify-write */
+	SIM_EV_LOCK,	/* about to acquire a lock */
+	SIM_EV_UNLOCK,	/* released a lock */
+	SIM_EV_BLOCK,	/* parked: waiting for something */
+	SIM_EV_WAKE,	/* woke up after parking */
+	SIM_EV_TLB,	/* TLB fill / flush */
+	SIM_EV_IRQ,	/* irq disable / enable / IPI */
+	SIM_EV_RCU,	/* RCU read-side section edge or grace period */
+	SIM_EV_USER,	/* a user-level operation (load/store/syscall) */
+	SIM_EV_START,	/* task started */
+	SIM_EV_EXIT,	/* task ended */
+	SIM_EV_MARK,	/* an annotation, never a scheduling point */
+	SIM_EV__NR
+};
+
+/*
+ * A yield point's static description: created once per source location by
+ * SIM_SITE(), so recording an event stores one pointer.
+ */
+struct sim_site {
+	const char *label;	/* the race window, "gup_fast:after_grab" */
+	const char *file;
+	const char *func;
+	int line;
+};
+
+#define SIM_SITE(lbl)                                                      \
+	({                                                                 \
+		static const struct sim_site __sim_site = { (lbl), __FILE__, \
+							    __func__,        \
+							    __LINE__ };      \
+		&__sim_site;                                               \
+	})
+
+/* One trace event. */
+struct sim_event {
+	uint32_t step;		/* index of the yield point in the execution */
+	uint8_t task;		/* task id */
+	uint8_t kind;		/* enum sim_ev_kind */
+	uint16_t cpu;
+	uintptr_t addr;		/* what was touched (simulated address if any) */
+	const struct sim_site *site;
+};
+
+/*
+ * sim_yield - a point where another task may run.
+ * @kind: what is about to be accessed, @addr: which object, @label: the race
+ * window this point opens or closes. In stress mode, nothing (or a delay).
+ */
+#ifdef SIM_STRESS
+void sim_stress_delay(void);
+#define sim_yield(kind, addr, label) sim_stress_delay()
+#define sim_yield_site(kind, addr, site) sim_stress_delay()
+#else
+#define sim_yield(kind, addr, label)                                       \
+	sim_yield_at((kind), (uintptr_t)(addr), SIM_SITE(label))
+#define sim_yield_site(kind, addr, site)                                   \
+	sim_yield_at((kind), (uintptr_t)(addr), (site))
+#endif
+/* The out-of-line yield: record the event, let the strategy pick. */
+void sim_yield_at(int kind, uintptr_t addr, const struct sim_site *site);
+/* Record an event without a scheduling point (annotations). */
+void sim_trace_mark(uintptr_t addr, const struct sim_site *site);
+#define sim_mark(addr, label) sim_trace_mark((uintptr_t)(addr), SIM_SITE(label))
+
+/* ---- tasks ---- */
+
+enum sim_task_state {
+	SIM_TASK_UNUSED,
+	SIM_TASK_RUNNABLE,
+	SIM_TASK_BLOCKED,
+	SIM_TASK_DONE,
+};
+
+struct sim_task;
+typedef void (*sim_task_fn)(void *arg);
+
+/*
+ * sim_task_create - a new task, runnable at once (or when the execution
+ * starts). Each task runs on a simulated CPU of its own: its id. Returns the
+ * task id, or -1 when SIM_MAX_TASKS is reached (the limit is reported).
+ * May be called before sim_exec_run() or from a running task.
+ */
+int sim_task_create(const char *name, sim_task_fn fn, void *arg);
+/* The running task's id (its CPU), -1 outside any task. */
+int sim_task_id(void);
+/* The running task's name. */
+const char *sim_task_name(int id);
+/* Per-task pointer for upper layers (the mm a user thread runs in, ...). */
+void *sim_task_data(int id);
+void sim_task_set_data(int id, void *data);
+/* Number of tasks created in this execution. */
+int sim_nr_tasks(void);
+/* State of task @id. */
+enum sim_task_state sim_task_state(int id);
+/* End the running task. Also what returning from its function does. */
+_Noreturn void sim_task_exit(void);
+
+/* ---- waiting (the primitive under every blocking lock) ---- */
+
+/*
+ * A wait queue: tasks parked on it stay parked until sim_wake_all().
+ * Waiters re-check their condition when woken (no lost-wakeup window: the
+ * controlled scheduler only switches at yield points).
+ */
+struct sim_waitq {
+	uint64_t waiters;	/* bitmask of parked task ids */
+};
+
+/*
+ * sim_wait - park the running task on @wq until woken. @what and @obj say
+ * what it waits for, for the deadlock report. Is a scheduling point.
+ * Stress mode: sleeps briefly and returns (callers loop on their condition).
+ */
+void sim_wait(struct sim_waitq *wq, const char *what, const void *obj,
+	      const struct sim_site *site);
+/* Make every task parked on @wq runnable. Not a scheduling point. */
+void sim_wake_all(struct sim_waitq *wq);
+
+/* ---- simulated CPUs: interrupts and IPIs ---- */
+
+typedef struct {
+	uint64_t bits;
+} cpumask_t;
+
+static inline void cpumask_set_cpu(int cpu, cpumask_t *m)
+{
+	__atomic_fetch_or(&m->bits, 1ULL << cpu, __ATOMIC_SEQ_CST);
+}
+
+static inline void cpumask_clear_cpu(int cpu, cpumask_t *m)
+{
+	__atomic_fetch_and(&m->bits, ~(1ULL << cpu), __ATOMIC_SEQ_CST);
+}
+
+static inline bool cpumask_test_cpu(int cpu, const cpumask_t *m)
+{
+	return __atomic_load_n(&m->bits, __ATOMIC_SEQ_CST) & (1ULL << cpu);
+}
+
+/* The running task's CPU (== its task id). */
+int smp_processor_id(void);
+/* Disable / enable interrupts on this CPU; nests like local_irq_save. */
+void local_irq_disable(void);
+void local_irq_enable(void);
+bool irqs_disabled(void);
+
+typedef void (*smp_call_func_t)(int cpu, void *info);
+/*
+ * smp_call_function_many - run @func(cpu, info) on every CPU in @mask other
+ * than this one, and wait until each has run it. A CPU with interrupts
+ * enabled (or idle, or ended) takes the IPI at once; a CPU with interrupts
+ * disabled takes it when it enables them, and the caller stays parked until
+ * then. Must be called with interrupts enabled.
+ */
+void smp_call_function_many(const cpumask_t *mask, smp_call_func_t func,
+			    void *info);
+
+/* ---- violations ---- */
+
+/*
+ * sim_violation - the execution broke a rule. Records the message, the
+ * site and the trace, and ends the execution at once (controlled mode) or
+ * records the first one and carries on (stress mode). Never aborts the
+ * process. Callable outside tasks too (end-of-execution checks).
+ */
+void sim_violation_at(const struct sim_site *site, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+#define sim_violation(...) sim_violation_at(SIM_SITE("violation"), __VA_ARGS__)
+
+/* ---- executions ---- */
+
+enum sim_outcome {
+	SIM_OK,
+	SIM_VIOLATION,	/* an assertion or oracle failed */
+	SIM_DEADLOCK,	/* every live task is parked */
+	SIM_LIVELOCK,	/* the step bound was reached */
+	SIM_DIVERGED,	/* a replayed schedule named a task that cannot run */
+	SIM_LIMIT,	/* a model limit was hit (tasks, frames, ...) */
+};
+
+const char *sim_outcome_name(enum sim_outcome o);
+
+struct sim_strategy;
+
+struct sim_config {
+	struct sim_strategy *strategy;	/* NULL: round-robin */
+	uint64_t seed;
+	uint64_t max_steps;		/* 0: default (1,000,000) */
+	const char *replay;		/* schedule string to replay, or NULL */
+};
+
+#define SIM_MSG_MAX 1024
+
+struct sim_result {
+	enum sim_outcome outcome;
+	uint64_t steps;		/* yield points executed */
+	uint64_t choices;	/* of which scheduling choices (>1 runnable) */
+	uint64_t trace_hash;	/* hash over (task, kind, line) of every event */
+	int fail_task;		/* task that failed, -1 if none */
+	const struct sim_site *fail_site;
+	char msg[SIM_MSG_MAX];	/* what went wrong, for humans */
+};
+
+/* Once per process (controlled mode): stacks, CPUs. Idempotent. */
+void sim_init(void);
+/* Reset everything for a new execution; runs the reset hooks. */
+void sim_exec_begin(const struct sim_config *cfg);
+/* Run the execution to its end. Returns res->outcome. */
+enum sim_outcome sim_exec_run(struct sim_result *res);
+/* Hooks run by sim_exec_begin, in registration order (model resets). */
+void sim_on_reset(void (*fn)(void));
+/* True while sim_exec_run is running tasks. */
+bool sim_running(void);
+/* Limit hit (e.g. out of frames with no fallback): ends the execution. */
+void sim_limit_at(const struct sim_site *site, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+#define sim_limit(...) sim_limit_at(SIM_SITE("limit"), __VA_ARGS__)
+
+/*
+ * The schedule of the last execution as a printable string: a letter per
+ * scheduling choice (task 0 = 'a' ... 25 = 'z', 26 = 'A' ...), a decimal
+ * repeat count after it when > 1: "a3b2a". Replaying it reproduces the
+ * execution event for event. When a replayed string runs out, the running
+ * task keeps running while it can, else the lowest-numbered runnable task.
+ * Returns a pointer valid until the next sim_exec_begin.
+ */
+const char *sim_schedule(void);
+
+/* The last @n events of the execution's trace (ring buffer), oldest first.
+ * Returns how many were copied. */
+size_t sim_trace_tail(struct sim_event *out, size_t n);
+/* Total events recorded (may exceed the ring). */
+uint64_t sim_trace_count(void);
+const char *sim_ev_kind_name(int kind);
+
+/* ---- strategies ---- */
+
+/* What a strategy sees at a scheduling choice. */
+struct sim_sched_view {
+	int current;		/* the task that reached the yield (-1: none) */
+	uint64_t runnable;	/* bitmask of runnable task ids, >1 bit set */
+	uint64_t step;
+	int nr_tasks;
+	int kind;		/* kind of the yield point */
+};
+
+struct sim_strategy {
+	const char *name;
+	/* Per execution: @seed is the execution's seed. */
+	void (*begin)(struct sim_strategy *s, uint64_t seed);
+	/* Choose a task id from v->runnable. */
+	int (*pick)(struct sim_strategy *s, const struct sim_sched_view *v);
+	/* Execution ended (optional). */
+	void (*end)(struct sim_strategy *s, const struct sim_result *r);
+	void *priv;
+};
+
+/* Built-in strategies. The returned objects are static; one at a time. */
+struct sim_strategy *sim_strategy_rr(void);
+struct sim_strategy *sim_strategy_random(void);
+/* PCT with bug depth @depth (>= 1). */
+struct sim_strategy *sim_strategy_pct(unsigned depth);
+/* "rr", "random", "pct:3": NULL if the name is unknown. */
+struct sim_strategy *sim_strategy_by_name(const char *name);
+
+/* ---- deterministic PRNG (xoshiro256**) ---- */
+
+struct sim_rng {
+	uint64_t s[4];
+};
+
+void sim_rng_seed(struct sim_rng *r, uint64_t seed);
+uint64_t sim_rng_next(struct sim_rng *r);
+/* Uniform in [0, n). n > 0. */
+uint64_t sim_rng_below(struct sim_rng *r, uint64_t n);
+/* The seed of execution @i of a run seeded @seed. */
+uint64_t sim_exec_seed(uint64_t seed, uint64_t i);
+
+/* ---- per-execution arena for model objects ---- */
+
+/*
+ * sim_zalloc - zeroed memory that lives until the next sim_exec_begin.
+ * Model objects (VMAs, anon_vmas, mm_structs) come from here so that an
+ * execution abandoned mid-way (violation, deadlock) leaks nothing and the
+ * reset costs what was allocated. Exhaustion is a sim_limit.
+ */
+void *sim_zalloc(size_t size);
+/* sim_free - return @p; the space is reused only after the next reset. */
+void sim_free(void *p);
+
+#endif /* SIM_SIM_H */

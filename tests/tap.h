@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tests/tap.h - TAP 13 for C tests, kselftest style.
+ *
+ *	plan(3);
+ *	ok(cond, "Property that holds");
+ *	is_int(got, want, "What must be equal");
+ *	skip("reason"); xfail(cond, "name", "reason");
+ *	return done_testing();
+ */
+#ifndef TESTS_TAP_H
+#define TESTS_TAP_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int tap_n, tap_failed, tap_planned;
+
+static inline void plan(int n)
+{
+	tap_planned = n;
+	printf("TAP version 13\n1..%d\n", n);
+	fflush(stdout);
+}
+
+static inline void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("# ");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	fflush(stdout);
+}
+
+static inline int ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	tap_n++;
+	if (!cond)
+		tap_failed++;
+	printf("%sok %d - ", cond ? "" : "not ", tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	return cond;
+}
+
+#define is_int(got, want, ...)                                             \
+	({                                                                 \
+		long long __g = (long long)(got), __w = (long long)(want); \
+		int __r = ok(__g == __w, __VA_ARGS__);                     \
+		if (!__r)                                                  \
+			diag("  got %lld, want %lld", __g, __w);           \
+		__r;                                                       \
+	})
+
+static inline void skip(const char *name, const char *reason)
+{
+	printf("ok %d - %s # SKIP %s\n", ++tap_n, name, reason);
+}
+
+static inline int done_testing(void)
+{
+	if (tap_planned && tap_n != tap_planned)
+		diag("planned %d tests, ran %d", tap_planned, tap_n);
+	fflush(stdout);
+	return tap_failed || (tap_planned && tap_n != tap_planned);
+}
+
+#endif /* TESTS_TAP_H */
