@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int tap_n, tap_failed, tap_planned;
 
@@ -24,15 +25,21 @@ static inline void plan(int n)
 	fflush(stdout);
 }
 
+/* diag - a comment line; every line of a multi-line message gets "# ". */
 static inline void diag(const char *fmt, ...)
 {
+	char buf[8192];
 	va_list ap;
 
 	va_start(ap, fmt);
-	printf("# ");
-	vprintf(fmt, ap);
-	printf("\n");
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	for (char *line = buf, *nl; line; line = nl) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl++ = 0;
+		printf("# %s\n", line);
+	}
 	fflush(stdout);
 }
 

@@ -1,0 +1,1099 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sim/sched.c - the controlled scheduler: tasks as coroutines, yield points,
+ * the trace, the schedule string, replay, parking, simulated CPUs (irqs and
+ * IPIs), RCU, violations.
+ *
+ * One OS thread runs every task. Control changes hands only inside
+ * schedule(), reached from a yield point, a block, or a task's exit; the
+ * strategy is consulted only when more than one task could run (a
+ * "choice"), and each choice is appended to the schedule. A run is thus a
+ * function of (tasks, strategy, seed), and replaying the schedule string
+ * reproduces it event for event.
+ *
+ * Invariants (checked by assert_sched_state() in debug builds):
+ *  1. S.runnable has bit t set iff tasks[t].state == SIM_TASK_RUNNABLE.
+ *  2. A BLOCKED task's bit is set in exactly the wait queue it parked on.
+ *  3. The running task (S.current >= 0) is RUNNABLE.
+ *  4. A task's irq_depth > 0 only while it runs or is parked (never DONE).
+ */
+#ifndef SIM_STRESS
+#define _GNU_SOURCE
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <pthread.h>
+#ifdef SIM_ASAN
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+#include "sim/ctx.h"
+#include "sim/internal.h"
+
+#ifdef SIM_ASAN
+#define STACK_SIZE (512UL << 10)
+#else
+#define STACK_SIZE (128UL << 10)
+#endif
+#define GUARD_SIZE 4096UL
+#define TRACE_RING 4096		/* events kept for reports (power of two) */
+#define DEFAULT_MAX_STEPS 1000000ULL
+#define MAX_RESET_HOOKS 16
+
+/* A pending IPI, on the sender's stack while it waits. */
+struct sim_ipi {
+	smp_call_func_t func;
+	void *info;
+	int *remaining;		/* the sender's count of unacknowledged CPUs */
+	struct sim_waitq *done;	/* the sender parks here */
+	struct sim_ipi *next;
+};
+
+/* A synchronize_rcu() or call_rcu() waiting for pre-existing readers. */
+struct sim_gp_waiter {
+	uint64_t mask;		/* readers still to leave their section */
+	struct sim_waitq wq;	/* synchronize_rcu parks here */
+	struct sim_gp_waiter *next;
+};
+
+struct sim_task {
+	enum sim_task_state state;
+	const char *name;
+	sim_task_fn fn;
+	void *arg;
+	void *data;
+	struct sim_ctx ctx;
+	char *stack;		/* usable stack, above the guard page */
+	/* parked on: */
+	const char *wait_what;
+	const void *wait_obj;
+	const struct sim_site *wait_site;
+	/* locks held */
+	struct sim_held_lock held[SIM_MAX_HELD];
+	int nr_held;
+	/* the CPU */
+	int irq_depth;
+	struct sim_ipi *ipi_pending;
+	int rcu_nesting;
+#ifdef SIM_ASAN
+	void *fake_stack;
+#endif
+};
+
+static struct sim_task tasks[SIM_MAX_TASKS];
+
+static struct {
+	bool inited;
+	bool running;
+	int nr_tasks;
+	int current;		/* running task, -1: the main context */
+	uint64_t runnable;	/* bitmask of RUNNABLE tasks */
+	uint64_t step;		/* yield points so far */
+	uint64_t choices;
+	uint64_t max_steps;
+	uint64_t hash;
+	struct sim_ctx main_ctx;
+	struct sim_strategy *strat;
+	/* outcome */
+	enum sim_outcome outcome;
+	int fail_task;
+	const struct sim_site *fail_site;
+	char msg[SIM_MSG_MAX];
+	/* the schedule being recorded: run-length encoded */
+	char *sched;
+	size_t sched_len, sched_cap;
+	int rle_task;
+	uint64_t rle_count;
+	/* replay */
+	const char *replay;	/* next unread character */
+	int replay_task;
+	uint64_t replay_left;
+	/* trace */
+	struct sim_event ring[TRACE_RING];
+	/* rcu */
+	struct sim_gp_waiter *gp_waiters;
+	struct rcu_head *cb_pending;	/* waiting for their grace period */
+	struct rcu_head *cb_ready;	/* grace period over, not yet run */
+	uint64_t rcu_gp_count;
+	uint64_t readers;	/* bitmask: tasks in RCU read-side or irq-off */
+	/* hooks */
+	void (*reset_hooks[MAX_RESET_HOOKS])(void);
+	int nr_reset_hooks;
+	sim_lockdep_fn lockdep;
+#ifdef SIM_ASAN
+	void *main_stack_bottom;
+	size_t main_stack_size;
+	void *main_fake_stack;
+#endif
+} S;
+
+static void schedule(void);
+static _Noreturn void end_execution(void);
+static void rcu_quiescent(int t);
+static void run_ready_rcu_callbacks(void);
+static void report_deadlock(void);
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+/* ---- context switching with the sanitizer told ---- */
+
+static inline void switch_to_ctx(struct sim_ctx *from, struct sim_ctx *to,
+				 void **fake_save, const void *bottom,
+				 size_t size)
+{
+#ifdef SIM_ASAN
+	__sanitizer_start_switch_fiber(fake_save, bottom, size);
+	sim_ctx_switch(from, to);
+	/* back here: finish the switch into this context */
+	__sanitizer_finish_switch_fiber(fake_save ? *fake_save : NULL, NULL,
+					NULL);
+#else
+	sim_ctx_switch(from, to);
+#endif
+}
+
+static inline void *task_fake(struct sim_task *t)
+{
+#ifdef SIM_ASAN
+	return &t->fake_stack;
+#else
+	return NULL;
+#endif
+}
+
+/* From task @from (or main if -1) to task @to (or main if -1). */
+static void switch_tasks(int from, int to)
+{
+	struct sim_ctx *fc = from < 0 ? &S.main_ctx : &tasks[from].ctx;
+	struct sim_ctx *tc = to < 0 ? &S.main_ctx : &tasks[to].ctx;
+	void **fake = from < 0 ?
+#ifdef SIM_ASAN
+			     &S.main_fake_stack
+#else
+			     NULL
+#endif
+			     : task_fake(&tasks[from]);
+	const void *bottom;
+	size_t size;
+
+#ifdef SIM_ASAN
+	if (to < 0) {
+		bottom = S.main_stack_bottom;
+		size = S.main_stack_size;
+	} else {
+		bottom = tasks[to].stack;
+		size = STACK_SIZE;
+	}
+	/* a task that is done never comes back: no fake stack to keep */
+	if (from >= 0 && tasks[from].state == SIM_TASK_DONE)
+		fake = NULL;
+#else
+	bottom = NULL;
+	size = 0;
+#endif
+	S.current = to;
+	switch_to_ctx(fc, tc, fake, bottom, size);
+}
+
+/* ---- init ---- */
+
+void sim_init(void)
+{
+	if (S.inited)
+		return;
+	S.inited = true;
+	S.current = -1;
+#ifdef SIM_ASAN
+	{
+		pthread_attr_t a;
+		void *addr;
+		size_t sz;
+
+		pthread_getattr_np(pthread_self(), &a);
+		pthread_attr_getstack(&a, &addr, &sz);
+		pthread_attr_destroy(&a);
+		S.main_stack_bottom = addr;
+		S.main_stack_size = sz;
+	}
+#endif
+}
+
+/* The stack of task slot @t, made once and kept for every execution. */
+static char *task_stack(int t)
+{
+	char *p;
+
+	if (tasks[t].stack)
+		return tasks[t].stack;
+	p = mmap(NULL, STACK_SIZE + GUARD_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		perror("mmsim: mmap of a task stack");
+		exit(2);
+	}
+	/* the guard page: a stack overflow faults instead of corrupting */
+	mprotect(p, GUARD_SIZE, PROT_NONE);
+	tasks[t].stack = p + GUARD_SIZE;
+	return tasks[t].stack;
+}
+
+void sim_on_reset(void (*fn)(void))
+{
+	for (int i = 0; i < S.nr_reset_hooks; i++)
+		if (S.reset_hooks[i] == fn)
+			return;
+	if (S.nr_reset_hooks == MAX_RESET_HOOKS) {
+		fprintf(stderr, "mmsim: too many reset hooks (limit %d)\n",
+			MAX_RESET_HOOKS);
+		exit(2);
+	}
+	S.reset_hooks[S.nr_reset_hooks++] = fn;
+}
+
+void sim_set_lockdep_hook(sim_lockdep_fn fn)
+{
+	S.lockdep = fn;
+}
+
+/* ---- executions ---- */
+
+void sim_exec_begin(const struct sim_config *cfg)
+{
+	sim_init();
+	for (int t = 0; t < S.nr_tasks; t++) {
+		struct sim_task *tk = &tasks[t];
+
+		tk->state = SIM_TASK_UNUSED;
+		tk->nr_held = 0;
+		tk->irq_depth = 0;
+		tk->ipi_pending = NULL;
+		tk->rcu_nesting = 0;
+		tk->data = NULL;
+	}
+	S.nr_tasks = 0;
+	S.current = -1;
+	S.runnable = 0;
+	S.step = 0;
+	S.choices = 0;
+	S.max_steps = cfg && cfg->max_steps ? cfg->max_steps :
+					      DEFAULT_MAX_STEPS;
+	S.hash = FNV_OFFSET;
+	S.strat = cfg && cfg->strategy ? cfg->strategy : sim_strategy_rr();
+	S.outcome = SIM_OK;
+	S.fail_task = -1;
+	S.fail_site = NULL;
+	S.msg[0] = 0;
+	S.sched_len = 0;
+	S.rle_task = -1;
+	S.rle_count = 0;
+	S.replay = cfg ? cfg->replay : NULL;
+	S.replay_left = 0;
+	S.gp_waiters = NULL;
+	S.cb_pending = NULL;
+	S.cb_ready = NULL;
+	S.rcu_gp_count = 0;
+	S.readers = 0;
+	S.strat->begin(S.strat, cfg ? cfg->seed : 0);
+	sim_arena_reset();
+	for (int i = 0; i < S.nr_reset_hooks; i++)
+		S.reset_hooks[i]();
+}
+
+bool sim_running(void)
+{
+	return S.running;
+}
+
+static void task_entry(void)
+{
+	int t = S.current;
+
+#ifdef SIM_ASAN
+	__sanitizer_finish_switch_fiber(NULL, NULL, NULL);
+#endif
+	sim_yield_at(SIM_EV_START, 0, SIM_SITE("task_start"));
+	tasks[t].fn(tasks[t].arg);
+	sim_task_exit();
+}
+
+int sim_task_create(const char *name, sim_task_fn fn, void *arg)
+{
+	struct sim_task *tk;
+	int t = S.nr_tasks;
+
+	if (t >= SIM_MAX_TASKS) {
+		sim_limit("too many tasks: the limit is %d (SIM_MAX_TASKS)",
+			  SIM_MAX_TASKS);
+		return -1;
+	}
+	tk = &tasks[t];
+	tk->state = SIM_TASK_RUNNABLE;
+	tk->name = name;
+	tk->fn = fn;
+	tk->arg = arg;
+	tk->data = NULL;
+	tk->nr_held = 0;
+	tk->irq_depth = 0;
+	tk->ipi_pending = NULL;
+	tk->rcu_nesting = 0;
+#ifdef SIM_ASAN
+	/* an abandoned execution leaves redzones poisoned on the stack */
+	ASAN_UNPOISON_MEMORY_REGION(task_stack(t), STACK_SIZE);
+	tk->fake_stack = NULL;
+#endif
+	sim_ctx_make(&tk->ctx, task_stack(t), STACK_SIZE, task_entry);
+	S.nr_tasks++;
+	S.runnable |= 1ULL << t;
+	return t;
+}
+
+int sim_task_id(void)
+{
+	return S.current;
+}
+
+const char *sim_task_name(int id)
+{
+	return id >= 0 && id < S.nr_tasks ? tasks[id].name : "main";
+}
+
+void *sim_task_data(int id)
+{
+	return id >= 0 && id < S.nr_tasks ? tasks[id].data : NULL;
+}
+
+void sim_task_set_data(int id, void *data)
+{
+	if (id >= 0 && id < S.nr_tasks)
+		tasks[id].data = data;
+}
+
+int sim_nr_tasks(void)
+{
+	return S.nr_tasks;
+}
+
+enum sim_task_state sim_task_state(int id)
+{
+	return id >= 0 && id < S.nr_tasks ? tasks[id].state : SIM_TASK_UNUSED;
+}
+
+/* Take the result of an execution that has ended (or never started). */
+static void fill_result(struct sim_result *res)
+{
+	if (!res)
+		return;
+	res->outcome = S.outcome;
+	res->steps = S.step;
+	res->choices = S.choices;
+	res->trace_hash = S.hash;
+	res->fail_task = S.fail_task;
+	res->fail_site = S.fail_site;
+	memcpy(res->msg, S.msg, sizeof(res->msg));
+}
+
+enum sim_outcome sim_exec_run(struct sim_result *res)
+{
+	sim_init();
+	if (S.runnable && S.outcome == SIM_OK) {
+		S.running = true;
+		schedule();	/* from main: returns when the execution ends */
+		S.running = false;
+	}
+	S.current = -1;
+	if (S.outcome == SIM_OK) {
+		/* every reader is gone: the last grace periods end now */
+		rcu_quiescent(-1);
+		run_ready_rcu_callbacks();
+	}
+	fill_result(res);
+	if (S.strat->end) {
+		struct sim_result r;
+
+		fill_result(&r);
+		S.strat->end(S.strat, &r);
+	}
+	return S.outcome;
+}
+
+/* ---- the schedule string ---- */
+
+static inline char task_letter(int t)
+{
+	return t < 26 ? 'a' + t : 'A' + (t - 26);
+}
+
+static inline int letter_task(char c)
+{
+	if (c >= 'a' && c <= 'z')
+		return c - 'a';
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 26;
+	return -1;
+}
+
+static void sched_putc(char c)
+{
+	if (S.sched_len + 2 > S.sched_cap) {
+		S.sched_cap = S.sched_cap ? S.sched_cap * 2 : 4096;
+		S.sched = realloc(S.sched, S.sched_cap);
+		if (!S.sched) {
+			fprintf(stderr, "mmsim: out of host memory\n");
+			exit(2);
+		}
+	}
+	S.sched[S.sched_len++] = c;
+}
+
+static void rle_flush(void)
+{
+	char num[24];
+
+	if (S.rle_task < 0)
+		return;
+	sched_putc(task_letter(S.rle_task));
+	if (S.rle_count > 1) {
+		snprintf(num, sizeof(num), "%llu",
+			 (unsigned long long)S.rle_count);
+		for (char *p = num; *p; p++)
+			sched_putc(*p);
+	}
+}
+
+static inline void record_choice(int t)
+{
+	if (t == S.rle_task) {
+		S.rle_count++;
+		return;
+	}
+	rle_flush();
+	S.rle_task = t;
+	S.rle_count = 1;
+}
+
+const char *sim_schedule(void)
+{
+	size_t len = S.sched_len;
+
+	rle_flush();
+	sched_putc(0);
+	/* leave the encoder as it was: the string may be asked again */
+	S.sched_len = len;
+	return S.sched;
+}
+
+/* Next task from the replayed string; -1 when it has run out. */
+static int replay_next(void)
+{
+	if (!S.replay_left) {
+		const char *p = S.replay;
+		int t;
+
+		while (*p == ' ' || *p == '\n')
+			p++;
+		if (!*p)
+			return -1;
+		t = letter_task(*p++);
+		if (t < 0) {
+			S.replay = p;
+			return -2;
+		}
+		S.replay_task = t;
+		S.replay_left = 1;
+		if (*p >= '0' && *p <= '9')
+			S.replay_left = strtoull(p, (char **)&p, 10);
+		S.replay = p;
+		if (!S.replay_left)
+			return -2;
+	}
+	S.replay_left--;
+	return S.replay_task;
+}
+
+/* ---- the trace ---- */
+
+static inline void trace_record(int kind, uintptr_t addr,
+				const struct sim_site *site)
+{
+	struct sim_event *e = &S.ring[S.step & (TRACE_RING - 1)];
+	uint64_t x = ((uint64_t)(S.current + 1) << 40) ^
+		     ((uint64_t)kind << 32) ^ (uint64_t)site->line;
+
+	e->step = (uint32_t)S.step;
+	e->task = (uint8_t)S.current;
+	e->kind = (uint8_t)kind;
+	e->cpu = (uint16_t)S.current;
+	e->addr = addr;
+	e->site = site;
+	S.hash = (S.hash ^ x) * FNV_PRIME;
+	S.step++;
+}
+
+void sim_trace_event(int kind, uintptr_t addr, const struct sim_site *site)
+{
+	if (S.current < 0)
+		return;
+	trace_record(kind, addr, site);
+}
+
+void sim_trace_mark(uintptr_t addr, const struct sim_site *site)
+{
+	sim_trace_event(SIM_EV_MARK, addr, site);
+}
+
+uint64_t sim_trace_count(void)
+{
+	return S.step;
+}
+
+size_t sim_trace_tail(struct sim_event *out, size_t n)
+{
+	uint64_t have = S.step < TRACE_RING ? S.step : TRACE_RING;
+	uint64_t first;
+
+	if (n > have)
+		n = have;
+	first = S.step - n;
+	for (size_t i = 0; i < n; i++)
+		out[i] = S.ring[(first + i) & (TRACE_RING - 1)];
+	return n;
+}
+
+/* ---- scheduling ---- */
+
+/*
+ * schedule - pick who runs next and switch to it. Called by the running
+ * task (or by main to start the execution). Returns when the caller is
+ * picked again; never returns to a task when the execution has ended.
+ */
+static void schedule(void)
+{
+	int cur = S.current, next;
+	uint64_t run = S.runnable;
+
+	if (!run) {
+		bool blocked = false;
+
+		for (int t = 0; t < S.nr_tasks; t++)
+			blocked |= tasks[t].state == SIM_TASK_BLOCKED;
+		if (blocked && S.outcome == SIM_OK)
+			report_deadlock();
+		end_execution();
+	}
+	if (!(run & (run - 1))) {
+		next = __builtin_ctzll(run);
+	} else {
+		next = -1;
+		if (S.replay) {
+			next = replay_next();
+			if (next == -1) {
+				/* ran out: keep the current task if it can */
+				next = cur >= 0 && (run >> cur & 1) ?
+					       cur :
+					       __builtin_ctzll(run);
+			} else if (next < 0 || !(run >> next & 1)) {
+				S.outcome = SIM_DIVERGED;
+				S.fail_task = cur;
+				snprintf(S.msg, sizeof(S.msg),
+					 "replay diverged at choice %llu: the "
+					 "schedule names a task that cannot "
+					 "run",
+					 (unsigned long long)S.choices);
+				end_execution();
+			}
+		} else {
+			struct sim_sched_view v = {
+				.current = cur,
+				.runnable = run,
+				.step = S.step,
+				.nr_tasks = S.nr_tasks,
+			};
+
+			next = S.strat->pick(S.strat, &v);
+			if (next < 0 || !(run >> next & 1)) {
+				fprintf(stderr,
+					"mmsim: strategy %s picked task %d "
+					"that cannot run\n",
+					S.strat->name, next);
+				abort();
+			}
+		}
+		S.choices++;
+		record_choice(next);
+	}
+	if (next != cur)
+		switch_tasks(cur, next);
+}
+
+void sim_yield_at(int kind, uintptr_t addr, const struct sim_site *site)
+{
+	if (S.current < 0)
+		return;
+	trace_record(kind, addr, site);
+	if (__builtin_expect(S.step > S.max_steps, 0)) {
+		S.outcome = SIM_LIVELOCK;
+		S.fail_task = S.current;
+		S.fail_site = site;
+		snprintf(S.msg, sizeof(S.msg),
+			 "livelock: the step bound (%llu yield points) was "
+			 "reached",
+			 (unsigned long long)S.max_steps);
+		end_execution();
+	}
+	if (__builtin_expect(S.cb_ready != NULL, 0))
+		run_ready_rcu_callbacks();
+	if (S.runnable & (S.runnable - 1))
+		schedule();
+}
+
+/* End the execution from a task: back to main, never to return. */
+static _Noreturn void end_execution(void)
+{
+	switch_tasks(S.current, -1);
+	fprintf(stderr, "mmsim: an ended execution resumed a task\n");
+	abort();
+}
+
+/* The deadlock report: each parked task, what it waits for, what it holds. */
+static void report_deadlock(void)
+{
+	size_t n = 0;
+
+	S.outcome = SIM_DEADLOCK;
+	S.fail_task = S.current;
+	n += snprintf(S.msg + n, sizeof(S.msg) - n,
+		      "deadlock: every live task is parked");
+	for (int t = 0; t < S.nr_tasks && n < sizeof(S.msg); t++) {
+		struct sim_task *tk = &tasks[t];
+
+		if (tk->state != SIM_TASK_BLOCKED)
+			continue;
+		n += snprintf(S.msg + n, sizeof(S.msg) - n,
+			      "\n  task %s waits for %s at %s:%d (%s)",
+			      tk->name, tk->wait_what, tk->wait_site->file,
+			      tk->wait_site->line, tk->wait_site->label);
+		for (int i = 0; i < tk->nr_held && n < sizeof(S.msg); i++)
+			n += snprintf(S.msg + n, sizeof(S.msg) - n,
+				      "%s%s", i ? ", " : "; holds ",
+				      tk->held[i].class);
+	}
+	if (n >= sizeof(S.msg))
+		memcpy(S.msg + sizeof(S.msg) - 5, "...", 4);
+}
+
+_Noreturn void sim_task_exit(void)
+{
+	int t = S.current;
+	struct sim_task *tk = &tasks[t];
+
+	sim_trace_event(SIM_EV_EXIT, 0, SIM_SITE("task_exit"));
+	if (tk->nr_held && S.outcome == SIM_OK)
+		sim_violation("task %s exited holding %s (taken at %s:%d)",
+			      tk->name, tk->held[tk->nr_held - 1].class,
+			      tk->held[tk->nr_held - 1].site->file,
+			      tk->held[tk->nr_held - 1].site->line);
+	if (tk->irq_depth && S.outcome == SIM_OK)
+		sim_violation("task %s exited with interrupts disabled",
+			      tk->name);
+	if (tk->rcu_nesting && S.outcome == SIM_OK)
+		sim_violation("task %s exited inside an RCU read-side section",
+			      tk->name);
+	tk->state = SIM_TASK_DONE;
+	S.runnable &= ~(1ULL << t);
+	/* a CPU going idle takes its pending IPIs */
+	while (tk->ipi_pending) {
+		struct sim_ipi *ipi = tk->ipi_pending;
+
+		tk->ipi_pending = ipi->next;
+		ipi->func(t, ipi->info);
+		if (--*ipi->remaining == 0)
+			sim_wake_all(ipi->done);
+	}
+	schedule();
+	fprintf(stderr, "mmsim: a finished task was resumed\n");
+	abort();
+}
+
+/* ---- parking ---- */
+
+void sim_wait(struct sim_waitq *wq, const char *what, const void *obj,
+	      const struct sim_site *site)
+{
+	int t = S.current;
+	struct sim_task *tk;
+
+	if (t < 0) {
+		sim_violation_at(site,
+				 "%s outside any task: nothing could wake it",
+				 what);
+		return;
+	}
+	tk = &tasks[t];
+	tk->state = SIM_TASK_BLOCKED;
+	tk->wait_what = what;
+	tk->wait_obj = obj;
+	tk->wait_site = site;
+	wq->waiters |= 1ULL << t;
+	S.runnable &= ~(1ULL << t);
+	trace_record(SIM_EV_BLOCK, (uintptr_t)obj, site);
+	schedule();
+	sim_trace_event(SIM_EV_WAKE, (uintptr_t)obj, site);
+}
+
+void sim_wake_all(struct sim_waitq *wq)
+{
+	uint64_t w = wq->waiters;
+
+	wq->waiters = 0;
+	while (w) {
+		int t = __builtin_ctzll(w);
+
+		w &= w - 1;
+		if (tasks[t].state == SIM_TASK_BLOCKED) {
+			tasks[t].state = SIM_TASK_RUNNABLE;
+			tasks[t].wait_what = NULL;
+			S.runnable |= 1ULL << t;
+		}
+	}
+}
+
+/* ---- held locks and lockdep ---- */
+
+int sim_held_locks(int task, const struct sim_held_lock **out)
+{
+	if (task < 0 || task >= S.nr_tasks) {
+		*out = NULL;
+		return 0;
+	}
+	*out = tasks[task].held;
+	return tasks[task].nr_held;
+}
+
+void sim_held_push(const void *lock, const char *class, int mode,
+		   const struct sim_site *site)
+{
+	struct sim_task *tk;
+
+	if (S.current < 0)
+		return;
+	tk = &tasks[S.current];
+	if (tk->nr_held == SIM_MAX_HELD) {
+		sim_limit_at(site, "task %s holds more than %d locks",
+			     tk->name, SIM_MAX_HELD);
+		return;
+	}
+	tk->held[tk->nr_held++] = (struct sim_held_lock){ lock, class, mode,
+							 site };
+}
+
+bool sim_held_pop(const void *lock)
+{
+	struct sim_task *tk;
+
+	if (S.current < 0)
+		return true;
+	tk = &tasks[S.current];
+	for (int i = tk->nr_held - 1; i >= 0; i--) {
+		if (tk->held[i].lock != lock)
+			continue;
+		memmove(&tk->held[i], &tk->held[i + 1],
+			(tk->nr_held - i - 1) * sizeof(tk->held[0]));
+		tk->nr_held--;
+		return true;
+	}
+	return false;
+}
+
+void sim_lockdep_check(const void *lock, const char *class, int mode,
+		       const struct sim_site *site)
+{
+	struct sim_task *tk;
+
+	if (S.current < 0)
+		return;
+	tk = &tasks[S.current];
+	for (int i = 0; i < tk->nr_held; i++)
+		if (tk->held[i].lock == lock &&
+		    (mode == SIM_LOCK_EXCL || tk->held[i].mode == SIM_LOCK_EXCL))
+			sim_violation_at(site,
+					 "recursive locking: %s already held "
+					 "(taken at %s:%d)",
+					 class, tk->held[i].site->file,
+					 tk->held[i].site->line);
+	if (S.lockdep)
+		S.lockdep(S.current, tk->held, tk->nr_held, lock, class, mode,
+			  site);
+}
+
+/* ---- CPUs: interrupts and IPIs ---- */
+
+int smp_processor_id(void)
+{
+	return S.current < 0 ? 0 : S.current;
+}
+
+static inline bool is_reader(const struct sim_task *tk)
+{
+	return tk->rcu_nesting > 0 || tk->irq_depth > 0;
+}
+
+void local_irq_disable(void)
+{
+	struct sim_task *tk;
+
+	if (S.current < 0)
+		return;
+	tk = &tasks[S.current];
+	if (tk->irq_depth++ == 0) {
+		S.readers |= 1ULL << S.current;
+		sim_trace_event(SIM_EV_IRQ, 0, SIM_SITE("local_irq_disable"));
+	}
+}
+
+void local_irq_enable(void)
+{
+	int t = S.current;
+	struct sim_task *tk;
+
+	if (t < 0)
+		return;
+	tk = &tasks[t];
+	if (tk->irq_depth == 0) {
+		sim_violation("local_irq_enable with interrupts enabled");
+		return;
+	}
+	if (--tk->irq_depth)
+		return;
+	sim_trace_event(SIM_EV_IRQ, 0, SIM_SITE("local_irq_enable"));
+	/* the IPIs that waited for us arrive now */
+	while (tk->ipi_pending) {
+		struct sim_ipi *ipi = tk->ipi_pending;
+
+		tk->ipi_pending = ipi->next;
+		ipi->func(t, ipi->info);
+		if (--*ipi->remaining == 0)
+			sim_wake_all(ipi->done);
+	}
+	if (!is_reader(tk))
+		rcu_quiescent(t);
+}
+
+bool irqs_disabled(void)
+{
+	return S.current >= 0 && tasks[S.current].irq_depth > 0;
+}
+
+/*
+ * smp_call_function_many - see sim.h. Every target with interrupts enabled
+ * takes the IPI at once (in the kernel it may arrive a little later, but
+ * the target's behaviour in between is the same as before the send, which
+ * the scheduler already explores). Targets with interrupts disabled queue
+ * it; we park until the last one acknowledges.
+ */
+void smp_call_function_many(const cpumask_t *mask, smp_call_func_t func,
+			    void *info)
+{
+	struct sim_ipi ipis[SIM_MAX_TASKS];
+	struct sim_waitq done = { 0 };
+	uint64_t m = __atomic_load_n(&mask->bits, __ATOMIC_SEQ_CST);
+	int me = S.current, remaining = 0, n = 0;
+
+	sim_yield(SIM_EV_IRQ, mask, "smp_call_function_many:send");
+	if (me >= 0 && tasks[me].irq_depth)
+		sim_violation("smp_call_function_many with interrupts "
+			      "disabled (would deadlock on a real machine)");
+	if (me >= 0)
+		m &= ~(1ULL << me);
+	while (m) {
+		int c = __builtin_ctzll(m);
+		struct sim_task *tk = &tasks[c];
+
+		m &= m - 1;
+		if (c >= S.nr_tasks || tk->irq_depth == 0 ||
+		    (tk->state != SIM_TASK_RUNNABLE &&
+		     tk->state != SIM_TASK_BLOCKED)) {
+			func(c, info);
+			continue;
+		}
+		ipis[n] = (struct sim_ipi){ func, info, &remaining, &done,
+					    tk->ipi_pending };
+		tk->ipi_pending = &ipis[n++];
+		remaining++;
+	}
+	while (remaining)
+		sim_wait(&done, "IPI acknowledgement", mask,
+			 SIM_SITE("smp_call_function_many:wait_ack"));
+}
+
+/* ---- RCU ---- */
+
+/* Task @t (-1: everyone, at the end) left its read-side section. */
+static void rcu_quiescent(int t)
+{
+	uint64_t clear = t < 0 ? ~0ULL : 1ULL << t;
+	struct sim_gp_waiter *w;
+	struct rcu_head **pp;
+
+	if (t >= 0)
+		S.readers &= ~clear;
+	for (w = S.gp_waiters; w; w = w->next)
+		if ((w->mask &= ~clear) == 0)
+			sim_wake_all(&w->wq);
+	for (pp = &S.cb_pending; *pp;) {
+		struct rcu_head *h = *pp;
+
+		if ((h->wait_mask &= ~clear) == 0) {
+			*pp = h->next;
+			h->next = S.cb_ready;
+			S.cb_ready = h;
+			S.rcu_gp_count++;
+		} else {
+			pp = &h->next;
+		}
+	}
+}
+
+/*
+ * Ready callbacks run like softirqs: on a task that holds no lock, is not
+ * a reader and has interrupts on (or on main at the end of the execution).
+ */
+static void run_ready_rcu_callbacks(void)
+{
+	if (S.current >= 0) {
+		struct sim_task *tk = &tasks[S.current];
+
+		if (tk->nr_held || is_reader(tk))
+			return;
+	}
+	while (S.cb_ready) {
+		struct rcu_head *h = S.cb_ready;
+
+		S.cb_ready = h->next;
+		h->next = NULL;
+		h->func(h);
+	}
+}
+
+void sim_rcu_read_lock(const struct sim_site *site)
+{
+	struct sim_task *tk;
+
+	if (S.current < 0)
+		return;
+	tk = &tasks[S.current];
+	if (tk->rcu_nesting++ == 0) {
+		S.readers |= 1ULL << S.current;
+		sim_yield_at(SIM_EV_RCU, 0, site);
+	}
+}
+
+void sim_rcu_read_unlock(const struct sim_site *site)
+{
+	struct sim_task *tk;
+
+	if (S.current < 0)
+		return;
+	tk = &tasks[S.current];
+	if (tk->rcu_nesting == 0) {
+		sim_violation_at(site, "rcu_read_unlock without rcu_read_lock");
+		return;
+	}
+	if (--tk->rcu_nesting == 0) {
+		sim_trace_event(SIM_EV_RCU, 0, site);
+		if (!is_reader(tk))
+			rcu_quiescent(S.current);
+	}
+}
+
+void sim_synchronize_rcu(const struct sim_site *site)
+{
+	struct sim_gp_waiter w = { 0 };
+
+	sim_yield_at(SIM_EV_RCU, 0, site);
+	if (S.current >= 0 && is_reader(&tasks[S.current])) {
+		sim_violation_at(site, "synchronize_rcu inside an RCU "
+				       "read-side section or with irqs off");
+		return;
+	}
+	w.mask = S.readers;
+	if (w.mask) {
+		w.next = S.gp_waiters;
+		S.gp_waiters = &w;
+		while (w.mask)
+			sim_wait(&w.wq, "RCU grace period", &w, site);
+		for (struct sim_gp_waiter **pp = &S.gp_waiters; *pp;
+		     pp = &(*pp)->next)
+			if (*pp == &w) {
+				*pp = w.next;
+				break;
+			}
+	}
+	S.rcu_gp_count++;
+}
+
+void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
+{
+	head->func = func;
+	head->wait_mask = S.readers;
+	if (!head->wait_mask) {
+		head->next = S.cb_ready;
+		S.cb_ready = head;
+		S.rcu_gp_count++;
+	} else {
+		head->next = S.cb_pending;
+		S.cb_pending = head;
+	}
+}
+
+bool rcu_read_lock_held(void)
+{
+	return S.current >= 0 && is_reader(&tasks[S.current]);
+}
+
+uint64_t sim_rcu_gp_count(void)
+{
+	return S.rcu_gp_count;
+}
+
+/* ---- violations ---- */
+
+static void fail(enum sim_outcome o, const struct sim_site *site,
+		 const char *fmt, va_list ap)
+{
+	if (S.outcome != SIM_OK)
+		goto out;	/* the first failure is the one reported */
+	S.outcome = o;
+	S.fail_task = S.current;
+	S.fail_site = site;
+	vsnprintf(S.msg, sizeof(S.msg), fmt, ap);
+	if (S.current >= 0)
+		trace_record(SIM_EV_MARK, 0, site);
+out:
+	if (S.current >= 0)
+		end_execution();
+}
+
+void sim_violation_at(const struct sim_site *site, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fail(SIM_VIOLATION, site, fmt, ap);
+	va_end(ap);
+}
+
+void sim_limit_at(const struct sim_site *site, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fail(SIM_LIMIT, site, fmt, ap);
+	va_end(ap);
+}
+
+#endif /* !SIM_STRESS */

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sim/sync.c - the controlled mode's blocking primitives.
+ *
+ * Each acquire is: (1) a yield point (SIM_EV_LOCK) so any other task may
+ * run first, (2) the lock-order check, (3) park on the lock's wait queue
+ * while it is taken, (4) take it and push it on the task's held list.
+ * A release is not a scheduling point (the releaser's next shared access
+ * is); it is recorded in the trace so reports can draw lock holds.
+ * Outside any task (setup and end-of-execution code on main) a lock that is
+ * free is taken without a yield; one that is held is a violation.
+ */
+#ifndef SIM_STRESS
+
+#include "sim/atomic.h"
+#include "sim/internal.h"
+
+static inline int me(void)
+{
+	return sim_task_id() + 1;	/* owner encoding: 0 means none */
+}
+
+/* ---- spinlock ---- */
+
+void spin_lock_init_class(spinlock_t *l, const char *class)
+{
+	l->locked = 0;
+	l->class = class;
+	l->wq.waiters = 0;
+}
+
+void sim_spin_lock(spinlock_t *l, const struct sim_site *site)
+{
+	sim_yield_at(SIM_EV_LOCK, (uintptr_t)l, site);
+	sim_lockdep_check(l, l->class, SIM_LOCK_EXCL, site);
+	while (l->locked)
+		sim_wait(&l->wq, l->class, l, site);
+	l->locked = me();
+	sim_held_push(l, l->class, SIM_LOCK_EXCL, site);
+}
+
+bool sim_spin_trylock(spinlock_t *l, const struct sim_site *site)
+{
+	sim_yield_at(SIM_EV_LOCK, (uintptr_t)l, site);
+	if (l->locked)
+		return false;
+	l->locked = me();
+	sim_held_push(l, l->class, SIM_LOCK_EXCL, site);
+	return true;
+}
+
+void sim_spin_unlock(spinlock_t *l, const struct sim_site *site)
+{
+	if (l->locked != me() || !sim_held_pop(l)) {
+		sim_violation_at(site, "spin_unlock of %s not held by this task",
+				 l->class);
+		return;
+	}
+	l->locked = 0;
+	sim_trace_event(SIM_EV_UNLOCK, (uintptr_t)l, site);
+	sim_wake_all(&l->wq);
+}
+
+bool spin_is_locked(const spinlock_t *l)
+{
+	return l->locked != 0;
+}
+
+bool spin_is_held_by_me(const spinlock_t *l)
+{
+	return l->locked == me();
+}
+
+/* ---- rw_semaphore ---- */
+
+void init_rwsem_class(struct rw_semaphore *s, const char *class)
+{
+	s->count = 0;
+	s->writers_waiting = 0;
+	s->owner = 0;
+	s->class = class;
+	s->wq.waiters = 0;
+}
+
+/* A reader may enter unless a writer holds it or waits for it. */
+static inline bool read_may_enter(const struct rw_semaphore *s)
+{
+	return s->count >= 0 && !s->writers_waiting;
+}
+
+void sim_down_read(struct rw_semaphore *s, const struct sim_site *site)
+{
+	sim_yield_at(SIM_EV_LOCK, (uintptr_t)s, site);
+	sim_lockdep_check(s, s->class, SIM_LOCK_SHARED, site);
+	while (!read_may_enter(s))
+		sim_wait(&s->wq, s->class, s, site);
+	s->count++;
+	sim_held_push(s, s->class, SIM_LOCK_SHARED, site);
+}
+
+bool sim_down_read_trylock(struct rw_semaphore *s,
+			   const struct sim_site *site)
+{
+	sim_yield_at(SIM_EV_LOCK, (uintptr_t)s, site);
+	if (!read_may_enter(s))
+		return false;
+	s->count++;
+	sim_held_push(s, s->class, SIM_LOCK_SHARED, site);
+	return true;
+}
+
+void sim_up_read(struct rw_semaphore *s, const struct sim_site *site)
+{
+	if (s->count <= 0 || !sim_held_pop(s)) {
+		sim_violation_at(site, "up_read of %s not read-held by this "
+				       "task", s->class);
+		return;
+	}
+	sim_trace_event(SIM_EV_UNLOCK, (uintptr_t)s, site);
+	if (--s->count == 0)
+		sim_wake_all(&s->wq);
+}
+
+void sim_down_write(struct rw_semaphore *s, const struct sim_site *site)
+{
+	sim_yield_at(SIM_EV_LOCK, (uintptr_t)s, site);
+	sim_lockdep_check(s, s->class, SIM_LOCK_EXCL, site);
+	s->writers_waiting++;
+	while (s->count != 0)
+		sim_wait(&s->wq, s->class, s, site);
+	s->writers_waiting--;
+	s->count = -1;
+	s->owner = me();
+	sim_held_push(s, s->class, SIM_LOCK_EXCL, site);
+}
+
+bool sim_down_write_trylock(struct rw_semaphore *s,
+			    const struct sim_site *site)
+{
+	sim_yield_at(SIM_EV_LOCK, (uintptr_t)s, site);
+	if (s->count != 0)
+		return false;
+	s->count = -1;
+	s->owner = me();
+	sim_held_push(s, s->class, SIM_LOCK_EXCL, site);
+	return true;
+}
+
+void sim_up_write(struct rw_semaphore *s, const struct sim_site *site)
+{
+	if (s->count != -1 || s->owner != me() || !sim_held_pop(s)) {
+		sim_violation_at(site, "up_write of %s not write-held by this "
+				       "task", s->class);
+		return;
+	}
+	s->count = 0;
+	s->owner = 0;
+	sim_trace_event(SIM_EV_UNLOCK, (uintptr_t)s, site);
+	sim_wake_all(&s->wq);
+}
+
+void sim_downgrade_write(struct rw_semaphore *s, const struct sim_site *site)
+{
+	if (s->count != -1 || s->owner != me() || !sim_held_pop(s)) {
+		sim_violation_at(site, "downgrade_write of %s not write-held",
+				 s->class);
+		return;
+	}
+	s->count = 1;
+	s->owner = 0;
+	sim_held_push(s, s->class, SIM_LOCK_SHARED, site);
+	sim_trace_event(SIM_EV_UNLOCK, (uintptr_t)s, site);
+	sim_wake_all(&s->wq);
+}
+
+bool rwsem_is_locked(const struct rw_semaphore *s)
+{
+	return s->count != 0;
+}
+
+bool rwsem_is_write_locked(const struct rw_semaphore *s)
+{
+	return s->count < 0;
+}
+
+/* ---- mutex ---- */
+
+void mutex_init_class(struct mutex *m, const char *class)
+{
+	m->owner = 0;
+	m->class = class;
+	m->wq.waiters = 0;
+}
+
+void sim_mutex_lock(struct mutex *m, const struct sim_site *site)
+{
+	sim_yield_at(SIM_EV_LOCK, (uintptr_t)m, site);
+	sim_lockdep_check(m, m->class, SIM_LOCK_EXCL, site);
+	while (m->owner)
+		sim_wait(&m->wq, m->class, m, site);
+	m->owner = me();
+	sim_held_push(m, m->class, SIM_LOCK_EXCL, site);
+}
+
+bool sim_mutex_trylock(struct mutex *m, const struct sim_site *site)
+{
+	sim_yield_at(SIM_EV_LOCK, (uintptr_t)m, site);
+	if (m->owner)
+		return false;
+	m->owner = me();
+	sim_held_push(m, m->class, SIM_LOCK_EXCL, site);
+	return true;
+}
+
+void sim_mutex_unlock(struct mutex *m, const struct sim_site *site)
+{
+	if (m->owner != me() || !sim_held_pop(m)) {
+		sim_violation_at(site, "mutex_unlock of %s not held by this "
+				       "task", m->class);
+		return;
+	}
+	m->owner = 0;
+	sim_trace_event(SIM_EV_UNLOCK, (uintptr_t)m, site);
+	sim_wake_all(&m->wq);
+}
+
+/* ---- bits ---- */
+
+/* The kernel hashes (word, bit) to one of a table of wait queues. */
+#define BIT_WAIT_TABLE 64
+static struct sim_waitq bit_wait_table[BIT_WAIT_TABLE];
+
+static struct sim_waitq *bit_waitqueue(unsigned long *word, int nr)
+{
+	uintptr_t h = ((uintptr_t)word >> 3) * 31 + (uintptr_t)nr;
+
+	return &bit_wait_table[(h ^ (h >> 7)) % BIT_WAIT_TABLE];
+}
+
+void sim_wait_on_bit(unsigned long *word, int nr, const struct sim_site *site)
+{
+	sim_yield_at(SIM_EV_READ, (uintptr_t)word, site);
+	while (__atomic_load_n(&word[BIT_WORD(nr)], SIM_MO) & BIT_MASK(nr))
+		sim_wait(bit_waitqueue(word, nr), "bit", word, site);
+}
+
+void sim_wait_on_bit_lock(unsigned long *word, int nr,
+			  const struct sim_site *site)
+{
+	sim_yield_at(SIM_EV_LOCK, (uintptr_t)word, site);
+	while (__atomic_fetch_or(&word[BIT_WORD(nr)], BIT_MASK(nr), SIM_MO) &
+	       BIT_MASK(nr))
+		sim_wait(bit_waitqueue(word, nr), "bit lock", word, site);
+}
+
+void wake_up_bit(unsigned long *word, int nr)
+{
+	sim_wake_all(bit_waitqueue(word, nr));
+}
+
+void sim_clear_bit_unlock_wake(unsigned long *word, int nr,
+			       const struct sim_site *site)
+{
+	__atomic_fetch_and(&word[BIT_WORD(nr)], ~BIT_MASK(nr), SIM_MO);
+	sim_trace_event(SIM_EV_UNLOCK, (uintptr_t)word, site);
+	wake_up_bit(word, nr);
+}
+
+/* ---- completion ---- */
+
+#define COMPLETION_ALL (1 << 30)
+
+void init_completion(struct completion *c)
+{
+	c->done = 0;
+	c->wq.waiters = 0;
+}
+
+void sim_complete(struct completion *c, const struct sim_site *site)
+{
+	sim_yield_at(SIM_EV_WRITE, (uintptr_t)c, site);
+	if (c->done != COMPLETION_ALL)
+		c->done++;
+	sim_wake_all(&c->wq);
+}
+
+void sim_complete_all(struct completion *c, const struct sim_site *site)
+{
+	sim_yield_at(SIM_EV_WRITE, (uintptr_t)c, site);
+	c->done = COMPLETION_ALL;
+	sim_wake_all(&c->wq);
+}
+
+void sim_wait_for_completion(struct completion *c,
+			     const struct sim_site *site)
+{
+	sim_yield_at(SIM_EV_READ, (uintptr_t)c, site);
+	while (!c->done)
+		sim_wait(&c->wq, "completion", c, site);
+	if (c->done != COMPLETION_ALL)
+		c->done--;
+}
+
+#endif /* !SIM_STRESS */
