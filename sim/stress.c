@@ -346,7 +346,7 @@ void local_irq_enable(void)
 	struct stask *t = cur();
 
 	if (t->irq_depth <= 0) {
-		sim_violation("local_irq_enable: interrupts already enabled");
+		sim_violation("local_irq_enable with interrupts enabled");
 		return;
 	}
 	t->irq_depth--;
@@ -376,7 +376,8 @@ void smp_call_function_many(const cpumask_t *mask, smp_call_func_t func,
 	struct backoff b = { 0 };
 
 	if (irqs_disabled())
-		sim_violation("smp_call_function_many with interrupts disabled");
+		sim_violation("smp_call_function_many with interrupts "
+			      "disabled (would deadlock on a real machine)");
 	for (int cpu = 0; cpu < SIM_MAX_CPUS; cpu++) {
 		struct stask *c = &tasks[cpu];
 
@@ -419,18 +420,18 @@ void smp_call_function_many(const cpumask_t *mask, smp_call_func_t func,
 
 /* ---- held locks and lockdep ---- */
 
+/*
+ * Locks held by @task. Exact for the running task; for another running
+ * task a snapshot that may be stale by the time it is read.
+ */
 int sim_held_locks(int task, const struct sim_held_lock **out)
 {
-	struct stask *t;
-
-	if (task < 0 || task >= SIM_MAX_TASKS) {
-		t = &outside;	/* SIM: the calling thread's own list */
-	} else {
-		t = &tasks[task];
+	if (task < 0 || task >= sim_nr_tasks()) {
+		*out = NULL;
+		return 0;
 	}
-	*out = t->held;
-	/* SIM: another running task's list is a racy snapshot. */
-	return __atomic_load_n(&t->nr_held, ACQ);
+	*out = tasks[task].held;
+	return __atomic_load_n(&tasks[task].nr_held, ACQ);
 }
 
 void sim_set_lockdep_hook(sim_lockdep_fn fn)
@@ -438,26 +439,53 @@ void sim_set_lockdep_hook(sim_lockdep_fn fn)
 	__atomic_store_n(&lockdep_hook, fn, SC);
 }
 
-/* Before a blocking acquire: let check/ judge the order. */
-static void lockdep_check(const void *lock, const char *class, int mode,
+/*
+ * lockdep_check - before a blocking acquire: report recursive locking,
+ * then let check/ judge the order. Returns true if the running task
+ * already holds @lock in a conflicting mode: the caller must not wait for
+ * it (SIM: it would spin forever; the execution has failed already).
+ * Outside tasks nothing is checked, as in the controlled mode.
+ */
+static bool lockdep_check(const void *lock, const char *class, int mode,
 			  const struct sim_site *site)
 {
 	sim_lockdep_fn fn = __atomic_load_n(&lockdep_hook, ACQ);
-	struct stask *t = cur();
+	struct stask *t = me;
+	bool recursive = false;
 
+	if (!t)
+		return false;
+	for (int i = 0; i < t->nr_held; i++) {
+		const struct sim_held_lock *h = &t->held[i];
+
+		if (h->lock != lock ||
+		    (mode == SIM_LOCK_SHARED && h->mode == SIM_LOCK_SHARED))
+			continue;
+		sim_violation_at(site,
+				 "recursive locking: %s already held "
+				 "(taken at %s:%d)",
+				 class, h->site ? h->site->file : "?",
+				 h->site ? h->site->line : 0);
+		recursive = true;
+	}
 	if (fn)
 		fn(t->id, t->held, t->nr_held, lock, class, mode, site);
+	return recursive;
 }
 
+/* Outside tasks locks work but are not tracked (as in controlled mode). */
 static void held_push(const void *lock, const char *class, int mode,
 		      const struct sim_site *site)
 {
-	struct stask *t = cur();
-	int n = t->nr_held;
+	struct stask *t = me;
+	int n;
 
+	if (!t)
+		return;
+	n = t->nr_held;
 	if (n >= SIM_MAX_HELD) {
-		sim_limit("task %d holds more than %d locks (taking %s)",
-			  t->id, SIM_MAX_HELD, class);
+		sim_limit_at(site, "task %s holds more than %d locks",
+			     t->name, SIM_MAX_HELD);
 		return;
 	}
 	t->held[n] = (struct sim_held_lock){ lock, class, mode, site };
@@ -467,9 +495,12 @@ static void held_push(const void *lock, const char *class, int mode,
 /* Drop @lock from the running task's list; false if it did not hold it. */
 static bool held_pop(const void *lock)
 {
-	struct stask *t = cur();
-	int n = t->nr_held;
+	struct stask *t = me;
+	int n;
 
+	if (!t)
+		return true;
+	n = t->nr_held;
 	for (int i = n - 1; i >= 0; i--) {
 		if (t->held[i].lock != lock)
 			continue;
@@ -483,9 +514,9 @@ static bool held_pop(const void *lock)
 
 static void held_set_mode(const void *lock, int mode)
 {
-	struct stask *t = cur();
+	struct stask *t = me;
 
-	for (int i = t->nr_held - 1; i >= 0; i--)
+	for (int i = (t ? t->nr_held : 0) - 1; i >= 0; i--)
 		if (t->held[i].lock == lock) {
 			t->held[i].mode = mode;
 			return;
@@ -513,10 +544,8 @@ void sim_spin_lock(spinlock_t *l, const struct sim_site *site)
 {
 	struct backoff b = { 0 };
 
-	if (__atomic_load_n(&l->locked, RLX) == owner_val())
-		sim_violation("spin_lock: %s already held by this task",
-			      l->class);
-	lockdep_check(l, l->class, SIM_LOCK_EXCL, site);
+	if (lockdep_check(l, l->class, SIM_LOCK_EXCL, site))
+		return;
 	while (!spin_try(l)) {
 		set_blocked(1);
 		relax(&b);
@@ -536,8 +565,8 @@ bool sim_spin_trylock(spinlock_t *l, const struct sim_site *site)
 void sim_spin_unlock(spinlock_t *l, const struct sim_site *site)
 {
 	if (__atomic_load_n(&l->locked, RLX) != owner_val()) {
-		sim_violation("spin_unlock: %s not held by this task",
-			      l->class);
+		sim_violation_at(site, "spin_unlock of %s not held by this task",
+				 l->class);
 		return;
 	}
 	held_pop(l);
@@ -595,7 +624,8 @@ void sim_down_read(struct rw_semaphore *s, const struct sim_site *site)
 {
 	struct backoff b = { 0 };
 
-	lockdep_check(s, s->class, SIM_LOCK_SHARED, site);
+	if (lockdep_check(s, s->class, SIM_LOCK_SHARED, site))
+		return;
 	while (!read_try(s)) {
 		set_blocked(1);
 		relax(&b);
@@ -616,8 +646,8 @@ bool sim_down_read_trylock(struct rw_semaphore *s,
 void sim_up_read(struct rw_semaphore *s, const struct sim_site *site)
 {
 	if (__atomic_load_n(&s->count, SC) <= 0 || !held_pop(s)) {
-		sim_violation("up_read: %s not read-held by this task",
-			      s->class);
+		sim_violation_at(site, "up_read of %s not read-held by this "
+				       "task", s->class);
 		return;
 	}
 	__atomic_sub_fetch(&s->count, 1, SC);
@@ -627,7 +657,8 @@ void sim_down_write(struct rw_semaphore *s, const struct sim_site *site)
 {
 	struct backoff b = { 0 };
 
-	lockdep_check(s, s->class, SIM_LOCK_EXCL, site);
+	if (lockdep_check(s, s->class, SIM_LOCK_EXCL, site))
+		return;
 	if (!write_try(s)) {
 		__atomic_add_fetch(&s->writers_waiting, 1, SC);
 		set_blocked(1);
@@ -652,8 +683,8 @@ void sim_up_write(struct rw_semaphore *s, const struct sim_site *site)
 {
 	if (__atomic_load_n(&s->owner, SC) != owner_val() ||
 	    __atomic_load_n(&s->count, SC) != -1) {
-		sim_violation("up_write: %s not write-held by this task",
-			      s->class);
+		sim_violation_at(site, "up_write of %s not write-held by this "
+				       "task", s->class);
 		return;
 	}
 	held_pop(s);
@@ -666,8 +697,8 @@ void sim_downgrade_write(struct rw_semaphore *s, const struct sim_site *site)
 {
 	if (__atomic_load_n(&s->owner, SC) != owner_val() ||
 	    __atomic_load_n(&s->count, SC) != -1) {
-		sim_violation("downgrade_write: %s not write-held by this task",
-			      s->class);
+		sim_violation_at(site, "downgrade_write of %s not write-held",
+				 s->class);
 		return;
 	}
 	__atomic_store_n(&s->owner, 0, SC);
@@ -707,10 +738,8 @@ void sim_mutex_lock(struct mutex *m, const struct sim_site *site)
 {
 	struct backoff b = { 0 };
 
-	if (__atomic_load_n(&m->owner, RLX) == owner_val())
-		sim_violation("mutex_lock: %s already held by this task",
-			      m->class);
-	lockdep_check(m, m->class, SIM_LOCK_EXCL, site);
+	if (lockdep_check(m, m->class, SIM_LOCK_EXCL, site))
+		return;
 	while (!mutex_try(m)) {
 		set_blocked(1);
 		relax(&b);
@@ -730,8 +759,8 @@ bool sim_mutex_trylock(struct mutex *m, const struct sim_site *site)
 void sim_mutex_unlock(struct mutex *m, const struct sim_site *site)
 {
 	if (__atomic_load_n(&m->owner, RLX) != owner_val()) {
-		sim_violation("mutex_unlock: %s not held by this task",
-			      m->class);
+		sim_violation_at(site, "mutex_unlock of %s not held by this "
+				       "task", m->class);
 		return;
 	}
 	held_pop(m);
@@ -932,7 +961,7 @@ void sim_rcu_read_unlock(const struct sim_site *site)
 	struct stask *t = cur();
 
 	if (t->rcu_depth <= 0) {
-		sim_violation("rcu_read_unlock outside a read-side section");
+		sim_violation_at(site, "rcu_read_unlock without rcu_read_lock");
 		return;
 	}
 	t->rcu_depth--;
@@ -951,9 +980,11 @@ void sim_synchronize_rcu(const struct sim_site *site)
 	uint64_t seq[SIM_MAX_TASKS], mask;
 	struct backoff b = { 0 };
 
-	if (t->rd)
-		sim_violation("synchronize_rcu inside an RCU read-side section "
-			      "or with interrupts disabled");
+	if (t->rd) {
+		sim_violation_at(site, "synchronize_rcu inside an RCU "
+				       "read-side section or with irqs off");
+		return;
+	}
 	mask = rcu_snapshot(t->id, seq);
 	set_blocked(1);
 	while ((mask = rcu_advance(mask, seq)))
@@ -1044,29 +1075,27 @@ uint64_t sim_trace_count(void)
 
 /* ---- tasks ---- */
 
+/* A task must end with no lock, no read-side section, irqs enabled. */
 static void task_end_checks(struct stask *t)
 {
-	if (t->irq_depth) {
-		sim_violation("task %s ended with interrupts disabled",
-			      t->name);
-		while (t->irq_depth) {
-			t->irq_depth--;
-			rd_dec(t);
-		}
-	}
-	if (t->rcu_depth) {
-		sim_violation("task %s ended inside an RCU read-side section",
-			      t->name);
-		while (t->rcu_depth) {
-			t->rcu_depth--;
-			rd_dec(t);
-		}
-	}
+	int last = t->nr_held ? t->nr_held - 1 : 0;
+	const struct sim_held_lock *h = &t->held[last];
+
 	if (t->nr_held)
-		sim_violation("task %s ended holding %s (taken at %s:%d)",
-			      t->name, t->held[0].class,
-			      t->held[0].site ? t->held[0].site->file : "?",
-			      t->held[0].site ? t->held[0].site->line : 0);
+		sim_violation("task %s exited holding %s (taken at %s:%d)",
+			      t->name, h->class, h->site ? h->site->file : "?",
+			      h->site ? h->site->line : 0);
+	if (t->irq_depth)
+		sim_violation("task %s exited with interrupts disabled",
+			      t->name);
+	if (t->rcu_depth)
+		sim_violation("task %s exited inside an RCU read-side section",
+			      t->name);
+	/* Stop holding grace periods up (invariant 3). */
+	for (; t->irq_depth; t->irq_depth--)
+		rd_dec(t);
+	for (; t->rcu_depth; t->rcu_depth--)
+		rd_dec(t);
 }
 
 static void *task_main(void *arg)
@@ -1115,8 +1144,8 @@ int sim_task_create(const char *name, sim_task_fn fn, void *arg)
 	id = nr_tasks;
 	if (id >= SIM_MAX_TASKS) {
 		pthread_mutex_unlock(&tasks_lock);
-		sim_limit("more than %d tasks (creating %s)", SIM_MAX_TASKS,
-			  name);
+		sim_limit("too many tasks: the limit is %d (SIM_MAX_TASKS)",
+			  SIM_MAX_TASKS);
 		return -1;
 	}
 	t = &tasks[id];

@@ -207,6 +207,13 @@ static void bad_unlock(void *arg)
 	spin_unlock(&slock);
 }
 
+static void recursive(void *arg)
+{
+	spin_lock(&slock);
+	spin_lock(&slock);	/* self-deadlock: reported, not spun on */
+	spin_unlock(&slock);
+}
+
 static void init_locks(void)
 {
 	spin_lock_init_class(&slock, "slock");
@@ -221,7 +228,7 @@ int main(void)
 {
 	struct sim_result res;
 
-	plan(14);
+	plan(15);
 	sim_init();
 
 	init_locks();
@@ -267,6 +274,11 @@ int main(void)
 	run_n(1, "bad", bad_unlock, NULL, &res);
 	is_int(res.outcome, SIM_VIOLATION, "unlocking a lock not held is a violation");
 	ok(strstr(res.msg, "spin_unlock") != NULL, "the violation names the operation: %s", res.msg);
+
+	init_locks();
+	run_n(1, "recursive", recursive, NULL, &res);
+	ok(res.outcome == SIM_VIOLATION && strstr(res.msg, "recursive locking"),
+	   "taking a spinlock twice is reported, not a hang: %s", res.msg);
 
 	return done_testing();
 }
