@@ -565,7 +565,8 @@ bool sim_spin_trylock(spinlock_t *l, const struct sim_site *site)
 void sim_spin_unlock(spinlock_t *l, const struct sim_site *site)
 {
 	if (__atomic_load_n(&l->locked, RLX) != owner_val()) {
-		sim_violation_at(site, "spin_unlock of %s not held by this task",
+		sim_violation_at(site,
+				 "spin_unlock of %s not held by this task",
 				 l->class);
 		return;
 	}
@@ -906,7 +907,8 @@ static void rcu_cb_poll(void)
 {
 	struct rcu_head *done = NULL, **dtail = &done, *h;
 
-	if (!__atomic_load_n(&rcu.head, ACQ) || pthread_mutex_trylock(&rcu.lock))
+	if (!__atomic_load_n(&rcu.head, ACQ) ||
+	    pthread_mutex_trylock(&rcu.lock))
 		return;
 	if (rcu.active) {
 		rcu.mask = rcu_advance(rcu.mask, rcu.seq);

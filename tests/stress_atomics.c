@@ -119,7 +119,7 @@ static void wob_waiter(void *arg)
 {
 	await_flag(&barrier);
 	wait_on_bit(&flags[0], PG_locked);
-	wob_seen = wob_data;	/* ordered by the bit's release/acquire */
+	wob_seen = wob_data; /* ordered by the bit's release/acquire */
 }
 
 static struct completion comp, comp_all;
@@ -155,13 +155,18 @@ int main(void)
 
 	barrier = 0;
 	run_n(NTHREADS, "atomic", atomic_worker, NULL, &res);
-	is_int(atomic_read(&a_inc), NTHREADS * NITER, "atomic_inc total is exact");
-	is_int(atomic_read(&a_dec), -NTHREADS * NITER, "atomic_dec total is exact");
-	is_int(atomic_long_read(&a_long), 2L * NTHREADS * NITER, "atomic_long_add total is exact");
-	is_int(atomic_read(&a_cas), NTHREADS * NITER, "cmpxchg increment loop total is exact");
+	is_int(atomic_read(&a_inc), NTHREADS * NITER,
+	       "atomic_inc total is exact");
+	is_int(atomic_read(&a_dec), -NTHREADS * NITER,
+	       "atomic_dec total is exact");
+	is_int(atomic_long_read(&a_long), 2L * NTHREADS * NITER,
+	       "atomic_long_add total is exact");
+	is_int(atomic_read(&a_cas), NTHREADS * NITER,
+	       "cmpxchg increment loop total is exact");
 	ok(atomic_read(&a_unless) == NITER && unless_added == NITER,
 	   "atomic_add_unless stops exactly at its limit");
-	is_int(atomic_read(&a_nz), 1, "atomic_inc_not_zero paired with dec leaves the count unchanged");
+	is_int(atomic_read(&a_nz), 1,
+	       "atomic_inc_not_zero paired with dec leaves the count unchanged");
 
 	barrier = 0;
 	atomic_set(&ref, 1);
@@ -176,15 +181,18 @@ int main(void)
 
 	barrier = 0;
 	run_n(NTHREADS, "bitlock", bitlock_worker, NULL, &res);
-	is_int(bit_counter, NITER / 4 * NTHREADS, "bit lock: increments under folio_lock-style bit lock are exact");
-	ok(!bit_other_bad && flags[1] == 0, "bit lock: neighbouring bits of the word are not disturbed");
+	is_int(bit_counter, NITER / 4 * NTHREADS,
+	       "bit lock: increments under folio_lock-style bit lock are exact");
+	ok(!bit_other_bad && flags[1] == 0,
+	   "bit lock: neighbouring bits of the word are not disturbed");
 
 	barrier = 0;
 	exec_begin(4);
 	sim_task_create("holder", wob_holder, NULL);
 	sim_task_create("waiter", wob_waiter, NULL);
 	sim_exec_run(&res);
-	is_int(wob_seen, 42, "wait_on_bit returns after the bit is cleared, seeing the data");
+	is_int(wob_seen, 42,
+	       "wait_on_bit returns after the bit is cleared, seeing the data");
 
 	init_completion(&comp);
 	init_completion(&comp_all);

@@ -135,7 +135,7 @@ static void lk_sender(void *arg)
 
 	spin_lock(&lk);
 	__atomic_store_n(&lk_taken, 1, __ATOMIC_SEQ_CST);
-	sleep_us(2000);		/* let the target start spinning */
+	sleep_us(2000); /* let the target start spinning */
 	cpumask_set_cpu(1, &mask);
 	smp_call_function_many(&mask, lk_handler, NULL);
 	spin_unlock(&lk);
@@ -168,9 +168,12 @@ int main(void)
 	run_n(NCPUS, "cpu", all_to_all, NULL, &res);
 	for (int c = 0; c < NCPUS; c++)
 		exact &= hits[c] == ROUNDS * (NCPUS - 1);
-	ok(exact, "every CPU runs every call sent to it exactly once, never its own");
-	ok(!wrong_cpu, "handlers run with irqs off, on the CPU they were sent to");
-	is_int(res.outcome, SIM_OK, "concurrent senders finish without violations");
+	ok(exact,
+	   "every CPU runs every call sent to it exactly once, never its own");
+	ok(!wrong_cpu,
+	   "handlers run with irqs off, on the CPU they were sent to");
+	is_int(res.outcome, SIM_OK,
+	       "concurrent senders finish without violations");
 
 	exec_begin(2);
 	sim_task_create("server", who_serves, NULL);
@@ -180,7 +183,7 @@ int main(void)
 	ok(ran_by[2] == 3 && ran_cpu[2] == 3,
 	   "a running CPU runs its IPI itself (at a yield point)");
 	ok(ran_by[1] == 1 && ran_cpu[1] == 2 && ran_by[7] == 1 &&
-	   ran_cpu[7] == 8,
+		   ran_cpu[7] == 8,
 	   "an ended or task-less CPU is serviced by the sender, as that CPU");
 
 	exec_begin(3);
@@ -188,7 +191,7 @@ int main(void)
 	sim_task_create("sender", order_sender, NULL);
 	sim_exec_run(&res);
 	ok(at_enable && at_enable < at_handler && at_handler < at_return &&
-	   handler_cpu == 0,
+		   handler_cpu == 0,
 	   "irqs off delays the IPI: enable (%llu) < handler (%llu) < return (%llu)",
 	   (unsigned long long)at_enable, (unsigned long long)at_handler,
 	   (unsigned long long)at_return);
@@ -204,7 +207,8 @@ int main(void)
 	exec_begin(5);
 	sim_task_create("bad", ipi_irqs_off, NULL);
 	sim_exec_run(&res);
-	is_int(res.outcome, SIM_VIOLATION, "smp_call_function_many with irqs off is a violation");
+	is_int(res.outcome, SIM_VIOLATION,
+	       "smp_call_function_many with irqs off is a violation");
 	is_int(hits[9], 1, "and the call still completes");
 
 	return done_testing();

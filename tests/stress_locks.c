@@ -24,7 +24,7 @@
 static spinlock_t slock;
 static struct mutex mtx;
 static struct rw_semaphore rwsem;
-static long counter;		/* plain: protected by the lock under test */
+static long counter; /* plain: protected by the lock under test */
 static int barrier;
 
 static void spin_worker(void *arg)
@@ -58,7 +58,8 @@ static void rwsem_worker(void *arg)
 	for (int i = 0; i < NITER / 2; i++) {
 		if (id & 1) {
 			down_write(&rwsem);
-			if (__atomic_add_fetch(&writers_in, 1, __ATOMIC_SEQ_CST) != 1 ||
+			if (__atomic_add_fetch(&writers_in, 1,
+					       __ATOMIC_SEQ_CST) != 1 ||
 			    __atomic_load_n(&readers_in, __ATOMIC_SEQ_CST))
 				__atomic_store_n(&overlap, 1, __ATOMIC_SEQ_CST);
 			counter++;
@@ -155,7 +156,7 @@ static void trylocks(void *arg)
 	good &= !down_read_trylock(&rwsem);
 	downgrade_write(&rwsem);
 	good &= rwsem_is_locked(&rwsem) && !rwsem_is_write_locked(&rwsem);
-	good &= down_read_trylock(&rwsem);	/* readers let in */
+	good &= down_read_trylock(&rwsem); /* readers let in */
 	good &= !down_write_trylock(&rwsem);
 	up_read(&rwsem);
 	up_read(&rwsem);
@@ -210,7 +211,7 @@ static void bad_unlock(void *arg)
 static void recursive(void *arg)
 {
 	spin_lock(&slock);
-	spin_lock(&slock);	/* self-deadlock: reported, not spun on */
+	spin_lock(&slock); /* self-deadlock: reported, not spun on */
 	spin_unlock(&slock);
 }
 
@@ -233,17 +234,21 @@ int main(void)
 
 	init_locks();
 	run_n(NTHREADS, "spin", spin_worker, NULL, &res);
-	is_int(counter, NTHREADS * NITER, "spinlock: increments under the lock are never lost");
+	is_int(counter, NTHREADS * NITER,
+	       "spinlock: increments under the lock are never lost");
 	is_int(res.outcome, SIM_OK, "spinlock: no violation");
 
 	init_locks();
 	run_n(NTHREADS, "mutex", mutex_worker, NULL, &res);
-	is_int(counter, NTHREADS * NITER, "mutex: increments under the lock are never lost");
+	is_int(counter, NTHREADS * NITER,
+	       "mutex: increments under the lock are never lost");
 
 	init_locks();
 	run_n(NTHREADS, "rwsem", rwsem_worker, NULL, &res);
-	is_int(counter, NTHREADS / 2 * NITER / 2, "rwsem: writer increments are never lost");
-	ok(!overlap, "rwsem: a writer never overlaps a reader or another writer");
+	is_int(counter, NTHREADS / 2 * NITER / 2,
+	       "rwsem: writer increments are never lost");
+	ok(!overlap,
+	   "rwsem: a writer never overlaps a reader or another writer");
 
 	init_locks();
 	run_n(2, "reader", shared_reader, NULL, &res);
@@ -256,24 +261,30 @@ int main(void)
 	sim_task_create("C", wb_reader_c, NULL);
 	sim_exec_run(&res);
 	is_int(trylock_result, 0, "rwsem: a waiting writer blocks new readers");
-	ok(b_got && res.outcome == SIM_OK, "rwsem: the waiting writer gets the lock after the reader leaves");
+	ok(b_got && res.outcome == SIM_OK,
+	   "rwsem: the waiting writer gets the lock after the reader leaves");
 
 	init_locks();
 	run_n(1, "try", trylocks, NULL, &res);
-	ok(trylock_ok && res.outcome == SIM_OK, "trylocks fail on held locks; downgrade_write lets readers in");
+	ok(trylock_ok && res.outcome == SIM_OK,
+	   "trylocks fail on held locks; downgrade_write lets readers in");
 
 	init_locks();
 	sim_set_lockdep_hook(hook);
 	run_n(1, "held", held_list, NULL, &res);
 	sim_set_lockdep_hook(NULL);
-	ok(held_ok, "held-lock list is kept oldest first, with modes and classes");
+	ok(held_ok,
+	   "held-lock list is kept oldest first, with modes and classes");
 	is_int(hook_calls, 3, "lockdep hook runs before each blocking acquire");
-	ok(!hook_bad, "lockdep hook sees the held locks, not the one being taken");
+	ok(!hook_bad,
+	   "lockdep hook sees the held locks, not the one being taken");
 
 	init_locks();
 	run_n(1, "bad", bad_unlock, NULL, &res);
-	is_int(res.outcome, SIM_VIOLATION, "unlocking a lock not held is a violation");
-	ok(strstr(res.msg, "spin_unlock") != NULL, "the violation names the operation: %s", res.msg);
+	is_int(res.outcome, SIM_VIOLATION,
+	       "unlocking a lock not held is a violation");
+	ok(strstr(res.msg, "spin_unlock") != NULL,
+	   "the violation names the operation: %s", res.msg);
 
 	init_locks();
 	run_n(1, "recursive", recursive, NULL, &res);

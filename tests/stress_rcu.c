@@ -30,7 +30,7 @@
 
 static int stop, barrier;
 static uint64_t sect[NREADERS + 1], exited[NREADERS + 1];
-static int early_gp;	/* a grace period ended under a live reader */
+static int early_gp; /* a grace period ended under a live reader */
 
 /* Enters and leaves read-side sections, counting both edges. */
 static void counting_reader(void *arg)
@@ -56,8 +56,10 @@ static void gp_checker(void *arg)
 	for (int n = 0; n < NUPDATES; n++) {
 		/* A reader with sect > exited is inside section number sect. */
 		for (int r = 0; r < NREADERS; r++) {
-			uint64_t x = __atomic_load_n(&exited[r], __ATOMIC_SEQ_CST);
-			uint64_t s = __atomic_load_n(&sect[r], __ATOMIC_SEQ_CST);
+			uint64_t x =
+				__atomic_load_n(&exited[r], __ATOMIC_SEQ_CST);
+			uint64_t s =
+				__atomic_load_n(&sect[r], __ATOMIC_SEQ_CST);
 
 			e[r] = s > x ? s : 0;
 		}
@@ -93,7 +95,8 @@ static void ptr_reader(void *arg)
 		rcu_read_lock();
 		p = READ_ONCE(gptr);
 		for (int i = 0; i < 4; i++) {
-			if (__atomic_load_n(&p->magic, __ATOMIC_RELAXED) != MAGIC)
+			if (__atomic_load_n(&p->magic, __ATOMIC_RELAXED) !=
+			    MAGIC)
 				__atomic_add_fetch(&bad_reads, 1,
 						   __ATOMIC_SEQ_CST);
 			sched_yield();
@@ -225,18 +228,23 @@ int main(void)
 		sim_task_create("reader", counting_reader, NULL);
 	sim_task_create("gp", gp_checker, NULL);
 	sim_exec_run(&res);
-	is_int(early_gp, 0, "synchronize_rcu never returns before a pre-existing reader leaves");
-	ok(sim_rcu_gp_count() >= NUPDATES, "every synchronize_rcu counts a grace period (%llu)",
+	is_int(early_gp, 0,
+	       "synchronize_rcu never returns before a pre-existing reader leaves");
+	ok(sim_rcu_gp_count() >= NUPDATES,
+	   "every synchronize_rcu counts a grace period (%llu)",
 	   (unsigned long long)sim_rcu_gp_count());
 
 	run_ptr(0);
 	is_int(bad_reads, 0, "synchronize_rcu: no reader sees a freed object");
 
 	run_ptr(1);
-	is_int(bad_reads, 0, "call_rcu: no reader sees an object freed by a callback");
+	is_int(bad_reads, 0,
+	       "call_rcu: no reader sees an object freed by a callback");
 	ok(cb_run == cb_queued && cb_queued == NUPDATES,
-	   "call_rcu: every queued callback has run by the end (%d of %d)", cb_run, cb_queued);
-	ok(cb_run_live > 0, "call_rcu: callbacks run while the execution goes on");
+	   "call_rcu: every queued callback has run by the end (%d of %d)",
+	   cb_run, cb_queued);
+	ok(cb_run_live > 0,
+	   "call_rcu: callbacks run while the execution goes on");
 
 	exec_begin(2);
 	sim_task_create("irqoff", irq_reader, NULL);
@@ -249,13 +257,16 @@ int main(void)
 	gp0 = sim_rcu_gp_count();
 	sim_task_create("held", held_check, NULL);
 	sim_exec_run(&res);
-	ok(held_ok && gp0 == 0, "rcu_read_lock_held follows nesting and irq-disable");
+	ok(held_ok && gp0 == 0,
+	   "rcu_read_lock_held follows nesting and irq-disable");
 
 	exec_begin(4);
 	sim_task_create("bad", sync_in_reader, NULL);
 	sim_exec_run(&res);
-	is_int(res.outcome, SIM_VIOLATION, "synchronize_rcu inside a reader is a violation");
-	ok(strstr(res.msg, "synchronize_rcu") != NULL, "and says so: %s", res.msg);
+	is_int(res.outcome, SIM_VIOLATION,
+	       "synchronize_rcu inside a reader is a violation");
+	ok(strstr(res.msg, "synchronize_rcu") != NULL, "and says so: %s",
+	   res.msg);
 
 	return done_testing();
 }

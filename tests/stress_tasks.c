@@ -40,7 +40,7 @@ static void basic(void *arg)
 		sim_task_create("child", child, NULL);
 	if (id == 1) {
 		sim_task_exit();
-		after_exit = 1;		/* never reached */
+		after_exit = 1; /* never reached */
 	}
 }
 
@@ -84,7 +84,7 @@ int main(void)
 		sim_task_set_data(id, &data_vals[id]);
 	}
 	ok(!sim_running() && sim_nr_tasks() == 4 &&
-	   sim_task_state(0) == SIM_TASK_RUNNABLE,
+		   sim_task_state(0) == SIM_TASK_RUNNABLE,
 	   "tasks are registered before the run, runnable");
 	sim_exec_run(&res);
 	ok(ids_ok && !strcmp(sim_task_name(2), "basic"),

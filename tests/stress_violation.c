@@ -59,7 +59,8 @@ int main(void)
 	sim_init();
 
 	run_n(NTASKS, "reporter", reporter, NULL, &res);
-	is_int(res.outcome, SIM_VIOLATION, "several reporters, limits after: the outcome stays a violation");
+	is_int(res.outcome, SIM_VIOLATION,
+	       "several reporters, limits after: the outcome stays a violation");
 	ok(!strcmp(res.msg, "first from task 0") && res.fail_task == 0,
 	   "the first violation is the one recorded: %s", res.msg);
 	ok(res.fail_site && !strcmp(res.fail_site->func, "reporter"),
@@ -74,7 +75,8 @@ int main(void)
 
 	run_n(2, "limit", limit_only, NULL, &res);
 	is_int(res.outcome, SIM_LIMIT, "a limit alone ends as SIM_LIMIT");
-	ok(!strncmp(res.msg, "out of frames", 13), "with its message: %s", res.msg);
+	ok(!strncmp(res.msg, "out of frames", 13), "with its message: %s",
+	   res.msg);
 
 	exec_begin(9);
 	sim_violation("outside any task");
