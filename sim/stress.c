@@ -183,14 +183,15 @@ static inline void set_blocked(int v)
 }
 
 /*
- * sim_wait - stress mode: one round of waiting (IPIs taken, a yield or a
- * short sleep), then return; the caller re-checks its condition.
+ * sim_wait - stress mode: one round of waiting (IPIs taken, a yield, every
+ * 64th time a short sleep), then return; the caller re-checks its
+ * condition, so there is no wakeup to lose.
  */
 void sim_wait(struct sim_waitq *wq, const char *what, const void *obj,
 	      const struct sim_site *site)
 {
 	static __thread unsigned n;
-	struct backoff b = { .n = 8 + (n++ & 127) };
+	struct backoff b = { .n = ++n % 64 ? 8 : 200 };
 
 	set_blocked(1);
 	relax(&b);
@@ -289,7 +290,7 @@ static void ipi_drain(struct stask *c)
 {
 	struct stask *t = cur();
 	struct ipi_req *list, *prev = NULL, *next;
-	int saved;
+	int cpu = c - tasks, saved;
 
 	list = __atomic_exchange_n(&c->ipi_head, NULL, ACQ);
 	if (!list)
@@ -301,12 +302,12 @@ static void ipi_drain(struct stask *c)
 		list = next;
 	}
 	saved = t->cpu_override;
-	t->cpu_override = c->id;
+	t->cpu_override = cpu;
 	t->irq_depth++;		/* handlers run with irqs off (invariant 2) */
 	rd_inc(t);
 	for (list = prev; list; list = next) {
 		next = list->next;	/* @list dies once done is set */
-		list->func(c->id, list->info);
+		list->func(cpu, list->info);
 		__atomic_store_n(&list->done, 1, REL);
 	}
 	rd_dec(t);
@@ -407,7 +408,10 @@ void smp_call_function_many(const cpumask_t *mask, smp_call_func_t func,
 			if (__atomic_load_n(&c->state, ACQ) == CPU_RUNNING ||
 			    !ipi_trylock(c))
 				continue;
-			/* Re-check under the lock: it may have just started. */
+			/*
+			 * SIM: an absent CPU's IPIs are run by the sender.
+			 * Re-check under the lock: it may have just started.
+			 */
 			if (__atomic_load_n(&c->state, ACQ) != CPU_RUNNING)
 				ipi_drain(c);
 			ipi_unlock(c);
@@ -470,6 +474,7 @@ static bool lockdep_check(const void *lock, const char *class, int mode,
 	}
 	if (fn)
 		fn(t->id, t->held, t->nr_held, lock, class, mode, site);
+	/* SIM: reported, then not waited for (no deadlock detector here). */
 	return recursive;
 }
 
@@ -902,6 +907,7 @@ static uint64_t rcu_advance(uint64_t mask, const uint64_t *seq)
  * rcu_cb_poll - push the callback grace period on and run the callbacks
  * whose grace period has ended, in the calling task. Call only where the
  * caller holds no lock and is not a reader (a callback may take locks).
+ * SIM: this quiescent point stands for the kernel's softirq.
  */
 static void rcu_cb_poll(void)
 {
@@ -1151,6 +1157,7 @@ int sim_task_create(const char *name, sim_task_fn fn, void *arg)
 		return -1;
 	}
 	t = &tasks[id];
+	t->id = id;
 	t->name = name;
 	t->fn = fn;
 	t->arg = arg;
@@ -1283,7 +1290,8 @@ enum sim_outcome sim_exec_run(struct sim_result *res)
 	pthread_mutex_lock(&tasks_lock);
 	__atomic_store_n(&running, true, REL);
 	for (int i = 0; i < nr_tasks; i++)
-		task_start(&tasks[i]);
+		if (!tasks[i].created)
+			task_start(&tasks[i]);
 	pthread_mutex_unlock(&tasks_lock);
 
 	for (int i = 0;; i++) {
