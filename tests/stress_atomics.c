@@ -137,10 +137,15 @@ static int comp_after_two = -1;
 
 static void comp_completer(void *arg)
 {
+	uint64_t deadline = now_ns() + 1000000000ULL;
+
 	complete(&comp);
 	complete(&comp);
-	sleep_us(5000);
 	/* Two complete()s release exactly two of the three waiters. */
+	while (__atomic_load_n(&comp_woken, __ATOMIC_SEQ_CST) < 2 &&
+	       now_ns() < deadline)
+		sched_yield();
+	sleep_us(5000);		/* a third must not follow */
 	comp_after_two = __atomic_load_n(&comp_woken, __ATOMIC_SEQ_CST);
 	complete(&comp);
 	complete_all(&comp_all);
