@@ -108,7 +108,7 @@ int main(void)
 	exec_begin(3);
 	sim_task_create("holder", ends_holding, NULL);
 	sim_exec_run(&res);
-	ok(res.outcome == SIM_VIOLATION && strstr(res.msg, "holding &lk"),
+	ok(res.outcome == SIM_VIOLATION && strstr(res.msg, "holding lk"),
 	   "ending with a lock held is reported: %s", res.msg);
 
 	exec_begin(4);
