@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench_sim - the scheduler's costs, as medians of 7 repetitions:
+ *   yield_noswitch  a yield point where only one task can run (ns)
+ *   yield_switch    a yield point that switches between two tasks (ns)
+ *   exec_empty_2    executions per second of an empty 2-task program
+ *                   (begin, create two tasks, run them, end: the reset cost)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "sim/sim.h"
+
+#define REPS 7
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v)
+{
+	qsort(v, REPS, sizeof(*v), cmp);
+	return v[REPS / 2];
+}
+
+static long iters;
+
+static void yielder(void *arg)
+{
+	for (long i = 0; i < iters; i++)
+		sim_yield(SIM_EV_READ, 0, "bench");
+}
+
+static void empty(void *arg)
+{
+}
+
+/* ns per yield point with @ntasks tasks each doing @n yields under rr */
+static double yield_cost(int ntasks, long n)
+{
+	struct sim_config cfg = { .strategy = sim_strategy_rr(),
+				  .max_steps = ~0ULL >> 1 };
+	struct sim_result r;
+	double t0, t1;
+
+	iters = n;
+	sim_exec_begin(&cfg);
+	for (int i = 0; i < ntasks; i++)
+		sim_task_create("y", yielder, NULL);
+	t0 = now();
+	sim_exec_run(&r);
+	t1 = now();
+	return (t1 - t0) * 1e9 / (double)(n * ntasks);
+}
+
+static double exec_rate(long n)
+{
+	struct sim_config cfg = { .strategy = sim_strategy_random() };
+	struct sim_result r;
+	double t0 = now();
+
+	for (long i = 0; i < n; i++) {
+		cfg.seed = i;
+		sim_exec_begin(&cfg);
+		sim_task_create("a", empty, NULL);
+		sim_task_create("b", empty, NULL);
+		sim_exec_run(&r);
+	}
+	return n / (now() - t0);
+}
+
+int main(void)
+{
+	double a[REPS], b[REPS], c[REPS];
+
+	sim_init();
+	yield_cost(2, 1000);	/* warm up stacks */
+	for (int i = 0; i < REPS; i++) {
+		a[i] = yield_cost(1, 2000000);
+		b[i] = yield_cost(2, 1000000);
+		c[i] = exec_rate(100000);
+	}
+	printf("bench: yield_noswitch %.2f ns\n", median(a));
+	printf("bench: yield_switch %.2f ns\n", median(b));
+	printf("bench: exec_empty_2 %.0f execs/s\n", median(c));
+	return 0;
+}
