@@ -35,8 +35,8 @@
 #include "page_ref.h"
 #include "tap.h"
 
-#define VA	0x7f0000200010UL	/* a word inside a 4 KiB page */
-#define HVA	0x7f0000400000UL	/* a 2 MiB-aligned huge mapping */
+#define VA 0x7f0000200010UL /* a word inside a 4 KiB page */
+#define HVA 0x7f0000400000UL /* a 2 MiB-aligned huge mapping */
 
 static mm_context_t ctx;
 static pte_t *ptep;
@@ -139,10 +139,10 @@ static void wait_phase(int n)
 static void kernel_side(void *arg)
 {
 	wait_phase(1);
-	ptep_get_and_clear(NULL, VA, ptep);	/* (1) clear */
+	ptep_get_and_clear(NULL, VA, ptep); /* (1) clear */
 	WRITE_ONCE(phase, 2);
 	wait_phase(3);
-	flush_tlb_page(&ctx, VA);		/* (2) flush by IPI */
+	flush_tlb_page(&ctx, VA); /* (2) flush by IPI */
 	WRITE_ONCE(phase, 4);
 }
 
@@ -178,7 +178,7 @@ static bool b_saw_clean;
 static void irqs_off_cpu(void *arg)
 {
 	switch_mm(&ctx);
-	hw_store(&ctx, VA, 1, NULL);	/* cache the translation */
+	hw_store(&ctx, VA, 1, NULL); /* cache the translation */
 	local_irq_disable();
 	a_dis = ++seq;
 	for (int i = 0; i < 4; i++)
@@ -340,8 +340,8 @@ static void stale_after_free(void *arg)
 	switch_mm(&ctx);
 	hw_store(&ctx, VA, 1, NULL);
 	ptep_get_and_clear(NULL, VA, ptep);
-	__free_pages(P1, 0);		/* BUG: freed before the flush */
-	hw_store(&ctx, VA, 2, NULL);	/* stale entry reaches a free frame */
+	__free_pages(P1, 0); /* BUG: freed before the flush */
+	hw_store(&ctx, VA, 2, NULL); /* stale entry reaches a free frame */
 }
 
 static bool t_uaf(void)
@@ -350,8 +350,7 @@ static bool t_uaf(void)
 	char want[64];
 
 	setup(NULL, 0);
-	snprintf(want, sizeof(want), "pfn %lu, which is free",
-		 page_to_pfn(P1));
+	snprintf(want, sizeof(want), "pfn %lu, which is free", page_to_pfn(P1));
 	sim_task_create("cpu0", stale_after_free, NULL);
 	sim_exec_run(&r);
 	return r.outcome == SIM_VIOLATION && strstr(r.msg, want);
@@ -362,17 +361,22 @@ static const struct {
 	bool (*fn)(void);
 } tests[] = {
 	{ "Unflushed dirty TLB entry keeps writing the old frame; after the "
-	  "flush the store faults or reaches the new frame", t_stale_one_cpu },
+	  "flush the store faults or reaches the new frame",
+	  t_stale_one_cpu },
 	{ "Another CPU's stale entry survives until the flush IPI, then "
-	  "faults", t_stale_other_cpu },
+	  "faults",
+	  t_stale_other_cpu },
 	{ "A flush cannot complete while a target CPU has irqs disabled",
 	  t_irq_delay },
 	{ "Walker's Dirty set between kernel read and get-and-clear is "
-	  "returned, never lost", t_dirty_race },
+	  "returned, never lost",
+	  t_dirty_race },
 	{ "Protnone, write-protect, spurious and locked-re-walk faults; huge "
-	  "PMD translation", t_faults },
+	  "PMD translation",
+	  t_faults },
 	{ "A store through a stale entry to a freed frame is reported at "
-	  "once", t_uaf },
+	  "once",
+	  t_uaf },
 };
 
 int main(void)
