@@ -134,6 +134,7 @@ void explore_failure_from(struct explore_failure *f, uint64_t index,
 	f->site_func = xstrdup(s ? s->func : "");
 	f->site_file = xstrdup(s ? s->file : "");
 	f->site_line = s ? s->line : 0;
+	f->shrunk = NULL;
 }
 
 static void failure_free(struct explore_failure *f)
@@ -144,6 +145,7 @@ static void failure_free(struct explore_failure *f)
 	free(f->site_label);
 	free(f->site_func);
 	free(f->site_file);
+	free(f->shrunk);
 }
 
 static struct explore_failure failure_copy(const struct explore_failure *f)
@@ -156,6 +158,7 @@ static struct explore_failure failure_copy(const struct explore_failure *f)
 	c.site_label = xstrdup(f->site_label);
 	c.site_func = xstrdup(f->site_func);
 	c.site_file = xstrdup(f->site_file);
+	c.shrunk = f->shrunk ? xstrdup(f->shrunk) : NULL;
 	return c;
 }
 

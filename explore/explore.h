@@ -89,6 +89,7 @@ struct explore_failure {
 	char *task;		/* failing task's name, "main" for checks */
 	char *site_label, *site_func, *site_file;
 	int site_line;
+	char *shrunk;		/* a smaller schedule failing the same way */
 };
 
 struct explore_result {

@@ -309,6 +309,8 @@ static void failure_from_json(struct explore_failure *f, const struct json *j)
 	f->site_func = dup_or_empty(json_get_str(site, "func", ""));
 	f->site_file = dup_or_empty(json_get_str(site, "file", ""));
 	f->site_line = (int)json_get_u64(site, "line", 0);
+	if (json_get_str(j, "shrunk", NULL))
+		f->shrunk = dup_or_empty(json_get_str(j, "shrunk", NULL));
 }
 
 int explore_result_add_json(struct explore_result *r, const struct json *j,
@@ -343,6 +345,7 @@ int explore_result_add_json(struct explore_result *r, const struct json *j,
 		free(f.site_label);
 		free(f.site_func);
 		free(f.site_file);
+		free(f.shrunk);
 	}
 	return 0;
 }

@@ -128,10 +128,14 @@ void report_failure(FILE *out, const struct mmsim_program *p,
 
 	replay(p, schedule, &res);
 	s = res.fail_site;
-	fprintf(out, "%s: %s in %s%s%s\n", res.outcome == SIM_VIOLATION ?
-		"VIOLATION" : "FAILURE", sim_outcome_name(res.outcome),
-		p->name, how ? ", " : "", how ? how : "");
-	fprintf(out, "  what:     %s\n", res.msg);
+	for (const char *n = sim_outcome_name(res.outcome); *n; n++)
+		fputc(*n - 'a' + 'A', out);
+	fprintf(out, " in %s%s%s%s\n", p->name, how ? " (" : "",
+		how ? how : "", how ? ")" : "");
+	fputs("  what:     ", out);
+	for (const char *m = res.msg; *m; m++)
+		fputs(*m == '\n' ? "\n            " : (char[2]){ *m, 0 }, out);
+	fputc('\n', out);
 	fprintf(out, "  task:     %s%s\n", sim_task_name(res.fail_task),
 		res.fail_task < 0 ? " (end-of-execution check)" : "");
 	if (s)
@@ -176,8 +180,16 @@ static void failure_json(FILE *out, const struct mmsim_program *p,
 		"\"replay\": ", (unsigned long long)f->trace_hash,
 		(unsigned long long)f->steps);
 	json_str(out, cmd);
-	fputc('}', out);
 	free(cmd);
+	if (f->shrunk) {
+		cmd = replay_cmd_str(p, f->shrunk);
+		fputs(", \"shrunk\": ", out);
+		json_str(out, f->shrunk);
+		fputs(", \"shrunk_replay\": ", out);
+		json_str(out, cmd);
+		free(cmd);
+	}
+	fputc('}', out);
 }
 
 void report_explore_json(FILE *out, const struct mmsim_program *p,
