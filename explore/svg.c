@@ -18,13 +18,16 @@
 #include <string.h>
 
 #include "explore/explore.h"
+#include "sim/sync.h"
 
 #define MAX_EVENTS 1500		/* the last ones, if the trace is longer */
 #define DX 18			/* pixels per event */
 #define LANE_H 44
 #define LEFT 140		/* room for task names */
-#define TOP 96			/* room for the title */
+#define TOP_MIN 96		/* room for the title */
 #define MAX_OPEN 16		/* nested holds drawn per task */
+
+static int top;			/* where the lanes start in this picture */
 
 struct hold {
 	uintptr_t addr;
@@ -67,7 +70,7 @@ static double ex(int i)
 
 static double lane_y(int lane)
 {
-	return TOP + lane * LANE_H + LANE_H / 2.0;
+	return top + lane * LANE_H + LANE_H / 2.0;
 }
 
 /* A colour per lock address, stable within the picture. */
@@ -78,20 +81,39 @@ static int lock_hue(uintptr_t addr)
 	return (int)((x >> 40) % 360);
 }
 
+/* The lock class of @addr if some task still holds it, else NULL. */
+static const char *lock_class(uintptr_t addr)
+{
+	for (int t = 0; t < sim_nr_tasks(); t++) {
+		const struct sim_held_lock *h;
+		int n = sim_held_locks(t, &h);
+
+		for (int i = 0; i < n; i++)
+			if ((uintptr_t)h[i].lock == addr)
+				return h[i].class;
+	}
+	return NULL;
+}
+
 static void draw_hold(FILE *out, int lane, int depth, const struct hold *h,
 		      int end, bool open)
 {
 	double x0 = ex(h->start) + DX / 2.0, x1 = ex(end);
 	double y = lane_y(lane) + 8 + depth * 5;
+	const char *cls = lock_class(h->addr);
 
 	if (x1 < x0 + 4)
 		x1 = x0 + 4;
+	if (cls)
+		fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" "
+			"fill=\"#444\">%s</text>\n", x0, y + 13, cls);
 	fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 		"height=\"4\" fill=\"hsl(%d,70%%,45%%)\" %s><title>lock "
-		"%#lx held (%s in %s at %s:%d)%s</title></rect>\n",
+		"%s %#lx held (%s in %s at %s:%d)%s</title></rect>\n",
 		x0, y, x1 - x0, lock_hue(h->addr),
 		open ? "stroke=\"#000\" stroke-dasharray=\"3,2\"" : "",
-		(unsigned long)h->addr, h->site ? h->site->label : "",
+		cls ? cls : "", (unsigned long)h->addr,
+		h->site ? h->site->label : "",
 		h->site ? h->site->func : "", h->site ? h->site->file : "",
 		h->site ? h->site->line : 0, open ? ", never released" : "");
 }
@@ -159,30 +181,48 @@ static void draw_event(FILE *out, const struct sim_event *e, int i,
 								    "circle");
 }
 
+/* Lines of the failure message (each gets a line of the header). */
+static int msg_lines(const char *msg)
+{
+	int n = 1;
+
+	for (; *msg; msg++)
+		n += *msg == '\n';
+	return n;
+}
+
 static void draw_header(FILE *out, const struct mmsim_program *p,
 			const char *schedule, const struct sim_result *res,
 			int n, uint64_t total)
 {
-	char *buf = NULL;
+	const char *m = res->msg[0] ? res->msg : "no violation";
+	char *buf = NULL, *line, *save = NULL;
 	size_t len = 0;
 	FILE *cmd;
+	int y = 40;
 
-	fprintf(out, "<text x=\"10\" y=\"22\" font-size=\"15\" "
-		"font-weight=\"bold\">");
+	fputs("<text x=\"10\" y=\"22\" font-size=\"15\" "
+	      "font-weight=\"bold\">", out);
 	xml_text(out, p->name);
 	fprintf(out, ": %s</text>\n", sim_outcome_name(res->outcome));
-	fputs("<text x=\"10\" y=\"42\" font-size=\"12\" fill=\"#c0392b\">",
-	      out);
-	xml_text(out, res->msg[0] ? res->msg : "no violation");
-	fputs("</text>\n<text x=\"10\" y=\"60\" font-size=\"11\">schedule ",
-	      out);
-	fprintf(out, "%.200s%s, %llu steps, trace hash %016llx%s</text>\n",
+	buf = strdup(m);
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), y += 15) {
+		fprintf(out, "<text x=\"10\" y=\"%d\" font-size=\"12\" "
+			"fill=\"#c0392b\" xml:space=\"preserve\">", y);
+		xml_text(out, line);
+		fputs("</text>\n", out);
+	}
+	free(buf);
+	fprintf(out, "<text x=\"10\" y=\"%d\" font-size=\"11\">schedule "
+		"%.200s%s, %llu steps, trace hash %016llx%s</text>\n", y + 3,
 		schedule, strlen(schedule) > 200 ? "..." : "",
 		(unsigned long long)res->steps,
 		(unsigned long long)res->trace_hash,
 		total > (uint64_t)n ? " (last events only)" : "");
-	fputs("<text x=\"10\" y=\"78\" font-size=\"11\" "
-	      "fill=\"#555\">", out);
+	fprintf(out, "<text x=\"10\" y=\"%d\" font-size=\"11\" "
+		"fill=\"#555\">", y + 20);
+	buf = NULL;
 	cmd = open_memstream(&buf, &len);
 	if (cmd) {
 		report_replay_cmd(cmd, p, schedule);
@@ -254,7 +294,8 @@ int report_svg(FILE *out, const struct mmsim_program *p,
 	w = LEFT + (n + 2) * DX + 20;
 	if (w < 760)
 		w = 760;
-	h = TOP + lanes * LANE_H + 40;
+	top = TOP_MIN + 15 * (msg_lines(res->msg) - 1);
+	h = top + lanes * LANE_H + 40;
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
 		"width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "

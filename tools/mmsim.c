@@ -386,6 +386,14 @@ static int cmd_replay(struct cli *c)
 			       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")])
 		return cli_error("bad schedule '%s': task letters a-z, A-Z, "
 				 "each with an optional count", c->schedule);
+	/*
+	 * Check with the guided replay first: sim's own replay aborts the
+	 * process when the very first choice diverges (a sim/ bug, reported).
+	 */
+	if (schedule_preemptions(p, c->schedule, &res) < 0)
+		return cli_error("replay diverged: schedule %s names a task "
+				 "that cannot run (another program, or other "
+				 "--regress switches?)", c->schedule);
 	cfg.replay = c->schedule;
 	program_exec(p, &cfg, &res);
 	if (c->svg && write_svg(c, p, &res))
