@@ -74,8 +74,9 @@ static char *parse_string(struct parser *ps)
 		}
 		if (c == '\\') {
 			c = *++ps->p;
-			c = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' :
-			    c == 'b' ? '\b' : c == 'f' ? '\f' : c;
+			c = c == 'n' ? '\n' : c == 't' ? '\t' :
+			    c == 'r' ? '\r' : c == 'b' ? '\b' :
+			    c == 'f' ? '\f' : c;
 			if (c == 'u') {
 				c = (char)strtol((char[5]){ ps->p[1], ps->p[2],
 							    ps->p[3], ps->p[4],
@@ -155,7 +156,11 @@ static struct json *parse_container(struct parser *ps, int depth)
 static struct json *parse_scalar(struct parser *ps)
 {
 	struct json *j = xcalloc(1, sizeof(*j));
-	static const struct { const char *w; enum json_type t; bool b; } kw[] = {
+	static const struct {
+		const char *w;
+		enum json_type t;
+		bool b;
+	} kw[] = {
 		{ "true", JSON_BOOL, true }, { "false", JSON_BOOL, false },
 		{ "null", JSON_NULL, false },
 	};
@@ -177,7 +182,8 @@ static struct json *parse_scalar(struct parser *ps)
 		free(j);
 		return perr(ps, "unexpected character");
 	}
-	if (*ps->p != '-' && strspn(ps->p, "0123456789") == (size_t)(end - ps->p))
+	if (*ps->p != '-' &&
+	    strspn(ps->p, "0123456789") == (size_t)(end - ps->p))
 		j->u = strtoull(ps->p, NULL, 10);
 	else
 		j->u = j->num > 0 ? (uint64_t)j->num : 0;

@@ -108,6 +108,27 @@ static int parse_regress(const char *name)
 	return 0;
 }
 
+/* A flag without a value; false if @a is none. */
+static bool parse_flag(struct cli *c, const char *a)
+{
+	const struct {
+		const char *name;
+		bool *flag;
+	} flags[] = {
+		{ "--trace", &c->trace },	{ "--shrink", &c->shrink },
+		{ "--json", &c->json },		{ "--tap", &c->tap },
+		{ "--keep-going", &c->o.keep_going },
+		{ "--placeholder", &c->placeholder },
+	};
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (!strcmp(a, flags[i].name)) {
+			*flags[i].flag = true;
+			return true;
+		}
+	return false;
+}
+
 /* One option at argv[*i] (its value, if any, at argv[*i + 1]). */
 static int parse_opt(struct cli *c, int argc, char **argv, int *i)
 {
@@ -160,19 +181,7 @@ static int parse_opt(struct cli *c, int argc, char **argv, int *i)
 		c->schedule = v;
 	} else if (!strcmp(a, "--svg")) {
 		c->svg = v;
-	} else if (!strcmp(a, "--trace")) {
-		c->trace = true;
-	} else if (!strcmp(a, "--shrink")) {
-		c->shrink = true;
-	} else if (!strcmp(a, "--json")) {
-		c->json = true;
-	} else if (!strcmp(a, "--tap")) {
-		c->tap = true;
-	} else if (!strcmp(a, "--keep-going")) {
-		c->o.keep_going = true;
-	} else if (!strcmp(a, "--placeholder")) {
-		c->placeholder = true;
-	} else {
+	} else if (!parse_flag(c, a)) {
 		return cli_error("unknown option '%s' (see mmsim help)", a);
 	}
 	return 0;
