@@ -397,6 +397,11 @@ static void fill_result(struct sim_result *res)
 	memcpy(res->msg, S.msg, sizeof(res->msg));
 }
 
+void sim_exec_result(struct sim_result *res)
+{
+	fill_result(res);
+}
+
 enum sim_outcome sim_exec_run(struct sim_result *res)
 {
 	sim_init();
