@@ -609,6 +609,8 @@ static void schedule(void)
 					 "schedule names a task that cannot "
 					 "run",
 					 (unsigned long long)S.choices);
+				if (cur < 0)
+					return;	/* main: nothing ran yet */
 				end_execution();
 			}
 		} else {
