@@ -55,6 +55,19 @@ const struct physmem_config *physmem_config(void);
 
 extern struct page *mem_map;	/* struct page of pfn i: mem_map[i] */
 extern unsigned long max_pfn;	/* first pfn past all frames */
+extern unsigned char *physmem_base;	/* host address of pfn 0 */
+
+/* Host address of a frame, inline (pfn_to_virt is the same). */
+static inline void *__pfn_va(unsigned long pfn)
+{
+	return physmem_base + (pfn << PAGE_SHIFT);
+}
+
+/* Simulated physical address of a host pointer into the arena. */
+static inline unsigned long __pa_host(const void *p)
+{
+	return (unsigned long)((const unsigned char *)p - physmem_base);
+}
 
 static inline struct page *pfn_to_page(unsigned long pfn)
 {
@@ -91,11 +104,38 @@ static inline struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	return alloc_pages_node(NUMA_NO_NODE, gfp, order);
 }
-/* __free_pages - give back 2^@order frames; they are poisoned. */
+/*
+ * __free_pages - drop a reference (a yield point, as put_page); when it was
+ * the last, give the 2^@order frames back: they are poisoned.
+ */
 void __free_pages(struct page *page, unsigned int order);
+static inline void __free_page(struct page *page)
+{
+	__free_pages(page, 0);
+}
+/*
+ * free_frozen_pages - give back a block whose refcount is already 0 (what
+ * mm's folio_put calls after folio_put_testzero). @page must head a block
+ * allocated with @order (or made one by split_page/physmem_split_block);
+ * anything else (double free, wrong order) is a violation, as is a dirty
+ * struct page ("Bad page state": mapped, locked, on the LRU, ...).
+ */
+void free_frozen_pages(struct page *page, unsigned int order);
+/* split_page - a non-compound block of @order becomes 2^order pages, ref 1. */
+void split_page(struct page *page, unsigned int order);
+/*
+ * physmem_split_block - allocator bookkeeping only: the allocated block of
+ * @order at @page is now blocks of @new_order, freed one by one (call it
+ * when splitting a large folio; struct pages are the caller's business).
+ */
+void physmem_split_block(struct page *page, unsigned int order,
+			 unsigned int new_order);
 /* Device-private frames: one at a time, no poison check (device memory). */
 struct page *alloc_device_private_page(void);
 void free_device_private_page(struct page *page);
+
+/* Is frame @pfn free (in the buddy allocator or never allocated)? */
+bool physmem_frame_is_free(unsigned long pfn);
 
 unsigned long nr_free_pages_node(int nid);
 unsigned long nr_free_pages(void);
@@ -105,5 +145,12 @@ unsigned long nr_allocated_pages(void);
 void physmem_for_each_allocated(void (*fn)(struct page *page, unsigned order,
 					   void *arg),
 				void *arg);
+
+/* Struct pages restored by the last reset (its cost). */
+unsigned long physmem_reset_cost(void);
+/* Check the allocator's invariants; false (and a violation) if broken. */
+bool assert_physmem_state(void);
+/* Bit-identical to the state physmem_init() built? Costs memory size. */
+bool physmem_is_pristine(void);
 
 #endif /* ARCH_PHYSMEM_H */
