@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * arch/mmu.c - the hardware page walker and user accesses.
+ *
+ * The walker reads each level with an atomic load (one yield point per
+ * level, "walker:pgd" .. "walker:pte"), so a kernel thread may change any
+ * level between two reads, as on a real machine. Accessed, and Dirty for a
+ * store, are set on the leaf with compare-and-swap after a yield point
+ * ("walker:set_ad"): a kernel that read the entry before may see D appear
+ * before its own get-and-clear, which returns it. If the CAS fails the
+ * entry changed: the walk restarts from the top (and faults if the entry
+ * is gone or no longer writable).
+ *
+ * The fill of the TLB and the access to the frame follow the last walk
+ * step with no yield point in between: on hardware they are one
+ * instruction, which an IPI cannot split.
+ */
+#include "arch/mmu.h"
+
+const char *hw_fault_name(int code)
+{
+	static const char *const names[] = {
+		"ok", "not present", "write protect", "protnone", "user",
+	};
+
+	return code >= 0 && code <= HW_FAULT_USER ? names[code] : "?";
+}
+
+static const char *const level_name[] = { "?", "pte", "pmd", "pud", "pgd" };
+
+/*
+ * The table in frame @pfn must be a live page table of @level: anything
+ * else means an upper entry still points at a table that was freed (or was
+ * never one): a page-table use-after-free.
+ */
+static void check_table(unsigned long pfn, int level, unsigned long va)
+{
+	struct page *page;
+
+	if (unlikely(!pfn_valid(pfn) || pfn == 0)) {
+		sim_violation("hardware walker: va %#lx: %s table pfn %lu is "
+			      "not a valid frame",
+			      va, level_name[level], pfn);
+		return;
+	}
+	page = pfn_to_page(pfn);
+	if (unlikely(!__test_bit(PG_table, &page->flags) ||
+		     page->pt_level != (unsigned long)level))
+		sim_violation("hardware walker: va %#lx: pfn %lu is not a live "
+			      "%s table (freed page table still reachable?)",
+			      va, pfn, level_name[level]);
+}
+
+static int fault(struct hw_fault *f, int code, int level, unsigned long va,
+		 bool write)
+{
+	if (f) {
+		f->code = code;
+		f->level = level;
+		f->va = va;
+		f->write = write;
+	}
+	return code;
+}
+
+/* Load one level's entry: a yield point labelled with the level. */
+static unsigned long walk_load(unsigned long *entryp,
+			       const struct sim_site *site)
+{
+	sim_yield_site(SIM_EV_READ, __pa_host(entryp), site);
+	return __atomic_load_n(entryp, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * hw_walk - translate @va for a user access, setting A (and D if
+ * @is_store) on the leaf, and cache the translation on @cpu. Returns
+ * HW_OK with *pfn_out, or a fault code.
+ */
+static int hw_walk(int cpu, mm_context_t *ctx, unsigned long va,
+		   bool is_store, unsigned long *pfn_out, struct hw_fault *f)
+{
+	static const struct sim_site sites[] = {
+		{ "walker:?", __FILE__, "hw_walk", __LINE__ },
+		{ "walker:pte", __FILE__, "hw_walk", __LINE__ },
+		{ "walker:pmd", __FILE__, "hw_walk", __LINE__ },
+		{ "walker:pud", __FILE__, "hw_walk", __LINE__ },
+		{ "walker:pgd", __FILE__, "hw_walk", __LINE__ },
+	};
+	unsigned long need = _PAGE_ACCESSED | (is_store ? _PAGE_DIRTY : 0);
+	unsigned long table, e, *leafp;
+	struct tlb_entry te;
+	int level;
+	bool rw, user;
+
+retry:
+	table = ctx->pgd_pfn;
+	rw = user = true;
+	for (level = PT_PGD;; level--) {
+		unsigned long *entryp;
+
+		check_table(table, level, va);
+		entryp = (unsigned long *)__pfn_va(table) +
+			 ((va >> (PAGE_SHIFT + 9 * (level - 1))) & 511);
+		e = walk_load(entryp, &sites[level]);
+		if (!(e & _PAGE_PRESENT))
+			return fault(f,
+				     (e & _PAGE_PROTNONE) &&
+						     (level == PT_PTE ||
+						      level == PT_PMD) ?
+					     HW_FAULT_PROTNONE :
+					     HW_FAULT_NOT_PRESENT,
+				     level, va, is_store);
+		rw = rw && (e & _PAGE_RW);
+		user = user && (e & _PAGE_USER);
+		if (level == PT_PTE || (level == PT_PMD && (e & _PAGE_PSE))) {
+			leafp = entryp;
+			break;
+		}
+		VM_BUG_ON(level == PT_PUD && (e & _PAGE_PSE));	/* no 1G */
+		table = (e & PTE_PFN_MASK) >> PAGE_SHIFT;
+	}
+	if (!user)
+		return fault(f, HW_FAULT_USER, level, va, is_store);
+	if (is_store && !rw)
+		return fault(f, HW_FAULT_WRITE_PROTECT, level, va, is_store);
+	if ((e & need) != need) {
+		/* Race window: the kernel may change or clear the entry
+		 * between our load and this CAS; the CAS then fails and we
+		 * walk again. A kernel that read the entry before the CAS
+		 * sees A/D appear; its get-and-clear returns them. */
+		sim_yield(SIM_EV_RMW, __pa_host(leafp), "walker:set_ad");
+		if (!__atomic_compare_exchange_n(leafp, &e, e | need, 0,
+						 __ATOMIC_SEQ_CST,
+						 __ATOMIC_SEQ_CST))
+			goto retry;
+		e |= need;
+	}
+	te = (struct tlb_entry){
+		.huge = level == PT_PMD,
+		.vpn = va >> (level == PT_PMD ? PMD_SHIFT : PAGE_SHIFT),
+		.pfn = (e & PTE_PFN_MASK) >> PAGE_SHIFT,
+		.ctx_id = ctx->id,
+		.write = rw,
+		.dirty = e & _PAGE_DIRTY,
+		.user = user,
+	};
+	__tlb_fill(cpu, &te);
+	*pfn_out = te.pfn + (te.huge ? (va >> PAGE_SHIFT) & 511 : 0);
+	return HW_OK;
+}
+
+/* The frame a translation reached must be ordinary, allocated memory. */
+static void check_frame(unsigned long pfn, unsigned long va, bool is_store,
+			bool from_tlb)
+{
+	const char *how = from_tlb ? "a cached TLB entry" : "the page table";
+
+	if (unlikely(!pfn_valid(pfn) || pfn == 0))
+		sim_violation("user %s at va %#lx through %s reached invalid "
+			      "pfn %lu",
+			      is_store ? "store" : "load", va, how, pfn);
+	else if (unlikely(physmem_frame_is_free(pfn)))
+		sim_violation("user %s at va %#lx through %s reached pfn %lu, "
+			      "which is free (use after free: stale TLB "
+			      "entry or PTE)",
+			      is_store ? "store" : "load", va, how, pfn);
+	else if (unlikely(is_device_private_page(pfn_to_page(pfn))))
+		sim_violation("user %s at va %#lx through %s reached "
+			      "device-private pfn %lu (not CPU-addressable)",
+			      is_store ? "store" : "load", va, how, pfn);
+}
+
+int hw_access(mm_context_t *ctx, unsigned long va, bool is_store,
+	      uint64_t *val, struct hw_fault *f)
+{
+	int cpu = smp_processor_id();
+	struct tlb_entry *e;
+	unsigned long pfn;
+	uint64_t *p;
+	bool hit = false;
+	int ret;
+
+	VM_BUG_ON(va & 7);
+	VM_BUG_ON(cpu_current_ctx(cpu) != ctx);
+	if (is_store)
+		sim_yield(SIM_EV_USER, va, "user:store");
+	else
+		sim_yield(SIM_EV_USER, va, "user:load");
+	e = __tlb_find(cpu, ctx->id, va);
+	if (e) {
+		int level = e->huge ? PT_PMD : PT_PTE;
+
+		/* A fault caused by a cached entry drops it (x86 does). */
+		if (!e->user) {
+			__tlb_invalidate(e);
+			return fault(f, HW_FAULT_USER, level, va, is_store);
+		}
+		if (is_store && !e->write) {
+			__tlb_invalidate(e);
+			return fault(f, HW_FAULT_WRITE_PROTECT, level, va,
+				     is_store);
+		}
+		if (is_store && !e->dirty) {
+			/* x86: a locked re-walk sets D, or faults */
+			__tlb_invalidate(e);
+		} else {
+			hit = true;
+			pfn = e->pfn +
+			      (e->huge ? (va >> PAGE_SHIFT) & 511 : 0);
+		}
+	}
+	if (!hit) {
+		ret = hw_walk(cpu, ctx, va, is_store, &pfn, f);
+		if (ret != HW_OK)
+			return ret;
+	}
+	check_frame(pfn, va, is_store, hit);
+	p = (uint64_t *)__pfn_va(pfn) + ((va & ~PAGE_MASK) >> 3);
+	if (is_store)
+		__atomic_store_n(p, *val, __ATOMIC_SEQ_CST);
+	else
+		*val = __atomic_load_n(p, __ATOMIC_SEQ_CST);
+	return HW_OK;
+}

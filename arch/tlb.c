@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * arch/tlb.c - per-CPU TLBs, contexts and TLB shootdown.
+ *
+ * Each CPU has TLB_ENTRIES fully associative entries tagged by context id.
+ * Replacement is deterministic: the first invalid slot, else a per-CPU
+ * round-robin victim. The TLB is CPU-local state: only its own CPU fills
+ * it, and invalidations arrive from its own CPU or through an IPI handler
+ * that the scheduler runs on its behalf, so no yield point guards it.
+ *
+ * Reset: only CPUs that were used in the execution are cleared.
+ *
+ * SIM: paging-structure caches (cached upper-level entries) are not
+ * modelled: the walker always reads every level from memory.
+ * SIM: a context's cpumask bits are never cleared (x86 keeps lazy CPUs in
+ * it and tracks tlb_gen): flushes reach every CPU that ever ran the
+ * context, which is never fewer CPUs than x86 must reach.
+ */
+#include <string.h>
+
+#include "arch/mmu.h"
+
+struct cpu_tlb {
+	struct tlb_entry e[TLB_ENTRIES];
+	unsigned int victim;		/* next round-robin victim */
+	mm_context_t *cur;		/* context this CPU runs */
+};
+
+static struct cpu_tlb tlbs[SIM_MAX_CPUS];
+static uint64_t tlb_used;		/* CPUs touched this execution */
+static uint32_t next_ctx_id;
+
+static void tlb_reset(void)
+{
+	while (tlb_used) {
+		int cpu = __builtin_ctzll(tlb_used);
+
+		tlb_used &= tlb_used - 1;
+		memset(&tlbs[cpu], 0, sizeof(tlbs[cpu]));
+	}
+	next_ctx_id = 0;
+}
+
+void init_new_context(mm_context_t *ctx, unsigned long pgd_pfn)
+{
+	sim_on_reset(tlb_reset);	/* idempotent */
+	ctx->pgd_pfn = pgd_pfn;
+	ctx->cpumask.bits = 0;
+	ctx->id = ++next_ctx_id;
+}
+
+void destroy_context(mm_context_t *ctx)
+{
+	for (uint64_t m = tlb_used; m; m &= m - 1) {
+		struct cpu_tlb *t = &tlbs[__builtin_ctzll(m)];
+
+		for (int i = 0; i < TLB_ENTRIES; i++)
+			if (t->e[i].valid && t->e[i].ctx_id == ctx->id)
+				t->e[i].valid = false;
+		if (t->cur == ctx)
+			t->cur = NULL;
+	}
+}
+
+/*
+ * switch_mm - the running CPU joins @ctx's cpumask, then runs it.
+ * Race window: a flusher that read the cpumask before the bit was set
+ * does not IPI us; we cannot hold stale entries of @ctx from before,
+ * since the bit, once set, stays set (see the SIM note above).
+ */
+void switch_mm(mm_context_t *ctx)
+{
+	int cpu = smp_processor_id();
+
+	sim_yield(SIM_EV_TLB, ctx->id, "switch_mm");
+	cpumask_set_cpu(cpu, &ctx->cpumask);
+	tlbs[cpu].cur = ctx;
+	tlb_used |= 1ULL << cpu;
+}
+
+mm_context_t *cpu_current_ctx(int cpu)
+{
+	return tlbs[cpu].cur;
+}
+
+static inline bool entry_covers(const struct tlb_entry *e, uint32_t id,
+				unsigned long va)
+{
+	return e->valid && e->ctx_id == id &&
+	       e->vpn == (va >> (e->huge ? PMD_SHIFT : PAGE_SHIFT));
+}
+
+struct tlb_entry *__tlb_find(int cpu, uint32_t id, unsigned long va)
+{
+	struct cpu_tlb *t = &tlbs[cpu];
+
+	for (int i = 0; i < TLB_ENTRIES; i++)
+		if (entry_covers(&t->e[i], id, va))
+			return &t->e[i];
+	return NULL;
+}
+
+/* Cache @e on @cpu; the caller has checked no entry covers its va. */
+void __tlb_fill(int cpu, const struct tlb_entry *e)
+{
+	struct cpu_tlb *t = &tlbs[cpu];
+	int slot = -1;
+
+	for (int i = 0; i < TLB_ENTRIES && slot < 0; i++)
+		if (!t->e[i].valid)
+			slot = i;
+	if (slot < 0) {
+		slot = t->victim;
+		t->victim = (t->victim + 1) % TLB_ENTRIES;
+	}
+	t->e[slot] = *e;
+	t->e[slot].valid = true;
+	tlb_used |= 1ULL << cpu;
+}
+
+void __tlb_invalidate(struct tlb_entry *e)
+{
+	e->valid = false;
+}
+
+struct flush_info {
+	uint32_t id;
+	unsigned long start, end;
+};
+
+/* Drop @cpu's entries of the context that overlap [start, end). */
+static void flush_tlb_func(int cpu, void *info)
+{
+	const struct flush_info *f = info;
+	struct cpu_tlb *t = &tlbs[cpu];
+
+	for (int i = 0; i < TLB_ENTRIES; i++) {
+		struct tlb_entry *e = &t->e[i];
+		unsigned shift = e->huge ? PMD_SHIFT : PAGE_SHIFT;
+		unsigned long lo, hi;
+
+		if (!e->valid || e->ctx_id != f->id)
+			continue;
+		lo = e->vpn << shift;
+		hi = lo + (1UL << shift);
+		if (lo < f->end && hi > f->start)
+			e->valid = false;
+	}
+}
+
+/*
+ * flush_tlb_mm_range - see mmu.h. The protocol, as x86's
+ * flush_tlb_mm_range: (1) the caller changed the entries, (2) flush here,
+ * (3) read the cpumask and IPI the others, (4) wait for every ack. A CPU
+ * that walks after (1) sees the new entries; one that cached the old ones
+ * loses them at (2) or when it takes the IPI.
+ */
+void flush_tlb_mm_range(mm_context_t *ctx, unsigned long start,
+			unsigned long end)
+{
+	struct flush_info fi = { ctx->id, start, end };
+	int me = smp_processor_id();
+	cpumask_t mask;
+
+	sim_yield(SIM_EV_TLB, ctx->id, "flush_tlb:local");
+	flush_tlb_func(me, &fi);
+	mask.bits = __atomic_load_n(&ctx->cpumask.bits, __ATOMIC_SEQ_CST) &
+		    ~(1ULL << me);
+	if (!mask.bits)
+		return;
+	sim_mark(ctx->id, "flush_tlb:ipi_sent");
+	/* Race window: a target with irqs off holds its entries until it
+	 * enables them; we stay parked in here until then. */
+	smp_call_function_many(&mask, flush_tlb_func, &fi);
+	sim_mark(ctx->id, "flush_tlb:ipi_acked");
+}
+
+void flush_tlb_page(mm_context_t *ctx, unsigned long va)
+{
+	va &= PAGE_MASK;
+	flush_tlb_mm_range(ctx, va, va + PAGE_SIZE);
+}
+
+void flush_tlb_mm(mm_context_t *ctx)
+{
+	flush_tlb_mm_range(ctx, 0, ~0UL);
+}
+
+void flush_tlb_local(mm_context_t *ctx)
+{
+	struct flush_info fi = { ctx->id, 0, ~0UL };
+
+	sim_yield(SIM_EV_TLB, ctx->id, "flush_tlb:local");
+	flush_tlb_func(smp_processor_id(), &fi);
+}
+
+bool tlb_lookup(int cpu, const mm_context_t *ctx, unsigned long va,
+		struct tlb_entry *out)
+{
+	struct tlb_entry *e = __tlb_find(cpu, ctx->id, va);
+
+	if (e && out)
+		*out = *e;
+	return e != NULL;
+}
+
+int tlb_nr_entries(int cpu, const mm_context_t *ctx)
+{
+	int n = 0;
+
+	for (int i = 0; i < TLB_ENTRIES; i++)
+		n += tlbs[cpu].e[i].valid && tlbs[cpu].e[i].ctx_id == ctx->id;
+	return n;
+}
+
+void tlb_for_each(void (*fn)(int cpu, const struct tlb_entry *e, void *arg),
+		  void *arg)
+{
+	for (uint64_t m = tlb_used; m; m &= m - 1) {
+		int cpu = __builtin_ctzll(m);
+
+		for (int i = 0; i < TLB_ENTRIES; i++)
+			if (tlbs[cpu].e[i].valid)
+				fn(cpu, &tlbs[cpu].e[i], arg);
+	}
+}
