@@ -31,6 +31,7 @@
 
 #include "arch/mmu.h"
 #include "arch/physmem.h"
+#include "check/describe.h"
 #include "check/invariants.h"
 #include "check/oracle.h"
 #include "explore/program.h"
