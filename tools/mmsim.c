@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario/runner.h"
 #include "sim/regress.h"
 #include "tools/cli.h"
 
@@ -488,6 +489,7 @@ int main(int argc, char **argv)
 	struct cli c = { 0 };
 	int rc;
 
+	scenario_runner_register();
 	if (argc < 2)
 		return usage(stderr);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
