@@ -12,6 +12,7 @@
 #define MMSIM_MM_H
 
 #include <errno.h>
+#include <string.h>
 
 #include "arch/mmu.h"
 #include "arch/pgtable.h"
@@ -21,10 +22,22 @@
 #include "page-flags.h"
 #include "page_ref.h"
 #include "seqlock.h"
+#include "swapops.h"
 #include "sim/sync.h"
 
 struct anon_vma;
 struct mmu_gather;
+
+/* Lockdep nesting annotations (sim/sync.h has spin_lock_nested only). */
+#ifndef SINGLE_DEPTH_NESTING
+#define SINGLE_DEPTH_NESTING 1
+#endif
+#ifndef down_write_nested
+#define down_write_nested(s, sub) down_write(s)
+#endif
+
+/* A PTE table, as deposited for a huge PMD: its struct page. */
+typedef struct page *pgtable_t;
 
 /* ---- vm_flags ---- */
 
@@ -70,11 +83,7 @@ struct mmu_gather;
 #define MADV_WIPEONFORK	18
 #define MADV_KEEPONFORK	19
 
-/* SIM: a 47-bit user address space, 4-level tables. */
-#define TASK_SIZE	(1UL << 47)
 #define MMAP_BASE	0x10000000UL	/* SIM: bottom-up search start */
-#define HPAGE_PMD_SIZE	(HPAGE_PMD_NR * PAGE_SIZE)
-#define HPAGE_PMD_MASK	(~(HPAGE_PMD_SIZE - 1))
 
 #define PAGE_ALIGN(x)	(((x) + PAGE_SIZE - 1) & PAGE_MASK)
 #define ALIGN_DOWN(x, a) ((x) & ~((a) - 1))
@@ -328,8 +337,6 @@ bool pte_alloc(struct mm_struct *mm, pmd_t *pmd);
 struct page *pte_alloc_one(struct mm_struct *mm);
 struct page *pmd_alloc_one_page(struct mm_struct *mm, int level);
 void pte_free(struct mm_struct *mm, struct page *table);
-/* The struct page of the page-table frame holding entry @p. */
-struct page *pt_page_of(const void *p);
 /* The PTE table's lock (split PTE lock in its struct page). */
 spinlock_t *pte_lockptr(struct mm_struct *mm, pmd_t *pmd);
 /* The PMD lock: split, in the PMD table's struct page. */
@@ -469,19 +476,26 @@ enum transparent_hugepage_mode {
 };
 extern enum transparent_hugepage_mode transparent_hugepage_mode;
 
-/* ---- TLB (SIM wrappers over arch, mm/arch_extra.h) ---- */
-
-void flush_tlb_mm(struct mm_struct *mm);
-void flush_tlb_range(struct vm_area_struct *vma, unsigned long start,
-		     unsigned long end);
-void flush_tlb_page(struct vm_area_struct *vma, unsigned long addr);
-
 /* ---- the per-execution model state ---- */
 
 /*
  * mm_sim_init - once per process, after physmem_init(): registers the
- * reset hook that (re)creates the zero pages and installs check/lockdep.
+ * reset hook that (re)creates the zero pages at every sim_exec_begin().
  */
 void mm_sim_init(void);
+/* pgd_offset - the PGD entry of @address in @mm. */
+static inline pgd_t *pgd_offset(struct mm_struct *mm, unsigned long address)
+{
+	return pgd_offset_pfn(mm->context.pgd_pfn, address);
+}
+/* The *_addr_end helpers: the next boundary of a level, capped at @end. */
+#define __LEVEL_ADDR_END(addr, end, size)                                  \
+	({                                                                 \
+		unsigned long __b = ((addr) + (size)) & ~((size) - 1);     \
+		(__b - 1 < (end) - 1) ? __b : (end);                       \
+	})
+#define pgd_addr_end(a, e) __LEVEL_ADDR_END(a, e, PGDIR_SIZE)
+#define pud_addr_end(a, e) __LEVEL_ADDR_END(a, e, PUD_SIZE)
+#define pmd_addr_end(a, e) __LEVEL_ADDR_END(a, e, PMD_SIZE)
 
 #endif /* MMSIM_MM_H */
