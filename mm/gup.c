@@ -616,15 +616,6 @@ static void gup_fast_undo(struct page **pages, long nr, unsigned int flags)
 		gup_put_folio(page_folio(pages[i]), 1, flags);
 }
 
-/* The next @size boundary after @addr, capped at @end. */
-static unsigned long gup_addr_end(unsigned long addr, unsigned long end,
-				  unsigned long size)
-{
-	unsigned long b = (addr + size) & ~(size - 1);
-
-	return b - 1 < end - 1 ? b : end;
-}
-
 /*
  * gup_fast_pte_range - grab the pages of [@addr, @end) mapped by the PTE
  * table that @pmd (the value read from @pmdp) points to. false at the
@@ -720,7 +711,7 @@ static bool gup_fast_pmd_range(pud_t pud, unsigned long addr,
 		/* race window: THP split, collapse, zap, table freeing */
 		pmd_t pmd = pmdp_get_l(pmdp, "gup_fast:pmd");
 
-		next = gup_addr_end(addr, end, PMD_SIZE);
+		next = pmd_addr_end(addr, end);
 		if (!pmd_present(pmd))
 			return false;
 		if (pmd_leaf(pmd)) {
@@ -748,13 +739,13 @@ static void gup_fast_pgd_range(struct mm_struct *mm, unsigned long addr,
 	pud_t pud;
 
 	do {
-		pgd_next = gup_addr_end(addr, end, PGDIR_SIZE);
-		pgd = __pgdp_get(pgd_offset_pfn(mm->context.pgd_pfn, addr),
+		pgd_next = pgd_addr_end(addr, end);
+		pgd = __pgdp_get(pgd_offset(mm, addr),
 				 SIM_SITE("gup_fast:pgd"));
 		if (!pgd_present(pgd))
 			return;
 		do {
-			next = gup_addr_end(addr, pgd_next, PUD_SIZE);
+			next = pud_addr_end(addr, pgd_next);
 			pud = __pudp_get(pud_offset_pfn(pgd_pfn(pgd), addr),
 					 SIM_SITE("gup_fast:pud"));
 			if (!pud_present(pud))

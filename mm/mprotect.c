@@ -24,15 +24,6 @@
 #include "rmap.h"
 #include "swapops.h"
 
-/* The next @size boundary after @addr, capped at @end. */
-static unsigned long cp_addr_end(unsigned long addr, unsigned long end,
-				 unsigned long size)
-{
-	unsigned long b = (addr + size) & ~(size - 1);
-
-	return b - 1 < end - 1 ? b : end;
-}
-
 /* can_change_pte_writable - see include/gup.h. PTL held. */
 bool can_change_pte_writable(struct vm_area_struct *vma, unsigned long addr,
 			     pte_t pte)
@@ -283,7 +274,7 @@ static long change_pmd_range(struct vm_area_struct *vma, pud_t pud,
 
 	do {
 again:
-		next = cp_addr_end(addr, end, PMD_SIZE);
+		next = pmd_addr_end(addr, end);
 		pmd = pmdp_get_l(pmdp, "change_pmd_range:pmd");
 		if (pmd_none(pmd))
 			continue;
@@ -326,14 +317,14 @@ static long change_protection_range(struct vm_area_struct *vma,
 	pud_t pud;
 
 	do {
-		pgd_next = cp_addr_end(addr, end, PGDIR_SIZE);
-		pgd = pgdp_get(pgd_offset_pfn(mm->context.pgd_pfn, addr));
+		pgd_next = pgd_addr_end(addr, end);
+		pgd = pgdp_get(pgd_offset(mm, addr));
 		if (!pgd_present(pgd)) {
 			addr = pgd_next;
 			continue;
 		}
 		do {
-			next = cp_addr_end(addr, pgd_next, PUD_SIZE);
+			next = pud_addr_end(addr, pgd_next);
 			pud = pudp_get(pud_offset_pfn(pgd_pfn(pgd), addr));
 			if (pud_present(pud))
 				pages += change_pmd_range(vma, pud, addr, next,
