@@ -391,6 +391,8 @@ static inline bool is_huge_zero_folio(const struct folio *folio)
 	return folio == huge_zero_folio;
 }
 bool is_huge_zero_pmd(pmd_t pmd);
+/* The huge zero folio (allocated on first use); NULL: no memory. */
+struct folio *mm_get_huge_zero_folio(void);
 /* Pages allocated by mm_exec_setup (zero pages): the leak baseline. */
 unsigned long mm_baseline_pages(void);
 

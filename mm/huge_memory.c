@@ -89,8 +89,11 @@ vm_fault_t do_huge_pmd_anonymous_page(struct vm_fault *vmf)
 
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
-	if (!(vmf->flags & FAULT_FLAG_WRITE))
+	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
+		if (!mm_get_huge_zero_folio())
+			return VM_FAULT_FALLBACK;
 		return do_huge_zero_fault(vmf, haddr);
+	}
 	folio = vma_alloc_folio(__GFP_ZERO, HPAGE_PMD_ORDER, vma, haddr, true);
 	if (!folio)
 		return VM_FAULT_FALLBACK;
@@ -309,8 +312,6 @@ int zap_huge_pmd(struct mmu_gather *tlb, struct vm_area_struct *vma,
 	if (pmd_present(orig_pmd)) {
 		page = pmd_page(orig_pmd);
 		folio = page_folio(page);
-		if (pmd_dirty(orig_pmd))
-			folio_set_dirty(folio);
 		folio_remove_rmap_pmd(folio, page, vma);
 	}
 	zap_deposited_table(mm, pmd);
