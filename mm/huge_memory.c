@@ -124,19 +124,20 @@ vm_fault_t do_huge_pmd_anonymous_page(struct vm_fault *vmf)
 
 /*
  * huge_pmd_set_accessed - a fault on a huge PMD that allows the access
- * (a stale TLB entry, or the PMD is mid-split). Under the PMD lock, if
- * the PMD is unchanged, record the access; else just retry.
+ * (a stale TLB entry, or the PMD is mid-split: invalidated). Waits for
+ * the PMD lock (so a fault meeting a split sleeps instead of spinning),
+ * then, if the PMD is unchanged, records a write's Dirty bit; either way
+ * the access is retried.
  */
 void huge_pmd_set_accessed(struct vm_fault *vmf)
 {
 	struct mm_struct *mm = vmf->vma->vm_mm;
 	pmd_t entry;
 
-	if (!(vmf->flags & FAULT_FLAG_WRITE))
-		return;	/* the walker sets Accessed itself */
 	vmf->ptl = pmd_lock(mm, vmf->pmd);
 	if (pmd_same(pmdp_get_l(vmf->pmd, "huge_pmd_set_accessed:recheck"),
-		     vmf->orig_pmd)) {
+		     vmf->orig_pmd) &&
+	    (vmf->flags & FAULT_FLAG_WRITE)) {
 		entry = pmd_mkdirty(pmd_mkyoung(vmf->orig_pmd));
 		if (!pmd_same(entry, vmf->orig_pmd))
 			set_pmd_at(mm, vmf->address, vmf->pmd, entry);

@@ -538,11 +538,9 @@ unlock:
 /* The PMD level of a fault on a huge (or huge, invalidated) PMD. */
 static vm_fault_t handle_huge_pmd_fault(struct vm_fault *vmf)
 {
-	if (vmf->flags & (FAULT_FLAG_WRITE | FAULT_FLAG_UNSHARE)) {
-		if (!pmd_write(vmf->orig_pmd) ||
-		    (vmf->flags & FAULT_FLAG_UNSHARE))
-			return do_huge_pmd_wp_page(vmf);
-	}
+	if ((vmf->flags & (FAULT_FLAG_WRITE | FAULT_FLAG_UNSHARE)) &&
+	    !pmd_write(vmf->orig_pmd))
+		return do_huge_pmd_wp_page(vmf);
 	huge_pmd_set_accessed(vmf);
 	return 0;
 }

@@ -219,6 +219,97 @@ static void pinned_thp(void *arg)
 	pinned_fork((void *)HPAGE_PMD_SIZE);
 }
 
+/* ---- unshare (what a R/O FOLL_PIN of a shared page triggers) ---- */
+
+static vm_fault_t unshare_fault(struct mm_struct *mm, unsigned long va)
+{
+	vm_fault_t ret;
+
+	mmap_read_lock(mm);
+	ret = handle_mm_fault(find_vma(mm, va), va, FAULT_FLAG_UNSHARE, NULL);
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+static void unshare(void *arg)
+{
+	unsigned long len = (unsigned long)arg;
+	struct mm_struct *mm = mt_new_mm(), *child;
+	unsigned long a = mt_mmap(mm, len), pfn;
+	pte_t pte;
+	pmd_t pmd;
+
+	mt_store(mm, a, 5);
+	child = dup_mm(mm);
+	pfn = mt_pfn(mm, a);
+	expect(unshare_fault(mm, a) == 0, "unshare fault failed");
+	mt_lookup(mm, a, &pte, &pmd);
+	expect(pte_present(pte) && !pte_write(pte) && pte_pfn(pte) != pfn &&
+		       PageAnonExclusive(pte_page(pte)),
+	       "unshare did not map an exclusive read-only copy");
+	expect(mt_load(mm, a) == 5, "copy differs");
+	/* Exclusive now: a second unshare has nothing to do. */
+	expect(unshare_fault(mm, a) == 0 && mt_pfn(mm, a) == pte_pfn(pte),
+	       "unshare of an exclusive page changed it");
+	mmput(child);
+	mmput(mm);
+}
+
+static void unshare_small(void *arg)
+{
+	unshare((void *)PAGE_SIZE);
+}
+
+static void unshare_thp(void *arg)
+{
+	unshare((void *)HPAGE_PMD_SIZE);
+}
+
+/* ---- rmap ---- */
+
+static int rmap_hits;
+static struct mm_struct *rmap_seen[4];
+
+static bool count_one(struct folio *folio, struct vm_area_struct *vma,
+		      unsigned long addr, void *arg)
+{
+	if (addr == *(unsigned long *)arg && rmap_hits < 4)
+		rmap_seen[rmap_hits++] = vma->vm_mm;
+	return true;
+}
+
+static int walk(struct mm_struct *mm, unsigned long a)
+{
+	struct folio *folio = page_folio(pfn_to_page(mt_pfn(mm, a)));
+	struct rmap_walk_control rwc = { .arg = &a, .rmap_one = count_one };
+
+	rmap_hits = 0;
+	folio_lock(folio);
+	rmap_walk(folio, &rwc);
+	folio_unlock(folio);
+	return rmap_hits;
+}
+
+static void rmap_finds_all(void *arg)
+{
+	struct mm_struct *mm = mt_new_mm(), *child;
+	unsigned long a = mt_mmap(mm, 4 * PAGE_SIZE);
+
+	mt_store(mm, a, 1);
+	expect(walk(mm, a) == 1 && rmap_seen[0] == mm, "rmap before fork");
+	child = dup_mm(mm);
+	expect(walk(mm, a) == 2, "rmap_walk found %d mappings after fork, "
+				 "want 2", rmap_hits);
+	mm_task_bind(child);
+	mt_store(child, a, 2);	/* COW: the child's copy is its own */
+	expect(walk(child, a) == 1 && rmap_seen[0] == child,
+	       "the child's copy is visible to other rmap walks");
+	mm_task_bind(mm);
+	expect(walk(mm, a) >= 1, "parent's page lost from rmap");
+	mmput(child);
+	mmput(mm);
+}
+
 static const struct mm_test tests[] = {
 	{ "No leak from parent into child, nor back (4 KiB COW)", cow_small },
 	{ "No leak from parent into child, nor back (THP COW)", cow_thp },
@@ -228,6 +319,9 @@ static const struct mm_test tests[] = {
 	{ "MADV_DONTFORK: the child has no mapping", dontfork },
 	{ "Pinned page is copied at fork, stays writable in the parent", pinned_small },
 	{ "Pinned THP: fork splits and copies, parent keeps it", pinned_thp },
+	{ "Unshare fault maps an exclusive R/O copy of a shared page", unshare_small },
+	{ "Unshare fault on a shared THP copies one page", unshare_thp },
+	{ "rmap_walk finds every mapping of a forked page", rmap_finds_all },
 };
 
 int main(void)
