@@ -123,7 +123,8 @@ static void check_table(struct mm_struct *mm, unsigned long pfn, int level,
 			 "level-%d table at %#lx, but it is %s "
 			 "(free_pgtables rule: no table freed while reachable)",
 			 mm->id, pfn, level, va,
-			 physmem_frame_is_free(pfn) ? "free" : "not that table");
+			 physmem_frame_is_free(pfn) ? "free" :
+						      "not that table");
 	pi(pfn)->table_seen = true;
 }
 
@@ -235,9 +236,9 @@ static void walk_pmd_table(struct mm_struct *mm, unsigned long pfn,
 		(*tables)++;
 		for (int j = 0; j < PTRS_PER_PTE; j++) {
 			pte_t *pte = (pte_t *)__pfn_va(pmd_pfn(v)) + j;
+			unsigned long pva = va + ((unsigned long)j << PAGE_SHIFT);
 
-			*pages += walk_pte(mm, __pte(ld(pte)),
-					   va + ((unsigned long)j << PAGE_SHIFT));
+			*pages += walk_pte(mm, __pte(ld(pte)), pva);
 		}
 	}
 	walk_deposits(mm, pfn_to_page(pfn));
@@ -338,8 +339,8 @@ static void check_frame(struct page *page, unsigned order, void *arg)
 		return;
 	if (PageTable(page)) {
 		if (!info[pfn].table_seen)
-			inv_fail("invariant (5) page table: pfn %lu (level %lu) "
-				 "is allocated but neither reachable nor "
+			inv_fail("invariant (5) page table: pfn %lu (level "
+				 "%lu) is allocated but neither reachable nor "
 				 "deposited (a leaked page table)", pfn,
 				 page->pt_level);
 		return;

@@ -172,7 +172,7 @@ struct vm_area_struct {
 	struct mm_struct *vm_mm;
 	pgprot_t vm_page_prot;
 	unsigned long vm_flags;
-	unsigned long vm_pgoff;		/* anon: vm_start >> PAGE_SHIFT at mmap */
+	unsigned long vm_pgoff;		/* anon: vm_start >> PAGE_SHIFT */
 	struct anon_vma *anon_vma;
 	struct list_head anon_vma_chain;	/* avc->same_vma */
 	struct list_head vm_list;	/* SIM: entry in mm->mmap */

@@ -104,8 +104,7 @@ vm_fault_t do_huge_pmd_anonymous_page(struct vm_fault *vmf)
 	}
 	__folio_set_uptodate(folio);
 	vmf->ptl = pmd_lock(mm, vmf->pmd);
-	if (unlikely(!pmd_none(pmdp_get_l(vmf->pmd,
-					  "do_huge_pmd_anonymous_page:recheck")))) {
+	if (unlikely(!pmd_none(pmdp_get_l(vmf->pmd, "huge_anon:recheck")))) {
 		spin_unlock(vmf->ptl);
 		pte_free(mm, pgtable);
 		folio_put(folio);
@@ -165,7 +164,7 @@ vm_fault_t do_huge_pmd_wp_page(struct vm_fault *vmf)
 	if (is_huge_zero_pmd(vmf->orig_pmd))
 		goto fallback;
 	vmf->ptl = pmd_lock(mm, vmf->pmd);
-	if (unlikely(!pmd_same(pmdp_get_l(vmf->pmd, "do_huge_pmd_wp_page:recheck"),
+	if (unlikely(!pmd_same(pmdp_get_l(vmf->pmd, "huge_wp:recheck"),
 			       vmf->orig_pmd)))
 		goto unlock;
 	page = pmd_page(vmf->orig_pmd);
