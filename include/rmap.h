@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * include/rmap.h - reverse mapping of anonymous folios: anon_vma,
+ * anon_vma_chain, map/unmap accounting, PG_anon_exclusive sharing rules.
+ * Lock order: the tree at the top of mm/rmap.c.
+ */
+#ifndef MMSIM_RMAP_H
+#define MMSIM_RMAP_H
+
+#include "mm.h"
+
+/*
+ * An anon_vma: the set of VMAs a family of anonymous folios may be mapped
+ * in. A folio points at the anon_vma of the VMA that faulted it in; forked
+ * children link their VMAs into every ancestor's anon_vma (anon_vma_fork).
+ * The root's rwsem protects every anon_vma of the family.
+ */
+struct anon_vma {
+	struct anon_vma *root;		/* root of this family */
+	struct rw_semaphore rwsem;	/* meaningful in the root only */
+	atomic_t refcount;		/* vmas linked + folios' holders */
+	unsigned int degree;		/* children + vmas (reuse rule) */
+	struct anon_vma *parent;
+	struct list_head rb_root;	/* SIM: list of avc->same_anon_vma,
+					 * kernel: interval tree */
+	bool freed;			/* SIM: put_anon_vma freed it */
+};
+
+/* Links one VMA and one anon_vma. */
+struct anon_vma_chain {
+	struct vm_area_struct *vma;
+	struct anon_vma *anon_vma;
+	struct list_head same_vma;	/* mmap_lock & page_table_lock */
+	struct list_head same_anon_vma;	/* anon_vma->rwsem */
+};
+
+typedef int rmap_t;
+#define RMAP_NONE	0x0
+#define RMAP_EXCLUSIVE	0x1	/* the page is exclusive to the mapping */
+
+static inline void anon_vma_lock_write(struct anon_vma *anon_vma)
+{
+	down_write(&anon_vma->root->rwsem);
+}
+
+static inline void anon_vma_unlock_write(struct anon_vma *anon_vma)
+{
+	up_write(&anon_vma->root->rwsem);
+}
+
+static inline void anon_vma_lock_read(struct anon_vma *anon_vma)
+{
+	down_read(&anon_vma->root->rwsem);
+}
+
+static inline void anon_vma_unlock_read(struct anon_vma *anon_vma)
+{
+	up_read(&anon_vma->root->rwsem);
+}
+
+/* anon_vma_prepare - give @vma an anon_vma. 0 or -ENOMEM. mmap_lock held. */
+int anon_vma_prepare(struct vm_area_struct *vma);
+/* anon_vma_clone - link @dst into every anon_vma of @src. 0 / -ENOMEM. */
+int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src);
+/* anon_vma_fork - clone, plus a new anon_vma for the child @vma. */
+int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma);
+/* unlink_anon_vmas - drop @vma's links; mmap_lock held for write. */
+void unlink_anon_vmas(struct vm_area_struct *vma);
+void get_anon_vma(struct anon_vma *anon_vma);
+void put_anon_vma(struct anon_vma *anon_vma);
+/* folio_anon_vma - the folio's anon_vma (NULL if not anon). */
+struct anon_vma *folio_anon_vma(const struct folio *folio);
+/*
+ * folio_lock_anon_vma_read - the folio's anon_vma, read-locked, or NULL if
+ * the folio is no longer mapped. Caller holds a folio reference.
+ */
+struct anon_vma *folio_lock_anon_vma_read(struct folio *folio);
+
+/* ---- map / unmap accounting: caller holds the PTL of the mapping ---- */
+
+/* A brand-new folio mapped for the first time (the fault paths). */
+void folio_add_new_anon_rmap(struct folio *folio, struct vm_area_struct *vma,
+			     unsigned long address, rmap_t flags);
+void folio_add_anon_rmap_ptes(struct folio *folio, struct page *page,
+			      int nr_pages, struct vm_area_struct *vma,
+			      unsigned long address, rmap_t flags);
+#define folio_add_anon_rmap_pte(folio, page, vma, address, flags)          \
+	folio_add_anon_rmap_ptes(folio, page, 1, vma, address, flags)
+void folio_add_anon_rmap_pmd(struct folio *folio, struct page *page,
+			     struct vm_area_struct *vma, unsigned long address,
+			     rmap_t flags);
+void folio_remove_rmap_ptes(struct folio *folio, struct page *page,
+			    int nr_pages, struct vm_area_struct *vma);
+#define folio_remove_rmap_pte(folio, page, vma)                            \
+	folio_remove_rmap_ptes(folio, page, 1, vma)
+void folio_remove_rmap_pmd(struct folio *folio, struct page *page,
+			   struct vm_area_struct *vma);
+/* folio_move_anon_rmap - make @vma's anon_vma the folio's (reuse). */
+void folio_move_anon_rmap(struct folio *folio, struct vm_area_struct *vma);
+
+/*
+ * folio_try_dup_anon_rmap_ptes/_pmd - fork: account the child's mapping
+ * and mark the page(s) possibly shared. -EBUSY (nothing changed) if a page
+ * is exclusive and the folio may be pinned: the caller must copy instead.
+ * Caller holds the src PTL, with the src mm's write_protect_seq odd.
+ */
+int folio_try_dup_anon_rmap_ptes(struct folio *folio, struct page *page,
+				 int nr_pages, struct vm_area_struct *src_vma);
+#define folio_try_dup_anon_rmap_pte(folio, page, vma)                      \
+	folio_try_dup_anon_rmap_ptes(folio, page, 1, vma)
+int folio_try_dup_anon_rmap_pmd(struct folio *folio, struct page *page,
+				struct vm_area_struct *src_vma);
+
+/*
+ * folio_try_share_anon_rmap_pte/_pmd - an exclusive page is about to be
+ * unmapped temporarily (migration, swap): clear PG_anon_exclusive unless
+ * the folio may be pinned (-EBUSY). The PTE/PMD must already be cleared
+ * and flushed: (1) clear+flush the entry, then (2) check for pins, the
+ * order GUP-fast's (1) pin, then (2) re-check the entry pairs with.
+ */
+int folio_try_share_anon_rmap_pte(struct folio *folio, struct page *page);
+int folio_try_share_anon_rmap_pmd(struct folio *folio, struct page *page);
+
+/* ---- rmap walk ---- */
+
+struct rmap_walk_control {
+	void *arg;
+	/* Return false to stop the walk. */
+	bool (*rmap_one)(struct folio *folio, struct vm_area_struct *vma,
+			 unsigned long addr, void *arg);
+	bool (*done)(struct folio *folio);
+	struct anon_vma *(*anon_lock)(struct folio *folio);
+	bool (*invalid_vma)(struct vm_area_struct *vma, void *arg);
+};
+
+/*
+ * rmap_walk - call rwc->rmap_one for every VMA @folio may be mapped in,
+ * under the anon_vma lock (read). Folio locked by the caller.
+ */
+void rmap_walk(struct folio *folio, struct rmap_walk_control *rwc);
+/* rmap_walk_locked - the same; the caller holds the anon_vma lock. */
+void rmap_walk_locked(struct folio *folio, struct rmap_walk_control *rwc);
+/* vma_address - where @folio's page @pgoff would sit in @vma, or -EFAULT. */
+unsigned long vma_address(const struct vm_area_struct *vma,
+			  unsigned long pgoff, unsigned long nr_pages);
+
+#endif /* MMSIM_RMAP_H */

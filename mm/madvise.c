@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm/madvise.c - madvise(2): MADV_DONTNEED (zap, under mmap_lock read)
+ * and the behaviours that change vm_flags (under mmap_lock write,
+ * splitting VMAs at the range's ends). Kernel: mm/madvise.c.
+ */
+#include "huge_mm.h"
+#include "rmap.h"
+
+/* madvise_behavior_valid - one of the behaviours modelled. */
+static bool madvise_behavior_valid(int behavior)
+{
+	switch (behavior) {
+	case MADV_DONTNEED:
+	case MADV_DONTFORK:
+	case MADV_DOFORK:
+	case MADV_HUGEPAGE:
+	case MADV_NOHUGEPAGE:
+	case MADV_WIPEONFORK:
+	case MADV_KEEPONFORK:
+		return true;
+	}
+	return false;
+}
+
+/* The new vm_flags of @vma for @behavior, or -EINVAL. */
+static long madvise_new_flags(struct vm_area_struct *vma, int behavior)
+{
+	unsigned long f = vma->vm_flags;
+
+	switch (behavior) {
+	case MADV_DONTFORK:
+		return f | VM_DONTCOPY;
+	case MADV_DOFORK:
+		return f & ~VM_DONTCOPY;
+	case MADV_HUGEPAGE:
+		return (f & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
+	case MADV_NOHUGEPAGE:
+		return (f & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
+	case MADV_WIPEONFORK:
+		return f | VM_WIPEONFORK;	/* private anon: all of ours */
+	case MADV_KEEPONFORK:
+		return f & ~VM_WIPEONFORK;
+	}
+	return -EINVAL;
+}
+
+/*
+ * madvise_update_vma - give [start, end) of @vma the flags @new_flags,
+ * splitting it first. mmap_lock held for write. SIM: no re-merge.
+ */
+static void madvise_update_vma(struct vm_area_struct *vma,
+			       unsigned long start, unsigned long end,
+			       unsigned long new_flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	if (new_flags == vma->vm_flags)
+		return;
+	if (start > vma->vm_start) {
+		split_vma(vma, start, 0);
+		vma = find_vma(mm, start);
+	}
+	if (end < vma->vm_end) {
+		split_vma(vma, end, 1);
+		vma = find_vma(mm, start);
+	}
+	vma->vm_flags = new_flags;
+}
+
+/* MADV_DONTNEED: zap the range; the next touch faults in zeroes. */
+static int madvise_dontneed(struct mm_struct *mm, unsigned long start,
+			    unsigned long end)
+{
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma_for_each(vma, mm) {
+		unsigned long s = vma->vm_start > start ? vma->vm_start : start;
+		unsigned long e = vma->vm_end < end ? vma->vm_end : end;
+
+		if (vma->vm_start >= end)
+			break;
+		if (s < e)
+			zap_page_range_single(vma, s, e - s, NULL);
+	}
+	mmap_read_unlock(mm);
+	return 0;
+}
+
+/* do_madvise - see mm.h. Returns 0, -EINVAL, or -ENOMEM (a hole). */
+int do_madvise(struct mm_struct *mm, unsigned long start, size_t len,
+	       int behavior)
+{
+	unsigned long end = start + PAGE_ALIGN(len);
+	struct vm_area_struct *vma;
+	int ret = 0;
+
+	if (!IS_ALIGNED(start, PAGE_SIZE) || end < start ||
+	    !madvise_behavior_valid(behavior))
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	if (behavior == MADV_DONTNEED)
+		return madvise_dontneed(mm, start, end);
+	mmap_write_lock(mm);
+	for (unsigned long addr = start; addr < end;) {
+		vma = find_vma(mm, addr);
+		if (!vma || vma->vm_start >= end) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (vma->vm_start > addr)
+			ret = -ENOMEM;	/* a hole: go on, report it */
+		addr = vma->vm_start > addr ? vma->vm_start : addr;
+		madvise_update_vma(vma, addr,
+				   vma->vm_end < end ? vma->vm_end : end,
+				   madvise_new_flags(vma, behavior));
+		addr = find_vma(mm, addr)->vm_end;
+	}
+	mmap_write_unlock(mm);
+	return ret;
+}

@@ -1,0 +1,1170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm/memory.c - page tables, anonymous faults, COW, fork's copy of the
+ * page tables and zapping (kernel: mm/memory.c).
+ *
+ * Page tables: upper levels are allocated under mm->page_table_lock, PTE
+ * tables under the PMD lock; a table is freed only by free_pgd_range()
+ * with mmap_lock held for write, after a TLB flush (mm/mmu_gather.c). So
+ * with mmap_lock held for read, a PMD that points to a PTE table keeps
+ * pointing to it; a PMD that is none may be filled (table or THP) by a
+ * concurrent fault, a huge PMD may be split or zapped concurrently.
+ *
+ * Faults run with mmap_lock held for read; each decision taken on a value
+ * read without the PTL is re-checked under it (pte_same / pmd_same), and
+ * a fault that finds things changed returns 0: the access is retried.
+ */
+#include "huge_mm.h"
+#include "rmap.h"
+#include "tlb.h"
+
+/* ---- page-table allocation and locks ---- */
+
+struct page *pte_alloc_one(struct mm_struct *mm)
+{
+	struct page *table = pagetable_alloc_level(PT_PTE);
+
+	if (table)
+		table->pt_mm = mm;
+	return table;
+}
+
+void pte_free(struct mm_struct *mm, struct page *table)
+{
+	pagetable_free(table);
+}
+
+/*
+ * pmd_alloc_one_page - a table for @level (PT_PMD or PT_PUD). A PMD
+ * table's ptl is the split PMD lock: its own lock class.
+ */
+struct page *pmd_alloc_one_page(struct mm_struct *mm, int level)
+{
+	struct page *table = pagetable_alloc_level(level);
+
+	if (!table)
+		return NULL;
+	table->pt_mm = mm;
+	if (level == PT_PMD)
+		spin_lock_init_class(&table->ptl, "pmd_lock");
+	return table;
+}
+
+spinlock_t *pmd_lockptr(struct mm_struct *mm, pmd_t *pmd)
+{
+	return &pt_page_of(pmd)->ptl;
+}
+
+/* pmd_lock - take the split PMD lock of the table holding @pmd. */
+spinlock_t *pmd_lock(struct mm_struct *mm, pmd_t *pmd)
+{
+	spinlock_t *ptl = pmd_lockptr(mm, pmd);
+
+	spin_lock(ptl);
+	return ptl;
+}
+
+/* pte_lockptr - the PTL of the PTE table *@pmd points to (a plain read:
+ * only valid where that PMD cannot change, e.g. mmap_lock held for
+ * write or a PMD value already checked). */
+spinlock_t *pte_lockptr(struct mm_struct *mm, pmd_t *pmd)
+{
+	pmd_t pmdval = __pmd(__atomic_load_n(&pmd->pmd, SIM_MO));
+
+	return &pmd_page(pmdval)->ptl;
+}
+
+/*
+ * __pte_alloc - give *@pmd a PTE table. Returns 0 (also when a racing
+ * fault installed a table or a THP first) or -ENOMEM. mmap_lock held.
+ * (1) allocate outside the lock, (2) under the PMD lock install it only
+ * if the PMD is still none; the loser frees its table.
+ */
+int __pte_alloc(struct mm_struct *mm, pmd_t *pmd)
+{
+	struct page *new = pte_alloc_one(mm);
+	spinlock_t *ptl;
+
+	if (!new)
+		return -ENOMEM;
+	ptl = pmd_lock(mm, pmd);
+	if (likely(pmd_none(pmdp_get_l(pmd, "__pte_alloc:recheck")))) {
+		mm_inc_nr_ptes(mm);
+		pmd_populate(mm, pmd, new);
+		new = NULL;
+	}
+	spin_unlock(ptl);
+	if (new)
+		pte_free(mm, new);
+	return 0;
+}
+
+bool pte_alloc(struct mm_struct *mm, pmd_t *pmd)
+{
+	return pmd_none(pmdp_get_l(pmd, "pte_alloc")) && __pte_alloc(mm, pmd);
+}
+
+/* __pmd_alloc - give *@pud a PMD table; page_table_lock decides races. */
+int __pmd_alloc(struct mm_struct *mm, pud_t *pud, unsigned long address)
+{
+	struct page *new = pmd_alloc_one_page(mm, PT_PMD);
+
+	if (!new)
+		return -ENOMEM;
+	spin_lock(&mm->page_table_lock);
+	if (pud_none(pudp_get(pud))) {
+		pud_populate(mm, pud, new);
+		new = NULL;
+	}
+	spin_unlock(&mm->page_table_lock);
+	if (new)
+		pagetable_free(new);
+	return 0;
+}
+
+int __pud_alloc(struct mm_struct *mm, pgd_t *pgd, unsigned long address)
+{
+	struct page *new = pmd_alloc_one_page(mm, PT_PUD);
+
+	if (!new)
+		return -ENOMEM;
+	spin_lock(&mm->page_table_lock);
+	if (pgd_none(pgdp_get(pgd))) {
+		pgd_populate(mm, pgd, new);
+		new = NULL;
+	}
+	spin_unlock(&mm->page_table_lock);
+	if (new)
+		pagetable_free(new);
+	return 0;
+}
+
+/* pud_alloc - the PUD entry of @address, allocating its table. NULL: OOM. */
+pud_t *pud_alloc(struct mm_struct *mm, pgd_t *pgd, unsigned long address)
+{
+	pgd_t v = pgdp_get(pgd);
+
+	if (unlikely(pgd_none(v))) {
+		if (__pud_alloc(mm, pgd, address))
+			return NULL;
+		v = pgdp_get(pgd);
+	}
+	return pud_offset_pfn(pgd_pfn(v), address);
+}
+
+pmd_t *pmd_alloc(struct mm_struct *mm, pud_t *pud, unsigned long address)
+{
+	pud_t v = pudp_get(pud);
+
+	if (unlikely(pud_none(v))) {
+		if (__pmd_alloc(mm, pud, address))
+			return NULL;
+		v = pudp_get(pud);
+	}
+	return pmd_offset_pfn(pud_pfn(v), address);
+}
+
+/* mm_find_pmd - see mm.h. mmap_lock held (upper tables are stable). */
+pmd_t *mm_find_pmd(struct mm_struct *mm, unsigned long address)
+{
+	pgd_t pgd = pgdp_get(pgd_offset(mm, address));
+	pud_t pud;
+
+	if (!pgd_present(pgd))
+		return NULL;
+	pud = pudp_get(pud_offset_pfn(pgd_pfn(pgd), address));
+	if (!pud_present(pud))
+		return NULL;
+	return pmd_offset_pfn(pud_pfn(pud), address);
+}
+
+/*
+ * pte_offset_map - the PTE of @addr under *@pmd if *@pmd points to a PTE
+ * table, else NULL. *@pmdvalp gets the PMD value used.
+ */
+pte_t *pte_offset_map(pmd_t *pmd, unsigned long addr, pmd_t *pmdvalp)
+{
+	pmd_t pmdval = pmdp_get_l(pmd, "pte_offset_map:pmd");
+
+	if (pmdvalp)
+		*pmdvalp = pmdval;
+	if (pmd_none(pmdval) || pmd_trans_huge(pmdval) || !pmd_present(pmdval))
+		return NULL;
+	return pte_offset_pfn(pmd_pfn(pmdval), addr);
+}
+
+/*
+ * pte_offset_map_lock - see mm.h. (1) read the PMD, (2) lock the table it
+ * points to, (3) re-check the PMD: had it changed between (1) and (2) we
+ * would hold the lock of a table that no longer maps @addr.
+ */
+pte_t *pte_offset_map_lock(struct mm_struct *mm, pmd_t *pmd,
+			   unsigned long addr, spinlock_t **ptlp)
+{
+	pmd_t pmdval;
+	spinlock_t *ptl;
+	pte_t *pte;
+
+	for (;;) {
+		pte = pte_offset_map(pmd, addr, &pmdval);
+		if (!pte)
+			return NULL;
+		ptl = &pmd_page(pmdval)->ptl;
+		spin_lock(ptl);
+		if (likely(pmd_same(pmdval, pmdp_get_l(pmd,
+					"pte_offset_map_lock:recheck")))) {
+			*ptlp = ptl;
+			return pte;
+		}
+		spin_unlock(ptl);
+	}
+}
+
+void pte_unmap_unlock(pte_t *pte, spinlock_t *ptl)
+{
+	spin_unlock(ptl);
+}
+
+/* vm_normal_page - see mm.h: NULL for the zero page and special PTEs. */
+struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr,
+			    pte_t pte)
+{
+	if (pte_special(pte) || is_zero_pfn(pte_pfn(pte)))
+		return NULL;
+	return pte_page(pte);
+}
+
+struct page *vm_normal_page_pmd(struct vm_area_struct *vma,
+				unsigned long addr, pmd_t pmd)
+{
+	if (is_huge_zero_pmd(pmd))
+		return NULL;
+	return pmd_page(pmd);
+}
+
+static inline pte_t maybe_mkwrite(pte_t pte, struct vm_area_struct *vma)
+{
+	if (likely(vma->vm_flags & VM_WRITE))
+		pte = pte_mkwrite(pte, vma);
+	return pte;
+}
+
+static inline pte_t mk_pte(struct page *page, pgprot_t prot)
+{
+	return pfn_pte(page_to_pfn(page), prot);
+}
+
+/*
+ * copy_user_highpage - copy a page's contents for COW. One yield point:
+ * the copy is a single step against other CPUs' stores.
+ * SIM: real CPUs copy word by word, so a racing store may be half seen.
+ */
+static void copy_user_highpage(struct page *to, struct page *from)
+{
+	sim_yield(SIM_EV_READ, from, "copy_user_highpage");
+	memcpy(page_address(to), page_address(from), PAGE_SIZE);
+}
+
+/* ---- anonymous faults ---- */
+
+/*
+ * do_anonymous_page - first touch of @vmf->address, whose PTE is none (or
+ * whose PTE table does not exist). A read maps the shared zero page
+ * read-only; a write maps a new zeroed exclusive folio. Returns 0 (also
+ * when someone else filled the PTE first: the access is retried).
+ */
+static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct folio *folio = NULL;
+	pte_t entry;
+
+	if (pte_alloc(mm, vmf->pmd))
+		return VM_FAULT_OOM;
+	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
+		entry = pte_mkspecial(pfn_pte(page_to_pfn(ZERO_PAGE(0)),
+					      vma->vm_page_prot));
+	} else {
+		if (anon_vma_prepare(vma))
+			return VM_FAULT_OOM;
+		folio = vma_alloc_folio(__GFP_ZERO, 0, vma, vmf->address,
+					false);
+		if (!folio)
+			return VM_FAULT_OOM;
+		__folio_set_uptodate(folio);
+		entry = mk_pte(&folio->page, vma->vm_page_prot);
+		entry = pte_mkyoung(entry);
+		if (vma->vm_flags & VM_WRITE)
+			entry = pte_mkwrite(pte_mkdirty(entry), vma);
+	}
+	vmf->pte = pte_offset_map_lock(mm, vmf->pmd, vmf->address, &vmf->ptl);
+	if (!vmf->pte)
+		goto release;
+	/* Another fault may have filled it since handle_pte_fault looked. */
+	if (!pte_none(ptep_get_l(vmf->pte, "do_anonymous_page:recheck")))
+		goto unlock;
+	if (folio) {
+		add_mm_counter(mm, MM_ANONPAGES, 1);
+		/* The allocation's reference becomes the mapping's. */
+		folio_add_new_anon_rmap(folio, vma, vmf->address,
+					RMAP_EXCLUSIVE);
+		folio = NULL;
+	}
+	set_pte_at(mm, vmf->address, vmf->pte, entry);
+unlock:
+	pte_unmap_unlock(vmf->pte, vmf->ptl);
+release:
+	if (folio)
+		folio_put(folio);
+	return 0;
+}
+
+/*
+ * wp_can_reuse_anon_folio - may a write fault reuse @folio, which is not
+ * known to be exclusive? Only if our mapping holds its only reference:
+ * then nobody else maps or pins it. PTL held.
+ * 6.x rule: large folios are always copied (never reused) here.
+ */
+static bool wp_can_reuse_anon_folio(struct folio *folio,
+				    struct vm_area_struct *vma)
+{
+	if (folio_test_large(folio))
+		return false;
+	if (folio_test_ksm(folio) || folio_ref_count(folio) > 1)
+		return false;
+	if (!folio_trylock(folio))
+		return false;
+	/* Re-check under the folio lock: the unlocked test was a hint. */
+	if (folio_ref_count(folio) != 1) {
+		folio_unlock(folio);
+		return false;
+	}
+	folio_move_anon_rmap(folio, vma);
+	folio_unlock(folio);
+	return true;
+}
+
+/* wp_page_reuse - make the PTE writable in place. PTL held; drops it. */
+static void wp_page_reuse(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	pte_t entry;
+
+	entry = pte_mkyoung(vmf->orig_pte);
+	entry = maybe_mkwrite(pte_mkdirty(entry), vma);
+	/* More permissive: no flush; a stale R/O TLB entry faults again. */
+	ptep_set_access_flags(vma, vmf->address, vmf->pte, entry, 1);
+	pte_unmap_unlock(vmf->pte, vmf->ptl);
+}
+
+/*
+ * wp_page_copy - break COW: copy the page (or zero-fill, for the zero
+ * page) into a new exclusive folio and map it in place of the old one.
+ * Entered without the PTL, holding a reference on the old folio (if any),
+ * which it drops. Unshare faults map the copy read-only.
+ */
+static vm_fault_t wp_page_copy(struct vm_fault *vmf)
+{
+	const bool unshare = vmf->flags & FAULT_FLAG_UNSHARE;
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct folio *old_folio = vmf->page ? page_folio(vmf->page) : NULL;
+	struct folio *new_folio;
+	pte_t entry;
+
+	if (anon_vma_prepare(vma))
+		goto oom;
+	new_folio = vma_alloc_folio(old_folio ? 0 : __GFP_ZERO, 0, vma,
+				    vmf->address, false);
+	if (!new_folio)
+		goto oom;
+	if (old_folio)
+		copy_user_highpage(&new_folio->page, vmf->page);
+	__folio_set_uptodate(new_folio);
+
+	vmf->pte = pte_offset_map_lock(mm, vmf->pmd, vmf->address, &vmf->ptl);
+	if (likely(vmf->pte &&
+		   pte_same(ptep_get_l(vmf->pte, "wp_page_copy:recheck"),
+			    vmf->orig_pte))) {
+		if (!old_folio)
+			add_mm_counter(mm, MM_ANONPAGES, 1);
+		entry = pte_mkyoung(mk_pte(&new_folio->page,
+					   vma->vm_page_prot));
+		if (!unshare)
+			entry = maybe_mkwrite(pte_mkdirty(entry), vma);
+		/*
+		 * (1) clear the old PTE and flush every TLB, then (2) map
+		 * the copy: no CPU may keep storing to the old page through
+		 * a stale entry once the copy is visible.
+		 */
+		ptep_clear_flush(vma, vmf->address, vmf->pte);
+		folio_add_new_anon_rmap(new_folio, vma, vmf->address,
+					RMAP_EXCLUSIVE);
+		set_pte_at(mm, vmf->address, vmf->pte, entry);
+		if (old_folio)
+			folio_remove_rmap_pte(old_folio, vmf->page, vma);
+		/* Below: drop the old mapping's reference instead. */
+		new_folio = old_folio;
+	}
+	if (new_folio)
+		folio_put(new_folio);
+	if (vmf->pte)
+		pte_unmap_unlock(vmf->pte, vmf->ptl);
+	if (old_folio)
+		folio_put(old_folio);
+	return 0;
+oom:
+	if (old_folio)
+		folio_put(old_folio);
+	return VM_FAULT_OOM;
+}
+
+/*
+ * do_wp_page - a write (or unshare) fault on a present read-only PTE.
+ * Entered with the PTL held (released on return). The modern rule:
+ *  - PageAnonExclusive(page): reuse without further checks;
+ *  - else wp_can_reuse_anon_folio() proves exclusivity by the refcount
+ *    under the folio lock, and marks the page exclusive;
+ *  - else copy (wp_page_copy).
+ * An unshare fault on an exclusive page has nothing to do.
+ */
+static vm_fault_t do_wp_page(struct vm_fault *vmf)
+{
+	const bool unshare = vmf->flags & FAULT_FLAG_UNSHARE;
+	struct vm_area_struct *vma = vmf->vma;
+	struct folio *folio = NULL;
+
+	vmf->page = vm_normal_page(vma, vmf->address, vmf->orig_pte);
+	if (vmf->page)
+		folio = page_folio(vmf->page);
+	if (folio && folio_test_anon(folio) &&
+	    (PageAnonExclusive(vmf->page) ||
+	     wp_can_reuse_anon_folio(folio, vma))) {
+		if (!PageAnonExclusive(vmf->page))
+			SetPageAnonExclusive(vmf->page);
+		if (unlikely(unshare)) {
+			pte_unmap_unlock(vmf->pte, vmf->ptl);
+			return 0;
+		}
+		wp_page_reuse(vmf);
+		return 0;
+	}
+	if (folio)
+		folio_get(folio);
+	pte_unmap_unlock(vmf->pte, vmf->ptl);
+	return wp_page_copy(vmf);
+}
+
+/*
+ * migration_entry_wait - hook for the migration engineer: a fault met a
+ * migration entry and must sleep until migration is done.
+ * SIM: nothing creates migration entries yet, so reaching it is a bug.
+ */
+void migration_entry_wait(struct mm_struct *mm, pmd_t *pmd,
+			  unsigned long address)
+{
+	sim_violation("migration_entry_wait: reached at %#lx, but migration "
+		      "is not modelled yet", address);
+}
+
+void pmd_migration_entry_wait(struct mm_struct *mm, pmd_t *pmd)
+{
+	sim_violation("pmd_migration_entry_wait: reached, but THP "
+		      "migration is not modelled yet");
+}
+
+/* do_swap_page - a non-present, non-none PTE: migration entries only. */
+static vm_fault_t do_swap_page(struct vm_fault *vmf)
+{
+	swp_entry_t entry = pte_to_swp_entry(vmf->orig_pte);
+
+	if (is_migration_entry(entry)) {
+		migration_entry_wait(vmf->vma->vm_mm, vmf->pmd, vmf->address);
+		return 0;
+	}
+	sim_violation("do_swap_page: swap entry %#lx at %#lx: swap and "
+		      "device memory are not modelled yet",
+		      pte_val(vmf->orig_pte), vmf->address);
+	return VM_FAULT_SIGBUS;
+}
+
+/*
+ * handle_pte_fault - the PTE level. *@vmf->pmd pointed to a PTE table or
+ * was none when read. PTL taken here for present PTEs.
+ */
+static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
+{
+	pte_t entry;
+
+	if (pmd_none(vmf->orig_pmd)) {
+		vmf->pte = NULL;
+	} else {
+		vmf->pte = pte_offset_pfn(pmd_pfn(vmf->orig_pmd),
+					  vmf->address);
+		vmf->orig_pte = ptep_get_lockless(vmf->pte);
+		if (pte_none(vmf->orig_pte))
+			vmf->pte = NULL;
+	}
+	if (!vmf->pte)
+		return do_anonymous_page(vmf);
+	if (!pte_present(vmf->orig_pte))
+		return do_swap_page(vmf);
+	if (pte_protnone(vmf->orig_pte)) {
+		sim_violation("do_numa_page: NUMA hinting is not modelled yet");
+		return VM_FAULT_SIGBUS;
+	}
+	vmf->ptl = &pmd_page(vmf->orig_pmd)->ptl;
+	spin_lock(vmf->ptl);
+	entry = vmf->orig_pte;
+	if (unlikely(!pte_same(ptep_get_l(vmf->pte, "handle_pte_fault:recheck"),
+			       entry)))
+		goto unlock;
+	if (vmf->flags & (FAULT_FLAG_WRITE | FAULT_FLAG_UNSHARE)) {
+		if (!pte_write(entry))
+			return do_wp_page(vmf);
+		if (vmf->flags & FAULT_FLAG_WRITE)
+			entry = pte_mkdirty(entry);
+	}
+	/* Spurious (a stale TLB entry): just record the access. */
+	entry = pte_mkyoung(entry);
+	ptep_set_access_flags(vmf->vma, vmf->address, vmf->pte, entry,
+			      vmf->flags & FAULT_FLAG_WRITE);
+unlock:
+	pte_unmap_unlock(vmf->pte, vmf->ptl);
+	return 0;
+}
+
+/* The PMD level of a fault on a huge (or huge, invalidated) PMD. */
+static vm_fault_t handle_huge_pmd_fault(struct vm_fault *vmf)
+{
+	if ((vmf->flags & (FAULT_FLAG_WRITE | FAULT_FLAG_UNSHARE)) &&
+	    !pmd_write(vmf->orig_pmd))
+		return do_huge_pmd_wp_page(vmf);
+	huge_pmd_set_accessed(vmf);
+	return 0;
+}
+
+static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma,
+				    unsigned long address, unsigned int flags)
+{
+	struct vm_fault vmf = {
+		.vma = vma,
+		.address = address & PAGE_MASK,
+		.real_address = address,
+		.flags = flags,
+	};
+	struct mm_struct *mm = vma->vm_mm;
+	vm_fault_t ret;
+
+	vmf.pud = pud_alloc(mm, pgd_offset(mm, address), address);
+	if (!vmf.pud)
+		return VM_FAULT_OOM;
+	vmf.pmd = pmd_alloc(mm, vmf.pud, address);
+	if (!vmf.pmd)
+		return VM_FAULT_OOM;
+	vmf.orig_pmd = pmdp_get_lockless(vmf.pmd);
+	if (pmd_none(vmf.orig_pmd) && thp_vma_allowable(vma, address)) {
+		ret = do_huge_pmd_anonymous_page(&vmf);
+		if (!(ret & VM_FAULT_FALLBACK))
+			return ret;
+		vmf.orig_pmd = pmdp_get_lockless(vmf.pmd);
+	} else if (pmd_trans_huge(vmf.orig_pmd)) {
+		ret = handle_huge_pmd_fault(&vmf);
+		if (!(ret & VM_FAULT_FALLBACK))
+			return ret;
+		/* Split: the PMD now points to a PTE table. */
+		vmf.orig_pmd = pmdp_get_lockless(vmf.pmd);
+	}
+	if (is_swap_pmd(vmf.orig_pmd)) {
+		pmd_migration_entry_wait(mm, vmf.pmd);
+		return 0;
+	}
+	if (pmd_trans_huge(vmf.orig_pmd))
+		return 0;	/* became huge again: retry */
+	return handle_pte_fault(&vmf);
+}
+
+/*
+ * handle_mm_fault - see mm.h. Returns 0 (the access may be retried: it
+ * was resolved or something changed under us) or VM_FAULT_* errors.
+ */
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
+			   unsigned int flags, void *regs)
+{
+	mmap_assert_locked(vma->vm_mm);
+	return __handle_mm_fault(vma, address, flags);
+}
+
+/* ---- fork: copy_page_range ---- */
+
+/*
+ * copy_present_page - fork meets an exclusive anon page that may be
+ * pinned: give the child a copy now, so the parent keeps the page (and
+ * the pin stays coherent with the parent's mapping). Uses *@prealloc;
+ * -EAGAIN when there is none (the caller allocates outside the locks and
+ * retries). Both PTLs held.
+ */
+static int copy_present_page(struct vm_area_struct *dst_vma,
+			     pte_t *dst_pte, unsigned long addr, int *rss,
+			     struct folio **prealloc, struct page *page)
+{
+	struct folio *new_folio = *prealloc;
+	pte_t pte;
+
+	if (!new_folio)
+		return -EAGAIN;
+	*prealloc = NULL;
+	copy_user_highpage(&new_folio->page, page);
+	__folio_set_uptodate(new_folio);
+	folio_add_new_anon_rmap(new_folio, dst_vma, addr, RMAP_EXCLUSIVE);
+	rss[MM_ANONPAGES]++;
+	pte = mk_pte(&new_folio->page, dst_vma->vm_page_prot);
+	pte = maybe_mkwrite(pte_mkdirty(pte), dst_vma);
+	set_pte_at(dst_vma->vm_mm, addr, dst_pte, pte);
+	return 0;
+}
+
+/*
+ * copy_present_pte - share one present PTE with the child: the page
+ * becomes possibly shared (PG_anon_exclusive cleared) and both PTEs
+ * read-only, or, for a possibly pinned exclusive page, the child gets a
+ * copy. Returns 0 or -EAGAIN (need *@prealloc). Both PTLs held; src mm
+ * write_protect_seq odd.
+ */
+static int copy_present_pte(struct vm_area_struct *dst_vma,
+			    struct vm_area_struct *src_vma, pte_t *dst_pte,
+			    pte_t *src_pte, pte_t pte, unsigned long addr,
+			    int *rss, struct folio **prealloc)
+{
+	struct page *page = vm_normal_page(src_vma, addr, pte);
+	struct folio *folio;
+
+	if (page) {
+		folio = page_folio(page);
+		VM_BUG_ON_FOLIO(!folio_test_anon(folio), folio);
+		folio_get(folio);
+		if (unlikely(folio_try_dup_anon_rmap_pte(folio, page,
+							 src_vma))) {
+			/* Possibly pinned and exclusive: copy it. */
+			folio_put(folio);
+			return copy_present_page(dst_vma, dst_pte, addr, rss,
+						 prealloc, page);
+		}
+		rss[MM_ANONPAGES]++;
+	}
+	/* COW: write-protect both sides (the src TLB is flushed by
+	 * dup_mmap before mmap_lock is dropped). */
+	if (is_cow_mapping(src_vma->vm_flags) && pte_write(pte)) {
+		ptep_set_wrprotect(src_vma->vm_mm, addr, src_pte);
+		pte = pte_wrprotect(pte);
+	}
+	pte = pte_mkold(pte);
+	set_pte_at(dst_vma->vm_mm, addr, dst_pte, pte);
+	return 0;
+}
+
+/*
+ * copy_nonpresent_pte - a migration entry: the child gets one too; a
+ * writable one becomes readable on both sides (COW). Other swap entries
+ * are not modelled.
+ */
+static void copy_nonpresent_pte(struct mm_struct *dst_mm,
+				struct mm_struct *src_mm, pte_t *dst_pte,
+				pte_t *src_pte, pte_t pte,
+				struct vm_area_struct *src_vma,
+				unsigned long addr, int *rss)
+{
+	swp_entry_t entry = pte_to_swp_entry(pte);
+
+	if (!is_migration_entry(entry)) {
+		sim_violation("copy_nonpresent_pte: entry %#lx not modelled",
+			      pte_val(pte));
+		return;
+	}
+	rss[MM_ANONPAGES]++;
+	if (!is_readable_migration_entry(entry) &&
+	    is_cow_mapping(src_vma->vm_flags)) {
+		entry = make_readable_migration_entry(swp_offset(entry));
+		pte = swp_entry_to_pte(entry);
+		set_pte_at(src_mm, addr, src_pte, pte);
+	}
+	set_pte_at(dst_mm, addr, dst_pte, pte);
+}
+
+static void add_mm_rss_vec(struct mm_struct *mm, int *rss)
+{
+	for (int i = 0; i < NR_MM_COUNTERS; i++)
+		if (rss[i])
+			add_mm_counter(mm, i, rss[i]);
+}
+
+/*
+ * copy_pte_range - copy the PTEs of [addr, end) (within one PMD). Holds
+ * the child's PTL, then the parent's (nested, same class). Returns 0 or
+ * -ENOMEM.
+ */
+static int copy_pte_range(struct vm_area_struct *dst_vma,
+			  struct vm_area_struct *src_vma, pmd_t *dst_pmd,
+			  pmd_t *src_pmd, unsigned long addr,
+			  unsigned long end)
+{
+	struct mm_struct *dst_mm = dst_vma->vm_mm, *src_mm = src_vma->vm_mm;
+	struct folio *prealloc = NULL;
+	spinlock_t *src_ptl, *dst_ptl;
+	pte_t *src_pte, *dst_pte;
+	int rss[NR_MM_COUNTERS];
+	int ret;
+
+again:
+	ret = 0;
+	memset(rss, 0, sizeof(rss));
+	if (pte_alloc(dst_mm, dst_pmd))
+		goto oom;
+	dst_pte = pte_offset_map_lock(dst_mm, dst_pmd, addr, &dst_ptl);
+	if (!dst_pte)
+		goto oom;
+	src_pte = pte_offset_pfn(pmd_pfn(pmdp_get(src_pmd)), addr);
+	src_ptl = pte_lockptr(src_mm, src_pmd);
+	spin_lock_nested(src_ptl, SINGLE_DEPTH_NESTING);
+	do {
+		pte_t ptent = ptep_get(src_pte);
+
+		if (pte_none(ptent))
+			continue;
+		if (unlikely(!pte_present(ptent))) {
+			copy_nonpresent_pte(dst_mm, src_mm, dst_pte, src_pte,
+					    ptent, src_vma, addr, rss);
+			continue;
+		}
+		ret = copy_present_pte(dst_vma, src_vma, dst_pte, src_pte,
+				       ptent, addr, rss, &prealloc);
+		if (unlikely(ret == -EAGAIN))
+			break;
+		if (unlikely(prealloc)) {
+			folio_put(prealloc);
+			prealloc = NULL;
+		}
+	} while (dst_pte++, src_pte++, addr += PAGE_SIZE, addr != end);
+	spin_unlock(src_ptl);
+	add_mm_rss_vec(dst_mm, rss);
+	pte_unmap_unlock(dst_pte, dst_ptl);
+	if (ret == -EAGAIN) {
+		/* Allocate the copy outside the locks, then retry @addr. */
+		prealloc = vma_alloc_folio(0, 0, dst_vma, addr, false);
+		if (!prealloc)
+			goto oom;
+	}
+	if (addr != end)
+		goto again;
+	if (prealloc)
+		folio_put(prealloc);
+	return 0;
+oom:
+	if (prealloc)
+		folio_put(prealloc);
+	return -ENOMEM;
+}
+
+static int copy_pmd_range(struct vm_area_struct *dst_vma,
+			  struct vm_area_struct *src_vma, pud_t *dst_pud,
+			  pud_t *src_pud, unsigned long addr,
+			  unsigned long end)
+{
+	struct mm_struct *dst_mm = dst_vma->vm_mm, *src_mm = src_vma->vm_mm;
+	pmd_t *src_pmd, *dst_pmd;
+
+	unsigned long next;
+
+	dst_pmd = pmd_alloc(dst_mm, dst_pud, addr);
+	if (!dst_pmd)
+		return -ENOMEM;
+	src_pmd = pmd_offset_pfn(pud_pfn(pudp_get(src_pud)), addr);
+	do {
+		pmd_t pmdval = pmdp_get(src_pmd);
+
+		next = pmd_addr_end(addr, end);
+		if (is_swap_pmd(pmdval) || pmd_trans_huge(pmdval)) {
+			int err = copy_huge_pmd(dst_mm, src_mm, dst_pmd,
+						src_pmd, addr, dst_vma,
+						src_vma);
+
+			if (err == -ENOMEM)
+				return -ENOMEM;
+			if (!err)
+				continue;
+			/* -EAGAIN: split (pinned); copy its PTEs. */
+		}
+		if (pmd_none(pmdp_get(src_pmd)))
+			continue;
+		if (copy_pte_range(dst_vma, src_vma, dst_pmd, src_pmd, addr,
+				   next))
+			return -ENOMEM;
+	} while (dst_pmd++, src_pmd++, addr = next, addr != end);
+	return 0;
+}
+
+static int copy_pud_range(struct vm_area_struct *dst_vma,
+			  struct vm_area_struct *src_vma, pgd_t *dst_pgd,
+			  pgd_t *src_pgd, unsigned long addr,
+			  unsigned long end)
+{
+	struct mm_struct *dst_mm = dst_vma->vm_mm;
+	pud_t *src_pud, *dst_pud;
+	unsigned long next;
+
+	dst_pud = pud_alloc(dst_mm, dst_pgd, addr);
+	if (!dst_pud)
+		return -ENOMEM;
+	src_pud = pud_offset_pfn(pgd_pfn(pgdp_get(src_pgd)), addr);
+	do {
+		next = pud_addr_end(addr, end);
+		if (pud_none(pudp_get(src_pud)))
+			continue;
+		if (copy_pmd_range(dst_vma, src_vma, dst_pud, src_pud, addr,
+				   next))
+			return -ENOMEM;
+	} while (dst_pud++, src_pud++, addr = next, addr != end);
+	return 0;
+}
+
+/*
+ * copy_page_range - see mm.h. mmap_lock of both mms held for write.
+ * The parent's write_protect_seq is odd while its anon PTEs are being
+ * write-protected, so GUP-fast can tell a pin it took meanwhile may be
+ * on a page fork is sharing.
+ */
+int copy_page_range(struct vm_area_struct *dst_vma,
+		    struct vm_area_struct *src_vma)
+{
+	struct mm_struct *src_mm = src_vma->vm_mm;
+	unsigned long addr = src_vma->vm_start, end = src_vma->vm_end, next;
+	bool is_cow = is_cow_mapping(src_vma->vm_flags);
+	pgd_t *src_pgd, *dst_pgd;
+	int ret = 0;
+
+	/* Faults fill in what was never populated (no anon_vma: nothing). */
+	if (!src_vma->anon_vma)
+		return 0;
+	if (is_cow) {
+		mmap_assert_write_locked(src_mm);
+		raw_write_seqcount_begin(&src_mm->write_protect_seq);
+	}
+	dst_pgd = pgd_offset(dst_vma->vm_mm, addr);
+	src_pgd = pgd_offset(src_mm, addr);
+	do {
+		next = pgd_addr_end(addr, end);
+		if (pgd_none(pgdp_get(src_pgd)))
+			continue;
+		ret = copy_pud_range(dst_vma, src_vma, dst_pgd, src_pgd, addr,
+				     next);
+		if (ret)
+			break;
+	} while (dst_pgd++, src_pgd++, addr = next, addr != end);
+	if (is_cow)
+		raw_write_seqcount_end(&src_mm->write_protect_seq);
+	return ret;
+}
+
+/* ---- zapping ---- */
+
+/*
+ * zap_present_ptes - the PTE at @pte was just cleared (@ptent is what it
+ * held). Clear the PTEs after it that map the following pages of the same
+ * large folio too (up to @end), then unaccount the batch and queue its
+ * references for after the flush. Returns how many PTEs were handled;
+ * *@full: the gather is full (flush before going on). PTL held.
+ * SIM: the batch peeks at the next PTEs without yield points: under the
+ * PTL only the walker can change them, and only their A/D bits, which the
+ * decision ignores; each clear is still a yield point.
+ */
+static int zap_present_ptes(struct mmu_gather *tlb,
+			    struct vm_area_struct *vma, pte_t *pte,
+			    pte_t ptent, unsigned long addr, unsigned long end,
+			    int *rss, bool *full)
+{
+	struct page *page = vm_normal_page(vma, addr, ptent);
+	struct folio *folio;
+	long max_nr, nr = 1;
+
+	if (!page)
+		return 1;	/* the zero page: nothing to drop */
+	folio = page_folio(page);
+	max_nr = (end - addr) >> PAGE_SHIFT;
+	if (folio_nr_pages(folio) - (page - &folio->page) < max_nr)
+		max_nr = folio_nr_pages(folio) - (page - &folio->page);
+	while (nr < max_nr) {
+		pte_t next = __pte(__atomic_load_n(&pte[nr].pte, SIM_MO));
+
+		if (!pte_present(next) || pte_pfn(next) != pte_pfn(ptent) + nr)
+			break;
+		ptep_get_and_clear_l(tlb->mm, addr + nr * PAGE_SIZE, pte + nr,
+				     "zap_present_ptes:clear");
+		nr++;
+	}
+	__tlb_adjust_range(tlb, addr, nr * PAGE_SIZE);
+	rss[MM_ANONPAGES] -= nr;
+	folio_remove_rmap_ptes(folio, page, nr, vma);
+	*full = __tlb_remove_folio_pages(tlb, page, nr);
+	return nr;
+}
+
+/*
+ * zap_pte_range - clear the PTEs of [addr, end) within one PMD. Returns
+ * where it stopped: @end, or earlier if the gather filled up or the PMD
+ * was no longer a PTE table (the caller then looks at it again).
+ * (1) clear each PTE under the PTL, (2) after the loop flush the TLB,
+ * (3) then drop the references (tlb_flush_mmu): a CPU may store through a
+ * stale TLB entry until (2), so the page must not be freed before.
+ */
+static unsigned long zap_pte_range(struct mmu_gather *tlb,
+				   struct vm_area_struct *vma, pmd_t *pmd,
+				   unsigned long addr, unsigned long end)
+{
+	struct mm_struct *mm = tlb->mm;
+	int rss[NR_MM_COUNTERS] = { 0 };
+	bool force_flush = false;
+	spinlock_t *ptl;
+	pte_t *pte;
+
+	pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
+	if (!pte)
+		return addr;
+	do {
+		/* One RMW instead of a read then a clear: the walker may
+		 * set A/D between the two, and none entries stay none. */
+		pte_t ptent = ptep_get_and_clear_l(mm, addr, pte,
+						   "zap_pte_range:clear");
+
+		if (pte_none(ptent))
+			continue;
+		tlb_remove_tlb_entry(tlb, pte, addr);
+		if (pte_present(ptent)) {
+			int nr = zap_present_ptes(tlb, vma, pte, ptent, addr,
+						  end, rss, &force_flush);
+
+			pte += nr - 1;
+			addr += (nr - 1) * PAGE_SIZE;
+			if (force_flush) {
+				addr += PAGE_SIZE;
+				break;
+			}
+		} else if (is_migration_entry(pte_to_swp_entry(ptent))) {
+			rss[MM_ANONPAGES]--;
+		} else {
+			sim_violation("zap_pte_range: entry %#lx not "
+				      "modelled", pte_val(ptent));
+		}
+	} while (pte++, addr += PAGE_SIZE, addr != end);
+	add_mm_rss_vec(mm, rss);
+	pte_unmap_unlock(pte, ptl);
+	if (force_flush)
+		tlb_flush_mmu(tlb);
+	return addr;
+}
+
+static void zap_pmd_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
+			  pud_t *pud, unsigned long addr, unsigned long end)
+{
+	pmd_t *pmd = pmd_offset_pfn(pud_pfn(pudp_get(pud)), addr);
+	unsigned long next, done;
+
+	do {
+		pmd_t pmdval = pmdp_get_l(pmd, "zap_pmd_range");
+
+		next = pmd_addr_end(addr, end);
+		if (is_swap_pmd(pmdval) || pmd_trans_huge(pmdval)) {
+			if (next - addr != HPAGE_PMD_SIZE)
+				__split_huge_pmd(vma, pmd, addr, false, NULL);
+			else if (zap_huge_pmd(tlb, vma, pmd, addr))
+				goto next_pmd;
+			/* Split, or no longer huge: zap the PTEs. */
+		} else if (pmd_none(pmdval)) {
+			goto next_pmd;
+		}
+		done = zap_pte_range(tlb, vma, pmd, addr, next);
+		if (done != next) {
+			addr = done;	/* look at this PMD again */
+			continue;
+		}
+next_pmd:
+		pmd++;
+		addr = next;
+	} while (addr != end);
+}
+
+static void zap_pud_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
+			  pgd_t *pgd, unsigned long addr, unsigned long end)
+{
+	pud_t *pud = pud_offset_pfn(pgd_pfn(pgdp_get(pgd)), addr);
+	unsigned long next;
+
+	do {
+		next = pud_addr_end(addr, end);
+		if (pud_none(pudp_get(pud)))
+			continue;
+		zap_pmd_range(tlb, vma, pud, addr, next);
+	} while (pud++, addr = next, addr != end);
+}
+
+/*
+ * unmap_page_range - zap every mapping of [addr, end) in @vma into @tlb.
+ * mmap_lock held (read for MADV_DONTNEED, write for munmap and exit).
+ */
+void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
+		      unsigned long addr, unsigned long end,
+		      struct zap_details *details)
+{
+	pgd_t *pgd = pgd_offset(vma->vm_mm, addr);
+	unsigned long next;
+
+	do {
+		next = pgd_addr_end(addr, end);
+		if (pgd_none(pgdp_get(pgd)))
+			continue;
+		zap_pud_range(tlb, vma, pgd, addr, next);
+	} while (pgd++, addr = next, addr != end);
+}
+
+/*
+ * unmap_vmas - zap [start, end) of @first and the VMAs after it on the
+ * mm's list (mm/mmap.c detached them already, or exit holds mmap_lock).
+ * SIM: @first's list is walked until a VMA starts at or after @end.
+ */
+void unmap_vmas(struct mmu_gather *tlb, struct vm_area_struct *first,
+		unsigned long start, unsigned long end)
+{
+	struct list_head *head = &first->vm_mm->mmap;
+	struct vm_area_struct *vma = first;
+
+	for (; &vma->vm_list != head && vma->vm_start < end;
+	     vma = list_entry(vma->vm_list.next, struct vm_area_struct,
+			      vm_list)) {
+		unsigned long s = vma->vm_start > start ? vma->vm_start : start;
+		unsigned long e = vma->vm_end < end ? vma->vm_end : end;
+
+		if (s < e)
+			unmap_page_range(tlb, vma, s, e, NULL);
+	}
+}
+
+/* zap_page_range_single - see mm.h. mmap_lock held for read. */
+void zap_page_range_single(struct vm_area_struct *vma, unsigned long address,
+			   unsigned long size, struct zap_details *details)
+{
+	struct mmu_gather tlb;
+
+	tlb_gather_mmu(&tlb, vma->vm_mm);
+	unmap_page_range(&tlb, vma, address, address + size, details);
+	tlb_finish_mmu(&tlb);
+}
+
+/* ---- freeing page tables ---- */
+
+/* free_pte_range - detach the (empty) PTE table under *@pmd. */
+static void free_pte_range(struct mmu_gather *tlb, pmd_t *pmd)
+{
+	struct page *table = pmd_page(pmdp_get(pmd));
+
+	pmd_clear(pmd);
+	tlb_remove_table(tlb, table);
+	mm_dec_nr_ptes(tlb->mm);
+}
+
+/*
+ * level_range_ok - may the table covering [start & ~(size-1), +size) go?
+ * Only if it lies within [floor, ceiling) (ceiling 0: the top), i.e. no
+ * neighbouring VMA can still use it.
+ */
+static bool level_range_ok(unsigned long start, unsigned long end,
+			   unsigned long floor, unsigned long ceiling,
+			   unsigned long mask)
+{
+	start &= mask;
+	if (start < floor)
+		return false;
+	if (ceiling) {
+		ceiling &= mask;
+		if (!ceiling)
+			return false;
+	}
+	return end - 1 <= ceiling - 1;
+}
+
+static void free_pmd_range(struct mmu_gather *tlb, pud_t *pud,
+			   unsigned long addr, unsigned long end,
+			   unsigned long floor, unsigned long ceiling)
+{
+	unsigned long start = addr, next;
+	struct page *table = pud_page(pudp_get(pud));
+	pmd_t *pmd = pmd_offset_pfn(page_to_pfn(table), addr);
+
+	do {
+		next = pmd_addr_end(addr, end);
+		if (pmd_none(pmdp_get(pmd)))
+			continue;
+		free_pte_range(tlb, pmd);
+	} while (pmd++, addr = next, addr != end);
+	if (!level_range_ok(start, end, floor, ceiling, PUD_MASK))
+		return;
+	pud_clear(pud);
+	tlb_remove_table(tlb, table);
+}
+
+static void free_pud_range(struct mmu_gather *tlb, pgd_t *pgd,
+			   unsigned long addr, unsigned long end,
+			   unsigned long floor, unsigned long ceiling)
+{
+	unsigned long start = addr, next;
+	struct page *table = pgd_page(pgdp_get(pgd));
+	pud_t *pud = pud_offset_pfn(page_to_pfn(table), addr);
+
+	do {
+		next = pud_addr_end(addr, end);
+		if (pud_none(pudp_get(pud)))
+			continue;
+		free_pmd_range(tlb, pud, addr, next, floor, ceiling);
+	} while (pud++, addr = next, addr != end);
+	if (!level_range_ok(start, end, floor, ceiling, PGDIR_MASK))
+		return;
+	pgd_clear(pgd);
+	tlb_remove_table(tlb, table);
+}
+
+/*
+ * free_pgd_range - free the page tables of [addr, end) that no VMA
+ * outside it can use: @floor is the end of the VMA below (0: none),
+ * @ceiling the start of the one above (0: none). mmap_lock held for
+ * write; the entries they map were zapped already. Tables are freed by
+ * @tlb after its flush.
+ */
+void free_pgd_range(struct mmu_gather *tlb, unsigned long addr,
+		    unsigned long end, unsigned long floor,
+		    unsigned long ceiling)
+{
+	unsigned long next;
+	pgd_t *pgd;
+
+	addr &= PMD_MASK;
+	if (addr < floor) {
+		addr += PMD_SIZE;
+		if (!addr)
+			return;
+	}
+	if (ceiling) {
+		ceiling &= PMD_MASK;
+		if (!ceiling)
+			return;
+	}
+	if (end - 1 > ceiling - 1)
+		end -= PMD_SIZE;
+	if (addr > end - 1)
+		return;
+	pgd = pgd_offset(tlb->mm, addr);
+	do {
+		next = pgd_addr_end(addr, end);
+		if (pgd_none(pgdp_get(pgd)))
+			continue;
+		free_pud_range(tlb, pgd, addr, next, floor, ceiling);
+	} while (pgd++, addr = next, addr != end);
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm/pgtable-generic.c - entry updates that need a TLB flush, and the
+ * deposit of a PTE table under a huge PMD (kernel: mm/pgtable-generic.c).
+ */
+#include "mm.h"
+
+/*
+ * ptep_clear_flush - clear a PTE and flush it from every TLB. Returns the
+ * old entry with the A/D bits the walker set up to the clear. Caller holds
+ * the PTL. (1) clear, then (2) flush: after (2) no CPU can use the old
+ * translation, so the frame may be given to someone else.
+ */
+pte_t ptep_clear_flush(struct vm_area_struct *vma, unsigned long address,
+		       pte_t *ptep)
+{
+	pte_t pte = ptep_get_and_clear(vma->vm_mm, address, ptep);
+
+	if (pte_present(pte))
+		flush_tlb_page(&vma->vm_mm->context, address);
+	return pte;
+}
+
+/*
+ * pmdp_invalidate - make a huge PMD non-present for the hardware (it stays
+ * pmd_present/pmd_trans_huge for the kernel) and flush it. Returns the old
+ * PMD, with its final A/D bits. Caller holds the PMD lock. Used by the
+ * split: (1) invalidate + flush, then (2) read D/A and build the PTEs, so
+ * no store through the huge mapping can land after its dirty bit was read.
+ */
+pmd_t pmdp_invalidate(struct vm_area_struct *vma, unsigned long address,
+		      pmd_t *pmdp)
+{
+	pmd_t old = pmdp_get_l(pmdp, "pmdp_invalidate:read");
+
+	old = pmdp_establish(vma, address, pmdp, pmd_mkinvalid(old));
+	flush_tlb_mm_range(&vma->vm_mm->context, address & HPAGE_PMD_MASK,
+			   (address & HPAGE_PMD_MASK) + HPAGE_PMD_SIZE);
+	return old;
+}
+
+/* pmdp_huge_clear_flush - clear a huge PMD and flush it. PMD lock held. */
+pmd_t pmdp_huge_clear_flush(struct vm_area_struct *vma, unsigned long address,
+			    pmd_t *pmdp)
+{
+	pmd_t pmd = pmdp_huge_get_and_clear(vma->vm_mm, address, pmdp);
+
+	flush_tlb_mm_range(&vma->vm_mm->context, address & HPAGE_PMD_MASK,
+			   (address & HPAGE_PMD_MASK) + HPAGE_PMD_SIZE);
+	return pmd;
+}
+
+/*
+ * The deposit: a huge PMD keeps a preallocated PTE table aside so that a
+ * split never has to allocate. The kernel keeps them on a list headed by
+ * pmd_huge_pte() of the PMD table's ptdesc; SIM: the head pointer is the
+ * PMD table page's ->private, the list runs through the tables' ->lru.
+ * PMD lock held for both (it protects the list).
+ */
+static struct page **pmd_huge_pte(struct mm_struct *mm, pmd_t *pmdp)
+{
+	return (struct page **)&pt_page_of(pmdp)->private;
+}
+
+void pgtable_trans_huge_deposit(struct mm_struct *mm, pmd_t *pmdp,
+				pgtable_t pgtable)
+{
+	struct page **head = pmd_huge_pte(mm, pmdp);
+
+	VM_BUG_ON(!spin_is_held_by_me(pmd_lockptr(mm, pmdp)));
+	if (!*head)
+		INIT_LIST_HEAD(&pgtable->lru);
+	else
+		list_add(&pgtable->lru, &(*head)->lru);
+	*head = pgtable;
+}
+
+pgtable_t pgtable_trans_huge_withdraw(struct mm_struct *mm, pmd_t *pmdp)
+{
+	struct page **head = pmd_huge_pte(mm, pmdp);
+	pgtable_t pgtable = *head;
+
+	VM_BUG_ON(!spin_is_held_by_me(pmd_lockptr(mm, pmdp)));
+	VM_BUG_ON(!pgtable);
+	if (list_empty(&pgtable->lru)) {
+		*head = NULL;
+	} else {
+		*head = list_entry(pgtable->lru.next, struct page, lru);
+		list_del(&pgtable->lru);
+	}
+	INIT_LIST_HEAD(&pgtable->lru);
+	return pgtable;
+}
