@@ -242,7 +242,8 @@ static void unmap_region(struct mm_struct *mm, struct list_head *list,
 
 	if (list_empty(list))
 		return;
-	start = list_first_entry(list, struct vm_area_struct, vm_list)->vm_start;
+	vma = list_first_entry(list, struct vm_area_struct, vm_list);
+	start = vma->vm_start;
 	end = list_entry(list->prev, struct vm_area_struct, vm_list)->vm_end;
 	tlb_gather_mmu(&tlb, mm);
 	list_for_each_entry(vma, list, vm_list)

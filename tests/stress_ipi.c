@@ -121,7 +121,7 @@ static void order_sender(void *arg)
 /* ---- target spinning on a lock the sender holds ---- */
 
 static spinlock_t lk;
-static int lk_taken, lk_target_ran;
+static int lk_taken, lk_target_started, lk_target_ran;
 
 static void lk_handler(int cpu, void *info)
 {
@@ -135,7 +135,9 @@ static void lk_sender(void *arg)
 
 	spin_lock(&lk);
 	__atomic_store_n(&lk_taken, 1, __ATOMIC_SEQ_CST);
-	sleep_us(2000); /* let the target start spinning */
+	/* the target has started (so it, not we, must take the IPI) ... */
+	await_flag(&lk_target_started);
+	sleep_us(2000); /* ... and very likely spins by now */
 	cpumask_set_cpu(1, &mask);
 	smp_call_function_many(&mask, lk_handler, NULL);
 	spin_unlock(&lk);
@@ -144,6 +146,7 @@ static void lk_sender(void *arg)
 static void lk_target(void *arg)
 {
 	await_flag(&lk_taken);
+	__atomic_store_n(&lk_target_started, 1, __ATOMIC_SEQ_CST);
 	spin_lock(&lk);
 	spin_unlock(&lk);
 }
