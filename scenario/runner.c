@@ -32,7 +32,7 @@
 #include "arch/mmu.h"
 #include "arch/physmem.h"
 #include "check/describe.h"
-#include "check/invariants.h"
+#include "check/mm_check.h"
 #include "check/oracle.h"
 #include "explore/program.h"
 #include "gup.h"
@@ -192,13 +192,13 @@ static void do_load(const struct scn_op *op, int p)
 	int h = oracle_load_begin(RT.procs[p].opid, va);
 
 	if (mm_user_load(proc_mm(p), va, &v)) {
-		op_fail(op, "segfault", "load of 0x%lx faulted", va);
+		op_fail(op, "fault", "load of 0x%lx faulted", va);
 		return;
 	}
 	if (!oracle_load_end(h, v, why, sizeof(why)))
 		op_fail(op, "lost-store", "%s", why);
 	if (op->has_val && v != op->val)
-		op_fail(op, "assertion", "load of 0x%lx returned 0x%llx, the "
+		op_fail(op, "wrong-value", "load of 0x%lx returned 0x%llx, the "
 					 "scenario expects 0x%llx",
 			va, (unsigned long long)v,
 			(unsigned long long)op->val);
@@ -210,7 +210,7 @@ static void do_store(const struct scn_op *op, int p)
 	int h = oracle_store_begin(RT.procs[p].opid, va, 8, op->val);
 
 	if (mm_user_store(proc_mm(p), va, op->val)) {
-		op_fail(op, "segfault", "store to 0x%lx faulted", va);
+		op_fail(op, "fault", "store to 0x%lx faulted", va);
 		return;
 	}
 	oracle_store_end(h);
@@ -235,7 +235,7 @@ static void do_fill(const struct scn_op *op, int p)
 		if (pend > end)
 			pend = end;
 		if (mm_user_store(mm, va, op->val)) {
-			op_fail(op, "segfault", "store to 0x%lx faulted", va);
+			op_fail(op, "fault", "store to 0x%lx faulted", va);
 			return;
 		}
 		va += 8;
@@ -253,7 +253,7 @@ static void do_fill(const struct scn_op *op, int p)
 		}
 		for (; va < pend; va += 8)
 			if (mm_user_store(mm, va, op->val)) {
-				op_fail(op, "segfault", "store to 0x%lx "
+				op_fail(op, "fault", "store to 0x%lx "
 							"faulted", va);
 				return;
 			}
@@ -272,7 +272,7 @@ static void do_check(const struct scn_op *op, int p)
 		uint64_t v;
 
 		if (mm_user_load(proc_mm(p), va, &v)) {
-			op_fail(op, "segfault", "load of 0x%lx faulted", va);
+			op_fail(op, "fault", "load of 0x%lx faulted", va);
 			return;
 		}
 		if (!oracle_load_end(h, v, why, sizeof(why))) {
@@ -280,7 +280,7 @@ static void do_check(const struct scn_op *op, int p)
 			return;
 		}
 		if (v != op->val) {
-			op_fail(op, "assertion", "word 0x%lx holds 0x%llx, the "
+			op_fail(op, "wrong-value", "word 0x%lx holds 0x%llx, the "
 						 "scenario expects 0x%llx",
 				va, (unsigned long long)v,
 				(unsigned long long)op->val);
@@ -303,7 +303,7 @@ static void do_mmap_op(const struct scn_op *op, int p)
 		flags |= MAP_GROWSDOWN;
 	ret = vm_mmap(mm, va, rg->size, prot, flags, 0);
 	if (IS_ERR_VALUE(ret) || ret != va) {
-		op_fail(op, "mmap", "mmap of %llu bytes at 0x%lx failed (%ld)",
+		op_fail(op, "fault", "mmap of %llu bytes at 0x%lx failed (%ld)",
 			(unsigned long long)rg->size, va, (long)ret);
 		return;
 	}
@@ -331,7 +331,7 @@ static void do_munmap_op(const struct scn_op *op, int p)
 		}
 	}
 	if (vm_munmap(proc_mm(p), va, len))
-		op_fail(op, "munmap", "munmap of 0x%lx+0x%lx failed", va,
+		op_fail(op, "fault", "munmap of 0x%lx+0x%lx failed", va,
 			len);
 	oracle_unmap(RT.procs[p].opid, va, len);
 }
@@ -355,7 +355,7 @@ static void do_madvise_op(const struct scn_op *op, int p)
 	if (op->advice == SCN_MADV_DONTNEED)
 		h = oracle_store_begin(RT.procs[p].opid, va, len, 0);
 	if (do_madvise(proc_mm(p), va, len, madv_map[op->advice]))
-		op_fail(op, "madvise", "madvise %s failed",
+		op_fail(op, "fault", "madvise %s failed",
 			scenario_advice_name(op->advice));
 	oracle_store_end(h);
 }
@@ -368,7 +368,7 @@ static void do_mprotect_op(const struct scn_op *op, int p)
 	prot |= op->prot & SCN_PROT_W ? PROT_WRITE : 0;
 	prot |= op->prot & SCN_PROT_X ? PROT_EXEC : 0;
 	if (do_mprotect_pkey(proc_mm(p), op_va(op), op_len(op), prot, -1))
-		op_fail(op, "mprotect", "mprotect failed");
+		op_fail(op, "fault", "mprotect failed");
 }
 
 /*
@@ -494,7 +494,7 @@ static void do_dma_op(const struct scn_op *op, bool write)
 		if (!oracle_load_end(h, v, why, sizeof(why)))
 			op_fail(op, "pin-incoherent", "%s", why);
 		if (op->has_val && v != op->val)
-			op_fail(op, "assertion", "DMA read of 0x%lx returned "
+			op_fail(op, "wrong-value", "DMA read of 0x%lx returned "
 						 "0x%llx, the scenario "
 						 "expects 0x%llx",
 				va, (unsigned long long)v,
@@ -632,10 +632,11 @@ static void runner_check(void *arg)
 			      s->handles[h].name);
 		return;
 	}
-	check_invariants();
+	if (!mm_check_invariants(0, NULL))
+		return;
 	for (int p = 0; p < s->nr_procs; p++)
 		process_exit(p);
-	check_no_leaks();
+	mm_check_invariants(MM_INV_ALL_EXITED, NULL);
 }
 
 /* The timeline of every page the scenario's regions cover. */
@@ -731,7 +732,9 @@ struct mmsim_program *scenario_program(struct scenario *s, char *err,
 	r->mem.mem_bytes = s->config.mem;
 	r->mem.nr_nodes = s->config.nodes ? s->config.nodes : 1;
 	r->mem.device_bytes = s->config.device;
-	if (physmem_init(&r->mem)) {
+	if (physmem_init(&r->mem) == 0)
+		mm_sim_init();
+	else {
 		snprintf(err, errlen, "%s: error: memory configuration "
 				      "refused (see above)",
 			 s->filename);
