@@ -83,10 +83,12 @@ static void test_usage(void)
 	       "A missing file is named as such");
 	snprintf(path, sizeof(path), "explore %s/x.mms", tmp);
 	f = fopen(path + 8, "w");
-	if (f)
+	if (f) {
+		fputs("thread main:\n\tstore A+0x10 1\n", f);
 		fclose(f);
-	expect(path, 2, "scenario runner not available yet",
-	       "A .mms file waits for the scenario runner");
+	}
+	expect(path, 2, "x.mms:3:1: error:",
+	       "A bad .mms file is refused with its file:line:column");
 	expect("explore builtin:abba --strategy dfs:x", 2, "bad strategy",
 	       "A bad strategy is rejected");
 	expect("explore builtin:abba --shard 3/2", 2, "--shard wants I/N",
