@@ -122,6 +122,10 @@ static void cow_main(void *arg)
 	for (int i = 0; i < 3; i++)
 		mt_store(rmm, ra + i * PAGE_SIZE, 0x1000 + i * PAGE_SIZE);
 	cmm = dup_mm(rmm);
+	/* Cache read-only translations: a COW that forgot to flush would
+	 * leave them pointing at the old page. */
+	mt_load(rmm, ra);
+	mt_load(rmm, ra + PAGE_SIZE);
 	init_completion(&done_child);
 	init_completion(&done_thread);
 	sim_task_create("child", cow_child, NULL);
