@@ -270,11 +270,15 @@ static void unshare_thp(void *arg)
 static int rmap_hits;
 static struct mm_struct *rmap_seen[4];
 
+/* rmap_one: count the PTEs page_vma_mapped_walk finds for the folio. */
 static bool count_one(struct folio *folio, struct vm_area_struct *vma,
 		      unsigned long addr, void *arg)
 {
-	if (addr == *(unsigned long *)arg && rmap_hits < 4)
-		rmap_seen[rmap_hits++] = vma->vm_mm;
+	DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, addr, 0);
+
+	while (page_vma_mapped_walk(&pvmw))
+		if (pvmw.address == *(unsigned long *)arg && rmap_hits < 4)
+			rmap_seen[rmap_hits++] = vma->vm_mm;
 	return true;
 }
 
@@ -310,6 +314,44 @@ static void rmap_finds_all(void *arg)
 	mmput(mm);
 }
 
+static int pvmw_count(struct mm_struct *mm, unsigned long a, int *huge)
+{
+	struct folio *folio = page_folio(pfn_to_page(mt_pfn(mm, a)));
+	DEFINE_FOLIO_VMA_WALK(pvmw, folio, find_vma(mm, a), a, 0);
+	int n = 0;
+
+	*huge = 0;
+	folio_lock(folio);
+	while (page_vma_mapped_walk(&pvmw)) {
+		n++;
+		*huge += !pvmw.pte;
+	}
+	folio_unlock(folio);
+	return n;
+}
+
+static void pvmw_thp(void *arg)
+{
+	struct mm_struct *mm = mt_new_mm();
+	unsigned long a = mt_mmap(mm, HPAGE_PMD_SIZE);
+	int huge, n;
+
+	mt_store(mm, a, 1);
+	mmap_read_lock(mm);
+	n = pvmw_count(mm, a, &huge);
+	expect(n == 1 && huge == 1, "PMD-mapped THP: %d hits, %d huge", n,
+	       huge);
+	mmap_read_unlock(mm);
+	do_madvise(mm, a + 10 * PAGE_SIZE, 2 * PAGE_SIZE, MADV_DONTNEED);
+	mmap_read_lock(mm);
+	n = pvmw_count(mm, a, &huge);
+	expect(n == HPAGE_PMD_NR - 2 && huge == 0,
+	       "PTE-mapped THP: %d hits (want %lu), %d huge", n,
+	       HPAGE_PMD_NR - 2, huge);
+	mmap_read_unlock(mm);
+	mmput(mm);
+}
+
 static const struct mm_test tests[] = {
 	{ "No leak from parent into child, nor back (4 KiB COW)", cow_small },
 	{ "No leak from parent into child, nor back (THP COW)", cow_thp },
@@ -321,7 +363,8 @@ static const struct mm_test tests[] = {
 	{ "Pinned THP: fork splits and copies, parent keeps it", pinned_thp },
 	{ "Unshare fault maps an exclusive R/O copy of a shared page", unshare_small },
 	{ "Unshare fault on a shared THP copies one page", unshare_thp },
-	{ "rmap_walk finds every mapping of a forked page", rmap_finds_all },
+	{ "rmap_walk + page_vma_mapped_walk find every mapping of a forked page", rmap_finds_all },
+	{ "page_vma_mapped_walk finds a THP's PMD, then its PTEs after a split", pvmw_thp },
 };
 
 int main(void)
