@@ -236,7 +236,7 @@ static void walk_pmd_table(struct mm_struct *mm, unsigned long pfn,
 		(*tables)++;
 		for (int j = 0; j < PTRS_PER_PTE; j++) {
 			pte_t *pte = (pte_t *)__pfn_va(pmd_pfn(v)) + j;
-			unsigned long pva = va + ((unsigned long)j << PAGE_SHIFT);
+			unsigned long pva = va + ((unsigned long)j << 12);
 
 			*pages += walk_pte(mm, __pte(ld(pte)), pva);
 		}
