@@ -72,6 +72,7 @@ static void parent_cow(struct mm_struct *mm)
 	for (unsigned long off = 0; off < fc.len; off += PAGE_SIZE)
 		mt_store(mm, fc.a + off, 0xa000 + off);
 	wait_for_completion(&fc.child_done);
+	mt_quiescent();
 	for (unsigned long off = 0; off < fc.len; off += PAGE_SIZE)
 		expect(mt_load(mm, fc.a + off) == 0xa000 + off,
 		       "parent lost its store at +%#lx", off);
@@ -204,6 +205,7 @@ static void pinned_fork(void *arg)
 	mm_task_bind(mm);
 	mt_store(mm, a, 99);
 	expect(mt_pfn(mm, a) == pfn, "parent's write moved the pinned page");
+	mt_quiescent();
 	fake_unpin(folio);
 	mmput(child);
 	mmput(mm);
@@ -251,6 +253,7 @@ static void unshare(void *arg)
 	/* Exclusive now: a second unshare has nothing to do. */
 	expect(unshare_fault(mm, a) == 0 && mt_pfn(mm, a) == pte_pfn(pte),
 	       "unshare of an exclusive page changed it");
+	mt_quiescent();
 	mmput(child);
 	mmput(mm);
 }
@@ -310,6 +313,7 @@ static void rmap_finds_all(void *arg)
 	       "the child's copy is visible to other rmap walks");
 	mm_task_bind(mm);
 	expect(walk(mm, a) >= 1, "parent's page lost from rmap");
+	mt_quiescent();
 	mmput(child);
 	mmput(mm);
 }
