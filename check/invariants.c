@@ -27,7 +27,9 @@
  *      its tables map and hold (check_mm: "Bad rss-counter state");
  *  (7) no folio left locked;
  *  (8) with MM_INV_ALL_EXITED: nr_allocated_pages() is back to the
- *      baseline of the execution (no page leaked).
+ *      baseline of the execution (no page leaked);
+ *  (9) each mm's VMAs are sorted, non-empty, page-aligned and do not
+ *      overlap; map_count and total_vm agree (kernel: validate_mm).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -236,7 +238,7 @@ static void walk_pmd_table(struct mm_struct *mm, unsigned long pfn,
 		(*tables)++;
 		for (int j = 0; j < PTRS_PER_PTE; j++) {
 			pte_t *pte = (pte_t *)__pfn_va(pmd_pfn(v)) + j;
-			unsigned long pva = va + ((unsigned long)j << PAGE_SHIFT);
+			unsigned long pva = va + ((unsigned long)j << 12);
 
 			*pages += walk_pte(mm, __pte(ld(pte)), pva);
 		}
@@ -247,6 +249,31 @@ static void walk_pmd_table(struct mm_struct *mm, unsigned long pfn,
 		inv_fail("invariant (5) deposit: PMD table pfn %lu of mm %d "
 			 "has %d huge PMDs but %d deposited tables",
 			 pfn, mm->id, pi(pfn)->huge_pmds, pi(pfn)->deposits);
+}
+
+/* (9): the VMA list (kernel: validate_mm). */
+static void check_vmas(struct mm_struct *mm)
+{
+	unsigned long prev_end = 0, pages = 0;
+	struct vm_area_struct *vma;
+	int n = 0;
+
+	vma_for_each(vma, mm) {
+		if (vma->vm_start >= vma->vm_end || vma->vm_start < prev_end ||
+		    (vma->vm_start | vma->vm_end) & ~PAGE_MASK ||
+		    vma->vm_mm != mm)
+			inv_fail("invariant (9) validate_mm: mm %d VMA "
+				 "[%#lx, %#lx) is empty, unaligned, foreign "
+				 "or overlaps the one below (ending %#lx)",
+				 mm->id, vma->vm_start, vma->vm_end, prev_end);
+		prev_end = vma->vm_end;
+		pages += vma_pages(vma);
+		n++;
+	}
+	if (n != mm->map_count || pages != mm->total_vm)
+		inv_fail("invariant (9) validate_mm: mm %d has %d VMAs of %lu "
+			 "pages, map_count %d, total_vm %lu", mm->id, n,
+			 pages, mm->map_count, mm->total_vm);
 }
 
 /* (6): one mm's tables against its counters. */
@@ -355,8 +382,10 @@ bool mm_check_invariants(unsigned int flags, struct sim_result *res)
 	failed = false;
 	fail_res = res;
 	reset_info();
-	list_for_each_entry(mm, &sim_mm_list, mm_list)
+	list_for_each_entry(mm, &sim_mm_list, mm_list) {
+		check_vmas(mm);
 		walk_mm(mm);
+	}
 	physmem_for_each_allocated(check_frame, NULL);
 	if ((flags & MM_INV_ALL_EXITED) &&
 	    nr_allocated_pages() != mm_baseline_pages())

@@ -98,6 +98,16 @@ static inline int mm_test_main(const struct mm_test *t, int n,
 
 /* ---- helpers for tasks ---- */
 
+/*
+ * mt_quiescent - check every invariant now, with the mms alive (call it
+ * where no other task is inside mm code). A broken one ends the
+ * execution with the violation.
+ */
+static inline void mt_quiescent(void)
+{
+	mm_check_invariants(0, NULL);
+}
+
 /* A new mm bound to the running task. */
 static inline struct mm_struct *mt_new_mm(void)
 {

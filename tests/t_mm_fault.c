@@ -44,6 +44,7 @@ static void write_fault_exclusive(void *arg)
 	       "write fault did not map an exclusive writable page");
 	expect(get_mm_counter(mm, MM_ANONPAGES) == N, "rss %ld",
 	       get_mm_counter(mm, MM_ANONPAGES));
+	mt_quiescent();
 	mmput(mm);
 }
 
@@ -92,6 +93,7 @@ static void munmap_middle(void *arg)
 			expect(mt_load(mm, a + i * PAGE_SIZE) == i + 1,
 			       "page %d changed", i);
 	expect(get_mm_counter(mm, MM_ANONPAGES) == N - 4, "rss");
+	mt_quiescent();
 	/* Unmap everything: every table but the PGD goes. */
 	expect(vm_munmap(mm, a, N * PAGE_SIZE) == 0, "munmap all");
 	expect(mm->pgtables_bytes.counter == 0, "PTE tables left");
@@ -109,6 +111,7 @@ static void exit_frees_everything(void *arg)
 		mt_store(mm, a + off, off);
 	mt_store(mm, b, 1);
 	mt_load(mm, b + PAGE_SIZE);
+	mt_quiescent();
 	mmput(mm);	/* the invariant check verifies nothing leaked */
 }
 
@@ -126,6 +129,7 @@ static void fixed_and_merge(void *arg)
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
 	expect(mm->map_count <= 3, "adjacent mapping not merged (%d)",
 	       mm->map_count);
+	mt_quiescent();
 	mmput(mm);
 }
 

@@ -72,6 +72,7 @@ static void parent_cow(struct mm_struct *mm)
 	for (unsigned long off = 0; off < fc.len; off += PAGE_SIZE)
 		mt_store(mm, fc.a + off, 0xa000 + off);
 	wait_for_completion(&fc.child_done);
+	mt_quiescent();
 	for (unsigned long off = 0; off < fc.len; off += PAGE_SIZE)
 		expect(mt_load(mm, fc.a + off) == 0xa000 + off,
 		       "parent lost its store at +%#lx", off);
@@ -204,6 +205,7 @@ static void pinned_fork(void *arg)
 	mm_task_bind(mm);
 	mt_store(mm, a, 99);
 	expect(mt_pfn(mm, a) == pfn, "parent's write moved the pinned page");
+	mt_quiescent();
 	fake_unpin(folio);
 	mmput(child);
 	mmput(mm);
@@ -251,6 +253,7 @@ static void unshare(void *arg)
 	/* Exclusive now: a second unshare has nothing to do. */
 	expect(unshare_fault(mm, a) == 0 && mt_pfn(mm, a) == pte_pfn(pte),
 	       "unshare of an exclusive page changed it");
+	mt_quiescent();
 	mmput(child);
 	mmput(mm);
 }
@@ -270,11 +273,15 @@ static void unshare_thp(void *arg)
 static int rmap_hits;
 static struct mm_struct *rmap_seen[4];
 
+/* rmap_one: count the PTEs page_vma_mapped_walk finds for the folio. */
 static bool count_one(struct folio *folio, struct vm_area_struct *vma,
 		      unsigned long addr, void *arg)
 {
-	if (addr == *(unsigned long *)arg && rmap_hits < 4)
-		rmap_seen[rmap_hits++] = vma->vm_mm;
+	DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, addr, 0);
+
+	while (page_vma_mapped_walk(&pvmw))
+		if (pvmw.address == *(unsigned long *)arg && rmap_hits < 4)
+			rmap_seen[rmap_hits++] = vma->vm_mm;
 	return true;
 }
 
@@ -306,7 +313,46 @@ static void rmap_finds_all(void *arg)
 	       "the child's copy is visible to other rmap walks");
 	mm_task_bind(mm);
 	expect(walk(mm, a) >= 1, "parent's page lost from rmap");
+	mt_quiescent();
 	mmput(child);
+	mmput(mm);
+}
+
+static int pvmw_count(struct mm_struct *mm, unsigned long a, int *huge)
+{
+	struct folio *folio = page_folio(pfn_to_page(mt_pfn(mm, a)));
+	DEFINE_FOLIO_VMA_WALK(pvmw, folio, find_vma(mm, a), a, 0);
+	int n = 0;
+
+	*huge = 0;
+	folio_lock(folio);
+	while (page_vma_mapped_walk(&pvmw)) {
+		n++;
+		*huge += !pvmw.pte;
+	}
+	folio_unlock(folio);
+	return n;
+}
+
+static void pvmw_thp(void *arg)
+{
+	struct mm_struct *mm = mt_new_mm();
+	unsigned long a = mt_mmap(mm, HPAGE_PMD_SIZE);
+	int huge, n;
+
+	mt_store(mm, a, 1);
+	mmap_read_lock(mm);
+	n = pvmw_count(mm, a, &huge);
+	expect(n == 1 && huge == 1, "PMD-mapped THP: %d hits, %d huge", n,
+	       huge);
+	mmap_read_unlock(mm);
+	do_madvise(mm, a + 10 * PAGE_SIZE, 2 * PAGE_SIZE, MADV_DONTNEED);
+	mmap_read_lock(mm);
+	n = pvmw_count(mm, a, &huge);
+	expect(n == HPAGE_PMD_NR - 2 && huge == 0,
+	       "PTE-mapped THP: %d hits (want %lu), %d huge", n,
+	       HPAGE_PMD_NR - 2, huge);
+	mmap_read_unlock(mm);
 	mmput(mm);
 }
 
@@ -321,7 +367,8 @@ static const struct mm_test tests[] = {
 	{ "Pinned THP: fork splits and copies, parent keeps it", pinned_thp },
 	{ "Unshare fault maps an exclusive R/O copy of a shared page", unshare_small },
 	{ "Unshare fault on a shared THP copies one page", unshare_thp },
-	{ "rmap_walk finds every mapping of a forked page", rmap_finds_all },
+	{ "rmap_walk + page_vma_mapped_walk find every mapping of a forked page", rmap_finds_all },
+	{ "page_vma_mapped_walk finds a THP's PMD, then its PTEs after a split", pvmw_thp },
 };
 
 int main(void)

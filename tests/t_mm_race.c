@@ -28,6 +28,7 @@
 /* The whole-THP zap frees and re-faults 2 MiB per execution: the
  * allocator's poisoning dominates, so fewer runs keep make check fast. */
 #define RUNS_WHOLE 3000
+#define RUNS_COW 2000	/* THP; 4 KiB runs RUNS */
 #define W_IN	8	/* page the writer stores to inside the zap */
 #define W_OUT	300	/* ... and outside */
 
@@ -84,6 +85,62 @@ static void race_main(void *arg)
 	mmput(rmm);
 }
 
+/*
+ * Scenario "cow": COW faults racing the child's exit. The parent's two
+ * threads write to pages the child shares while the child reads, writes
+ * (COW in the child) and exits (zap): each parent fault either copies or,
+ * once the child's references are gone, reuses (wp_can_reuse_anon_folio
+ * / do_huge_pmd_wp_page). Forbidden: a writable PTE to a page that is not
+ * exclusive (invariant 3), a lost store, a wrong refcount.
+ */
+static struct mm_struct *cmm;
+static struct completion done_child, done_thread;
+static unsigned long cow_len;
+
+static void cow_child(void *arg)
+{
+	mm_task_bind(cmm);
+	expect(mt_load(cmm, ra) == 0x1000, "child sees a parent store");
+	mt_store(cmm, ra + PAGE_SIZE, 0xc1);
+	expect(mt_load(cmm, ra + PAGE_SIZE) == 0xc1, "child lost its store");
+	mmput(cmm);
+	complete(&done_child);
+}
+
+static void cow_thread(void *arg)
+{
+	mm_task_bind(rmm);
+	mt_store(rmm, ra, 0xa0);
+	mt_store(rmm, ra + PAGE_SIZE, 0xa1);
+	complete(&done_thread);
+}
+
+static void cow_main(void *arg)
+{
+	rmm = mt_new_mm();
+	ra = mt_mmap(rmm, cow_len);
+	for (int i = 0; i < 3; i++)
+		mt_store(rmm, ra + i * PAGE_SIZE, 0x1000 + i * PAGE_SIZE);
+	cmm = dup_mm(rmm);
+	/* Cache read-only translations: a COW that forgot to flush would
+	 * leave them pointing at the old page. */
+	mt_load(rmm, ra);
+	mt_load(rmm, ra + PAGE_SIZE);
+	init_completion(&done_child);
+	init_completion(&done_thread);
+	sim_task_create("child", cow_child, NULL);
+	sim_task_create("thread", cow_thread, NULL);
+	mt_store(rmm, ra + 2 * PAGE_SIZE, 0xa2);
+	wait_for_completion(&done_thread);
+	for (int i = 0; i < 3; i++)
+		expect(mt_load(rmm, ra + i * PAGE_SIZE) == 0xa0 + i,
+		       "parent page %d lost its store", i);
+	wait_for_completion(&done_child);
+	mmput(rmm);
+}
+
+static struct sim_strategy *strategy;
+
 static void run_scenario(const char *name, unsigned long pages, int runs)
 {
 	struct timespec t0, t1;
@@ -95,7 +152,8 @@ static void run_scenario(const char *name, unsigned long pages, int runs)
 	zap_pages = pages;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int seed = 0; seed < runs; seed++) {
-		r = mt_run_with(race_main, NULL, sim_strategy_random(), seed);
+		r = mt_run_with(pages ? race_main : cow_main, NULL,
+				strategy, seed);
 		steps += r.steps;
 		if (r.outcome != SIM_OK || mt_errors) {
 			if (!bad++) {
@@ -109,8 +167,8 @@ static void run_scenario(const char *name, unsigned long pages, int runs)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	ok(bad == 0, "MADV_DONTNEED (%s) racing a write fault on one THP: no "
-		     "violation in %d random executions", name, runs);
+	ok(bad == 0, "%s: no violation in %d executions (%s)", name, runs,
+	   strategy->name);
 	if (bad)
 		diag("  %d bad; first at seed %d: %s: %s", bad, first,
 		     sim_outcome_name(fr.outcome), fr.msg);
@@ -121,8 +179,18 @@ static void run_scenario(const char *name, unsigned long pages, int runs)
 int main(void)
 {
 	mt_setup(64UL << 20);
-	plan(2);
-	run_scenario("16 pages", 16, RUNS);
-	run_scenario("the whole THP", HPAGE_PMD_NR, RUNS_WHOLE);
+	strategy = sim_strategy_by_name(getenv("MM_RACE_STRATEGY") ?
+					getenv("MM_RACE_STRATEGY") : "random");
+	plan(4);
+	run_scenario("MADV_DONTNEED of 16 pages racing a write fault on one "
+		     "THP", 16, RUNS);
+	run_scenario("MADV_DONTNEED of a whole THP racing a write fault",
+		     HPAGE_PMD_NR, RUNS_WHOLE);
+	cow_len = 4 * PAGE_SIZE;
+	run_scenario("COW faults of two threads racing the child's exit "
+		     "(4 KiB)", 0, RUNS);
+	cow_len = HPAGE_PMD_SIZE;
+	run_scenario("COW faults of two threads racing the child's exit "
+		     "(THP)", 0, RUNS_COW);
 	return done_testing();
 }

@@ -20,6 +20,7 @@ static void fill(struct mm_struct *mm, unsigned long a, unsigned long len)
 static void verify(struct mm_struct *mm, unsigned long a, unsigned long len,
 		   unsigned long skip_from, unsigned long skip_to)
 {
+	mt_quiescent();
 	for (unsigned long off = 0; off < len; off += PAGE_SIZE) {
 		unsigned long i = off >> PAGE_SHIFT;
 		uint64_t want = (i >= skip_from && i < skip_to) ? 0 : 0x1000 + i;
