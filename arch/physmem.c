@@ -57,6 +57,33 @@
 #include "mmdebug.h"
 #include "page-flags.h"
 
+/*
+ * The zone lock. Controlled mode: none (one task runs at a time and the
+ * allocator has no yield points). Stress mode: one mutex for all nodes.
+ * SIM: the kernel has a lock per zone; one suffices for the model.
+ */
+#ifdef SIM_STRESS
+#include <pthread.h>
+static pthread_mutex_t zone_mutex = PTHREAD_MUTEX_INITIALIZER;
+static inline void zone_lock(void)
+{
+	pthread_mutex_lock(&zone_mutex);
+}
+
+static inline void zone_unlock(void)
+{
+	pthread_mutex_unlock(&zone_mutex);
+}
+#else
+static inline void zone_lock(void)
+{
+}
+
+static inline void zone_unlock(void)
+{
+}
+#endif
+
 #define NR_PAGE_ORDERS (MAX_PAGE_ORDER + 1)
 #define WORDS_PER_FRAME (PAGE_SIZE / sizeof(uint64_t))
 #define SAMPLE_WORDS 8
@@ -442,7 +469,8 @@ static void prep_new_page(struct page *page, unsigned order, gfp_t gfp)
  * alloc_pages_node - see physmem.h. SIM: no yield point (zone lock not
  * modelled). Fallback order from node n: n+1, n+2, ... (mod nr_nodes).
  */
-struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+static struct page *__alloc_pages_node_zone(int nid, gfp_t gfp,
+					    unsigned int order)
 {
 	struct page *page = NULL;
 	int nr = P.cfg.nr_nodes;
@@ -494,7 +522,7 @@ static void free_pages_check(struct page *page, struct page *head, bool tail)
  * split_page()/physmem_split_block()). A double free or a wrong order is a
  * violation. Frames are poisoned; struct pages reset to the free state.
  */
-void free_frozen_pages(struct page *page, unsigned int order)
+static void __free_frozen_pages_zone(struct page *page, unsigned int order)
 {
 	unsigned long pfn = page_to_pfn(page), nr = 1UL << order;
 	bool comp;
@@ -583,7 +611,7 @@ void physmem_split_block(struct page *page, unsigned int order,
 
 /* ---- device-private memory ---- */
 
-struct page *alloc_device_private_page(void)
+static struct page *__alloc_device_private_page_zone(void)
 {
 	struct page *page;
 	unsigned long pfn;
@@ -606,7 +634,7 @@ struct page *alloc_device_private_page(void)
 }
 
 /* Refcount must be 0 (the driver's page_free callback). */
-void free_device_private_page(struct page *page)
+static void __free_device_private_page_zone(struct page *page)
 {
 	unsigned long pfn = page_to_pfn(page);
 
@@ -893,4 +921,38 @@ bool physmem_is_pristine(void)
 		if (P.fstate[pfn] > FRAME_FREE || P.touched[pfn])
 			return false;
 	return P.nr_touched == 0;
+}
+
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+{
+	struct page *page;
+
+	zone_lock();
+	page = __alloc_pages_node_zone(nid, gfp, order);
+	zone_unlock();
+	return page;
+}
+
+void free_frozen_pages(struct page *page, unsigned int order)
+{
+	zone_lock();
+	__free_frozen_pages_zone(page, order);
+	zone_unlock();
+}
+
+struct page *alloc_device_private_page(void)
+{
+	struct page *page;
+
+	zone_lock();
+	page = __alloc_device_private_page_zone();
+	zone_unlock();
+	return page;
+}
+
+void free_device_private_page(struct page *page)
+{
+	zone_lock();
+	__free_device_private_page_zone(page);
+	zone_unlock();
 }

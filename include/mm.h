@@ -28,13 +28,6 @@
 struct anon_vma;
 struct mmu_gather;
 
-/* Lockdep nesting annotations (sim/sync.h has spin_lock_nested only). */
-#ifndef SINGLE_DEPTH_NESTING
-#define SINGLE_DEPTH_NESTING 1
-#endif
-#ifndef down_write_nested
-#define down_write_nested(s, sub) down_write(s)
-#endif
 
 /* A PTE table, as deposited for a huge PMD: its struct page. */
 typedef struct page *pgtable_t;
