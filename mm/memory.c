@@ -15,6 +15,7 @@
  * a fault that finds things changed returns 0: the access is retried.
  */
 #include "huge_mm.h"
+#include "sim/regress.h"
 #include "rmap.h"
 #include "tlb.h"
 
@@ -321,6 +322,31 @@ release:
 }
 
 /*
+ * wp_can_reuse_by_mapcount - REGRESSION cow-reuse-mapcount: the reuse rule
+ * before 09854ba94c6a ("mm: do_wp_page() simplification", 2020-08-21).
+ * reuse_swap_page() reused an anon page whenever it was mapped once, and
+ * did not look at other references. The race (CVE-2020-29374):
+ *	(1) parent forks; the page is shared, mapped twice, R/O in both;
+ *	(2) the child takes a R/O FOLL_GET reference (vmsplice) and unmaps:
+ *	    the page is now mapped once, referenced twice;
+ *	(3) the parent writes: mapcount == 1, so the page is reused in place
+ *	    and the write lands in the page the child still reads through
+ *	    its reference: a leak from parent into child.
+ * The fix reuses only when the refcount proves exclusivity.
+ */
+static bool wp_can_reuse_by_mapcount(struct folio *folio,
+				     struct vm_area_struct *vma)
+{
+	if (folio_test_large(folio) || folio_mapcount(folio) != 1)
+		return false;
+	if (!folio_trylock(folio))
+		return false;
+	folio_move_anon_rmap(folio, vma);
+	folio_unlock(folio);
+	return true;
+}
+
+/*
  * wp_can_reuse_anon_folio - may a write fault reuse @folio, which is not
  * known to be exclusive? Only if our mapping holds its only reference:
  * then nobody else maps or pins it. PTL held.
@@ -329,6 +355,8 @@ release:
 static bool wp_can_reuse_anon_folio(struct folio *folio,
 				    struct vm_area_struct *vma)
 {
+	if (sim_regress_on(SIM_REGRESS_COW_REUSE_MAPCOUNT))
+		return wp_can_reuse_by_mapcount(folio, vma);
 	if (folio_test_large(folio))
 		return false;
 	if (folio_test_ksm(folio) || folio_ref_count(folio) > 1)

@@ -755,6 +755,20 @@ struct mmsim_program *scenario_program(struct scenario *s, char *err,
 	return &r->prog;
 }
 
+void scenario_program_free(struct mmsim_program *p)
+{
+	struct runner *r;
+
+	if (!p)
+		return;
+	r = p->arg;
+	if (RT.r == r)
+		memset(&RT, 0, sizeof(RT));
+	scenario_free(r->s);
+	free(r->region_va);
+	free(r);
+}
+
 struct mmsim_program *scenario_program_load(const char *path, char *err,
 					    size_t errlen)
 {

@@ -21,6 +21,10 @@ struct mmsim_program;
 struct mmsim_program *scenario_program(struct scenario *s, char *err,
 				       size_t errlen);
 
+/* scenario_program_free - free a program made by scenario_program(), and
+ * its scenario. Not while it runs. */
+void scenario_program_free(struct mmsim_program *p);
+
 /* scenario_program_load - parse @path and build its program (the loader
  * the explorer calls for .mms files). */
 struct mmsim_program *scenario_program_load(const char *path, char *err,

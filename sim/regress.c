@@ -24,6 +24,16 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 		.placeholder = true,
 	},
 	/* real bugs: { name, commit, date, what, scenarios/NAME.mms } */
+	[SIM_REGRESS_COW_REUSE_MAPCOUNT] = {
+		.name = "cow-reuse-mapcount",
+		.commit = "09854ba94c6a",
+		.date = "2020-08-21",
+		.what = "CVE-2020-29374: a write fault reuses an anon page "
+			"that is mapped once but still referenced by a "
+			"child's GUP (vmsplice): the parent's write leaks "
+			"into the child",
+		.scenario = "scenarios/cve-2020-29374-vmsplice.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

@@ -32,6 +32,8 @@ enum sim_regress_id {
 	 * before mm/ catalogues its first real race. Real bugs go below.
 	 */
 	SIM_REGRESS_PLACEHOLDER_DEMO,
+	/* do_wp_page reuses an anon page mapped once, ignoring GUP refs */
+	SIM_REGRESS_COW_REUSE_MAPCOUNT,
 	SIM_REGRESS__NR
 };
 
