@@ -73,8 +73,11 @@ static inline void skip(const char *name, const char *reason)
 	printf("ok %d - %s # SKIP %s\n", ++tap_n, name, reason);
 }
 
+/* done_testing - the exit status; prints a trailing plan if none was given. */
 static inline int done_testing(void)
 {
+	if (!tap_planned)
+		printf("1..%d\n", tap_n);
 	if (tap_planned && tap_n != tap_planned)
 		diag("planned %d tests, ran %d", tap_planned, tap_n);
 	fflush(stdout);
