@@ -334,3 +334,30 @@ void oracle_unmap(int p, unsigned long va, unsigned long len)
 		pp = &s->next;
 	}
 }
+
+void oracle_move(int p, unsigned long from, unsigned long to,
+		 unsigned long len)
+{
+	struct seg *moved = NULL, **tail = &moved;
+
+	carve(p, from, len);
+	for (struct seg *s = O.mem[p]; s && s->start < from + len;
+	     s = s->next) {
+		if (s->end <= from)
+			continue;
+		*tail = seg_new(s->start - from + to, s->end - from + to, s);
+		tail = &(*tail)->next;
+	}
+	oracle_unmap(p, from, len);
+	oracle_unmap(p, to, len);
+	for (struct seg *m = moved; m; m = m->next) {
+		carve(p, m->start, m->end - m->start);
+		for (struct seg *s = O.mem[p]; s && s->start < m->end;
+		     s = s->next) {
+			if (s->end <= m->start)
+				continue;
+			s->nvals = m->nvals;
+			memcpy(s->vals, m->vals, sizeof(s->vals));
+		}
+	}
+}

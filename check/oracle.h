@@ -62,6 +62,13 @@ bool oracle_load_end(int handle, uint64_t got, char *why, size_t whylen);
  */
 void oracle_unmap(int p, unsigned long va, unsigned long len);
 
+/*
+ * mremap moved [@from, @from + @len) of @p to @to: the values go with it,
+ * the old range is unmapped.
+ */
+void oracle_move(int p, unsigned long from, unsigned long to,
+		 unsigned long len);
+
 /* Imprecision counters: value sets that overflowed (every value allowed). */
 unsigned long oracle_overflows(void);
 

@@ -28,7 +28,7 @@ int main(void)
 {
 	int p, c, h, l;
 
-	plan(13);
+	plan(14);
 	sim_exec_begin(NULL);
 	oracle_reset();
 	p = oracle_process_new();
@@ -65,6 +65,10 @@ int main(void)
 	store(c, 0x1000, 0xaa);
 	ok(load(p, 0x1000, 0x99), "No leak from child into parent");
 
+	store(p, 0x5000, 0xbb);
+	oracle_move(p, 0x5000, 0x9000, 0x1000);
+	ok(load(p, 0x9000, 0xbb) && load(p, 0x5000, 0),
+	   "mremap moves the values and leaves the old range empty");
 	oracle_unmap(p, 0x200000, 0x200000);
 	ok(load(p, 0x200000, 0), "A range mapped again after munmap reads "
 				  "zero");
