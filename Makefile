@@ -1,7 +1,8 @@
 # mmsim - an executable model of the Linux mm, in user space.
 #
 #   make            build ./mmsim and build/rel/libmmsim.a (-O2)
-#   make check      ASan+UBSan build of every test, run under prove
+#   make check      ASan+UBSan build of every test, run under prove; then
+#                   the stress-mode tests under TSan (make tsan)
 #   make tsan       stress-mode (pthread) tests under ThreadSanitizer
 #   make bench      -O2 benchmarks, one "bench: <name> <value> <unit>" line each
 #   make hunt       the main job: the bug catalogue hunt (mmsim bugs)
@@ -88,6 +89,7 @@ export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
 check: mmsim $(TESTBIN) $(CHECK_EXTRA)
 	$(PROVE) -f $(TESTBIN) $(PROVE_EXTRA)
+	$(MAKE) --no-print-directory tsan
 
 tsan: $(TSANBIN)
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" $(PROVE) -f $(TSANBIN)

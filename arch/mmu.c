@@ -76,8 +76,8 @@ static unsigned long walk_load(unsigned long *entryp,
  * @is_store) on the leaf, and cache the translation on @cpu. Returns
  * HW_OK with *pfn_out, or a fault code.
  */
-static int hw_walk(int cpu, mm_context_t *ctx, unsigned long va,
-		   bool is_store, unsigned long *pfn_out, struct hw_fault *f)
+static int hw_walk(int cpu, mm_context_t *ctx, unsigned long va, bool is_store,
+		   unsigned long *pfn_out, struct hw_fault *f)
 {
 	static const struct sim_site sites[] = {
 		{ "walker:?", __FILE__, "hw_walk", __LINE__ },
@@ -104,9 +104,8 @@ retry:
 		e = walk_load(entryp, &sites[level]);
 		if (!(e & _PAGE_PRESENT))
 			return fault(f,
-				     (e & _PAGE_PROTNONE) &&
-						     (level == PT_PTE ||
-						      level == PT_PMD) ?
+				     (e & _PAGE_PROTNONE) && (level == PT_PTE ||
+							      level == PT_PMD) ?
 					     HW_FAULT_PROTNONE :
 					     HW_FAULT_NOT_PRESENT,
 				     level, va, is_store);
@@ -116,7 +115,7 @@ retry:
 			leafp = entryp;
 			break;
 		}
-		VM_BUG_ON(level == PT_PUD && (e & _PAGE_PSE));	/* no 1G */
+		VM_BUG_ON(level == PT_PUD && (e & _PAGE_PSE)); /* no 1G */
 		table = (e & PTE_PFN_MASK) >> PAGE_SHIFT;
 	}
 	if (!user)
@@ -170,8 +169,8 @@ static void check_frame(unsigned long pfn, unsigned long va, bool is_store,
 			      is_store ? "store" : "load", va, how, pfn);
 }
 
-int hw_access(mm_context_t *ctx, unsigned long va, bool is_store,
-	      uint64_t *val, struct hw_fault *f)
+int hw_access(mm_context_t *ctx, unsigned long va, bool is_store, uint64_t *val,
+	      struct hw_fault *f)
 {
 	int cpu = smp_processor_id();
 	struct tlb_entry *e;
@@ -205,8 +204,7 @@ int hw_access(mm_context_t *ctx, unsigned long va, bool is_store,
 			__tlb_invalidate(e);
 		} else {
 			hit = true;
-			pfn = e->pfn +
-			      (e->huge ? (va >> PAGE_SHIFT) & 511 : 0);
+			pfn = e->pfn + (e->huge ? (va >> PAGE_SHIFT) & 511 : 0);
 		}
 	}
 	if (!hit) {

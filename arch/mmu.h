@@ -35,9 +35,9 @@
 
 /* The arch part of an mm (kernel: mm->context plus mm_cpumask(mm)). */
 typedef struct {
-	unsigned long pgd_pfn;	/* the PGD table's frame */
-	cpumask_t cpumask;	/* CPUs that have run it (never cleared) */
-	uint32_t id;		/* TLB tag, unique within an execution */
+	unsigned long pgd_pfn; /* the PGD table's frame */
+	cpumask_t cpumask; /* CPUs that have run it (never cleared) */
+	uint32_t id; /* TLB tag, unique within an execution */
 } mm_context_t;
 
 /* init_new_context - a fresh context with top-level table @pgd_pfn. */
@@ -53,15 +53,15 @@ mm_context_t *cpu_current_ctx(int cpu);
 
 enum hw_fault_code {
 	HW_OK,
-	HW_FAULT_NOT_PRESENT,	/* an entry on the way is not present */
-	HW_FAULT_WRITE_PROTECT,	/* store, and RW clear at some level */
-	HW_FAULT_PROTNONE,	/* leaf is PROTNONE (NUMA hinting fault) */
-	HW_FAULT_USER,		/* user access to a supervisor mapping */
+	HW_FAULT_NOT_PRESENT, /* an entry on the way is not present */
+	HW_FAULT_WRITE_PROTECT, /* store, and RW clear at some level */
+	HW_FAULT_PROTNONE, /* leaf is PROTNONE (NUMA hinting fault) */
+	HW_FAULT_USER, /* user access to a supervisor mapping */
 };
 
 struct hw_fault {
-	int code;		/* enum hw_fault_code */
-	int level;		/* enum pt_level where the walk stopped */
+	int code; /* enum hw_fault_code */
+	int level; /* enum pt_level where the walk stopped */
 	unsigned long va;
 	bool write;
 };
@@ -76,8 +76,8 @@ struct hw_fault {
  * through something that is not a live table of the right level is a
  * violation (use-after-free of a page or a page table).
  */
-int hw_access(mm_context_t *ctx, unsigned long va, bool is_store,
-	      uint64_t *val, struct hw_fault *fault);
+int hw_access(mm_context_t *ctx, unsigned long va, bool is_store, uint64_t *val,
+	      struct hw_fault *fault);
 
 static inline int hw_load(mm_context_t *ctx, unsigned long va, uint64_t *val,
 			  struct hw_fault *fault)
@@ -95,11 +95,11 @@ const char *hw_fault_name(int code);
 
 /* ---- TLB ---- */
 
-#define TLB_ENTRIES	64
+#define TLB_ENTRIES 64
 
 struct tlb_entry {
-	unsigned long vpn;	/* va >> PAGE_SHIFT, or >> PMD_SHIFT if huge */
-	unsigned long pfn;	/* first pfn of the (huge) page */
+	unsigned long vpn; /* va >> PAGE_SHIFT, or >> PMD_SHIFT if huge */
+	unsigned long pfn; /* first pfn of the (huge) page */
 	uint32_t ctx_id;
 	bool valid, write, dirty, user, huge;
 };

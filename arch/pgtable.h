@@ -32,22 +32,22 @@ struct vm_area_struct;
 
 /* ---- geometry ---- */
 
-#define PTRS_PER_PTE	512
-#define PTRS_PER_PMD	512
-#define PTRS_PER_PUD	512
-#define PTRS_PER_PGD	512
-#define PMD_SHIFT	21
-#define PUD_SHIFT	30
-#define PGDIR_SHIFT	39
-#define PMD_SIZE	(1UL << PMD_SHIFT)
-#define PMD_MASK	(~(PMD_SIZE - 1))
-#define PUD_SIZE	(1UL << PUD_SHIFT)
-#define PUD_MASK	(~(PUD_SIZE - 1))
-#define PGDIR_SIZE	(1UL << PGDIR_SHIFT)
-#define PGDIR_MASK	(~(PGDIR_SIZE - 1))
-#define HPAGE_PMD_SIZE	PMD_SIZE
-#define HPAGE_PMD_MASK	PMD_MASK
-#define TASK_SIZE	((1UL << 47) - PAGE_SIZE)
+#define PTRS_PER_PTE 512
+#define PTRS_PER_PMD 512
+#define PTRS_PER_PUD 512
+#define PTRS_PER_PGD 512
+#define PMD_SHIFT 21
+#define PUD_SHIFT 30
+#define PGDIR_SHIFT 39
+#define PMD_SIZE (1UL << PMD_SHIFT)
+#define PMD_MASK (~(PMD_SIZE - 1))
+#define PUD_SIZE (1UL << PUD_SHIFT)
+#define PUD_MASK (~(PUD_SIZE - 1))
+#define PGDIR_SIZE (1UL << PGDIR_SHIFT)
+#define PGDIR_MASK (~(PGDIR_SIZE - 1))
+#define HPAGE_PMD_SIZE PMD_SIZE
+#define HPAGE_PMD_MASK PMD_MASK
+#define TASK_SIZE ((1UL << 47) - PAGE_SIZE)
 
 static inline unsigned long pgd_index(unsigned long va)
 {
@@ -74,45 +74,45 @@ enum pt_level { PT_NONE, PT_PTE, PT_PMD, PT_PUD, PT_PGD };
 
 /* ---- bits ---- */
 
-#define _PAGE_BIT_PRESENT	0
-#define _PAGE_BIT_RW		1
-#define _PAGE_BIT_USER		2
-#define _PAGE_BIT_PWT		3
-#define _PAGE_BIT_PCD		4
-#define _PAGE_BIT_ACCESSED	5
-#define _PAGE_BIT_DIRTY		6
-#define _PAGE_BIT_PSE		7
-#define _PAGE_BIT_GLOBAL	8
-#define _PAGE_BIT_SPECIAL	9
-#define _PAGE_BIT_UFFD_WP	10
-#define _PAGE_BIT_SOFT_DIRTY	11
-#define _PAGE_BIT_NX		63
-#define _PAGE_BIT_PROTNONE	_PAGE_BIT_GLOBAL
+#define _PAGE_BIT_PRESENT 0
+#define _PAGE_BIT_RW 1
+#define _PAGE_BIT_USER 2
+#define _PAGE_BIT_PWT 3
+#define _PAGE_BIT_PCD 4
+#define _PAGE_BIT_ACCESSED 5
+#define _PAGE_BIT_DIRTY 6
+#define _PAGE_BIT_PSE 7
+#define _PAGE_BIT_GLOBAL 8
+#define _PAGE_BIT_SPECIAL 9
+#define _PAGE_BIT_UFFD_WP 10
+#define _PAGE_BIT_SOFT_DIRTY 11
+#define _PAGE_BIT_NX 63
+#define _PAGE_BIT_PROTNONE _PAGE_BIT_GLOBAL
 
-#define _PAGE_PRESENT	(1UL << _PAGE_BIT_PRESENT)
-#define _PAGE_RW	(1UL << _PAGE_BIT_RW)
-#define _PAGE_USER	(1UL << _PAGE_BIT_USER)
-#define _PAGE_PWT	(1UL << _PAGE_BIT_PWT)
-#define _PAGE_PCD	(1UL << _PAGE_BIT_PCD)
-#define _PAGE_ACCESSED	(1UL << _PAGE_BIT_ACCESSED)
-#define _PAGE_DIRTY	(1UL << _PAGE_BIT_DIRTY)
-#define _PAGE_PSE	(1UL << _PAGE_BIT_PSE)
-#define _PAGE_GLOBAL	(1UL << _PAGE_BIT_GLOBAL)
-#define _PAGE_SPECIAL	(1UL << _PAGE_BIT_SPECIAL)
-#define _PAGE_UFFD_WP	(1UL << _PAGE_BIT_UFFD_WP)
+#define _PAGE_PRESENT (1UL << _PAGE_BIT_PRESENT)
+#define _PAGE_RW (1UL << _PAGE_BIT_RW)
+#define _PAGE_USER (1UL << _PAGE_BIT_USER)
+#define _PAGE_PWT (1UL << _PAGE_BIT_PWT)
+#define _PAGE_PCD (1UL << _PAGE_BIT_PCD)
+#define _PAGE_ACCESSED (1UL << _PAGE_BIT_ACCESSED)
+#define _PAGE_DIRTY (1UL << _PAGE_BIT_DIRTY)
+#define _PAGE_PSE (1UL << _PAGE_BIT_PSE)
+#define _PAGE_GLOBAL (1UL << _PAGE_BIT_GLOBAL)
+#define _PAGE_SPECIAL (1UL << _PAGE_BIT_SPECIAL)
+#define _PAGE_UFFD_WP (1UL << _PAGE_BIT_UFFD_WP)
 #define _PAGE_SOFT_DIRTY (1UL << _PAGE_BIT_SOFT_DIRTY)
-#define _PAGE_NX	(1UL << _PAGE_BIT_NX)
-#define _PAGE_PROTNONE	(1UL << _PAGE_BIT_PROTNONE)
+#define _PAGE_NX (1UL << _PAGE_BIT_NX)
+#define _PAGE_PROTNONE (1UL << _PAGE_BIT_PROTNONE)
 
-#define PTE_PFN_MASK	(((1UL << 52) - 1) & ~((1UL << PAGE_SHIFT) - 1))
-#define PTE_FLAGS_MASK	(~PTE_PFN_MASK)
+#define PTE_PFN_MASK (((1UL << 52) - 1) & ~((1UL << PAGE_SHIFT) - 1))
+#define PTE_FLAGS_MASK (~PTE_PFN_MASK)
 /* Bits pte_modify() keeps; the rest come from the new protection. */
-#define _PAGE_CHG_MASK                                                     \
-	(PTE_PFN_MASK | _PAGE_PCD | _PAGE_PWT | _PAGE_SPECIAL |            \
+#define _PAGE_CHG_MASK                                          \
+	(PTE_PFN_MASK | _PAGE_PCD | _PAGE_PWT | _PAGE_SPECIAL | \
 	 _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_SOFT_DIRTY | _PAGE_UFFD_WP)
-#define _HPAGE_CHG_MASK	(_PAGE_CHG_MASK | _PAGE_PSE)
+#define _HPAGE_CHG_MASK (_PAGE_CHG_MASK | _PAGE_PSE)
 /* A non-leaf entry: the kernel's _PAGE_TABLE. */
-#define _PAGE_TABLE                                                        \
+#define _PAGE_TABLE \
 	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
 
 typedef struct {
@@ -122,13 +122,13 @@ typedef struct {
 #define __pgprot(x) ((pgprot_t){ (x) })
 #define pgprot_val(p) ((p).pgprot)
 
-#define PAGE_NONE	__pgprot(_PAGE_PROTNONE | _PAGE_ACCESSED)
-#define PAGE_SHARED                                                        \
-	__pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED |  \
+#define PAGE_NONE __pgprot(_PAGE_PROTNONE | _PAGE_ACCESSED)
+#define PAGE_SHARED                                                       \
+	__pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | \
 		 _PAGE_NX)
-#define PAGE_COPY                                                          \
+#define PAGE_COPY \
 	__pgprot(_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_NX)
-#define PAGE_READONLY	PAGE_COPY
+#define PAGE_READONLY PAGE_COPY
 
 /* ---- entry types ---- */
 
@@ -386,8 +386,8 @@ static inline bool pmd_leaf(pmd_t pmd)
 /* A present PMD that points to a PTE table but is malformed. */
 static inline bool pmd_bad(pmd_t pmd)
 {
-	return (pmd_flags(pmd) & ~(_PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)) !=
-	       (_PAGE_PRESENT | _PAGE_RW);
+	return (pmd_flags(pmd) & ~(_PAGE_USER | _PAGE_ACCESSED |
+				   _PAGE_DIRTY)) != (_PAGE_PRESENT | _PAGE_RW);
 }
 
 static inline bool pmd_same(pmd_t a, pmd_t b)
@@ -600,31 +600,32 @@ static inline unsigned long __pt_clear_bits(unsigned long *p,
 }
 
 #define ptep_get(ptep) __ptep_get((ptep), SIM_SITE("ptep_get"))
-#define ptep_get_lockless(ptep) __ptep_get((ptep), SIM_SITE("ptep_get_lockless"))
+#define ptep_get_lockless(ptep) \
+	__ptep_get((ptep), SIM_SITE("ptep_get_lockless"))
 #define ptep_get_l(ptep, lbl) __ptep_get((ptep), SIM_SITE(lbl))
 #define set_pte(ptep, pte) __set_pte((ptep), (pte), SIM_SITE("set_pte"))
-#define set_pte_at(mm, addr, ptep, pte)                                    \
+#define set_pte_at(mm, addr, ptep, pte) \
 	__set_pte((ptep), (pte), SIM_SITE("set_pte_at"))
-#define set_pte_at_l(mm, addr, ptep, pte, lbl)                             \
+#define set_pte_at_l(mm, addr, ptep, pte, lbl) \
 	__set_pte((ptep), (pte), SIM_SITE(lbl))
-#define pte_clear(mm, addr, ptep)                                          \
+#define pte_clear(mm, addr, ptep) \
 	__set_pte((ptep), __pte(0), SIM_SITE("pte_clear"))
 /* Returns the old entry, with whatever A/D the walker set up to now. */
-#define ptep_get_and_clear(mm, addr, ptep)                                 \
+#define ptep_get_and_clear(mm, addr, ptep) \
 	__ptep_xchg((ptep), __pte(0), SIM_SITE("ptep_get_and_clear"))
-#define ptep_get_and_clear_l(mm, addr, ptep, lbl)                          \
+#define ptep_get_and_clear_l(mm, addr, ptep, lbl) \
 	__ptep_xchg((ptep), __pte(0), SIM_SITE(lbl))
-#define ptep_set_wrprotect(mm, addr, ptep)                                 \
-	((void)__pt_clear_bits(&(ptep)->pte, _PAGE_RW,                      \
+#define ptep_set_wrprotect(mm, addr, ptep)             \
+	((void)__pt_clear_bits(&(ptep)->pte, _PAGE_RW, \
 			       SIM_SITE("ptep_set_wrprotect")))
-#define ptep_test_and_clear_young(vma, addr, ptep)                         \
-	((__pt_clear_bits(&(ptep)->pte, _PAGE_ACCESSED,                     \
-			  SIM_SITE("ptep_test_and_clear_young")) &          \
+#define ptep_test_and_clear_young(vma, addr, ptep)                 \
+	((__pt_clear_bits(&(ptep)->pte, _PAGE_ACCESSED,            \
+			  SIM_SITE("ptep_test_and_clear_young")) & \
 	  _PAGE_ACCESSED) != 0)
 /* mprotect's protocol: take the entry away, commit the new one. */
-#define ptep_modify_prot_start(vma, addr, ptep)                            \
+#define ptep_modify_prot_start(vma, addr, ptep) \
 	__ptep_xchg((ptep), __pte(0), SIM_SITE("ptep_modify_prot_start"))
-#define ptep_modify_prot_commit(vma, addr, ptep, old, pte)                 \
+#define ptep_modify_prot_commit(vma, addr, ptep, old, pte) \
 	__set_pte((ptep), (pte), SIM_SITE("ptep_modify_prot_commit"))
 
 /*
@@ -639,7 +640,7 @@ static inline void __set_ptes(pte_t *ptep, pte_t pte, unsigned int nr,
 		pte = __pte(pte.pte + PAGE_SIZE);
 	}
 }
-#define set_ptes(mm, addr, ptep, pte, nr)                                  \
+#define set_ptes(mm, addr, ptep, pte, nr) \
 	__set_ptes((ptep), (pte), (nr), SIM_SITE("set_ptes"))
 
 /*
@@ -649,8 +650,7 @@ static inline void __set_ptes(pte_t *ptep, pte_t pte, unsigned int nr,
  * and a plain store under the PTL; only the walker could race, and it
  * only sets A/D bits that @entry carries when @dirty).
  */
-static inline bool __ptep_set_access_flags(pte_t *ptep, pte_t entry,
-					   bool dirty,
+static inline bool __ptep_set_access_flags(pte_t *ptep, pte_t entry, bool dirty,
 					   const struct sim_site *site)
 {
 	bool changed;
@@ -661,8 +661,8 @@ static inline bool __ptep_set_access_flags(pte_t *ptep, pte_t entry,
 		__PT_STORE(&ptep->pte, entry.pte);
 	return changed;
 }
-#define ptep_set_access_flags(vma, addr, ptep, entry, dirty)               \
-	__ptep_set_access_flags((ptep), (entry), (dirty),                  \
+#define ptep_set_access_flags(vma, addr, ptep, entry, dirty) \
+	__ptep_set_access_flags((ptep), (entry), (dirty),    \
 				SIM_SITE("ptep_set_access_flags"))
 
 static inline pmd_t __pmdp_get(pmd_t *pmdp, const struct sim_site *site)
@@ -686,27 +686,28 @@ static inline pmd_t __pmdp_xchg(pmd_t *pmdp, pmd_t pmd,
 }
 
 #define pmdp_get(pmdp) __pmdp_get((pmdp), SIM_SITE("pmdp_get"))
-#define pmdp_get_lockless(pmdp) __pmdp_get((pmdp), SIM_SITE("pmdp_get_lockless"))
+#define pmdp_get_lockless(pmdp) \
+	__pmdp_get((pmdp), SIM_SITE("pmdp_get_lockless"))
 #define pmdp_get_l(pmdp, lbl) __pmdp_get((pmdp), SIM_SITE(lbl))
 #define set_pmd(pmdp, pmd) __set_pmd((pmdp), (pmd), SIM_SITE("set_pmd"))
-#define set_pmd_at(mm, addr, pmdp, pmd)                                    \
+#define set_pmd_at(mm, addr, pmdp, pmd) \
 	__set_pmd((pmdp), (pmd), SIM_SITE("set_pmd_at"))
 #define pmd_clear(pmdp) __set_pmd((pmdp), __pmd(0), SIM_SITE("pmd_clear"))
-#define pmdp_huge_get_and_clear(mm, addr, pmdp)                            \
+#define pmdp_huge_get_and_clear(mm, addr, pmdp) \
 	__pmdp_xchg((pmdp), __pmd(0), SIM_SITE("pmdp_huge_get_and_clear"))
 /* pmdp_establish - install @pmd, return the old one (A/D included). */
-#define pmdp_establish(vma, addr, pmdp, pmd)                               \
+#define pmdp_establish(vma, addr, pmdp, pmd) \
 	__pmdp_xchg((pmdp), (pmd), SIM_SITE("pmdp_establish"))
-#define pmdp_set_wrprotect(mm, addr, pmdp)                                 \
-	((void)__pt_clear_bits(&(pmdp)->pmd, _PAGE_RW,                      \
+#define pmdp_set_wrprotect(mm, addr, pmdp)             \
+	((void)__pt_clear_bits(&(pmdp)->pmd, _PAGE_RW, \
 			       SIM_SITE("pmdp_set_wrprotect")))
-#define pmdp_test_and_clear_young(vma, addr, pmdp)                         \
-	((__pt_clear_bits(&(pmdp)->pmd, _PAGE_ACCESSED,                     \
-			  SIM_SITE("pmdp_test_and_clear_young")) &          \
+#define pmdp_test_and_clear_young(vma, addr, pmdp)                 \
+	((__pt_clear_bits(&(pmdp)->pmd, _PAGE_ACCESSED,            \
+			  SIM_SITE("pmdp_test_and_clear_young")) & \
 	  _PAGE_ACCESSED) != 0)
 /* pmd_populate - point the PMD at the PTE table @pte_table. */
-#define pmd_populate(mm, pmdp, pte_table)                                  \
-	__set_pmd((pmdp), pmd_mktable(page_to_pfn(pte_table)),             \
+#define pmd_populate(mm, pmdp, pte_table)                      \
+	__set_pmd((pmdp), pmd_mktable(page_to_pfn(pte_table)), \
 		  SIM_SITE("pmd_populate"))
 
 static inline pud_t __pudp_get(pud_t *pudp, const struct sim_site *site)
@@ -738,14 +739,14 @@ static inline void __set_pgd(pgd_t *pgdp, pgd_t pgd,
 #define pudp_get(pudp) __pudp_get((pudp), SIM_SITE("pudp_get"))
 #define set_pud(pudp, pud) __set_pud((pudp), (pud), SIM_SITE("set_pud"))
 #define pud_clear(pudp) __set_pud((pudp), __pud(0), SIM_SITE("pud_clear"))
-#define pud_populate(mm, pudp, pmd_table)                                  \
-	__set_pud((pudp), pud_mktable(page_to_pfn(pmd_table)),             \
+#define pud_populate(mm, pudp, pmd_table)                      \
+	__set_pud((pudp), pud_mktable(page_to_pfn(pmd_table)), \
 		  SIM_SITE("pud_populate"))
 #define pgdp_get(pgdp) __pgdp_get((pgdp), SIM_SITE("pgdp_get"))
 #define set_pgd(pgdp, pgd) __set_pgd((pgdp), (pgd), SIM_SITE("set_pgd"))
 #define pgd_clear(pgdp) __set_pgd((pgdp), __pgd(0), SIM_SITE("pgd_clear"))
-#define pgd_populate(mm, pgdp, pud_table)                                  \
-	__set_pgd((pgdp), pgd_mktable(page_to_pfn(pud_table)),             \
+#define pgd_populate(mm, pgdp, pud_table)                      \
+	__set_pgd((pgdp), pgd_mktable(page_to_pfn(pud_table)), \
 		  SIM_SITE("pgd_populate"))
 
 /* ---- page-table pages (arch/pgtable.c) ---- */

@@ -57,49 +57,49 @@
 #include "mmdebug.h"
 #include "page-flags.h"
 
-#define NR_PAGE_ORDERS	(MAX_PAGE_ORDER + 1)
-#define WORDS_PER_FRAME	(PAGE_SIZE / sizeof(uint64_t))
-#define SAMPLE_WORDS	8
+#define NR_PAGE_ORDERS (MAX_PAGE_ORDER + 1)
+#define WORDS_PER_FRAME (PAGE_SIZE / sizeof(uint64_t))
+#define SAMPLE_WORDS 8
 
 /* Per-frame state, private to this file (fstate[]). */
 enum frame_state {
-	FRAME_VIRGIN,	/* free, never handed out: contents all zero */
-	FRAME_FREE,	/* free, contents PAGE_POISON */
-	FRAME_HEAD,	/* first frame of an allocated block */
-	FRAME_TAIL,	/* other frames of an allocated block */
+	FRAME_VIRGIN, /* free, never handed out: contents all zero */
+	FRAME_FREE, /* free, contents PAGE_POISON */
+	FRAME_HEAD, /* first frame of an allocated block */
+	FRAME_TAIL, /* other frames of an allocated block */
 };
 
 struct free_area {
 	struct list_head free_list;
-	unsigned long nr_free;		/* blocks on free_list */
+	unsigned long nr_free; /* blocks on free_list */
 };
 
 /* One zone per node. */
 struct zone {
 	unsigned long zone_start_pfn;
-	unsigned long zone_end_pfn;	/* first pfn past the zone */
-	unsigned long nr_free_pages;	/* frames */
+	unsigned long zone_end_pfn; /* first pfn past the zone */
+	unsigned long nr_free_pages; /* frames */
 	struct free_area free_area[NR_PAGE_ORDERS];
 };
 
 /* The allocator state that is not in struct pages (saved at init). */
 struct physmem_dyn {
 	struct zone zones[MAX_NUMNODES];
-	struct list_head dev_free;	/* free device-private frames */
+	struct list_head dev_free; /* free device-private frames */
 	unsigned long dev_nr_free;
-	unsigned long nr_allocated;	/* frames, normal + device */
+	unsigned long nr_allocated; /* frames, normal + device */
 };
 
 static struct {
 	struct physmem_config cfg;
 	size_t arena_bytes;
-	unsigned long nr_normal;	/* normal frames, pfn 0 included */
-	unsigned long dev_start;	/* first device-private pfn */
-	unsigned long per_node;		/* frames per node (last gets more) */
+	unsigned long nr_normal; /* normal frames, pfn 0 included */
+	unsigned long dev_start; /* first device-private pfn */
+	unsigned long per_node; /* frames per node (last gets more) */
 	struct physmem_dyn dyn, dyn_pristine;
-	struct page *pristine;		/* mem_map as physmem_init left it */
-	uint8_t *fstate;		/* enum frame_state per pfn */
-	uint8_t *touched;		/* pfn recorded in touched_list? */
+	struct page *pristine; /* mem_map as physmem_init left it */
+	uint8_t *fstate; /* enum frame_state per pfn */
+	uint8_t *touched; /* pfn recorded in touched_list? */
 	unsigned long *touched_list;
 	unsigned long nr_touched;
 	unsigned long last_reset_cost;
@@ -129,7 +129,8 @@ static inline void touch(unsigned long pfn)
 /* The struct page an lru link is embedded in, if any (else a list head). */
 static inline void touch_lru_owner(struct list_head *l)
 {
-	if ((char *)l >= (char *)mem_map && (char *)l < (char *)(mem_map + max_pfn))
+	if ((char *)l >= (char *)mem_map &&
+	    (char *)l < (char *)(mem_map + max_pfn))
 		touch(page_to_pfn(container_of(l, struct page, lru)));
 }
 
@@ -169,7 +170,7 @@ int pfn_to_nid(unsigned long pfn)
 	unsigned long n;
 
 	if (pfn >= P.dev_start)
-		return 0;	/* SIM: device memory sits on node 0 */
+		return 0; /* SIM: device memory sits on node 0 */
 	n = pfn / P.per_node;
 	return n >= (unsigned long)P.cfg.nr_nodes ? P.cfg.nr_nodes - 1 : (int)n;
 }
@@ -229,7 +230,8 @@ static inline unsigned sample_word(unsigned long pfn, unsigned k)
 	if (k == 1)
 		return WORDS_PER_FRAME - 1;
 	return (unsigned)((pfn * 0x9E3779B97F4A7C15ULL + k * 0x632BE5ABULL) >>
-			  40) % WORDS_PER_FRAME;
+			  40) %
+	       WORDS_PER_FRAME;
 }
 
 /* Returns the index of a non-poison word among the samples, or -1. */
@@ -266,7 +268,7 @@ static long check_poison_full(unsigned long pfn, bool zero)
 	}
 	if (!acc)
 		return -1;
-	if (zero)	/* contents are gone; we know it was bad somewhere */
+	if (zero) /* contents are gone; we know it was bad somewhere */
 		return 0;
 	for (unsigned i = 0; i < WORDS_PER_FRAME; i++)
 		if (w[i] != PAGE_POISON)
@@ -297,11 +299,12 @@ static void prep_frames(unsigned long pfn, unsigned order, gfp_t gfp)
 		}
 		P.fstate[p] = p == pfn ? FRAME_HEAD : FRAME_TAIL;
 		if (unlikely(bad >= 0))
-			sim_violation("page allocator: pfn %lu was written after "
-				      "it was freed (word %ld = %#llx, poison "
-				      "expected%s)",
-				      p, bad, (unsigned long long)w[bad],
-				      zero ? "; zeroed since" : "");
+			sim_violation(
+				"page allocator: pfn %lu was written after "
+				"it was freed (word %ld = %#llx, poison "
+				"expected%s)",
+				p, bad, (unsigned long long)w[bad],
+				zero ? "; zeroed since" : "");
 	}
 }
 
@@ -421,7 +424,7 @@ static void prep_new_page(struct page *page, unsigned order, gfp_t gfp)
 		check_new_page(page + i);
 	}
 	prep_frames(pfn, order, gfp);
-	page->buddy_order = order;	/* allocated block's order */
+	page->buddy_order = order; /* allocated block's order */
 	page->_refcount.counter = 1;
 	if ((gfp & __GFP_COMP) && order) {
 		page->flags |= BIT(PG_head);
@@ -480,7 +483,8 @@ static void free_pages_check(struct page *page, struct page *head, bool tail)
 		bad_page(page, "non-NULL mapping");
 	else if (unlikely(page->flags & PAGE_FLAGS_CHECK_AT_FREE))
 		bad_page(page, "PAGE_FLAGS_CHECK_AT_FREE flag(s) set");
-	else if (unlikely(tail && page->compound_head != ((unsigned long)head | 1)))
+	else if (unlikely(tail &&
+			  page->compound_head != ((unsigned long)head | 1)))
 		bad_page(page, "corrupted compound_head");
 }
 
@@ -497,7 +501,8 @@ void free_frozen_pages(struct page *page, unsigned int order)
 	int nid;
 
 	if (unlikely(pfn >= P.dev_start || pfn == 0 ||
-		     P.fstate[pfn] != FRAME_HEAD || page->buddy_order != order)) {
+		     P.fstate[pfn] != FRAME_HEAD ||
+		     page->buddy_order != order)) {
 		sim_violation("page allocator: freeing pfn %lu order %u, which "
 			      "is not an allocated block of that order (double "
 			      "free? split_page() not called?)",
@@ -564,7 +569,8 @@ void physmem_split_block(struct page *page, unsigned int order,
 {
 	unsigned long pfn = page_to_pfn(page);
 
-	VM_BUG_ON_PAGE(P.fstate[pfn] != FRAME_HEAD || page->buddy_order != order,
+	VM_BUG_ON_PAGE(P.fstate[pfn] != FRAME_HEAD ||
+			       page->buddy_order != order,
 		       page);
 	VM_BUG_ON_PAGE(new_order > order, page);
 	for (unsigned long p = pfn; p < pfn + (1UL << order);
@@ -723,7 +729,8 @@ static void zone_init_free(struct zone *z, unsigned long start,
 		unsigned o = MAX_PAGE_ORDER;
 		struct page *page;
 
-		while (o && ((pfn & ((1UL << o) - 1)) || pfn + (1UL << o) > end))
+		while (o &&
+		       ((pfn & ((1UL << o) - 1)) || pfn + (1UL << o) > end))
 			o--;
 		page = &mem_map[pfn];
 		page->flags |= BIT(PG_buddy);
@@ -747,8 +754,9 @@ int physmem_init(const struct physmem_config *cfg)
 	if (c.nr_nodes < 1 || c.nr_nodes > MAX_NUMNODES ||
 	    c.mem_bytes % PAGE_SIZE || c.device_bytes % PAGE_SIZE ||
 	    c.mem_bytes / PAGE_SIZE < 2UL * c.nr_nodes) {
-		fprintf(stderr, "physmem: impossible configuration (%lu bytes, "
-				"%d nodes, %lu device bytes)\n",
+		fprintf(stderr,
+			"physmem: impossible configuration (%lu bytes, "
+			"%d nodes, %lu device bytes)\n",
 			c.mem_bytes, c.nr_nodes, c.device_bytes);
 		return -1;
 	}
@@ -783,14 +791,14 @@ int physmem_init(const struct physmem_config *cfg)
 		struct zone *z = &P.dyn.zones[n];
 
 		z->zone_start_pfn = n * P.per_node;
-		z->zone_end_pfn = n == c.nr_nodes - 1 ? P.nr_normal
-						      : (n + 1) * P.per_node;
+		z->zone_end_pfn = n == c.nr_nodes - 1 ? P.nr_normal :
+							(n + 1) * P.per_node;
 		for (int o = 0; o < NR_PAGE_ORDERS; o++)
 			INIT_LIST_HEAD(&z->free_area[o].free_list);
 		zone_init_free(z, n ? z->zone_start_pfn : 1, z->zone_end_pfn);
 	}
 	mem_map[0].flags = BIT(PG_reserved);
-	P.fstate[0] = FRAME_HEAD;	/* never free, never touched */
+	P.fstate[0] = FRAME_HEAD; /* never free, never touched */
 	INIT_LIST_HEAD(&P.dyn.dev_free);
 	for (unsigned long pfn = P.dev_start; pfn < max_pfn; pfn++) {
 		mem_map[pfn].flags = BIT(PG_buddy);
@@ -853,9 +861,10 @@ bool assert_physmem_state(void)
 			zfree += a->nr_free << o;
 		}
 		if (zfree != z->nr_free_pages) {
-			sim_violation("physmem invariant (3): node %d: %lu free "
-				      "frames listed, nr_free_pages %lu",
-				      n, zfree, z->nr_free_pages);
+			sim_violation(
+				"physmem invariant (3): node %d: %lu free "
+				"frames listed, nr_free_pages %lu",
+				n, zfree, z->nr_free_pages);
 			return false;
 		}
 		free_total += zfree;

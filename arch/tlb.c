@@ -22,12 +22,12 @@
 
 struct cpu_tlb {
 	struct tlb_entry e[TLB_ENTRIES];
-	unsigned int victim;		/* next round-robin victim */
-	mm_context_t *cur;		/* context this CPU runs */
+	unsigned int victim; /* next round-robin victim */
+	mm_context_t *cur; /* context this CPU runs */
 };
 
 static struct cpu_tlb tlbs[SIM_MAX_CPUS];
-static uint64_t tlb_used;		/* CPUs touched this execution */
+static uint64_t tlb_used; /* CPUs touched this execution */
 static uint32_t next_ctx_id;
 
 static void tlb_reset(void)
@@ -43,7 +43,7 @@ static void tlb_reset(void)
 
 void init_new_context(mm_context_t *ctx, unsigned long pgd_pfn)
 {
-	sim_on_reset(tlb_reset);	/* idempotent */
+	sim_on_reset(tlb_reset); /* idempotent */
 	ctx->pgd_pfn = pgd_pfn;
 	ctx->cpumask.bits = 0;
 	ctx->id = ++next_ctx_id;

@@ -5,11 +5,15 @@
  *   yield_switch    a yield point that switches between two tasks (ns)
  *   exec_empty_2    executions per second of an empty 2-task program
  *                   (begin, create two tasks, run them, end: the reset cost)
+ *   exec_frames_2   the same with 64 MiB of simulated memory set up, each
+ *                   task allocating and freeing two frames (the reset then
+ *                   restores what was touched)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "arch/physmem.h"
 #include "sim/sim.h"
 
 #define REPS 7
@@ -47,6 +51,15 @@ static void empty(void *arg)
 {
 }
 
+static void frames(void *arg)
+{
+	struct page *a = alloc_pages(0, 0), *b = alloc_pages(__GFP_ZERO, 0);
+
+	sim_yield(SIM_EV_READ, 0, "bench");
+	__free_pages(a, 0);
+	__free_pages(b, 0);
+}
+
 /* ns per yield point with @ntasks tasks each doing @n yields under rr */
 static double yield_cost(int ntasks, long n)
 {
@@ -65,7 +78,7 @@ static double yield_cost(int ntasks, long n)
 	return (t1 - t0) * 1e9 / (double)(n * ntasks);
 }
 
-static double exec_rate(long n)
+static double exec_rate(long n, sim_task_fn fn)
 {
 	struct sim_config cfg = { .strategy = sim_strategy_random() };
 	struct sim_result r;
@@ -74,8 +87,8 @@ static double exec_rate(long n)
 	for (long i = 0; i < n; i++) {
 		cfg.seed = i;
 		sim_exec_begin(&cfg);
-		sim_task_create("a", empty, NULL);
-		sim_task_create("b", empty, NULL);
+		sim_task_create("a", fn, NULL);
+		sim_task_create("b", fn, NULL);
 		sim_exec_run(&r);
 	}
 	return n / (now() - t0);
@@ -83,17 +96,22 @@ static double exec_rate(long n)
 
 int main(void)
 {
-	double a[REPS], b[REPS], c[REPS];
+	double a[REPS], b[REPS], c[REPS], d[REPS];
+	struct physmem_config mem = { .mem_bytes = 64UL << 20, .nr_nodes = 1 };
 
 	sim_init();
 	yield_cost(2, 1000);	/* warm up stacks */
 	for (int i = 0; i < REPS; i++) {
 		a[i] = yield_cost(1, 2000000);
 		b[i] = yield_cost(2, 1000000);
-		c[i] = exec_rate(100000);
+		c[i] = exec_rate(100000, empty);
 	}
+	physmem_init(&mem);
+	for (int i = 0; i < REPS; i++)
+		d[i] = exec_rate(100000, frames);
 	printf("bench: yield_noswitch %.2f ns\n", median(a));
 	printf("bench: yield_switch %.2f ns\n", median(b));
 	printf("bench: exec_empty_2 %.0f execs/s\n", median(c));
+	printf("bench: exec_frames_2 %.0f execs/s\n", median(d));
 	return 0;
 }

@@ -27,12 +27,12 @@
 
 /* pfn of a struct page without including arch/physmem.h (layering). */
 extern struct page *mem_map;
-#define __mmdebug_pfn(p) ((unsigned long)((const struct page *)(p) - mem_map))
+#define __mmdebug_pfn(p) ((unsigned long)((const struct page *)(p)-mem_map))
 
-#define VM_BUG_ON(cond)                                                    \
-	do {                                                               \
-		if (unlikely(cond))                                        \
-			sim_violation("VM_BUG_ON(%s)", #cond);             \
+#define VM_BUG_ON(cond)                                        \
+	do {                                                   \
+		if (unlikely(cond))                            \
+			sim_violation("VM_BUG_ON(%s)", #cond); \
 	} while (0)
 
 #define VM_BUG_ON_PAGE(cond, page)                                         \
@@ -42,52 +42,52 @@ extern struct page *mem_map;
 				      __mmdebug_pfn(page));                \
 	} while (0)
 
-#define VM_BUG_ON_FOLIO(cond, folio)                                       \
-	do {                                                               \
-		if (unlikely(cond))                                        \
-			sim_violation("VM_BUG_ON_FOLIO(%s) pfn %lu", #cond,\
-				      __mmdebug_pfn(folio));               \
+#define VM_BUG_ON_FOLIO(cond, folio)                                        \
+	do {                                                                \
+		if (unlikely(cond))                                         \
+			sim_violation("VM_BUG_ON_FOLIO(%s) pfn %lu", #cond, \
+				      __mmdebug_pfn(folio));                \
 	} while (0)
 
-#define VM_WARN_ON(cond)                                                   \
-	({                                                                 \
-		int __ret_warn = !!(cond);                                 \
-		if (unlikely(__ret_warn))                                  \
-			sim_violation("VM_WARN_ON(%s)", #cond);            \
-		__ret_warn;                                                \
+#define VM_WARN_ON(cond)                                        \
+	({                                                      \
+		int __ret_warn = !!(cond);                      \
+		if (unlikely(__ret_warn))                       \
+			sim_violation("VM_WARN_ON(%s)", #cond); \
+		__ret_warn;                                     \
 	})
 
-#define VM_WARN_ON_ONCE(cond)                                              \
-	({                                                                 \
-		int __ret_warn = !!(cond);                                 \
-		if (unlikely(__ret_warn))                                  \
-			sim_violation("VM_WARN_ON_ONCE(%s)", #cond);       \
-		__ret_warn;                                                \
+#define VM_WARN_ON_ONCE(cond)                                        \
+	({                                                           \
+		int __ret_warn = !!(cond);                           \
+		if (unlikely(__ret_warn))                            \
+			sim_violation("VM_WARN_ON_ONCE(%s)", #cond); \
+		__ret_warn;                                          \
 	})
 
-#define VM_WARN_ON_ONCE_PAGE(cond, page)                                   \
-	({                                                                 \
-		int __ret_warn = !!(cond);                                 \
-		if (unlikely(__ret_warn))                                  \
-			sim_violation("VM_WARN_ON_ONCE_PAGE(%s) pfn %lu",  \
-				      #cond, __mmdebug_pfn(page));         \
-		__ret_warn;                                                \
+#define VM_WARN_ON_ONCE_PAGE(cond, page)                                  \
+	({                                                                \
+		int __ret_warn = !!(cond);                                \
+		if (unlikely(__ret_warn))                                 \
+			sim_violation("VM_WARN_ON_ONCE_PAGE(%s) pfn %lu", \
+				      #cond, __mmdebug_pfn(page));        \
+		__ret_warn;                                               \
 	})
 
-#define VM_WARN_ON_FOLIO(cond, folio)                                      \
-	({                                                                 \
-		int __ret_warn = !!(cond);                                 \
-		if (unlikely(__ret_warn))                                  \
-			sim_violation("VM_WARN_ON_FOLIO(%s) pfn %lu",      \
-				      #cond, __mmdebug_pfn(folio));        \
-		__ret_warn;                                                \
+#define VM_WARN_ON_FOLIO(cond, folio)                                        \
+	({                                                                   \
+		int __ret_warn = !!(cond);                                   \
+		if (unlikely(__ret_warn))                                    \
+			sim_violation("VM_WARN_ON_FOLIO(%s) pfn %lu", #cond, \
+				      __mmdebug_pfn(folio));                 \
+		__ret_warn;                                                  \
 	})
 #define VM_WARN_ON_ONCE_FOLIO VM_WARN_ON_FOLIO
 
-#define BUG_ON(cond)                                                       \
-	do {                                                               \
-		if (unlikely(cond))                                        \
-			sim_violation("BUG_ON(%s)", #cond);                \
+#define BUG_ON(cond)                                        \
+	do {                                                \
+		if (unlikely(cond))                         \
+			sim_violation("BUG_ON(%s)", #cond); \
 	} while (0)
 #define BUG() sim_violation("BUG()")
 #define WARN_ON(cond) VM_WARN_ON(cond)

@@ -26,20 +26,20 @@
 #include "sim/atomic.h"
 
 enum pageflags {
-	PG_locked,		/* folio lock (bit lock, see folio_lock()) */
+	PG_locked, /* folio lock (bit lock, see folio_lock()) */
 	PG_writeback,
 	PG_referenced,
 	PG_uptodate,
 	PG_dirty,
 	PG_lru,
-	PG_head,		/* head of a large folio */
+	PG_head, /* head of a large folio */
 	PG_waiters,
 	PG_active,
 	PG_workingset,
 	PG_owner_priv_1,
 	PG_owner_2,
 	PG_arch_1,
-	PG_reserved,		/* never allocated (pfn 0) */
+	PG_reserved, /* never allocated (pfn 0) */
 	PG_private,
 	PG_private_2,
 	PG_reclaim,
@@ -49,39 +49,39 @@ enum pageflags {
 	PG_hwpoison,
 	PG_young,
 	PG_idle,
-	PG_isolated,		/* SIM: page_type bits are flags here: */
-	PG_buddy,		/* free, head of a buddy block */
-	PG_table,		/* a page-table page */
-	PG_anon_exclusive,	/* SIM: own bit (kernel: PG_mappedtodisk) */
-	PG_stable_node,		/* KSM page (kernel: PAGE_MAPPING_KSM) */
+	PG_isolated, /* SIM: page_type bits are flags here: */
+	PG_buddy, /* free, head of a buddy block */
+	PG_table, /* a page-table page */
+	PG_anon_exclusive, /* SIM: own bit (kernel: PG_mappedtodisk) */
+	PG_stable_node, /* KSM page (kernel: PAGE_MAPPING_KSM) */
 	__NR_PAGEFLAGS,
 
-	PG_swapcache = PG_owner_priv_1,	/* swp_entry_t in ->private */
+	PG_swapcache = PG_owner_priv_1, /* swp_entry_t in ->private */
 	PG_checked = PG_owner_priv_1,
 };
 
 /* page->mapping low bits (the kernel's PAGE_MAPPING_*). */
-#define PAGE_MAPPING_ANON	0x1UL
-#define PAGE_MAPPING_MOVABLE	0x2UL
-#define PAGE_MAPPING_KSM	(PAGE_MAPPING_ANON | PAGE_MAPPING_MOVABLE)
-#define PAGE_MAPPING_FLAGS	(PAGE_MAPPING_ANON | PAGE_MAPPING_MOVABLE)
+#define PAGE_MAPPING_ANON 0x1UL
+#define PAGE_MAPPING_MOVABLE 0x2UL
+#define PAGE_MAPPING_KSM (PAGE_MAPPING_ANON | PAGE_MAPPING_MOVABLE)
+#define PAGE_MAPPING_FLAGS (PAGE_MAPPING_ANON | PAGE_MAPPING_MOVABLE)
 
 /*
  * Flags that must be clear when a page is freed (else "Bad page state"),
  * and that the allocator clears on every page it hands out.
  */
-#define PAGE_FLAGS_CHECK_AT_FREE                                           \
-	(BIT(PG_lru) | BIT(PG_locked) | BIT(PG_private) |                  \
-	 BIT(PG_private_2) | BIT(PG_writeback) | BIT(PG_reserved) |        \
-	 BIT(PG_active) | BIT(PG_unevictable) | BIT(PG_swapcache) |        \
-	 BIT(PG_buddy) | BIT(PG_isolated))
+#define PAGE_FLAGS_CHECK_AT_FREE                                              \
+	(BIT(PG_lru) | BIT(PG_locked) | BIT(PG_private) | BIT(PG_private_2) | \
+	 BIT(PG_writeback) | BIT(PG_reserved) | BIT(PG_active) |              \
+	 BIT(PG_unevictable) | BIT(PG_swapcache) | BIT(PG_buddy) |            \
+	 BIT(PG_isolated))
 
 /* ---- compound pages ---- */
 
 static inline struct page *compound_head(const struct page *page)
 {
-	unsigned long head = __atomic_load_n(&page->compound_head,
-					     __ATOMIC_SEQ_CST);
+	unsigned long head =
+		__atomic_load_n(&page->compound_head, __ATOMIC_SEQ_CST);
 
 	if (head & 1)
 		return (struct page *)(head - 1);
@@ -142,103 +142,104 @@ static inline unsigned int compound_order(const struct page *page)
 #define __PF_HEAD(page) compound_head(page)
 #define __PF_ANY(page) (page)
 
-#define FOLIO_TEST_FLAG(name, pg)                                          \
-	static inline bool folio_test_##name(const struct folio *folio)    \
-	{                                                                  \
-		return test_bit(pg, (unsigned long *)&folio->flags);       \
+#define FOLIO_TEST_FLAG(name, pg)                                       \
+	static inline bool folio_test_##name(const struct folio *folio) \
+	{                                                               \
+		return test_bit(pg, (unsigned long *)&folio->flags);    \
 	}
-#define FOLIO_SET_FLAG(name, pg)                                           \
-	static inline void folio_set_##name(struct folio *folio)           \
-	{                                                                  \
-		set_bit(pg, &folio->flags);                                \
+#define FOLIO_SET_FLAG(name, pg)                                 \
+	static inline void folio_set_##name(struct folio *folio) \
+	{                                                        \
+		set_bit(pg, &folio->flags);                      \
 	}
-#define FOLIO_CLEAR_FLAG(name, pg)                                         \
-	static inline void folio_clear_##name(struct folio *folio)         \
-	{                                                                  \
-		clear_bit(pg, &folio->flags);                              \
+#define FOLIO_CLEAR_FLAG(name, pg)                                 \
+	static inline void folio_clear_##name(struct folio *folio) \
+	{                                                          \
+		clear_bit(pg, &folio->flags);                      \
 	}
-#define __FOLIO_SET_FLAG(name, pg)                                         \
-	static inline void __folio_set_##name(struct folio *folio)         \
-	{                                                                  \
-		__set_bit(pg, &folio->flags);                              \
+#define __FOLIO_SET_FLAG(name, pg)                                 \
+	static inline void __folio_set_##name(struct folio *folio) \
+	{                                                          \
+		__set_bit(pg, &folio->flags);                      \
 	}
-#define __FOLIO_CLEAR_FLAG(name, pg)                                       \
-	static inline void __folio_clear_##name(struct folio *folio)       \
-	{                                                                  \
-		__clear_bit(pg, &folio->flags);                            \
+#define __FOLIO_CLEAR_FLAG(name, pg)                                 \
+	static inline void __folio_clear_##name(struct folio *folio) \
+	{                                                            \
+		__clear_bit(pg, &folio->flags);                      \
 	}
-#define FOLIO_TEST_SET_FLAG(name, pg)                                      \
-	static inline bool folio_test_set_##name(struct folio *folio)      \
-	{                                                                  \
-		return test_and_set_bit(pg, &folio->flags);                \
+#define FOLIO_TEST_SET_FLAG(name, pg)                                 \
+	static inline bool folio_test_set_##name(struct folio *folio) \
+	{                                                             \
+		return test_and_set_bit(pg, &folio->flags);           \
 	}
-#define FOLIO_TEST_CLEAR_FLAG(name, pg)                                    \
-	static inline bool folio_test_clear_##name(struct folio *folio)    \
-	{                                                                  \
-		return test_and_clear_bit(pg, &folio->flags);              \
+#define FOLIO_TEST_CLEAR_FLAG(name, pg)                                 \
+	static inline bool folio_test_clear_##name(struct folio *folio) \
+	{                                                               \
+		return test_and_clear_bit(pg, &folio->flags);           \
 	}
 
-#define TESTPAGEFLAG(uname, pg, pol)                                       \
-	static inline bool Page##uname(const struct page *page)            \
-	{                                                                  \
-		return test_bit(pg, (unsigned long *)&__PF_##pol(page)->flags); \
+#define TESTPAGEFLAG(uname, pg, pol)                                        \
+	static inline bool Page##uname(const struct page *page)             \
+	{                                                                   \
+		return test_bit(pg,                                         \
+				(unsigned long *)&__PF_##pol(page)->flags); \
 	}
-#define SETPAGEFLAG(uname, pg, pol)                                        \
-	static inline void SetPage##uname(struct page *page)               \
-	{                                                                  \
-		set_bit(pg, &__PF_##pol(page)->flags);                     \
+#define SETPAGEFLAG(uname, pg, pol)                          \
+	static inline void SetPage##uname(struct page *page) \
+	{                                                    \
+		set_bit(pg, &__PF_##pol(page)->flags);       \
 	}
-#define CLEARPAGEFLAG(uname, pg, pol)                                      \
-	static inline void ClearPage##uname(struct page *page)             \
-	{                                                                  \
-		clear_bit(pg, &__PF_##pol(page)->flags);                   \
+#define CLEARPAGEFLAG(uname, pg, pol)                          \
+	static inline void ClearPage##uname(struct page *page) \
+	{                                                      \
+		clear_bit(pg, &__PF_##pol(page)->flags);       \
 	}
-#define __SETPAGEFLAG(uname, pg, pol)                                      \
-	static inline void __SetPage##uname(struct page *page)             \
-	{                                                                  \
-		__set_bit(pg, &__PF_##pol(page)->flags);                   \
+#define __SETPAGEFLAG(uname, pg, pol)                          \
+	static inline void __SetPage##uname(struct page *page) \
+	{                                                      \
+		__set_bit(pg, &__PF_##pol(page)->flags);       \
 	}
-#define __CLEARPAGEFLAG(uname, pg, pol)                                    \
-	static inline void __ClearPage##uname(struct page *page)           \
-	{                                                                  \
-		__clear_bit(pg, &__PF_##pol(page)->flags);                 \
+#define __CLEARPAGEFLAG(uname, pg, pol)                          \
+	static inline void __ClearPage##uname(struct page *page) \
+	{                                                        \
+		__clear_bit(pg, &__PF_##pol(page)->flags);       \
 	}
-#define TESTSETPAGEFLAG(uname, pg, pol)                                    \
-	static inline bool TestSetPage##uname(struct page *page)           \
-	{                                                                  \
-		return test_and_set_bit(pg, &__PF_##pol(page)->flags);     \
+#define TESTSETPAGEFLAG(uname, pg, pol)                                \
+	static inline bool TestSetPage##uname(struct page *page)       \
+	{                                                              \
+		return test_and_set_bit(pg, &__PF_##pol(page)->flags); \
 	}
-#define TESTCLEARPAGEFLAG(uname, pg, pol)                                  \
-	static inline bool TestClearPage##uname(struct page *page)         \
-	{                                                                  \
-		return test_and_clear_bit(pg, &__PF_##pol(page)->flags);   \
+#define TESTCLEARPAGEFLAG(uname, pg, pol)                                \
+	static inline bool TestClearPage##uname(struct page *page)       \
+	{                                                                \
+		return test_and_clear_bit(pg, &__PF_##pol(page)->flags); \
 	}
 
 /* A flag kept on the folio (head): every accessor. */
-#define PAGEFLAG(uname, lname, pg, pol)                                    \
-	FOLIO_TEST_FLAG(lname, pg)                                         \
-	FOLIO_SET_FLAG(lname, pg)                                          \
-	FOLIO_CLEAR_FLAG(lname, pg)                                        \
-	__FOLIO_SET_FLAG(lname, pg)                                        \
-	__FOLIO_CLEAR_FLAG(lname, pg)                                      \
-	FOLIO_TEST_SET_FLAG(lname, pg)                                     \
-	FOLIO_TEST_CLEAR_FLAG(lname, pg)                                   \
-	TESTPAGEFLAG(uname, pg, pol)                                       \
-	SETPAGEFLAG(uname, pg, pol)                                        \
-	CLEARPAGEFLAG(uname, pg, pol)                                      \
-	__SETPAGEFLAG(uname, pg, pol)                                      \
-	__CLEARPAGEFLAG(uname, pg, pol)                                    \
-	TESTSETPAGEFLAG(uname, pg, pol)                                    \
+#define PAGEFLAG(uname, lname, pg, pol)  \
+	FOLIO_TEST_FLAG(lname, pg)       \
+	FOLIO_SET_FLAG(lname, pg)        \
+	FOLIO_CLEAR_FLAG(lname, pg)      \
+	__FOLIO_SET_FLAG(lname, pg)      \
+	__FOLIO_CLEAR_FLAG(lname, pg)    \
+	FOLIO_TEST_SET_FLAG(lname, pg)   \
+	FOLIO_TEST_CLEAR_FLAG(lname, pg) \
+	TESTPAGEFLAG(uname, pg, pol)     \
+	SETPAGEFLAG(uname, pg, pol)      \
+	CLEARPAGEFLAG(uname, pg, pol)    \
+	__SETPAGEFLAG(uname, pg, pol)    \
+	__CLEARPAGEFLAG(uname, pg, pol)  \
+	TESTSETPAGEFLAG(uname, pg, pol)  \
 	TESTCLEARPAGEFLAG(uname, pg, pol)
 
 /* A per-page flag with no folio variant. */
-#define PAGEFLAG_PAGE(uname, pg)                                           \
-	TESTPAGEFLAG(uname, pg, ANY)                                       \
-	SETPAGEFLAG(uname, pg, ANY)                                        \
-	CLEARPAGEFLAG(uname, pg, ANY)                                      \
-	__SETPAGEFLAG(uname, pg, ANY)                                      \
-	__CLEARPAGEFLAG(uname, pg, ANY)                                    \
-	TESTSETPAGEFLAG(uname, pg, ANY)                                    \
+#define PAGEFLAG_PAGE(uname, pg)        \
+	TESTPAGEFLAG(uname, pg, ANY)    \
+	SETPAGEFLAG(uname, pg, ANY)     \
+	CLEARPAGEFLAG(uname, pg, ANY)   \
+	__SETPAGEFLAG(uname, pg, ANY)   \
+	__CLEARPAGEFLAG(uname, pg, ANY) \
+	TESTSETPAGEFLAG(uname, pg, ANY) \
 	TESTCLEARPAGEFLAG(uname, pg, ANY)
 
 PAGEFLAG(Locked, locked, PG_locked, HEAD)

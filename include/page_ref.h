@@ -135,9 +135,9 @@ static inline bool folio_ref_try_add(struct folio *folio, int nr)
 
 	__PR_AT(SIM_EV_RMW, &folio->page, "folio_ref_try_add");
 	c = __atomic_load_n(&folio->_refcount.counter, SIM_MO);
-	while (c != 0 && !__atomic_compare_exchange_n(&folio->_refcount.counter,
-						      &c, c + nr, 0, SIM_MO,
-						      SIM_MO))
+	while (c != 0 &&
+	       !__atomic_compare_exchange_n(&folio->_refcount.counter, &c,
+					    c + nr, 0, SIM_MO, SIM_MO))
 		;
 	VM_BUG_ON_FOLIO(c < 0, folio);
 	return c != 0;

@@ -397,6 +397,11 @@ static void fill_result(struct sim_result *res)
 	memcpy(res->msg, S.msg, sizeof(res->msg));
 }
 
+void sim_exec_result(struct sim_result *res)
+{
+	fill_result(res);
+}
+
 enum sim_outcome sim_exec_run(struct sim_result *res)
 {
 	sim_init();
@@ -604,6 +609,8 @@ static void schedule(void)
 					 "schedule names a task that cannot "
 					 "run",
 					 (unsigned long long)S.choices);
+				if (cur < 0)
+					return;	/* main: nothing ran yet */
 				end_execution();
 			}
 		} else {

@@ -243,6 +243,12 @@ void sim_init(void);
 void sim_exec_begin(const struct sim_config *cfg);
 /* Run the execution to its end. Returns res->outcome. */
 enum sim_outcome sim_exec_run(struct sim_result *res);
+/*
+ * The result of the last execution as it stands now: after sim_exec_run,
+ * it includes violations reported since by end-of-execution checks
+ * (sim_violation called outside any task).
+ */
+void sim_exec_result(struct sim_result *res);
 /* Hooks run by sim_exec_begin, in registration order (model resets). */
 void sim_on_reset(void (*fn)(void));
 /* True while sim_exec_run is running tasks. */

@@ -43,6 +43,12 @@ typedef void (*sim_lockdep_fn)(int task, const struct sim_held_lock *held,
 			       const struct sim_site *site);
 void sim_set_lockdep_hook(sim_lockdep_fn fn);
 
+/* A class name from a stringified lock expression: "&mm->ptl" -> "mm->ptl". */
+static inline const char *sim_lock_class(const char *s)
+{
+	return s[0] == '&' ? s + 1 : s;
+}
+
 /* ---- spinlock ---- */
 
 typedef struct spinlock {
@@ -52,7 +58,7 @@ typedef struct spinlock {
 } spinlock_t;
 
 void spin_lock_init_class(spinlock_t *l, const char *class);
-#define spin_lock_init(l) spin_lock_init_class((l), #l)
+#define spin_lock_init(l) spin_lock_init_class((l), sim_lock_class(#l))
 void sim_spin_lock(spinlock_t *l, const struct sim_site *site);
 bool sim_spin_trylock(spinlock_t *l, const struct sim_site *site);
 void sim_spin_unlock(spinlock_t *l, const struct sim_site *site);
@@ -81,7 +87,7 @@ struct rw_semaphore {
 };
 
 void init_rwsem_class(struct rw_semaphore *s, const char *class);
-#define init_rwsem(s) init_rwsem_class((s), #s)
+#define init_rwsem(s) init_rwsem_class((s), sim_lock_class(#s))
 void sim_down_read(struct rw_semaphore *s, const struct sim_site *site);
 bool sim_down_read_trylock(struct rw_semaphore *s,
 			   const struct sim_site *site);
@@ -110,7 +116,7 @@ struct mutex {
 };
 
 void mutex_init_class(struct mutex *m, const char *class);
-#define mutex_init(m) mutex_init_class((m), #m)
+#define mutex_init(m) mutex_init_class((m), sim_lock_class(#m))
 void sim_mutex_lock(struct mutex *m, const struct sim_site *site);
 bool sim_mutex_trylock(struct mutex *m, const struct sim_site *site);
 void sim_mutex_unlock(struct mutex *m, const struct sim_site *site);

@@ -57,8 +57,8 @@ static bool t_pte_bits(void)
 	       !pte_write(pte_mkuffd_wp(pte_mkwrite_novma(p))) &&
 	       pte_same(pte_clear_soft_dirty(pte_mkclean(pte_mkdirty(p))), p);
 	/* all of them keep the pfn */
-	good = good && pte_pfn(pte_mkold(pte_mkdirty(pte_mkwrite(p, NULL)))) ==
-			       0x777;
+	good = good &&
+	       pte_pfn(pte_mkold(pte_mkdirty(pte_mkwrite(p, NULL)))) == 0x777;
 	return good;
 }
 
@@ -90,8 +90,7 @@ static bool t_pmd(void)
 		good = good && pmd_trans_huge(h) && pmd_leaf(h) &&
 		       pmd_present(h) && pmd_pfn(h) == pfn && pmd_write(h) &&
 		       !pmd_write(pmd_wrprotect(h)) &&
-		       pmd_dirty(pmd_mkdirty(h)) &&
-		       !pmd_young(pmd_mkold(h)) &&
+		       pmd_dirty(pmd_mkdirty(h)) && !pmd_young(pmd_mkold(h)) &&
 		       /* invalidated: not present for the walker, still
 			* present and huge for the kernel, pfn and dirty kept */
 		       !(inv.pmd & _PAGE_PRESENT) && pmd_present(inv) &&
@@ -102,14 +101,16 @@ static bool t_pmd(void)
 		       pmd_pfn(t) == pfns[i] &&
 		       pud_pfn(pud_mktable(pfns[i])) == pfns[i] &&
 		       pgd_pfn(pgd_mktable(pfns[i])) == pfns[i] &&
-		       pud_present(pud_mktable(1)) && pgd_present(pgd_mktable(1));
+		       pud_present(pud_mktable(1)) &&
+		       pgd_present(pgd_mktable(1));
 	}
 	return good;
 }
 
 static bool t_swap(void)
 {
-	static const unsigned long offs[] = { 1, 2, 0xabcdef, __SWP_OFFSET_MAX };
+	static const unsigned long offs[] = { 1, 2, 0xabcdef,
+					      __SWP_OFFSET_MAX };
 	bool good = true;
 
 	for (unsigned type = 0; type < (1u << MAX_SWAPFILES_SHIFT); type++) {
@@ -180,12 +181,16 @@ static bool t_migration(void)
 				       non_swap_entry(b) &&
 				       is_pfn_swap_entry(b) &&
 				       swp_offset_pfn(b) == pfns[i] &&
-				       is_readable_migration_entry(b) == (k == 0) &&
-				       is_readable_exclusive_migration_entry(b) ==
-					       (k == 1) &&
-				       is_writable_migration_entry(b) == (k == 2) &&
-				       is_migration_entry_young(b) == !!(ad & 1) &&
-				       is_migration_entry_dirty(b) == !!(ad & 2) &&
+				       is_readable_migration_entry(b) ==
+					       (k == 0) &&
+				       is_readable_exclusive_migration_entry(
+					       b) == (k == 1) &&
+				       is_writable_migration_entry(b) ==
+					       (k == 2) &&
+				       is_migration_entry_young(b) ==
+					       !!(ad & 1) &&
+				       is_migration_entry_dirty(b) ==
+					       !!(ad & 2) &&
 				       is_pmd_migration_entry(m) &&
 				       pmd_to_swp_entry(m).val == e.val;
 			}
@@ -243,8 +248,9 @@ static void accessors(void *arg)
 	good = good && !pte_write(ptep_get(ptep));
 	good = good && ptep_test_and_clear_young(NULL, va, ptep) &&
 	       !ptep_test_and_clear_young(NULL, va, ptep);
-	good = good && ptep_set_access_flags(NULL, va, ptep,
-					     pte_mkyoung(ptep_get(ptep)), 1) &&
+	good = good &&
+	       ptep_set_access_flags(NULL, va, ptep,
+				     pte_mkyoung(ptep_get(ptep)), 1) &&
 	       pte_young(ptep_get(ptep));
 	old = ptep_get_and_clear(NULL, va, ptep);
 	good = good && pte_dirty(old) && pte_pfn(old) == page_to_pfn(d) &&
@@ -261,8 +267,8 @@ static void accessors(void *arg)
 	pmdp_set_wrprotect(NULL, va, pmdp);
 	good = good && !pmd_write(pmdp_get(pmdp)) &&
 	       pmdp_test_and_clear_young(NULL, va, pmdp);
-	good = good && pmd_trans_huge(pmdp_establish(NULL, va, pmdp,
-						     pmd_mkinvalid(pmdp_get(pmdp))));
+	good = good && pmd_trans_huge(pmdp_establish(
+			       NULL, va, pmdp, pmd_mkinvalid(pmdp_get(pmdp))));
 	good = good && pmd_present(pmdp_huge_get_and_clear(NULL, va, pmdp)) &&
 	       pmd_none(pmdp_get(pmdp));
 	for (int i = 0; i < 3; i++)
@@ -298,7 +304,7 @@ static void follow_unlocked(void *arg)
 	struct page *d = alloc_pages(0, 0);
 	swp_entry_t e = make_writable_migration_entry(page_to_pfn(d));
 
-	pfn_swap_entry_to_page(e);	/* folio not locked: BUG */
+	pfn_swap_entry_to_page(e); /* folio not locked: BUG */
 }
 
 static bool t_migration_needs_lock(void)
@@ -316,15 +322,19 @@ static const struct {
 	{ "PTE bit helpers set and clear exactly their bit, keep the pfn",
 	  t_pte_bits },
 	{ "PROTNONE entries stay pte_present with pfn and A/D; pte_modify "
-	  "round-trips", t_protnone },
+	  "round-trips",
+	  t_protnone },
 	{ "Huge PMDs: invalidated stays pmd_present and trans_huge; table "
-	  "entries are not huge", t_pmd },
+	  "entries are not huge",
+	  t_pmd },
 	{ "Every swap type and offset round-trips through PTE and PMD",
 	  t_swap },
 	{ "Swap-PTE exclusive/soft-dirty/uffd markers are independent of the "
-	  "entry", t_swap_flags },
+	  "entry",
+	  t_swap_flags },
 	{ "Migration entries keep pfn, kind and young/dirty, in PTEs and "
-	  "PMDs", t_migration },
+	  "PMDs",
+	  t_migration },
 	{ "Device-private entries keep pfn and writability", t_device },
 	{ "Entry accessors on a table frame read back what was written",
 	  t_accessors },

@@ -42,7 +42,8 @@ static struct sim_result run_task(sim_task_fn fn, void *arg)
 
 static bool cfg_mem(unsigned long bytes, int nodes, unsigned long dev)
 {
-	struct physmem_config c = { .mem_bytes = bytes, .nr_nodes = nodes,
+	struct physmem_config c = { .mem_bytes = bytes,
+				    .nr_nodes = nodes,
 				    .device_bytes = dev };
 
 	return physmem_init(&c) == 0;
@@ -226,7 +227,7 @@ static void write_after_free(void *arg)
 	__free_pages(p, order);
 	*(volatile uint64_t *)pfn_to_virt(victim_pfn) = 42;
 	q = alloc_pages(order ? __GFP_COMP : 0, order);
-	(void)q;	/* not reached: the allocation reports */
+	(void)q; /* not reached: the allocation reports */
 }
 
 static bool expect_pfn_violation(unsigned order)
@@ -271,7 +272,7 @@ static void free_mapped(void *arg)
 {
 	struct page *p = alloc_pages(0, 0);
 
-	p->_mapcount.counter = 0;	/* as if a PTE still mapped it */
+	p->_mapcount.counter = 0; /* as if a PTE still mapped it */
 	__free_pages(p, 0);
 }
 
@@ -301,7 +302,7 @@ static void churn(void *arg)
 			p[i - 1] = NULL;
 		}
 	}
-	p[15] = NULL;	/* left allocated across the reset */
+	p[15] = NULL; /* left allocated across the reset */
 	for (int i = 0; i < 15; i++)
 		if (p[i] && i % 2 == 0)
 			__free_pages(p[i], (i * 7) % 11);
@@ -410,27 +411,34 @@ static const struct {
 	bool (*fn)(void);
 } tests[] = {
 	{ "Order-0 allocation is a clean page with refcount 1; free gives it "
-	  "back", t_order0 },
+	  "back",
+	  t_order0 },
 	{ "Order-9 __GFP_COMP allocation is a well-formed large folio",
 	  t_order9_folio },
 	{ "__GFP_ZERO returns zeroed frames (order 0 and 9)", t_zero },
 	{ "Exhaustion returns NULL; after freeing all, buddies merge and "
-	  "allocation works", t_exhaustion },
+	  "allocation works",
+	  t_exhaustion },
 	{ "Frames come from the requested node; __GFP_THISNODE does not fall "
-	  "back, plain allocation does", t_nodes },
+	  "back, plain allocation does",
+	  t_nodes },
 	{ "NUMA_NO_NODE allocates on the running CPU's node (cpu % nodes)",
 	  t_local_node },
 	{ "A store to a freed frame is reported at its next allocation, "
-	  "naming the pfn", t_poison },
+	  "naming the pfn",
+	  t_poison },
 	{ "A store to a freed THP's first word is reported at its next "
-	  "allocation", t_poison_thp },
+	  "allocation",
+	  t_poison_thp },
 	{ "A double free is reported", t_double_free },
 	{ "Freeing a still-mapped page is a Bad page state", t_bad_page },
 	{ "Reset restores the allocator bit-identically (struct pages, free "
-	  "lists, frames)", t_reset_pristine },
+	  "lists, frames)",
+	  t_reset_pristine },
 	{ "Identical executions allocate identical pfns", t_same_pfns },
 	{ "Reset cost counts touched struct pages, independent of memory "
-	  "size", t_reset_cost_count },
+	  "size",
+	  t_reset_cost_count },
 	{ "Reset time does not grow with memory size (64 MiB vs 1 GiB)",
 	  t_reset_cost_time },
 	{ "Device-private frames are allocated apart, one at a time",

@@ -90,6 +90,8 @@ static void test_replay_divergence(void)
 
 	is_int(r.outcome, SIM_DIVERGED, "A schedule naming a task that "
 					"cannot run is reported as diverged");
+	r = run_racy(sim_strategy_rr(), 0, "z9");
+	is_int(r.outcome, SIM_DIVERGED, "... also at the very first choice");
 }
 
 /* ---- ABBA ---- */
@@ -382,7 +384,7 @@ static void test_task_limit(void)
 
 int main(void)
 {
-	plan(20);
+	plan(21);
 	test_determinism();
 	test_replay_divergence();
 	test_abba();

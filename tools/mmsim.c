@@ -1,31 +1,511 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tools/mmsim.c - the mmsim command line.
+ *
+ *	mmsim explore FILE [--strategy S] [--runs N | --time T] [--seed S]
+ *			   [--regress NAME]... [--jobs J] [--shard I/N]
+ *			   [--keep-going] [--shrink] [--json | --tap]
+ *	mmsim run FILE [--strategy S] [--seed S] [--regress NAME] [--json]
+ *	mmsim replay FILE --schedule S [--trace] [--svg OUT.svg] [--json]
+ *	mmsim list [--json]
+ *	mmsim merge A.json B.json ... [--json]
+ *	mmsim bugs [--placeholder] [--strategy S] [--runs N | --time T]
+ *		   [--json | --tap]
+ *
+ * Exit status: 0 nothing found, 1 a violation found (bugs: a bug that
+ * misbehaved), 2 bad usage or input. See docs/cli.md.
  */
-#include <stdio.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "sim/regress.h"
+#include "tools/cli.h"
+
+#define TRACE_TAIL 24		/* events shown around a failure */
+#define FULL_TRACE 4096		/* --trace: the whole ring */
+#define DETAILED 3		/* failures reported in full */
 
 static int usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mmsim <command> [args]\n"
-		"  bugs            hunt the catalogue of historical kernel races\n"
-		"  version         print the version\n");
-	return f == stderr ? 2 : 0;
+		"  explore FILE  many executions: [--strategy random|pct:D|"
+		"dfs:P|rr]\n"
+		"                [--runs N | --time SECONDS] [--seed S] "
+		"[--regress NAME]\n"
+		"                [--jobs J] [--shard I/N] [--keep-going] "
+		"[--shrink] [--json|--tap]\n"
+		"  run FILE      one execution [--strategy S] [--seed S] "
+		"[--json]\n"
+		"  replay FILE --schedule S [--trace] [--svg OUT.svg] "
+		"[--json]\n"
+		"  list          the programs that can run (builtin: and "
+		"scenarios/)\n"
+		"  merge A.json B.json ...  join shard results\n"
+		"  bugs          hunt the catalogue of historical kernel "
+		"races [--placeholder]\n"
+		"  version       print the version\n"
+		"FILE is builtin:NAME or a .mms scenario. Exit: 0 clean, 1 "
+		"violation found, 2 bad usage.\n");
+	return f == stderr ? EXIT_USAGE : EXIT_CLEAN;
+}
+
+int cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mmsim: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+/* An unsigned number option; -1 (reported) if @s is not one. */
+static int parse_u64(const char *opt, const char *s, uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	if (!s || !*s || *s == '-')
+		return cli_error("%s needs a non-negative number", opt), -1;
+	*v = strtoull(s, &end, 0);
+	if (*end || errno)
+		return cli_error("%s: bad number '%s'", opt, s), -1;
+	return 0;
+}
+
+static int parse_shard(const char *s, struct explore_opts *o)
+{
+	unsigned i, n;
+	char tail;
+
+	if (!s || sscanf(s, "%u/%u%c", &i, &n, &tail) != 2 || !n || i >= n)
+		return cli_error("--shard wants I/N with 0 <= I < N, not "
+				 "'%s'", s ? s : ""), -1;
+	o->shard = i;
+	o->nr_shards = n;
+	return 0;
+}
+
+static int parse_regress(const char *name)
+{
+	int id = name ? sim_regress_by_name(name) : -1;
+
+	if (id < 0) {
+		fprintf(stderr, "mmsim: unknown regression '%s'; the "
+			"catalogue has:", name ? name : "");
+		for (int i = 0; i < SIM_REGRESS__NR; i++)
+			fprintf(stderr, " %s", sim_regress_table[i].name);
+		fputc('\n', stderr);
+		return -1;
+	}
+	sim_regress_set(id, true);
+	return 0;
+}
+
+/* A flag without a value; false if @a is none. */
+static bool parse_flag(struct cli *c, const char *a)
+{
+	const struct {
+		const char *name;
+		bool *flag;
+	} flags[] = {
+		{ "--trace", &c->trace },	{ "--shrink", &c->shrink },
+		{ "--json", &c->json },		{ "--tap", &c->tap },
+		{ "--keep-going", &c->o.keep_going },
+		{ "--placeholder", &c->placeholder },
+	};
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (!strcmp(a, flags[i].name)) {
+			*flags[i].flag = true;
+			return true;
+		}
+	return false;
+}
+
+/* One option at argv[*i] (its value, if any, at argv[*i + 1]). */
+static int parse_opt(struct cli *c, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+	uint64_t n;
+
+	static const char *const with_value[] = {
+		"--strategy", "--runs", "--time", "--seed", "--regress",
+		"--jobs", "--shard", "--schedule", "--svg", NULL };
+	for (int k = 0; with_value[k]; k++)
+		if (!strcmp(a, with_value[k])) {
+			if (!v)
+				return cli_error("%s needs a value", a);
+			++*i;
+		}
+	if (!strcmp(a, "--strategy")) {
+		char err[200];
+
+		if (explore_parse_strategy(v, err, sizeof(err)))
+			return cli_error("%s", err);
+		c->o.strategy = v;
+	} else if (!strcmp(a, "--runs")) {
+		if (parse_u64(a, v, &c->o.runs))
+			return EXIT_USAGE;
+		if (!c->o.runs)
+			return cli_error("--runs must be > 0");
+		c->runs_given = true;
+	} else if (!strcmp(a, "--time")) {
+		char *end;
+
+		c->o.time_limit = strtod(v, &end);
+		if (*end || c->o.time_limit <= 0)
+			return cli_error("--time wants seconds > 0, not '%s'",
+					 v);
+		c->time_given = true;
+	} else if (!strcmp(a, "--seed")) {
+		if (parse_u64(a, v, &c->o.seed))
+			return EXIT_USAGE;
+	} else if (!strcmp(a, "--jobs")) {
+		if (parse_u64(a, v, &n) || !n || n > 256)
+			return cli_error("--jobs wants 1..256");
+		c->o.jobs = n;
+	} else if (!strcmp(a, "--shard")) {
+		if (parse_shard(v, &c->o))
+			return EXIT_USAGE;
+	} else if (!strcmp(a, "--regress")) {
+		if (parse_regress(v))
+			return EXIT_USAGE;
+	} else if (!strcmp(a, "--schedule")) {
+		c->schedule = v;
+	} else if (!strcmp(a, "--svg")) {
+		c->svg = v;
+	} else if (!parse_flag(c, a)) {
+		return cli_error("unknown option '%s' (see mmsim help)", a);
+	}
+	return 0;
+}
+
+static int parse_args(struct cli *c, int argc, char **argv)
+{
+	c->verb = argv[1];
+	c->files = calloc(argc, sizeof(*c->files));
+	c->o.progress = true;
+	for (int i = 2; i < argc; i++) {
+		if (argv[i][0] == '-' && argv[i][1] == '-') {
+			if (parse_opt(c, argc, argv, &i))
+				return EXIT_USAGE;
+			continue;
+		}
+		c->files[c->nr_files++] = argv[i];
+	}
+	c->file = c->nr_files ? c->files[0] : NULL;
+	if (c->runs_given && c->time_given)
+		return cli_error("--runs and --time: give one budget");
+	if (c->json && c->tap)
+		return cli_error("--json and --tap: choose one output");
+	return 0;
+}
+
+/* The program named on the command line; NULL (reported) if none. */
+static struct mmsim_program *load(struct cli *c)
+{
+	struct mmsim_program *p;
+	char err[512];
+
+	if (!c->file || c->nr_files != 1) {
+		cli_error("%s wants exactly one FILE (builtin:NAME or a .mms "
+			  "scenario)", c->verb);
+		return NULL;
+	}
+	p = program_load(c->file, err, sizeof(err));
+	if (!p)
+		cli_error("%s", err);
+	return p;
+}
+
+/* ---- explore / run ---- */
+
+static void print_summary(struct cli *c, const struct mmsim_program *p,
+			  const struct explore_result *r)
+{
+	const char *st = c->o.strategy ? c->o.strategy : "random";
+	double rate = r->elapsed > 0 ? r->executions / r->elapsed : 0;
+
+	printf("%s: ", p->name);
+	if (r->exhausted)
+		printf("exhausted: %llu executions, ",
+		       (unsigned long long)r->executions);
+	else
+		printf("%llu executions, ", (unsigned long long)r->executions);
+	printf("%llu violation%s (%s, seed %llu", (unsigned long long)
+	       r->failures, r->failures == 1 ? "" : "s", st,
+	       (unsigned long long)c->o.seed);
+	if (c->o.nr_shards > 1)
+		printf(", shard %u/%u", c->o.shard, c->o.nr_shards);
+	printf(", %.2fs, %.0f execs/s%s)\n", r->elapsed, rate,
+	       r->timed_out ? ", time limit" : "");
+	if (r->exhausted && !strncmp(st, "dfs", 3))
+		printf("  a bounded proof: every schedule with at most %s "
+		       "preemption(s)%s was run%s\n", st[3] ? st + 4 : "2",
+		       c->o.nr_shards > 1 ? " in this shard" : "",
+		       r->failures ? "" : ", none failed");
+}
+
+/* Shrink the failures worth reporting in detail. */
+static void shrink_failures(struct cli *c, const struct mmsim_program *p,
+			    struct explore_result *r)
+{
+	for (size_t i = 0; i < r->nr_fail && i < DETAILED; i++) {
+		struct shrink_stats st;
+		char *s = shrink_schedule(p, r->fail[i].schedule, 0, &st);
+
+		if (!s)
+			continue;
+		r->fail[i].shrunk = s;
+		if (!c->json && !c->tap)
+			printf("shrunk %s to %s: preemptions %u -> %u, "
+			       "steps %llu -> %llu (%u replays)\n",
+			       r->fail[i].schedule, s, st.preempts_before,
+			       st.preempts_after,
+			       (unsigned long long)st.steps_before,
+			       (unsigned long long)st.steps_after,
+			       st.attempts);
+	}
+}
+
+static void print_failures(struct cli *c, const struct mmsim_program *p,
+			   const struct explore_result *r)
+{
+	for (size_t i = 0; i < r->nr_fail && i < DETAILED; i++) {
+		const struct explore_failure *f = &r->fail[i];
+		char how[160];
+
+		if (!strncmp(c->o.strategy ? c->o.strategy : "", "dfs", 3))
+			snprintf(how, sizeof(how), "found by %s",
+				 c->o.strategy);
+		else
+			snprintf(how, sizeof(how), "execution %llu of %s seed "
+				 "%llu", (unsigned long long)f->index,
+				 c->o.strategy ? c->o.strategy : "random",
+				 (unsigned long long)c->o.seed);
+		putchar('\n');
+		report_failure(stdout, p, f->shrunk ? f->shrunk : f->schedule,
+			       how, TRACE_TAIL);
+	}
+	if (r->nr_fail > DETAILED)
+		printf("\n(%zu more failures kept; --json lists them)\n",
+		       r->nr_fail - DETAILED);
+}
+
+static int cmd_explore(struct cli *c)
+{
+	struct mmsim_program *p = load(c);
+	struct explore_result r;
+	int rc;
+
+	if (!p)
+		return EXIT_USAGE;
+	if (!strcmp(c->verb, "run")) {
+		c->o.runs = 1;
+		c->o.time_limit = 0;
+		c->o.jobs = 1;
+		c->o.progress = false;
+	} else if (!c->runs_given && !c->time_given &&
+		   strncmp(c->o.strategy ? c->o.strategy : "", "dfs", 3)) {
+		c->o.runs = 1000;
+	}
+	rc = explore(p, &c->o, &r);
+	if (rc == EXIT_USAGE) {
+		cli_error("%s", r.error);
+		explore_result_free(&r);
+		return rc;
+	}
+	if (c->shrink)
+		shrink_failures(c, p, &r);
+	if (c->json) {
+		report_explore_json(stdout, p, &c->o, &r);
+	} else if (c->tap) {
+		report_explore_tap(stdout, p, &c->o, &r);
+	} else {
+		print_summary(c, p, &r);
+		print_failures(c, p, &r);
+	}
+	explore_result_free(&r);
+	return rc;
+}
+
+/* ---- replay ---- */
+
+static void replay_json(struct cli *c, const struct mmsim_program *p,
+			const struct sim_result *res)
+{
+	const struct sim_site *s = res->fail_site;
+
+	printf("{\"verb\": \"replay\", \"program\": ");
+	json_str(stdout, p->name);
+	printf(", \"schedule\": ");
+	json_str(stdout, c->schedule);
+	printf(", \"outcome\": \"%s\", \"msg\": ",
+	       sim_outcome_name(res->outcome));
+	json_str(stdout, res->msg);
+	printf(", \"task\": ");
+	json_str(stdout, sim_task_name(res->fail_task));
+	printf(", \"site\": ");
+	if (s) {
+		printf("{\"label\": ");
+		json_str(stdout, s->label);
+		printf(", \"func\": ");
+		json_str(stdout, s->func);
+		printf(", \"file\": ");
+		json_str(stdout, s->file);
+		printf(", \"line\": %d}", s->line);
+	} else {
+		printf("null");
+	}
+	printf(", \"steps\": %llu, \"trace_hash\": \"0x%016llx\"}\n",
+	       (unsigned long long)res->steps,
+	       (unsigned long long)res->trace_hash);
+}
+
+static int write_svg(struct cli *c, const struct mmsim_program *p,
+		     const struct sim_result *res)
+{
+	FILE *f = fopen(c->svg, "w");
+
+	if (!f)
+		return cli_error("%s: %s", c->svg, strerror(errno));
+	if (report_svg(f, p, c->schedule, res) | fclose(f))
+		return cli_error("%s: write failed", c->svg);
+	return 0;
+}
+
+static int cmd_replay(struct cli *c)
+{
+	struct mmsim_program *p = load(c);
+	struct sim_config cfg = { 0 };
+	struct sim_result res;
+
+	if (!p)
+		return EXIT_USAGE;
+	if (!c->schedule)
+		return cli_error("replay needs --schedule S (from a report)");
+	if (c->schedule[strspn(c->schedule, "abcdefghijklmnopqrstuvwxyz"
+			       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")])
+		return cli_error("bad schedule '%s': task letters a-z, A-Z, "
+				 "each with an optional count", c->schedule);
+	/*
+	 * Check with the guided replay first: sim's own replay aborts the
+	 * process when the very first choice diverges (a sim/ bug, reported).
+	 */
+	if (schedule_preemptions(p, c->schedule, &res) < 0)
+		return cli_error("replay diverged: schedule %s names a task "
+				 "that cannot run (another program, or other "
+				 "--regress switches?)", c->schedule);
+	cfg.replay = c->schedule;
+	program_exec(p, &cfg, &res);
+	if (c->svg && write_svg(c, p, &res))
+		return EXIT_USAGE;
+	if (c->json)
+		replay_json(c, p, &res);
+	else if (res.outcome == SIM_OK || res.outcome == SIM_DIVERGED)
+		printf("%s: %s: %s%s(schedule %s, %llu steps, trace hash "
+		       "%016llx)\n", p->name, sim_outcome_name(res.outcome),
+		       res.msg, res.msg[0] ? " " : "", c->schedule,
+		       (unsigned long long)res.steps,
+		       (unsigned long long)res.trace_hash);
+	else
+		report_failure(stdout, p, c->schedule, "replayed",
+			       TRACE_TAIL);
+	if (c->trace && !c->json) {
+		program_exec(p, &cfg, &res);
+		printf("trace:\n");
+		report_trace(stdout, FULL_TRACE);
+	}
+	if (res.outcome == SIM_DIVERGED)
+		return EXIT_USAGE;
+	return res.outcome == SIM_OK ? EXIT_CLEAN : EXIT_FOUND;
+}
+
+/* ---- list ---- */
+
+static const char *scenario_dir(void)
+{
+	const char *d = getenv("MMSIM_SCENARIOS");
+
+	return d && *d ? d : "scenarios";
+}
+
+static int cmd_list(struct cli *c)
+{
+	const struct mmsim_program *p;
+	DIR *dir = opendir(scenario_dir());
+	struct dirent *de;
+	int n = 0;
+
+	if (c->json)
+		printf("[");
+	for (int i = 0; (p = program_builtin(i)); i++, n++) {
+		if (c->json) {
+			printf("%s{\"name\": ", n ? ", " : "");
+			json_str(stdout, p->name);
+			printf(", \"what\": ");
+			json_str(stdout, p->what);
+			printf("}");
+		} else {
+			printf("%-28s %s\n", p->name, p->what);
+		}
+	}
+	while (dir && (de = readdir(dir))) {
+		size_t len = strlen(de->d_name);
+
+		if (len < 5 || strcmp(de->d_name + len - 4, ".mms"))
+			continue;
+		if (c->json)
+			printf(", {\"name\": \"%s/%s\", \"what\": "
+			       "\"scenario\"}", scenario_dir(), de->d_name);
+		else
+			printf("%s/%s\n", scenario_dir(), de->d_name);
+	}
+	if (dir)
+		closedir(dir);
+	if (c->json)
+		printf("]\n");
+	return EXIT_CLEAN;
 }
 
 int main(int argc, char **argv)
 {
+	static const struct {
+		const char *verb;
+		int (*fn)(struct cli *c);
+	} verbs[] = {
+		{ "explore", cmd_explore }, { "run", cmd_explore },
+		{ "replay", cmd_replay },   { "list", cmd_list },
+		{ "merge", cmd_merge },	    { "bugs", cmd_bugs },
+	};
+	struct cli c = { 0 };
+	int rc;
+
 	if (argc < 2)
 		return usage(stderr);
-	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help"))
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h"))
 		return usage(stdout);
 	if (!strcmp(argv[1], "version")) {
 		printf("mmsim 0.1\n");
-		return 0;
+		return EXIT_CLEAN;
 	}
-	fprintf(stderr, "mmsim: unknown command '%s'\n", argv[1]);
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (strcmp(argv[1], verbs[i].verb))
+			continue;
+		rc = parse_args(&c, argc, argv);
+		if (!rc)
+			rc = verbs[i].fn(&c);
+		free(c.files);
+		return rc;
+	}
+	cli_error("unknown command '%s'", argv[1]);
 	return usage(stderr);
 }

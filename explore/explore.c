@@ -1,0 +1,567 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * explore/explore.c - the driver: many executions of one program under one
+ * strategy, within a budget (runs, time, exhaustion, first failure), for
+ * one shard of the work, in-process or in forked jobs.
+ *
+ * Work division. Random and PCT execution i is seeded sim_exec_seed(seed,
+ * i) and shard I/N runs the i < runs with i = I mod N. DFS shards split
+ * the schedule tree (see dfs.c). Job j of J of shard I/N is shard
+ * I + N*j of N*J: the same rule again, so one machine's jobs and a
+ * cluster's shards compose.
+ *
+ * Stopping at the first failure across jobs: the jobs share stop_key, the
+ * smallest index (in the unsharded order) of a failure found so far; a job
+ * stops before any execution past it. The failure kept is the one with
+ * the smallest index, so J jobs report what one job would have.
+ */
+#ifndef SIM_STRESS
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "explore/explore.h"
+#include "explore/json.h"
+
+#define MAX_JOBS 256
+#define PROGRESS_EVERY 0.25	/* seconds between progress lines */
+
+enum strat_kind { ST_RR, ST_RANDOM, ST_PCT, ST_DFS };
+
+/* Counters the jobs share with the parent (or a local copy in-process). */
+struct shared {
+	uint64_t stop_key;
+	uint64_t execs[MAX_JOBS];
+	uint64_t fails[MAX_JOBS];
+};
+
+/* One shard's run: what the loop needs besides the options. */
+struct run {
+	const struct mmsim_program *p;
+	const struct explore_opts *o;
+	enum strat_kind kind;
+	unsigned param;
+	unsigned shard, nr_shards;
+	int job;		/* slot in shared counters */
+	struct shared *sh;
+	struct explore_result *r;
+	double start, last_progress;
+	bool show_progress;	/* this process prints the progress line */
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* "rr", "random", "pct:D" (or "pct": 3), "dfs:P" (or "dfs": 2). */
+static int parse_strategy(const char *name, enum strat_kind *kind,
+			  unsigned *param, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long v;
+
+	if (!name || !strcmp(name, "random")) {
+		*kind = ST_RANDOM;
+		return 0;
+	}
+	if (!strcmp(name, "rr")) {
+		*kind = ST_RR;
+		return 0;
+	}
+	if (!strncmp(name, "pct", 3) || !strncmp(name, "dfs", 3)) {
+		*kind = name[0] == 'p' ? ST_PCT : ST_DFS;
+		*param = *kind == ST_PCT ? 3 : 2;
+		if (!name[3])
+			return 0;
+		if (name[3] == ':' && name[4]) {
+			v = strtoul(name + 4, &end, 10);
+			if (!*end && v <= 1000 && (*kind == ST_DFS || v >= 1) &&
+			    (*kind == ST_DFS || v <= 16)) {
+				*param = v;
+				return 0;
+			}
+		}
+	}
+	snprintf(err, errlen, "bad strategy '%s' (random, rr, pct:D with "
+		 "1 <= D <= 16, dfs:P with P >= 0)", name);
+	return -1;
+}
+
+int explore_parse_strategy(const char *name, char *err, size_t errlen)
+{
+	enum strat_kind k;
+	unsigned p;
+
+	return parse_strategy(name, &k, &p, err, errlen);
+}
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d) {
+		fprintf(stderr, "mmsim: out of host memory\n");
+		exit(2);
+	}
+	return d;
+}
+
+void explore_failure_from(struct explore_failure *f, uint64_t index,
+			  uint64_t seed, const struct sim_result *res)
+{
+	const struct sim_site *s = res->fail_site;
+
+	f->index = index;
+	f->seed = seed;
+	f->outcome = res->outcome;
+	f->trace_hash = res->trace_hash;
+	f->steps = res->steps;
+	f->schedule = xstrdup(sim_schedule());
+	f->msg = xstrdup(res->msg);
+	f->task = xstrdup(sim_task_name(res->fail_task));
+	f->site_label = xstrdup(s ? s->label : "");
+	f->site_func = xstrdup(s ? s->func : "");
+	f->site_file = xstrdup(s ? s->file : "");
+	f->site_line = s ? s->line : 0;
+	f->shrunk = NULL;
+}
+
+static void failure_free(struct explore_failure *f)
+{
+	free(f->schedule);
+	free(f->msg);
+	free(f->task);
+	free(f->site_label);
+	free(f->site_func);
+	free(f->site_file);
+	free(f->shrunk);
+}
+
+static struct explore_failure failure_copy(const struct explore_failure *f)
+{
+	struct explore_failure c = *f;
+
+	c.schedule = xstrdup(f->schedule);
+	c.msg = xstrdup(f->msg);
+	c.task = xstrdup(f->task);
+	c.site_label = xstrdup(f->site_label);
+	c.site_func = xstrdup(f->site_func);
+	c.site_file = xstrdup(f->site_file);
+	c.shrunk = f->shrunk ? xstrdup(f->shrunk) : NULL;
+	return c;
+}
+
+void explore_add_failure(struct explore_result *r,
+			 const struct explore_failure *f, size_t max)
+{
+	size_t at = r->nr_fail;
+
+	if (!max)
+		max = 64;
+	while (at > 0 && r->fail[at - 1].index > f->index)
+		at--;
+	if (at >= max)
+		return;
+	if (r->nr_fail == max)
+		failure_free(&r->fail[--r->nr_fail]);
+	if (r->nr_fail == r->cap_fail) {
+		r->cap_fail = r->cap_fail ? 2 * r->cap_fail : 16;
+		r->fail = realloc(r->fail, r->cap_fail * sizeof(*r->fail));
+		if (!r->fail) {
+			fprintf(stderr, "mmsim: out of host memory\n");
+			exit(2);
+		}
+	}
+	memmove(&r->fail[at + 1], &r->fail[at],
+		(r->nr_fail - at) * sizeof(*r->fail));
+	r->fail[at] = failure_copy(f);
+	r->nr_fail++;
+}
+
+void explore_result_free(struct explore_result *r)
+{
+	for (size_t i = 0; i < r->nr_fail; i++)
+		failure_free(&r->fail[i]);
+	free(r->fail);
+	r->fail = NULL;
+	r->nr_fail = r->cap_fail = 0;
+}
+
+/* The progress line: only on a terminal, at most every PROGRESS_EVERY. */
+static void progress(struct run *ru, bool last)
+{
+	double t = now(), el = t - ru->start;
+	uint64_t execs = 0, fails = 0;
+
+	if (!ru->show_progress || (!last && t - ru->last_progress <
+					       PROGRESS_EVERY))
+		return;
+	ru->last_progress = t;
+	for (int j = 0; j < MAX_JOBS; j++) {
+		execs += ru->sh->execs[j];
+		fails += ru->sh->fails[j];
+	}
+	fprintf(stderr, "\r\033[Kexplore %s: %llu executions, %.0f/s, "
+		"%.1fs, %llu violations%s", ru->o->strategy ?
+		ru->o->strategy : "random", (unsigned long long)execs,
+		el > 0 ? execs / el : 0.0, el, (unsigned long long)fails,
+		last ? "\n" : "");
+}
+
+/* Account for one owned execution; true if the run should stop. */
+static bool account(struct run *ru, uint64_t index, uint64_t seed,
+		    const struct sim_result *res)
+{
+	struct explore_result *r = ru->r;
+	bool failed = res->outcome != SIM_OK;
+
+	r->executions++;
+	r->outcomes[res->outcome]++;
+	__atomic_add_fetch(&ru->sh->execs[ru->job], 1, __ATOMIC_RELAXED);
+	if (ru->o->on_exec)
+		ru->o->on_exec(ru->o->ctx, index, sim_schedule(), res);
+	if (failed) {
+		struct explore_failure f;
+
+		r->failures++;
+		__atomic_add_fetch(&ru->sh->fails[ru->job], 1,
+				   __ATOMIC_RELAXED);
+		explore_failure_from(&f, index, seed, res);
+		explore_add_failure(r, &f, ru->o->max_failures);
+		failure_free(&f);
+		if (!ru->o->keep_going) {
+			uint64_t k = __atomic_load_n(&ru->sh->stop_key,
+						     __ATOMIC_RELAXED);
+
+			while (index < k &&
+			       !__atomic_compare_exchange_n(
+				       &ru->sh->stop_key, &k, index, false,
+				       __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+				;
+			return true;
+		}
+	}
+	progress(ru, false);
+	return false;
+}
+
+/* Out of budget before running execution @index? */
+static bool out_of_budget(struct run *ru, uint64_t index)
+{
+	if (!ru->o->keep_going &&
+	    index > __atomic_load_n(&ru->sh->stop_key, __ATOMIC_RELAXED))
+		return true;
+	if (ru->o->time_limit > 0 && now() - ru->start >= ru->o->time_limit) {
+		ru->r->timed_out = true;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * PCT learns the number of choices k across executions; to make execution
+ * i a function of (seed, i) alone, k is fixed per run from one probe
+ * execution and restored before every execution.
+ */
+static uint64_t pct_probe(const struct mmsim_program *p)
+{
+	struct sim_config cfg = { .strategy = sim_strategy_rr() };
+	struct sim_result res;
+
+	program_exec(p, &cfg, &res);
+	return res.choices;
+}
+
+static struct sim_strategy *pct_fixed(unsigned depth, uint64_t k)
+{
+	struct sim_strategy *s = sim_strategy_pct(depth);
+	struct sim_result fake = { .choices = k };
+
+	s->end(s, &fake);
+	return s;
+}
+
+static void run_seeded(struct run *ru)
+{
+	uint64_t k = ru->kind == ST_PCT ? pct_probe(ru->p) : 0;
+	uint64_t runs = ru->kind == ST_RR ? 1 : ru->o->runs;
+
+	if (!runs && ru->o->time_limit <= 0)
+		runs = 1000;	/* no budget given: a default one */
+
+	for (uint64_t i = ru->shard; !runs || i < runs; i += ru->nr_shards) {
+		struct sim_config cfg = { .seed = sim_exec_seed(ru->o->seed,
+								i) };
+		struct sim_result res;
+
+		if (out_of_budget(ru, i))
+			return;
+		cfg.strategy = ru->kind == ST_PCT ? pct_fixed(ru->param, k) :
+			       ru->kind == ST_RR ? sim_strategy_rr() :
+						   sim_strategy_random();
+		program_exec(ru->p, &cfg, &res);
+		if (account(ru, i, cfg.seed, &res))
+			return;
+	}
+}
+
+static void run_dfs(struct run *ru)
+{
+	struct dfs *d = dfs_new(ru->param, ru->shard, ru->nr_shards);
+	struct sim_config cfg = { .strategy = dfs_strategy(d) };
+	uint64_t owned = 0;
+
+	do {
+		struct sim_result res;
+
+		if (dfs_owned(d) && out_of_budget(ru, dfs_order_key(d)))
+			goto out;
+		if (ru->o->runs && owned >= ru->o->runs)
+			goto out;
+		program_exec(ru->p, &cfg, &res);
+		if (dfs_error(d)) {
+			snprintf(ru->r->error, sizeof(ru->r->error), "%s",
+				 dfs_error(d));
+			goto out;
+		}
+		if (dfs_owned(d)) {
+			owned++;
+			if (account(ru, dfs_order_key(d), 0, &res))
+				goto out;
+		}
+	} while (dfs_next(d));
+	ru->r->exhausted = true;
+out:
+	dfs_free(d);
+}
+
+/* Run shard @shard of @nr of the work in this process. */
+static void run_shard(struct run *ru)
+{
+	ru->start = now();
+	ru->last_progress = ru->start;
+	if (ru->kind == ST_DFS)
+		run_dfs(ru);
+	else
+		run_seeded(ru);
+	ru->r->elapsed = now() - ru->start;
+	progress(ru, true);
+}
+
+/* ---- forked jobs ---- */
+
+struct job {
+	pid_t pid;
+	int fd;
+	char *buf;
+	size_t len, cap;
+};
+
+static void job_child(struct run *ru, int fd)
+{
+	struct explore_opts so = *ru->o;
+	FILE *f;
+
+	so.shard = ru->shard;
+	so.nr_shards = ru->nr_shards;
+	run_shard(ru);
+	f = fdopen(fd, "w");
+	if (!f)
+		_exit(3);
+	report_explore_json(f, ru->p, &so, ru->r);
+	fclose(f);
+	_exit(0);
+}
+
+/* Read what is ready from @j; false at EOF. */
+static bool job_read(struct job *j)
+{
+	ssize_t n;
+
+	if (j->len + 4096 > j->cap) {
+		j->cap = j->cap ? 2 * j->cap : 65536;
+		j->buf = realloc(j->buf, j->cap);
+		if (!j->buf) {
+			fprintf(stderr, "mmsim: out of host memory\n");
+			exit(2);
+		}
+	}
+	n = read(j->fd, j->buf + j->len, j->cap - j->len - 1);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0)
+		return false;
+	j->len += n;
+	return true;
+}
+
+/* Wait for every job, printing progress; collect their output. */
+static void jobs_collect(struct run *ru, struct job *jobs, int nr)
+{
+	struct pollfd pfd[MAX_JOBS];
+	int open = nr;
+
+	for (int i = 0; i < nr; i++)
+		pfd[i] = (struct pollfd){ jobs[i].fd, POLLIN, 0 };
+	while (open) {
+		if (poll(pfd, nr, 250) < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < nr; i++) {
+			if (pfd[i].fd < 0 || !(pfd[i].revents &
+					       (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (!job_read(&jobs[i])) {
+				close(jobs[i].fd);
+				pfd[i].fd = -1;
+				open--;
+			}
+		}
+		progress(ru, false);
+	}
+}
+
+/* Merge job @j's JSON into the result; false (r->error set) if bad. */
+static bool job_merge(struct run *ru, struct job *j, int idx, int status)
+{
+	struct json *js;
+	char err[200];
+
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		snprintf(ru->r->error, sizeof(ru->r->error),
+			 "job %d (pid %d) died: %s %d", idx,
+			 (int)j->pid, WIFSIGNALED(status) ? "signal" : "status",
+			 WIFSIGNALED(status) ? WTERMSIG(status) :
+					       WEXITSTATUS(status));
+		return false;
+	}
+	j->buf[j->len] = 0;
+	js = json_parse(j->buf, err, sizeof(err));
+	if (!js || explore_result_add_json(ru->r, js, ru->o->max_failures,
+					   err, sizeof(err))) {
+		snprintf(ru->r->error, sizeof(ru->r->error),
+			 "job pid %d sent a bad result: %s", (int)j->pid, err);
+		json_free(js);
+		return false;
+	}
+	if (json_get_str(js, "error", NULL) && !ru->r->error[0])
+		snprintf(ru->r->error, sizeof(ru->r->error), "%s",
+			 json_get_str(js, "error", ""));
+	json_free(js);
+	return true;
+}
+
+static void run_jobs(struct run *ru, unsigned nr_jobs)
+{
+	struct job jobs[MAX_JOBS] = { 0 };
+	unsigned shard = ru->shard, nr = ru->nr_shards;
+	int started = 0;
+	double start = now();
+
+	fflush(stdout);
+	fflush(stderr);
+	for (unsigned j = 0; j < nr_jobs; j++) {
+		int fds[2];
+
+		if (pipe(fds)) {
+			snprintf(ru->r->error, sizeof(ru->r->error),
+				 "pipe: %s", strerror(errno));
+			break;
+		}
+		ru->shard = shard + nr * j;
+		ru->nr_shards = nr * nr_jobs;
+		ru->job = j;
+		jobs[j].pid = fork();
+		if (jobs[j].pid == 0) {
+			close(fds[0]);
+			for (int k = 0; k < started; k++)
+				close(jobs[k].fd);
+			ru->show_progress = false;
+			job_child(ru, fds[1]);
+		}
+		close(fds[1]);
+		if (jobs[j].pid < 0) {
+			close(fds[0]);
+			snprintf(ru->r->error, sizeof(ru->r->error),
+				 "fork: %s", strerror(errno));
+			break;
+		}
+		jobs[j].fd = fds[0];
+		started++;
+	}
+	ru->start = start;
+	jobs_collect(ru, jobs, started);
+	for (int j = 0; j < started; j++) {
+		int status = 0;
+
+		waitpid(jobs[j].pid, &status, 0);
+		if (!ru->r->error[0])
+			job_merge(ru, &jobs[j], j, status);
+		free(jobs[j].buf);
+	}
+	ru->r->elapsed = now() - start;
+	progress(ru, true);
+}
+
+/* Stopping at the first failure keeps the first in the unsharded order. */
+static void keep_first(struct explore_result *r)
+{
+	while (r->nr_fail > 1)
+		failure_free(&r->fail[--r->nr_fail]);
+}
+
+int explore(const struct mmsim_program *p, const struct explore_opts *o,
+	    struct explore_result *r)
+{
+	struct shared local = { .stop_key = UINT64_MAX }, *sh = &local;
+	struct run ru = { .p = p, .o = o, .r = r };
+	unsigned jobs = o->jobs ? o->jobs : 1;
+
+	memset(r, 0, sizeof(*r));
+	ru.nr_shards = o->nr_shards ? o->nr_shards : 1;
+	ru.shard = o->shard;
+	if (parse_strategy(o->strategy, &ru.kind, &ru.param, r->error,
+			   sizeof(r->error)))
+		return 2;
+	if (ru.shard >= ru.nr_shards || jobs > MAX_JOBS) {
+		snprintf(r->error, sizeof(r->error), "bad %s", jobs > MAX_JOBS ?
+			 "--jobs (at most 256)" : "--shard I/N (I < N)");
+		return 2;
+	}
+	if (jobs > 1) {
+		sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (sh == MAP_FAILED) {
+			snprintf(r->error, sizeof(r->error), "mmap: %s",
+				 strerror(errno));
+			return 2;
+		}
+		*sh = local;
+	}
+	ru.sh = sh;
+	ru.show_progress = o->progress && isatty(2);
+	if (jobs > 1)
+		run_jobs(&ru, jobs);
+	else
+		run_shard(&ru);
+	if (!o->keep_going) {
+		keep_first(r);
+		r->failures = r->nr_fail;
+	}
+	if (sh != &local)
+		munmap(sh, sizeof(*sh));
+	if (r->error[0])
+		return 2;
+	return r->failures ? 1 : 0;
+}
+#endif /* !SIM_STRESS */

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * explore/explore.h - the explorer: strategies beyond sim's (bounded-
+ * preemption DFS, schedule-guided replay), the driver that runs many
+ * executions of a program (shards, forked jobs, time and run budgets),
+ * shrinking of failing schedules, and reports (text, JSON, TAP, SVG).
+ *
+ * An execution is a function of (program, strategy, seed, index): random
+ * and PCT execution i is seeded sim_exec_seed(seed, i); DFS execution k is
+ * the k-th leaf of the schedule tree in depth-first order. Every failure
+ * carries its schedule string, which replays it exactly.
+ */
+#ifndef EXPLORE_EXPLORE_H
+#define EXPLORE_EXPLORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "explore/program.h"
+#include "sim/sim.h"
+
+/* ---- dfs.c: bounded-preemption depth-first search ---- */
+
+struct dfs;
+
+/*
+ * dfs_new - a DFS over every schedule with at most @bound preemptions,
+ * restricted to shard @shard of @nr_shards (1 shard: all of it). The
+ * partition: the first execution (every choice the non-preemptive
+ * default) and the subtrees that branch off it, numbered 1, 2, ... in
+ * DFS order, go to shard (number mod nr_shards).
+ */
+struct dfs *dfs_new(unsigned bound, unsigned shard, unsigned nr_shards);
+void dfs_free(struct dfs *d);
+/* The strategy to put in sim_config; begin() restarts at the root path. */
+struct sim_strategy *dfs_strategy(struct dfs *d);
+/* After an execution: move to the next one. False when the tree is done. */
+bool dfs_next(struct dfs *d);
+/* Does the execution about to run (or just run) belong to our shard? */
+bool dfs_owned(const struct dfs *d);
+/* Its position in the unsharded DFS order (comparable across shards). */
+uint64_t dfs_order_key(const struct dfs *d);
+/* Non-NULL if the program behaved differently on the same choices. */
+const char *dfs_error(const struct dfs *d);
+
+/* ---- guided.c: follow a schedule string, then the default ---- */
+
+/*
+ * A strategy that replays @schedule exactly as sim's cfg.replay does (when
+ * it runs out: the current task while it can run, else the lowest
+ * runnable) and counts preemptions. Divergence (the string names a task
+ * that cannot run) is recorded, not fatal: guided_diverged().
+ */
+struct sim_strategy *guided_strategy(const char *schedule);
+unsigned guided_preemptions(void);
+bool guided_diverged(void);
+
+/* Preemptions in the schedule of @p replayed from @schedule; -1: diverged */
+int schedule_preemptions(const struct mmsim_program *p, const char *schedule,
+			 struct sim_result *res);
+
+/* ---- explore.c: the driver ---- */
+
+struct explore_opts {
+	const char *strategy;	/* "random", "pct:D", "dfs:P", "rr" */
+	uint64_t runs;		/* 0: until time, exhaustion or violation */
+	double time_limit;	/* seconds; 0: none */
+	uint64_t seed;
+	bool keep_going;	/* do not stop at the first failure */
+	unsigned shard, nr_shards;	/* I/N; nr_shards 0 means 1 */
+	unsigned jobs;		/* forked workers; 0 means 1 (in-process) */
+	bool progress;		/* progress line on stderr if it is a tty */
+	size_t max_failures;	/* failures kept in detail (0: 64) */
+	/* in-process only (jobs <= 1): called after each owned execution */
+	void (*on_exec)(void *ctx, uint64_t index, const char *schedule,
+			const struct sim_result *r);
+	void *ctx;
+};
+
+/* One failing execution. */
+struct explore_failure {
+	uint64_t index;		/* random/pct: execution i; dfs: order key */
+	uint64_t seed;		/* the execution's seed (random/pct) */
+	enum sim_outcome outcome;
+	uint64_t trace_hash, steps;
+	char *schedule;
+	char *msg;
+	char *task;		/* failing task's name, "main" for checks */
+	char *site_label, *site_func, *site_file;
+	int site_line;
+	char *shrunk;		/* a smaller schedule failing the same way */
+};
+
+struct explore_result {
+	uint64_t executions;	/* owned executions run */
+	uint64_t failures;	/* of which did not end SIM_OK */
+	uint64_t outcomes[SIM_LIMIT + 1];
+	bool exhausted;		/* dfs: every schedule in the bound was run */
+	bool timed_out;
+	double elapsed;		/* seconds */
+	struct explore_failure *fail;	/* in index order */
+	size_t nr_fail, cap_fail;
+	char error[256];	/* bad options or program, when non-empty */
+};
+
+/*
+ * explore - run executions of @p as @o says; fill @r. Returns 0 when no
+ * execution failed, 1 when one did, 2 on bad options (r->error says why).
+ */
+int explore(const struct mmsim_program *p, const struct explore_opts *o,
+	    struct explore_result *r);
+void explore_result_free(struct explore_result *r);
+/* Add @f (copied) to @r, keeping index order and at most @max entries. */
+void explore_add_failure(struct explore_result *r,
+			 const struct explore_failure *f, size_t max);
+/* Fill @f from the execution that just ended (strings are malloc'd). */
+void explore_failure_from(struct explore_failure *f, uint64_t index,
+			  uint64_t seed, const struct sim_result *res);
+/* Check a strategy name; 0 if valid, else -1 with a reason in @err. */
+int explore_parse_strategy(const char *name, char *err, size_t errlen);
+
+/* ---- shrink.c ---- */
+
+struct shrink_stats {
+	unsigned preempts_before, preempts_after;
+	uint64_t steps_before, steps_after;
+	size_t len_before, len_after;
+	unsigned attempts;	/* replays tried */
+};
+
+/*
+ * shrink_schedule - a schedule no larger than @schedule (fewer
+ * preemptions, runs and choices) that still ends @p with the same outcome
+ * and the same message up to numbers. Returns a malloc'd string (a copy
+ * of @schedule if nothing smaller fails the same way), NULL if @schedule
+ * itself does not reproduce the failure.
+ */
+char *shrink_schedule(const struct mmsim_program *p, const char *schedule,
+		      unsigned max_attempts, struct shrink_stats *st);
+/* Same outcome and the same message with every digit run ignored? */
+bool same_failure(const struct sim_result *a, const struct sim_result *b);
+
+/* ---- report.c ---- */
+
+/* Regression switches on, as "--regress A --regress B" (for commands). */
+const char *report_regress_flags(void);
+/* The exact command that replays @schedule of @p. */
+void report_replay_cmd(FILE *out, const struct mmsim_program *p,
+		       const char *schedule);
+/*
+ * report_failure - replay @schedule of @p and print what was violated,
+ * by whom and where, the schedule, the last @tail events of the trace,
+ * the program's timeline, and the replay command. @how says how it was
+ * found ("execution 17 of random seed 0"), or NULL.
+ */
+void report_failure(FILE *out, const struct mmsim_program *p,
+		    const char *schedule, const char *how, size_t tail);
+/* Print the execution's trace (the last @n events) as a table. */
+void report_trace(FILE *out, size_t n);
+/* Write the last execution as an SVG swimlane picture. 0 on success. */
+int report_svg(FILE *out, const struct mmsim_program *p,
+	       const char *schedule, const struct sim_result *res);
+/* The explore result as JSON (one object, newline-terminated). */
+void report_explore_json(FILE *out, const struct mmsim_program *p,
+			 const struct explore_opts *o,
+			 const struct explore_result *r);
+/* The explore result as TAP: one line per failure, or one ok line. */
+void report_explore_tap(FILE *out, const struct mmsim_program *p,
+			const struct explore_opts *o,
+			const struct explore_result *r);
+/* JSON string literal of @s (quoted, escaped). */
+void json_str(FILE *out, const char *s);
+
+#endif /* EXPLORE_EXPLORE_H */

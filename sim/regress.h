@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sim/regress.h - historical kernel bugs as named runtime switches.
+ *
+ * Every catalogued bug keeps its old code path next to the fixed one, at
+ * the exact place in mm/, guarded by sim_regress_on(SIM_REGRESS_xxx):
+ *
+ *	if (sim_regress_on(SIM_REGRESS_FOO)) {
+ *		old code: kernel commit, date, what went wrong
+ *	} else {
+ *		fixed code
+ *	}
+ *
+ * `mmsim ... --regress NAME` switches one on; `mmsim bugs` proves both
+ * directions for each entry (on: the explorer finds a violation in the
+ * entry's scenario; off: the same budget finds none).
+ *
+ * To add a bug: an enum value below, an entry in sim_regress_table[] in
+ * sim/regress.c, the guarded old path in mm/, and scenarios/<name>.mms.
+ */
+#ifndef SIM_REGRESS_H
+#define SIM_REGRESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum sim_regress_id {
+	/*
+	 * PLACEHOLDER, not a kernel bug: drops the lock around the counter
+	 * of the explorer's builtin:regress-demo program, so that the
+	 * switch mechanism and `mmsim bugs --placeholder` can be tested
+	 * before mm/ catalogues its first real race. Real bugs go below.
+	 */
+	SIM_REGRESS_PLACEHOLDER_DEMO,
+	SIM_REGRESS__NR
+};
+
+/* One catalogued bug. */
+struct sim_regress {
+	const char *name;	/* --regress NAME, e.g. "thp-numa-lost-write" */
+	const char *commit;	/* the kernel commit that fixed it (12 hex) */
+	const char *date;	/* of that commit, YYYY-MM-DD */
+	const char *what;	/* one line: what went wrong */
+	const char *scenario;	/* the scenario that exposes it */
+	bool placeholder;	/* a mechanism test, not a kernel bug */
+};
+
+extern const struct sim_regress sim_regress_table[SIM_REGRESS__NR];
+
+/* The switches that are on: bit i for enum value i. Read by model code. */
+extern uint64_t sim_regress_mask;
+
+/* Is regression @id switched on? Cheap: one load and a test. */
+static inline bool sim_regress_on(enum sim_regress_id id)
+{
+	return sim_regress_mask >> id & 1;
+}
+
+/* Switch @id on or off (before sim_exec_begin; it persists). */
+void sim_regress_set(enum sim_regress_id id, bool on);
+/* Switch every regression off. */
+void sim_regress_clear(void);
+/* The id named @name, or -1 if the catalogue has no such entry. */
+int sim_regress_by_name(const char *name);
+/* Number of entries that are real kernel bugs (not placeholders). */
+int sim_regress_nr_real(void);
+
+#endif /* SIM_REGRESS_H */

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * t_explore_cli - the mmsim command as a user meets it (runs ./mmsim, or
+ * $MMSIM, which `make check` builds first).
+ *
+ *  - Exit status: 0 when nothing is found, 1 when a violation is, 2 for
+ *    bad usage or input, each bad usage with a message saying what is
+ *    wrong.
+ *  - The report of a violation ends with a replay command that, run as
+ *    printed, reproduces the violation.
+ *  - dfs says "exhausted" when it has run every schedule in its bound.
+ *  - --json is valid JSON for every verb; merging the JSON of the shards
+ *    of a run gives the totals of the unsharded run.
+ *  - `mmsim bugs` says plainly that the catalogue is empty and exits 0;
+ *    with --placeholder it finds the placeholder bug with its switch on
+ *    and not with it off.
+ *  - --svg writes a standalone SVG that rsvg-convert renders.
+ * Runs in about a second.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "explore/json.h"
+#include "tap.h"
+
+static const char *mmsim = "./mmsim";
+static char tmp[64];
+
+/* Run "mmsim @args" (stderr too); output in a malloc'd *out; exit code. */
+static int run(char **out, const char *args)
+{
+	char cmd[2048], *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	FILE *p;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", mmsim, args);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	do {
+		if (len + 4096 > cap)
+			buf = realloc(buf, cap = cap ? 2 * cap : 8192);
+		n = fread(buf + len, 1, cap - len - 1, p);
+		len += n;
+	} while (n);
+	buf[len] = 0;
+	st = pclose(p);
+	if (out)
+		*out = buf;
+	else
+		free(buf);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void expect(const char *args, int code, const char *needle,
+		   const char *what)
+{
+	char *out;
+	int rc = run(&out, args);
+
+	if (!ok(rc == code && (!needle || strstr(out, needle)),
+		"%s (mmsim %s: exit %d%s%s)", what, args, code,
+		needle ? ", says " : "", needle ? needle : ""))
+		diag("exit %d, output:\n%s", rc, out);
+	free(out);
+}
+
+static void test_usage(void)
+{
+	char path[128];
+	FILE *f;
+
+	expect("", 2, "usage:", "No command is a usage error");
+	expect("frobnicate", 2, "unknown command", "Unknown command");
+	expect("explore", 2, "exactly one FILE", "explore needs a FILE");
+	expect("explore builtin:nope", 2, "unknown builtin program",
+	       "An unknown builtin is named as such");
+	expect("explore /nonexistent.mms", 2, "no such file",
+	       "A missing file is named as such");
+	snprintf(path, sizeof(path), "explore %s/x.mms", tmp);
+	f = fopen(path + 8, "w");
+	if (f)
+		fclose(f);
+	expect(path, 2, "scenario runner not available yet",
+	       "A .mms file waits for the scenario runner");
+	expect("explore builtin:abba --strategy dfs:x", 2, "bad strategy",
+	       "A bad strategy is rejected");
+	expect("explore builtin:abba --shard 3/2", 2, "--shard wants I/N",
+	       "A bad shard is rejected");
+	expect("explore builtin:abba --runs 5 --time 1", 2, "one budget",
+	       "Two budgets are rejected");
+	expect("explore builtin:abba --regress nope", 2,
+	       "unknown regression", "An unknown regression is rejected");
+	expect("explore builtin:abba --frob", 2, "unknown option",
+	       "An unknown option is rejected");
+	expect("replay builtin:abba", 2, "needs --schedule",
+	       "replay needs a schedule");
+	expect("replay builtin:abba --schedule 'a;b'", 2, "bad schedule",
+	       "A malformed schedule is rejected");
+	expect("replay builtin:abba --schedule z9", 2, "diverged",
+	       "A schedule naming a task that cannot run is bad input");
+	expect("merge", 2, "merge wants", "merge needs files");
+}
+
+static void test_verdicts(void)
+{
+	char *out, *cmd, *nl;
+	int rc;
+
+	expect("explore builtin:locked-counter --runs 200", 0,
+	       "0 violations", "A clean program exits 0");
+	expect("explore builtin:locked-counter --strategy dfs:2", 0,
+	       "exhausted: ", "dfs says when it has exhausted its bound");
+	expect("run builtin:rcu", 0, "1 executions", "run is one execution");
+	rc = run(&out, "explore builtin:lost-update --shrink");
+	ok(rc == 1 && strstr(out, "VIOLATION in builtin:lost-update") &&
+	   strstr(out, "lost update: counter is 1") &&
+	   strstr(out, "counter_check") && strstr(out, "shrunk "),
+	   "A violation exits 1 and says what, where, and the shrunk "
+	   "schedule");
+	cmd = strstr(out, "replay:   mmsim ");
+	if (cmd) {
+		cmd += strlen("replay:   mmsim ");
+		nl = strchr(cmd, '\n');
+		if (nl)
+			*nl = 0;
+		cmd = strdup(cmd);
+	}
+	free(out);
+	if (cmd) {
+		rc = run(&out, cmd);
+		ok(rc == 1 && strstr(out, "lost update: counter is 1"),
+		   "The printed replay command reproduces the violation "
+		   "(mmsim %s)", cmd);
+		free(out);
+		free(cmd);
+	} else {
+		ok(0, "The report prints a replay command");
+	}
+	expect("explore builtin:abba --strategy dfs:1", 1, "DEADLOCK",
+	       "A deadlock found by dfs exits 1");
+	expect("explore builtin:lost-update --tap --keep-going --runs 50",
+	       1, "not ok 1 - builtin:lost-update", "--tap reports failures");
+}
+
+static struct json *json_of(const char *args, int *rc)
+{
+	char *out, err[200];
+	struct json *j;
+
+	*rc = run(&out, args);
+	j = json_parse(out, err, sizeof(err));
+	if (!j)
+		diag("mmsim %s: %s\n%s", args, err, out);
+	free(out);
+	return j;
+}
+
+static void test_json(void)
+{
+	static const char *const verbs[] = {
+		"explore builtin:lost-update --json --runs 100",
+		"run builtin:abba --json",
+		"replay builtin:lost-update --schedule a3b --json",
+		"list --json",
+		"bugs --json",
+	};
+	int rc, good = 0;
+
+	for (size_t i = 0; i < 5; i++) {
+		struct json *j = json_of(verbs[i], &rc);
+
+		good += j != NULL;
+		json_free(j);
+	}
+	is_int(good, 5, "--json is valid JSON for explore, run, replay, "
+			"list and bugs");
+}
+
+static void test_merge(void)
+{
+	char args[512];
+	int rc, code = 0;
+	struct json *whole, *merged;
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(args, sizeof(args), "explore builtin:lost-update "
+			 "--strategy dfs:3 --keep-going --shard %d/3 --json "
+			 "> %s/s%d.json", i, tmp, i);
+		code |= run(NULL, args) == 2;
+	}
+	whole = json_of("explore builtin:lost-update --strategy dfs:3 "
+			"--keep-going --json", &rc);
+	snprintf(args, sizeof(args), "merge %s/s0.json %s/s1.json "
+		 "%s/s2.json --json", tmp, tmp, tmp);
+	merged = json_of(args, &rc);
+	ok(!code && whole && merged && rc == 1 &&
+	   json_get_u64(whole, "executions", 0) ==
+		   json_get_u64(merged, "executions", 1) &&
+	   json_get_u64(whole, "violations", 0) ==
+		   json_get_u64(merged, "violations", 1) &&
+	   json_get_bool(merged, "exhausted", false),
+	   "Merging the 3 shards of a dfs run gives the unsharded totals "
+	   "(%llu executions, %llu violations, exhausted)",
+	   (unsigned long long)json_get_u64(whole, "executions", 0),
+	   (unsigned long long)json_get_u64(whole, "violations", 0));
+	json_free(whole);
+	json_free(merged);
+	snprintf(args, sizeof(args), "merge %s/s0.json %s/s2.json", tmp,
+		 tmp);
+	expect(args, 1, "1 of 3 shards missing: 1",
+	       "merge names the missing shards");
+}
+
+static void test_bugs(void)
+{
+	expect("bugs", 0, "catalogue is empty",
+	       "An empty catalogue is said plainly, exit 0");
+	expect("bugs --placeholder --runs 2000", 0, "1 of 1 bug behaves",
+	       "The placeholder bug is found when on, clean when off");
+	expect("explore builtin:regress-demo --regress placeholder-demo", 1,
+	       "--regress placeholder-demo",
+	       "--regress switches the bug on and the replay command "
+	       "carries it");
+	expect("explore builtin:regress-demo --strategy dfs:3", 0,
+	       "exhausted", "With the switch off, dfs:3 proves it clean");
+}
+
+static void test_svg(void)
+{
+	char args[512], png[160];
+	struct stat st;
+	int rc;
+
+	snprintf(args, sizeof(args), "replay builtin:abba --schedule b3a "
+		 "--svg %s/abba.svg", tmp);
+	rc = run(NULL, args);
+	snprintf(png, sizeof(png), "%s/abba.svg", tmp);
+	ok(rc == 1 && !stat(png, &st) && st.st_size > 500,
+	   "replay --svg writes the picture of a deadlock");
+	if (system("command -v rsvg-convert >/dev/null 2>&1")) {
+		skip("The SVG renders with rsvg-convert",
+		     "rsvg-convert not installed (apt-get install "
+		     "librsvg2-bin)");
+		return;
+	}
+	snprintf(args, sizeof(args), "rsvg-convert %s/abba.svg -o "
+		 "%s/abba.png 2>&1", tmp, tmp);
+	rc = system(args);
+	snprintf(png, sizeof(png), "%s/abba.png", tmp);
+	ok(rc == 0 && !stat(png, &st) && st.st_size > 1000,
+	   "The SVG renders with rsvg-convert");
+}
+
+int main(void)
+{
+	char cmd[128];
+
+	if (getenv("MMSIM"))
+		mmsim = getenv("MMSIM");
+	plan(15 + 7 + 1 + 2 + 4 + 2);
+	snprintf(tmp, sizeof(tmp), "/tmp/t_explore_cli.XXXXXX");
+	if (access(mmsim, X_OK) || !mkdtemp(tmp)) {
+		printf("Bail out! no %s (run make first) or no temp dir\n",
+		       mmsim);
+		return 1;
+	}
+	test_usage();
+	test_verdicts();
+	test_json();
+	test_merge();
+	test_bugs();
+	test_svg();
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
+	if (system(cmd))
+		diag("could not remove %s", tmp);
+	return done_testing();
+}

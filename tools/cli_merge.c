@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tools/cli_merge.c - `mmsim merge A.json B.json ...`: join the results of
+ * the shards of one exploration (same program, strategy and seed; shards
+ * I/N for one N) into totals and one list of failures. Missing or
+ * duplicate shards are reported: the union is only the full run when
+ * every shard 0..N-1 is there exactly once.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explore/json.h"
+#include "tools/cli.h"
+
+#define MAX_SHARDS 4096
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!f)
+		return NULL;
+	do {
+		if (len + 65536 > cap)
+			buf = realloc(buf, cap = cap ? 2 * cap : 131072);
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	buf[len] = 0;
+	return buf;
+}
+
+struct merge {
+	char program[256], strategy[64];
+	uint64_t seed;
+	unsigned nr_shards;
+	unsigned char seen[MAX_SHARDS];
+	struct explore_result r;
+};
+
+/* Check @j belongs with the ones before; record its shard. */
+static int merge_check(struct merge *m, const struct json *j,
+		       const char *path, bool first)
+{
+	const struct json *sh = json_get(j, "shard");
+	const char *prog = json_get_str(j, "program", "");
+	const char *st = json_get_str(j, "strategy", "");
+	unsigned i = 0, n = 1;
+
+	if (sh && sh->type == JSON_ARR && sh->n == 2) {
+		i = sh->items[0]->u;
+		n = sh->items[1]->u;
+	}
+	if (!n || n > MAX_SHARDS || i >= n)
+		return cli_error("%s: bad shard %u/%u", path, i, n);
+	if (first) {
+		snprintf(m->program, sizeof(m->program), "%s", prog);
+		snprintf(m->strategy, sizeof(m->strategy), "%s", st);
+		m->seed = json_get_u64(j, "seed", 0);
+		m->nr_shards = n;
+	} else if (strcmp(prog, m->program) || strcmp(st, m->strategy) ||
+		   json_get_u64(j, "seed", 0) != m->seed ||
+		   n != m->nr_shards) {
+		return cli_error("%s: not a shard of the same run (%s %s "
+				 "seed %llu, %u shards)", path, prog, st,
+				 (unsigned long long)json_get_u64(j, "seed",
+								  0), n);
+	}
+	if (m->seen[i]++)
+		return cli_error("%s: shard %u/%u given twice", path, i, n);
+	return 0;
+}
+
+static int merge_file(struct merge *m, const char *path, bool first)
+{
+	char err[256], *text = slurp(path);
+	struct json *j;
+	int rc;
+
+	if (!text)
+		return cli_error("%s: %s", path, strerror(errno));
+	j = json_parse(text, err, sizeof(err));
+	free(text);
+	if (!j)
+		return cli_error("%s: %s", path, err);
+	rc = merge_check(m, j, path, first);
+	if (!rc && explore_result_add_json(&m->r, j, 1000, err, sizeof(err)))
+		rc = cli_error("%s: %s", path, err);
+	json_free(j);
+	return rc;
+}
+
+static void merge_print(struct cli *c, struct merge *m, unsigned missing)
+{
+	struct mmsim_program p = { .name = m->program };
+	struct explore_opts o = { .strategy = m->strategy, .seed = m->seed };
+
+	if (c->json) {
+		report_explore_json(stdout, &p, &o, &m->r);
+		return;
+	}
+	if (c->tap) {
+		report_explore_tap(stdout, &p, &o, &m->r);
+		return;
+	}
+	printf("%s: %u of %u shards, %s%llu executions, %llu violations "
+	       "(%s, seed %llu)\n", m->program, m->nr_shards - missing,
+	       m->nr_shards, m->r.exhausted ? "exhausted: " : "",
+	       (unsigned long long)m->r.executions,
+	       (unsigned long long)m->r.failures, m->strategy,
+	       (unsigned long long)m->seed);
+	for (size_t i = 0; i < m->r.nr_fail; i++) {
+		printf("  %s at %llu: %s\n    ",
+		       sim_outcome_name(m->r.fail[i].outcome),
+		       (unsigned long long)m->r.fail[i].index,
+		       m->r.fail[i].msg);
+		report_replay_cmd(stdout, &p, m->r.fail[i].schedule);
+		putchar('\n');
+	}
+}
+
+int cmd_merge(struct cli *c)
+{
+	struct merge *m = calloc(1, sizeof(*m));
+	unsigned missing = 0;
+	int rc = 0;
+
+	if (!c->nr_files) {
+		free(m);
+		return cli_error("merge wants the JSON results of the shards "
+				 "(mmsim explore ... --shard I/N --json)");
+	}
+	for (int i = 0; i < c->nr_files && !rc; i++)
+		rc = merge_file(m, c->files[i], i == 0);
+	if (!rc) {
+		for (unsigned i = 0; i < m->nr_shards; i++)
+			missing += !m->seen[i];
+		if (missing) {
+			fprintf(stderr, "mmsim: merge: %u of %u shards "
+				"missing:", missing, m->nr_shards);
+			for (unsigned i = 0; i < m->nr_shards; i++)
+				if (!m->seen[i])
+					fprintf(stderr, " %u", i);
+			fputc('\n', stderr);
+			m->r.exhausted = false;
+		}
+		merge_print(c, m, missing);
+		rc = m->r.failures ? EXIT_FOUND : EXIT_CLEAN;
+	}
+	explore_result_free(&m->r);
+	free(m);
+	return rc;
+}
