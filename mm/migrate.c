@@ -725,15 +725,13 @@ static int folio_migrate_mapping(struct folio *dst, struct folio *src,
 
 /*
  * folio_migrate_flags - the page state that follows the data. Exclusivity
- * (PG_anon_exclusive) does not: unmapping cleared it on every page and the
- * migration entries carry it (readable-exclusive / writable), restored by
- * remove_migration_pte().
+ * (PG_anon_exclusive) does not: unmapping cleared it on every page it
+ * unmapped and the migration entries carry it (readable-exclusive /
+ * writable), restored by remove_migration_pte(). (A folio a racing munmap
+ * unmapped keeps a stale bit; it is about to be freed.)
  */
 static void folio_migrate_flags(struct folio *dst, struct folio *src)
 {
-	for (long i = 0; i < folio_nr_pages(src); i++)
-		VM_BUG_ON_PAGE(PageAnonExclusive(folio_page(src, i)),
-			       folio_page(src, i));
 	if (folio_test_uptodate(src))
 		__folio_set_uptodate(dst);
 	if (folio_test_referenced(src))

@@ -247,6 +247,13 @@ static void unmap_region(struct mm_struct *mm, struct list_head *list,
 	tlb_gather_mmu(&tlb, mm);
 	list_for_each_entry(vma, list, vm_list)
 		unmap_page_range(&tlb, vma, vma->vm_start, vma->vm_end, NULL);
+	/*
+	 * free_pgtables(): unlink the anon_vmas before the tables go, under
+	 * the anon_vma lock, so no rmap walk (migration) can still be
+	 * looking at a table being freed.
+	 */
+	list_for_each_entry(vma, list, vm_list)
+		unlink_anon_vmas(vma);
 	free_pgd_range(&tlb, start, end, prev ? prev->vm_end : 0,
 		       next ? next->vm_start : 0);
 	tlb_finish_mmu(&tlb);
@@ -335,6 +342,9 @@ void exit_mmap(struct mm_struct *mm)
 	tlb_gather_mmu_fullmm(&tlb, mm);
 	vma_for_each(vma, mm)
 		unmap_page_range(&tlb, vma, vma->vm_start, vma->vm_end, NULL);
+	/* free_pgtables(): anon_vmas unlinked before the tables go. */
+	vma_for_each(vma, mm)
+		unlink_anon_vmas(vma);
 	free_pgd_range(&tlb, list_first_entry(&mm->mmap, struct vm_area_struct,
 					      vm_list)->vm_start,
 		       list_entry(mm->mmap.prev, struct vm_area_struct,
