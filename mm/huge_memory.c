@@ -14,6 +14,7 @@
  * earlier under memory pressure).
  */
 #include "huge_mm.h"
+#include "migrate.h"
 #include "rmap.h"
 #include "tlb.h"
 
@@ -224,8 +225,11 @@ int copy_huge_pmd(struct mm_struct *dst_mm, struct mm_struct *src_mm,
 	ret = -EAGAIN;
 	pmd = pmdp_get_l(src_pmd, "copy_huge_pmd:read");
 	if (unlikely(is_swap_pmd(pmd))) {
-		sim_violation("copy_huge_pmd: PMD migration entries are not "
-			      "modelled yet");
+		/* A PMD migration entry (mm/migrate.c). */
+		copy_huge_pmd_migration_entry(dst_mm, src_mm, dst_pmd, src_pmd,
+					      pmd, addr, src_vma, pgtable);
+		pgtable = NULL;
+		ret = 0;
 		goto out_unlock;
 	}
 	if (unlikely(!pmd_trans_huge(pmd)))
@@ -408,9 +412,10 @@ void __split_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd,
 	VM_BUG_ON(freeze);
 	ptl = pmd_lock(vma->vm_mm, pmd);
 	pmdval = pmdp_get_l(pmd, "__split_huge_pmd:recheck");
-	if (is_swap_pmd(pmdval))
-		sim_violation("__split_huge_pmd: PMD migration entries are "
-			      "not modelled yet");
+	if (is_pmd_migration_entry(pmdval))
+		/* 512 PTE migration entries (mm/migrate.c). */
+		__split_huge_pmd_migration_entry(vma, pmd,
+						 address & HPAGE_PMD_MASK);
 	else if (pmd_trans_huge(pmdval) &&
 		 (!folio || page_folio(pmd_page(pmdval)) == folio))
 		__split_huge_pmd_locked(vma, pmd, address & HPAGE_PMD_MASK);

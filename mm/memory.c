@@ -16,6 +16,7 @@
  */
 #include "huge_mm.h"
 #include "sim/regress.h"
+#include "migrate.h"
 #include "rmap.h"
 #include "tlb.h"
 
@@ -484,23 +485,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	return wp_page_copy(vmf);
 }
 
-/*
- * migration_entry_wait - hook for the migration engineer: a fault met a
- * migration entry and must sleep until migration is done.
- * SIM: nothing creates migration entries yet, so reaching it is a bug.
- */
-void migration_entry_wait(struct mm_struct *mm, pmd_t *pmd,
-			  unsigned long address)
-{
-	sim_violation("migration_entry_wait: reached at %#lx, but migration "
-		      "is not modelled yet", address);
-}
-
-void pmd_migration_entry_wait(struct mm_struct *mm, pmd_t *pmd)
-{
-	sim_violation("pmd_migration_entry_wait: reached, but THP "
-		      "migration is not modelled yet");
-}
+/* migration_entry_wait, pmd_migration_entry_wait: mm/migrate.c. */
 
 /* do_swap_page - a non-present, non-none PTE: migration entries only. */
 static vm_fault_t do_swap_page(struct vm_fault *vmf)
@@ -538,10 +523,8 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 		return do_anonymous_page(vmf);
 	if (!pte_present(vmf->orig_pte))
 		return do_swap_page(vmf);
-	if (pte_protnone(vmf->orig_pte)) {
-		sim_violation("do_numa_page: NUMA hinting is not modelled yet");
-		return VM_FAULT_SIGBUS;
-	}
+	if (pte_protnone(vmf->orig_pte))
+		return do_numa_page(vmf);	/* mm/numa.c */
 	vmf->ptl = &pmd_page(vmf->orig_pmd)->ptl;
 	spin_lock(vmf->ptl);
 	entry = vmf->orig_pte;
@@ -598,6 +581,8 @@ static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma,
 			return ret;
 		vmf.orig_pmd = pmdp_get_lockless(vmf.pmd);
 	} else if (pmd_trans_huge(vmf.orig_pmd)) {
+		if (pmd_protnone(vmf.orig_pmd))
+			return do_huge_pmd_numa_page(&vmf);	/* mm/numa.c */
 		ret = handle_huge_pmd_fault(&vmf);
 		if (!(ret & VM_FAULT_FALLBACK))
 			return ret;

@@ -33,6 +33,35 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"child's GUP (vmsplice): the parent's write leaks "
 			"into the child",
 		.scenario = "scenarios/cve-2020-29374-vmsplice.mms",
+	[SIM_REGRESS_THP_NUMA_COUNT_RECHECK] = {
+		.name = "thp-numa-count-recheck",
+		.commit = "2b4847e73004",
+		.date = "2017-07-10",
+		.what = "migrate_misplaced_transhuge_page checked page_count "
+			"== 2 before and after installing the new PMD and "
+			"restored the old PMD on a change: a store through "
+			"the new PMD in between is lost",
+		.scenario = "scenarios/thp-numa-count-recheck.mms",
+	},
+	[SIM_REGRESS_EXEC_STACK_RMAP_MISS] = {
+		.name = "exec-stack-rmap-miss",
+		.commit = "a8bef8ff6ea1",
+		.date = "2010-05-24",
+		.what = "migration of a page of exec's temporary stack while "
+			"shift_arg_pages moves it: the rmap walk misses the "
+			"moved PTE and a migration entry is left behind "
+			"(BUG in migration_entry_to_page)",
+		.scenario = "scenarios/exec-stack-rmap-miss.mms",
+	},
+	[SIM_REGRESS_MREMAP_NO_RMAP_LOCKS] = {
+		.name = "mremap-no-rmap-locks",
+		.commit = "108d6642ad81",
+		.date = "2012-10-08",
+		.what = "move_ptes without the anon_vma lock while migration "
+			"walks the same anon_vma, the destination VMA first: "
+			"the walk misses the moving PTE and leaves a "
+			"migration entry behind",
+		.scenario = "scenarios/mremap-no-rmap-locks.mms",
 	},
 };
 

@@ -34,6 +34,12 @@ enum sim_regress_id {
 	SIM_REGRESS_PLACEHOLDER_DEMO,
 	/* do_wp_page reuses an anon page mapped once, ignoring GUP refs */
 	SIM_REGRESS_COW_REUSE_MAPCOUNT,
+	/* mm/numa.c: migrate_misplaced_transhuge_page (seed 000) */
+	SIM_REGRESS_THP_NUMA_COUNT_RECHECK,
+	/* mm/migrate.c: invalid_migration_vma (seed 002) */
+	SIM_REGRESS_EXEC_STACK_RMAP_MISS,
+	/* mm/mremap.c: move_ptes / move_huge_pmd rmap locks */
+	SIM_REGRESS_MREMAP_NO_RMAP_LOCKS,
 	SIM_REGRESS__NR
 };
 

@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm/mremap.c - mremap(2) and move_page_tables (kernel: mm/mremap.c, and
+ * copy_vma from mm/vma.c).
+ *
+ * Moving PTEs under an rmap walk: a PTE moved from the old VMA to the new
+ * one must never be invisible to a walk of the anon_vma (migration would
+ * leave its entry behind). The walk visits VMAs in the anon_vma's order
+ * (the kernel: interval-tree order by pgoff; SIM: the list order, in which
+ * a VMA made by copy_vma comes after the VMA it copies). If the new VMA
+ * comes after the old one, a walk that missed the PTE at the old place
+ * finds it at the new one: no lock needed (need_rmap_locks false). If the
+ * new VMA may come first (copy_vma merged the range into an existing VMA
+ * of a lower pgoff), the walk could look at the new place too early and
+ * at the old place too late: move_ptes then holds the anon_vma lock for
+ * write (take_rmap_locks), which excludes the walk.
+ *
+ * The TLB rule: a present PTE moved away is flushed before its PTL is
+ * dropped, else a CPU could keep using (and dirtying) the old translation
+ * after someone else sees the PTE at its new place.
+ */
+#include "huge_mm.h"
+#include "migrate.h"
+#include "rmap.h"
+#include "sim/regress.h"
+#include "tlb.h"
+
+static void take_rmap_locks(struct vm_area_struct *vma)
+{
+	if (vma->anon_vma)
+		anon_vma_lock_write(vma->anon_vma);
+}
+
+static void drop_rmap_locks(struct vm_area_struct *vma)
+{
+	if (vma->anon_vma)
+		anon_vma_unlock_write(vma->anon_vma);
+}
+
+/* Whether move_ptes/move_huge_pmd take the rmap locks (regress switch). */
+static bool mremap_wants_rmap_locks(bool need_rmap_locks)
+{
+	if (sim_regress_on(SIM_REGRESS_MREMAP_NO_RMAP_LOCKS)) {
+		/*
+		 * Before 108d6642ad81 (2012-10-08): move_ptes never took the
+		 * anon_vma lock; it relied on the source VMA being ahead of
+		 * the destination in the anon_vma list. When copy_vma merged
+		 * the destination into an existing VMA that comes first, an
+		 * rmap walk (remove_migration_ptes) could check the new place
+		 * before the PTE got there and the old place after it left:
+		 * the migration entry is left behind (948f017b093a, in
+		 * 2012-01, enforced the order; 108d6642ad81 replaced that by
+		 * the lock).
+		 */
+		return false;
+	}
+	return need_rmap_locks;
+}
+
+/*
+ * move_ptes - the PTEs of [old_addr, old_end) under @old_pmd go to
+ * @new_addr under @new_pmd (a PTE table exists there). Holds both PTLs
+ * (the new one nested) and, when asked, the rmap locks around them.
+ */
+static void move_ptes(struct vm_area_struct *vma, pmd_t *old_pmd,
+		      unsigned long old_addr, unsigned long old_end,
+		      struct vm_area_struct *new_vma, pmd_t *new_pmd,
+		      unsigned long new_addr, bool need_rmap_locks)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	bool rmap_locks = mremap_wants_rmap_locks(need_rmap_locks);
+	spinlock_t *old_ptl, *new_ptl;
+	pte_t *old_pte, *new_pte;
+	bool force_flush = false;
+	unsigned long len = old_end - old_addr;
+
+	if (rmap_locks)
+		take_rmap_locks(vma);
+	old_pte = pte_offset_map_lock(mm, old_pmd, old_addr, &old_ptl);
+	if (!old_pte)
+		goto out;
+	new_pte = pte_offset_map(new_pmd, new_addr, NULL);
+	if (!new_pte) {
+		pte_unmap_unlock(old_pte, old_ptl);
+		goto out;
+	}
+	new_ptl = pte_lockptr(mm, new_pmd);
+	if (new_ptl != old_ptl)
+		spin_lock_nested(new_ptl, SINGLE_DEPTH_NESTING);
+	for (; old_addr < old_end; old_pte++, old_addr += PAGE_SIZE,
+	     new_pte++, new_addr += PAGE_SIZE) {
+		pte_t pte;
+
+		if (pte_none(ptep_get_l(old_pte, "move_ptes:peek")))
+			continue;
+		/* race window: a walk of the old place finds nothing now */
+		pte = ptep_get_and_clear_l(mm, old_addr, old_pte,
+					   "move_ptes:clear");
+		if (pte_present(pte))
+			force_flush = true;
+		set_pte_at_l(mm, new_addr, new_pte, pte, "move_ptes:set");
+	}
+	/* Flush before the old PTL goes: no stale translation survives. */
+	if (force_flush)
+		flush_tlb_mm_range(&mm->context, old_end - len, old_end);
+	if (new_ptl != old_ptl)
+		spin_unlock(new_ptl);
+	pte_unmap_unlock(old_pte - 1, old_ptl);
+out:
+	if (rmap_locks)
+		drop_rmap_locks(vma);
+}
+
+/*
+ * move_huge_pmd - a whole huge PMD (or PMD migration entry) moves, with
+ * its deposited table. False if *@old_pmd is no longer huge.
+ */
+static bool move_huge_pmd(struct vm_area_struct *vma, unsigned long old_addr,
+			  unsigned long new_addr, pmd_t *old_pmd,
+			  pmd_t *new_pmd, bool need_rmap_locks)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	bool rmap_locks = mremap_wants_rmap_locks(need_rmap_locks);
+	spinlock_t *old_ptl, *new_ptl;
+	pgtable_t pgtable;
+	pmd_t pmd;
+
+	if (rmap_locks)
+		take_rmap_locks(vma);
+	old_ptl = __pmd_trans_huge_lock(old_pmd, vma);
+	if (!old_ptl) {
+		if (rmap_locks)
+			drop_rmap_locks(vma);
+		return false;
+	}
+	new_ptl = pmd_lockptr(mm, new_pmd);
+	if (new_ptl != old_ptl)
+		spin_lock_nested(new_ptl, SINGLE_DEPTH_NESTING);
+	pmd = pmdp_huge_get_and_clear(mm, old_addr, old_pmd);
+	VM_BUG_ON(!pmd_none(pmdp_get_l(new_pmd, "move_huge_pmd:new")));
+	pgtable = pgtable_trans_huge_withdraw(mm, old_pmd);
+	pgtable_trans_huge_deposit(mm, new_pmd, pgtable);
+	set_pmd_at(mm, new_addr, new_pmd, pmd);
+	if (pmd_present(pmd))
+		flush_tlb_mm_range(&mm->context, old_addr,
+				   old_addr + HPAGE_PMD_SIZE);
+	if (new_ptl != old_ptl)
+		spin_unlock(new_ptl);
+	spin_unlock(old_ptl);
+	if (rmap_locks)
+		drop_rmap_locks(vma);
+	return true;
+}
+
+/* alloc_new_pmd - the PMD entry for @addr in @mm, allocating tables. */
+static pmd_t *alloc_new_pmd(struct mm_struct *mm, unsigned long addr)
+{
+	pud_t *pud = pud_alloc(mm, pgd_offset(mm, addr), addr);
+
+	return pud ? pmd_alloc(mm, pud, addr) : NULL;
+}
+
+/*
+ * move_page_tables - see migrate.h. PMD extent by extent: a huge PMD that
+ * moves whole (both ends PMD-aligned) keeps being huge, else it is split
+ * and its PTEs move. SIM: no move_normal_pmd() (moving a whole PTE table
+ * by its PMD entry); PTEs always move one by one.
+ */
+unsigned long move_page_tables(struct vm_area_struct *vma,
+			       unsigned long old_addr,
+			       struct vm_area_struct *new_vma,
+			       unsigned long new_addr, unsigned long len,
+			       bool need_rmap_locks)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long old_end = old_addr + len, extent, next;
+	unsigned long start = old_addr;
+	pmd_t *old_pmd, *new_pmd, pmd;
+
+	for (; old_addr < old_end; old_addr += extent, new_addr += extent) {
+		next = (old_addr + PMD_SIZE) & PMD_MASK;
+		extent = (next > old_end ? old_end : next) - old_addr;
+		next = (new_addr + PMD_SIZE) & PMD_MASK;
+		if (extent > next - new_addr)
+			extent = next - new_addr;
+		old_pmd = mm_find_pmd(mm, old_addr);
+		if (!old_pmd)
+			continue;
+		pmd = pmdp_get_l(old_pmd, "move_page_tables:pmd");
+		if (pmd_none(pmd))
+			continue;
+		new_pmd = alloc_new_pmd(mm, new_addr);
+		if (!new_pmd)
+			break;
+		if (pmd_trans_huge(pmd) || is_swap_pmd(pmd)) {
+			if (extent == HPAGE_PMD_SIZE &&
+			    move_huge_pmd(vma, old_addr, new_addr, old_pmd,
+					  new_pmd, need_rmap_locks))
+				continue;
+			__split_huge_pmd(vma, old_pmd, old_addr, false, NULL);
+		}
+		if (pte_alloc(mm, new_pmd))
+			break;
+		move_ptes(vma, old_pmd, old_addr, old_addr + extent, new_vma,
+			  new_pmd, new_addr, need_rmap_locks);
+	}
+	return old_addr - start;
+}
+
+/* ---- VMAs ---- */
+
+static struct vm_area_struct *mremap_vma_prev(struct mm_struct *mm,
+					      unsigned long addr)
+{
+	struct vm_area_struct *vma, *prev = NULL;
+
+	vma_for_each(vma, mm)
+		if (vma->vm_end <= addr)
+			prev = vma;
+	return prev;
+}
+
+/*
+ * copy_vma - the VMA that will receive [addr, addr+len) of *@vmap at
+ * @pgoff: a neighbour below extended over it when compatible (same
+ * flags, anon_vma, contiguous pgoff; SIM: no merge with the VMA above),
+ * else a copy of *@vmap linked into the same anon_vmas (after it in
+ * their lists). *@need_rmap_locks: may a walk visit the new VMA first?
+ * mmap_lock held for write.
+ */
+static struct vm_area_struct *copy_vma(struct vm_area_struct **vmap,
+				       unsigned long addr, unsigned long len,
+				       unsigned long pgoff,
+				       bool *need_rmap_locks)
+{
+	struct vm_area_struct *vma = *vmap, *new_vma, *prev, *next;
+	struct mm_struct *mm = vma->vm_mm;
+
+	if (!vma->anon_vma)
+		pgoff = addr >> PAGE_SHIFT;
+	prev = mremap_vma_prev(mm, addr);
+	next = find_vma(mm, addr);
+	if (prev && prev->vm_end == addr && prev != vma &&
+	    prev->vm_flags == vma->vm_flags &&
+	    prev->anon_vma == vma->anon_vma &&
+	    prev->vm_pgoff + vma_pages(prev) == pgoff &&
+	    (!next || next->vm_start >= addr + len)) {
+		/* vma_expand: the interval tree moves under the lock */
+		if (prev->anon_vma)
+			anon_vma_lock_write(prev->anon_vma);
+		prev->vm_end = addr + len;
+		if (prev->anon_vma)
+			anon_vma_unlock_write(prev->anon_vma);
+		mm->total_vm += len >> PAGE_SHIFT;
+		*need_rmap_locks = prev->vm_pgoff <= vma->vm_pgoff;
+		return prev;
+	}
+	new_vma = vm_area_dup(vma);
+	new_vma->vm_start = addr;
+	new_vma->vm_end = addr + len;
+	new_vma->vm_pgoff = pgoff;
+	anon_vma_clone(new_vma, vma);
+	insert_vm_struct(mm, new_vma);
+	mm->total_vm += len >> PAGE_SHIFT;
+	*need_rmap_locks = false;
+	return new_vma;
+}
+
+/*
+ * move_vma - [old_addr, +old_len) of @vma moves to @new_addr (@new_len
+ * long). Returns @new_addr or -errno. mmap_lock held for write.
+ */
+static unsigned long move_vma(struct vm_area_struct *vma,
+			      unsigned long old_addr, unsigned long old_len,
+			      unsigned long new_len, unsigned long new_addr,
+			      unsigned long flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long new_pgoff = vma->vm_pgoff +
+				  ((old_addr - vma->vm_start) >> PAGE_SHIFT);
+	struct vm_area_struct *new_vma;
+	bool need_rmap_locks;
+	unsigned long moved;
+
+	/* No huge PMD may straddle the boundaries of the moved range. */
+	vma_adjust_trans_huge(vma, old_addr, old_addr + old_len);
+	new_vma = copy_vma(&vma, new_addr, new_len, new_pgoff,
+			   &need_rmap_locks);
+	moved = move_page_tables(vma, old_addr, new_vma, new_addr, old_len,
+				 need_rmap_locks);
+	if (moved < old_len) {
+		/* SIM: the kernel moves the entries back; here: give up. */
+		sim_limit("move_vma: out of memory moving page tables");
+		return -ENOMEM;
+	}
+	if (flags & MREMAP_DONTUNMAP) {
+		/* The old range stays mapped, empty. */
+		return new_addr;
+	}
+	do_munmap(mm, old_addr, old_len);	/* accounts the old range */
+	return new_addr;
+}
+
+/* A free gap of @len above MMAP_BASE (mmap's bottom-up search). */
+static unsigned long mremap_unmapped_area(struct mm_struct *mm,
+					  unsigned long len)
+{
+	unsigned long align = len >= HPAGE_PMD_SIZE ? HPAGE_PMD_SIZE
+						     : PAGE_SIZE;
+	unsigned long addr = MMAP_BASE;
+	struct vm_area_struct *vma;
+
+	vma_for_each(vma, mm) {
+		if (vma->vm_end <= addr)
+			continue;
+		if (vma->vm_start >= addr + len)
+			break;
+		addr = ALIGN(vma->vm_end, align);
+	}
+	return addr + len > TASK_SIZE ? (unsigned long)-ENOMEM : addr;
+}
+
+/* do_mremap - see migrate.h. */
+unsigned long do_mremap(struct mm_struct *mm, unsigned long addr,
+			unsigned long old_len, unsigned long new_len,
+			unsigned long flags, unsigned long new_addr)
+{
+	struct vm_area_struct *vma, *next;
+	unsigned long ret = -EINVAL;
+
+	if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return -EINVAL;
+	if ((flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) &&
+	    !(flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || !new_len)
+		return -EINVAL;
+	old_len = PAGE_ALIGN(old_len);
+	new_len = PAGE_ALIGN(new_len);
+	if ((flags & MREMAP_DONTUNMAP) && old_len != new_len)
+		return -EINVAL;
+	mmap_write_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (!vma || addr + old_len > vma->vm_end) {
+		ret = -EFAULT;
+		goto out;
+	}
+	if (flags & MREMAP_FIXED) {
+		if (!IS_ALIGNED(new_addr, PAGE_SIZE) ||
+		    (new_addr < addr + old_len && addr < new_addr + new_len))
+			goto out;
+		do_munmap(mm, new_addr, new_len);
+		vma = vma_lookup(mm, addr);
+		if (new_len < old_len) {
+			do_munmap(mm, addr + new_len, old_len - new_len);
+			old_len = new_len;
+		}
+		ret = move_vma(vma, addr, old_len, new_len, new_addr, flags);
+		goto out;
+	}
+	if (new_len <= old_len && !(flags & MREMAP_DONTUNMAP)) {
+		if (new_len < old_len)
+			do_munmap(mm, addr + new_len, old_len - new_len);
+		ret = addr;
+		goto out;
+	}
+	/* Grow in place if the range ends the VMA and the gap is free. */
+	next = find_vma(mm, vma->vm_end);
+	if (!(flags & MREMAP_DONTUNMAP) && addr + old_len == vma->vm_end &&
+	    (!next || next->vm_start >= addr + new_len)) {
+		if (vma->anon_vma)
+			anon_vma_lock_write(vma->anon_vma);
+		vma->vm_end = addr + new_len;
+		if (vma->anon_vma)
+			anon_vma_unlock_write(vma->anon_vma);
+		mm->total_vm += (new_len - old_len) >> PAGE_SHIFT;
+		ret = addr;
+		goto out;
+	}
+	ret = -ENOMEM;
+	if (!(flags & MREMAP_MAYMOVE))
+		goto out;
+	new_addr = mremap_unmapped_area(mm, new_len);
+	if (IS_ERR_VALUE(new_addr))
+		goto out;
+	ret = move_vma(vma, addr, old_len, new_len, new_addr, flags);
+out:
+	mmap_write_unlock(mm);
+	return ret;
+}
