@@ -33,6 +33,7 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"child's GUP (vmsplice): the parent's write leaks "
 			"into the child",
 		.scenario = "scenarios/cve-2020-29374-vmsplice.mms",
+	},
 	[SIM_REGRESS_THP_NUMA_COUNT_RECHECK] = {
 		.name = "thp-numa-count-recheck",
 		.commit = "2b4847e73004",
