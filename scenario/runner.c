@@ -36,6 +36,7 @@
 #include "check/oracle.h"
 #include "explore/program.h"
 #include "gup.h"
+#include "migrate.h"
 #include "mm.h"
 #include "scenario/runner.h"
 #include "scenario/scenario.h"
@@ -156,6 +157,27 @@ static void start_thread(int ti)
 	sim_task_create(t->name, thread_main, (void *)(intptr_t)ti);
 }
 
+/*
+ * ghost_pins - @p no longer maps [@va, @va + @len): its pins there become
+ * ghosts, judged against a snapshot of @p's memory taken now (an oracle
+ * fork nobody but the device writes to).
+ */
+static void ghost_pins(int p, unsigned long va, unsigned long len)
+{
+	for (int h = 0; h < RT.s->nr_handles; h++) {
+		struct rhandle *rh = &RT.handles[h];
+
+		if (rh->pinned && rh->proc == p &&
+		    rh->opid == RT.procs[p].opid && rh->va < va + len &&
+		    va < rh->va + rh->len) {
+			int g = oracle_fork_begin(RT.procs[p].opid);
+
+			oracle_fork_end(RT.procs[p].opid, g);
+			rh->opid = g;
+		}
+	}
+}
+
 /* A process ends: its memory leaves the oracle, its pins become ghosts. */
 static void process_exit(int p)
 {
@@ -164,16 +186,7 @@ static void process_exit(int p)
 
 	if (!mm || rp->exited)
 		return;
-	for (int h = 0; h < RT.s->nr_handles; h++) {
-		struct rhandle *rh = &RT.handles[h];
-
-		if (rh->pinned && rh->proc == p && rh->opid == rp->opid) {
-			int g = oracle_fork_begin(rp->opid);
-
-			oracle_fork_end(rp->opid, g);
-			rh->opid = g;
-		}
-	}
+	ghost_pins(p, 0, TASK_SIZE);
 	oracle_unmap(rp->opid, 0, TASK_SIZE);
 	rp->exited = true;
 	rp->mm = NULL;
@@ -318,18 +331,7 @@ static void do_munmap_op(const struct scn_op *op, int p)
 	unsigned long va = op_va(op), len = op_len(op);
 
 	/* pins of this range become ghosts first: the device keeps them */
-	for (int h = 0; h < RT.s->nr_handles; h++) {
-		struct rhandle *rh = &RT.handles[h];
-
-		if (rh->pinned && rh->proc == p &&
-		    rh->opid == RT.procs[p].opid && rh->va < va + len &&
-		    va < rh->va + rh->len) {
-			int g = oracle_fork_begin(RT.procs[p].opid);
-
-			oracle_fork_end(RT.procs[p].opid, g);
-			rh->opid = g;
-		}
-	}
+	ghost_pins(p, va, len);
 	if (vm_munmap(proc_mm(p), va, len))
 		op_fail(op, "fault", "munmap of 0x%lx+0x%lx failed", va,
 			len);
@@ -502,6 +504,90 @@ static void do_dma_op(const struct scn_op *op, bool write)
 	}
 }
 
+/*
+ * exec: the process gets a new mm (a temporary stack set up, then shifted
+ * down by shift_arg_pages) and drops the old one. Its pins become ghosts.
+ * SIM: only a process with one live thread may exec (no de_thread).
+ */
+static void do_exec_op(const struct scn_op *op, int p)
+{
+	struct rproc *rp = &RT.procs[p];
+	struct mm_struct *old = rp->mm, *new;
+
+	if (rp->live_threads > 1) {
+		sim_limit("%s:%u: exec with other threads alive is not "
+			  "modelled (no de_thread)",
+			  RT.s->filename, op->pos.line);
+		return;
+	}
+	ghost_pins(p, 0, TASK_SIZE);
+	oracle_unmap(rp->opid, 0, TASK_SIZE);
+	new = do_exec_mm(old, op->len ? op->len : 4 * PAGE_SIZE);
+	if (!new) {
+		sim_limit("%s:%u: exec: out of simulated memory",
+			  RT.s->filename, op->pos.line);
+		return;
+	}
+	rp->mm = new;
+	mm_task_bind(new);
+	mmput(old);
+}
+
+/* mremap: the values move with the pages (oracle_move). */
+static void do_mremap_op(const struct scn_op *op, int p)
+{
+	unsigned long va = op_va(op), old_len = op_len(op), flags = 0, ret;
+	unsigned long new_addr = op->at;
+
+	if (op->flags & SCN_F_MAYMOVE)
+		flags |= MREMAP_MAYMOVE;
+	if (op->flags & SCN_F_DONTUNMAP)
+		flags |= MREMAP_DONTUNMAP;
+	if (op->name >= 0)
+		new_addr = RT.r->region_va[op->name];
+	if (new_addr)
+		flags |= MREMAP_FIXED | MREMAP_MAYMOVE;
+	ret = do_mremap(proc_mm(p), va, old_len, op->len2, flags, new_addr);
+	if (IS_ERR_VALUE(ret)) {
+		op_fail(op, "fault", "mremap failed (%ld)", (long)ret);
+		return;
+	}
+	if (ret != va) {
+		unsigned long keep = old_len < op->len2 ? old_len : op->len2;
+
+		oracle_move(RT.procs[p].opid, va, ret, keep);
+		if (!(flags & MREMAP_DONTUNMAP))
+			oracle_unmap(RT.procs[p].opid, va, old_len);
+	} else if (op->len2 < old_len) {
+		oracle_unmap(RT.procs[p].opid, va + op->len2,
+			     old_len - op->len2);
+	}
+}
+
+/* The migration ops; their results are not judged (a pinned page may
+ * legitimately refuse to move): the oracle judges what users then see. */
+static void do_migration_op(const struct scn_op *op, struct mm_struct *mm)
+{
+	unsigned long va = op_va(op);
+
+	switch (op->kind) {
+	case SCN_OP_MOVE_PAGES:
+		do_move_pages(mm, va, op_len(op) >> PAGE_SHIFT, op->node);
+		break;
+	case SCN_OP_NUMA_MIGRATE:
+		numa_migrate_range(mm, va, op_len(op), op->node);
+		break;
+	case SCN_OP_NUMA_SCAN:
+		numa_scan_range(mm, va, op_len(op));
+		break;
+	case SCN_OP_COMPACT:
+		compact_memory(op->node);
+		break;
+	default:
+		break;
+	}
+}
+
 static void do_signal(const struct scn_op *op)
 {
 	struct rsig *sg = &RT.sigs[op->name];
@@ -522,16 +608,57 @@ static void do_wait(const struct scn_op *op)
 	sg->count--;
 }
 
+static void run_op_in(const struct scn_op *op, int p, int target,
+		      struct mm_struct *mm);
+
+/*
+ * get_task_mm - an mm_users reference on process @p's mm. In the kernel
+ * task_lock() makes reading task->mm and taking the reference atomic with
+ * exit_mm(); here the two are done with no yield point in between.
+ * SIM: the runner's own bookkeeping, not a modelled race window.
+ */
+static struct mm_struct *get_task_mm(int p)
+{
+	struct mm_struct *mm = RT.procs[p].mm;
+
+	if (mm)
+		__atomic_add_fetch(&mm->mm_users.counter, 1, __ATOMIC_SEQ_CST);
+	return mm;
+}
+
 /* run_op - one op of the running thread, @p its process (-1: kthread). */
 static void run_op(const struct scn_op *op, int p)
 {
 	int target = op_proc(op);
+	struct mm_struct *pinned_mm = NULL;
 
 	if (op->addr.region >= 0 && (target < 0 || !RT.procs[target].mm)) {
+		/* a kthread racing with the owner's exit: nothing to do */
+		if (p < 0)
+			return;
 		op_fail(op, "scenario", "the process owning the region is "
 					"gone");
 		return;
 	}
+	/*
+	 * A kthread working on another process's mm holds an mm_users
+	 * reference for the op (mmget_not_zero in the kernel), so the
+	 * owner's exit cannot tear the address space down under it.
+	 */
+	if (p < 0 && target >= 0)
+		pinned_mm = get_task_mm(target);
+	run_op_in(op, p, target, pinned_mm ? pinned_mm : proc_mm(target));
+	if (pinned_mm)
+		mmput(pinned_mm);
+}
+
+/*
+ * run_op_in - @op of a thread of @p (-1: kthread) acting on @target,
+ * whose mm is @mm (held by the caller for a kthread).
+ */
+static void run_op_in(const struct scn_op *op, int p, int target,
+		      struct mm_struct *mm)
+{
 	switch (op->kind) {
 	case SCN_OP_MMAP:	do_mmap_op(op, target); break;
 	case SCN_OP_MUNMAP:	do_munmap_op(op, target); break;
@@ -547,6 +674,12 @@ static void run_op(const struct scn_op *op, int p)
 	case SCN_OP_UNPIN:	do_unpin_op(op, p); break;
 	case SCN_OP_DMA_READ:	do_dma_op(op, false); break;
 	case SCN_OP_DMA_WRITE:	do_dma_op(op, true); break;
+	case SCN_OP_EXEC:	do_exec_op(op, p); break;
+	case SCN_OP_MREMAP:	do_mremap_op(op, target); break;
+	case SCN_OP_MOVE_PAGES:
+	case SCN_OP_NUMA_MIGRATE:
+	case SCN_OP_NUMA_SCAN:
+	case SCN_OP_COMPACT:	do_migration_op(op, mm); break;
 	case SCN_OP_SIGNAL:	do_signal(op); break;
 	case SCN_OP_WAIT:	do_wait(op); break;
 	case SCN_OP_SPAWN:
@@ -595,6 +728,9 @@ static void runner_setup(void *arg)
 		s->config.thp == SCN_THP_ALWAYS ? THP_ALWAYS :
 		s->config.thp == SCN_THP_NEVER	? THP_NEVER :
 						  THP_MADVISE;
+	thp_numa_mode = s->config.thp_numa == SCN_THP_NUMA_LEGACY ?
+				THP_NUMA_LEGACY :
+				THP_NUMA_CURRENT;
 	oracle_reset();
 	for (int p = 0; p < s->nr_procs; p++) {
 		if (s->procs[p].parent >= 0)
@@ -632,7 +768,7 @@ static void runner_check(void *arg)
 			      s->handles[h].name);
 		return;
 	}
-	if (!mm_check_invariants(0, NULL))
+	if (!mm_check_invariants(0, NULL) || check_no_migration_entries())
 		return;
 	for (int p = 0; p < s->nr_procs; p++)
 		process_exit(p);
@@ -683,6 +819,13 @@ static const char *unsupported(const struct scn_op *op)
 	case SCN_OP_FILL: case SCN_OP_CHECK: case SCN_OP_PIN:
 	case SCN_OP_UNPIN: case SCN_OP_DMA_READ: case SCN_OP_DMA_WRITE:
 	case SCN_OP_SIGNAL: case SCN_OP_WAIT: case SCN_OP_SPAWN:
+	case SCN_OP_EXEC: case SCN_OP_MREMAP: case SCN_OP_MOVE_PAGES:
+	case SCN_OP_NUMA_SCAN: case SCN_OP_COMPACT:
+		return NULL;
+	case SCN_OP_NUMA_MIGRATE:
+		if (op->node < 0)
+			return "numa-migrate needs node=N (the faulting CPU's "
+			       "node)";
 		return NULL;
 	default:
 		return "this op is not modelled yet";
