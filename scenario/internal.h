@@ -36,7 +36,12 @@ struct parser {
 	struct scenario *s;
 	const char *file;
 	struct scenario_error *err;
-	bool fatal;		/* a limit or ENOMEM: stop at once */
+	bool fatal;		/* a limit, ENOMEM, or enough errors: stop */
+	int nr_errs;		/* collected so far, in detection order */
+	struct perror {
+		struct scn_pos pos;
+		char msg[SCN_MSG_MAX];
+	} errs[SCN_MAX_ERRORS];
 
 	/* input */
 	const char *buf;

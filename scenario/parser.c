@@ -30,20 +30,47 @@
 static void vrecord(struct parser *p, struct scn_pos pos, const char *fmt,
 		    va_list ap)
 {
-	struct scenario_error *e = p->err;
-	char msg[SCN_MSG_MAX];
-	size_t used = strlen(e->text);
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (!e->nr_errors) {
-		e->line = pos.line;
-		e->col = pos.col;
-		snprintf(e->msg, sizeof(e->msg), "%s", msg);
-	}
-	snprintf(e->text + used, sizeof(e->text) - used,
-		 "%.64s:%u:%u: error: %s\n", p->file, pos.line, pos.col, msg);
-	if (++e->nr_errors >= SCN_MAX_ERRORS)
+	if (p->nr_errs >= SCN_MAX_ERRORS)
+		return;
+	p->errs[p->nr_errs].pos = pos;
+	vsnprintf(p->errs[p->nr_errs].msg, SCN_MSG_MAX, fmt, ap);
+	if (++p->nr_errs >= SCN_MAX_ERRORS)
 		p->fatal = true;
+}
+
+static int pos_cmp(const void *a, const void *b)
+{
+	const struct perror *x = a, *y = b;
+
+	if (x->pos.line != y->pos.line)
+		return x->pos.line < y->pos.line ? -1 : 1;
+	if (x->pos.col != y->pos.col)
+		return x->pos.col < y->pos.col ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * report_errors - the collected errors, in source order (gcc's), into
+ * p->err: the first in line/col/msg, all of them in text.
+ */
+static void report_errors(struct parser *p)
+{
+	struct scenario_error *e = p->err;
+	size_t used = 0;
+	int i;
+
+	qsort(p->errs, p->nr_errs, sizeof(p->errs[0]), pos_cmp);
+	e->nr_errors = p->nr_errs;
+	if (!p->nr_errs)
+		return;
+	e->line = p->errs[0].pos.line;
+	e->col = p->errs[0].pos.col;
+	snprintf(e->msg, sizeof(e->msg), "%s", p->errs[0].msg);
+	for (i = 0; i < p->nr_errs && used < sizeof(e->text); i++)
+		used += snprintf(e->text + used, sizeof(e->text) - used,
+				 "%.64s:%u:%u: error: %s\n", p->file,
+				 p->errs[i].pos.line, p->errs[i].pos.col,
+				 p->errs[i].msg);
 }
 
 int perr(struct parser *p, struct scn_pos pos, const char *fmt, ...)
@@ -233,7 +260,7 @@ static struct token *parse_name(struct parser *p, const char *what)
 	char buf[64];
 
 	if (t->type != TOK_WORD) {
-		snprintf(buf, sizeof(buf), "%s name", what);
+		snprintf(buf, sizeof(buf), "a %s name", what);
 		expected(p, buf);
 		return NULL;
 	}
@@ -804,7 +831,7 @@ static int ops_spawn(struct parser *p, struct scn_op *op)
 	struct token *t;
 
 	if (peek(p)->type != TOK_WORD)
-		return expected(p, "a thread name");
+		return expected(p, "a thread name");	/* at least one */
 	op->spawn = calloc(SCN_MAX_THREADS, sizeof(int));
 	if (!op->spawn)
 		return pfatal(p, op->pos, "out of memory");
@@ -1135,7 +1162,7 @@ static void parse_lines(struct parser *p)
 
 static int parse_finish(struct parser *p)
 {
-	if (p->err->nr_errors)
+	if (p->nr_errs)
 		return -1;
 	if (!p->seen_expect)
 		return perr(p, eof_pos(p),
@@ -1173,6 +1200,7 @@ struct scenario *scenario_parse(const char *text, size_t len,
 	}
 	free(p.tok);
 	free(p.srefs);
+	report_errors(&p);
 	if (r) {
 		scenario_free(p.s);
 		return NULL;

@@ -140,7 +140,7 @@ static void check_threads(struct parser *p)
 {
 	struct scenario *s = p->s;
 	bool run[SCN_MAX_THREADS] = { false }, more = true;
-	int i, k, errs = p->err->nr_errors;
+	int i, k, errs = p->nr_errs;
 
 	for (i = 0; i < s->nr_ops; i++)
 		for (k = 0; s->ops[i].kind == SCN_OP_SPAWN &&
@@ -156,7 +156,7 @@ static void check_threads(struct parser *p)
 			perr(p, t->pos, "thread '%s' is never spawned",
 			     t->name);
 	}
-	if (p->err->nr_errors != errs)
+	if (p->nr_errs != errs)
 		return;
 	while (more) {
 		more = false;
@@ -407,7 +407,7 @@ static void flow_update(struct parser *p, const struct scn_op *op,
 	switch (op->kind) {
 	case SCN_OP_MUNMAP:
 		if (op->addr.proc < 0 && !op->addr.off && !len_given(op))
-			f->gone[op->addr.region] = op->addr_pos;
+			f->gone[op->addr.region] = op->pos;
 		break;
 	case SCN_OP_EXEC:
 		f->exec = op->pos;
@@ -494,10 +494,10 @@ int validate(struct parser *p)
 		return pfatal(p, (struct scn_pos){ 1, 1 }, "out of memory");
 	check_config(p);
 	check_forks(p);
-	if (!p->err->nr_errors)
+	if (!p->nr_errs)
 		check_threads(p);
 	for (t = 0; t < p->s->nr_threads && !p->fatal; t++)
 		check_thread_ops(p, t, f, unpin_at);
 	free(f);
-	return p->err->nr_errors ? -1 : 0;
+	return p->nr_errs ? -1 : 0;
 }

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tests/fuzz/fuzz_scenario.c - libFuzzer harness for the .mms front end.
+ *
+ * For every input: scenario_parse() must return (no crash, hang, leak or
+ * UB: ASan+UBSan+LeakSanitizer watch). If it fails, the error must carry
+ * a position and a gcc-style line. If it succeeds, the canonical dump
+ * must parse again to an equal scenario whose dump is the same text.
+ * Any broken property abort()s, which libFuzzer reports as a crash.
+ *
+ *	make fuzz-scenario FUZZ_TIME=300	(mk/scenario.mk)
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario/scenario.h"
+
+static void fail(const char *why, const char *a, const char *b)
+{
+	fprintf(stderr, "fuzz_scenario: %s\n--- first\n%s\n--- second\n%s\n",
+		why, a ? a : "(null)", b ? b : "(null)");
+	abort();
+}
+
+static void check_error(const struct scenario_error *e)
+{
+	if (e->nr_errors < 1 || e->nr_errors > SCN_MAX_ERRORS ||
+	    !e->line || !e->col || !e->msg[0] ||
+	    strncmp(e->text, "fuzz:", 5) || !strstr(e->text, ": error: "))
+		fail("failed parse without a proper error", e->text, e->msg);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct scenario_error e, e2;
+	struct scenario *s, *s2;
+	char *d1, *d2;
+
+	s = scenario_parse((const char *)data, size, "fuzz", &e);
+	if (!s) {
+		check_error(&e);
+		return 0;
+	}
+	d1 = scenario_dump_str(s);
+	if (!d1)
+		fail("dump failed", NULL, NULL);
+	s2 = scenario_parse(d1, strlen(d1), "dump", &e2);
+	if (!s2)
+		fail("the dump does not parse", d1, e2.text);
+	if (!scenario_equal(s, s2))
+		fail("parse(dump(s)) != s", d1, NULL);
+	d2 = scenario_dump_str(s2);
+	if (!d2 || strcmp(d1, d2))
+		fail("dump is not a fixed point", d1, d2);
+	free(d1);
+	free(d2);
+	scenario_free(s);
+	scenario_free(s2);
+	return 0;
+}
