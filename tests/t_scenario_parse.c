@@ -20,16 +20,15 @@
 #define OK "expect ok\n"
 
 struct bad {
-	const char *what;	/* the property, for the TAP line */
+	const char *what; /* the property, for the TAP line */
 	const char *text;
 	unsigned int line, col;
-	const char *frag;	/* must occur in the first message */
+	const char *frag; /* must occur in the first message */
 };
 
 static const struct bad bad[] = {
 	/* lexical */
-	{ "Stray character is named", M "\tstore A $\n" OK, 2, 10,
-	  "got '$'" },
+	{ "Stray character is named", M "\tstore A $\n" OK, 2, 10, "got '$'" },
 	{ "NUL byte is an error, not an end", M "\tstore A\0 1\n" OK, 2, 9,
 	  "got '\\x00'" },
 	{ "Bad number suffix", MAP "\tstore A 4KB\n" OK, 3, 10,
@@ -37,8 +36,7 @@ static const struct bad bad[] = {
 	{ "Hex prefix without digits", MAP "\tstore A 0x\n" OK, 3, 10,
 	  "got '0x'" },
 	{ "Number overflow names the limit",
-	  MAP "\tstore A 0x10000000000000000\n" OK, 3, 10,
-	  "number too large" },
+	  MAP "\tstore A 0x10000000000000000\n" OK, 3, 10, "number too large" },
 	{ "Suffix overflow", MAP "\tstore A 0xffffffffffffG\n" OK, 3, 10,
 	  "limit 2^64-1" },
 	/* statements */
@@ -54,8 +52,8 @@ static const struct bad bad[] = {
 	  "expected 'in PROCESS' or ':', got end of line" },
 	{ "Header trailing junk", "thread main: x\n\texit\n" OK, 1, 14,
 	  "expected end of line, got 'x'" },
-	{ "kthread belongs to no process", M "\texit\nkthread k in p:\n" OK,
-	  3, 11, "a kthread belongs to no process" },
+	{ "kthread belongs to no process", M "\texit\nkthread k in p:\n" OK, 3,
+	  11, "a kthread belongs to no process" },
 	{ "Duplicate thread", M "\texit\n" M "\texit\n" OK, 3, 8,
 	  "duplicate thread 'main' (first declared at 1:8)" },
 	{ "process line takes no colon", "process p:\n" OK, 1, 10,
@@ -96,12 +94,13 @@ static const struct bad bad[] = {
 	  12, "not a multiple of the page size" },
 	{ "nodes out of range", "config nodes=0\n" M "\texit\n" OK, 1, 14,
 	  "nodes=0 out of range" },
-	{ "mem must split into nodes", "config nodes=3 mem=4M\n" M "\texit\n"
-	  OK, 1, 16, "does not split into 3 nodes" },
+	{ "mem must split into nodes",
+	  "config nodes=3 mem=4M\n" M "\texit\n" OK, 1, 16,
+	  "does not split into 3 nodes" },
 	{ "Config only before threads", M "\texit\nconfig mem=4M\n" OK, 3, 1,
 	  "'config' must come before the first thread" },
-	{ "Regression named twice", "config regress=a,b,a\n" M "\texit\n" OK,
-	  1, 8, "regression 'a' named twice" },
+	{ "Regression named twice", "config regress=a,b,a\n" M "\texit\n" OK, 1,
+	  8, "regression 'a' named twice" },
 	/* operands and modifiers */
 	{ "Missing value", MAP "\tstore A\n" OK, 3, 9,
 	  "expected a value, got end of line" },
@@ -110,7 +109,8 @@ static const struct bad bad[] = {
 	{ "Region name expected", MAP "\tload 0x1000\n" OK, 3, 7,
 	  "expected a region name, got number 0x1000" },
 	{ "Unknown flag lists the choices", MAP "\tpin R A 4K wirte\n" OK, 3,
-	  13, "expected end of line or one of read write fast slow longterm get, got 'wirte'" },
+	  13,
+	  "expected end of line or one of read write fast slow longterm get, got 'wirte'" },
 	{ "Pin must say read or write", MAP "\tpin R A 4K fast\n" OK, 3, 17,
 	  "expected 'read' or 'write'" },
 	{ "Conflicting flags", MAP "\tpin R A 4K read write\n" OK, 3, 18,
@@ -119,17 +119,17 @@ static const struct bad bad[] = {
 	  "duplicate flag 'fast'" },
 	{ "Bad protection", MAP "\tmprotect A rwq\n" OK, 3, 13,
 	  "expected a protection" },
-	{ "Bad advice with a suggestion", MAP "\tmadvise A dontned\n" OK, 3,
-	  12, "did you mean 'dontneed'?" },
+	{ "Bad advice with a suggestion", MAP "\tmadvise A dontned\n" OK, 3, 12,
+	  "did you mean 'dontneed'?" },
 	{ "Key not accepted by the op", MAP "\tstore A 1 node=0\n" OK, 3, 12,
 	  "expected end of line, got 'node'" },
-	{ "Duplicate key", "config nodes=2\n" MAP "\tmove-pages A node=0 node=1\n"
-	  OK, 4, 22, "duplicate key 'node'" },
+	{ "Duplicate key",
+	  "config nodes=2\n" MAP "\tmove-pages A node=0 node=1\n" OK, 4, 22,
+	  "duplicate key 'node'" },
 	{ "device-migrate needs to=", MAP "\tdevice-migrate A\n" OK, 3, 18,
 	  "expected to=device or to=system" },
-	{ "User op in a kthread",
-	  M "\tspawn k\nkthread k:\n\tstore A 1\n" OK, 4, 2,
-	  "op 'store' needs a user thread; 'k' is a kthread" },
+	{ "User op in a kthread", M "\tspawn k\nkthread k:\n\tstore A 1\n" OK,
+	  4, 2, "op 'store' needs a user thread; 'k' is a kthread" },
 	{ "Spawn needs a name", M "\tspawn\n" OK, 2, 7,
 	  "expected a thread name, got end of line" },
 	/* names */
@@ -139,37 +139,42 @@ static const struct bad bad[] = {
 	  "duplicate region 'A' (first mapped at 2:7)" },
 	{ "Undefined pin handle", MAP "\tdma-write R 1\n" OK, 3, 12,
 	  "undefined pin handle 'R'" },
-	{ "Duplicate pin handle", MAP "\tpin R A 4K read\n\tpin R A 4K read\n"
-	  OK, 4, 6, "duplicate pin handle 'R'" },
+	{ "Duplicate pin handle",
+	  MAP "\tpin R A 4K read\n\tpin R A 4K read\n" OK, 4, 6,
+	  "duplicate pin handle 'R'" },
 	{ "Undefined thread in spawn", M "\tspawn t9\n" OK, 2, 8,
 	  "undefined thread 't9'" },
 	{ "Undefined process", M "\texit\nthread t in p:\n\texit\n" OK, 3, 13,
 	  "undefined process 'p'" },
 	{ "Region of another process",
-	  "process p\n" M "\tload B\nthread q in p:\n\tmmap B 4K\n" OK,
-	  3, 7,
+	  "process p\n" M "\tload B\nthread q in p:\n\tmmap B 4K\n" OK, 3, 7,
 	  "region 'B' is not mapped in process 'init'" },
 	/* processes and threads */
 	{ "Thread never spawned", M "\texit\nthread t:\n\texit\n" OK, 3, 8,
 	  "thread 't' is never spawned" },
-	{ "Thread spawned twice", M "\tspawn t\n\tspawn t\nthread t:\n\texit\n"
-	  OK, 3, 2, "thread 't' spawned twice (first at 2:2)" },
+	{ "Thread spawned twice",
+	  M "\tspawn t\n\tspawn t\nthread t:\n\texit\n" OK, 3, 2,
+	  "thread 't' spawned twice (first at 2:2)" },
 	{ "Initial thread cannot be spawned", M "\tspawn main\n" OK, 2, 2,
 	  "initial thread of process 'init'" },
 	{ "Spawn only in own process",
-	  M "\tfork c\n\tspawn u\nthread t in c:\n\texit\nthread u in c:\n\texit\n"
-	  OK, 3, 2, "it belongs to process 'c'" },
+	  M
+	  "\tfork c\n\tspawn u\nthread t in c:\n\texit\nthread u in c:\n\texit\n" OK,
+	  3, 2, "it belongs to process 'c'" },
 	{ "Thread with no ops", M "\tspawn t\nthread t:\n" OK, 3, 8,
 	  "thread 't' has no ops" },
 	{ "Root process with no threads", "process p\n" M "\texit\n" OK, 1, 9,
 	  "process 'p' has no threads" },
-	{ "Cannot fork a root process", "process p\n" M "\tfork p\n"
-	  "thread q in p:\n\texit\n" OK, 3, 7,
-	  "cannot fork 'p': it is a root process" },
+	{ "Cannot fork a root process",
+	  "process p\n" M "\tfork p\n"
+	  "thread q in p:\n\texit\n" OK,
+	  3, 7, "cannot fork 'p': it is a root process" },
 	{ "Process forked twice", M "\tfork c\n\tfork c\n" OK, 3, 7,
 	  "process 'c' forked twice (first at 2:2)" },
-	{ "Fork cycle", M "\texit\nthread a in c:\n\tfork d\n"
-	  "thread b in d:\n\tfork c\n" OK, 4, 7, "fork cycle" },
+	{ "Fork cycle",
+	  M "\texit\nthread a in c:\n\tfork d\n"
+	    "thread b in d:\n\tfork c\n" OK,
+	  4, 7, "fork cycle" },
 	{ "Spawn cycle never starts",
 	  M "\texit\nthread a:\n\tspawn b\nthread b:\n\tspawn a\n" OK, 3, 8,
 	  "thread 'a' never starts" },
@@ -199,8 +204,8 @@ static const struct bad bad[] = {
 	  "at=0x1001 is not a non-zero page-aligned address" },
 	{ "mremap at= needs maymove", MAP "\tmremap A 16K at=0x100000\n" OK, 3,
 	  2, "mremap at= needs 'maymove'" },
-	{ "Device memory needed", MAP "\tdevice-migrate A to=device\n" OK, 3,
-	  2, "needs device memory (config device=SIZE)" },
+	{ "Device memory needed", MAP "\tdevice-migrate A to=device\n" OK, 3, 2,
+	  "needs device memory (config device=SIZE)" },
 	/* ordering within a thread */
 	{ "Wait for nobody", M "\twait go\n" OK, 2, 7,
 	  "wait for 'go', which no thread signals" },
@@ -217,8 +222,9 @@ static const struct bad bad[] = {
 	  MAP "\tpin R A 4K read\n\tunpin R\n\tdma-read R\n" OK, 5, 11,
 	  "pin handle 'R' used after unpin at 4:2" },
 	{ "Unpinned twice",
-	  MAP "\tpin R A 4K read\n\tspawn t\n\tunpin R\nthread t:\n\tunpin R\n"
-	  OK, 7, 8, "pin handle 'R' unpinned twice (first at 5:2)" },
+	  MAP
+	  "\tpin R A 4K read\n\tspawn t\n\tunpin R\nthread t:\n\tunpin R\n" OK,
+	  7, 8, "pin handle 'R' unpinned twice (first at 5:2)" },
 };
 
 #define NR_BAD (int)(sizeof(bad) / sizeof(bad[0]))
@@ -255,9 +261,9 @@ static void test_bad(const struct bad *b)
 	int good;
 
 	s = scenario_parse(text, len, "bad.mms", &e);
-	good = !s && e.nr_errors >= 1 && e.line == b->line &&
-	       e.col == b->col && strstr(e.msg, b->frag) &&
-	       !strncmp(e.text, "bad.mms:", 8) && strstr(e.text, ": error: ");
+	good = !s && e.nr_errors >= 1 && e.line == b->line && e.col == b->col &&
+	       strstr(e.msg, b->frag) && !strncmp(e.text, "bad.mms:", 8) &&
+	       strstr(e.text, ": error: ");
 	ok(good, "%s", b->what);
 	if (!good)
 		diag("want %u:%u '%s'; got %s%s", b->line, b->col, b->frag,
@@ -289,8 +295,8 @@ static const char seed000[] =
 static void test_seed000(void)
 {
 	struct scenario_error e;
-	struct scenario *s = scenario_parse(seed000, strlen(seed000),
-					    "seed000.mms", &e);
+	struct scenario *s =
+		scenario_parse(seed000, strlen(seed000), "seed000.mms", &e);
 	const struct scn_thread *t1;
 	const struct scn_op *pin;
 
@@ -301,19 +307,21 @@ static void test_seed000(void)
 	t1 = scenario_thread(s, 1);
 	pin = scenario_thread_op(s, t1, 0);
 	ok(s->nr_threads == 4 && s->nr_procs == 1 && s->nr_ops == 9 &&
-	   s->config.nodes == 2 && s->config.thp == SCN_THP_ALWAYS,
+		   s->config.nodes == 2 && s->config.thp == SCN_THP_ALWAYS,
 	   "Its AST has 4 threads, 1 process, 9 ops");
 	ok(pin->kind == SCN_OP_PIN && pin->addr.off == 0x1000 &&
-	   pin->len == 4096 && pin->flags == (SCN_F_WRITE | SCN_F_FAST) &&
-	   pin->pos.line == 8 && pin->pos.col == 5 &&
-	   !strcmp(s->regions[pin->addr.region].name, "A") &&
-	   !strcmp(s->handles[pin->name].name, "R"),
+		   pin->len == 4096 &&
+		   pin->flags == (SCN_F_WRITE | SCN_F_FAST) &&
+		   pin->pos.line == 8 && pin->pos.col == 5 &&
+		   !strcmp(s->regions[pin->addr.region].name, "A") &&
+		   !strcmp(s->handles[pin->name].name, "R"),
 	   "The pin op keeps its operands and its position 8:5");
 	ok(s->ops[1].kind == SCN_OP_FILL && s->ops[1].addr.off == 0 &&
-	   s->ops[1].len == (2 << 20) && s->ops[1].val == 0x11,
+		   s->ops[1].len == (2 << 20) && s->ops[1].val == 0x11,
 	   "The long fill form 'fill A 0 2M 0x11' is region, offset, length, value");
 	ok(s->threads[3].kthread && s->threads[3].spawn_op == 2 &&
-	   s->threads[0].spawn_op == -1 && s->procs[0].first_thread == 0,
+		   s->threads[0].spawn_op == -1 &&
+		   s->procs[0].first_thread == 0,
 	   "main is the initial thread; spawn starts t1, t2 and kthread k");
 	ok(s->ops[8].node == 1 && s->ops[7].has_val && s->ops[7].val == 0x55,
 	   "node=1 and the load's expectation are kept");
@@ -392,7 +400,7 @@ static void test_good(void)
 		  "mmap A 4K#x\r\n  store A+0x8 1\r\nexpect deadlock" },
 		{ "A kthread that spawns a kthread",
 		  M "\tspawn k\nkthread k:\n\tspawn j\nkthread j:\n\tcompact\n"
-		  "expect livelock\n" },
+		    "expect livelock\n" },
 	};
 	struct scenario_error e;
 	struct scenario *s;
@@ -428,24 +436,25 @@ static void test_tour_ast(void)
 	for (init = 0; strcmp(s->procs[init].name, "init"); init++)
 		;
 	ok(s->procs[child].parent == init && s->procs[gc].parent == child &&
-	   s->procs[init].implicit && s->procs[0].declared &&
-	   s->procs[0].parent == -1 && !strcmp(s->procs[0].name, "other"),
+		   s->procs[init].implicit && s->procs[0].declared &&
+		   s->procs[0].parent == -1 &&
+		   !strcmp(s->procs[0].name, "other"),
 	   "Forks record parents; 'process other' is a root");
 	for (i = 0; i < s->nr_ops && s->ops[i].kind != SCN_OP_MREMAP; i++)
 		;
 	op = &s->ops[i];
-	ok(op->len == 8192 && op->len2 == 16384 &&
-	   op->flags == SCN_F_MAYMOVE && op->at == 0x50000000 &&
-	   !strcmp(s->regions[op->name].name, "Y") &&
-	   s->regions[op->name].size == 16384,
+	ok(op->len == 8192 && op->len2 == 16384 && op->flags == SCN_F_MAYMOVE &&
+		   op->at == 0x50000000 &&
+		   !strcmp(s->regions[op->name].name, "Y") &&
+		   s->regions[op->name].size == 16384,
 	   "mremap OLD NEW maymove at= as= binds a new region");
 	ok(s->config.nr_regress == 2 &&
-	   !strcmp(s->config.regress[1], "exec-shift") &&
-	   s->config.thp_numa == SCN_THP_NUMA_LEGACY &&
-	   s->config.steps == 50000 && s->config.device == 16 << 20,
+		   !strcmp(s->config.regress[1], "exec-shift") &&
+		   s->config.thp_numa == SCN_THP_NUMA_LEGACY &&
+		   s->config.steps == 50000 && s->config.device == 16 << 20,
 	   "Config keys over two lines");
 	ok(s->expect.verdict == SCN_EXPECT_VIOLATION &&
-	   !strcmp(s->expect.kind, "lost-store"),
+		   !strcmp(s->expect.kind, "lost-store"),
 	   "expect violation KIND");
 	scenario_free(s);
 }
@@ -457,7 +466,7 @@ static void test_errors_collected(void)
 	struct scenario *s = scenario_parse(text, strlen(text), "m.mms", &e);
 
 	ok(!s && e.nr_errors == 3 && e.line == 2 &&
-	   strstr(e.text, "m.mms:4:2: error: unknown op 'laod'"),
+		   strstr(e.text, "m.mms:4:2: error: unknown op 'laod'"),
 	   "Syntax errors on several lines are all reported, in order");
 }
 
@@ -477,7 +486,7 @@ static void test_limits(void)
 		p += sprintf(p, "exit\n");
 	s = scenario_parse(big, p - big, "ops", &e);
 	ok(!s && e.line == SCN_MAX_OPS + 2 &&
-	   strstr(e.msg, "too many ops (limit 4096)"),
+		   strstr(e.msg, "too many ops (limit 4096)"),
 	   "Op limit is named at the op past it");
 	p = big;
 	for (i = 0; i <= SCN_MAX_THREADS; i++)
@@ -500,7 +509,7 @@ static void test_load_file(void)
 	struct scenario *s = scenario_load_file("/nonexistent/x.mms", &e);
 
 	ok(!s && e.nr_errors == 1 && strstr(e.text, "/nonexistent/x.mms") &&
-	   strstr(e.msg, "cannot read"),
+		   strstr(e.msg, "cannot read"),
 	   "A missing file is an error naming the path");
 }
 

@@ -26,9 +26,9 @@ static void fail(const char *why, const char *a, const char *b)
 
 static void check_error(const struct scenario_error *e)
 {
-	if (e->nr_errors < 1 || e->nr_errors > SCN_MAX_ERRORS ||
-	    !e->line || !e->col || !e->msg[0] ||
-	    strncmp(e->text, "fuzz:", 5) || !strstr(e->text, ": error: "))
+	if (e->nr_errors < 1 || e->nr_errors > SCN_MAX_ERRORS || !e->line ||
+	    !e->col || !e->msg[0] || strncmp(e->text, "fuzz:", 5) ||
+	    !strstr(e->text, ": error: "))
 		fail("failed parse without a proper error", e->text, e->msg);
 }
 
