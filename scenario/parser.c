@@ -737,36 +737,43 @@ struct scenario *scenario_parse(const char *text, size_t len,
 	return p.s;
 }
 
+/* load_error - an I/O error for @path in @err. Returns NULL. */
+static struct scenario *load_error(const char *path,
+				   struct scenario_error *err, const char *why)
+{
+	memset(err, 0, sizeof(*err));
+	err->nr_errors = 1;
+	snprintf(err->msg, sizeof(err->msg), "cannot read: %s", why);
+	snprintf(err->text, sizeof(err->text), "%.200s: error: %s\n", path,
+		 err->msg);
+	return NULL;
+}
+
 struct scenario *scenario_load_file(const char *path,
 				    struct scenario_error *err)
 {
 	struct scenario_error local;
-	struct scenario *s = NULL;
-	char *buf = NULL;
-	size_t n = 0;
+	struct scenario *s;
+	char *buf;
+	size_t n;
 	FILE *f;
+	int e;
 
 	err = err ? err : &local;
-	memset(err, 0, sizeof(*err));
 	f = fopen(path, "rb");
-	if (f) {
-		buf = malloc(SCN_MAX_INPUT + 1);
-		if (buf)
-			n = fread(buf, 1, SCN_MAX_INPUT + 1, f);
-		if (buf && !ferror(f))
-			s = scenario_parse(buf, n, path, err);
-		else
-			errno = buf ? EIO : ENOMEM;
-	}
-	if (!f || (!s && !err->nr_errors)) {
-		err->nr_errors = 1;
-		snprintf(err->msg, sizeof(err->msg), "cannot read: %s",
-			 strerror(errno));
-		snprintf(err->text, sizeof(err->text), "%.200s: error: %s\n",
-			 path, err->msg);
-	}
-	if (f)
+	if (!f)
+		return load_error(path, err, strerror(errno));
+	buf = malloc(SCN_MAX_INPUT + 1);
+	if (!buf) {
 		fclose(f);
+		return load_error(path, err, "out of memory");
+	}
+	/* one byte more than the limit, so that scenario_parse sees it */
+	n = fread(buf, 1, SCN_MAX_INPUT + 1, f);
+	e = ferror(f) ? errno : 0;
+	fclose(f);
+	s = e ? load_error(path, err, strerror(e)) :
+		scenario_parse(buf, n, path, err);
 	free(buf);
 	return s;
 }

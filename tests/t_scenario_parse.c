@@ -511,6 +511,14 @@ static void test_load_file(void)
 	ok(!s && e.nr_errors == 1 && strstr(e.text, "/nonexistent/x.mms") &&
 		   strstr(e.msg, "cannot read"),
 	   "A missing file is an error naming the path");
+	s = scenario_load_file("scenarios", &e);
+	ok(!s && e.nr_errors == 1 && strstr(e.msg, "cannot read"),
+	   "A directory is an error, not a crash");
+	s = scenario_load_file("scenarios/cow-basic.mms", &e);
+	ok(s && !strcmp(s->filename, "scenarios/cow-basic.mms") &&
+		   s->ops[0].pos.line == 8,
+	   "A file loads and keeps its name and op positions");
+	scenario_free(s);
 }
 
 /* Every file in @dir parses and round-trips, or fails with a message. */
@@ -552,7 +560,7 @@ int main(void)
 {
 	int i;
 
-	plan(NR_BAD + 6 + 8 + 5 + 1 + 4 + 1 + 2);
+	plan(NR_BAD + 6 + 8 + 5 + 1 + 4 + 3 + 2);
 	for (i = 0; i < NR_BAD; i++)
 		test_bad(&bad[i]);
 	test_seed000();
