@@ -32,16 +32,43 @@ static void check_error(const struct scenario_error *e)
 		fail("failed parse without a proper error", e->text, e->msg);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/*
+ * Most mutations of a whole file are invalid somewhere, which would leave
+ * the dumper and the validator's deeper checks rarely reached. So each
+ * input is also run as the body of a thread inside this valid context,
+ * where a single mutated op line is often a valid scenario.
+ */
+static const char prelude[] =
+	"config mem=64M nodes=2 swap=16M device=16M thp=always\n"
+	"process other\n"
+	"thread main:\n"
+	"\tmmap A 4M anon thp\n"
+	"\tmmap B 64K\n"
+	"\tpin R A 8K write\n"
+	"\tsignal go\n"
+	"\tfork child\n"
+	"\tspawn k u\n"
+	"kthread k:\n"
+	"\twait go\n"
+	"thread c in child:\n"
+	"\tload A\n"
+	"thread o in other:\n"
+	"\tmmap O 8K\n"
+	"thread u:\n"
+	"\tload B\n";
+static const char postlude[] = "\nexpect ok\n";
+
+/* one - the properties above for one text. */
+static void one(const char *text, size_t size)
 {
 	struct scenario_error e, e2;
 	struct scenario *s, *s2;
 	char *d1, *d2;
 
-	s = scenario_parse((const char *)data, size, "fuzz", &e);
+	s = scenario_parse(text, size, "fuzz", &e);
 	if (!s) {
 		check_error(&e);
-		return 0;
+		return;
 	}
 	d1 = scenario_dump_str(s);
 	if (!d1)
@@ -58,5 +85,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(d2);
 	scenario_free(s);
 	scenario_free(s2);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t np = sizeof(prelude) - 1, nq = sizeof(postlude) - 1;
+	char *buf;
+
+	one((const char *)data, size);
+	if (size > 4096)
+		return 0;
+	buf = malloc(np + size + nq);
+	if (!buf)
+		return 0;
+	memcpy(buf, prelude, np);
+	memcpy(buf + np, data, size);
+	memcpy(buf + np + size, postlude, nq);
+	one(buf, np + size + nq);
+	free(buf);
 	return 0;
 }
