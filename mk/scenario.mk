@@ -5,10 +5,14 @@
 #       clang -fsanitize=fuzzer,address,undefined and fuzz the parser for
 #       FUZZ_TIME seconds from tests/fuzz/corpus and scenarios/. Prints a
 #       SKIP (and installs nothing) when clang or its libFuzzer runtime is
-#       missing (Debian 12: clang-14 + libclang-rt-14-dev). New inputs go to
-#       build/fuzz/corpus; crashes to build/fuzz/crash-* (kept out of git;
-#       copy a fixed one into tests/fuzz/corpus as a regression input).
-#   make scenario-check  t_scenario_parse under prove, then fuzz-scenario.
+#       missing (Debian 12: libclang-rt-14-dev, which clang-14 only
+#       Recommends, so --no-install-recommends drops it). Each run starts
+#       from the checked-in seeds only (new inputs go to a fresh
+#       build/fuzz/corpus, so every pass starts from the same seeds); crashes go
+#       to build/fuzz/crash-* (kept out of git: copy a fixed one into
+#       tests/fuzz/corpus as a regression input).
+#   make scenario-check  fuzz-scenario, then t_scenario_parse under prove
+#       (for a branch where `make check` cannot link the other layers yet).
 
 FUZZ_CC    ?= clang
 FUZZ_TIME  ?= 25
@@ -30,11 +34,11 @@ fuzz-scenario:
 	@mkdir -p $(FUZZ_DIR)
 	@if ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' | \
 	     $(FUZZ_CC) -x c -fsanitize=fuzzer - -o $(FUZZ_DIR)/probe >/dev/null 2>&1; then \
-		echo "fuzz-scenario: SKIP: $(FUZZ_CC) with a libFuzzer runtime not found (Debian 12: apt-get install clang-14 libclang-rt-14-dev)"; \
+		echo "fuzz-scenario: SKIP: no libFuzzer ($(FUZZ_CC) -fsanitize=fuzzer cannot link; Debian 12: apt-get install clang libclang-rt-14-dev; clang-14 only recommends the latter)"; \
 		exit 0; \
 	fi; \
 	$(MAKE) --no-print-directory $(FUZZ_DIR)/fuzz_scenario || exit 1; \
-	mkdir -p $(FUZZ_DIR)/corpus; \
+	rm -rf $(FUZZ_DIR)/corpus; mkdir -p $(FUZZ_DIR)/corpus; \
 	echo "fuzz-scenario: fuzzing the .mms parser for $(FUZZ_TIME)s (log: $(FUZZ_DIR)/fuzz.log)"; \
 	if $(FUZZ_DIR)/fuzz_scenario $(FUZZ_ARGS) $(FUZZ_DIR)/corpus \
 	     tests/fuzz/corpus scenarios >$(FUZZ_DIR)/fuzz.log 2>&1; then \
