@@ -391,7 +391,7 @@ static int parse_key(struct parser *p, struct scn_op *op,
 	static const char *const names[] = { "node", "at", "prot",
 					     "to",   "as", "args" };
 	struct token *k = next(p), *t;
-	uint64_t v;
+	uint64_t v = 0;
 	int i;
 
 	for (i = 0; i < 6; i++)

@@ -348,7 +348,7 @@ static int cfg_value(struct parser *p, const struct cfg_key *k)
 	static const char *const thp_numa[] = { "current", "legacy", NULL };
 	struct scn_config *c = &p->s->config;
 	unsigned int e;
-	uint64_t v;
+	uint64_t v = 0;
 
 	switch (k->type) {
 	case CFG_THP:
