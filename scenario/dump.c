@@ -38,8 +38,7 @@ static void put_size(FILE *f, uint64_t v)
 	fprintf(f, " %s", size_str(v, buf, sizeof(buf)));
 }
 
-static void put_addr(const struct scenario *s, const struct scn_op *op,
-		     FILE *f)
+static void put_addr(const struct scenario *s, const struct scn_op *op, FILE *f)
 {
 	const struct scn_addr *a = &op->addr;
 
@@ -152,7 +151,7 @@ static void put_operands(const struct scenario *s, const struct scn_op *op,
 		for (i = 0; i < op->nr_spawn; i++)
 			fprintf(f, " %s", s->threads[op->spawn[i]].name);
 		break;
-	default:	/* ADDR [LEN] */
+	default: /* ADDR [LEN] */
 		put_addr(s, op, f);
 		put_opt_len(op, f);
 		break;
@@ -160,22 +159,20 @@ static void put_operands(const struct scenario *s, const struct scn_op *op,
 }
 
 /* put_keys - KEY=VALUE modifiers (after the flags). */
-static void put_keys(const struct scenario *s, const struct scn_op *op,
-		     FILE *f)
+static void put_keys(const struct scenario *s, const struct scn_op *op, FILE *f)
 {
 	if (op->node >= 0)
 		fprintf(f, " node=%d", op->node);
 	if (op->at)
 		fprintf(f, " at=%#llx", ULL(op->at));
 	if (op->kind == SCN_OP_DEVICE_MIGRATE)
-		fprintf(f, " to=%s", op->to == SCN_TO_DEVICE ? "device" :
-							    "system");
+		fprintf(f, " to=%s",
+			op->to == SCN_TO_DEVICE ? "device" : "system");
 	if (op->kind == SCN_OP_MREMAP && op->name >= 0)
 		fprintf(f, " as=%s", s->regions[op->name].name);
 }
 
-int scenario_dump_op(const struct scenario *s, const struct scn_op *op,
-		     FILE *f)
+int scenario_dump_op(const struct scenario *s, const struct scn_op *op, FILE *f)
 {
 	fputs(scenario_op_name(op->kind), f);
 	put_operands(s, op, f);
@@ -279,9 +276,9 @@ static bool config_eq(const struct scn_config *a, const struct scn_config *b)
 	int i;
 
 	if (a->mem != b->mem || a->nodes != b->nodes || a->cpus != b->cpus ||
-	    a->swap != b->swap || a->device != b->device ||
-	    a->thp != b->thp || a->thp_numa != b->thp_numa ||
-	    a->steps != b->steps || a->seed != b->seed || a->set != b->set ||
+	    a->swap != b->swap || a->device != b->device || a->thp != b->thp ||
+	    a->thp_numa != b->thp_numa || a->steps != b->steps ||
+	    a->seed != b->seed || a->set != b->set ||
 	    a->nr_regress != b->nr_regress)
 		return false;
 	for (i = 0; i < a->nr_regress; i++)
@@ -298,11 +295,11 @@ static bool op_eq(const struct scn_op *a, const struct scn_op *b)
 	       a->addr.proc == b->addr.proc && a->addr.off == b->addr.off &&
 	       a->len == b->len && a->len2 == b->len2 && a->val == b->val &&
 	       a->has_val == b->has_val && a->flags == b->flags &&
-	       a->prot == b->prot && a->advice == b->advice &&
-	       a->to == b->to && a->node == b->node && a->at == b->at &&
+	       a->prot == b->prot && a->advice == b->advice && a->to == b->to &&
+	       a->node == b->node && a->at == b->at &&
 	       a->nr_spawn == b->nr_spawn &&
-	       (!a->nr_spawn || !memcmp(a->spawn, b->spawn,
-					a->nr_spawn * sizeof(int)));
+	       (!a->nr_spawn ||
+		!memcmp(a->spawn, b->spawn, a->nr_spawn * sizeof(int)));
 }
 
 static bool tables_eq(const struct scenario *a, const struct scenario *b)
@@ -352,8 +349,7 @@ bool scenario_equal(const struct scenario *a, const struct scenario *b)
 
 	if (a->nr_procs != b->nr_procs || a->nr_threads != b->nr_threads ||
 	    a->nr_ops != b->nr_ops || a->nr_regions != b->nr_regions ||
-	    a->nr_handles != b->nr_handles ||
-	    a->nr_signals != b->nr_signals ||
+	    a->nr_handles != b->nr_handles || a->nr_signals != b->nr_signals ||
 	    a->expect.verdict != b->expect.verdict ||
 	    !str_eq(a->expect.kind, b->expect.kind) ||
 	    !config_eq(&a->config, &b->config) || !tables_eq(a, b))

@@ -99,7 +99,8 @@ static int lex_number(struct parser *p, const char *s, unsigned int *i,
 	bool digits = false, over = false;
 	int d, shift = 0;
 
-	if (s[j] == '0' && j + 1 < end && (s[j + 1] == 'x' || s[j + 1] == 'X')) {
+	if (s[j] == '0' && j + 1 < end &&
+	    (s[j + 1] == 'x' || s[j + 1] == 'X')) {
 		base = 16;
 		j += 2;
 	}
@@ -120,9 +121,10 @@ static int lex_number(struct parser *p, const char *s, unsigned int *i,
 	if (!digits || (j < end && is_word_char(s[j]))) {
 		while (j < end && is_word_char(s[j]))
 			j++;
-		return perr(p, t->pos,
-			    "expected a number (digits, 0x<hex>, then K, M or G), got '%.*s'",
-			    (int)(j - start > 40 ? 40 : j - start), s + start);
+		return perr(
+			p, t->pos,
+			"expected a number (digits, 0x<hex>, then K, M or G), got '%.*s'",
+			(int)(j - start > 40 ? 40 : j - start), s + start);
 	}
 	if (over || (shift && v > (UINT64_MAX >> shift)))
 		return perr(p, t->pos,
@@ -180,9 +182,10 @@ static int lex_token(struct parser *p, const char *s, unsigned int *i,
 		}
 		break;
 	default:
-		return perr(p, t->pos,
-			    "expected a word, a number or one of + : = == , @, got %s",
-			    char_desc(c, cb, sizeof(cb)));
+		return perr(
+			p, t->pos,
+			"expected a word, a number or one of + : = == , @, got %s",
+			char_desc(c, cb, sizeof(cb)));
 	}
 	*i += t->len;
 	return 0;
@@ -220,9 +223,9 @@ int lex_line(struct parser *p)
 			return -1;
 		p->ntok++;
 	}
-	p->tok[p->ntok] = (struct token){ .type = TOK_EOL,
-					  .pos = { p->line, i + 1 },
-					  .s = "", .len = 0 };
+	p->tok[p->ntok] = (struct token){
+		.type = TOK_EOL, .pos = { p->line, i + 1 }, .s = "", .len = 0
+	};
 	p->ntok++;
 	return 1;
 }

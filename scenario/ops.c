@@ -11,11 +11,12 @@
 
 #include "scenario/internal.h"
 
-#define MM_F (SCN_F_ANON | SCN_F_FILE | SCN_F_SHARED | SCN_F_PRIVATE | \
-	      SCN_F_THP | SCN_F_NOTHP | SCN_F_GROWSDOWN | SCN_F_POPULATE |  \
-	      SCN_F_LOCKED)
-#define PIN_F (SCN_F_READ | SCN_F_WRITE | SCN_F_FAST | SCN_F_SLOW | \
-	       SCN_F_LONGTERM | SCN_F_GET)
+#define MM_F                                                                  \
+	(SCN_F_ANON | SCN_F_FILE | SCN_F_SHARED | SCN_F_PRIVATE | SCN_F_THP | \
+	 SCN_F_NOTHP | SCN_F_GROWSDOWN | SCN_F_POPULATE | SCN_F_LOCKED)
+#define PIN_F                                                                  \
+	(SCN_F_READ | SCN_F_WRITE | SCN_F_FAST | SCN_F_SLOW | SCN_F_LONGTERM | \
+	 SCN_F_GET)
 
 /* Indexed by enum scn_op_kind. */
 const struct op_spec op_specs[SCN_OP_NR] = {
@@ -59,16 +60,20 @@ const struct op_spec op_specs[SCN_OP_NR] = {
 
 /* Indexed by bit number of SCN_F_*. */
 const char *const flag_names[SCN_F_NR] = {
-	"anon", "file", "shared", "private", "thp", "nothp", "growsdown",
-	"populate", "locked", "maymove", "dontunmap", "read", "write",
-	"fast", "slow", "longterm", "get", "dirty", "pmd", "folio",
+	"anon",	     "file",	  "shared",   "private", "thp",
+	"nothp",     "growsdown", "populate", "locked",	 "maymove",
+	"dontunmap", "read",	  "write",    "fast",	 "slow",
+	"longterm",  "get",	  "dirty",    "pmd",	 "folio",
 };
 
 const char *const advice_names[SCN_MADV_NR] = {
-	"normal", "random", "sequential", "willneed", "dontneed", "free",
-	"remove", "dontfork", "dofork", "mergeable", "unmergeable",
-	"hugepage", "nohugepage", "dontdump", "dodump", "wipeonfork",
-	"keeponfork", "cold", "pageout", "populate-read", "populate-write",
+	"normal",	   "random",	    "sequential",
+	"willneed",	   "dontneed",	    "free",
+	"remove",	   "dontfork",	    "dofork",
+	"mergeable",	   "unmergeable",   "hugepage",
+	"nohugepage",	   "dontdump",	    "dodump",
+	"wipeonfork",	   "keeponfork",    "cold",
+	"pageout",	   "populate-read", "populate-write",
 	"dontneed-locked", "collapse",
 };
 
@@ -78,21 +83,21 @@ const char *const advice_names[SCN_MADV_NR] = {
  * docs/scenario-language.md.
  */
 const char *const scenario_violation_kinds[] = {
-	"lost-store",		/* value oracle: a load missed a store */
-	"wrong-value",		/* value oracle: any other bad load */
-	"pin-incoherent",	/* a pinned page is not the mapped page */
-	"pin-leak",		/* a pin never released */
-	"refcount",		/* folio refcount invariant */
-	"mapcount",		/* folio mapcount invariant */
-	"rmap",			/* rmap does not find a mapping */
-	"anon-exclusive",	/* PG_anon_exclusive invariant */
-	"migration-entry",	/* a migration entry left behind */
-	"folio-locked",		/* a folio left locked */
-	"leak",			/* a frame or page table leaked */
-	"use-after-free",	/* a freed frame or page table reached */
-	"lock-order",		/* lockdep-like order violation */
-	"bug-on",		/* a VM_BUG_ON-style assertion */
-	"fault",		/* an access faulted that must not */
+	"lost-store", /* value oracle: a load missed a store */
+	"wrong-value", /* value oracle: any other bad load */
+	"pin-incoherent", /* a pinned page is not the mapped page */
+	"pin-leak", /* a pin never released */
+	"refcount", /* folio refcount invariant */
+	"mapcount", /* folio mapcount invariant */
+	"rmap", /* rmap does not find a mapping */
+	"anon-exclusive", /* PG_anon_exclusive invariant */
+	"migration-entry", /* a migration entry left behind */
+	"folio-locked", /* a folio left locked */
+	"leak", /* a frame or page table leaked */
+	"use-after-free", /* a freed frame or page table reached */
+	"lock-order", /* lockdep-like order violation */
+	"bug-on", /* a VM_BUG_ON-style assertion */
+	"fault", /* an access faulted that must not */
 	NULL,
 };
 
@@ -116,7 +121,7 @@ int flag_lookup(const char *s, unsigned int len)
 	int i;
 
 	if (word_eq(s, len, "stack"))
-		return 6;	/* alias of growsdown */
+		return 6; /* alias of growsdown */
 	for (i = 0; i < SCN_F_NR; i++)
 		if (word_eq(s, len, flag_names[i]))
 			return i;
@@ -215,8 +220,8 @@ static int edit_distance(const char *a, unsigned int la, const char *b)
 	return d[la][lb] > 3 ? 3 : d[la][lb];
 }
 
-const char *nearest(const char *s, unsigned int len,
-		    const char *const *names, int n)
+const char *nearest(const char *s, unsigned int len, const char *const *names,
+		    int n)
 {
 	const char *best = NULL;
 	int i, bd = 3;

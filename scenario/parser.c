@@ -23,27 +23,54 @@
 
 #include "scenario/internal.h"
 
-#define TOK_MAX (SCN_MAX_LINE + 2)
+#define TOK_MAX (SCN_MAX_LINE + 2) /* tokens of a line, and EOL */
 
 /* ---- errors ---- */
 
 static void vrecord(struct parser *p, struct scn_pos pos, const char *fmt,
 		    va_list ap)
 {
-	struct scenario_error *e = p->err;
-	char msg[SCN_MSG_MAX];
-	size_t used = strlen(e->text);
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (!e->nr_errors) {
-		e->line = pos.line;
-		e->col = pos.col;
-		snprintf(e->msg, sizeof(e->msg), "%s", msg);
-	}
-	snprintf(e->text + used, sizeof(e->text) - used,
-		 "%.64s:%u:%u: error: %s\n", p->file, pos.line, pos.col, msg);
-	if (++e->nr_errors >= SCN_MAX_ERRORS)
+	if (p->nr_errs >= SCN_MAX_ERRORS)
+		return;
+	p->errs[p->nr_errs].pos = pos;
+	vsnprintf(p->errs[p->nr_errs].msg, SCN_MSG_MAX, fmt, ap);
+	if (++p->nr_errs >= SCN_MAX_ERRORS)
 		p->fatal = true;
+}
+
+static int pos_cmp(const void *a, const void *b)
+{
+	const struct perror *x = a, *y = b;
+
+	if (x->pos.line != y->pos.line)
+		return x->pos.line < y->pos.line ? -1 : 1;
+	if (x->pos.col != y->pos.col)
+		return x->pos.col < y->pos.col ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * report_errors - the collected errors, in source order (gcc's), into
+ * p->err: the first in line/col/msg, all of them in text.
+ */
+static void report_errors(struct parser *p)
+{
+	struct scenario_error *e = p->err;
+	size_t used = 0;
+	int i;
+
+	qsort(p->errs, p->nr_errs, sizeof(p->errs[0]), pos_cmp);
+	e->nr_errors = p->nr_errs;
+	if (!p->nr_errs)
+		return;
+	e->line = p->errs[0].pos.line;
+	e->col = p->errs[0].pos.col;
+	snprintf(e->msg, sizeof(e->msg), "%s", p->errs[0].msg);
+	for (i = 0; i < p->nr_errs && used < sizeof(e->text); i++)
+		used += snprintf(e->text + used, sizeof(e->text) - used,
+				 "%.64s:%u:%u: error: %s\n", p->file,
+				 p->errs[i].pos.line, p->errs[i].pos.col,
+				 p->errs[i].msg);
 }
 
 int perr(struct parser *p, struct scn_pos pos, const char *fmt, ...)
@@ -73,7 +100,7 @@ int pfatal(struct parser *p, struct scn_pos pos, const char *fmt, ...)
  * grow - make room for one more element in *@arr (holding @n of @cap).
  * Returns 0, or -1 (fatal error reported) on ENOMEM.
  */
-static int grow(struct parser *p, void **arr, int *cap, int n, size_t size)
+int grow(struct parser *p, void **arr, int *cap, int n, size_t size)
 {
 	void *a;
 	int ncap;
@@ -92,9 +119,7 @@ static int grow(struct parser *p, void **arr, int *cap, int n, size_t size)
 	return 0;
 }
 
-#define GROW(p, arr, cap, n) grow(p, (void **)&(arr), &(cap), n, sizeof(*(arr)))
-
-static char *tok_strdup(struct parser *p, const struct token *t)
+char *tok_strdup(struct parser *p, const struct token *t)
 {
 	char *s = malloc(t->len + 1);
 
@@ -116,24 +141,24 @@ static bool name_eq(const char *name, const struct token *t)
  * INTERN - the slot of the object named @t in table @arr, made at its
  * first mention. Returns the index, or -1 on a limit or ENOMEM (reported).
  */
-#define INTERN(p, arr, nr, cap, limit, what, t, init)                      \
-	({                                                                 \
-		int __i, __r = -1;                                         \
-		for (__i = 0; __i < (nr); __i++)                           \
-			if (name_eq((arr)[__i].name, t))                   \
-				break;                                     \
-		if (__i < (nr))                                            \
-			__r = __i;                                         \
-		else if ((nr) >= (limit))                                  \
+#define INTERN(p, arr, nr, cap, limit, what, t, init)                       \
+	({                                                                  \
+		int __i, __r = -1;                                          \
+		for (__i = 0; __i < (nr); __i++)                            \
+			if (name_eq((arr)[__i].name, t))                    \
+				break;                                      \
+		if (__i < (nr))                                             \
+			__r = __i;                                          \
+		else if ((nr) >= (limit))                                   \
 			pfatal(p, (t)->pos, "too many %s (limit %d)", what, \
-			       limit);                                     \
-		else if (!GROW(p, arr, cap, nr) &&                         \
-			 ((arr)[nr].name = tok_strdup(p, t))) {            \
-			(arr)[nr].pos = (t)->pos;                          \
-			init;                                              \
-			__r = (nr)++;                                      \
-		}                                                          \
-		__r;                                                       \
+			       limit);                                      \
+		else if (!GROW(p, arr, cap, nr) &&                          \
+			 ((arr)[nr].name = tok_strdup(p, t))) {             \
+			(arr)[nr].pos = (t)->pos;                           \
+			init;                                               \
+			__r = (nr)++;                                       \
+		}                                                           \
+		__r;                                                        \
 	})
 
 int intern_proc(struct parser *p, const struct token *t)
@@ -189,30 +214,8 @@ int find_thread(const struct scenario *s, const char *name)
 
 /* ---- tokens ---- */
 
-static struct token *peek(struct parser *p)
-{
-	return &p->tok[p->i];
-}
-
-static struct token *next(struct parser *p)
-{
-	struct token *t = &p->tok[p->i];
-
-	if (t->type != TOK_EOL)
-		p->i++;
-	return t;
-}
-
-static bool accept(struct parser *p, enum tok_type type)
-{
-	if (peek(p)->type != type)
-		return false;
-	next(p);
-	return true;
-}
-
 /* expected - "expected @what, got <the next token>". Returns -1. */
-static int expected(struct parser *p, const char *what)
+int expected(struct parser *p, const char *what)
 {
 	char buf[64];
 	struct token *t = peek(p);
@@ -221,19 +224,19 @@ static int expected(struct parser *p, const char *what)
 		    tok_desc(t, buf, sizeof(buf)));
 }
 
-static int expect_eol(struct parser *p)
+int expect_eol(struct parser *p)
 {
 	return peek(p)->type == TOK_EOL ? 0 : expected(p, "end of line");
 }
 
 /* parse_name - a name token (a word of at most SCN_MAX_NAME bytes). */
-static struct token *parse_name(struct parser *p, const char *what)
+struct token *parse_name(struct parser *p, const char *what)
 {
 	struct token *t = peek(p);
 	char buf[64];
 
 	if (t->type != TOK_WORD) {
-		snprintf(buf, sizeof(buf), "%s name", what);
+		snprintf(buf, sizeof(buf), "a %s name", what);
 		expected(p, buf);
 		return NULL;
 	}
@@ -245,8 +248,8 @@ static struct token *parse_name(struct parser *p, const char *what)
 	return next(p);
 }
 
-static int parse_num(struct parser *p, const char *what, uint64_t *v,
-		     struct scn_pos *pos)
+int parse_num(struct parser *p, const char *what, uint64_t *v,
+	      struct scn_pos *pos)
 {
 	struct token *t = peek(p);
 
@@ -261,8 +264,7 @@ static int parse_num(struct parser *p, const char *what, uint64_t *v,
 
 /* ---- top-level statements ---- */
 
-enum cfg_type { CFG_SIZE, CFG_COUNT, CFG_NUM, CFG_THP, CFG_THP_NUMA,
-		CFG_LIST };
+enum cfg_type { CFG_SIZE, CFG_COUNT, CFG_NUM, CFG_THP, CFG_THP_NUMA, CFG_LIST };
 
 static const struct cfg_key {
 	const char *name;
@@ -285,8 +287,7 @@ static const struct cfg_key {
 #define NR_CFG_KEYS (int)(sizeof(cfg_keys) / sizeof(cfg_keys[0]))
 
 /* cfg_number - a size or count value of key @k, range checked. */
-static int cfg_number(struct parser *p, const struct cfg_key *k,
-		      uint64_t *v)
+static int cfg_number(struct parser *p, const struct cfg_key *k, uint64_t *v)
 {
 	struct scn_pos pos;
 
@@ -298,7 +299,8 @@ static int cfg_number(struct parser *p, const struct cfg_key *k,
 			    (unsigned long long)k->min,
 			    (unsigned long long)k->max);
 	if (k->type == CFG_SIZE && *v % SCN_PAGE_SIZE)
-		return perr(p, pos, "%s=%#llx is not a multiple of the page size (4K)",
+		return perr(p, pos,
+			    "%s=%#llx is not a multiple of the page size (4K)",
 			    k->name, (unsigned long long)*v);
 	return 0;
 }
@@ -342,12 +344,11 @@ static int cfg_enum(struct parser *p, const char *what,
 
 static int cfg_value(struct parser *p, const struct cfg_key *k)
 {
-	static const char *const thp[] = { "madvise", "always", "never",
-					   NULL };
+	static const char *const thp[] = { "madvise", "always", "never", NULL };
 	static const char *const thp_numa[] = { "current", "legacy", NULL };
 	struct scn_config *c = &p->s->config;
 	unsigned int e;
-	uint64_t v;
+	uint64_t v = 0;
 
 	switch (k->type) {
 	case CFG_THP:
@@ -368,13 +369,27 @@ static int cfg_value(struct parser *p, const struct cfg_key *k)
 	if (cfg_number(p, k, &v))
 		return -1;
 	switch (k->bit) {
-	case SCN_CFG_MEM: c->mem = v; break;
-	case SCN_CFG_NODES: c->nodes = v; break;
-	case SCN_CFG_CPUS: c->cpus = v; break;
-	case SCN_CFG_SWAP: c->swap = v; break;
-	case SCN_CFG_DEVICE: c->device = v; break;
-	case SCN_CFG_STEPS: c->steps = v; break;
-	case SCN_CFG_SEED: c->seed = v; break;
+	case SCN_CFG_MEM:
+		c->mem = v;
+		break;
+	case SCN_CFG_NODES:
+		c->nodes = v;
+		break;
+	case SCN_CFG_CPUS:
+		c->cpus = v;
+		break;
+	case SCN_CFG_SWAP:
+		c->swap = v;
+		break;
+	case SCN_CFG_DEVICE:
+		c->device = v;
+		break;
+	case SCN_CFG_STEPS:
+		c->steps = v;
+		break;
+	case SCN_CFG_SEED:
+		c->seed = v;
+		break;
 	}
 	return 0;
 }
@@ -392,19 +407,24 @@ static int parse_config(struct parser *p)
 		return perr(p, kw->pos,
 			    "'config' must come before the first thread");
 	if (peek(p)->type == TOK_EOL)
-		return expected(p, "a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed)");
+		return expected(
+			p,
+			"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed)");
 	while (peek(p)->type != TOK_EOL) {
 		t = peek(p);
 		for (i = 0; i < NR_CFG_KEYS; i++)
 			if (tok_is(t, cfg_keys[i].name))
 				break;
 		if (i == NR_CFG_KEYS)
-			return expected(p, "a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed)");
+			return expected(
+				p,
+				"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed)");
 		if (p->s->config.set & cfg_keys[i].bit)
-			return perr(p, t->pos,
-				    "duplicate config key '%s' (first set at %u:%u)",
-				    cfg_keys[i].name, p->cfg_pos[i].line,
-				    p->cfg_pos[i].col);
+			return perr(
+				p, t->pos,
+				"duplicate config key '%s' (first set at %u:%u)",
+				cfg_keys[i].name, p->cfg_pos[i].line,
+				p->cfg_pos[i].col);
 		next(p);
 		if (!accept(p, TOK_EQ))
 			return expected(p, "'=' after the config key");
@@ -430,7 +450,9 @@ static int parse_process(struct parser *p)
 	if (!t)
 		return -1;
 	if (peek(p)->type == TOK_COLON)
-		return expected(p, "end of line ('process P' declares a root process; its threads say 'thread T in P:')");
+		return expected(
+			p,
+			"end of line ('process P' declares a root process; its threads say 'thread T in P:')");
 	if (expect_eol(p))
 		return -1;
 	if (tok_is(t, "init"))
@@ -504,10 +526,11 @@ static int parse_header(struct parser *p)
 		return -1;
 	for (i = 0; i < s->nr_threads; i++)
 		if (name_eq(s->threads[i].name, t))
-			return perr(p, t->pos,
-				    "duplicate thread '%s' (first declared at %u:%u)",
-				    s->threads[i].name, s->threads[i].pos.line,
-				    s->threads[i].pos.col);
+			return perr(
+				p, t->pos,
+				"duplicate thread '%s' (first declared at %u:%u)",
+				s->threads[i].name, s->threads[i].pos.line,
+				s->threads[i].pos.col);
 	if (s->nr_threads >= SCN_MAX_THREADS)
 		return pfatal(p, t->pos, "too many threads (limit %d)",
 			      SCN_MAX_THREADS);
@@ -541,8 +564,7 @@ static int parse_expect(struct parser *p)
 
 	p->cur_thread = -1;
 	if (p->seen_expect)
-		return perr(p, kw->pos,
-			    "duplicate 'expect' (first at %u:%u)",
+		return perr(p, kw->pos, "duplicate 'expect' (first at %u:%u)",
 			    e->pos.line, e->pos.col);
 	if (cfg_enum(p, "ok, violation, deadlock or livelock", verdicts, &v))
 		return -1;
@@ -558,489 +580,20 @@ static int parse_expect(struct parser *p)
 			near = nearest(t->s, t->len, scenario_violation_kinds,
 				       -1);
 			if (near)
-				return perr(p, t->pos,
-					    "expected a violation kind, got '%.*s' (did you mean '%s'?)",
-					    t->len > 40 ? 40 : (int)t->len,
-					    t->s, near);
-			return expected(p, "a violation kind (lost-store, wrong-value, pin-incoherent, ...; see docs/scenario-language.md)");
+				return perr(
+					p, t->pos,
+					"expected a violation kind, got '%.*s' (did you mean '%s'?)",
+					t->len > 40 ? 40 : (int)t->len, t->s,
+					near);
+			return expected(
+				p,
+				"a violation kind (lost-store, wrong-value, pin-incoherent, ...; see docs/scenario-language.md)");
 		}
 		e->kind = tok_strdup(p, next(p));
 		if (!e->kind)
 			return -1;
 	}
 	return expect_eol(p);
-}
-
-/* ---- ops ---- */
-
-/*
- * parse_addr - "NAME[@PROC][+OFF]" (a region) or, with @handle,
- * "NAME[+OFF]" (a pin handle) into op->addr.
- */
-static int parse_addr(struct parser *p, struct scn_op *op, bool handle)
-{
-	struct token *t;
-	uint64_t off;
-
-	op->addr_pos = peek(p)->pos;
-	t = parse_name(p, handle ? "pin handle" : "region");
-	if (!t)
-		return -1;
-	if (handle)
-		op->addr.handle = intern_handle(p, t);
-	else
-		op->addr.region = intern_region(p, t);
-	if (op->addr.handle < 0 && op->addr.region < 0)
-		return -1;
-	if (!handle && accept(p, TOK_AT)) {
-		t = parse_name(p, "process");
-		if (!t || (op->addr.proc = intern_proc(p, t)) < 0)
-			return -1;
-	}
-	if (!accept(p, TOK_PLUS))
-		return 0;
-	if (parse_num(p, "an offset after '+'", &off, NULL))
-		return -1;
-	if (off > SCN_MAX_VSIZE)
-		return perr(p, op->addr_pos, "offset %#llx too large (limit %#llx)",
-			    (unsigned long long)off,
-			    (unsigned long long)SCN_MAX_VSIZE);
-	op->addr.off = off;
-	return 0;
-}
-
-/* opt_len - an optional length: a number, if one comes next. */
-static int opt_len(struct parser *p, struct scn_op *op)
-{
-	if (peek(p)->type == TOK_NUM)
-		return parse_num(p, "a length", &op->len, &op->len_pos);
-	return 0;
-}
-
-/* parse_expectation - optional "== VAL" (load, dma-read). */
-static int parse_expectation(struct parser *p, struct scn_op *op)
-{
-	if (!accept(p, TOK_EQEQ))
-		return 0;
-	op->has_val = true;
-	return parse_num(p, "a value after '=='", &op->val, NULL);
-}
-
-/* bind_name - the region/handle an op creates; must be new. */
-static int bind_name(struct parser *p, struct scn_op *op, bool handle,
-		     const struct token *t, uint64_t size)
-{
-	struct scenario *s = p->s;
-	int i = handle ? intern_handle(p, t) : intern_region(p, t);
-	int opi = op - s->ops;
-
-	if (i < 0)
-		return -1;
-	op->name = i;
-	op->name_pos = t->pos;
-	if (handle) {
-		if (s->handles[i].op >= 0)
-			return perr(p, t->pos,
-				    "duplicate pin handle '%s' (first pinned at %u:%u)",
-				    s->handles[i].name, s->handles[i].pos.line,
-				    s->handles[i].pos.col);
-		s->handles[i] = (struct scn_handle){ s->handles[i].name,
-						     t->pos, opi, size };
-		return 0;
-	}
-	if (s->regions[i].op >= 0)
-		return perr(p, t->pos,
-			    "duplicate region '%s' (first mapped at %u:%u)",
-			    s->regions[i].name, s->regions[i].pos.line,
-			    s->regions[i].pos.col);
-	s->regions[i] = (struct scn_region){
-		s->regions[i].name, t->pos,
-		s->threads[op->thread].proc, opi, size };
-	return 0;
-}
-
-static int ops_mmap(struct parser *p, struct scn_op *op)
-{
-	struct token *t = parse_name(p, "region");
-
-	if (!t || parse_num(p, "a size", &op->len, &op->len_pos))
-		return -1;
-	op->prot = SCN_PROT_R | SCN_PROT_W;
-	return bind_name(p, op, false, t, op->len);
-}
-
-/* ops_word_after_range - "ADDR [LEN] WORD" (mprotect, madvise). */
-static int ops_word_after_range(struct parser *p, struct scn_op *op)
-{
-	struct token *t;
-	const char *near;
-	int v;
-
-	if (parse_addr(p, op, false) || opt_len(p, op))
-		return -1;
-	t = peek(p);
-	if (op->kind == SCN_OP_MPROTECT) {
-		v = t->type == TOK_WORD ? prot_parse(t->s, t->len) : -1;
-		if (v < 0)
-			return expected(p, "a protection (none, r, rw, rx, rwx, ...)");
-		op->prot = v;
-	} else {
-		v = t->type == TOK_WORD ? advice_lookup(t->s, t->len) : -1;
-		if (v < 0 && t->type == TOK_WORD &&
-		    (near = nearest(t->s, t->len, advice_names, SCN_MADV_NR)))
-			return perr(p, t->pos,
-				    "expected an advice, got '%.*s' (did you mean '%s'?)",
-				    t->len > 40 ? 40 : (int)t->len, t->s,
-				    near);
-		if (v < 0)
-			return expected(p, "an advice (dontneed, hugepage, pageout, ...)");
-		op->advice = v;
-	}
-	next(p);
-	return 0;
-}
-
-/* ops_mremap - "ADDR [OLDLEN] NEWLEN". */
-static int ops_mremap(struct parser *p, struct scn_op *op)
-{
-	struct scn_pos pos;
-	uint64_t n;
-
-	if (parse_addr(p, op, false) ||
-	    parse_num(p, "a new size", &n, &pos))
-		return -1;
-	if (peek(p)->type != TOK_NUM) {
-		op->len2 = n;
-		return 0;
-	}
-	op->len = n;
-	op->len_pos = pos;
-	return parse_num(p, "a new size", &op->len2, NULL);
-}
-
-/*
- * ops_fill - "ADDR LEN VAL", or the long form "NAME OFF LEN VAL" in which
- * OFF adds to the address (fill, check).
- */
-static int ops_fill(struct parser *p, struct scn_op *op)
-{
-	uint64_t n[3];
-	struct scn_pos pos[3];
-	int k;
-
-	if (parse_addr(p, op, false))
-		return -1;
-	for (k = 0; k < 3; k++) {
-		if (k == 2 && peek(p)->type != TOK_NUM)
-			break;
-		if (parse_num(p, k ? "a value" : "a length", &n[k], &pos[k]))
-			return -1;
-	}
-	if (k == 3) {
-		op->addr.off += n[0];
-		if (op->addr.off > SCN_MAX_VSIZE)
-			return perr(p, pos[0], "offset too large (limit %#llx)",
-				    (unsigned long long)SCN_MAX_VSIZE);
-		n[0] = n[1];
-		n[1] = n[2];
-		pos[0] = pos[1];
-	}
-	op->len = n[0];
-	op->len_pos = pos[0];
-	op->val = n[1];
-	return 0;
-}
-
-static int ops_pin(struct parser *p, struct scn_op *op)
-{
-	struct token *t = parse_name(p, "pin handle");
-	struct token copy;
-
-	if (!t)
-		return -1;
-	copy = *t;
-	if (parse_addr(p, op, false) ||
-	    parse_num(p, "a length", &op->len, &op->len_pos))
-		return -1;
-	return bind_name(p, op, true, &copy, op->len);
-}
-
-/* ops_named - "NAME": unpin HANDLE, fork PROC, signal/wait SIGNAL. */
-static int ops_named(struct parser *p, struct scn_op *op)
-{
-	static const char *const what[SCN_OP_NR] = {
-		[SCN_OP_UNPIN] = "pin handle", [SCN_OP_FORK] = "process",
-		[SCN_OP_SIGNAL] = "signal", [SCN_OP_WAIT] = "signal",
-	};
-	struct token *t = parse_name(p, what[op->kind]);
-	struct scn_signal *sg;
-
-	if (!t)
-		return -1;
-	op->name_pos = t->pos;
-	switch (op->kind) {
-	case SCN_OP_UNPIN:
-		op->name = intern_handle(p, t);
-		break;
-	case SCN_OP_FORK:
-		op->name = intern_proc(p, t);
-		break;
-	default:
-		op->name = intern_signal(p, t);
-		if (op->name < 0)
-			return -1;
-		sg = &p->s->signals[op->name];
-		if (op->kind == SCN_OP_SIGNAL)
-			sg->nr_signal++;
-		else
-			sg->nr_wait++;
-	}
-	return op->name < 0 ? -1 : 0;
-}
-
-static int ops_spawn(struct parser *p, struct scn_op *op)
-{
-	struct spawn_ref *r;
-	struct token *t;
-
-	if (peek(p)->type != TOK_WORD)
-		return expected(p, "a thread name");
-	op->spawn = calloc(SCN_MAX_THREADS, sizeof(int));
-	if (!op->spawn)
-		return pfatal(p, op->pos, "out of memory");
-	while (peek(p)->type == TOK_WORD) {
-		t = parse_name(p, "thread");
-		if (!t)
-			return -1;
-		if (op->nr_spawn >= SCN_MAX_THREADS)
-			return perr(p, t->pos,
-				    "too many threads in one spawn (limit %d)",
-				    SCN_MAX_THREADS);
-		if (GROW(p, p->srefs, p->cap_srefs, p->nr_srefs))
-			return -1;
-		r = &p->srefs[p->nr_srefs++];
-		r->op = op - p->s->ops;
-		r->idx = op->nr_spawn;
-		op->spawn[op->nr_spawn++] = -1;
-		r->pos = t->pos;
-		memcpy(r->name, t->s, t->len);
-		r->name[t->len] = 0;
-	}
-	return 0;
-}
-
-/* parse_operands - the positional operands of @op, by its kind. */
-static int parse_operands(struct parser *p, struct scn_op *op)
-{
-	switch (op->kind) {
-	case SCN_OP_MMAP:
-		return ops_mmap(p, op);
-	case SCN_OP_MPROTECT:
-	case SCN_OP_MADVISE:
-		return ops_word_after_range(p, op);
-	case SCN_OP_MREMAP:
-		return ops_mremap(p, op);
-	case SCN_OP_FORK:
-	case SCN_OP_UNPIN:
-	case SCN_OP_SIGNAL:
-	case SCN_OP_WAIT:
-		return ops_named(p, op);
-	case SCN_OP_EXIT:
-	case SCN_OP_EXEC:
-	case SCN_OP_COMPACT:
-		return 0;
-	case SCN_OP_LOAD:
-		return parse_addr(p, op, false) || parse_expectation(p, op);
-	case SCN_OP_DMA_READ:
-		return parse_addr(p, op, true) || parse_expectation(p, op);
-	case SCN_OP_STORE:
-	case SCN_OP_DMA_WRITE:
-		return parse_addr(p, op, op->kind == SCN_OP_DMA_WRITE) ||
-		       parse_num(p, "a value", &op->val, NULL);
-	case SCN_OP_FILL:
-	case SCN_OP_CHECK:
-		return ops_fill(p, op);
-	case SCN_OP_PIN:
-		return ops_pin(p, op);
-	case SCN_OP_RECLAIM:
-		return opt_len(p, op);
-	case SCN_OP_COLLAPSE:
-	case SCN_OP_SPLIT:
-		return parse_addr(p, op, false);
-	case SCN_OP_SPAWN:
-		return ops_spawn(p, op);
-	default:	/* ADDR [LEN] */
-		return parse_addr(p, op, false) || opt_len(p, op);
-	}
-}
-
-/* Flags that exclude each other: the second one met is the error. */
-static const unsigned int conflicts[][2] = {
-	{ SCN_F_ANON, SCN_F_FILE },	{ SCN_F_SHARED, SCN_F_PRIVATE },
-	{ SCN_F_THP, SCN_F_NOTHP },	{ SCN_F_READ, SCN_F_WRITE },
-	{ SCN_F_FAST, SCN_F_SLOW },	{ SCN_F_PMD, SCN_F_FOLIO },
-};
-
-static int flag_bit_name(unsigned int f)
-{
-	return __builtin_ctz(f);
-}
-
-/* expected_modifier - error naming what @spec accepts after operands. */
-static int expected_modifier(struct parser *p, const struct op_spec *spec)
-{
-	static const char *const keys[] = { "node=", "at=", "prot=", "to=",
-					    "as=", "args=" };
-	char buf[160];
-	size_t n = 0;
-	int i;
-
-	if (!spec->flags && !spec->keys)
-		return expected(p, "end of line");
-	n += snprintf(buf, sizeof(buf), "end of line or one of");
-	for (i = 0; i < SCN_F_NR && n < sizeof(buf); i++)
-		if (spec->flags & (1u << i))
-			n += snprintf(buf + n, sizeof(buf) - n, " %s",
-				      flag_names[i]);
-	for (i = 0; i < 6 && n < sizeof(buf); i++)
-		if (spec->keys & (1u << i))
-			n += snprintf(buf + n, sizeof(buf) - n, " %s",
-				      keys[i]);
-	return expected(p, buf);
-}
-
-static int parse_flag(struct parser *p, struct scn_op *op,
-		      const struct op_spec *spec)
-{
-	struct token *t = peek(p);
-	int b = flag_lookup(t->s, t->len), i;
-	unsigned int f;
-
-	if (b < 0 || !(spec->flags & (1u << b)))
-		return expected_modifier(p, spec);
-	f = 1u << b;
-	if (op->flags & f)
-		return perr(p, t->pos, "duplicate flag '%.*s'", (int)t->len,
-			    t->s);
-	for (i = 0; i < (int)(sizeof(conflicts) / sizeof(conflicts[0])); i++) {
-		unsigned int other = conflicts[i][0] == f ? conflicts[i][1] :
-				     conflicts[i][1] == f ? conflicts[i][0] : 0;
-
-		if (op->flags & other)
-			return perr(p, t->pos,
-				    "flag '%s' conflicts with '%s'",
-				    flag_names[b],
-				    flag_names[flag_bit_name(other)]);
-	}
-	op->flags |= f;
-	next(p);
-	return 0;
-}
-
-/* parse_key - "KEY=VALUE" after the operands. */
-static int parse_key(struct parser *p, struct scn_op *op,
-		     const struct op_spec *spec, unsigned int *seen)
-{
-	static const char *const names[] = { "node", "at", "prot", "to",
-					     "as", "args" };
-	struct token *k = next(p), *t;
-	uint64_t v;
-	int i;
-
-	for (i = 0; i < 6; i++)
-		if (tok_is(k, names[i]) && (spec->keys & (1u << i)))
-			break;
-	if (i == 6) {
-		p->i--;
-		return expected_modifier(p, spec);
-	}
-	if (*seen & (1u << i))
-		return perr(p, k->pos, "duplicate key '%s'", names[i]);
-	*seen |= 1u << i;
-	next(p);		/* '=' */
-	t = peek(p);
-	switch (1u << i) {
-	case KEY_NODE:
-		if (parse_num(p, "a node number", &v, &op->node_pos))
-			return -1;
-		if (v >= SCN_MAX_NODES)
-			return perr(p, t->pos, "node %llu out of range (limit %d)",
-				    (unsigned long long)v, SCN_MAX_NODES - 1);
-		op->node = v;
-		return 0;
-	case KEY_AT:
-		return parse_num(p, "a virtual address", &op->at, &op->at_pos);
-	case KEY_ARGS:
-		return parse_num(p, "a size", &op->len, &op->len_pos);
-	case KEY_PROT:
-		i = t->type == TOK_WORD ? prot_parse(t->s, t->len) : -1;
-		if (i < 0)
-			return expected(p, "a protection (none, r, rw, rx, rwx, ...)");
-		op->prot = i;
-		next(p);
-		return 0;
-	case KEY_TO:
-		if (!tok_is(t, "device") && !tok_is(t, "system"))
-			return expected(p, "device or system");
-		op->to = tok_is(t, "device") ? SCN_TO_DEVICE : SCN_TO_SYSTEM;
-		next(p);
-		return 0;
-	default:	/* KEY_AS */
-		if (!(t = parse_name(p, "region")))
-			return -1;
-		return bind_name(p, op, false, t, op->len2);
-	}
-}
-
-/* parse_modifiers - flags and KEY=VALUE pairs, any order, to the EOL. */
-static int parse_modifiers(struct parser *p, struct scn_op *op,
-			   const struct op_spec *spec)
-{
-	unsigned int seen = 0;
-	int r;
-
-	while (peek(p)->type != TOK_EOL) {
-		if (peek(p)->type != TOK_WORD)
-			return expected_modifier(p, spec);
-		if (p->tok[p->i + 1].type == TOK_EQ)
-			r = parse_key(p, op, spec, &seen);
-		else
-			r = parse_flag(p, op, spec);
-		if (r)
-			return -1;
-	}
-	if (op->kind == SCN_OP_PIN && !(op->flags & (SCN_F_READ | SCN_F_WRITE)))
-		return expected(p, "'read' or 'write' (a pin says which)");
-	if (op->kind == SCN_OP_DEVICE_MIGRATE && !(seen & KEY_TO))
-		return expected(p, "to=device or to=system");
-	return 0;
-}
-
-/* parse_op - one op line in the current thread block. */
-static int parse_op(struct parser *p, const struct op_spec *spec)
-{
-	struct scenario *s = p->s;
-	struct scn_thread *th = &s->threads[p->cur_thread];
-	struct token *kw = next(p);
-	struct scn_op *op;
-
-	if (spec->where == OPW_USER && th->kthread)
-		return perr(p, kw->pos,
-			    "op '%s' needs a user thread; '%s' is a kthread",
-			    spec->name, th->name);
-	if (s->nr_ops >= SCN_MAX_OPS)
-		return pfatal(p, kw->pos, "too many ops (limit %d)",
-			      SCN_MAX_OPS);
-	if (GROW(p, s->ops, p->cap_ops, s->nr_ops))
-		return -1;
-	op = &s->ops[s->nr_ops++];
-	th->nr_ops++;
-	*op = (struct scn_op){ .kind = spec->kind, .pos = kw->pos,
-			       .thread = p->cur_thread, .name = -1,
-			       .addr = { -1, -1, -1, 0 }, .node = -1 };
-	if (parse_operands(p, op))
-		return -1;
-	return parse_modifiers(p, op, spec);
 }
 
 /* parse_statement - one line: dispatch on its first word. */
@@ -1065,9 +618,10 @@ static int parse_statement(struct parser *p)
 		if (spec && p->cur_thread >= 0)
 			return parse_op(p, spec);
 		if (spec)
-			return perr(p, t->pos,
-				    "op '%s' outside a thread block (expected 'thread NAME:' before it)",
-				    spec->name);
+			return perr(
+				p, t->pos,
+				"op '%s' outside a thread block (expected 'thread NAME:' before it)",
+				spec->name);
 		if (p->cur_thread >= 0) {
 			near = nearest_op(t->s, t->len);
 			return perr(p, t->pos, "unknown op '%.*s'%s%s%s",
@@ -1076,9 +630,10 @@ static int parse_statement(struct parser *p)
 				    near ? near : "", near ? "'?)" : "");
 		}
 	}
-	return expected(p, p->cur_thread >= 0 ?
-			"an op" :
-			"config, process, thread, kthread or expect");
+	return expected(p,
+			p->cur_thread >= 0 ?
+				"an op" :
+				"config, process, thread, kthread or expect");
 }
 
 /* ---- the whole file ---- */
@@ -1101,8 +656,7 @@ static int resolve_spawns(struct parser *p)
 		r = &p->srefs[i];
 		t = find_thread(p->s, r->name);
 		if (t < 0)
-			ret = perr(p, r->pos, "undefined thread '%s'",
-				   r->name);
+			ret = perr(p, r->pos, "undefined thread '%s'", r->name);
 		p->s->ops[r->op].spawn[r->idx] = t;
 	}
 	return ret;
@@ -1135,14 +689,16 @@ static void parse_lines(struct parser *p)
 
 static int parse_finish(struct parser *p)
 {
-	if (p->err->nr_errors)
+	if (p->nr_errs)
 		return -1;
 	if (!p->seen_expect)
-		return perr(p, eof_pos(p),
-			    "expected an 'expect' line (expect ok, expect violation, ...), got end of file");
+		return perr(
+			p, eof_pos(p),
+			"expected an 'expect' line (expect ok, expect violation, ...), got end of file");
 	if (!p->s->nr_threads)
-		return perr(p, eof_pos(p),
-			    "expected a thread ('thread NAME:'), got end of file");
+		return perr(
+			p, eof_pos(p),
+			"expected a thread ('thread NAME:'), got end of file");
 	if (resolve_spawns(p))
 		return -1;
 	return validate(p);
@@ -1173,6 +729,7 @@ struct scenario *scenario_parse(const char *text, size_t len,
 	}
 	free(p.tok);
 	free(p.srefs);
+	report_errors(&p);
 	if (r) {
 		scenario_free(p.s);
 		return NULL;
@@ -1180,36 +737,43 @@ struct scenario *scenario_parse(const char *text, size_t len,
 	return p.s;
 }
 
+/* load_error - an I/O error for @path in @err. Returns NULL. */
+static struct scenario *load_error(const char *path,
+				   struct scenario_error *err, const char *why)
+{
+	memset(err, 0, sizeof(*err));
+	err->nr_errors = 1;
+	snprintf(err->msg, sizeof(err->msg), "cannot read: %s", why);
+	snprintf(err->text, sizeof(err->text), "%.200s: error: %s\n", path,
+		 err->msg);
+	return NULL;
+}
+
 struct scenario *scenario_load_file(const char *path,
 				    struct scenario_error *err)
 {
 	struct scenario_error local;
-	struct scenario *s = NULL;
-	char *buf = NULL;
-	size_t n = 0;
+	struct scenario *s;
+	char *buf;
+	size_t n;
 	FILE *f;
+	int e;
 
 	err = err ? err : &local;
-	memset(err, 0, sizeof(*err));
 	f = fopen(path, "rb");
-	if (f) {
-		buf = malloc(SCN_MAX_INPUT + 1);
-		if (buf)
-			n = fread(buf, 1, SCN_MAX_INPUT + 1, f);
-		if (buf && !ferror(f))
-			s = scenario_parse(buf, n, path, err);
-		else
-			errno = buf ? EIO : ENOMEM;
-	}
-	if (!f || (!s && !err->nr_errors)) {
-		err->nr_errors = 1;
-		snprintf(err->msg, sizeof(err->msg), "cannot read: %s",
-			 strerror(errno));
-		snprintf(err->text, sizeof(err->text), "%.200s: error: %s\n",
-			 path, err->msg);
-	}
-	if (f)
+	if (!f)
+		return load_error(path, err, strerror(errno));
+	buf = malloc(SCN_MAX_INPUT + 1);
+	if (!buf) {
 		fclose(f);
+		return load_error(path, err, "out of memory");
+	}
+	/* one byte more than the limit, so that scenario_parse sees it */
+	n = fread(buf, 1, SCN_MAX_INPUT + 1, f);
+	e = ferror(f) ? errno : 0;
+	fclose(f);
+	s = e ? load_error(path, err, strerror(e)) :
+		scenario_parse(buf, n, path, err);
 	free(buf);
 	return s;
 }

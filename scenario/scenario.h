@@ -24,34 +24,34 @@
 
 /* ---- limits (each reported as an error naming the limit) ---- */
 
-#define SCN_MAX_INPUT	(1 << 20)	/* bytes in one file */
-#define SCN_MAX_LINE	1024		/* bytes in one line */
-#define SCN_MAX_NAME	32		/* bytes in one name */
-#define SCN_MAX_OPS	4096		/* ops in one scenario */
-#define SCN_MAX_THREADS	48		/* threads + kthreads (sim: 52 tasks) */
-#define SCN_MAX_PROCS	32		/* processes (check/oracle.h) */
-#define SCN_MAX_REGIONS	256
-#define SCN_MAX_HANDLES	256
-#define SCN_MAX_SIGNALS	256
-#define SCN_MAX_REGRESS	16		/* names in config regress= */
-#define SCN_MAX_NODES	64
-#define SCN_MAX_CPUS	256
-#define SCN_MAX_MEM	(64ULL << 30)	/* config mem, swap, device */
-#define SCN_MAX_VSIZE	(1ULL << 40)	/* one region, one offset */
-#define SCN_MAX_ERRORS	8		/* errors collected per parse */
+#define SCN_MAX_INPUT (1 << 20) /* bytes in one file */
+#define SCN_MAX_LINE 1024 /* bytes in one line */
+#define SCN_MAX_NAME 32 /* bytes in one name */
+#define SCN_MAX_OPS 4096 /* ops in one scenario */
+#define SCN_MAX_THREADS 48 /* threads + kthreads (sim: 52 tasks) */
+#define SCN_MAX_PROCS 32 /* processes (check/oracle.h) */
+#define SCN_MAX_REGIONS 256
+#define SCN_MAX_HANDLES 256
+#define SCN_MAX_SIGNALS 256
+#define SCN_MAX_REGRESS 16 /* names in config regress= */
+#define SCN_MAX_NODES 64
+#define SCN_MAX_CPUS 256
+#define SCN_MAX_MEM (64ULL << 30) /* config mem, swap, device */
+#define SCN_MAX_VSIZE (1ULL << 40) /* one region, one offset */
+#define SCN_MAX_ERRORS 8 /* errors collected per parse */
 
-#define SCN_PAGE_SIZE	4096ULL
-#define SCN_PMD_SIZE	(2ULL << 20)
-#define SCN_WORD_SIZE	8ULL		/* loads, stores, fills: u64 words */
+#define SCN_PAGE_SIZE 4096ULL
+#define SCN_PMD_SIZE (2ULL << 20)
+#define SCN_WORD_SIZE 8ULL /* loads, stores, fills: u64 words */
 
 /* ---- errors ---- */
 
 struct scn_pos {
-	unsigned int line;	/* 1-based; 0: no position */
-	unsigned int col;	/* 1-based byte column */
+	unsigned int line; /* 1-based; 0: no position */
+	unsigned int col; /* 1-based byte column */
 };
 
-#define SCN_MSG_MAX	256
+#define SCN_MSG_MAX 256
 
 /*
  * What went wrong. The first error is in line/col/msg; text holds every
@@ -60,8 +60,8 @@ struct scn_pos {
  */
 struct scenario_error {
 	unsigned int line, col;
-	char msg[SCN_MSG_MAX];		/* first error, without the prefix */
-	int nr_errors;			/* collected (at most SCN_MAX_ERRORS) */
+	char msg[SCN_MSG_MAX]; /* first error, without the prefix */
+	int nr_errors; /* collected (at most SCN_MAX_ERRORS) */
 	char text[SCN_MAX_ERRORS * (SCN_MSG_MAX + 64)];
 };
 
@@ -85,81 +85,79 @@ enum {
 };
 
 struct scn_config {
-	uint64_t mem;			/* physical memory; default 16M */
-	unsigned int nodes;		/* NUMA nodes; default 1 */
-	unsigned int cpus;		/* 0: one per task (runner decides) */
-	uint64_t swap;			/* swap device size; default 0 */
-	uint64_t device;		/* device-private memory; default 0 */
-	enum scn_thp thp;		/* default madvise */
-	enum scn_thp_numa thp_numa;	/* default current */
-	uint64_t steps;			/* step bound; 0: runner default */
-	uint64_t seed;			/* default seed; valid if set */
+	uint64_t mem; /* physical memory; default 16M */
+	unsigned int nodes; /* NUMA nodes; default 1 */
+	unsigned int cpus; /* 0: one per task (runner decides) */
+	uint64_t swap; /* swap device size; default 0 */
+	uint64_t device; /* device-private memory; default 0 */
+	enum scn_thp thp; /* default madvise */
+	enum scn_thp_numa thp_numa; /* default current */
+	uint64_t steps; /* step bound; 0: runner default */
+	uint64_t seed; /* default seed; valid if set */
 	int nr_regress;
-	char *regress[SCN_MAX_REGRESS];	/* regression switches, in order */
-	unsigned int set;		/* SCN_CFG_* given explicitly */
+	char *regress[SCN_MAX_REGRESS]; /* regression switches, in order */
+	unsigned int set; /* SCN_CFG_* given explicitly */
 };
 
 /* ---- ops ---- */
 
 enum scn_op_kind {
-	SCN_OP_MMAP,		/* name=new region, len=size, flags, prot,
-				   node, at */
-	SCN_OP_MUNMAP,		/* addr, len (0: to end of region) */
-	SCN_OP_MPROTECT,	/* addr, len (0: to end), prot */
-	SCN_OP_MADVISE,		/* addr, len (0: to end), advice */
-	SCN_OP_MREMAP,		/* addr, len=old (0: to end), len2=new size,
-				   flags MAYMOVE|DONTUNMAP, at, name=new
-				   region (as=) or -1 */
-	SCN_OP_FORK,		/* name=child process */
-	SCN_OP_EXIT,		/* - */
-	SCN_OP_EXEC,		/* len=argument pages size (args=), 0 dflt */
-	SCN_OP_LOAD,		/* addr; val if has_val (expected) */
-	SCN_OP_STORE,		/* addr, val */
-	SCN_OP_FILL,		/* addr, len, val */
-	SCN_OP_CHECK,		/* addr, len, val */
-	SCN_OP_PIN,		/* name=new handle, addr, len, flags */
-	SCN_OP_UNPIN,		/* name=handle, flags DIRTY */
-	SCN_OP_DMA_READ,	/* addr (handle + offset); val if has_val */
-	SCN_OP_DMA_WRITE,	/* addr (handle + offset), val */
-	SCN_OP_MOVE_PAGES,	/* addr, len (0: to end), node */
-	SCN_OP_NUMA_MIGRATE,	/* addr, len (0: to end), node */
-	SCN_OP_NUMA_SCAN,	/* addr, len (0: to end) */
-	SCN_OP_PAGEOUT,		/* addr, len (0: to end) */
-	SCN_OP_RECLAIM,		/* len=pages to reclaim (0: all it can) */
-	SCN_OP_SWAPIN,		/* addr, len (0: to end) */
-	SCN_OP_COMPACT,		/* node (-1: every node) */
-	SCN_OP_COLLAPSE,	/* addr (PMD-aligned offset) */
-	SCN_OP_SPLIT,		/* addr, flags PMD or FOLIO */
-	SCN_OP_KSM_MERGE,	/* addr, len (0: to end) */
-	SCN_OP_DEVICE_MIGRATE,	/* addr, len (0: to end), to */
-	SCN_OP_SIGNAL,		/* name=signal */
-	SCN_OP_WAIT,		/* name=signal */
-	SCN_OP_SPAWN,		/* spawn[0..nr_spawn) = threads */
+	SCN_OP_MMAP, /* name=region, len=size, flags, prot, node, at */
+	SCN_OP_MUNMAP, /* addr, len (0: to end of region) */
+	SCN_OP_MPROTECT, /* addr, len (0: to end), prot */
+	SCN_OP_MADVISE, /* addr, len (0: to end), advice */
+	/* addr, len=old (0: to end), len2=new size, flags, at, name=as= */
+	SCN_OP_MREMAP,
+	SCN_OP_FORK, /* name=child process */
+	SCN_OP_EXIT, /* - */
+	SCN_OP_EXEC, /* len=argument pages size (args=), 0 dflt */
+	SCN_OP_LOAD, /* addr; val if has_val (expected) */
+	SCN_OP_STORE, /* addr, val */
+	SCN_OP_FILL, /* addr, len, val */
+	SCN_OP_CHECK, /* addr, len, val */
+	SCN_OP_PIN, /* name=new handle, addr, len, flags */
+	SCN_OP_UNPIN, /* name=handle, flags DIRTY */
+	SCN_OP_DMA_READ, /* addr (handle + offset); val if has_val */
+	SCN_OP_DMA_WRITE, /* addr (handle + offset), val */
+	SCN_OP_MOVE_PAGES, /* addr, len (0: to end), node */
+	SCN_OP_NUMA_MIGRATE, /* addr, len (0: to end), node */
+	SCN_OP_NUMA_SCAN, /* addr, len (0: to end) */
+	SCN_OP_PAGEOUT, /* addr, len (0: to end) */
+	SCN_OP_RECLAIM, /* len=pages to reclaim (0: all it can) */
+	SCN_OP_SWAPIN, /* addr, len (0: to end) */
+	SCN_OP_COMPACT, /* node (-1: every node) */
+	SCN_OP_COLLAPSE, /* addr (PMD-aligned offset) */
+	SCN_OP_SPLIT, /* addr, flags PMD or FOLIO */
+	SCN_OP_KSM_MERGE, /* addr, len (0: to end) */
+	SCN_OP_DEVICE_MIGRATE, /* addr, len (0: to end), to */
+	SCN_OP_SIGNAL, /* name=signal */
+	SCN_OP_WAIT, /* name=signal */
+	SCN_OP_SPAWN, /* spawn[0..nr_spawn) = threads */
 	SCN_OP_NR,
 };
 
 /* Op flags: one namespace for all ops; each op accepts a subset. */
 enum {
-	SCN_F_ANON = 1 << 0,		/* mmap: anonymous (default) */
-	SCN_F_FILE = 1 << 1,		/* mmap: file-backed (page cache) */
-	SCN_F_SHARED = 1 << 2,		/* mmap: MAP_SHARED */
-	SCN_F_PRIVATE = 1 << 3,		/* mmap: MAP_PRIVATE (default) */
-	SCN_F_THP = 1 << 4,		/* mmap: VM_HUGEPAGE */
-	SCN_F_NOTHP = 1 << 5,		/* mmap: VM_NOHUGEPAGE */
-	SCN_F_GROWSDOWN = 1 << 6,	/* mmap: stack (VM_GROWSDOWN) */
-	SCN_F_POPULATE = 1 << 7,	/* mmap: MAP_POPULATE */
-	SCN_F_LOCKED = 1 << 8,		/* mmap: MAP_LOCKED */
-	SCN_F_MAYMOVE = 1 << 9,		/* mremap: MREMAP_MAYMOVE */
-	SCN_F_DONTUNMAP = 1 << 10,	/* mremap: MREMAP_DONTUNMAP */
-	SCN_F_READ = 1 << 11,		/* pin: read-only pin */
-	SCN_F_WRITE = 1 << 12,		/* pin: FOLL_WRITE */
-	SCN_F_FAST = 1 << 13,		/* pin: GUP-fast (irqs off walk) */
-	SCN_F_SLOW = 1 << 14,		/* pin: slow GUP (default) */
-	SCN_F_LONGTERM = 1 << 15,	/* pin: FOLL_LONGTERM */
-	SCN_F_GET = 1 << 16,		/* pin: FOLL_GET, not FOLL_PIN */
-	SCN_F_DIRTY = 1 << 17,		/* unpin: unpin_user_pages_dirty */
-	SCN_F_PMD = 1 << 18,		/* split: split_huge_pmd only */
-	SCN_F_FOLIO = 1 << 19,		/* split: split the folio (default) */
+	SCN_F_ANON = 1 << 0, /* mmap: anonymous (default) */
+	SCN_F_FILE = 1 << 1, /* mmap: file-backed (page cache) */
+	SCN_F_SHARED = 1 << 2, /* mmap: MAP_SHARED */
+	SCN_F_PRIVATE = 1 << 3, /* mmap: MAP_PRIVATE (default) */
+	SCN_F_THP = 1 << 4, /* mmap: VM_HUGEPAGE */
+	SCN_F_NOTHP = 1 << 5, /* mmap: VM_NOHUGEPAGE */
+	SCN_F_GROWSDOWN = 1 << 6, /* mmap: stack (VM_GROWSDOWN) */
+	SCN_F_POPULATE = 1 << 7, /* mmap: MAP_POPULATE */
+	SCN_F_LOCKED = 1 << 8, /* mmap: MAP_LOCKED */
+	SCN_F_MAYMOVE = 1 << 9, /* mremap: MREMAP_MAYMOVE */
+	SCN_F_DONTUNMAP = 1 << 10, /* mremap: MREMAP_DONTUNMAP */
+	SCN_F_READ = 1 << 11, /* pin: read-only pin */
+	SCN_F_WRITE = 1 << 12, /* pin: FOLL_WRITE */
+	SCN_F_FAST = 1 << 13, /* pin: GUP-fast (irqs off walk) */
+	SCN_F_SLOW = 1 << 14, /* pin: slow GUP (default) */
+	SCN_F_LONGTERM = 1 << 15, /* pin: FOLL_LONGTERM */
+	SCN_F_GET = 1 << 16, /* pin: FOLL_GET, not FOLL_PIN */
+	SCN_F_DIRTY = 1 << 17, /* unpin: unpin_user_pages_dirty */
+	SCN_F_PMD = 1 << 18, /* split: split_huge_pmd only */
+	SCN_F_FOLIO = 1 << 19, /* split: split the folio (default) */
 	SCN_F_NR = 20,
 };
 
@@ -167,14 +165,29 @@ enum {
 enum { SCN_PROT_R = 1, SCN_PROT_W = 2, SCN_PROT_X = 4 };
 
 enum scn_advice {
-	SCN_MADV_NORMAL, SCN_MADV_RANDOM, SCN_MADV_SEQUENTIAL,
-	SCN_MADV_WILLNEED, SCN_MADV_DONTNEED, SCN_MADV_FREE,
-	SCN_MADV_REMOVE, SCN_MADV_DONTFORK, SCN_MADV_DOFORK,
-	SCN_MADV_MERGEABLE, SCN_MADV_UNMERGEABLE, SCN_MADV_HUGEPAGE,
-	SCN_MADV_NOHUGEPAGE, SCN_MADV_DONTDUMP, SCN_MADV_DODUMP,
-	SCN_MADV_WIPEONFORK, SCN_MADV_KEEPONFORK, SCN_MADV_COLD,
-	SCN_MADV_PAGEOUT, SCN_MADV_POPULATE_READ, SCN_MADV_POPULATE_WRITE,
-	SCN_MADV_DONTNEED_LOCKED, SCN_MADV_COLLAPSE,
+	SCN_MADV_NORMAL,
+	SCN_MADV_RANDOM,
+	SCN_MADV_SEQUENTIAL,
+	SCN_MADV_WILLNEED,
+	SCN_MADV_DONTNEED,
+	SCN_MADV_FREE,
+	SCN_MADV_REMOVE,
+	SCN_MADV_DONTFORK,
+	SCN_MADV_DOFORK,
+	SCN_MADV_MERGEABLE,
+	SCN_MADV_UNMERGEABLE,
+	SCN_MADV_HUGEPAGE,
+	SCN_MADV_NOHUGEPAGE,
+	SCN_MADV_DONTDUMP,
+	SCN_MADV_DODUMP,
+	SCN_MADV_WIPEONFORK,
+	SCN_MADV_KEEPONFORK,
+	SCN_MADV_COLD,
+	SCN_MADV_PAGEOUT,
+	SCN_MADV_POPULATE_READ,
+	SCN_MADV_POPULATE_WRITE,
+	SCN_MADV_DONTNEED_LOCKED,
+	SCN_MADV_COLLAPSE,
 	SCN_MADV_NR,
 };
 
@@ -185,32 +198,34 @@ enum scn_dir { SCN_TO_DEVICE, SCN_TO_SYSTEM };
  * dma-read/dma-write it is pin handle + offset into the pinned range.
  */
 struct scn_addr {
-	int region;		/* scenario.regions[] index, or -1 */
-	int handle;		/* scenario.handles[] index, or -1 */
-	int proc;		/* NAME@PROC: the mm of that process; -1 none
-				   (a user thread's own mm; a kthread: the
-				   region's owner) */
-	uint64_t off;		/* bytes from the start */
+	int region; /* scenario.regions[] index, or -1 */
+	int handle; /* scenario.handles[] index, or -1 */
+	/*
+	 * NAME@PROC: the mm of that process. -1: a user thread's own mm; for
+	 * a kthread, the mm of the process that mapped the region.
+	 */
+	int proc;
+	uint64_t off; /* bytes from the start */
 };
 
 struct scn_op {
 	enum scn_op_kind kind;
-	struct scn_pos pos;	/* of the op keyword */
-	int thread;		/* scenario.threads[] index */
-	int name;		/* region/handle/process/signal bound or named
-				   (see enum scn_op_kind), -1 if none */
-	struct scn_addr addr;	/* valid for ops that take an address */
-	uint64_t len;		/* length or size (see the kind) */
-	uint64_t len2;		/* mremap: new size */
-	uint64_t val;		/* value stored / expected */
-	bool has_val;		/* load, dma-read: "== VAL" given */
-	unsigned int flags;	/* SCN_F_* */
-	unsigned int prot;	/* SCN_PROT_* (mprotect; mmap: default rw) */
-	enum scn_advice advice;	/* madvise */
-	enum scn_dir to;	/* device-migrate */
-	int node;		/* node=N, -1 if not given */
-	uint64_t at;		/* at=VADDR (mmap, mremap), 0 if not given */
-	int nr_spawn;		/* spawn: thread indices */
+	struct scn_pos pos; /* of the op keyword */
+	int thread; /* scenario.threads[] index */
+	/* the region/handle/process/signal it binds or names, or -1 */
+	int name;
+	struct scn_addr addr; /* valid for ops that take an address */
+	uint64_t len; /* length or size (see the kind) */
+	uint64_t len2; /* mremap: new size */
+	uint64_t val; /* value stored / expected */
+	bool has_val; /* load, dma-read: "== VAL" given */
+	unsigned int flags; /* SCN_F_* */
+	unsigned int prot; /* SCN_PROT_* (mprotect; mmap: default rw) */
+	enum scn_advice advice; /* madvise */
+	enum scn_dir to; /* device-migrate */
+	int node; /* node=N, -1 if not given */
+	uint64_t at; /* at=VADDR (mmap, mremap), 0 if not given */
+	int nr_spawn; /* spawn: thread indices */
 	int *spawn;
 	/* private: operand positions, for validation messages */
 	struct scn_pos name_pos, addr_pos, len_pos, node_pos, at_pos;
@@ -220,54 +235,58 @@ struct scn_op {
 
 struct scn_proc {
 	char *name;
-	struct scn_pos pos;	/* declaration, or first mention */
-	int parent;		/* forking process; -1: a root process */
-	int fork_op;		/* the fork op creating it, -1: root */
-	int first_thread;	/* initial thread, -1 if none declared */
-	bool implicit;		/* "init", created by a thread without "in" */
-	bool declared;		/* by a "process NAME" line */
+	struct scn_pos pos; /* declaration, or first mention */
+	int parent; /* forking process; -1: a root process */
+	int fork_op; /* the fork op creating it, -1: root */
+	int first_thread; /* initial thread, -1 if none declared */
+	bool implicit; /* "init", created by a thread without "in" */
+	bool declared; /* by a "process NAME" line */
 	/* private: */
-	struct scn_pos ref_pos;	/* first mention */
+	struct scn_pos ref_pos; /* first mention */
 };
 
 struct scn_thread {
 	char *name;
-	struct scn_pos pos;	/* of the header */
+	struct scn_pos pos; /* of the header */
 	bool kthread;
-	int proc;		/* -1 for kthreads */
-	int first_op;		/* its ops: ops[first_op .. + nr_ops) */
+	int proc; /* -1 for kthreads */
+	int first_op; /* its ops: ops[first_op .. + nr_ops) */
 	int nr_ops;
-	int spawn_op;		/* -1: initial thread of its process */
+	int spawn_op; /* -1: initial thread of its process */
 };
 
 struct scn_region {
 	char *name;
-	struct scn_pos pos;	/* of the name in the binding op */
-	int proc;		/* the process that mapped it */
-	int op;			/* the mmap (or mremap as=) binding it */
+	struct scn_pos pos; /* of the name in the binding op */
+	int proc; /* the process that mapped it */
+	int op; /* the mmap (or mremap as=) binding it */
 	uint64_t size;
 };
 
 struct scn_handle {
 	char *name;
 	struct scn_pos pos;
-	int op;			/* the pin op */
-	uint64_t len;		/* pinned length */
+	int op; /* the pin op */
+	uint64_t len; /* pinned length */
 };
 
 struct scn_signal {
 	char *name;
-	struct scn_pos pos;	/* first mention */
-	int nr_signal;		/* signal ops naming it */
-	int nr_wait;		/* wait ops naming it */
+	struct scn_pos pos; /* first mention */
+	int nr_signal; /* signal ops naming it */
+	int nr_wait; /* wait ops naming it */
 };
 
-enum scn_verdict { SCN_EXPECT_OK, SCN_EXPECT_VIOLATION, SCN_EXPECT_DEADLOCK,
-		   SCN_EXPECT_LIVELOCK };
+enum scn_verdict {
+	SCN_EXPECT_OK,
+	SCN_EXPECT_VIOLATION,
+	SCN_EXPECT_DEADLOCK,
+	SCN_EXPECT_LIVELOCK
+};
 
 struct scn_expect {
 	enum scn_verdict verdict;
-	char *kind;		/* violation kind, or NULL: any violation */
+	char *kind; /* violation kind, or NULL: any violation */
 	struct scn_pos pos;
 };
 
@@ -276,9 +295,9 @@ struct scenario {
 	struct scn_config config;
 	struct scn_proc *procs;
 	int nr_procs;
-	struct scn_thread *threads;	/* in source order */
+	struct scn_thread *threads; /* in source order */
 	int nr_threads;
-	struct scn_op *ops;		/* grouped by thread, source order */
+	struct scn_op *ops; /* grouped by thread, source order */
 	int nr_ops;
 	struct scn_region *regions;
 	int nr_regions;
@@ -334,40 +353,39 @@ extern const char *const scenario_violation_kinds[];
 
 /* ---- accessors ---- */
 
-static inline const struct scn_thread *
-scenario_thread(const struct scenario *s, int i)
+static inline const struct scn_thread *scenario_thread(const struct scenario *s,
+						       int i)
 {
 	return i >= 0 && i < s->nr_threads ? &s->threads[i] : NULL;
 }
 
 /* scenario_thread_op - the @i-th op of thread @t, or NULL past its end. */
 static inline const struct scn_op *
-scenario_thread_op(const struct scenario *s, const struct scn_thread *t,
-		   int i)
+scenario_thread_op(const struct scenario *s, const struct scn_thread *t, int i)
 {
 	return i >= 0 && i < t->nr_ops ? &s->ops[t->first_op + i] : NULL;
 }
 
-static inline const struct scn_proc *
-scenario_proc(const struct scenario *s, int i)
+static inline const struct scn_proc *scenario_proc(const struct scenario *s,
+						   int i)
 {
 	return i >= 0 && i < s->nr_procs ? &s->procs[i] : NULL;
 }
 
-static inline const struct scn_region *
-scenario_region(const struct scenario *s, int i)
+static inline const struct scn_region *scenario_region(const struct scenario *s,
+						       int i)
 {
 	return i >= 0 && i < s->nr_regions ? &s->regions[i] : NULL;
 }
 
-static inline const struct scn_handle *
-scenario_handle(const struct scenario *s, int i)
+static inline const struct scn_handle *scenario_handle(const struct scenario *s,
+						       int i)
 {
 	return i >= 0 && i < s->nr_handles ? &s->handles[i] : NULL;
 }
 
-static inline const struct scn_signal *
-scenario_signal(const struct scenario *s, int i)
+static inline const struct scn_signal *scenario_signal(const struct scenario *s,
+						       int i)
 {
 	return i >= 0 && i < s->nr_signals ? &s->signals[i] : NULL;
 }

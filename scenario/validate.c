@@ -65,9 +65,10 @@ static void check_forks(struct parser *p)
 		if (is_root(c)) {
 			perr(p, op->name_pos,
 			     "cannot fork '%s': it is a root process%s",
-			     c->name, c->implicit ?
-			     " (the implicit process of threads without 'in')" :
-			     "");
+			     c->name,
+			     c->implicit ?
+				     " (the implicit process of threads without 'in')" :
+				     "");
 		} else if (c->fork_op >= 0) {
 			perr(p, op->name_pos,
 			     "process '%s' forked twice (first at %u:%u)",
@@ -84,8 +85,7 @@ static void check_forks(struct parser *p)
 		if (!is_root(c) && c->fork_op < 0)
 			perr(p, c->ref_pos, "undefined process '%s'", c->name);
 		else if (is_root(c) && c->first_thread < 0)
-			perr(p, c->pos, "process '%s' has no threads",
-			     c->name);
+			perr(p, c->pos, "process '%s' has no threads", c->name);
 		if (c->fork_op < 0)
 			continue;
 		for (n = 0, q = c->parent; q >= 0 && n <= s->nr_procs; n++)
@@ -140,11 +140,12 @@ static void check_threads(struct parser *p)
 {
 	struct scenario *s = p->s;
 	bool run[SCN_MAX_THREADS] = { false }, more = true;
-	int i, k, errs = p->err->nr_errors;
+	int i, k, errs = p->nr_errs;
 
 	for (i = 0; i < s->nr_ops; i++)
-		for (k = 0; s->ops[i].kind == SCN_OP_SPAWN &&
-			    k < s->ops[i].nr_spawn; k++)
+		for (k = 0;
+		     s->ops[i].kind == SCN_OP_SPAWN && k < s->ops[i].nr_spawn;
+		     k++)
 			check_spawn_target(p, i, k);
 	for (i = 0; i < s->nr_threads; i++) {
 		struct scn_thread *t = &s->threads[i];
@@ -156,7 +157,7 @@ static void check_threads(struct parser *p)
 			perr(p, t->pos, "thread '%s' is never spawned",
 			     t->name);
 	}
-	if (p->err->nr_errors != errs)
+	if (p->nr_errs != errs)
 		return;
 	while (more) {
 		more = false;
@@ -175,10 +176,10 @@ static void check_threads(struct parser *p)
 
 /* Per-thread flow state for (5). */
 struct flow {
-	struct scn_pos gone[SCN_MAX_REGIONS];	/* munmap'd here, at */
+	struct scn_pos gone[SCN_MAX_REGIONS]; /* munmap'd here, at */
 	bool mapped_after_exec[SCN_MAX_REGIONS];
 	struct scn_pos unpinned[SCN_MAX_HANDLES];
-	struct scn_pos exec;			/* exec'd here, at */
+	struct scn_pos exec; /* exec'd here, at */
 	struct scn_pos exit;
 };
 
@@ -228,7 +229,8 @@ static int check_size(struct parser *p, struct scn_pos pos, uint64_t v,
 	if (!v)
 		return perr(p, pos, "%s must not be zero", what);
 	if (v % SCN_PAGE_SIZE)
-		return perr(p, pos, "%s %#llx is not a multiple of the page size (4K)",
+		return perr(p, pos,
+			    "%s %#llx is not a multiple of the page size (4K)",
 			    what, ULL(v));
 	if (v > SCN_MAX_VSIZE)
 		return perr(p, pos, "%s %#llx too large (limit %#llx)", what,
@@ -246,17 +248,20 @@ static int check_range(struct parser *p, const struct scn_op *op, int r)
 
 	if (off % a)
 		return perr(p, op->addr_pos,
-			    "offset %#llx into '%s' is not %s aligned", ULL(off),
-			    name, a == SCN_WORD_SIZE ? "8-byte" :
-			    a == SCN_PAGE_SIZE ? "page (4K)" : "PMD (2M)");
+			    "offset %#llx into '%s' is not %s aligned",
+			    ULL(off), name,
+			    a == SCN_WORD_SIZE ? "8-byte" :
+			    a == SCN_PAGE_SIZE ? "page (4K)" :
+						 "PMD (2M)");
 	if (off >= max)
 		return perr(p, op->addr_pos,
 			    "offset %#llx is beyond region '%s' (size %#llx)",
 			    ULL(off), name, ULL(max));
 	if (op->kind == SCN_OP_COLLAPSE && off + SCN_PMD_SIZE > max)
-		return perr(p, op->addr_pos,
-			    "collapse needs a whole 2M range: '%s' is %#llx bytes",
-			    name, ULL(max));
+		return perr(
+			p, op->addr_pos,
+			"collapse needs a whole 2M range: '%s' is %#llx bytes",
+			name, ULL(max));
 	if (!len_given(op) || op->kind == SCN_OP_EXEC)
 		return 0;
 	if (!len)
@@ -264,11 +269,13 @@ static int check_range(struct parser *p, const struct scn_op *op, int r)
 	if (len % a)
 		return perr(p, op->len_pos,
 			    "length %#llx is not a multiple of %s", ULL(len),
-			    a == SCN_WORD_SIZE ? "8 bytes" : "the page size (4K)");
+			    a == SCN_WORD_SIZE ? "8 bytes" :
+						 "the page size (4K)");
 	if (len > max - off)
-		return perr(p, op->len_pos,
-			    "range %#llx+%#llx runs past the end of region '%s' (size %#llx)",
-			    ULL(off), ULL(len), name, ULL(max));
+		return perr(
+			p, op->len_pos,
+			"range %#llx+%#llx runs past the end of region '%s' (size %#llx)",
+			ULL(off), ULL(len), name, ULL(max));
 	return 0;
 }
 
@@ -282,25 +289,24 @@ static int check_region_ref(struct parser *p, const struct scn_op *op,
 	const struct scn_region *rg = &s->regions[r];
 
 	if (rg->op < 0)
-		return perr(p, op->addr_pos, "undefined region '%s'",
-			    rg->name);
+		return perr(p, op->addr_pos, "undefined region '%s'", rg->name);
 	if (mm < 0 && !t->kthread)
 		mm = t->proc;
 	if (mm >= 0 && !is_ancestor(s, rg->proc, mm))
-		return perr(p, op->addr_pos,
-			    "region '%s' is not mapped in process '%s' (it is mapped by '%s')",
-			    rg->name, s->procs[mm].name,
-			    s->procs[rg->proc].name);
+		return perr(
+			p, op->addr_pos,
+			"region '%s' is not mapped in process '%s' (it is mapped by '%s')",
+			rg->name, s->procs[mm].name, s->procs[rg->proc].name);
 	if (op->addr.proc < 0 && !t->kthread) {
 		if (f->gone[r].line)
 			return perr(p, op->addr_pos,
 				    "region '%s' used after munmap at %u:%u",
-				    rg->name, f->gone[r].line,
-				    f->gone[r].col);
+				    rg->name, f->gone[r].line, f->gone[r].col);
 		if (f->exec.line && !f->mapped_after_exec[r])
-			return perr(p, op->addr_pos,
-				    "region '%s' used after exec at %u:%u (exec replaces the mm)",
-				    rg->name, f->exec.line, f->exec.col);
+			return perr(
+				p, op->addr_pos,
+				"region '%s' used after exec at %u:%u (exec replaces the mm)",
+				rg->name, f->exec.line, f->exec.col);
 	}
 	return check_range(p, op, r);
 }
@@ -313,18 +319,18 @@ static int check_handle_ref(struct parser *p, const struct scn_op *op,
 	int h = op->kind == SCN_OP_UNPIN ? op->name : op->addr.handle;
 	const struct scn_handle *hd = &s->handles[h];
 	struct scn_pos pos = op->kind == SCN_OP_UNPIN ? op->name_pos :
-			     op->addr_pos;
+							op->addr_pos;
 
 	if (hd->op < 0)
 		return perr(p, pos, "undefined pin handle '%s'", hd->name);
 	if (f->unpinned[h].line)
 		return perr(p, pos, "pin handle '%s' used after unpin at %u:%u",
-			    hd->name, f->unpinned[h].line,
-			    f->unpinned[h].col);
+			    hd->name, f->unpinned[h].line, f->unpinned[h].col);
 	if (op->kind == SCN_OP_UNPIN)
 		return 0;
 	if (op->addr.off % SCN_WORD_SIZE)
-		return perr(p, pos, "offset %#llx into '%s' is not 8-byte aligned",
+		return perr(p, pos,
+			    "offset %#llx into '%s' is not 8-byte aligned",
 			    ULL(op->addr.off), hd->name);
 	if (op->addr.off >= hd->len)
 		return perr(p, pos,
@@ -339,9 +345,10 @@ static int check_op_args(struct parser *p, const struct scn_op *op)
 	const struct scn_config *c = &p->s->config;
 
 	if (op->node >= 0 && (unsigned int)op->node >= c->nodes)
-		return perr(p, op->node_pos,
-			    "node=%d but the scenario has %u node%s (config nodes=N)",
-			    op->node, c->nodes, c->nodes == 1 ? "" : "s");
+		return perr(
+			p, op->node_pos,
+			"node=%d but the scenario has %u node%s (config nodes=N)",
+			op->node, c->nodes, c->nodes == 1 ? "" : "s");
 	if (op->at_pos.line && (!op->at || op->at % SCN_PAGE_SIZE))
 		return perr(p, op->at_pos,
 			    "at=%#llx is not a non-zero page-aligned address",
@@ -356,19 +363,24 @@ static int check_op_args(struct parser *p, const struct scn_op *op)
 				    op->at_pos.line ? "at=" : "dontunmap");
 		if ((op->flags & SCN_F_DONTUNMAP) && len_given(op) &&
 		    op->len != op->len2)
-			return perr(p, op->pos,
-				    "mremap dontunmap needs the new size equal to the old");
+			return perr(
+				p, op->pos,
+				"mremap dontunmap needs the new size equal to the old");
 		return check_size(p, op->pos, op->len2, "mremap new size");
 	case SCN_OP_EXEC:
 		return len_given(op) ? check_size(p, op->len_pos, op->len,
-						  "args size") : 0;
+						  "args size") :
+				       0;
 	case SCN_OP_RECLAIM:
 		return len_given(op) && !op->len ?
-			perr(p, op->len_pos, "reclaim count must not be zero") : 0;
+			       perr(p, op->len_pos,
+				    "reclaim count must not be zero") :
+			       0;
 	case SCN_OP_DEVICE_MIGRATE:
 		if (op->to == SCN_TO_DEVICE && !c->device)
-			return perr(p, op->pos,
-				    "device-migrate to=device needs device memory (config device=SIZE)");
+			return perr(
+				p, op->pos,
+				"device-migrate to=device needs device memory (config device=SIZE)");
 		return 0;
 	default:
 		return 0;
@@ -392,9 +404,10 @@ static int check_wait(struct parser *p, int opi)
 		    (s->ops[i].thread != op->thread || i < opi))
 			usable++;
 	if (!usable)
-		return perr(p, op->name_pos,
-			    "wait for '%s' never returns: its only signal comes later in this thread",
-			    sg->name);
+		return perr(
+			p, op->name_pos,
+			"wait for '%s' never returns: its only signal comes later in this thread",
+			sg->name);
 	return 0;
 }
 
@@ -407,7 +420,7 @@ static void flow_update(struct parser *p, const struct scn_op *op,
 	switch (op->kind) {
 	case SCN_OP_MUNMAP:
 		if (op->addr.proc < 0 && !op->addr.off && !len_given(op))
-			f->gone[op->addr.region] = op->addr_pos;
+			f->gone[op->addr.region] = op->pos;
 		break;
 	case SCN_OP_EXEC:
 		f->exec = op->pos;
@@ -424,8 +437,8 @@ static void flow_update(struct parser *p, const struct scn_op *op,
 		if (unpin_at[op->name].line)
 			perr(p, op->name_pos,
 			     "pin handle '%s' unpinned twice (first at %u:%u)",
-			     s->handles[op->name].name,
-			     unpin_at[op->name].line, unpin_at[op->name].col);
+			     s->handles[op->name].name, unpin_at[op->name].line,
+			     unpin_at[op->name].col);
 		unpin_at[op->name] = op->pos;
 		f->unpinned[op->name] = op->pos;
 		break;
@@ -494,10 +507,10 @@ int validate(struct parser *p)
 		return pfatal(p, (struct scn_pos){ 1, 1 }, "out of memory");
 	check_config(p);
 	check_forks(p);
-	if (!p->err->nr_errors)
+	if (!p->nr_errs)
 		check_threads(p);
 	for (t = 0; t < p->s->nr_threads && !p->fatal; t++)
 		check_thread_ops(p, t, f, unpin_at);
 	free(f);
-	return p->err->nr_errors ? -1 : 0;
+	return p->nr_errs ? -1 : 0;
 }

@@ -1,0 +1,5 @@
+thread main
+kthread k in p:
+process p:
+process init
+expect fine

@@ -1,0 +1,7 @@
+thread main:
+	exit
+thread a in c:
+	fork d
+thread b in d:
+	fork c
+expect ok
