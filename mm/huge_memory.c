@@ -130,12 +130,17 @@ void huge_pmd_set_accessed(struct vm_fault *vmf)
 	struct mm_struct *mm = vmf->vma->vm_mm;
 	pmd_t entry;
 
-	if (!(vmf->flags & FAULT_FLAG_WRITE))
-		return;	/* the walker sets Accessed itself */
+	/*
+	 * The PMD lock is taken for reads too, as the kernel does: a fault
+	 * on a PMD another CPU holds invalidated (split, migration entry
+	 * being installed) sleeps on the lock instead of spinning.
+	 */
 	vmf->ptl = pmd_lock(mm, vmf->pmd);
 	if (pmd_same(pmdp_get_l(vmf->pmd, "huge_pmd_set_accessed:recheck"),
 		     vmf->orig_pmd)) {
-		entry = pmd_mkdirty(pmd_mkyoung(vmf->orig_pmd));
+		entry = pmd_mkyoung(vmf->orig_pmd);
+		if (vmf->flags & FAULT_FLAG_WRITE)
+			entry = pmd_mkdirty(entry);
 		if (!pmd_same(entry, vmf->orig_pmd))
 			set_pmd_at(mm, vmf->address, vmf->pmd, entry);
 	}
