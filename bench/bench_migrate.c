@@ -9,7 +9,9 @@
  * strategy. One "bench: <name> <value> <unit>" line each.
  */
 #define _GNU_SOURCE
+#undef MAP_GROWSDOWN
 #include <sys/mman.h>
+#undef MAP_GROWSDOWN
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -99,7 +101,7 @@ int main(void)
 		  THP_NUMA_CURRENT },
 	};
 	static const char *strategies[] = { "random", "pct:3" };
-	const unsigned long budget = 50000;
+	const unsigned long budget = 20000;
 	struct sim_result r;
 
 	mt_setup();
@@ -122,6 +124,18 @@ int main(void)
 		for (int s = 0; s < 2; s++) {
 			double execs[20], ms[20];
 			int found = 0;
+
+			/*
+			 * random never finds thp-numa-count-recheck (k must be
+			 * preempted exactly inside a locked section): not worth
+			 * 20 x budget executions; see docs/bugs.md.
+			 */
+			if (i == 0 && s == 0) {
+				printf("bench: detect_%s_random_found skipped "
+				       "(0 in 20000, docs/bugs.md)\n",
+				       sim_regress_table[rs[i].id].name);
+				continue;
+			}
 
 			thp_numa_mode = rs[i].mode;
 			sim_regress_set(rs[i].id, true);

@@ -218,9 +218,14 @@ static void test_merge(void)
 
 static void test_bugs(void)
 {
-	expect("bugs", 0, "catalogue is empty",
-	       "An empty catalogue is said plainly, exit 0");
-	expect("bugs --placeholder --runs 2000", 0, "1 of 1 bug behaves",
+	/*
+	 * The catalogue holds the migration bugs (issue 5) now; their
+	 * scenarios need the scenario runner, so until it lands they are
+	 * listed as not behaving (exit 1) with the reason.
+	 */
+	expect("bugs --runs 10", 1, "scenario runner not available",
+	       "Catalogued bugs whose scenario cannot run say why, exit 1");
+	expect("bugs --placeholder --runs 2000", 1, "1 of 4 bugs behaves",
 	       "The placeholder bug is found when on, clean when off");
 	expect("explore builtin:regress-demo --regress placeholder-demo", 1,
 	       "--regress placeholder-demo",
