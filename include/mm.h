@@ -62,26 +62,60 @@ typedef struct page *pgtable_t;
 #define VM_STACK	VM_GROWSDOWN
 #define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
 
-/* mmap(2) arguments. */
+/* mmap(2) arguments (the Linux values; <sys/mman.h> may define them). */
+#ifndef PROT_NONE
 #define PROT_NONE	0x0
+#endif
+#ifndef PROT_READ
 #define PROT_READ	0x1
+#endif
+#ifndef PROT_WRITE
 #define PROT_WRITE	0x2
+#endif
+#ifndef PROT_EXEC
 #define PROT_EXEC	0x4
+#endif
+#ifndef MAP_SHARED
 #define MAP_SHARED	0x01
+#endif
+#ifndef MAP_PRIVATE
 #define MAP_PRIVATE	0x02
+#endif
+#ifndef MAP_FIXED
 #define MAP_FIXED	0x10
+#endif
+#ifndef MAP_ANONYMOUS
 #define MAP_ANONYMOUS	0x20
+#endif
+#ifndef MAP_GROWSDOWN
 #define MAP_GROWSDOWN	0x0100
+#endif
+#ifndef MAP_STACK
 #define MAP_STACK	0x20000
+#endif
 
 /* madvise(2) behaviours modelled. */
+#ifndef MADV_DONTNEED
 #define MADV_DONTNEED	4
+#endif
+#ifndef MADV_DONTFORK
 #define MADV_DONTFORK	10
+#endif
+#ifndef MADV_DOFORK
 #define MADV_DOFORK	11
+#endif
+#ifndef MADV_HUGEPAGE
 #define MADV_HUGEPAGE	14
+#endif
+#ifndef MADV_NOHUGEPAGE
 #define MADV_NOHUGEPAGE	15
+#endif
+#ifndef MADV_WIPEONFORK
 #define MADV_WIPEONFORK	18
+#endif
+#ifndef MADV_KEEPONFORK
 #define MADV_KEEPONFORK	19
+#endif
 
 #define MMAP_BASE	0x10000000UL	/* SIM: bottom-up search start */
 
@@ -138,7 +172,7 @@ struct vm_area_struct {
 	struct mm_struct *vm_mm;
 	pgprot_t vm_page_prot;
 	unsigned long vm_flags;
-	unsigned long vm_pgoff;		/* anon: vm_start >> PAGE_SHIFT at mmap */
+	unsigned long vm_pgoff;		/* anon: vm_start >> PAGE_SHIFT */
 	struct anon_vma *anon_vma;
 	struct list_head anon_vma_chain;	/* avc->same_vma */
 	struct list_head vm_list;	/* SIM: entry in mm->mmap */
@@ -391,6 +425,8 @@ static inline bool is_huge_zero_folio(const struct folio *folio)
 	return folio == huge_zero_folio;
 }
 bool is_huge_zero_pmd(pmd_t pmd);
+/* The huge zero folio (allocated on first use); NULL: no memory. */
+struct folio *mm_get_huge_zero_folio(void);
 /* Pages allocated by mm_exec_setup (zero pages): the leak baseline. */
 unsigned long mm_baseline_pages(void);
 

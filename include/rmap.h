@@ -144,4 +144,40 @@ void rmap_walk_locked(struct folio *folio, struct rmap_walk_control *rwc);
 unsigned long vma_address(const struct vm_area_struct *vma,
 			  unsigned long pgoff, unsigned long nr_pages);
 
+/* ---- page_vma_mapped_walk (mm/page_vma_mapped.c) ---- */
+
+#define PVMW_SYNC	0x1	/* SIM: accepted, the walk always locks */
+#define PVMW_MIGRATION	0x2	/* look for migration entries, not PTEs */
+
+struct page_vma_mapped_walk {
+	unsigned long pfn;		/* first pfn of the folio */
+	unsigned long nr_pages;
+	unsigned long pgoff;		/* the folio's index */
+	struct vm_area_struct *vma;
+	unsigned long address;		/* start; then the current hit */
+	pmd_t *pmd;
+	pte_t *pte;			/* NULL on a huge-PMD hit */
+	spinlock_t *ptl;		/* held on a hit */
+	unsigned int flags;
+};
+
+#define DEFINE_FOLIO_VMA_WALK(name, _folio, _vma, _address, _flags)        \
+	struct page_vma_mapped_walk name = {                               \
+		.pfn = page_to_pfn(&(_folio)->page),                       \
+		.nr_pages = folio_nr_pages(_folio),                        \
+		.pgoff = (_folio)->index,                                  \
+		.vma = (_vma),                                             \
+		.address = (_address),                                     \
+		.flags = (_flags),                                         \
+	}
+
+/*
+ * page_vma_mapped_walk - the next PTE (or huge PMD) of pvmw->vma mapping
+ * the folio, from pvmw->address on: true with pvmw->ptl held, false when
+ * there is none left (nothing held). Folio locked (or anon_vma locked).
+ */
+bool page_vma_mapped_walk(struct page_vma_mapped_walk *pvmw);
+/* Stop a walk early: drop the lock of the current hit. */
+void page_vma_mapped_walk_done(struct page_vma_mapped_walk *pvmw);
+
 #endif /* MMSIM_RMAP_H */

@@ -21,7 +21,11 @@ struct mmu_gather {
 	bool freed_tables;
 	unsigned long start, end;	/* range to flush */
 	int nr_pages;
-	struct page *pages[MMU_GATHER_BATCH];	/* one reference each */
+	/* runs of pages of one folio; one reference per page: */
+	struct {
+		struct page *page;
+		int nr;
+	} pages[MMU_GATHER_BATCH];
 	int nr_tables;
 	struct page *tables[MMU_GATHER_TABLES];
 };
@@ -37,6 +41,9 @@ void tlb_flush_mmu(struct mmu_gather *tlb);
 /* __tlb_remove_page - queue a reference drop; true if the batch is full
  * (the caller must then tlb_flush_mmu() before queueing more). */
 bool __tlb_remove_page(struct mmu_gather *tlb, struct page *page);
+/* __tlb_remove_folio_pages - the same for @nr pages of one folio. */
+bool __tlb_remove_folio_pages(struct mmu_gather *tlb, struct page *page,
+			      int nr);
 /* tlb_remove_page_size - queue and flush if full. */
 void tlb_remove_page_size(struct mmu_gather *tlb, struct page *page,
 			  unsigned long size);

@@ -90,8 +90,11 @@ vm_fault_t do_huge_pmd_anonymous_page(struct vm_fault *vmf)
 
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
-	if (!(vmf->flags & FAULT_FLAG_WRITE))
+	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
+		if (!mm_get_huge_zero_folio())
+			return VM_FAULT_FALLBACK;
 		return do_huge_zero_fault(vmf, haddr);
+	}
 	folio = vma_alloc_folio(__GFP_ZERO, HPAGE_PMD_ORDER, vma, haddr, true);
 	if (!folio)
 		return VM_FAULT_FALLBACK;
@@ -102,8 +105,7 @@ vm_fault_t do_huge_pmd_anonymous_page(struct vm_fault *vmf)
 	}
 	__folio_set_uptodate(folio);
 	vmf->ptl = pmd_lock(mm, vmf->pmd);
-	if (unlikely(!pmd_none(pmdp_get_l(vmf->pmd,
-					  "do_huge_pmd_anonymous_page:recheck")))) {
+	if (unlikely(!pmd_none(pmdp_get_l(vmf->pmd, "huge_anon:recheck")))) {
 		spin_unlock(vmf->ptl);
 		pte_free(mm, pgtable);
 		folio_put(folio);
@@ -122,25 +124,21 @@ vm_fault_t do_huge_pmd_anonymous_page(struct vm_fault *vmf)
 
 /*
  * huge_pmd_set_accessed - a fault on a huge PMD that allows the access
- * (a stale TLB entry, or the PMD is mid-split). Under the PMD lock, if
- * the PMD is unchanged, record the access; else just retry.
+ * (a stale TLB entry, or the PMD is mid-split: invalidated). Waits for
+ * the PMD lock (so a fault meeting a split sleeps instead of spinning),
+ * then, if the PMD is unchanged, records a write's Dirty bit; either way
+ * the access is retried.
  */
 void huge_pmd_set_accessed(struct vm_fault *vmf)
 {
 	struct mm_struct *mm = vmf->vma->vm_mm;
 	pmd_t entry;
 
-	/*
-	 * The PMD lock is taken for reads too, as the kernel does: a fault
-	 * on a PMD another CPU holds invalidated (split, migration entry
-	 * being installed) sleeps on the lock instead of spinning.
-	 */
 	vmf->ptl = pmd_lock(mm, vmf->pmd);
 	if (pmd_same(pmdp_get_l(vmf->pmd, "huge_pmd_set_accessed:recheck"),
-		     vmf->orig_pmd)) {
-		entry = pmd_mkyoung(vmf->orig_pmd);
-		if (vmf->flags & FAULT_FLAG_WRITE)
-			entry = pmd_mkdirty(entry);
+		     vmf->orig_pmd) &&
+	    (vmf->flags & FAULT_FLAG_WRITE)) {
+		entry = pmd_mkdirty(pmd_mkyoung(vmf->orig_pmd));
 		if (!pmd_same(entry, vmf->orig_pmd))
 			set_pmd_at(mm, vmf->address, vmf->pmd, entry);
 	}
@@ -167,7 +165,7 @@ vm_fault_t do_huge_pmd_wp_page(struct vm_fault *vmf)
 	if (is_huge_zero_pmd(vmf->orig_pmd))
 		goto fallback;
 	vmf->ptl = pmd_lock(mm, vmf->pmd);
-	if (unlikely(!pmd_same(pmdp_get_l(vmf->pmd, "do_huge_pmd_wp_page:recheck"),
+	if (unlikely(!pmd_same(pmdp_get_l(vmf->pmd, "huge_wp:recheck"),
 			       vmf->orig_pmd)))
 		goto unlock;
 	page = pmd_page(vmf->orig_pmd);
@@ -318,8 +316,6 @@ int zap_huge_pmd(struct mmu_gather *tlb, struct vm_area_struct *vma,
 	if (pmd_present(orig_pmd)) {
 		page = pmd_page(orig_pmd);
 		folio = page_folio(page);
-		if (pmd_dirty(orig_pmd))
-			folio_set_dirty(folio);
 		folio_remove_rmap_pmd(folio, page, vma);
 	}
 	zap_deposited_table(mm, pmd);

@@ -38,7 +38,7 @@ static long madvise_new_flags(struct vm_area_struct *vma, int behavior)
 	case MADV_NOHUGEPAGE:
 		return (f & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
 	case MADV_WIPEONFORK:
-		return f | VM_WIPEONFORK;	/* private anon only: all ours */
+		return f | VM_WIPEONFORK;	/* private anon: all of ours */
 	case MADV_KEEPONFORK:
 		return f & ~VM_WIPEONFORK;
 	}

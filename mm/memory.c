@@ -521,11 +521,9 @@ unlock:
 /* The PMD level of a fault on a huge (or huge, invalidated) PMD. */
 static vm_fault_t handle_huge_pmd_fault(struct vm_fault *vmf)
 {
-	if (vmf->flags & (FAULT_FLAG_WRITE | FAULT_FLAG_UNSHARE)) {
-		if (!pmd_write(vmf->orig_pmd) ||
-		    (vmf->flags & FAULT_FLAG_UNSHARE))
-			return do_huge_pmd_wp_page(vmf);
-	}
+	if ((vmf->flags & (FAULT_FLAG_WRITE | FAULT_FLAG_UNSHARE)) &&
+	    !pmd_write(vmf->orig_pmd))
+		return do_huge_pmd_wp_page(vmf);
 	huge_pmd_set_accessed(vmf);
 	return 0;
 }
@@ -856,25 +854,44 @@ int copy_page_range(struct vm_area_struct *dst_vma,
 /* ---- zapping ---- */
 
 /*
- * zap_present_pte - the PTE at @pte was just cleared (@ptent is what it
- * held): unaccount the mapping and queue the reference for after the
- * flush. Returns true if the gather is full (flush before going on).
+ * zap_present_ptes - the PTE at @pte was just cleared (@ptent is what it
+ * held). Clear the PTEs after it that map the following pages of the same
+ * large folio too (up to @end), then unaccount the batch and queue its
+ * references for after the flush. Returns how many PTEs were handled;
+ * *@full: the gather is full (flush before going on). PTL held.
+ * SIM: the batch peeks at the next PTEs without yield points: under the
+ * PTL only the walker can change them, and only their A/D bits, which the
+ * decision ignores; each clear is still a yield point.
  */
-static bool zap_present_pte(struct mmu_gather *tlb,
-			    struct vm_area_struct *vma, pte_t ptent,
-			    unsigned long addr, int *rss)
+static int zap_present_ptes(struct mmu_gather *tlb,
+			    struct vm_area_struct *vma, pte_t *pte,
+			    pte_t ptent, unsigned long addr, unsigned long end,
+			    int *rss, bool *full)
 {
 	struct page *page = vm_normal_page(vma, addr, ptent);
 	struct folio *folio;
+	long max_nr, nr = 1;
 
 	if (!page)
-		return false;	/* the zero page: nothing to drop */
+		return 1;	/* the zero page: nothing to drop */
 	folio = page_folio(page);
-	if (pte_dirty(ptent))
-		folio_set_dirty(folio);
-	rss[MM_ANONPAGES]--;
-	folio_remove_rmap_pte(folio, page, vma);
-	return __tlb_remove_page(tlb, page);
+	max_nr = (end - addr) >> PAGE_SHIFT;
+	if (folio_nr_pages(folio) - (page - &folio->page) < max_nr)
+		max_nr = folio_nr_pages(folio) - (page - &folio->page);
+	while (nr < max_nr) {
+		pte_t next = __pte(__atomic_load_n(&pte[nr].pte, SIM_MO));
+
+		if (!pte_present(next) || pte_pfn(next) != pte_pfn(ptent) + nr)
+			break;
+		ptep_get_and_clear_l(tlb->mm, addr + nr * PAGE_SIZE, pte + nr,
+				     "zap_present_ptes:clear");
+		nr++;
+	}
+	__tlb_adjust_range(tlb, addr, nr * PAGE_SIZE);
+	rss[MM_ANONPAGES] -= nr;
+	folio_remove_rmap_ptes(folio, page, nr, vma);
+	*full = __tlb_remove_folio_pages(tlb, page, nr);
+	return nr;
 }
 
 /*
@@ -908,8 +925,11 @@ static unsigned long zap_pte_range(struct mmu_gather *tlb,
 			continue;
 		tlb_remove_tlb_entry(tlb, pte, addr);
 		if (pte_present(ptent)) {
-			force_flush = zap_present_pte(tlb, vma, ptent, addr,
-						      rss);
+			int nr = zap_present_ptes(tlb, vma, pte, ptent, addr,
+						  end, rss, &force_flush);
+
+			pte += nr - 1;
+			addr += (nr - 1) * PAGE_SIZE;
 			if (force_flush) {
 				addr += PAGE_SIZE;
 				break;

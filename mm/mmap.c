@@ -229,6 +229,28 @@ static void remove_vma(struct vm_area_struct *vma)
 }
 
 /*
+ * free_pgtables - free the page tables of [@start, @end), which the VMAs
+ * being removed spanned, keeping those a neighbour (@floor: the end of
+ * the VMA below, @ceiling: the start of the one above; 0: none) may use.
+ * The entries were zapped already; @tlb frees the tables after its flush.
+ */
+static void free_pgtables(struct mmu_gather *tlb, unsigned long start,
+			  unsigned long end, unsigned long floor,
+			  unsigned long ceiling)
+{
+	free_pgd_range(tlb, start, end, floor, ceiling);
+}
+
+/*
+ * unlink_anon_vmas_list - the kernel's free_pgtables() unlinks each VMA's
+ * anon_vmas (under the anon_vma lock) before it frees the tables, so that
+ * no rmap walk (migration) can still be looking at a table being freed.
+ */
+#define unlink_anon_vmas_each(vma, head, member)			\
+	list_for_each_entry(vma, head, member)				\
+		unlink_anon_vmas(vma)
+
+/*
  * unmap_region - zap and free the tables of the detached VMAs on @list
  * (which spanned [start, end)), between @prev and @next (NULL: none).
  */
@@ -242,20 +264,15 @@ static void unmap_region(struct mm_struct *mm, struct list_head *list,
 
 	if (list_empty(list))
 		return;
-	start = list_first_entry(list, struct vm_area_struct, vm_list)->vm_start;
+	vma = list_first_entry(list, struct vm_area_struct, vm_list);
+	start = vma->vm_start;
 	end = list_entry(list->prev, struct vm_area_struct, vm_list)->vm_end;
 	tlb_gather_mmu(&tlb, mm);
 	list_for_each_entry(vma, list, vm_list)
 		unmap_page_range(&tlb, vma, vma->vm_start, vma->vm_end, NULL);
-	/*
-	 * free_pgtables(): unlink the anon_vmas before the tables go, under
-	 * the anon_vma lock, so no rmap walk (migration) can still be
-	 * looking at a table being freed.
-	 */
-	list_for_each_entry(vma, list, vm_list)
-		unlink_anon_vmas(vma);
-	free_pgd_range(&tlb, start, end, prev ? prev->vm_end : 0,
-		       next ? next->vm_start : 0);
+	unlink_anon_vmas_each(vma, list, vm_list);	/* migration's rmap */
+	free_pgtables(&tlb, start, end, prev ? prev->vm_end : 0,
+		      next ? next->vm_start : 0);
 	tlb_finish_mmu(&tlb);
 }
 
@@ -342,14 +359,12 @@ void exit_mmap(struct mm_struct *mm)
 	tlb_gather_mmu_fullmm(&tlb, mm);
 	vma_for_each(vma, mm)
 		unmap_page_range(&tlb, vma, vma->vm_start, vma->vm_end, NULL);
-	/* free_pgtables(): anon_vmas unlinked before the tables go. */
-	vma_for_each(vma, mm)
-		unlink_anon_vmas(vma);
-	free_pgd_range(&tlb, list_first_entry(&mm->mmap, struct vm_area_struct,
-					      vm_list)->vm_start,
-		       list_entry(mm->mmap.prev, struct vm_area_struct,
-				  vm_list)->vm_end,
-		       0, 0);
+	unlink_anon_vmas_each(vma, &mm->mmap, vm_list);	/* as above */
+	free_pgtables(&tlb, list_first_entry(&mm->mmap, struct vm_area_struct,
+					     vm_list)->vm_start,
+		      list_entry(mm->mmap.prev, struct vm_area_struct,
+				 vm_list)->vm_end,
+		      0, 0);
 	tlb_finish_mmu(&tlb);
 	list_for_each_entry_safe(vma, next, &mm->mmap, vm_list) {
 		list_del(&vma->vm_list);

@@ -44,23 +44,14 @@ void tlb_flush_mmu_tlbonly(struct mmu_gather *tlb)
 }
 
 /*
- * tlb_batch_pages_flush - drop the queued references, one folio_put_refs
- * per run of pages of the same folio (the kernel's folios_put_refs).
+ * tlb_batch_pages_flush - drop the queued references: one folio_put_refs
+ * per queued run (the kernel's folios_put_refs).
  */
 static void tlb_batch_pages_flush(struct mmu_gather *tlb)
 {
-	int i = 0;
-
-	while (i < tlb->nr_pages) {
-		struct folio *folio = page_folio(tlb->pages[i]);
-		int refs = 1;
-
-		while (i + refs < tlb->nr_pages &&
-		       page_folio(tlb->pages[i + refs]) == folio)
-			refs++;
-		folio_put_refs(folio, refs);
-		i += refs;
-	}
+	for (int i = 0; i < tlb->nr_pages; i++)
+		folio_put_refs(page_folio(tlb->pages[i].page),
+			       tlb->pages[i].nr);
 	tlb->nr_pages = 0;
 }
 
@@ -83,11 +74,26 @@ void tlb_finish_mmu(struct mmu_gather *tlb)
 	tlb_flush_mmu(tlb);
 }
 
+bool __tlb_remove_folio_pages(struct mmu_gather *tlb, struct page *page,
+			      int nr)
+{
+	int n = tlb->nr_pages;
+
+	/* Extend the previous run if it is the same folio. */
+	if (n && page_folio(tlb->pages[n - 1].page) == page_folio(page)) {
+		tlb->pages[n - 1].nr += nr;
+		return false;
+	}
+	VM_BUG_ON(n >= MMU_GATHER_BATCH);
+	tlb->pages[n].page = page;
+	tlb->pages[n].nr = nr;
+	tlb->nr_pages = n + 1;
+	return tlb->nr_pages == MMU_GATHER_BATCH;
+}
+
 bool __tlb_remove_page(struct mmu_gather *tlb, struct page *page)
 {
-	VM_BUG_ON(tlb->nr_pages >= MMU_GATHER_BATCH);
-	tlb->pages[tlb->nr_pages++] = page;
-	return tlb->nr_pages == MMU_GATHER_BATCH;
+	return __tlb_remove_folio_pages(tlb, page, 1);
 }
 
 void tlb_remove_page_size(struct mmu_gather *tlb, struct page *page,

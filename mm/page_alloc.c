@@ -111,18 +111,34 @@ unsigned long mm_baseline_pages(void)
 }
 
 /*
+ * mm_get_huge_zero_folio - the huge zero folio, allocated on first use in
+ * an execution (as the kernel does), or NULL if there is no memory (the
+ * caller falls back to PTEs). Once allocated it lives until the end of
+ * the execution and counts in the leak baseline.
+ * SIM: the kernel refcounts it per mm (MMF_HUGE_ZERO_PAGE) and a shrinker
+ * may free it; here it is never freed within an execution.
+ */
+struct folio *mm_get_huge_zero_folio(void)
+{
+	if (likely(huge_zero_folio))
+		return huge_zero_folio;
+	huge_zero_folio = folio_alloc(__GFP_ZERO, HPAGE_PMD_ORDER);
+	if (huge_zero_folio)
+		baseline_pages += HPAGE_PMD_NR;
+	return huge_zero_folio;
+}
+
+/*
  * mm_exec_reset - per-execution reset (runs after physmem's): the zero
- * page and the huge zero folio are allocated afresh, zeroed, and live for
- * the whole execution with their allocation reference.
- * SIM: the kernel allocates the huge zero folio lazily and may free it
- * under memory pressure; here it always exists.
+ * page is allocated afresh, zeroed, and lives for the whole execution
+ * with its allocation reference.
  */
 static void mm_exec_reset(void)
 {
 	ZERO_PAGE_PTR = alloc_pages(__GFP_ZERO, 0);
-	huge_zero_folio = folio_alloc(__GFP_ZERO, HPAGE_PMD_ORDER);
-	if (!ZERO_PAGE_PTR || !huge_zero_folio) {
-		fprintf(stderr, "mmsim: no memory for the zero pages\n");
+	huge_zero_folio = NULL;
+	if (!ZERO_PAGE_PTR) {
+		fprintf(stderr, "mmsim: no memory for the zero page\n");
 		exit(2);
 	}
 	__SetPageReserved(ZERO_PAGE_PTR);

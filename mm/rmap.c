@@ -64,16 +64,20 @@ void get_anon_vma(struct anon_vma *anon_vma)
  * per-execution arena (the kernel's SLAB_TYPESAFE_BY_RCU gives readers
  * the same guarantee); ->freed makes a late use visible.
  */
-void put_anon_vma(struct anon_vma *anon_vma)
+static void __put_anon_vma(struct anon_vma *anon_vma)
 {
 	struct anon_vma *root = anon_vma->root;
 
-	if (!atomic_dec_and_test(&anon_vma->refcount))
-		return;
 	VM_BUG_ON(!list_empty(&anon_vma->rb_root));
 	anon_vma->freed = true;
 	if (root != anon_vma)
 		put_anon_vma(root);
+}
+
+void put_anon_vma(struct anon_vma *anon_vma)
+{
+	if (atomic_dec_and_test(&anon_vma->refcount))
+		__put_anon_vma(anon_vma);
 }
 
 /* Link @vma and @anon_vma through @avc; anon_vma write-locked. */
@@ -253,7 +257,7 @@ struct anon_vma *folio_lock_anon_vma_read(struct folio *folio)
 	if (atomic_dec_and_test(&anon_vma->refcount)) {
 		/* We were the last: nobody maps the folio any more. */
 		anon_vma_unlock_read(anon_vma);
-		anon_vma->freed = true;
+		__put_anon_vma(anon_vma);
 		return NULL;
 	}
 	return anon_vma;

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * check/invariants.c - structural invariants of mm/ (kernel counterparts:
+ * check_mm(), bad_page(), page_table_check, DEBUG_VM assertions).
+ *
+ * The checker walks every live mm's page tables with plain loads (no
+ * yield points) and compares what it finds with what the folios, page
+ * tables and counters claim:
+ *
+ *  (1) mapcount: page->_mapcount + 1 equals the present PTEs mapping the
+ *      page; folio->_entire_mapcount + 1 the huge PMDs mapping the folio;
+ *      _nr_pages_mapped the pages with a PTE mapping (mm/rmap.c rules);
+ *  (2) refcount: folio_ref_count equals its PTE + PMD mappings plus the
+ *      references the extra-refs hook reports (pins, holders): a mapping
+ *      holds one reference (mm/page_alloc.c rule (2));
+ *  (3) PG_anon_exclusive: a writable PTE/PMD maps an exclusive page
+ *      (seed 001: "If a writable, present page table entry points at an
+ *      anonymous (sub)page, that (sub)page must be PG_anon_exclusive");
+ *  (4) rmap: every anon folio mapped at addr of a VMA has its anon_vma
+ *      among the VMA's anon_vmas and index == linear_page_index (else
+ *      rmap_walk misses the mapping: seed 002's bug class);
+ *  (5) page tables: every reachable table is allocated, PG_table, of the
+ *      right level ("no page table freed while reachable"); every
+ *      allocated table is reachable or deposited (no table leak); each
+ *      PMD table holds one deposit per huge PMD;
+ *  (6) counters: MM_ANONPAGES and pgtables_bytes of each mm match what
+ *      its tables map and hold (check_mm: "Bad rss-counter state");
+ *  (7) no folio left locked;
+ *  (8) with MM_INV_ALL_EXITED: nr_allocated_pages() is back to the
+ *      baseline of the execution (no page leaked);
+ *  (9) each mm's VMAs are sorted, non-empty, page-aligned and do not
+ *      overlap; map_count and total_vm agree (kernel: validate_mm).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "check/mm_check.h"
+#include "rmap.h"
+
+struct pfn_info {
+	int pte_maps;		/* present PTEs mapping this page */
+	int pmd_maps;		/* huge PMDs mapping this (head) page */
+	int deposits;		/* PMD table: deposits found */
+	int huge_pmds;		/* PMD table: huge PMDs in it */
+	bool table_seen;	/* reachable or deposited table */
+};
+
+static struct pfn_info *info;
+static unsigned long info_size;
+static unsigned long *touched;
+static unsigned long nr_touched;
+static mm_extra_refs_fn extra_refs;
+static void *extra_refs_arg;
+static bool failed;
+static struct sim_result *fail_res;
+
+void mm_invariants_set_extra_refs(mm_extra_refs_fn fn, void *arg)
+{
+	extra_refs = fn;
+	extra_refs_arg = arg;
+}
+
+static struct pfn_info *pi(unsigned long pfn)
+{
+	struct pfn_info *p = &info[pfn];
+
+	if (!p->pte_maps && !p->pmd_maps && !p->table_seen &&
+	    !p->deposits && !p->huge_pmds)
+		touched[nr_touched++] = pfn;
+	return p;
+}
+
+static void reset_info(void)
+{
+	if (info_size != max_pfn) {
+		free(info);
+		free(touched);
+		info_size = max_pfn;
+		info = calloc(max_pfn, sizeof(*info));
+		/* each pfn is recorded at most once per field set; bound: */
+		touched = calloc(max_pfn * 5 + 1, sizeof(*touched));
+		nr_touched = 0;
+		return;
+	}
+	for (unsigned long i = 0; i < nr_touched; i++)
+		info[touched[i]] = (struct pfn_info){ 0 };
+	nr_touched = 0;
+}
+
+/* inv_fail - report the first broken rule. */
+static void __attribute__((format(printf, 1, 2))) inv_fail(const char *fmt,
+							   ...)
+{
+	char msg[SIM_MSG_MAX];
+	va_list ap;
+
+	if (failed)
+		return;
+	failed = true;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (fail_res && fail_res->outcome == SIM_OK) {
+		fail_res->outcome = SIM_VIOLATION;
+		snprintf(fail_res->msg, sizeof(fail_res->msg), "%s", msg);
+	}
+	sim_violation("%s", msg);
+}
+
+static unsigned long ld(const void *p)
+{
+	return __atomic_load_n((const unsigned long *)p, __ATOMIC_SEQ_CST);
+}
+
+/* (5) a table reached from @mm must be live and of @level. */
+static void check_table(struct mm_struct *mm, unsigned long pfn, int level,
+			unsigned long va)
+{
+	struct page *t = pfn_to_page(pfn);
+
+	if (!pfn_valid(pfn) || physmem_frame_is_free(pfn) || !PageTable(t) ||
+	    t->pt_level != level)
+		inv_fail("invariant (5) page table: mm %d reaches pfn %lu as a "
+			 "level-%d table at %#lx, but it is %s "
+			 "(free_pgtables rule: no table freed while reachable)",
+			 mm->id, pfn, level, va,
+			 physmem_frame_is_free(pfn) ? "free" :
+						      "not that table");
+	pi(pfn)->table_seen = true;
+}
+
+/* (4) the rmap of @folio's page @page mapped at @addr can find it. */
+static void check_rmap(struct mm_struct *mm, struct folio *folio,
+		       struct page *page, unsigned long addr)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, addr);
+	struct anon_vma *av = folio_anon_vma(folio);
+	struct anon_vma_chain *avc;
+	unsigned long idx = folio->index + (page - &folio->page);
+
+	if (!vma) {
+		inv_fail("invariant (4) rmap: mm %d maps pfn %lu at %#lx, "
+			 "outside every VMA", mm->id, page_to_pfn(page), addr);
+		return;
+	}
+	if (!av) {
+		inv_fail("invariant (4) rmap: pfn %lu mapped at %#lx of mm %d "
+			 "is not an anon folio", page_to_pfn(page), addr,
+			 mm->id);
+		return;
+	}
+	if (idx != linear_page_index(vma, addr))
+		inv_fail("invariant (4) rmap: pfn %lu at %#lx of mm %d has "
+			 "index %lu, vma says %lu (rmap_walk would miss it)",
+			 page_to_pfn(page), addr, mm->id, idx,
+			 linear_page_index(vma, addr));
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+		if (avc->anon_vma == av)
+			return;
+	inv_fail("invariant (4) rmap: pfn %lu at %#lx of mm %d: its anon_vma "
+		 "is not linked to the VMA (rmap_walk would miss it)",
+		 page_to_pfn(page), addr, mm->id);
+}
+
+/* (3)+(4) and counting, for one present PTE. */
+static long walk_pte(struct mm_struct *mm, pte_t pte, unsigned long va)
+{
+	struct page *page;
+
+	if (pte_none(pte))
+		return 0;
+	if (!pte_present(pte))
+		return 1;	/* SIM: migration entries count as mapped */
+	if (pte_special(pte) || is_zero_pfn(pte_pfn(pte)))
+		return 0;
+	page = pte_page(pte);
+	pi(pte_pfn(pte))->pte_maps++;
+	if (pte_write(pte) && !__test_bit(PG_anon_exclusive, &page->flags))
+		inv_fail("invariant (3) PG_anon_exclusive: writable PTE at "
+			 "%#lx of mm %d maps pfn %lu, which is not exclusive",
+			 va, mm->id, pte_pfn(pte));
+	check_rmap(mm, page_folio(page), page, va);
+	return 1;
+}
+
+/* A huge PMD: (3)+(4), counting; returns pages mapped. */
+static long walk_huge_pmd(struct mm_struct *mm, pmd_t pmd, unsigned long va)
+{
+	struct page *head = pmd_page(pmd);
+
+	if (is_huge_zero_pmd(pmd) ||
+	    (huge_zero_folio && head == &huge_zero_folio->page))
+		return 0;
+	pi(pmd_pfn(pmd))->pmd_maps++;
+	if (pmd_write(pmd) && !__test_bit(PG_anon_exclusive, &head->flags))
+		inv_fail("invariant (3) PG_anon_exclusive: writable huge PMD "
+			 "at %#lx of mm %d maps pfn %lu, head not exclusive",
+			 va, mm->id, pmd_pfn(pmd));
+	check_rmap(mm, page_folio(head), head, va);
+	return HPAGE_PMD_NR;
+}
+
+/* Mark the deposits hanging off PMD table @t (see pgtable-generic.c). */
+static void walk_deposits(struct mm_struct *mm, struct page *t)
+{
+	struct page *dep = (struct page *)t->private, *p;
+
+	if (!dep)
+		return;
+	check_table(mm, page_to_pfn(dep), PT_PTE, 0);
+	pi(page_to_pfn(t))->deposits++;
+	list_for_each_entry(p, &dep->lru, lru) {
+		check_table(mm, page_to_pfn(p), PT_PTE, 0);
+		pi(page_to_pfn(t))->deposits++;
+	}
+}
+
+static void walk_pmd_table(struct mm_struct *mm, unsigned long pfn,
+			   unsigned long base, long *pages, long *tables)
+{
+	pmd_t *pmd = (pmd_t *)__pfn_va(pfn);
+
+	check_table(mm, pfn, PT_PMD, base);
+	for (int i = 0; i < PTRS_PER_PMD; i++) {
+		pmd_t v = __pmd(ld(&pmd[i]));
+		unsigned long va = base + ((unsigned long)i << PMD_SHIFT);
+
+		if (pmd_none(v))
+			continue;
+		if (pmd_trans_huge(v) || !pmd_present(v)) {
+			pi(pfn)->huge_pmds++;
+			if (pmd_trans_huge(v))
+				*pages += walk_huge_pmd(mm, v, va);
+			continue;
+		}
+		check_table(mm, pmd_pfn(v), PT_PTE, va);
+		(*tables)++;
+		for (int j = 0; j < PTRS_PER_PTE; j++) {
+			pte_t *pte = (pte_t *)__pfn_va(pmd_pfn(v)) + j;
+			unsigned long pva = va + ((unsigned long)j << 12);
+
+			*pages += walk_pte(mm, __pte(ld(pte)), pva);
+		}
+	}
+	walk_deposits(mm, pfn_to_page(pfn));
+	*tables += pi(pfn)->deposits;
+	if (pi(pfn)->deposits != pi(pfn)->huge_pmds)
+		inv_fail("invariant (5) deposit: PMD table pfn %lu of mm %d "
+			 "has %d huge PMDs but %d deposited tables",
+			 pfn, mm->id, pi(pfn)->huge_pmds, pi(pfn)->deposits);
+}
+
+/* (9): the VMA list (kernel: validate_mm). */
+static void check_vmas(struct mm_struct *mm)
+{
+	unsigned long prev_end = 0, pages = 0;
+	struct vm_area_struct *vma;
+	int n = 0;
+
+	vma_for_each(vma, mm) {
+		if (vma->vm_start >= vma->vm_end || vma->vm_start < prev_end ||
+		    (vma->vm_start | vma->vm_end) & ~PAGE_MASK ||
+		    vma->vm_mm != mm)
+			inv_fail("invariant (9) validate_mm: mm %d VMA "
+				 "[%#lx, %#lx) is empty, unaligned, foreign "
+				 "or overlaps the one below (ending %#lx)",
+				 mm->id, vma->vm_start, vma->vm_end, prev_end);
+		prev_end = vma->vm_end;
+		pages += vma_pages(vma);
+		n++;
+	}
+	if (n != mm->map_count || pages != mm->total_vm)
+		inv_fail("invariant (9) validate_mm: mm %d has %d VMAs of %lu "
+			 "pages, map_count %d, total_vm %lu", mm->id, n,
+			 pages, mm->map_count, mm->total_vm);
+}
+
+/* (6): one mm's tables against its counters. */
+static void walk_mm(struct mm_struct *mm)
+{
+	long pages = 0, tables = 0;
+	pgd_t *pgd = (pgd_t *)__pfn_va(mm->context.pgd_pfn);
+
+	check_table(mm, mm->context.pgd_pfn, PT_PGD, 0);
+	for (int i = 0; i < PTRS_PER_PGD; i++) {
+		pgd_t g = __pgd(ld(&pgd[i]));
+		pud_t *pud;
+
+		if (pgd_none(g))
+			continue;
+		check_table(mm, pgd_pfn(g), PT_PUD, (unsigned long)i << 39);
+		pud = (pud_t *)__pfn_va(pgd_pfn(g));
+		for (int j = 0; j < PTRS_PER_PUD; j++) {
+			pud_t u = __pud(ld(&pud[j]));
+
+			if (pud_none(u))
+				continue;
+			walk_pmd_table(mm, pud_pfn(u),
+				       ((unsigned long)i << PGDIR_SHIFT) |
+				       ((unsigned long)j << PUD_SHIFT),
+				       &pages, &tables);
+		}
+	}
+	if (get_mm_counter(mm, MM_ANONPAGES) != pages)
+		inv_fail("invariant (6) rss: mm %d MM_ANONPAGES is %ld, its "
+			 "tables map %ld anon pages (check_mm: Bad "
+			 "rss-counter state)", mm->id,
+			 get_mm_counter(mm, MM_ANONPAGES), pages);
+	if (mm->pgtables_bytes.counter != tables * (long)PAGE_SIZE)
+		inv_fail("invariant (6) pgtables_bytes: mm %d says %ld, it "
+			 "holds %ld PTE tables (check_mm: non-zero "
+			 "pgtables_bytes)", mm->id,
+			 mm->pgtables_bytes.counter / (long)PAGE_SIZE, tables);
+}
+
+/* (1), (2), (7) for the folio headed by @page. */
+static void check_folio(struct page *page, unsigned int order)
+{
+	struct folio *folio = (struct folio *)page;
+	unsigned long pfn = page_to_pfn(page);
+	long maps = 0, extra = 0, nr_mapped = 0;
+	int ref = folio->_refcount.counter;
+
+	if (__test_bit(PG_locked, &folio->flags))
+		inv_fail("invariant (7) folio lock: pfn %lu left locked", pfn);
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		int want = info[pfn + i].pte_maps;
+		int have = folio_page(folio, i)->_mapcount.counter + 1;
+
+		if (have != want)
+			inv_fail("invariant (1) mapcount: pfn %lu has "
+				 "_mapcount+1 = %d, %d PTEs map it", pfn + i,
+				 have, want);
+		maps += want;
+		nr_mapped += want > 0;
+	}
+	if (folio_test_large(folio)) {
+		int have = folio->_entire_mapcount.counter + 1;
+
+		if (have != info[pfn].pmd_maps)
+			inv_fail("invariant (1) entire mapcount: folio pfn %lu "
+				 "has %d, %d huge PMDs map it", pfn, have,
+				 info[pfn].pmd_maps);
+		if (folio->_nr_pages_mapped.counter != nr_mapped)
+			inv_fail("invariant (1) _nr_pages_mapped: folio pfn "
+				 "%lu has %d, %ld pages are PTE-mapped", pfn,
+				 folio->_nr_pages_mapped.counter, nr_mapped);
+		maps += info[pfn].pmd_maps;
+	}
+	if (extra_refs)
+		extra = extra_refs(folio, extra_refs_arg);
+	if (ref != maps + extra)
+		inv_fail("invariant (2) refcount: folio pfn %lu order %u has "
+			 "refcount %d, mappings %ld + other references %ld "
+			 "(a leaked or a missing reference)",
+			 pfn, order, ref, maps, extra);
+}
+
+static void check_frame(struct page *page, unsigned order, void *arg)
+{
+	unsigned long pfn = page_to_pfn(page);
+
+	if (page == ZERO_PAGE(0) ||
+	    (huge_zero_folio && page == &huge_zero_folio->page))
+		return;
+	if (PageTable(page)) {
+		if (!info[pfn].table_seen)
+			inv_fail("invariant (5) page table: pfn %lu (level "
+				 "%lu) is allocated but neither reachable nor "
+				 "deposited (a leaked page table)", pfn,
+				 page->pt_level);
+		return;
+	}
+	check_folio(page, order);
+}
+
+bool mm_check_invariants(unsigned int flags, struct sim_result *res)
+{
+	struct mm_struct *mm;
+
+	failed = false;
+	fail_res = res;
+	reset_info();
+	list_for_each_entry(mm, &sim_mm_list, mm_list) {
+		check_vmas(mm);
+		walk_mm(mm);
+	}
+	physmem_for_each_allocated(check_frame, NULL);
+	if ((flags & MM_INV_ALL_EXITED) &&
+	    nr_allocated_pages() != mm_baseline_pages())
+		inv_fail("invariant (8) leak: %lu frames allocated after every "
+			 "mm exited, %lu at the start of the execution",
+			 nr_allocated_pages(), mm_baseline_pages());
+	fail_res = NULL;
+	return !failed;
+}

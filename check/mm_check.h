@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * check/mm_check.h - the second line of oracles for mm/: structural
+ * invariants of page tables, folios and rmap (check/invariants.c) and the
+ * lock-order checker (check/lockdep.c).
+ */
+#ifndef CHECK_MM_CHECK_H
+#define CHECK_MM_CHECK_H
+
+#include "mm.h"
+
+/* mm_check_invariants() flags */
+#define MM_INV_ALL_EXITED	0x1	/* every mm is gone: check for leaks */
+
+/*
+ * mm_check_invariants - walk every live mm's page tables and every
+ * allocated frame; check the rules listed in check/invariants.c. At the
+ * end of an execution or at a quiescent point (no task inside mm code).
+ * Returns true if all hold. The first broken rule is reported through
+ * sim_violation() and, if @res is given and still SIM_OK, written into
+ * it (outcome SIM_VIOLATION, msg).
+ */
+bool mm_check_invariants(unsigned int flags, struct sim_result *res);
+
+/*
+ * References the invariant checker cannot see in page tables (GUP pins,
+ * references held by a scenario): a hook returning how many @folio has.
+ * NULL (the default): none. GUP registers one.
+ */
+typedef long (*mm_extra_refs_fn)(struct folio *folio, void *arg);
+void mm_invariants_set_extra_refs(mm_extra_refs_fn fn, void *arg);
+
+/*
+ * mm_lockdep_install - enforce the lock-order tree written at the top of
+ * mm/rmap.c (sim_set_lockdep_hook). Idempotent; stays installed.
+ */
+void mm_lockdep_install(void);
+/* The tree position of lock class @class: depth, or -1 if unknown. */
+int mm_lockdep_depth(const char *class);
+
+#endif /* CHECK_MM_CHECK_H */
