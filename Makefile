@@ -98,7 +98,7 @@ bench: $(BENCHBIN) mmsim
 	@for b in $(BENCHBIN); do $$b || exit 1; done
 
 hunt: mmsim
-	./mmsim bugs
+	./mmsim bugs --jobs 2
 
 fmt:
 	clang-format -i $$(git ls-files '*.c' '*.h')

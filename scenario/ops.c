@@ -56,6 +56,7 @@ const struct op_spec op_specs[SCN_OP_NR] = {
 	[SCN_OP_SIGNAL] = { "signal", SCN_OP_SIGNAL, OPW_ANY },
 	[SCN_OP_WAIT] = { "wait", SCN_OP_WAIT, OPW_ANY },
 	[SCN_OP_SPAWN] = { "spawn", SCN_OP_SPAWN, OPW_ANY },
+	[SCN_OP_PFN_GET] = { "pfn-get", SCN_OP_PFN_GET, OPW_ANY },
 };
 
 /* Indexed by bit number of SCN_F_*. */

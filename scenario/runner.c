@@ -38,6 +38,7 @@
 #include "gup.h"
 #include "migrate.h"
 #include "mm.h"
+#include "pfn_walker.h"
 #include "scenario/runner.h"
 #include "scenario/scenario.h"
 #include "sim/regress.h"
@@ -61,6 +62,7 @@ struct rproc {
 	struct mm_struct *mm;	/* NULL: not forked yet, or exited */
 	int opid;		/* oracle process */
 	int live_threads;
+	bool exit_requested;	/* a thread ran `exit` */
 	bool exited;
 };
 
@@ -505,6 +507,37 @@ static void do_dma_op(const struct scn_op *op, bool write)
 }
 
 /*
+ * The new program's first act: read its arguments, a word of each page of
+ * the stack exec built ([EXEC_STACK_TOP - @size, EXEC_STACK_TOP), word at
+ * offset off holding exec_arg_value(off)). This is the access that met the
+ * migration entry left behind in seed 002 (the kernel BUG'd there).
+ */
+static void exec_read_args(const struct scn_op *op, struct mm_struct *mm,
+			   unsigned long size)
+{
+	unsigned long base = EXEC_STACK_TOP - size;
+
+	for (unsigned long off = 0; off < size; off += PAGE_SIZE) {
+		uint64_t v = 0;
+
+		if (mm_user_load(mm, base + off, &v)) {
+			op_fail(op, "fault", "the new program's read of its "
+					     "argument page at 0x%lx faulted",
+				base + off);
+			return;
+		}
+		if (v != exec_arg_value(off)) {
+			op_fail(op, "wrong-value", "argument word at 0x%lx "
+						   "holds 0x%llx, exec wrote "
+						   "0x%llx",
+				base + off, (unsigned long long)v,
+				(unsigned long long)exec_arg_value(off));
+			return;
+		}
+	}
+}
+
+/*
  * exec: the process gets a new mm (a temporary stack set up, then shifted
  * down by shift_arg_pages) and drops the old one. Its pins become ghosts.
  * SIM: only a process with one live thread may exec (no de_thread).
@@ -531,6 +564,7 @@ static void do_exec_op(const struct scn_op *op, int p)
 	rp->mm = new;
 	mm_task_bind(new);
 	mmput(old);
+	exec_read_args(op, new, PAGE_ALIGN(op->len ? op->len : 4 * PAGE_SIZE));
 }
 
 /* mremap: the values move with the pages (oracle_move). */
@@ -582,6 +616,9 @@ static void do_migration_op(const struct scn_op *op, struct mm_struct *mm)
 		break;
 	case SCN_OP_COMPACT:
 		compact_memory(op->node);
+		break;
+	case SCN_OP_PFN_GET:
+		pfn_walker_get_range(mm, va, op_len(op));
 		break;
 	default:
 		break;
@@ -665,7 +702,7 @@ static void run_op_in(const struct scn_op *op, int p, int target,
 	case SCN_OP_MPROTECT:	do_mprotect_op(op, target); break;
 	case SCN_OP_MADVISE:	do_madvise_op(op, target); break;
 	case SCN_OP_FORK:	do_fork_op(op, p); break;
-	case SCN_OP_EXIT:	process_exit(p); break;
+	case SCN_OP_EXIT:	RT.procs[p].exit_requested = true; break;
 	case SCN_OP_LOAD:	do_load(op, target); break;
 	case SCN_OP_STORE:	do_store(op, target); break;
 	case SCN_OP_FILL:	do_fill(op, target); break;
@@ -679,7 +716,8 @@ static void run_op_in(const struct scn_op *op, int p, int target,
 	case SCN_OP_MOVE_PAGES:
 	case SCN_OP_NUMA_MIGRATE:
 	case SCN_OP_NUMA_SCAN:
-	case SCN_OP_COMPACT:	do_migration_op(op, mm); break;
+	case SCN_OP_COMPACT:
+	case SCN_OP_PFN_GET:	do_migration_op(op, mm); break;
 	case SCN_OP_SIGNAL:	do_signal(op); break;
 	case SCN_OP_WAIT:	do_wait(op); break;
 	case SCN_OP_SPAWN:
@@ -706,8 +744,16 @@ static void thread_main(void *arg)
 		if (p >= 0 && RT.procs[p].exited)
 			break;	/* the process exited under us */
 		run_op(op, p);
+		if (op->kind == SCN_OP_EXIT)
+			break;
 	}
-	if (p >= 0 && --RT.procs[p].live_threads == 0)
+	/*
+	 * The address space goes when the last thread has gone after an
+	 * `exit`; otherwise it lives to the end of the execution, where the
+	 * end checks still see it (docs/scenario-language.md).
+	 */
+	if (p >= 0 && --RT.procs[p].live_threads == 0 &&
+	    RT.procs[p].exit_requested)
 		process_exit(p);
 	mm_task_bind(NULL);
 }
@@ -820,7 +866,7 @@ static const char *unsupported(const struct scn_op *op)
 	case SCN_OP_UNPIN: case SCN_OP_DMA_READ: case SCN_OP_DMA_WRITE:
 	case SCN_OP_SIGNAL: case SCN_OP_WAIT: case SCN_OP_SPAWN:
 	case SCN_OP_EXEC: case SCN_OP_MREMAP: case SCN_OP_MOVE_PAGES:
-	case SCN_OP_NUMA_SCAN: case SCN_OP_COMPACT:
+	case SCN_OP_NUMA_SCAN: case SCN_OP_COMPACT: case SCN_OP_PFN_GET:
 		return NULL;
 	case SCN_OP_NUMA_MIGRATE:
 		if (op->node < 0)

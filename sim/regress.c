@@ -43,6 +43,10 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"restored the old PMD on a change: a store through "
 			"the new PMD in between is lost",
 		.scenario = "scenarios/thp-numa-count-recheck.mms",
+		/* rare: the store's walk and A/D update must fit between the
+		 * new PMD and the count re-check (random seed 7: execution
+		 * 76,213) */
+		.runs = 300000,
 	},
 	[SIM_REGRESS_EXEC_STACK_RMAP_MISS] = {
 		.name = "exec-stack-rmap-miss",
@@ -53,6 +57,7 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"moved PTE and a migration entry is left behind "
 			"(BUG in migration_entry_to_page)",
 		.scenario = "scenarios/exec-stack-rmap-miss.mms",
+		.strategy = "pct:3",
 	},
 	[SIM_REGRESS_MREMAP_NO_RMAP_LOCKS] = {
 		.name = "mremap-no-rmap-locks",

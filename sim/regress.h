@@ -51,6 +51,11 @@ struct sim_regress {
 	const char *what;	/* one line: what went wrong */
 	const char *scenario;	/* the scenario that exposes it */
 	bool placeholder;	/* a mechanism test, not a kernel bug */
+	/* the strategy that hunts it ("pct:3"); NULL: random */
+	const char *strategy;
+	/* executions to hunt it (on) and to prove it clean (off); 0: the
+	 * default (20,000) */
+	uint64_t runs;
 };
 
 extern const struct sim_regress sim_regress_table[SIM_REGRESS__NR];
