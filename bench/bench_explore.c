@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bench_explore - executions per second of the explorer, for every
- * builtin program under every strategy (keep-going, so failing programs
+ * builtin program and every shipped scenario (scenarios/*.mms that the
+ * model can run) under every strategy (keep-going, so failing programs
  * are measured over their failures too). Each figure is the median of 5
- * samples of at least 0.1 s each; a dfs sample repeats the exhaustive
- * search until the time is up.
+ * samples of at least 0.1 s each, in rounds of 200 executions (dfs: the
+ * first 200 schedules of its tree, then again from the next seed).
  *
  *	bench: explore_<program>_<strategy> <value> execs/s
+ *	bench: scenario_<file>_<strategy> <value> execs/s
  */
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "explore/explore.h"
+#include "scenario/runner.h"
 
 #define SAMPLES 5
 #define SAMPLE_SECONDS 0.1
@@ -35,13 +40,11 @@ static int cmp_double(const void *a, const void *b)
 /* One sample: executions per second over at least SAMPLE_SECONDS. */
 static double sample(const struct mmsim_program *p, const char *strategy)
 {
-	struct explore_opts o = { .strategy = strategy, .runs = 2000,
+	struct explore_opts o = { .strategy = strategy, .runs = 200,
 				  .keep_going = true, .max_failures = 1 };
 	uint64_t execs = 0;
 	double t0 = now(), t;
 
-	if (!strncmp(strategy, "dfs", 3))
-		o.runs = 0;
 	do {
 		struct explore_result r;
 
@@ -54,31 +57,57 @@ static double sample(const struct mmsim_program *p, const char *strategy)
 	return execs / t;
 }
 
+static const char *const strategies[] = { "random", "pct:3", "dfs:2",
+					  "rr" };
+
+/* One line per strategy for @p, named @prefix_<@what>_<strategy>. */
+static void measure(const struct mmsim_program *p, const char *prefix,
+		    const char *what)
+{
+	for (size_t s = 0; s < 4; s++) {
+		double v[SAMPLES];
+		char name[160], *c;
+
+		for (int k = 0; k < SAMPLES; k++)
+			v[k] = sample(p, strategies[s]);
+		qsort(v, SAMPLES, sizeof(v[0]), cmp_double);
+		snprintf(name, sizeof(name), "%s_%s_%s", prefix, what,
+			 strategies[s]);
+		for (c = name; *c; c++)
+			if (*c == '-' || *c == '.')
+				*c = '_';
+			else if (*c == ':')
+				memmove(c, c + 1, strlen(c));
+		printf("bench: %s %.0f execs/s\n", name, v[SAMPLES / 2]);
+		fflush(stdout);
+	}
+}
+
 int main(void)
 {
-	static const char *const strategies[] = { "random", "pct:3", "dfs:2",
-						  "rr" };
 	const struct mmsim_program *p;
+	struct dirent *de;
+	DIR *d;
 
-	for (int i = 0; (p = program_builtin(i)); i++) {
-		for (size_t s = 0; s < 4; s++) {
-			double v[SAMPLES];
-			char name[128], *c;
+	for (int i = 0; (p = program_builtin(i)); i++)
+		measure(p, "explore", p->name + strlen("builtin:"));
+	d = opendir("scenarios");
+	while (d && (de = readdir(d))) {
+		char path[512], err[512], what[256];
+		struct mmsim_program *sp;
 
-			for (int k = 0; k < SAMPLES; k++)
-				v[k] = sample(p, strategies[s]);
-			qsort(v, SAMPLES, sizeof(v[0]), cmp_double);
-			snprintf(name, sizeof(name), "explore_%s_%s",
-				 p->name + strlen("builtin:"), strategies[s]);
-			for (c = name; *c; c++)
-				if (*c == '-')
-					*c = '_';
-				else if (*c == ':')
-					memmove(c, c + 1, strlen(c));
-			printf("bench: %s %.0f execs/s\n", name,
-			       v[SAMPLES / 2]);
-			fflush(stdout);
-		}
+		if (!strstr(de->d_name, ".mms"))
+			continue;
+		snprintf(path, sizeof(path), "scenarios/%s", de->d_name);
+		sp = scenario_program_load(path, err, sizeof(err));
+		if (!sp)
+			continue;	/* uses a part of the model not built */
+		snprintf(what, sizeof(what), "%.*s",
+			 (int)(strlen(de->d_name) - 4), de->d_name);
+		measure(sp, "scenario", what);
+		scenario_program_free(sp);
 	}
+	if (d)
+		closedir(d);
 	return 0;
 }

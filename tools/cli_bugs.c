@@ -143,13 +143,24 @@ int cmd_bugs(struct cli *c)
 	struct hunt hs[SIM_REGRESS__NR] = { 0 };
 	int n = 0, bad = 0;
 
-	if (c->nr_files)
-		return cli_error("bugs takes no FILE (it hunts the catalogue "
-				 "in sim/regress.c)");
+	bool named[SIM_REGRESS__NR] = { false };
+
+	/* `mmsim bugs NAME...` hunts only those entries */
+	for (int i = 0; i < c->nr_files; i++) {
+		int id = sim_regress_by_name(c->files[i]);
+
+		if (id < 0)
+			return cli_error("bugs: no catalogued bug named '%s' "
+					 "(mmsim bugs lists them)",
+					 c->files[i]);
+		named[id] = true;
+	}
 	if (!c->runs_given && !c->time_given)
 		c->o.runs = 20000;
 	for (int id = 0; id < SIM_REGRESS__NR; id++) {
-		if (sim_regress_table[id].placeholder && !c->placeholder)
+		if (c->nr_files ? !named[id] :
+				  sim_regress_table[id].placeholder &&
+					  !c->placeholder)
 			continue;
 		hs[n].id = id;
 		hunt(c, &hs[n]);
