@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bench_explore - executions per second of the explorer, for every
- * builtin program and every shipped scenario (scenarios/*.mms that the
- * model can run) under every strategy (keep-going, so failing programs
+ * builtin program and every shipped scenario (the .mms files of
+ * scenarios/ that the model can run) under every strategy (keep-going, so failing programs
  * are measured over their failures too). Each figure is the median of 5
  * samples of at least 0.1 s each, in rounds of 200 executions (dfs: the
  * first 200 schedules of its tree, then again from the next seed).
@@ -16,26 +16,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bench.h"
 #include "explore/explore.h"
 #include "scenario/runner.h"
 
 #define SAMPLES 5
 #define SAMPLE_SECONDS 0.1
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* One sample: executions per second over at least SAMPLE_SECONDS. */
 static double sample(const struct mmsim_program *p, const char *strategy)
@@ -43,7 +29,7 @@ static double sample(const struct mmsim_program *p, const char *strategy)
 	struct explore_opts o = { .strategy = strategy, .runs = 200,
 				  .keep_going = true, .max_failures = 1 };
 	uint64_t execs = 0;
-	double t0 = now(), t;
+	double t0 = bench_now(), t;
 
 	do {
 		struct explore_result r;
@@ -52,7 +38,7 @@ static double sample(const struct mmsim_program *p, const char *strategy)
 		execs += r.executions;
 		explore_result_free(&r);
 		o.seed++;
-		t = now() - t0;
+		t = bench_now() - t0;
 	} while (t < SAMPLE_SECONDS);
 	return execs / t;
 }
@@ -70,15 +56,14 @@ static void measure(const struct mmsim_program *p, const char *prefix,
 
 		for (int k = 0; k < SAMPLES; k++)
 			v[k] = sample(p, strategies[s]);
-		qsort(v, SAMPLES, sizeof(v[0]), cmp_double);
-		snprintf(name, sizeof(name), "%s_%s_%s", prefix, what,
+				snprintf(name, sizeof(name), "%s_%s_%s", prefix, what,
 			 strategies[s]);
 		for (c = name; *c; c++)
 			if (*c == '-' || *c == '.')
 				*c = '_';
 			else if (*c == ':')
 				memmove(c, c + 1, strlen(c));
-		printf("bench: %s %.0f execs/s\n", name, v[SAMPLES / 2]);
+		printf("bench: %s %.0f execs/s\n", name, bench_median(v, SAMPLES));
 		fflush(stdout);
 	}
 }

@@ -17,18 +17,11 @@
 #include <unistd.h>
 
 #define main regress_main
+#include "bench/bench.h"
 #include "../tests/t_migrate_regress.c"
 #undef main
 
 #define BENCH_BYTES (8UL << 20)
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static bool b_thp;
 static double b_secs;
@@ -45,9 +38,9 @@ static void b_move(void *arg)
 	a = mt_mmap(mm, BENCH_BYTES);
 	for (unsigned long off = 0; off < BENCH_BYTES; off += PAGE_SIZE)
 		mt_store(mm, a + off, off);
-	t0 = now();
+	t0 = bench_now();
 	b_moved = do_move_pages(mm, a, n, 1);
-	b_secs = now() - t0;
+	b_secs = bench_now() - t0;
 	transparent_hugepage_mode = THP_ALWAYS;
 	mm_task_bind(NULL);
 	mmput(mm);
@@ -70,9 +63,9 @@ static double host_move_pages(bool thp)
 		p[i * 4096] = 1;
 		pages[i] = p + i * 4096;
 	}
-	t0 = now();
+	t0 = bench_now();
 	r = syscall(SYS_move_pages, 0, n, pages, nodes, status, 2 /* MOVE */);
-	t = now() - t0;
+	t = bench_now() - t0;
 	munmap(p, BENCH_BYTES);
 	free(pages);
 	free(nodes);
@@ -140,7 +133,7 @@ int main(void)
 			thp_numa_mode = rs[i].mode;
 			sim_regress_set(rs[i].id, true);
 			for (int seed = 0; seed < 20; seed++) {
-				double t0 = now();
+				double t0 = bench_now();
 				long k = mt_explore(
 					rs[i].fn,
 					sim_strategy_by_name(strategies[s]),
@@ -148,7 +141,7 @@ int main(void)
 
 				if (k >= 0) {
 					execs[found] = k + 1;
-					ms[found++] = (now() - t0) * 1e3;
+					ms[found++] = (bench_now() - t0) * 1e3;
 				}
 			}
 			sim_regress_clear();

@@ -18,32 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bench.h"
 #include "check/mm_check.h"
 #include "huge_mm.h"
 
 #define REPS 5
 #define SIZE (64UL << 20)
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v)
-{
-	qsort(v, REPS, sizeof(*v), cmp);
-	return v[REPS / 2];
-}
 
 /* ---- the model ---- */
 
@@ -67,14 +47,14 @@ static void sim_prog(void *arg)
 	transparent_hugepage_mode = which == 1 ? THP_ALWAYS : THP_NEVER;
 	a = vm_mmap(mm, 0, SIZE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, 0);
-	t0 = now();
+	t0 = bench_now();
 	touch_all(mm, a, 1);
 	if (which == 2) {
-		t0 = now();
+		t0 = bench_now();
 		child = dup_mm(mm);
 		touch_all(mm, a, 2);
 	}
-	sim_secs = now() - t0;
+	sim_secs = bench_now() - t0;
 	if (child)
 		mmput(child);
 	mmput(mm);
@@ -121,18 +101,18 @@ static double host_run(int w)
 	if (p == MAP_FAILED)
 		exit(1);
 	madvise(a, SIZE, w == 1 ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
-	t0 = now();
+	t0 = bench_now();
 	host_touch(a, 1);
-	t = now() - t0;
+	t = bench_now() - t0;
 	if (w == 2) {
-		t0 = now();
+		t0 = bench_now();
 		pid = fork();
 		if (pid == 0) {
 			pause();
 			_exit(0);
 		}
 		host_touch(a, 2);
-		t = now() - t0;
+		t = bench_now() - t0;
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
@@ -158,8 +138,8 @@ int main(void)
 			s[i] = sim_run(w);
 			h[i] = host_run(w);
 		}
-		sm = median(s);
-		hm = median(h);
+		sm = bench_median(s, REPS);
+		hm = bench_median(h, REPS);
 		printf("bench: %s_sim %.1f ms\n", names[w], sm * 1e3);
 		printf("bench: %s_host %.1f ms\n", names[w], hm * 1e3);
 		printf("bench: %s_ratio %.1f x\n", names[w], sm / hm);

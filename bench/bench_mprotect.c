@@ -16,31 +16,11 @@
 #include <time.h>
 
 #undef MAP_GROWSDOWN	/* the model spells it 0x0100 */
+#include "bench/bench.h"
 #include "gup.h"
 
 #define REPS	7
 #define LEN	(64UL << 20)
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v)
-{
-	qsort(v, REPS, sizeof(*v), cmp);
-	return v[REPS / 2];
-}
 
 static double model_ms[REPS];
 static int model_failed;
@@ -57,12 +37,12 @@ static void model_task(void *arg)
 	for (unsigned long off = 0; off < LEN; off += PAGE_SIZE)
 		model_failed |= mm_user_store(mm, a + off, off);
 	for (int r = 0; r < REPS; r++) {
-		double t0 = now();
+		double t0 = bench_now();
 
 		model_failed |= do_mprotect_pkey(mm, a, LEN, PROT_READ, -1);
 		model_failed |= do_mprotect_pkey(mm, a, LEN,
 						 PROT_READ | PROT_WRITE, -1);
-		model_ms[r] = (now() - t0) * 1e3;
+		model_ms[r] = (bench_now() - t0) * 1e3;
 	}
 	model_failed |= mm_user_store(mm, a, 1);
 	mmput(mm);
@@ -79,15 +59,15 @@ static double host_round_ms(void)
 	madvise(p, LEN, MADV_NOHUGEPAGE);
 	memset(p, 1, LEN);
 	for (int r = 0; r < REPS; r++) {
-		double t0 = now();
+		double t0 = bench_now();
 
 		mprotect(p, LEN, PROT_READ);
 		mprotect(p, LEN, PROT_READ | PROT_WRITE);
-		v[r] = (now() - t0) * 1e3;
+		v[r] = (bench_now() - t0) * 1e3;
 	}
 	p[0] = 2;
 	munmap(p, LEN);
-	return median(v);
+	return bench_median(v, REPS);
 }
 
 int main(void)
@@ -108,7 +88,7 @@ int main(void)
 			res.msg);
 		return 1;
 	}
-	model = median(model_ms);
+	model = bench_median(model_ms, REPS);
 	host = host_round_ms();
 	printf("bench: mprotect_model_64m %.2f ms\n", model);
 	printf("bench: mprotect_host_64m %.3f ms\n", host);

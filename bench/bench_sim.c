@@ -13,31 +13,11 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench/bench.h"
 #include "arch/physmem.h"
 #include "sim/sim.h"
 
 #define REPS 7
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v)
-{
-	qsort(v, REPS, sizeof(*v), cmp);
-	return v[REPS / 2];
-}
 
 static long iters;
 
@@ -72,9 +52,9 @@ static double yield_cost(int ntasks, long n)
 	sim_exec_begin(&cfg);
 	for (int i = 0; i < ntasks; i++)
 		sim_task_create("y", yielder, NULL);
-	t0 = now();
+	t0 = bench_now();
 	sim_exec_run(&r);
-	t1 = now();
+	t1 = bench_now();
 	return (t1 - t0) * 1e9 / (double)(n * ntasks);
 }
 
@@ -82,7 +62,7 @@ static double exec_rate(long n, sim_task_fn fn)
 {
 	struct sim_config cfg = { .strategy = sim_strategy_random() };
 	struct sim_result r;
-	double t0 = now();
+	double t0 = bench_now();
 
 	for (long i = 0; i < n; i++) {
 		cfg.seed = i;
@@ -91,7 +71,7 @@ static double exec_rate(long n, sim_task_fn fn)
 		sim_task_create("b", fn, NULL);
 		sim_exec_run(&r);
 	}
-	return n / (now() - t0);
+	return n / (bench_now() - t0);
 }
 
 int main(void)
@@ -109,9 +89,9 @@ int main(void)
 	physmem_init(&mem);
 	for (int i = 0; i < REPS; i++)
 		d[i] = exec_rate(100000, frames);
-	printf("bench: yield_noswitch %.2f ns\n", median(a));
-	printf("bench: yield_switch %.2f ns\n", median(b));
-	printf("bench: exec_empty_2 %.0f execs/s\n", median(c));
-	printf("bench: exec_frames_2 %.0f execs/s\n", median(d));
+	printf("bench: yield_noswitch %.2f ns\n", bench_median(a, REPS));
+	printf("bench: yield_switch %.2f ns\n", bench_median(b, REPS));
+	printf("bench: exec_empty_2 %.0f execs/s\n", bench_median(c, REPS));
+	printf("bench: exec_frames_2 %.0f execs/s\n", bench_median(d, REPS));
 	return 0;
 }

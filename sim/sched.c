@@ -693,6 +693,21 @@ static void report_deadlock(void)
 		memcpy(S.msg + sizeof(S.msg) - 5, "...", 4);
 }
 
+/* CPU @t runs the IPIs queued for it; the last ack wakes each sender. */
+static void take_pending_ipis(int t)
+{
+	struct sim_task *tk = &tasks[t];
+
+	while (tk->ipi_pending) {
+		struct sim_ipi *ipi = tk->ipi_pending;
+
+		tk->ipi_pending = ipi->next;
+		ipi->func(t, ipi->info);
+		if (--*ipi->remaining == 0)
+			sim_wake_all(ipi->done);
+	}
+}
+
 _Noreturn void sim_task_exit(void)
 {
 	int t = S.current;
@@ -712,15 +727,7 @@ _Noreturn void sim_task_exit(void)
 			      tk->name);
 	tk->state = SIM_TASK_DONE;
 	S.runnable &= ~(1ULL << t);
-	/* a CPU going idle takes its pending IPIs */
-	while (tk->ipi_pending) {
-		struct sim_ipi *ipi = tk->ipi_pending;
-
-		tk->ipi_pending = ipi->next;
-		ipi->func(t, ipi->info);
-		if (--*ipi->remaining == 0)
-			sim_wake_all(ipi->done);
-	}
+	take_pending_ipis(t);	/* a CPU going idle takes its IPIs */
 	schedule();
 	fprintf(stderr, "mmsim: a finished task was resumed\n");
 	abort();
@@ -877,15 +884,7 @@ void local_irq_enable(void)
 	if (--tk->irq_depth)
 		return;
 	sim_trace_event(SIM_EV_IRQ, 0, SIM_SITE("local_irq_enable"));
-	/* the IPIs that waited for us arrive now */
-	while (tk->ipi_pending) {
-		struct sim_ipi *ipi = tk->ipi_pending;
-
-		tk->ipi_pending = ipi->next;
-		ipi->func(t, ipi->info);
-		if (--*ipi->remaining == 0)
-			sim_wake_all(ipi->done);
-	}
+	take_pending_ipis(t);	/* the IPIs that waited for us arrive */
 	if (!is_reader(tk))
 		rcu_quiescent(t);
 }
