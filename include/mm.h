@@ -271,6 +271,12 @@ extern struct list_head sim_mm_list;
 
 /* ---- VMAs (mm/mmap.c) ---- */
 
+/*
+ * get_unmapped_area - the lowest free gap of @len at or above MMAP_BASE,
+ * PMD-aligned for lengths of at least a PMD (THP-friendly, as 6.7+), or
+ * -ENOMEM. mmap_lock held (mmap, and mremap's move).
+ */
+unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long len);
 /* find_vma - the first VMA with vm_end > @addr, or NULL. mmap_lock held. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 /* vma_lookup - the VMA containing @addr, or NULL. mmap_lock held. */

@@ -131,9 +131,8 @@ int split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below)
 	return 0;
 }
 
-/* get_unmapped_area - the lowest gap of @len at or above MMAP_BASE,
- * PMD-aligned for lengths of at least a PMD (THP-friendly, as 6.7+). */
-static unsigned long get_unmapped_area(struct mm_struct *mm,
+/* get_unmapped_area - see mm.h. mmap_lock held. */
+unsigned long get_unmapped_area(struct mm_struct *mm,
 				       unsigned long len)
 {
 	unsigned long align = len >= HPAGE_PMD_SIZE ? HPAGE_PMD_SIZE

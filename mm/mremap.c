@@ -301,25 +301,6 @@ static unsigned long move_vma(struct vm_area_struct *vma,
 	return new_addr;
 }
 
-/* A free gap of @len above MMAP_BASE (mmap's bottom-up search). */
-static unsigned long mremap_unmapped_area(struct mm_struct *mm,
-					  unsigned long len)
-{
-	unsigned long align = len >= HPAGE_PMD_SIZE ? HPAGE_PMD_SIZE
-						     : PAGE_SIZE;
-	unsigned long addr = MMAP_BASE;
-	struct vm_area_struct *vma;
-
-	vma_for_each(vma, mm) {
-		if (vma->vm_end <= addr)
-			continue;
-		if (vma->vm_start >= addr + len)
-			break;
-		addr = ALIGN(vma->vm_end, align);
-	}
-	return addr + len > TASK_SIZE ? (unsigned long)-ENOMEM : addr;
-}
-
 /* do_mremap - see migrate.h. */
 unsigned long do_mremap(struct mm_struct *mm, unsigned long addr,
 			unsigned long old_len, unsigned long new_len,
@@ -380,7 +361,7 @@ unsigned long do_mremap(struct mm_struct *mm, unsigned long addr,
 	ret = -ENOMEM;
 	if (!(flags & MREMAP_MAYMOVE))
 		goto out;
-	new_addr = mremap_unmapped_area(mm, new_len);
+	new_addr = get_unmapped_area(mm, new_len);
 	if (IS_ERR_VALUE(new_addr))
 		goto out;
 	ret = move_vma(vma, addr, old_len, new_len, new_addr, flags);
