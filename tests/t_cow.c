@@ -100,7 +100,7 @@ static void setup_thp(struct cow_mem *m)
 	m->size = HPAGE_PMD_SIZE;
 	m->a = gt_mmap(m->mm, HPAGE_PMD_SIZE);
 	gt_store(m->mm, m->a, 0);
-	m->ok = gt_is_huge(m->mm, m->a);
+	m->ok = pt_is_huge(m->mm, m->a);
 	fill(m->mm, m, 1);
 }
 
@@ -111,8 +111,8 @@ static void setup_pte_thp(struct cow_mem *m)
 	do_mprotect_pkey(m->mm, m->a + PAGE_SIZE, PAGE_SIZE, PROT_READ, -1);
 	do_mprotect_pkey(m->mm, m->a + PAGE_SIZE, PAGE_SIZE,
 			 PROT_READ | PROT_WRITE, -1);
-	m->ok = m->ok && !gt_is_huge(m->mm, m->a) &&
-		folio_test_large(page_folio(pfn_to_page(gt_pfn(m->mm, m->a))));
+	m->ok = m->ok && !pt_is_huge(m->mm, m->a) &&
+		folio_test_large(page_folio(pfn_to_page(pt_pfn(m->mm, m->a))));
 }
 
 static void setup_single_pte_thp(struct cow_mem *m)

@@ -45,7 +45,7 @@ static void pin_base_page(unsigned int flags, bool fast, bool populate)
 	expect(got == 1, "gup returned %ld", got);
 	if (got != 1)
 		goto out;
-	pfn = gt_pfn(mm, a);
+	pfn = pt_pfn(mm, a);
 	expect(page_to_pfn(page) == pfn, "pinned pfn %lu, mapped %lu",
 	       page_to_pfn(page), pfn);
 	ref = gt_refcount(pfn);
@@ -107,11 +107,11 @@ static void pin_thp(unsigned int flags, bool fast)
 	long got;
 
 	gt_store(mm, a, 1);
-	if (!gt_is_huge(mm, a)) {
+	if (!pt_is_huge(mm, a)) {
 		expect(0, "no THP at %#lx", a);
 		goto out;
 	}
-	folio = page_folio(pfn_to_page(gt_pfn(mm, a)));
+	folio = page_folio(pfn_to_page(pt_pfn(mm, a)));
 	got = fast ? gup_fast_user_pages(mm, a, HPAGE_PMD_NR, flags, pages)
 		   : get_user_pages_remote(mm, a, HPAGE_PMD_NR, flags, pages);
 	expect(got == HPAGE_PMD_NR, "gup returned %ld", got);
@@ -163,7 +163,7 @@ static void ro_pin_after_fork(bool fast)
 	long got;
 
 	gt_store(mm, a, 1);
-	old = gt_pfn(mm, a);
+	old = pt_pfn(mm, a);
 	child = dup_mm(mm);
 	mm_task_bind(mm);
 	got = fast ? gup_fast_user_pages(mm, a, 1, flags, &page)
@@ -171,9 +171,9 @@ static void ro_pin_after_fork(bool fast)
 	expect(got == 1, "pin returned %ld", got);
 	if (got == 1) {
 		expect(page_to_pfn(page) != old, "pinned the shared page");
-		expect(page_to_pfn(page) == gt_pfn(mm, a),
+		expect(page_to_pfn(page) == pt_pfn(mm, a),
 		       "parent does not map the pinned page");
-		expect(gt_pfn(child, a) == old, "child lost its page");
+		expect(pt_pfn(child, a) == old, "child lost its page");
 		expect(PageAnonExclusive(page), "pinned page not exclusive");
 		/* Longterm R/O pin is reliable */
 		gt_store(mm, a, 2);
@@ -211,9 +211,9 @@ static void t_pin_before_fork(void *arg)
 		return;
 	}
 	child = dup_mm(mm);
-	expect(gt_pfn(child, a) && gt_pfn(child, a) != page_to_pfn(page),
+	expect(pt_pfn(child, a) && pt_pfn(child, a) != page_to_pfn(page),
 	       "child shares the pinned page");
-	expect(gt_pfn(mm, a) == page_to_pfn(page), "parent lost the page");
+	expect(pt_pfn(mm, a) == page_to_pfn(page), "parent lost the page");
 	gt_store(mm, a, 2);
 	expect(gt_dma_read(page) == 2, "parent write not seen via the pin");
 	expect(gt_load(child, a) == 1, "child sees the parent's write");
@@ -236,7 +236,7 @@ static void t_zero_page(void *arg)
 
 	do_madvise(mm, a, 2 * PAGE_SIZE, MADV_NOHUGEPAGE);
 	expect(gt_load(mm, a) == 0, "fresh memory not zero");
-	expect(is_zero_pfn(gt_pfn(mm, a)), "read fault did not map zero");
+	expect(is_zero_pfn(pt_pfn(mm, a)), "read fault did not map zero");
 	zref = page_ref_count(ZERO_PAGE(0));
 	expect(get_user_pages_remote(mm, a, 1, FOLL_PIN, &page) == 1,
 	       "R/O pin of the zero page failed");
@@ -245,7 +245,7 @@ static void t_zero_page(void *arg)
 	unpin_user_page(page);
 	expect(get_user_pages_remote(mm, a, 1, FOLL_PIN | FOLL_LONGTERM,
 				     &page) == 1, "longterm pin failed");
-	expect(page != ZERO_PAGE(0) && page_to_pfn(page) == gt_pfn(mm, a),
+	expect(page != ZERO_PAGE(0) && page_to_pfn(page) == pt_pfn(mm, a),
 	       "longterm R/O pin did not unshare the zero page");
 	expect(gt_dma_read(page) == 0, "unshared page not zero");
 	gt_store(mm, a, 9);
@@ -274,7 +274,7 @@ static void t_access(void *arg)
 				    FOLL_FORCE, &page);
 	expect(got == 1, "FOLL_FORCE write GUP returned %ld", got);
 	if (got == 1) {
-		expect(page_to_pfn(page) == gt_pfn(mm, a) &&
+		expect(page_to_pfn(page) == pt_pfn(mm, a) &&
 		       !gt_writable(mm, a), "FOLL_FORCE: wrong page or W");
 		put_page(page);
 	}
@@ -296,18 +296,18 @@ static void t_range(void *arg)
 	do_mprotect_pkey(mm, start + 2 * PAGE_SIZE, PAGE_SIZE,
 			 PROT_READ, -1);
 	for (int i = 0; i < 8; i++)
-		before[i] = gt_refcount(gt_pfn(mm, start + i * PAGE_SIZE));
+		before[i] = gt_refcount(pt_pfn(mm, start + i * PAGE_SIZE));
 	got = gup_fast_user_pages(mm, start, 8, FOLL_PIN, pages);
 	expect(got == 8, "pinned %ld of 8", got);
 	for (int i = 0; i < got; i++)
 		expect(page_to_pfn(pages[i]) ==
-			       gt_pfn(mm, start + i * PAGE_SIZE) &&
+			       pt_pfn(mm, start + i * PAGE_SIZE) &&
 		       gt_dma_read(pages[i]) == (uint64_t)i,
 		       "page %d wrong", i);
 	if (got > 0)
 		unpin_user_pages_dirty_lock(pages, got, true);
 	for (int i = 0; i < 8; i++)
-		expect(gt_refcount(gt_pfn(mm, start + i * PAGE_SIZE)) ==
+		expect(gt_refcount(pt_pfn(mm, start + i * PAGE_SIZE)) ==
 			       before[i], "refcount of page %d not restored", i);
 	mmput(mm);
 }
@@ -347,10 +347,10 @@ static void race_check_pin(struct race *r)
 		return;
 	pfn = page_to_pfn(r->page);
 	expect(PageAnonExclusive(r->page), "pinned page is not exclusive");
-	expect(gt_pfn(r->child, r->a) != pfn,
+	expect(pt_pfn(r->child, r->a) != pfn,
 	       "child maps the pinned page (pinned page shared)");
 	gt_store(r->mm, r->a, 77);
-	expect(gt_pfn(r->mm, r->a) == pfn && gt_dma_read(r->page) == 77,
+	expect(pt_pfn(r->mm, r->a) == pfn && gt_dma_read(r->page) == 77,
 	       "parent write not seen through the pin");
 	expect(gt_load(r->child, r->a) == 1, "child sees the parent write");
 	unpin_user_page(r->page);
@@ -412,7 +412,7 @@ static void race_cow_vs_pin(void *arg)
 	wait_for_completion(&r->done);
 	expect(r->got == 1, "pin returned %ld", r->got);
 	if (r->got == 1) {
-		expect(gt_pfn(r->mm, r->a) == page_to_pfn(r->page),
+		expect(pt_pfn(r->mm, r->a) == page_to_pfn(r->page),
 		       "parent does not map the pinned page");
 		expect(gt_dma_read(r->page) == 2,
 		       "Longterm R/O pin is not reliable: pin sees %lu",

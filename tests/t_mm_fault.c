@@ -19,7 +19,7 @@ static void read_fault_zero_page(void *arg)
 	a = mt_mmap(mm, N * PAGE_SIZE);
 	for (int i = 0; i < N; i++)
 		expect(mt_load(mm, a + i * PAGE_SIZE) == 0, "not zero");
-	mt_lookup(mm, a, &pte, &pmd);
+	pt_lookup(mm, a, &pte, &pmd);
 	expect(is_zero_pfn(pte_pfn(pte)) && !pte_write(pte),
 	       "read fault did not map the zero page read-only");
 	expect(get_mm_counter(mm, MM_ANONPAGES) == 0, "zero page counted");
@@ -39,7 +39,7 @@ static void write_fault_exclusive(void *arg)
 	for (int i = 0; i < N; i++)
 		expect(mt_load(mm, a + i * PAGE_SIZE + 8) == 100 + i,
 		       "page %d lost its value", i);
-	mt_lookup(mm, a, &pte, &pmd);
+	pt_lookup(mm, a, &pte, &pmd);
 	expect(pte_write(pte) && PageAnonExclusive(pte_page(pte)),
 	       "write fault did not map an exclusive writable page");
 	expect(get_mm_counter(mm, MM_ANONPAGES) == N, "rss %ld",
@@ -56,7 +56,7 @@ static void read_then_write(void *arg)
 	expect(mt_load(mm, a) == 0, "not zero");
 	mt_store(mm, a, 42);
 	expect(mt_load(mm, a) == 42, "store lost");
-	expect(!is_zero_pfn(mt_pfn(mm, a)), "still the zero page");
+	expect(!is_zero_pfn(pt_pfn(mm, a)), "still the zero page");
 	expect(mt_load(mm, a + 8) == 0, "rest of the copy not zero");
 	mmput(mm);
 }
@@ -165,7 +165,7 @@ static void leak_a_reference(void *arg)
 	unsigned long a = mt_mmap(mm, PAGE_SIZE);
 
 	mt_store(mm, a, 1);
-	folio_get(page_folio(pfn_to_page(mt_pfn(mm, a))));
+	folio_get(page_folio(pfn_to_page(pt_pfn(mm, a))));
 	mmput(mm);
 }
 

@@ -90,7 +90,7 @@ static void cow_thp(void *arg)
 {
 	struct mm_struct *mm = setup_and_fork(HPAGE_PMD_SIZE, true, 0);
 
-	expect(mt_is_huge(mm, fc.a) && mt_is_huge(fc.child_mm, fc.a),
+	expect(pt_is_huge(mm, fc.a) && pt_is_huge(fc.child_mm, fc.a),
 	       "THP not shared by PMD after fork");
 	parent_cow(mm);
 	mmput(mm);
@@ -101,13 +101,13 @@ static void reuse_after_child_exit(void *arg)
 {
 	unsigned long len = (unsigned long)arg;
 	struct mm_struct *mm = setup_and_fork(len, false, 0);
-	unsigned long pfn = mt_pfn(mm, fc.a);
+	unsigned long pfn = pt_pfn(mm, fc.a);
 
 	wait_for_completion(&fc.child_done);
 	expect(!PageAnonExclusive(pfn_to_page(pfn)),
 	       "still exclusive after fork");
 	mt_store(mm, fc.a, 77);
-	expect(mt_pfn(mm, fc.a) == pfn, "COW copied instead of reusing");
+	expect(pt_pfn(mm, fc.a) == pfn, "COW copied instead of reusing");
 	expect(PageAnonExclusive(pfn_to_page(pfn)), "reused page not "
 						    "marked exclusive");
 	mmput(mm);
@@ -189,22 +189,22 @@ static void pinned_fork(void *arg)
 
 	for (unsigned long off = 0; off < len; off += PAGE_SIZE)
 		mt_store(mm, a + off, off + 1);
-	pfn = mt_pfn(mm, a);
+	pfn = pt_pfn(mm, a);
 	folio = page_folio(pfn_to_page(pfn));
 	fake_pin(mm, folio);
 	child = dup_mm(mm);
-	mt_lookup(mm, a, &pte, &pmd);
+	pt_lookup(mm, a, &pte, &pmd);
 	expect(pmd_trans_huge(pmd) ? pmd_write(pmd) : pte_write(pte),
 	       "pinned page write-protected in the parent");
-	expect(mt_pfn(child, a) != pfn, "child shares the pinned page");
-	expect(mt_pfn(mm, a) == pfn, "parent lost the pinned page");
+	expect(pt_pfn(child, a) != pfn, "child shares the pinned page");
+	expect(pt_pfn(mm, a) == pfn, "parent lost the pinned page");
 	/* The child's copy has the contents; the parent writes in place. */
 	mm_task_bind(child);
 	for (unsigned long off = 0; off < len; off += PAGE_SIZE)
 		expect(mt_load(child, a + off) == off + 1, "copy differs");
 	mm_task_bind(mm);
 	mt_store(mm, a, 99);
-	expect(mt_pfn(mm, a) == pfn, "parent's write moved the pinned page");
+	expect(pt_pfn(mm, a) == pfn, "parent's write moved the pinned page");
 	mt_quiescent();
 	fake_unpin(folio);
 	mmput(child);
@@ -243,15 +243,15 @@ static void unshare(void *arg)
 
 	mt_store(mm, a, 5);
 	child = dup_mm(mm);
-	pfn = mt_pfn(mm, a);
+	pfn = pt_pfn(mm, a);
 	expect(unshare_fault(mm, a) == 0, "unshare fault failed");
-	mt_lookup(mm, a, &pte, &pmd);
+	pt_lookup(mm, a, &pte, &pmd);
 	expect(pte_present(pte) && !pte_write(pte) && pte_pfn(pte) != pfn &&
 		       PageAnonExclusive(pte_page(pte)),
 	       "unshare did not map an exclusive read-only copy");
 	expect(mt_load(mm, a) == 5, "copy differs");
 	/* Exclusive now: a second unshare has nothing to do. */
-	expect(unshare_fault(mm, a) == 0 && mt_pfn(mm, a) == pte_pfn(pte),
+	expect(unshare_fault(mm, a) == 0 && pt_pfn(mm, a) == pte_pfn(pte),
 	       "unshare of an exclusive page changed it");
 	mt_quiescent();
 	mmput(child);
@@ -287,7 +287,7 @@ static bool count_one(struct folio *folio, struct vm_area_struct *vma,
 
 static int walk(struct mm_struct *mm, unsigned long a)
 {
-	struct folio *folio = page_folio(pfn_to_page(mt_pfn(mm, a)));
+	struct folio *folio = page_folio(pfn_to_page(pt_pfn(mm, a)));
 	struct rmap_walk_control rwc = { .arg = &a, .rmap_one = count_one };
 
 	rmap_hits = 0;
@@ -320,7 +320,7 @@ static void rmap_finds_all(void *arg)
 
 static int pvmw_count(struct mm_struct *mm, unsigned long a, int *huge)
 {
-	struct folio *folio = page_folio(pfn_to_page(mt_pfn(mm, a)));
+	struct folio *folio = page_folio(pfn_to_page(pt_pfn(mm, a)));
 	DEFINE_FOLIO_VMA_WALK(pvmw, folio, find_vma(mm, a), a, 0);
 	int n = 0;
 

@@ -39,8 +39,8 @@ static void thp_fault(void *arg)
 
 	expect(IS_ALIGNED(a, HSZ), "mapping not PMD-aligned: %#lx", a);
 	mt_store(mm, a + 5 * PAGE_SIZE, 5);
-	expect(mt_is_huge(mm, a), "write fault did not map a huge PMD");
-	head = pfn_to_page(mt_pfn(mm, a));
+	expect(pt_is_huge(mm, a), "write fault did not map a huge PMD");
+	head = pfn_to_page(pt_pfn(mm, a));
 	expect(folio_test_large(page_folio(head)) && PageAnonExclusive(head),
 	       "THP head not exclusive");
 	expect(get_mm_counter(mm, MM_ANONPAGES) == HPAGE_PMD_NR, "rss");
@@ -57,14 +57,14 @@ static void huge_zero_then_write(void *arg)
 	pmd_t pmd;
 
 	expect(mt_load(mm, a + 3 * PAGE_SIZE) == 0, "not zero");
-	mt_lookup(mm, a, &pte, &pmd);
+	pt_lookup(mm, a, &pte, &pmd);
 	expect(is_huge_zero_pmd(pmd), "read fault did not map the huge zero "
 				      "folio");
 	mt_store(mm, a + 3 * PAGE_SIZE, 33);
-	expect(!mt_is_huge(mm, a), "write to the huge zero PMD did not split");
+	expect(!pt_is_huge(mm, a), "write to the huge zero PMD did not split");
 	expect(mt_load(mm, a + 3 * PAGE_SIZE) == 33, "store lost");
 	expect(mt_load(mm, a + 4 * PAGE_SIZE) == 0, "neighbour not zero");
-	expect(is_zero_pfn(mt_pfn(mm, a + 4 * PAGE_SIZE)),
+	expect(is_zero_pfn(pt_pfn(mm, a + 4 * PAGE_SIZE)),
 	       "neighbour is not the zero page after the split");
 	mmput(mm);
 }
@@ -78,7 +78,7 @@ static void partial_munmap(void *arg)
 	fill(mm, a, HSZ);
 	expect(vm_munmap(mm, a + 100 * PAGE_SIZE, 3 * PAGE_SIZE) == 0,
 	       "munmap");
-	expect(!mt_is_huge(mm, a), "PMD not split by partial munmap");
+	expect(!pt_is_huge(mm, a), "PMD not split by partial munmap");
 	expect(mm_user_load(mm, a + 101 * PAGE_SIZE, &v) == -EFAULT,
 	       "unmapped part still accessible");
 	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
@@ -101,7 +101,7 @@ static void dontneed_part(void *arg)
 	fill(mm, a, HSZ);
 	expect(do_madvise(mm, a + 16 * PAGE_SIZE, 16 * PAGE_SIZE,
 			  MADV_DONTNEED) == 0, "madvise");
-	expect(!mt_is_huge(mm, a), "PMD not split by partial DONTNEED");
+	expect(!pt_is_huge(mm, a), "PMD not split by partial DONTNEED");
 	verify(mm, a, HSZ, 16, 32);
 	/* DONTNEED of the whole range frees the (PTE-mapped) folio. */
 	expect(do_madvise(mm, a, HSZ, MADV_DONTNEED) == 0, "madvise");
@@ -118,8 +118,8 @@ static void dontneed_whole(void *arg)
 
 	fill(mm, a, 2 * HSZ);
 	expect(do_madvise(mm, a + HSZ, HSZ, MADV_DONTNEED) == 0, "madvise");
-	expect(mt_is_huge(mm, a), "the other THP was split");
-	expect(mt_pfn(mm, a + HSZ) == 0, "zapped PMD still maps");
+	expect(pt_is_huge(mm, a), "the other THP was split");
+	expect(pt_pfn(mm, a + HSZ) == 0, "zapped PMD still maps");
 	verify(mm, a, 2 * HSZ, HPAGE_PMD_NR, 2 * HPAGE_PMD_NR);
 	mmput(mm);
 }
@@ -133,12 +133,12 @@ static void split_keeps_values(void *arg)
 	pmd_t pmd;
 
 	fill(mm, a, HSZ);
-	head = pfn_to_page(mt_pfn(mm, a));
+	head = pfn_to_page(pt_pfn(mm, a));
 	mmap_read_lock(mm);
 	split_huge_pmd_address(find_vma(mm, a), a, false, NULL);
 	mmap_read_unlock(mm);
-	expect(!mt_is_huge(mm, a), "not split");
-	mt_lookup(mm, a + 9 * PAGE_SIZE, &pte, &pmd);
+	expect(!pt_is_huge(mm, a), "not split");
+	pt_lookup(mm, a + 9 * PAGE_SIZE, &pte, &pmd);
 	expect(pte_pfn(pte) == page_to_pfn(head) + 9 && pte_write(pte) &&
 		       PageAnonExclusive(pte_page(pte)),
 	       "split PTE does not map subpage 9 writable and exclusive");
@@ -153,15 +153,15 @@ static void thp_modes(void *arg)
 
 	do_madvise(mm, a, HSZ, MADV_NOHUGEPAGE);
 	mt_store(mm, a, 1);
-	expect(!mt_is_huge(mm, a), "MADV_NOHUGEPAGE got a THP");
+	expect(!pt_is_huge(mm, a), "MADV_NOHUGEPAGE got a THP");
 	transparent_hugepage_mode = THP_MADVISE;
 	mt_store(mm, b, 1);
-	expect(!mt_is_huge(mm, b), "madvise mode without MADV_HUGEPAGE");
+	expect(!pt_is_huge(mm, b), "madvise mode without MADV_HUGEPAGE");
 	/* (b keeps its PTE table: only khugepaged would collapse it) */
 	c = mt_mmap(mm, HSZ);
 	do_madvise(mm, c, HSZ, MADV_HUGEPAGE);
 	mt_store(mm, c, 1);
-	expect(mt_is_huge(mm, c), "madvise mode with MADV_HUGEPAGE: no THP");
+	expect(pt_is_huge(mm, c), "madvise mode with MADV_HUGEPAGE: no THP");
 	transparent_hugepage_mode = THP_ALWAYS;
 	mmput(mm);
 }
@@ -174,9 +174,9 @@ static void unaligned_vma(void *arg)
 	/* Trim the head: the first 2 MiB no longer fits a THP. */
 	vm_munmap(mm, a, PAGE_SIZE);
 	mt_store(mm, a + PAGE_SIZE, 1);
-	expect(!mt_is_huge(mm, a + PAGE_SIZE), "THP past the VMA start");
+	expect(!pt_is_huge(mm, a + PAGE_SIZE), "THP past the VMA start");
 	mt_store(mm, a + HSZ, 2);
-	expect(mt_is_huge(mm, a + HSZ), "aligned part got no THP");
+	expect(pt_is_huge(mm, a + HSZ), "aligned part got no THP");
 	mmput(mm);
 }
 

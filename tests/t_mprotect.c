@@ -71,10 +71,10 @@ static void t_pin_across_mprotect(void *arg)
 	*gt_dma(page) = 2;	/* the device writes while R/O */
 	expect(gt_load(mm, a) == 2, "device write not seen while R/O");
 	do_mprotect_pkey(mm, a, PAGE_SIZE, PROT_READ | PROT_WRITE, -1);
-	expect(gt_pfn(mm, a) == page_to_pfn(page),
+	expect(pt_pfn(mm, a) == page_to_pfn(page),
 	       "mprotect broke COW on the pinned page");
 	gt_store(mm, a, 3);
-	expect(gt_dma_read(page) == 3 && gt_pfn(mm, a) == page_to_pfn(page),
+	expect(gt_dma_read(page) == 3 && pt_pfn(mm, a) == page_to_pfn(page),
 	       "R/W longterm pin is not coherent after mprotect R/O->R/W");
 	unpin_user_page(page);
 out:
@@ -150,22 +150,22 @@ static void t_thp(void *arg)
 	b = a + HPAGE_PMD_SIZE;
 	gt_store(mm, a, 1);
 	gt_store(mm, b + 7 * PAGE_SIZE, 2);
-	if (!gt_is_huge(mm, a) || !gt_is_huge(mm, b)) {
+	if (!pt_is_huge(mm, a) || !pt_is_huge(mm, b)) {
 		expect(0, "no THPs");
 		goto out;
 	}
 	/* the whole first THP: the huge PMD is changed in place */
 	do_mprotect_pkey(mm, a, HPAGE_PMD_SIZE, PROT_READ, -1);
-	expect(gt_is_huge(mm, a) && !gt_writable(mm, a),
+	expect(pt_is_huge(mm, a) && !gt_writable(mm, a),
 	       "whole-THP mprotect R/O: split or still writable");
 	err = mm_user_store(mm, a, 5);
 	expect(err == -EFAULT, "store to R/O THP returned %d", err);
 	do_mprotect_pkey(mm, a, HPAGE_PMD_SIZE, PROT_READ | PROT_WRITE, -1);
-	expect(gt_is_huge(mm, a) && gt_writable(mm, a),
+	expect(pt_is_huge(mm, a) && gt_writable(mm, a),
 	       "whole-THP mprotect R/W: split or not writable");
 	/* one page of the second THP: the PMD is split */
 	do_mprotect_pkey(mm, b + 3 * PAGE_SIZE, PAGE_SIZE, PROT_READ, -1);
-	expect(!gt_is_huge(mm, b), "partial mprotect did not split the PMD");
+	expect(!pt_is_huge(mm, b), "partial mprotect did not split the PMD");
 	expect(!gt_writable(mm, b + 3 * PAGE_SIZE) &&
 	       gt_writable(mm, b + 7 * PAGE_SIZE), "wrong PTE protections");
 	expect(gt_load(mm, b + 7 * PAGE_SIZE) == 2 && gt_load(mm, a) == 1,
@@ -192,7 +192,7 @@ static void t_migration_entry(void *arg)
 
 	do_madvise(mm, a, PAGE_SIZE, MADV_NOHUGEPAGE);
 	gt_store(mm, a, 1);
-	pfn = gt_pfn(mm, a);
+	pfn = pt_pfn(mm, a);
 	folio = page_folio(pfn_to_page(pfn));
 	folio_lock(folio);
 	/* what try_to_migrate_one would leave: a writable entry */
@@ -204,14 +204,14 @@ static void t_migration_entry(void *arg)
 	flush_tlb_mm_range(&mm->context, a, a + PAGE_SIZE);
 
 	do_mprotect_pkey(mm, a, PAGE_SIZE, PROT_READ, -1);
-	gt_lookup(mm, a, &pte, &(pmd_t){ 0 });
+	pt_lookup(mm, a, &pte, &(pmd_t){ 0 });
 	entry = pte_to_swp_entry(pte);
 	expect(is_swap_pte(pte) && swp_type(entry) ==
 	       SWP_MIGRATION_READ_EXCLUSIVE && swp_offset_pfn(entry) == pfn,
 	       "writable migration entry did not become readable-exclusive");
 	/* a readable-exclusive entry is left alone by mprotect R/W */
 	do_mprotect_pkey(mm, a, PAGE_SIZE, PROT_READ | PROT_WRITE, -1);
-	gt_lookup(mm, a, &pte, &(pmd_t){ 0 });
+	pt_lookup(mm, a, &pte, &(pmd_t){ 0 });
 	expect(swp_type(pte_to_swp_entry(pte)) ==
 	       SWP_MIGRATION_READ_EXCLUSIVE, "readable-exclusive changed");
 	/* restore what remove_migration_pte would: R/O, still exclusive */
@@ -220,7 +220,7 @@ static void t_migration_entry(void *arg)
 	pte_unmap_unlock(ptep, ptl);
 	folio_unlock(folio);
 	gt_store(mm, a, 2);
-	expect(gt_pfn(mm, a) == pfn, "exclusive page was copied on write");
+	expect(pt_pfn(mm, a) == pfn, "exclusive page was copied on write");
 	mmput(mm);
 }
 
@@ -246,9 +246,9 @@ static void t_prot_numa(void *arg)
 	mmap_read_unlock(mm);
 	atomic_dec(&mm->mm_users);
 	expect(n == 1, "change_prot_numa changed %lu entries, want 1", n);
-	gt_lookup(mm, a + PAGE_SIZE, &pte, &(pmd_t){ 0 });
+	pt_lookup(mm, a + PAGE_SIZE, &pte, &(pmd_t){ 0 });
 	expect(pte_protnone(pte) && pte_pfn(pte), "exclusive PTE not hinted");
-	gt_lookup(mm, a, &pte, &(pmd_t){ 0 });
+	pt_lookup(mm, a, &pte, &(pmd_t){ 0 });
 	expect(!pte_protnone(pte), "shared COW PTE was hinted");
 	/* SIM: no NUMA hinting fault yet; mprotect restores the entry */
 	do_mprotect_pkey(mm, a, 2 * PAGE_SIZE, PROT_READ, -1);
