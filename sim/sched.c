@@ -85,6 +85,9 @@ struct sim_task {
 };
 
 static struct sim_task tasks[SIM_MAX_TASKS];
+/* next[t]: where task t stands (struct sim_access); an array of its own so
+ * a strategy reads every task's next access from one pointer. */
+static struct sim_access next_access[SIM_MAX_TASKS];
 
 static struct {
 	bool inited;
@@ -98,6 +101,7 @@ static struct {
 	uint64_t hash;
 	struct sim_ctx main_ctx;
 	struct sim_strategy *strat;
+	struct sim_access last_access;	/* for sim_sched_view.last */
 	/* outcome */
 	enum sim_outcome outcome;
 	int fail_task;
@@ -279,6 +283,7 @@ void sim_exec_begin(const struct sim_config *cfg)
 	S.current = -1;
 	S.runnable = 0;
 	S.step = 0;
+	S.last_access = (struct sim_access){ SIM_EV__NR, 0, NULL };
 	S.choices = 0;
 	S.max_steps = cfg && cfg->max_steps ? cfg->max_steps :
 					      DEFAULT_MAX_STEPS;
@@ -347,6 +352,8 @@ int sim_task_create(const char *name, sim_task_fn fn, void *arg)
 	tk->fake_stack = NULL;
 #endif
 	sim_ctx_make(&tk->ctx, task_stack(t), STACK_SIZE, task_entry);
+	next_access[t] = (struct sim_access){ SIM_EV_START, 0,
+					      SIM_SITE("task_start") };
 	S.nr_tasks++;
 	S.runnable |= 1ULL << t;
 	return t;
@@ -551,6 +558,37 @@ void sim_trace_mark(uintptr_t addr, const struct sim_site *site)
 	sim_trace_event(SIM_EV_MARK, addr, site);
 }
 
+const struct sim_access *sim_task_next(int t)
+{
+	return &next_access[t];
+}
+
+bool sim_access_conflict(const struct sim_access *a,
+			 const struct sim_access *b)
+{
+	bool la, lb;
+
+	if (!a->addr || a->addr != b->addr)
+		return false;
+	la = a->kind == SIM_EV_LOCK || a->kind == SIM_EV_UNLOCK ||
+	     a->kind == SIM_EV_BLOCK || a->kind == SIM_EV_WAKE;
+	lb = b->kind == SIM_EV_LOCK || b->kind == SIM_EV_UNLOCK ||
+	     b->kind == SIM_EV_BLOCK || b->kind == SIM_EV_WAKE;
+	if (la && lb)
+		return true;
+	switch (a->kind) {
+	case SIM_EV_READ:
+	case SIM_EV_USER:
+		return b->kind == SIM_EV_WRITE || b->kind == SIM_EV_RMW;
+	case SIM_EV_WRITE:
+	case SIM_EV_RMW:
+		return b->kind == SIM_EV_READ || b->kind == SIM_EV_WRITE ||
+		       b->kind == SIM_EV_RMW || b->kind == SIM_EV_USER;
+	default:
+		return false;
+	}
+}
+
 uint64_t sim_trace_count(void)
 {
 	return S.step;
@@ -619,6 +657,10 @@ static void schedule(void)
 				.runnable = run,
 				.step = S.step,
 				.nr_tasks = S.nr_tasks,
+				.kind = cur >= 0 ? next_access[cur].kind :
+						   SIM_EV__NR,
+				.next = next_access,
+				.last = S.last_access,
 			};
 
 			next = S.strat->pick(S.strat, &v);
@@ -642,6 +684,10 @@ void sim_yield_at(int kind, uintptr_t addr, const struct sim_site *site)
 	if (S.current < 0)
 		return;
 	trace_record(kind, addr, site);
+	/* the access this task made since its last yield is behind it now */
+	S.last_access = next_access[S.current];
+	next_access[S.current] = (struct sim_access){ (uint8_t)kind, addr,
+						      site };
 	if (__builtin_expect(S.step > S.max_steps, 0)) {
 		S.outcome = SIM_LIVELOCK;
 		S.fail_task = S.current;
@@ -755,6 +801,10 @@ void sim_wait(struct sim_waitq *wq, const char *what, const void *obj,
 	wq->waiters |= 1ULL << t;
 	S.runnable &= ~(1ULL << t);
 	trace_record(SIM_EV_BLOCK, (uintptr_t)obj, site);
+	S.last_access = next_access[t];
+	/* woken, it re-checks what it waited for */
+	next_access[t] = (struct sim_access){ SIM_EV_WAKE, (uintptr_t)obj,
+					      site };
 	schedule();
 	sim_trace_event(SIM_EV_WAKE, (uintptr_t)obj, site);
 }

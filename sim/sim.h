@@ -268,6 +268,9 @@ void sim_limit_at(const struct sim_site *site, const char *fmt, ...)
  */
 const char *sim_schedule(void);
 
+/* Task @t's next access (see struct sim_access); for reports and tests. */
+const struct sim_access *sim_task_next(int t);
+
 /* The last @n events of the execution's trace (ring buffer), oldest first.
  * Returns how many were copied. */
 size_t sim_trace_tail(struct sim_event *out, size_t n);
@@ -277,13 +280,48 @@ const char *sim_ev_kind_name(int kind);
 
 /* ---- strategies ---- */
 
+/*
+ * A task's next access: the yield point it stands at. A task stops
+ * *before* the access its yield point names, so at every scheduling choice
+ * the strategy knows what each runnable task will do when it is picked:
+ *  - a task that has not started stands at SIM_EV_START (addr 0);
+ *  - a task woken from sim_wait() stands at SIM_EV_WAKE on the object it
+ *    waited for (it re-checks its condition when it runs);
+ *  - otherwise the kind, object and race-window label of its last yield.
+ */
+struct sim_access {
+	uint8_t kind;		/* enum sim_ev_kind */
+	uintptr_t addr;		/* the object: a PTE, a folio field, a lock */
+	const struct sim_site *site;	/* the race window's label, file:line */
+};
+
+/*
+ * sim_access_conflict - do @a and @b conflict? They do when they touch the
+ * same object (addr != 0) and at least one writes (WRITE, RMW), or both
+ * operate on the same lock (LOCK, UNLOCK, BLOCK, WAKE on one object).
+ * Kinds whose effect is not one object (TLB, IRQ, RCU, START, EXIT, USER
+ * with addr 0) conflict with nothing here; an explorer that needs
+ * soundness over them (DPOR) treats them itself.
+ */
+bool sim_access_conflict(const struct sim_access *a,
+			 const struct sim_access *b);
+
 /* What a strategy sees at a scheduling choice. */
 struct sim_sched_view {
 	int current;		/* the task that reached the yield (-1: none) */
 	uint64_t runnable;	/* bitmask of runnable task ids, >1 bit set */
 	uint64_t step;
 	int nr_tasks;
-	int kind;		/* kind of the yield point */
+	int kind;		/* kind of the current task's yield point */
+	/*
+	 * next[t]: the access task t makes when it is picked, for every t
+	 * in runnable (and the last one of every other task). Valid only
+	 * during pick().
+	 */
+	const struct sim_access *next;
+	/* The access the previously running task made last (its yield
+	 * point before this one); kind SIM_EV__NR when none. */
+	struct sim_access last;
 };
 
 struct sim_strategy {
