@@ -33,3 +33,18 @@ void pagetable_free(struct page *table)
 	table->pt_mm = NULL;
 	__free_pages(table, 0);
 }
+
+/* See __pt_live() in arch/pgtable.h. */
+void __pt_dead_table(const void *entryp, const struct sim_site *site)
+{
+	unsigned long pa = __pa_host(entryp);
+	unsigned long pfn = pa >> PAGE_SHIFT;
+
+	sim_violation_at(site,
+			 "use-after-free: page-table entry at pa %#lx: pfn %lu "
+			 "is not a live page table (%s): a table freed by "
+			 "free_pgtables() was still being walked",
+			 pa, pfn,
+			 physmem_frame_is_free(pfn) ? "free, poisoned"
+						     : "reused");
+}

@@ -570,9 +570,29 @@ static inline struct page *pt_page_of(const void *entryp)
 #define __PT_XCHG(p, v) __atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
 #define __PT_AT(kind, p, site) sim_yield_site((kind), __pa_host(p), (site))
 
+void __pt_dead_table(const void *entryp, const struct sim_site *site);
+
+/*
+ * The frame an entry lies in must be a live page table when it is read or
+ * written: a frame that was freed (and is poisoned) means the caller
+ * walked a table that free_pgtables() (or a collapse) took away - a
+ * page-table use-after-free. Reported as a violation at @site (which ends
+ * the execution in controlled mode); the access is then not made (a read
+ * returns a none entry), so mmsim never follows poison.
+ */
+static inline bool __pt_live(const void *entryp, const struct sim_site *site)
+{
+	if (likely(__test_bit(PG_table, &pt_page_of(entryp)->flags)))
+		return true;
+	__pt_dead_table(entryp, site);
+	return false;
+}
+
 static inline pte_t __ptep_get(pte_t *ptep, const struct sim_site *site)
 {
 	__PT_AT(SIM_EV_READ, ptep, site);
+	if (unlikely(!__pt_live(ptep, site)))
+		return __pte(0);
 	return __pte(__PT_LOAD(&ptep->pte));
 }
 
@@ -580,6 +600,8 @@ static inline void __set_pte(pte_t *ptep, pte_t pte,
 			     const struct sim_site *site)
 {
 	__PT_AT(SIM_EV_WRITE, ptep, site);
+	if (unlikely(!__pt_live(ptep, site)))
+		return;
 	__PT_STORE(&ptep->pte, pte.pte);
 }
 
@@ -587,6 +609,8 @@ static inline pte_t __ptep_xchg(pte_t *ptep, pte_t pte,
 				const struct sim_site *site)
 {
 	__PT_AT(SIM_EV_RMW, ptep, site);
+	if (unlikely(!__pt_live(ptep, site)))
+		return __pte(0);
 	return __pte(__PT_XCHG(&ptep->pte, pte.pte));
 }
 
@@ -596,6 +620,8 @@ static inline unsigned long __pt_clear_bits(unsigned long *p,
 					    const struct sim_site *site)
 {
 	sim_yield_site(SIM_EV_RMW, __pa_host(p), site);
+	if (unlikely(!__pt_live(p, site)))
+		return 0;
 	return __atomic_fetch_and(p, ~clear, __ATOMIC_SEQ_CST);
 }
 
@@ -656,6 +682,8 @@ static inline bool __ptep_set_access_flags(pte_t *ptep, pte_t entry, bool dirty,
 	bool changed;
 
 	__PT_AT(SIM_EV_RMW, ptep, site);
+	if (unlikely(!__pt_live(ptep, site)))
+		return false;
 	changed = __PT_LOAD(&ptep->pte) != entry.pte;
 	if (changed && dirty)
 		__PT_STORE(&ptep->pte, entry.pte);
@@ -668,6 +696,8 @@ static inline bool __ptep_set_access_flags(pte_t *ptep, pte_t entry, bool dirty,
 static inline pmd_t __pmdp_get(pmd_t *pmdp, const struct sim_site *site)
 {
 	__PT_AT(SIM_EV_READ, pmdp, site);
+	if (unlikely(!__pt_live(pmdp, site)))
+		return __pmd(0);
 	return __pmd(__PT_LOAD(&pmdp->pmd));
 }
 
@@ -675,6 +705,8 @@ static inline void __set_pmd(pmd_t *pmdp, pmd_t pmd,
 			     const struct sim_site *site)
 {
 	__PT_AT(SIM_EV_WRITE, pmdp, site);
+	if (unlikely(!__pt_live(pmdp, site)))
+		return;
 	__PT_STORE(&pmdp->pmd, pmd.pmd);
 }
 
@@ -682,6 +714,8 @@ static inline pmd_t __pmdp_xchg(pmd_t *pmdp, pmd_t pmd,
 				const struct sim_site *site)
 {
 	__PT_AT(SIM_EV_RMW, pmdp, site);
+	if (unlikely(!__pt_live(pmdp, site)))
+		return __pmd(0);
 	return __pmd(__PT_XCHG(&pmdp->pmd, pmd.pmd));
 }
 
@@ -713,6 +747,8 @@ static inline pmd_t __pmdp_xchg(pmd_t *pmdp, pmd_t pmd,
 static inline pud_t __pudp_get(pud_t *pudp, const struct sim_site *site)
 {
 	__PT_AT(SIM_EV_READ, pudp, site);
+	if (unlikely(!__pt_live(pudp, site)))
+		return __pud(0);
 	return __pud(__PT_LOAD(&pudp->pud));
 }
 
@@ -720,12 +756,16 @@ static inline void __set_pud(pud_t *pudp, pud_t pud,
 			     const struct sim_site *site)
 {
 	__PT_AT(SIM_EV_WRITE, pudp, site);
+	if (unlikely(!__pt_live(pudp, site)))
+		return;
 	__PT_STORE(&pudp->pud, pud.pud);
 }
 
 static inline pgd_t __pgdp_get(pgd_t *pgdp, const struct sim_site *site)
 {
 	__PT_AT(SIM_EV_READ, pgdp, site);
+	if (unlikely(!__pt_live(pgdp, site)))
+		return __pgd(0);
 	return __pgd(__PT_LOAD(&pgdp->pgd));
 }
 
@@ -733,6 +773,8 @@ static inline void __set_pgd(pgd_t *pgdp, pgd_t pgd,
 			     const struct sim_site *site)
 {
 	__PT_AT(SIM_EV_WRITE, pgdp, site);
+	if (unlikely(!__pt_live(pgdp, site)))
+		return;
 	__PT_STORE(&pgdp->pgd, pgd.pgd);
 }
 

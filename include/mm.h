@@ -55,6 +55,9 @@ typedef struct page *pgtable_t;
 #define VM_STACK	VM_GROWSDOWN
 #define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
 
+/* vma_is_accessible - may user space access @vma at all (not PROT_NONE)? */
+#define vma_is_accessible(vma) (((vma)->vm_flags & VM_ACCESS_FLAGS) != 0)
+
 /* mmap(2) arguments (the Linux values; <sys/mman.h> may define them). */
 #ifndef PROT_NONE
 #define PROT_NONE	0x0

@@ -523,7 +523,8 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 		return do_anonymous_page(vmf);
 	if (!pte_present(vmf->orig_pte))
 		return do_swap_page(vmf);
-	if (pte_protnone(vmf->orig_pte))
+	/* A PROTNONE PTE of a PROT_NONE VMA is no NUMA hint. */
+	if (pte_protnone(vmf->orig_pte) && vma_is_accessible(vmf->vma))
 		return do_numa_page(vmf);	/* mm/numa.c */
 	vmf->ptl = &pmd_page(vmf->orig_pmd)->ptl;
 	spin_lock(vmf->ptl);
@@ -581,7 +582,7 @@ static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma,
 			return ret;
 		vmf.orig_pmd = pmdp_get_lockless(vmf.pmd);
 	} else if (pmd_trans_huge(vmf.orig_pmd)) {
-		if (pmd_protnone(vmf.orig_pmd))
+		if (pmd_protnone(vmf.orig_pmd) && vma_is_accessible(vma))
 			return do_huge_pmd_numa_page(&vmf);	/* mm/numa.c */
 		ret = handle_huge_pmd_fault(&vmf);
 		if (!(ret & VM_FAULT_FALLBACK))

@@ -301,7 +301,80 @@ static unsigned long move_vma(struct vm_area_struct *vma,
 	return new_addr;
 }
 
-/* do_mremap - see migrate.h. */
+/*
+ * remap_is_valid - may [addr, +old_len) of @vma be moved or resized to
+ * @new_len? The range must lie in the one VMA (kernel: remap_is_valid;
+ * SIM: no mlock, map-count or accounting limits). 0 or -EFAULT.
+ */
+static int remap_is_valid(struct vm_area_struct *vma, unsigned long addr,
+			  unsigned long old_len)
+{
+	if (old_len > vma->vm_end - addr)
+		return -EFAULT;	/* "can't remap across vm area boundaries" */
+	return 0;
+}
+
+/*
+ * shrink_vma - unmap [addr + new_len, addr + old_len): a shrinking remap
+ * is always allowed, whatever VMAs the tail spans (it is munmap). Returns
+ * 0 or -errno. mmap_lock held for write.
+ */
+static int shrink_vma(struct mm_struct *mm, unsigned long addr,
+		      unsigned long old_len, unsigned long new_len)
+{
+	return do_munmap(mm, addr + new_len, old_len - new_len);
+}
+
+/*
+ * mremap_to - the MREMAP_FIXED / MREMAP_DONTUNMAP case: the range goes to
+ * @new_addr (FIXED: unmapped first) or to a free area (DONTUNMAP alone);
+ * a shrink is done first, in place, then what is left moves.
+ */
+static unsigned long mremap_to(struct mm_struct *mm,
+			       struct vm_area_struct *vma, unsigned long addr,
+			       unsigned long old_len, unsigned long new_len,
+			       unsigned long flags, unsigned long new_addr)
+{
+	int err;
+
+	if (new_len > TASK_SIZE || new_addr > TASK_SIZE - new_len)
+		return -EINVAL;
+	if (addr + old_len > new_addr && new_addr + new_len > addr)
+		return -EINVAL;	/* vrm_overlaps */
+	if (flags & MREMAP_FIXED) {
+		do_munmap(mm, new_addr, new_len);
+		vma = vma_lookup(mm, addr);
+		if (!vma)
+			return -EFAULT;
+	}
+	if (new_len < old_len) {
+		err = shrink_vma(mm, addr, old_len, new_len);
+		if (err)
+			return err;
+		old_len = new_len;
+		vma = vma_lookup(mm, addr);
+		if (!vma)
+			return -EFAULT;
+	}
+	err = remap_is_valid(vma, addr, old_len);
+	if (err)
+		return err;
+	if (!(flags & MREMAP_FIXED)) {
+		/* SIM: the address is only a hint to mmap; the model takes
+		 * the first free area (as without a hint). */
+		new_addr = get_unmapped_area(mm, new_len);
+		if (IS_ERR_VALUE(new_addr))
+			return new_addr;
+	}
+	return move_vma(vma, addr, old_len, new_len, new_addr, flags);
+}
+
+/*
+ * do_mremap - see migrate.h. The kernel's shape (mm/mremap.c: do_mremap,
+ * mremap_to, mremap_at): only the VMA at @addr must exist; a shrink in
+ * place is an munmap of the tail and succeeds across VMA boundaries; a
+ * move or an expansion needs the (remaining) range inside one VMA.
+ */
 unsigned long do_mremap(struct mm_struct *mm, unsigned long addr,
 			unsigned long old_len, unsigned long new_len,
 			unsigned long flags, unsigned long new_addr)
@@ -311,43 +384,46 @@ unsigned long do_mremap(struct mm_struct *mm, unsigned long addr,
 
 	if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
 		return -EINVAL;
-	if ((flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) &&
-	    !(flags & MREMAP_MAYMOVE))
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || !PAGE_ALIGN(new_len))
 		return -EINVAL;
-	if (!IS_ALIGNED(addr, PAGE_SIZE) || !new_len)
-		return -EINVAL;
+	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) {
+		if (!IS_ALIGNED(new_addr, PAGE_SIZE) ||
+		    !(flags & MREMAP_MAYMOVE))
+			return -EINVAL;
+		if ((flags & MREMAP_DONTUNMAP) && old_len != new_len)
+			return -EINVAL;
+	}
 	old_len = PAGE_ALIGN(old_len);
 	new_len = PAGE_ALIGN(new_len);
-	if ((flags & MREMAP_DONTUNMAP) && old_len != new_len)
-		return -EINVAL;
 	mmap_write_lock(mm);
 	vma = vma_lookup(mm, addr);
-	if (!vma || addr + old_len > vma->vm_end) {
+	if (!vma) {
 		ret = -EFAULT;
 		goto out;
 	}
-	if (flags & MREMAP_FIXED) {
-		if (!IS_ALIGNED(new_addr, PAGE_SIZE) ||
-		    (new_addr < addr + old_len && addr < new_addr + new_len))
-			goto out;
-		do_munmap(mm, new_addr, new_len);
-		vma = vma_lookup(mm, addr);
-		if (new_len < old_len) {
-			do_munmap(mm, addr + new_len, old_len - new_len);
-			old_len = new_len;
-		}
-		ret = move_vma(vma, addr, old_len, new_len, new_addr, flags);
+	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) {
+		ret = mremap_to(mm, vma, addr, old_len, new_len, flags,
+				new_addr);
 		goto out;
 	}
-	if (new_len <= old_len && !(flags & MREMAP_DONTUNMAP)) {
-		if (new_len < old_len)
-			do_munmap(mm, addr + new_len, old_len - new_len);
-		ret = addr;
+	if (new_len == old_len) {
+		ret = addr;	/* MREMAP_NO_RESIZE */
 		goto out;
 	}
+	if (new_len < old_len) {
+		/* "SHRINK CASE. Can always be done in-place." */
+		ret = shrink_vma(mm, addr, old_len, new_len);
+		if (!ret)
+			ret = addr;
+		goto out;
+	}
+	/* expand_vma */
+	ret = remap_is_valid(vma, addr, old_len);
+	if (ret)
+		goto out;
 	/* Grow in place if the range ends the VMA and the gap is free. */
 	next = find_vma(mm, vma->vm_end);
-	if (!(flags & MREMAP_DONTUNMAP) && addr + old_len == vma->vm_end &&
+	if (addr + old_len == vma->vm_end &&
 	    (!next || next->vm_start >= addr + new_len)) {
 		if (vma->anon_vma)
 			anon_vma_lock_write(vma->anon_vma);

@@ -452,7 +452,7 @@ int numa_scan_range(struct mm_struct *mm, unsigned long start,
 		if (s >= e || !vma->anon_vma)
 			continue;
 		/* task_numa_work skips VMAs migration cannot handle. */
-		if (!(vma->vm_flags & VM_ACCESS_FLAGS))
+		if (!vma_is_accessible(vma))
 			continue;
 		pages += change_prot_numa(vma, s, e);
 	}
@@ -460,15 +460,23 @@ int numa_scan_range(struct mm_struct *mm, unsigned long start,
 	return pages;
 }
 
-/* Is the entry mapping @addr PROTNONE? A lockless peek (the fault
- * re-checks everything under the PTL). */
-static bool numa_entry_is_protnone(struct mm_struct *mm, unsigned long addr)
+/*
+ * numa_hint_pending - would a user access to @addr in @vma take a NUMA
+ * hinting fault? The entry is PROTNONE and the VMA accessible (a PROTNONE
+ * entry of a PROT_NONE VMA is an access error, never a hint: the kernel's
+ * handle_pte_fault and __handle_mm_fault check vma_is_accessible()).
+ * mmap_lock held for read and @addr inside @vma: that is what keeps the
+ * tables walked here from being freed (free_pgtables runs under the write
+ * lock, on ranges no VMA covers any longer).
+ */
+static bool numa_hint_pending(struct vm_area_struct *vma, unsigned long addr)
 {
-	pmd_t *pmdp = mm_find_pmd(mm, addr);
+	pmd_t *pmdp = mm_find_pmd(vma->vm_mm, addr);
 	pmd_t pmd;
 	pte_t *ptep;
 
-	if (!pmdp)
+	mmap_assert_locked(vma->vm_mm);
+	if (!vma_is_accessible(vma) || !pmdp)
 		return false;
 	pmd = pmdp_get_l(pmdp, "numa_migrate_range:pmd");
 	if (pmd_trans_huge(pmd))
@@ -493,11 +501,14 @@ int numa_migrate_range(struct mm_struct *mm, unsigned long start,
 	     addr += PAGE_SIZE) {
 		struct vm_area_struct *vma;
 
-		if (!numa_entry_is_protnone(mm, addr))
-			continue;
+		/*
+		 * The access of a task on @node: its fault finds the VMA and
+		 * walks the tables under mmap_lock (do_user_addr_fault), and
+		 * only a PROTNONE entry of an accessible VMA is a hint.
+		 */
 		mmap_read_lock(mm);
 		vma = vma_lookup(mm, addr);
-		if (vma)
+		if (vma && numa_hint_pending(vma, addr))
 			handle_mm_fault(vma, addr, FAULT_FLAG_REMOTE, NULL);
 		mmap_read_unlock(mm);
 	}
