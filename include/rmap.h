@@ -21,8 +21,10 @@ struct anon_vma {
 	atomic_t refcount;		/* vmas linked + folios' holders */
 	unsigned int degree;		/* children + vmas (reuse rule) */
 	struct anon_vma *parent;
-	struct list_head rb_root;	/* SIM: list of avc->same_anon_vma,
-					 * kernel: interval tree */
+	struct list_head rb_root;	/* SIM: list of avc->same_anon_vma
+					 * sorted as the kernel's interval
+					 * tree: by vm_pgoff, then by
+					 * (re)insertion */
 	bool freed;			/* SIM: put_anon_vma freed it */
 };
 
@@ -64,6 +66,12 @@ int anon_vma_prepare(struct vm_area_struct *vma);
 int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src);
 /* anon_vma_fork - clone, plus a new anon_vma for the child @vma. */
 int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma);
+/*
+ * anon_vma_interval_tree_update_vma - re-sort @vma's links after its
+ * vm_start/vm_end/vm_pgoff changed (they go after links of equal pgoff).
+ * Call with vma->anon_vma write-locked (anon_vma_lock_vma_update()).
+ */
+void anon_vma_interval_tree_update_vma(struct vm_area_struct *vma);
 /* unlink_anon_vmas - drop @vma's links; mmap_lock held for write. */
 void unlink_anon_vmas(struct vm_area_struct *vma);
 void get_anon_vma(struct anon_vma *anon_vma);

@@ -93,8 +93,10 @@ static int shift_arg_pages(struct vm_area_struct *vma, unsigned long shift)
 	if (vma->anon_vma)
 		anon_vma_lock_write(vma->anon_vma);
 	vma->vm_start = new_start;
-	if (vma->anon_vma)
+	if (vma->anon_vma) {
+		anon_vma_interval_tree_update_vma(vma);
 		anon_vma_unlock_write(vma->anon_vma);
+	}
 	/* race window: the rmap now looks for the PTEs at their new place */
 	/* (2) move the page tables down, without the rmap locks */
 	if (length != move_page_tables(vma, old_start, vma, new_start, length,
@@ -110,8 +112,10 @@ static int shift_arg_pages(struct vm_area_struct *vma, unsigned long shift)
 	if (vma->anon_vma)
 		anon_vma_lock_write(vma->anon_vma);
 	vma->vm_end = new_end;
-	if (vma->anon_vma)
+	if (vma->anon_vma) {
+		anon_vma_interval_tree_update_vma(vma);
 		anon_vma_unlock_write(vma->anon_vma);
+	}
 	return 0;
 }
 

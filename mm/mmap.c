@@ -121,11 +121,18 @@ int split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below)
 		new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
 	}
 	anon_vma_clone(new, vma);
+	/* vma_prepare .. vma_complete: @vma moves in the interval tree */
+	if (vma->anon_vma)
+		anon_vma_lock_write(vma->anon_vma);
 	if (new_below) {
 		vma->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
 		vma->vm_start = addr;
 	} else {
 		vma->vm_end = addr;
+	}
+	if (vma->anon_vma) {
+		anon_vma_interval_tree_update_vma(vma);
+		anon_vma_unlock_write(vma->anon_vma);
 	}
 	insert_vm_struct(vma->vm_mm, new);
 	return 0;
@@ -173,7 +180,14 @@ static struct vm_area_struct *vma_merge_new_range(struct mm_struct *mm,
 	vma = vma_next(prev);
 	if (vma && vma->vm_start < end)
 		return NULL;
+	/* vma_expand: the interval tree moves under the lock */
+	if (prev->anon_vma)
+		anon_vma_lock_write(prev->anon_vma);
 	prev->vm_end = end;
+	if (prev->anon_vma) {
+		anon_vma_interval_tree_update_vma(prev);
+		anon_vma_unlock_write(prev->anon_vma);
+	}
 	return prev;
 }
 

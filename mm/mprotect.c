@@ -396,7 +396,14 @@ static bool is_mergeable_pair(struct vm_area_struct *a,
 static struct vm_area_struct *vma_merge_pair(struct vm_area_struct *a,
 					     struct vm_area_struct *b)
 {
+	/* vma_prepare .. vma_complete: @a moves in the interval tree */
+	if (a->anon_vma)
+		anon_vma_lock_write(a->anon_vma);
 	a->vm_end = b->vm_end;
+	if (a->anon_vma) {
+		anon_vma_interval_tree_update_vma(a);
+		anon_vma_unlock_write(a->anon_vma);
+	}
 	list_del(&b->vm_list);
 	a->vm_mm->map_count--;
 	unlink_anon_vmas(b);

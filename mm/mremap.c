@@ -249,8 +249,10 @@ static struct vm_area_struct *copy_vma(struct vm_area_struct **vmap,
 		if (prev->anon_vma)
 			anon_vma_lock_write(prev->anon_vma);
 		prev->vm_end = addr + len;
-		if (prev->anon_vma)
+		if (prev->anon_vma) {
+			anon_vma_interval_tree_update_vma(prev);
 			anon_vma_unlock_write(prev->anon_vma);
+		}
 		mm->total_vm += len >> PAGE_SHIFT;
 		*need_rmap_locks = prev->vm_pgoff <= vma->vm_pgoff;
 		return prev;
@@ -428,8 +430,10 @@ unsigned long do_mremap(struct mm_struct *mm, unsigned long addr,
 		if (vma->anon_vma)
 			anon_vma_lock_write(vma->anon_vma);
 		vma->vm_end = addr + new_len;
-		if (vma->anon_vma)
+		if (vma->anon_vma) {
+			anon_vma_interval_tree_update_vma(vma);
 			anon_vma_unlock_write(vma->anon_vma);
+		}
 		mm->total_vm += (new_len - old_len) >> PAGE_SHIFT;
 		ret = addr;
 		goto out;

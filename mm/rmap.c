@@ -80,6 +80,51 @@ void put_anon_vma(struct anon_vma *anon_vma)
 		__put_anon_vma(anon_vma);
 }
 
+/*
+ * anon_vma_interval_tree_insert - put @avc into its anon_vma's "tree" in
+ * the kernel's order. The kernel's anon_vma->rb_root is an interval tree
+ * keyed by the VMA's first pgoff (avc_start_pgoff: vm_pgoff); an insert
+ * goes left of a node with a greater start, else right, and rmap walks
+ * visit the tree in order: by vm_pgoff, equal keys in the order they were
+ * (re)inserted. mremap relies on that order (need_rmap_locks: a new VMA
+ * that comes after the old one needs no lock). SIM: a sorted list; the
+ * walk scans it whole and skips the VMAs that do not cover the folio,
+ * where the kernel's query visits only overlapping intervals (the same
+ * VMAs, in the same order). Root anon_vma write-locked.
+ */
+static void anon_vma_interval_tree_insert(struct anon_vma_chain *avc,
+					  struct anon_vma *anon_vma)
+{
+	unsigned long start = avc->vma->vm_pgoff;
+	struct anon_vma_chain *pos;
+
+	list_for_each_entry(pos, &anon_vma->rb_root, same_anon_vma) {
+		if (start < pos->vma->vm_pgoff) {
+			/* before the first node with a greater start */
+			list_add_tail(&avc->same_anon_vma, &pos->same_anon_vma);
+			return;
+		}
+	}
+	list_add_tail(&avc->same_anon_vma, &anon_vma->rb_root);
+}
+
+/*
+ * anon_vma_interval_tree_update_vma - @vma's vm_start, vm_end or vm_pgoff
+ * changed: take its nodes out and put them back (the kernel's
+ * anon_vma_interval_tree_pre_update_vma / _post_update_vma around every
+ * VMA adjustment, in vma_prepare / vma_complete). A node put back goes
+ * after the nodes of equal start. Root anon_vma write-locked.
+ */
+void anon_vma_interval_tree_update_vma(struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+		list_del(&avc->same_anon_vma);
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+		anon_vma_interval_tree_insert(avc, avc->anon_vma);
+}
+
 /* Link @vma and @anon_vma through @avc; anon_vma write-locked. */
 static void anon_vma_chain_link(struct vm_area_struct *vma,
 				struct anon_vma_chain *avc,
@@ -88,7 +133,7 @@ static void anon_vma_chain_link(struct vm_area_struct *vma,
 	avc->vma = vma;
 	avc->anon_vma = anon_vma;
 	list_add(&avc->same_vma, &vma->anon_vma_chain);
-	list_add_tail(&avc->same_anon_vma, &anon_vma->rb_root);
+	anon_vma_interval_tree_insert(avc, anon_vma);
 }
 
 /*
@@ -489,7 +534,7 @@ static void rmap_walk_anon(struct folio *folio, struct rmap_walk_control *rwc,
 		anon_vma = folio_lock_anon_vma_read(folio);
 	if (!anon_vma)
 		return;
-	/* SIM: a list scan stands for the interval-tree query. */
+	/* The interval tree in order (see anon_vma_interval_tree_insert). */
 	list_for_each_entry(avc, &anon_vma->rb_root, same_anon_vma) {
 		struct vm_area_struct *vma = avc->vma;
 		unsigned long address = vma_address(vma, pgoff, nr);
