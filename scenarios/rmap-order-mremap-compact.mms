@@ -4,9 +4,10 @@
 # split/expand re-inserted after its equals). copy_vma's need_rmap_locks
 # is false only when the new VMA comes after the old one in that order, so
 # remove_migration_ptes sees the moved PTE at the old place or at the new.
-# Here the move target X+0x32000 lies in a VMA made by an earlier mremap:
-# mmsim used to walk VMAs in creation order, which put the destination
-# first, and found a migration entry left behind (BUG_ON after 2,998 dfs:2
+# Here the last mremap merges its page into the VMA the first mremap made
+# (pgoff 3, after the source's pgoff 0: no lock needed). mmsim used to
+# walk the anon_vma in the order its links were made, not by pgoff, and
+# found a migration entry left behind (BUG_ON after 2,998 dfs:2
 # executions) that the kernel cannot have.
 config nodes=2 mem=16M
 thread main:
