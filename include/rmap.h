@@ -154,7 +154,7 @@ unsigned long vma_address(const struct vm_area_struct *vma,
 
 /* ---- page_vma_mapped_walk (mm/page_vma_mapped.c) ---- */
 
-#define PVMW_SYNC	0x1	/* SIM: accepted, the walk always locks */
+#define PVMW_SYNC	0x1	/* lock before looking; wait on a cleared PMD */
 #define PVMW_MIGRATION	0x2	/* look for migration entries, not PTEs */
 
 struct page_vma_mapped_walk {

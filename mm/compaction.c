@@ -14,6 +14,8 @@
  * The reference of (2)..(3) is a transient one a folio's owner may see:
  * the count checks of migration (and the pre-2017 THP NUMA code, seed
  * 000) must tolerate it.
+ * Large folios of pageblock order or more (every PMD THP) are skipped, as
+ * the kernel's scanner does (skip_isolation_on_order).
  * SIM: no free scanner and no zones: the pass migrates what it isolated on
  * @node to the next node (the same node if there is only one).
  */
@@ -38,6 +40,24 @@ static void compact_collect(struct page *page, unsigned order, void *arg)
 		cc->pfn[cc->nr++] = page_to_pfn(page);
 }
 
+/* pageblock_order: on x86-64 with THP, HPAGE_PMD_ORDER (9). */
+#define pageblock_order	HPAGE_PMD_ORDER
+
+/*
+ * skip_isolation_on_order - compaction leaves a large folio alone when it
+ * is at least as large as the target order (unless the compaction is the
+ * global one of /proc/sys/vm/compact_memory or a node's compact file:
+ * @target_order -1), or at least a pageblock: moving it would not make a
+ * larger free block (kernel: isolate_migratepages_block; the
+ * !cc->alloc_contig case). So a PMD-sized THP is never compacted.
+ */
+static bool skip_isolation_on_order(unsigned int order, int target_order)
+{
+	if (target_order != -1 && order >= (unsigned int)target_order)
+		return true;
+	return order >= pageblock_order;
+}
+
 /* isolate_migratepages - (1)..(3) for every candidate; onto @list. */
 static void isolate_migratepages(struct compact_candidates *cc,
 				 struct list_head *list)
@@ -50,11 +70,19 @@ static void isolate_migratepages(struct compact_candidates *cc,
 		if (!folio_test_anon(folio) || is_huge_zero_folio(folio) ||
 		    PageTail(page) || folio_test_isolated(folio))
 			continue;
+		/* compound pages of a pageblock or more: skipped (racy) */
+		if (folio_test_large(folio) &&
+		    skip_isolation_on_order(folio_order(folio), -1))
+			continue;
 		/* (2) the speculative reference */
 		if (!folio_try_get(folio))
 			continue;
-		/* (3) still the same anon folio? then claim it */
+		/* (3) still the same anon folio, still small enough (the
+		 * kernel re-checks the order under the LRU lock)? then claim
+		 * it */
 		if (page_folio(page) != folio || !folio_test_anon(folio) ||
+		    (folio_test_large(folio) &&
+		     skip_isolation_on_order(folio_order(folio), -1)) ||
 		    folio_test_set_isolated(folio)) {
 			folio_put(folio);
 			continue;

@@ -148,137 +148,6 @@ static struct anon_vma *migration_anon_lock(struct folio *folio)
 	return anon_vma;
 }
 
-/* ---- page_vma_mapped_walk, reduced to what migration needs ---- */
-
-/*
- * A visit of the entries of @vma that may map a page of @folio. With
- * @want_migration, migration entries to its pages, else present PTEs /
- * huge PMDs mapping them. The callbacks run with the PTL (PMD lock) held
- * and return false to stop the walk.
- */
-struct mig_walk {
-	struct folio *folio;
-	bool want_migration;
-	bool (*pte_one)(struct mig_walk *w, struct vm_area_struct *vma,
-			unsigned long addr, pte_t *ptep, pte_t pte);
-	bool (*pmd_one)(struct mig_walk *w, struct vm_area_struct *vma,
-			unsigned long haddr, pmd_t *pmdp, pmd_t pmd);
-	void *arg;
-	bool failed;
-};
-
-static bool mig_pfn_in_folio(struct folio *folio, unsigned long pfn)
-{
-	unsigned long first = folio_pfn(folio);
-
-	return pfn >= first && pfn < first + folio_nr_pages(folio);
-}
-
-static bool mig_walk_pmd_leaf(struct mig_walk *w, struct vm_area_struct *vma,
-			      pmd_t *pmdp, unsigned long addr, bool *done)
-{
-	spinlock_t *ptl = pmd_lock(vma->vm_mm, pmdp);
-	pmd_t pmd = pmdp_get_l(pmdp, "page_vma_mapped_walk:pmd_recheck");
-	bool ret = true;
-
-	*done = true;
-	if (w->want_migration && is_pmd_migration_entry(pmd)) {
-		if (mig_pfn_in_folio(w->folio,
-				     swp_offset_pfn(pmd_to_swp_entry(pmd))))
-			ret = w->pmd_one(w, vma, addr & HPAGE_PMD_MASK, pmdp,
-					 pmd);
-	} else if (!w->want_migration && pmd_trans_huge(pmd) &&
-		   pmd_present(pmd)) {
-		if (mig_pfn_in_folio(w->folio, pmd_pfn(pmd)))
-			ret = w->pmd_one(w, vma, addr & HPAGE_PMD_MASK, pmdp,
-					 pmd);
-	} else if (!pmd_trans_huge(pmd) && !is_swap_pmd(pmd) &&
-		   !pmd_none(pmd)) {
-		*done = false;	/* split meanwhile: look at the PTEs */
-	}
-	spin_unlock(ptl);
-	return ret;
-}
-
-static bool mig_walk_ptes(struct mig_walk *w, struct vm_area_struct *vma,
-			  pmd_t *pmdp, unsigned long addr, unsigned long end)
-{
-	spinlock_t *ptl;
-	pte_t *ptep = pte_offset_map_lock(vma->vm_mm, pmdp, addr, &ptl);
-
-	if (!ptep)
-		return true;
-	for (; addr < end; addr += PAGE_SIZE, ptep++) {
-		pte_t pte = ptep_get_l(ptep, "page_vma_mapped_walk:pte");
-		unsigned long pfn;
-
-		if (w->want_migration) {
-			swp_entry_t entry;
-
-			if (!is_swap_pte(pte))
-				continue;
-			entry = pte_to_swp_entry(pte);
-			if (!is_migration_entry(entry))
-				continue;
-			pfn = swp_offset_pfn(entry);
-		} else {
-			if (!pte_present(pte))
-				continue;
-			pfn = pte_pfn(pte);
-		}
-		if (!mig_pfn_in_folio(w->folio, pfn))
-			continue;
-		if (!w->pte_one(w, vma, addr, ptep, pte)) {
-			pte_unmap_unlock(ptep, ptl);
-			return false;
-		}
-	}
-	pte_unmap_unlock(ptep, ptl);
-	return true;
-}
-
-/*
- * mig_walk_vma - visit the range where @w->folio's pages would sit in
- * @vma (folio->index against vm_start/vm_pgoff, as vma_address()): the
- * rmap only knows where a page *should* be; a PTE that is elsewhere
- * (being moved by mremap or exec) is not found. Returns false if a
- * callback stopped the walk.
- */
-static bool mig_walk_vma(struct mig_walk *w, struct vm_area_struct *vma)
-{
-	struct folio *folio = w->folio;
-	long off = (long)folio->index - (long)vma->vm_pgoff;
-	unsigned long start = vma->vm_start + off * (long)PAGE_SIZE;
-	unsigned long end = start + folio_nr_pages(folio) * PAGE_SIZE;
-	unsigned long addr, next;
-
-	if (off < 0)
-		start = vma->vm_start;
-	if (end > vma->vm_end)
-		end = vma->vm_end;
-	for (addr = start; addr < end; addr = next) {
-		pmd_t *pmdp = mm_find_pmd(vma->vm_mm, addr);
-		bool done;
-		pmd_t pmd;
-
-		next = pmd_addr_end(addr, end);
-		if (!pmdp)
-			continue;
-		pmd = pmdp_get_l(pmdp, "page_vma_mapped_walk:pmd");
-		if (pmd_none(pmd))
-			continue;
-		if (pmd_trans_huge(pmd) || is_swap_pmd(pmd)) {
-			if (!mig_walk_pmd_leaf(w, vma, pmdp, addr, &done))
-				return false;
-			if (done)
-				continue;
-		}
-		if (!mig_walk_ptes(w, vma, pmdp, addr, next))
-			return false;
-	}
-	return true;
-}
-
 /* ---- unmap: try_to_migrate ---- */
 
 /*
@@ -289,10 +158,10 @@ static bool mig_walk_vma(struct mig_walk *w, struct vm_area_struct *vma)
  *   GUP-fast:  (1) pin, then (2) re-check the PTE and unpin if it changed.
  * Either GUP-fast sees the cleared PTE, or we see its pin.
  */
-static bool try_to_migrate_pte(struct mig_walk *w, struct vm_area_struct *vma,
-			       unsigned long addr, pte_t *ptep, pte_t pte)
+static bool try_to_migrate_pte(struct folio *folio, struct vm_area_struct *vma,
+			       unsigned long addr, pte_t *ptep)
 {
-	struct folio *folio = w->folio;
+	pte_t pte = ptep_get_l(ptep, "try_to_migrate_one:pte");
 	struct page *subpage = pte_page(pte);
 	bool anon_exclusive = PageAnonExclusive(subpage);
 	swp_entry_t entry;
@@ -308,7 +177,6 @@ static bool try_to_migrate_pte(struct mig_walk *w, struct vm_area_struct *vma,
 	    folio_try_share_anon_rmap_pte(folio, subpage)) {
 		set_pte_at_l(vma->vm_mm, addr, ptep, pteval,
 			     "try_to_migrate_one:restore_pinned");
-		w->failed = true;
 		return false;
 	}
 	VM_BUG_ON_PAGE(pte_write(pteval) && !anon_exclusive, subpage);
@@ -377,16 +245,6 @@ int set_pmd_migration_entry(struct vm_area_struct *vma, unsigned long addr,
 	return 0;
 }
 
-static bool try_to_migrate_pmd(struct mig_walk *w, struct vm_area_struct *vma,
-			       unsigned long haddr, pmd_t *pmdp, pmd_t pmd)
-{
-	if (set_pmd_migration_entry(vma, haddr, pmdp, w->folio)) {
-		w->failed = true;
-		return false;
-	}
-	return true;
-}
-
 /*
  * invalid_migration_vma - exec's temporary stack is skipped: its PTEs move
  * under the rmap's feet (shift_arg_pages) without the rmap locks, so a
@@ -410,12 +268,38 @@ static bool invalid_migration_vma(struct vm_area_struct *vma, void *arg)
 	return vma_is_temporary_stack(vma);
 }
 
+/*
+ * try_to_migrate_one - rmap_one of try_to_migrate: every mapping of
+ * @folio in @vma, from @addr (where the rmap says its first page would
+ * be: a PTE elsewhere, being moved by mremap or exec, is not found),
+ * becomes a migration entry. The walk is not PVMW_SYNC (migrate_pages
+ * passes no TTU_SYNC): it peeks at PTEs without the PTL; missing one only
+ * leaves the folio mapped, and the migration fails at the count check.
+ * Returns false (stop the rmap walk) when a pinned page cannot be shared.
+ */
 static bool try_to_migrate_one(struct folio *folio, struct vm_area_struct *vma,
 			       unsigned long addr, void *arg)
 {
-	struct mig_walk *w = arg;
+	DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, addr, 0);
 
-	return mig_walk_vma(w, vma);
+	while (page_vma_mapped_walk(&pvmw)) {
+		bool ok;
+
+		if (!pvmw.pte) {
+			/* a PMD-mapped THP: a PMD migration entry */
+			ok = !set_pmd_migration_entry(vma,
+						      pvmw.address & HPAGE_PMD_MASK,
+						      pvmw.pmd, folio);
+		} else {
+			ok = try_to_migrate_pte(folio, vma, pvmw.address,
+						pvmw.pte);
+		}
+		if (!ok) {
+			page_vma_mapped_walk_done(&pvmw);
+			return false;
+		}
+	}
+	return true;
 }
 
 static bool folio_not_mapped(struct folio *folio)
@@ -425,13 +309,7 @@ static bool folio_not_mapped(struct folio *folio)
 
 void try_to_migrate(struct folio *folio)
 {
-	struct mig_walk w = {
-		.folio = folio,
-		.pte_one = try_to_migrate_pte,
-		.pmd_one = try_to_migrate_pmd,
-	};
 	struct rmap_walk_control rwc = {
-		.arg = &w,
 		.rmap_one = try_to_migrate_one,
 		.done = folio_not_mapped,
 		.anon_lock = folio_lock_anon_vma_read,
@@ -450,10 +328,11 @@ void try_to_migrate(struct folio *folio)
  * entry, write from a writable entry, exclusivity from any entry that is
  * not plain readable. No flush: the entry was not present.
  */
-static bool remove_migration_pte(struct mig_walk *w, struct vm_area_struct *vma,
-				 unsigned long addr, pte_t *ptep, pte_t old_pte)
+static void remove_migration_pte_one(struct folio *src, struct folio *folio,
+				     struct vm_area_struct *vma,
+				     unsigned long addr, pte_t *ptep)
 {
-	struct folio *src = w->folio, *folio = w->arg;
+	pte_t old_pte = ptep_get_l(ptep, "remove_migration_pte:pte");
 	swp_entry_t entry = pte_to_swp_entry(old_pte);
 	unsigned long idx = swp_offset_pfn(entry) - folio_pfn(src);
 	struct page *new = folio_page(folio, idx);
@@ -479,7 +358,6 @@ static bool remove_migration_pte(struct mig_walk *w, struct vm_area_struct *vma,
 	VM_BUG_ON_PAGE(pte_write(pte) && !(rmap_flags & RMAP_EXCLUSIVE), new);
 	folio_add_anon_rmap_pte(folio, new, vma, addr, rmap_flags);
 	set_pte_at_l(vma->vm_mm, addr, ptep, pte, "remove_migration_pte:set");
-	return true;
 }
 
 /* remove_migration_pmd - see migrate.h. */
@@ -507,34 +385,49 @@ void remove_migration_pmd(struct vm_area_struct *vma, unsigned long haddr,
 	set_pmd_at(vma->vm_mm, haddr, pmd, pmde);
 }
 
-static bool remove_migration_pmd_one(struct mig_walk *w,
-				     struct vm_area_struct *vma,
-				     unsigned long haddr, pmd_t *pmdp,
-				     pmd_t pmd)
-{
-	remove_migration_pmd(vma, haddr, pmdp, pmd, w->arg);
-	return true;
-}
+struct rmap_walk_arg {
+	struct folio *src;	/* whose migration entries are looked for */
+	struct folio *dst;	/* what they map afterwards */
+};
 
-static bool remove_migration_one(struct folio *folio,
+/*
+ * remove_migration_pte - rmap_one of remove_migration_ptes: every
+ * migration entry to a page of src in @vma maps dst again. The walk is
+ * PVMW_SYNC | PVMW_MIGRATION, as the kernel's: each PTE is read under its
+ * PTL, and a none PMD where a THP could be waits for its PMD lock, so an
+ * entry that move_ptes / move_huge_pmd carries from the old VMA to the
+ * new one (under those locks) is found at one place or the other.
+ */
+static bool remove_migration_pte(struct folio *folio,
 				 struct vm_area_struct *vma,
 				 unsigned long addr, void *arg)
 {
-	return mig_walk_vma(arg, vma);
+	struct rmap_walk_arg *a = arg;
+	DEFINE_FOLIO_VMA_WALK(pvmw, a->src, vma, addr,
+			      PVMW_SYNC | PVMW_MIGRATION);
+
+	while (page_vma_mapped_walk(&pvmw)) {
+		if (!pvmw.pte) {
+			remove_migration_pmd(vma,
+					     pvmw.address & HPAGE_PMD_MASK,
+					     pvmw.pmd,
+					     pmdp_get_l(pvmw.pmd,
+							"remove_migration_pmd:pmd"),
+					     a->dst);
+			continue;
+		}
+		remove_migration_pte_one(a->src, a->dst, vma, pvmw.address,
+					 pvmw.pte);
+	}
+	return true;
 }
 
 void remove_migration_ptes(struct folio *src, struct folio *dst, bool locked)
 {
-	struct mig_walk w = {
-		.folio = src,
-		.want_migration = true,
-		.pte_one = remove_migration_pte,
-		.pmd_one = remove_migration_pmd_one,
-		.arg = dst,
-	};
+	struct rmap_walk_arg a = { .src = src, .dst = dst };
 	struct rmap_walk_control rwc = {
-		.arg = &w,
-		.rmap_one = remove_migration_one,
+		.arg = &a,
+		.rmap_one = remove_migration_pte,
 		.anon_lock = migration_anon_lock,
 	};
 
