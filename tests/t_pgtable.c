@@ -10,7 +10,8 @@
  * pfn; an invalidated huge PMD must stay pmd_present(). So every encoding
  * is round-tripped, over edge values (pfn 1 and the largest pfn, every swap
  * type, the largest offset), and the accessors are checked on a real table
- * frame. Runs in milliseconds.
+ * frame, and a read of a freed table frame is a use-after-free violation.
+ * Runs in milliseconds.
  */
 #include <string.h>
 
@@ -314,6 +315,29 @@ static bool t_migration_needs_lock(void)
 	return r.outcome == SIM_VIOLATION && strstr(r.msg, "PageLocked");
 }
 
+/* A walker that kept a pointer into a PMD table freed meanwhile. */
+static void read_freed_table(void *arg)
+{
+	struct page *l = pagetable_alloc_level(PT_PMD);
+	pmd_t *pmdp = pmd_offset_pfn(page_to_pfn(l), 0x7f0000200000UL);
+
+	set_pmd(pmdp, pmd_mktable(12345));
+	pmd_clear(pmdp);
+	pagetable_free(l);	/* the frame is poisoned */
+	/* must be reported, never return the poison to follow */
+	if (!pmd_none(pmdp_get(pmdp)))
+		sim_violation("poison returned");
+}
+
+static bool t_freed_table_read(void)
+{
+	struct sim_result r = run(read_freed_table);
+
+	return r.outcome == SIM_VIOLATION &&
+	       !strncmp(r.msg, "use-after-free:", 15) &&
+	       strstr(r.msg, "free, poisoned") && r.fail_site;
+}
+
 static const struct {
 	const char *desc;
 	bool (*fn)(void);
@@ -340,6 +364,9 @@ static const struct {
 	  t_accessors },
 	{ "Following a migration entry of an unlocked folio is a BUG",
 	  t_migration_needs_lock },
+	{ "Reading an entry of a freed page table is a reported "
+	  "use-after-free, not poison handed to the caller",
+	  t_freed_table_read },
 };
 
 int main(void)
