@@ -9,7 +9,7 @@
 # and then the new one both inside the clear->set gap; visiting the old
 # VMA first, it finds the entry at one place or the other. (mmsim's walk
 # used to peek at both PMDs without a lock and could miss both, leaving
-# the entry behind.)
+# the entry behind: dfs:3 found it, schedule b4133a11b12.)
 config nodes=2 mem=16M thp=always
 thread main:
 	mmap A 2M

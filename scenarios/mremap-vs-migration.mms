@@ -4,7 +4,9 @@
 # looks at a PTE (map_pte: pte_offset_map_lock), so it sees the entry at
 # the old place or at the new one. (try_to_migrate's walk is not
 # PVMW_SYNC and peeks without the PTL, as the kernel's does: a PTE it
-# misses only leaves the page mapped and the migration fails.)
+# misses only leaves the page mapped and the migration fails.) Without
+# PVMW_SYNC in remove_migration_ptes, dfs:3 finds the entry left behind
+# (schedule b115a21b16).
 config nodes=2 mem=16M
 thread main:
 	mmap A 8K
