@@ -55,7 +55,8 @@ static bool check_pte(struct page_vma_mapped_walk *pvmw)
 }
 
 /* check_pmd - does the huge PMD of @pfn overlap the folio? */
-static bool check_pmd(unsigned long pfn, const struct page_vma_mapped_walk *pvmw)
+static bool check_pmd(unsigned long pfn,
+		      const struct page_vma_mapped_walk *pvmw)
 {
 	return pfn + HPAGE_PMD_NR - 1 >= pvmw->pfn &&
 	       pfn <= pvmw->pfn + pvmw->nr_pages - 1;
