@@ -71,8 +71,13 @@ spinlock_t *pmd_lock(struct mm_struct *mm, pmd_t *pmd)
  * write or a PMD value already checked). */
 spinlock_t *pte_lockptr(struct mm_struct *mm, pmd_t *pmd)
 {
-	pmd_t pmdval = __pmd(__atomic_load_n(&pmd->pmd, SIM_MO));
+	pmd_t pmdval;
 
+	/* A freed PMD table: reported (which ends a controlled execution);
+	 * its own lock stands in, never a pointer made of poison. */
+	if (unlikely(!__pt_live(pmd, SIM_SITE("pte_lockptr"))))
+		return &pt_page_of(pmd)->ptl;
+	pmdval = __pmd(__atomic_load_n(&pmd->pmd, SIM_MO));
 	return &pmd_page(pmdval)->ptl;
 }
 
