@@ -173,7 +173,18 @@ static void test_dfs_counts(void)
 		       "dfs:0 visits one schedule per completion order: "
 		       "%d! for %d tasks", n, n);
 	}
+	/*
+	 * Executions longer than dfs's first stack (256 choices) make it
+	 * grow the stack while it holds a pointer to its top node (a
+	 * use-after-free, SIGSEGV in long explorations before the fix;
+	 * ASan sees it at once).
+	 */
 	nr_tasks = 2;
+	nr_writes = 400;
+	is_int(count_dfs(&writers, "dfs:1", &ex, &distinct), 2 + 2 * 401,
+	       "dfs:1 of 2 tasks with 401 yield points each: 2 + (a + b) "
+	       "schedules; its stack grows past 256 choices safely");
+	nr_writes = 2;
 }
 
 /* The shards' sets are disjoint and their union is the whole. */
@@ -387,7 +398,7 @@ static void test_json_roundtrip(void)
 
 int main(void)
 {
-	plan(8 + 4 + 8 + 5 + 1 + 2 + 1);
+	plan(8 + 4 + 1 + 8 + 5 + 1 + 2 + 1);
 	test_dfs_counts();
 	test_shards();
 	test_jobs();
