@@ -11,7 +11,7 @@
 static bool load(int p, unsigned long va, uint64_t got)
 {
 	char why[256];
-	int h = oracle_load_begin(p, va);
+	struct oracle_op *h = oracle_load_begin(p, va);
 	bool r = oracle_load_end(h, got, why, sizeof(why));
 
 	if (!r)
@@ -21,12 +21,13 @@ static bool load(int p, unsigned long va, uint64_t got)
 
 static void store(int p, unsigned long va, uint64_t v)
 {
-	oracle_store_end(oracle_store_begin(p, va, 8, v));
+	oracle_end(oracle_store_begin(p, va, 8, v));
 }
 
 int main(void)
 {
-	int p, c, h, l;
+	int p, c;
+	struct oracle_op *h, *l;
 
 	plan(14);
 	sim_exec_begin(NULL);
@@ -37,7 +38,7 @@ int main(void)
 	store(p, 0x1000, 0x55);
 	ok(load(p, 0x1000, 0x55), "A load returns the last store");
 	ok(!load(p, 0x1000, 0), "A lost store (old value) is rejected");
-	oracle_store_end(oracle_store_begin(p, 0x200000, 0x200000, 0x11));
+	oracle_end(oracle_store_begin(p, 0x200000, 0x200000, 0x11));
 	ok(load(p, 0x3ffff8, 0x11) && load(p, 0x1000, 0x55),
 	   "fill covers its range and leaves others alone");
 
@@ -48,14 +49,14 @@ int main(void)
 					      "value");
 	l = oracle_load_begin(p, 0x1000);
 	ok(oracle_load_end(l, 0x66, NULL, 0), "... or the new one");
-	oracle_store_end(h);
+	oracle_end(h);
 	ok(!load(p, 0x1000, 0x55), "Once the store is done only it is seen");
 
 	/* fork: snapshot, racing stores land on either side */
 	c = oracle_fork_begin(p);
 	h = oracle_store_begin(p, 0x2000, 8, 0x77);
 	oracle_fork_end(p, c);
-	oracle_store_end(h);
+	oracle_end(h);
 	ok(load(c, 0x1000, 0x66), "The child sees the parent's memory");
 	ok(load(c, 0x2000, 0) && load(c, 0x2000, 0x77),
 	   "A store racing with fork may or may not reach the child");
