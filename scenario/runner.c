@@ -45,6 +45,10 @@
 #include "sim/sim.h"
 #include "sim/sync.h"
 
+/* The parser's limits are the model's (scenario/scenario.h says so). */
+_Static_assert(SCN_MAX_NODES == MAX_NUMNODES, "config nodes= limit");
+_Static_assert(SCN_TASK_SIZE == TASK_SIZE, "at= limit");
+
 #define REGION_BASE 0x10000000000UL	/* 1 TiB: away from mmap_base */
 #define REGION_GAP HPAGE_PMD_SIZE
 
