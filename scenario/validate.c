@@ -336,6 +336,17 @@ static int check_handle_ref(struct parser *p, const struct scn_op *op,
 		return perr(p, pos,
 			    "offset %#llx is beyond pin '%s' (length %#llx)",
 			    ULL(op->addr.off), hd->name, ULL(hd->len));
+	/*
+	 * A driver pins with FOLL_WRITE to let its device write: a page
+	 * pinned without it may be shared (the zero page, a page COW-shared
+	 * with another process), so a write would reach others and nobody
+	 * could say what a program may then read.
+	 */
+	if (op->kind == SCN_OP_DMA_WRITE &&
+	    !(s->ops[hd->op].flags & SCN_F_WRITE))
+		return perr(p, pos,
+			    "dma-write through pin '%s', which is read-only "
+			    "(pin ... write sets FOLL_WRITE)", hd->name);
 	return 0;
 }
 
