@@ -62,6 +62,8 @@ struct oracle_op {
 	bool fork;
 	/* pin: page i was unpopulated when the pin began */
 	bool *unpopulated;
+	/* store, zap: an mremap moved its range while it was in flight */
+	bool straddled;
 };
 
 static struct {
@@ -362,6 +364,11 @@ static void write_end(struct oracle_op *o)
 		s->nvals = zap ? 0 : 1;
 		s->vals[0] = zap ? 0 : o->val;
 		s->populated = !zap;
+		/* it may have landed before the move: the range is empty */
+		if (o->straddled) {
+			seg_add(s, 0);
+			s->populated = false;
+		}
 	}
 	for (struct oracle_op *t = O.log; t; t = t->next) {
 		unsigned long lo, hi;
@@ -630,5 +637,25 @@ void oracle_move(int p, unsigned long from, unsigned long to,
 			s->next = keep;
 		}
 		seg_free(m);
+	}
+	/*
+	 * A store or zap of the old range still in flight may have landed
+	 * before the move (then it moved with the page) or after (then it
+	 * hit the old range: the runner's end of it records that).
+	 */
+	for (struct oracle_op *t = O.log; t; t = t->next) {
+		unsigned long lo, hi;
+
+		if (t->end || !writes(t, p, from, len))
+			continue;
+		t->straddled = true;
+		lo = t->va > from ? t->va : from;
+		hi = t->va + t->len < from + len ? t->va + t->len : from + len;
+		carve(p, lo - from + to, hi - lo);
+		for_each_seg(s, p, lo - from + to, hi - lo) {
+			seg_add(s, t->kind == OP_ZAP ? 0 : t->val);
+			if (t->kind == OP_ZAP)
+				s->populated = false;
+		}
 	}
 }

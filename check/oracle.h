@@ -125,7 +125,11 @@ void oracle_unmap(int p, unsigned long va, unsigned long len);
 
 /*
  * mremap moved [@from, @from + @len) of @p to @to: the values (and the
- * VM_WIPEONFORK flag) go with it, the old range is unmapped.
+ * VM_WIPEONFORK flag) go with it, the old range is unmapped. A store or
+ * zap of the old range still in flight may have landed before the move:
+ * its value may be at the new place too. (Call it with nothing between
+ * the kernel's mmap_write_unlock and it: then every op ended before it
+ * took effect before the move, every op ending after it, after.)
  */
 void oracle_move(int p, unsigned long from, unsigned long to,
 		 unsigned long len);

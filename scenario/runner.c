@@ -75,6 +75,8 @@ struct rpage {
 	int opid;		/* oracle process: the pinner's, or a ghost */
 	unsigned long va;	/* the page's address there (mremap moves it) */
 	bool zero;		/* may be the shared zero page (oracle R4) */
+	int ghosting;		/* 1 + the ghost it becomes when the op that
+				 * unmaps it ends; 0: none */
 };
 
 struct rhandle {
@@ -186,6 +188,8 @@ static void start_thread(int ti)
  * MADV_DONTNEED, exit, exec, an mremap cutting a tail off): its pinned
  * pages there become ghosts (oracle R5), judged against a snapshot of
  * that range taken over the op, which nobody but the device writes to.
+ * Until the op ends the page may still be mapped: DMA is judged against
+ * the process, whose view already allows the unmap's effects.
  * Returns the snapshot for ghost_end(), or -1 if no pinned page is there.
  */
 static int ghost_begin(int p, unsigned long va, unsigned long len)
@@ -200,21 +204,45 @@ static int ghost_begin(int p, unsigned long va, unsigned long len)
 		for (int i = 0; i < rh->npages; i++) {
 			struct rpage *pg = &rh->pg[i];
 
-			if (pg->opid != opid || pg->va < va ||
+			/* the first op to unmap it does (see ghost_end) */
+			if (pg->opid != opid || pg->ghosting || pg->va < va ||
 			    pg->va >= va + len)
 				continue;
 			if (g < 0)
 				g = oracle_ghost_begin(opid, va, len);
-			pg->opid = g;
+			pg->ghosting = 1 + g;
 		}
 	}
 	return g;
 }
 
-static void ghost_end(int p, int g)
+/*
+ * ghost_end - the op that unmapped [@va, @va + @len) of @p ended: its
+ * pages marked by ghost_begin become ghost @g - unless an mremap moved
+ * one out of the range meanwhile. mmap_lock orders the two in the kernel,
+ * and the runner ends each op with no yield point after its kernel call,
+ * so a page already moved was moved before this op unmapped the range:
+ * it is still mapped, at its new place, and stays the process's.
+ */
+static void ghost_end(int p, int g, unsigned long va, unsigned long len)
 {
-	if (g >= 0)
-		oracle_ghost_end(RT.procs[p].opid, g);
+	if (g < 0)
+		return;
+	oracle_ghost_end(RT.procs[p].opid, g);
+	for (int h = 0; h < RT.s->nr_handles; h++) {
+		struct rhandle *rh = &RT.handles[h];
+
+		for (int i = 0; rh->pinned && rh->proc == p && i < rh->npages;
+		     i++) {
+			struct rpage *pg = &rh->pg[i];
+
+			if (pg->ghosting != 1 + g)
+				continue;
+			if (pg->va >= va && pg->va < va + len)
+				pg->opid = g;
+			pg->ghosting = 0;
+		}
+	}
 }
 
 /* mremap moved [@from, @from + @len) of @p to @to: pins follow pages. */
@@ -246,7 +274,7 @@ static void process_exit(int p)
 	if (!mm || rp->exited)
 		return;
 	g = ghost_begin(p, 0, TASK_SIZE);
-	ghost_end(p, g);
+	ghost_end(p, g, 0, TASK_SIZE);
 	oracle_unmap(rp->opid, 0, TASK_SIZE);
 	rp->exited = true;
 	rp->mm = NULL;
@@ -420,7 +448,7 @@ static void do_munmap_op(const struct scn_op *op, int p)
 	if (vm_munmap(proc_mm(p), va, len))
 		op_fail(op, "fault", "munmap of 0x%lx+0x%lx failed", va,
 			len);
-	ghost_end(p, g);
+	ghost_end(p, g, va, len);
 	oracle_unmap(RT.procs[p].opid, va, len);
 }
 
@@ -458,7 +486,7 @@ static void do_madvise_op(const struct scn_op *op, int p)
 		op_fail(op, "fault", "madvise %s failed",
 			scenario_advice_name(op->advice));
 	oracle_end(h);
-	ghost_end(p, g);
+	ghost_end(p, g, va, len);
 }
 
 static void do_mprotect_op(const struct scn_op *op, int p)
@@ -682,7 +710,7 @@ static void do_exec_op(const struct scn_op *op, int p)
 			  RT.s->filename, op->pos.line);
 		return;
 	}
-	ghost_end(p, ghost_begin(p, 0, TASK_SIZE));
+	ghost_end(p, ghost_begin(p, 0, TASK_SIZE), 0, TASK_SIZE);
 	oracle_unmap(rp->opid, 0, TASK_SIZE);
 	new = do_exec_mm(old, op->len ? op->len : 4 * PAGE_SIZE);
 	if (!new) {
@@ -721,7 +749,7 @@ static void do_mremap_op(const struct scn_op *op, int p)
 	if (keep < old_len)
 		g = ghost_begin(p, va + keep, old_len - keep);
 	ret = do_mremap(proc_mm(p), va, old_len, op->len2, flags, new_addr);
-	ghost_end(p, g);
+	ghost_end(p, g, va + keep, old_len - keep);
 	if (IS_ERR_VALUE(ret)) {
 		op_fail(op, "fault", "mremap failed (%ld)", (long)ret);
 		return;

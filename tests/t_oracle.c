@@ -168,6 +168,29 @@ static void test_ghosts(void)
 	ok(load(g, 0x5000, 0), "R5: a ghost holds only its range");
 }
 
+/* mremap racing a store to the moved range through the old address. */
+static void test_move_race(void)
+{
+	int p;
+	struct oracle_op *h;
+
+	oracle_reset();
+	p = oracle_process_new();
+	store(p, 0x1000, 0x11);
+	h = oracle_store_begin(p, 0x1000, 8, 0x22);
+	oracle_move(p, 0x1000, 0x9000, 0x1000);
+	oracle_end(h);
+	ok(load(p, 0x9000, 0x11) && load(p, 0x9000, 0x22) &&
+	   !load(p, 0x9000, 0x33),
+	   "a store racing mremap may have moved with the page or not");
+	ok(load(p, 0x1000, 0x22) && load(p, 0x1000, 0),
+	   "... and may have hit the old (MREMAP_DONTUNMAP) range or not");
+	store(p, 0x2000, 0x44);
+	oracle_move(p, 0x2000, 0xa000, 0x1000);
+	ok(!load(p, 0xa000, 0) && !load(p, 0x2000, 0x44),
+	   "an mremap nothing raced moves exactly the values");
+}
+
 /* Cost: proportional to what is in flight, no fixed tables. */
 static void test_cost(void)
 {
@@ -201,7 +224,7 @@ int main(void)
 	int p, c;
 	struct oracle_op *h, *l;
 
-	plan(36);
+	plan(39);
 	sim_exec_begin(NULL);
 	oracle_reset();
 	p = oracle_process_new();
@@ -249,6 +272,7 @@ int main(void)
 	test_wipeonfork();
 	test_zero_page_pins();
 	test_ghosts();
+	test_move_race();
 	test_cost();
 	return done_testing();
 }
