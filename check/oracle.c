@@ -646,6 +646,10 @@ void oracle_move(int p, unsigned long from, unsigned long to,
 	for (struct oracle_op *t = O.log; t; t = t->next) {
 		unsigned long lo, hi;
 
+		/* a load of the old range may read it emptied (dontunmap) */
+		if (!t->end && t->kind == OP_LOAD && t->p == p &&
+		    t->va >= from && t->va < from + len)
+			set_add(&t->nvals, t->vals, 0);
 		if (t->end || !writes(t, p, from, len))
 			continue;
 		t->straddled = true;

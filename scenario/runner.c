@@ -77,6 +77,7 @@ struct rpage {
 	bool zero;		/* may be the shared zero page (oracle R4) */
 	int ghosting;		/* 1 + the ghost it becomes when the op that
 				 * unmaps it ends; 0: none */
+	bool unjudged;		/* unmapped, its ghost still being taken */
 };
 
 struct rhandle {
@@ -235,12 +236,23 @@ static void ghost_end(int p, int g, unsigned long va, unsigned long len)
 		for (int i = 0; rh->pinned && rh->proc == p && i < rh->npages;
 		     i++) {
 			struct rpage *pg = &rh->pg[i];
+			bool inside = pg->va >= va && pg->va < va + len;
 
+			/*
+			 * Two zaps under mmap_lock read, the one that began
+			 * first (and took the snapshot) still running: the
+			 * page is unmapped now, and its ghost is not ready
+			 * until that one ends. Judge nothing meanwhile.
+			 */
+			if (pg->ghosting && pg->ghosting != 1 + g && inside &&
+			    pg->opid == RT.procs[p].opid)
+				pg->unjudged = true;
 			if (pg->ghosting != 1 + g)
 				continue;
-			if (pg->va >= va && pg->va < va + len)
+			if (inside)
 				pg->opid = g;
 			pg->ghosting = 0;
+			pg->unjudged = false;
 		}
 	}
 }
@@ -632,6 +644,7 @@ static void do_dma_op(const struct scn_op *op, bool write)
 	uint64_t *w, v;
 	char why[256];
 	struct oracle_op *h;
+	bool judged;
 
 	if (!rh->pinned) {
 		op_fail(op, "pin", "DMA through handle %s, which is not "
@@ -640,18 +653,22 @@ static void do_dma_op(const struct scn_op *op, bool write)
 		return;
 	}
 	pg = &rh->pg[dma_page(rh, op->addr.off)];
+	judged = rh->coherent && !pg->unjudged;
 	va = pg->va + ((rh->va + op->addr.off) & ~PAGE_MASK);
 	w = dma_word(rh, op->addr.off);
 	if (write) {
 		sim_yield(SIM_EV_USER, w, "dma:write");
-		h = rh->coherent ? oracle_store_begin(pg->opid, va, 8, op->val) :
-				   NULL;
+		/* into the ghost being taken, if the page is between */
+		h = !rh->coherent ? NULL :
+		    oracle_store_begin(pg->unjudged ? pg->ghosting - 1 :
+						      pg->opid,
+				       va, 8, op->val);
 		__atomic_store_n(w, op->val, __ATOMIC_SEQ_CST);
 		oracle_end(h);
 		return;
 	}
 	sim_yield(SIM_EV_USER, w, "dma:read");
-	h = rh->coherent ? oracle_load_begin(pg->opid, va) : NULL;
+	h = judged ? oracle_load_begin(pg->opid, va) : NULL;
 	v = __atomic_load_n(w, __ATOMIC_SEQ_CST);
 	if (!oracle_load_end(h, v, why, sizeof(why)) && !(pg->zero && !v))
 		op_fail(op, "pin-incoherent", "%s", why);
