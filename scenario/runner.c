@@ -227,9 +227,8 @@ static int ghost_begin(int p, unsigned long va, unsigned long len)
  */
 static void ghost_end(int p, int g, unsigned long va, unsigned long len)
 {
-	if (g < 0)
-		return;
-	oracle_ghost_end(RT.procs[p].opid, g);
+	if (g >= 0)
+		oracle_ghost_end(RT.procs[p].opid, g);
 	for (int h = 0; h < RT.s->nr_handles; h++) {
 		struct rhandle *rh = &RT.handles[h];
 
@@ -239,15 +238,16 @@ static void ghost_end(int p, int g, unsigned long va, unsigned long len)
 			bool inside = pg->va >= va && pg->va < va + len;
 
 			/*
-			 * Two zaps under mmap_lock read, the one that began
-			 * first (and took the snapshot) still running: the
-			 * page is unmapped now, and its ghost is not ready
-			 * until that one ends. Judge nothing meanwhile.
+			 * Another op that unmaps it began first (and took
+			 * the snapshot) and is still running: the page is
+			 * unmapped now (by this op or that one), and its
+			 * ghost is not ready until that one ends. Judge
+			 * nothing meanwhile.
 			 */
 			if (pg->ghosting && pg->ghosting != 1 + g && inside &&
 			    pg->opid == RT.procs[p].opid)
 				pg->unjudged = true;
-			if (pg->ghosting != 1 + g)
+			if (g < 0 || pg->ghosting != 1 + g)
 				continue;
 			if (inside)
 				pg->opid = g;
