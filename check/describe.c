@@ -76,17 +76,26 @@ static void describe_pte(unsigned long va, pte_t pte, FILE *out)
 	fputc('\n', out);
 }
 
-/* The PMD entry for @va, or NULL if an upper level is empty. */
-static pmd_t *find_pmd(struct mm_struct *mm, unsigned long va)
+/*
+ * The PMD entry for @va, or NULL if an upper level is empty; then *@skip
+ * is the end of the empty upper-level entry's span (so a walk costs what
+ * is mapped, not the size of the range: a 1 TiB region is two PGD entries).
+ */
+static pmd_t *find_pmd(struct mm_struct *mm, unsigned long va,
+		       unsigned long *skip)
 {
 	pgd_t pgd = { peek(pgd_offset_pfn(mm->context.pgd_pfn, va)) };
 	pud_t pud;
 
-	if (!pgd_val(pgd))
+	if (!pgd_val(pgd)) {
+		*skip = (va & PGDIR_MASK) + PGDIR_SIZE;
 		return NULL;
+	}
 	pud.pud = peek(pud_offset_pfn(pgd_pfn(pgd), va));
-	if (!pud_val(pud))
+	if (!pud_val(pud)) {
+		*skip = (va & PUD_MASK) + PUD_SIZE;
 		return NULL;
+	}
 	return pmd_offset_pfn(pud_pfn(pud), va);
 }
 
@@ -98,18 +107,22 @@ void describe_range(struct mm_struct *mm, unsigned long start,
 	bool in_empty = false;
 
 	while (va < end) {
-		pmd_t *pmdp = find_pmd(mm, va);
+		unsigned long next = va + PAGE_SIZE;
+		pmd_t *pmdp = find_pmd(mm, va, &next);
 		pmd_t pmd = { pmdp ? peek(pmdp) : 0 };
 		pte_t pte = { 0 };
-		unsigned long next = va + PAGE_SIZE;
 
-		if (pmd_val(pmd) && pmd_trans_huge(pmd)) {
+		if (pmdp && !pmd_val(pmd)) {
+			next = (va & HPAGE_PMD_MASK) + HPAGE_PMD_SIZE;
+		} else if (pmd_val(pmd) && pmd_trans_huge(pmd)) {
 			next = (va & HPAGE_PMD_MASK) + HPAGE_PMD_SIZE;
 		} else if (pmd_val(pmd) && !pmd_present(pmd)) {
 			next = (va & HPAGE_PMD_MASK) + HPAGE_PMD_SIZE;
 		} else if (pmd_val(pmd)) {
 			pte.pte = peek(pte_offset_pfn(pmd_pfn(pmd), va));
 		}
+		if (next > end)
+			next = end;
 		if (!pmd_val(pmd) || (!pmd_trans_huge(pmd) && pmd_present(pmd) &&
 				      pte_none(pte))) {
 			if (!in_empty)

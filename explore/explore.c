@@ -514,6 +514,18 @@ static void run_jobs(struct run *ru, unsigned nr_jobs)
 }
 
 /* Stopping at the first failure keeps the first in the unsharded order. */
+uint64_t explore_nr_limits(const struct explore_result *r)
+{
+	uint64_t n = 0;
+
+	/* the list is complete unless --keep-going overflowed it */
+	if (r->nr_fail < r->failures)
+		return r->outcomes[SIM_LIMIT];
+	for (size_t i = 0; i < r->nr_fail; i++)
+		n += r->fail[i].outcome == SIM_LIMIT;
+	return n;
+}
+
 static void keep_first(struct explore_result *r)
 {
 	while (r->nr_fail > 1)
@@ -562,6 +574,8 @@ int explore(const struct mmsim_program *p, const struct explore_opts *o,
 		munmap(sh, sizeof(*sh));
 	if (r->error[0])
 		return 2;
-	return r->failures ? 1 : 0;
+	if (!r->failures)
+		return 0;
+	return explore_nr_limits(r) == r->failures ? 3 : 1;
 }
 #endif /* !SIM_STRESS */

@@ -106,10 +106,14 @@ struct explore_result {
 
 /*
  * explore - run executions of @p as @o says; fill @r. Returns 0 when no
- * execution failed, 1 when one did, 2 on bad options (r->error says why).
+ * execution failed, 1 when one found a violation (or deadlock, livelock),
+ * 3 when the only failures hit a model limit (the run could not judge
+ * them: SIM_LIMIT), 2 on bad options (r->error says why).
  */
 int explore(const struct mmsim_program *p, const struct explore_opts *o,
 	    struct explore_result *r);
+/* How many of @r's failures hit a model limit (SIM_LIMIT). */
+uint64_t explore_nr_limits(const struct explore_result *r);
 void explore_result_free(struct explore_result *r);
 /* Add @f (copied) to @r, keeping index order and at most @max entries. */
 void explore_add_failure(struct explore_result *r,

@@ -211,8 +211,10 @@ void report_explore_json(FILE *out, const struct mmsim_program *p,
 	}
 	fputc(']', out);
 	fprintf(out, ", \"executions\": %llu, \"violations\": %llu, "
-		"\"outcomes\": {", (unsigned long long)r->executions,
-		(unsigned long long)r->failures);
+		"\"limits\": %llu, \"outcomes\": {",
+		(unsigned long long)r->executions,
+		(unsigned long long)(r->failures - explore_nr_limits(r)),
+		(unsigned long long)explore_nr_limits(r));
 	for (int i = SIM_OK; i <= SIM_LIMIT; i++)
 		fprintf(out, "%s\"%s\": %llu", i ? ", " : "",
 			sim_outcome_name(i),

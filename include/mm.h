@@ -149,6 +149,13 @@ struct mm_struct {
 	 * this mm (under mmap_lock write); GUP-fast reads it to detect that.
 	 */
 	seqcount_t write_protect_seq;
+	/*
+	 * tlb_flush_pending: mmu_gathers in progress on this mm. More than
+	 * one: a parallel zap (both under mmap_lock read) may have cleared
+	 * a PTE that this one then found empty and did not flush
+	 * (mm_tlb_flush_nested, mm/mmu_gather.c).
+	 */
+	atomic_t tlb_flush_pending;
 	unsigned long flags;		/* MMF_* bits */
 	int id;				/* SIM: for traces and reports */
 	bool dead;			/* SIM: __mmdrop ran */

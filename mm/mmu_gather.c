@@ -17,9 +17,26 @@ static void __tlb_reset_range(struct mmu_gather *tlb)
 	tlb->freed_tables = false;
 }
 
+/* The kernel's include/linux/mm_types.h helpers, on mm->tlb_flush_pending. */
+static inline void inc_tlb_flush_pending(struct mm_struct *mm)
+{
+	atomic_inc(&mm->tlb_flush_pending);
+}
+
+static inline void dec_tlb_flush_pending(struct mm_struct *mm)
+{
+	atomic_dec(&mm->tlb_flush_pending);
+}
+
+static inline bool mm_tlb_flush_nested(struct mm_struct *mm)
+{
+	return atomic_read(&mm->tlb_flush_pending) > 1;
+}
+
 void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm)
 {
 	tlb->mm = mm;
+	inc_tlb_flush_pending(mm);
 	tlb->fullmm = false;
 	tlb->nr_pages = 0;
 	tlb->nr_tables = 0;
@@ -69,9 +86,24 @@ void tlb_flush_mmu(struct mmu_gather *tlb)
 	tlb_batch_pages_flush(tlb);
 }
 
+/*
+ * tlb_finish_mmu - flush, free, and leave. Two zaps of one range under
+ * mmap_lock read (MADV_DONTNEED in two threads): (1) A clears the PTE and
+ * batches its flush, (2) B finds the PTE empty, flushes nothing and
+ * returns to user space, (3) B's CPU still has the stale TLB entry and
+ * reads the zapped page. So a gather that saw another one in progress
+ * flushes the whole mm (kernel commit 99baac21e458, "mm: fix
+ * MADV_[FREE|DONTNEED] TLB flush miss problem"; mainline sets fullmm).
+ */
 void tlb_finish_mmu(struct mmu_gather *tlb)
 {
+	if (mm_tlb_flush_nested(tlb->mm)) {
+		tlb->fullmm = true;
+		__tlb_reset_range(tlb);
+		tlb->freed_tables = true;
+	}
 	tlb_flush_mmu(tlb);
+	dec_tlb_flush_pending(tlb->mm);
 }
 
 bool __tlb_remove_folio_pages(struct mmu_gather *tlb, struct page *page,

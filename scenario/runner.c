@@ -45,6 +45,10 @@
 #include "sim/sim.h"
 #include "sim/sync.h"
 
+/* The parser's limits are the model's (scenario/scenario.h says so). */
+_Static_assert(SCN_MAX_NODES == MAX_NUMNODES, "config nodes= limit");
+_Static_assert(SCN_TASK_SIZE == TASK_SIZE, "at= limit");
+
 #define REGION_BASE 0x10000000000UL	/* 1 TiB: away from mmap_base */
 #define REGION_GAP HPAGE_PMD_SIZE
 
@@ -66,12 +70,22 @@ struct rproc {
 	bool exited;
 };
 
+/* What judges DMA through one pinned page. */
+struct rpage {
+	int opid;		/* oracle process: the pinner's, or a ghost */
+	unsigned long va;	/* the page's address there (mremap moves it) */
+	bool zero;		/* may be the shared zero page (oracle R4) */
+	int ghosting;		/* 1 + the ghost it becomes when the op that
+				 * unmaps it ends; 0: none */
+	bool unjudged;		/* unmapped, its ghost still being taken */
+};
+
 struct rhandle {
 	struct page **pages;
+	struct rpage *pg;	/* per page */
 	int npages;
 	int proc;
-	int opid;		/* oracle process judging DMA (ghost after) */
-	unsigned long va;
+	unsigned long va;	/* where the pin began */
 	uint64_t len;
 	bool pinned;
 	bool coherent;		/* FOLL_PIN: DMA is judged by the oracle */
@@ -86,6 +100,7 @@ static struct {
 	struct runner *r;
 	const struct scenario *s;
 	struct rproc *procs;
+	unsigned long *va;	/* [proc * nr_regions + region]: its address */
 	struct rhandle *handles;
 	struct rsig *sigs;
 } RT;
@@ -124,10 +139,20 @@ static int op_proc(const struct scn_op *op)
 	return -1;
 }
 
+/*
+ * The address of region @g in process @p: where it was mapped, or where
+ * the last mremap of its start moved it (the name follows the region).
+ */
+static unsigned long *region_va(int p, int g)
+{
+	return &RT.va[(size_t)p * RT.s->nr_regions + g];
+}
+
 static unsigned long op_va(const struct scn_op *op)
 {
 	if (op->addr.region >= 0)
-		return RT.r->region_va[op->addr.region] + op->addr.off;
+		return *region_va(op_proc(op), op->addr.region) +
+		       op->addr.off;
 	return 0;
 }
 
@@ -160,22 +185,93 @@ static void start_thread(int ti)
 }
 
 /*
- * ghost_pins - @p no longer maps [@va, @va + @len): its pins there become
- * ghosts, judged against a snapshot of @p's memory taken now (an oracle
- * fork nobody but the device writes to).
+ * ghost_begin - @p is about to stop mapping [@va, @va + @len) (munmap,
+ * MADV_DONTNEED, exit, exec, an mremap cutting a tail off): its pinned
+ * pages there become ghosts (oracle R5), judged against a snapshot of
+ * that range taken over the op, which nobody but the device writes to.
+ * Until the op ends the page may still be mapped: DMA is judged against
+ * the process, whose view already allows the unmap's effects.
+ * Returns the snapshot for ghost_end(), or -1 if no pinned page is there.
  */
-static void ghost_pins(int p, unsigned long va, unsigned long len)
+static int ghost_begin(int p, unsigned long va, unsigned long len)
+{
+	int opid = RT.procs[p].opid, g = -1;
+
+	for (int h = 0; h < RT.s->nr_handles; h++) {
+		struct rhandle *rh = &RT.handles[h];
+
+		if (!rh->pinned || rh->proc != p)
+			continue;
+		for (int i = 0; i < rh->npages; i++) {
+			struct rpage *pg = &rh->pg[i];
+
+			/* the first op to unmap it does (see ghost_end) */
+			if (pg->opid != opid || pg->ghosting || pg->va < va ||
+			    pg->va >= va + len)
+				continue;
+			if (g < 0)
+				g = oracle_ghost_begin(opid, va, len);
+			pg->ghosting = 1 + g;
+		}
+	}
+	return g;
+}
+
+/*
+ * ghost_end - the op that unmapped [@va, @va + @len) of @p ended: its
+ * pages marked by ghost_begin become ghost @g - unless an mremap moved
+ * one out of the range meanwhile. mmap_lock orders the two in the kernel,
+ * and the runner ends each op with no yield point after its kernel call,
+ * so a page already moved was moved before this op unmapped the range:
+ * it is still mapped, at its new place, and stays the process's.
+ */
+static void ghost_end(int p, int g, unsigned long va, unsigned long len)
+{
+	if (g >= 0)
+		oracle_ghost_end(RT.procs[p].opid, g);
+	for (int h = 0; h < RT.s->nr_handles; h++) {
+		struct rhandle *rh = &RT.handles[h];
+
+		for (int i = 0; rh->pinned && rh->proc == p && i < rh->npages;
+		     i++) {
+			struct rpage *pg = &rh->pg[i];
+			bool inside = pg->va >= va && pg->va < va + len;
+
+			/*
+			 * Another op that unmaps it began first (and took
+			 * the snapshot) and is still running: the page is
+			 * unmapped now (by this op or that one), and its
+			 * ghost is not ready until that one ends. Judge
+			 * nothing meanwhile.
+			 */
+			if (pg->ghosting && pg->ghosting != 1 + g && inside &&
+			    pg->opid == RT.procs[p].opid)
+				pg->unjudged = true;
+			if (g < 0 || pg->ghosting != 1 + g)
+				continue;
+			if (inside)
+				pg->opid = g;
+			pg->ghosting = 0;
+			pg->unjudged = false;
+		}
+	}
+}
+
+/* mremap moved [@from, @from + @len) of @p to @to: pins follow pages. */
+static void pins_move(int p, unsigned long from, unsigned long to,
+		      unsigned long len)
 {
 	for (int h = 0; h < RT.s->nr_handles; h++) {
 		struct rhandle *rh = &RT.handles[h];
 
-		if (rh->pinned && rh->proc == p &&
-		    rh->opid == RT.procs[p].opid && rh->va < va + len &&
-		    va < rh->va + rh->len) {
-			int g = oracle_fork_begin(RT.procs[p].opid);
+		if (!rh->pinned || rh->proc != p)
+			continue;
+		for (int i = 0; i < rh->npages; i++) {
+			struct rpage *pg = &rh->pg[i];
 
-			oracle_fork_end(RT.procs[p].opid, g);
-			rh->opid = g;
+			if (pg->opid == RT.procs[p].opid && pg->va >= from &&
+			    pg->va < from + len)
+				pg->va = pg->va - from + to;
 		}
 	}
 }
@@ -185,10 +281,12 @@ static void process_exit(int p)
 {
 	struct rproc *rp = &RT.procs[p];
 	struct mm_struct *mm = rp->mm;
+	int g;
 
 	if (!mm || rp->exited)
 		return;
-	ghost_pins(p, 0, TASK_SIZE);
+	g = ghost_begin(p, 0, TASK_SIZE);
+	ghost_end(p, g, 0, TASK_SIZE);
 	oracle_unmap(rp->opid, 0, TASK_SIZE);
 	rp->exited = true;
 	rp->mm = NULL;
@@ -199,15 +297,33 @@ static void process_exit(int p)
 
 /* ---- ops ---- */
 
+/*
+ * access_failed - a user access of @va by @op returned @err. Out of
+ * simulated memory (-ENOMEM: the kernel would OOM-kill, the fault handler
+ * returned VM_FAULT_OOM) is a limit of the run, not a finding about the
+ * model; anything else (SIGSEGV/SIGBUS) is a `fault` violation.
+ */
+static void access_failed(const struct scn_op *op, int err, unsigned long va,
+			  const char *what)
+{
+	if (err == -ENOMEM)
+		sim_limit("%s:%u: %s: %s of 0x%lx: out of simulated memory "
+			  "(config mem=)", RT.s->filename, op->pos.line,
+			  scenario_op_name(op->kind), what, va);
+	else
+		op_fail(op, "fault", "%s of 0x%lx faulted", what, va);
+}
+
 static void do_load(const struct scn_op *op, int p)
 {
 	unsigned long va = op_va(op);
 	char why[256];
 	uint64_t v = 0;
-	int h = oracle_load_begin(RT.procs[p].opid, va);
+	struct oracle_op *h = oracle_load_begin(RT.procs[p].opid, va);
+	int err = mm_user_load(proc_mm(p), va, &v);
 
-	if (mm_user_load(proc_mm(p), va, &v)) {
-		op_fail(op, "fault", "load of 0x%lx faulted", va);
+	if (err) {
+		access_failed(op, err, va, "load");
 		return;
 	}
 	if (!oracle_load_end(h, v, why, sizeof(why)))
@@ -222,13 +338,15 @@ static void do_load(const struct scn_op *op, int p)
 static void do_store(const struct scn_op *op, int p)
 {
 	unsigned long va = op_va(op);
-	int h = oracle_store_begin(RT.procs[p].opid, va, 8, op->val);
+	struct oracle_op *h = oracle_store_begin(RT.procs[p].opid, va, 8,
+						 op->val);
+	int err = mm_user_store(proc_mm(p), va, op->val);
 
-	if (mm_user_store(proc_mm(p), va, op->val)) {
-		op_fail(op, "fault", "store to 0x%lx faulted", va);
+	if (err) {
+		access_failed(op, err, va, "store");
 		return;
 	}
-	oracle_store_end(h);
+	oracle_end(h);
 }
 
 /*
@@ -241,7 +359,9 @@ static void do_fill(const struct scn_op *op, int p)
 {
 	struct mm_struct *mm = proc_mm(p);
 	unsigned long va = op_va(op), end = va + op_len(op);
-	int h = oracle_store_begin(RT.procs[p].opid, va, end - va, op->val);
+	struct oracle_op *h = oracle_store_begin(RT.procs[p].opid, va,
+						 end - va, op->val);
+	int err;
 
 	while (va < end) {
 		unsigned long pend = (va & PAGE_MASK) + PAGE_SIZE;
@@ -249,8 +369,9 @@ static void do_fill(const struct scn_op *op, int p)
 
 		if (pend > end)
 			pend = end;
-		if (mm_user_store(mm, va, op->val)) {
-			op_fail(op, "fault", "store to 0x%lx faulted", va);
+		err = mm_user_store(mm, va, op->val);
+		if (err) {
+			access_failed(op, err, va, "store");
 			return;
 		}
 		va += 8;
@@ -266,14 +387,15 @@ static void do_fill(const struct scn_op *op, int p)
 			for (; va < pend; va += 8)
 				w[(va & ~PAGE_MASK) / 8] = op->val;
 		}
-		for (; va < pend; va += 8)
-			if (mm_user_store(mm, va, op->val)) {
-				op_fail(op, "fault", "store to 0x%lx "
-							"faulted", va);
+		for (; va < pend; va += 8) {
+			err = mm_user_store(mm, va, op->val);
+			if (err) {
+				access_failed(op, err, va, "store");
 				return;
 			}
+		}
 	}
-	oracle_store_end(h);
+	oracle_end(h);
 }
 
 /* check: every word of the range holds what the oracle allows. */
@@ -283,11 +405,12 @@ static void do_check(const struct scn_op *op, int p)
 	char why[256];
 
 	for (; va < end; va += 8) {
-		int h = oracle_load_begin(RT.procs[p].opid, va);
+		struct oracle_op *h = oracle_load_begin(RT.procs[p].opid, va);
 		uint64_t v;
+		int err = mm_user_load(proc_mm(p), va, &v);
 
-		if (mm_user_load(proc_mm(p), va, &v)) {
-			op_fail(op, "fault", "load of 0x%lx faulted", va);
+		if (err) {
+			access_failed(op, err, va, "load");
 			return;
 		}
 		if (!oracle_load_end(h, v, why, sizeof(why))) {
@@ -307,7 +430,7 @@ static void do_check(const struct scn_op *op, int p)
 static void do_mmap_op(const struct scn_op *op, int p)
 {
 	const struct scn_region *rg = &RT.s->regions[op->name];
-	unsigned long va = RT.r->region_va[op->name], ret;
+	unsigned long va = *region_va(p, op->name), ret;
 	unsigned long prot = 0, flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
 	struct mm_struct *mm = proc_mm(p);
 
@@ -331,12 +454,13 @@ static void do_mmap_op(const struct scn_op *op, int p)
 static void do_munmap_op(const struct scn_op *op, int p)
 {
 	unsigned long va = op_va(op), len = op_len(op);
+	/* pins of this range become ghosts: the device keeps the pages */
+	int g = ghost_begin(p, va, len);
 
-	/* pins of this range become ghosts first: the device keeps them */
-	ghost_pins(p, va, len);
 	if (vm_munmap(proc_mm(p), va, len))
 		op_fail(op, "fault", "munmap of 0x%lx+0x%lx failed", va,
 			len);
+	ghost_end(p, g, va, len);
 	oracle_unmap(RT.procs[p].opid, va, len);
 }
 
@@ -350,18 +474,31 @@ static const int madv_map[SCN_MADV_NR] = {
 	[SCN_MADV_KEEPONFORK] = MADV_KEEPONFORK,
 };
 
+/*
+ * madvise: what the oracle hears of it. MADV_DONTNEED on private anon: the
+ * range reads zero afterwards (a zap, oracle R2) and pinned pages there
+ * are no longer the process's (R5); wipeonfork/keeponfork set and clear
+ * VM_WIPEONFORK (R3). The rest change no value a program can see.
+ */
 static void do_madvise_op(const struct scn_op *op, int p)
 {
 	unsigned long va = op_va(op), len = op_len(op);
-	int h = -1;
+	int opid = RT.procs[p].opid, g = -1;
+	struct oracle_op *h = NULL;
 
-	/* MADV_DONTNEED on private anon: the range reads zero afterwards */
-	if (op->advice == SCN_MADV_DONTNEED)
-		h = oracle_store_begin(RT.procs[p].opid, va, len, 0);
+	if (op->advice == SCN_MADV_DONTNEED) {
+		g = ghost_begin(p, va, len);
+		h = oracle_zap_begin(opid, va, len);
+	} else if (op->advice == SCN_MADV_WIPEONFORK ||
+		   op->advice == SCN_MADV_KEEPONFORK) {
+		h = oracle_wipeonfork_begin(opid, va, len,
+					    op->advice == SCN_MADV_WIPEONFORK);
+	}
 	if (do_madvise(proc_mm(p), va, len, madv_map[op->advice]))
 		op_fail(op, "fault", "madvise %s failed",
 			scenario_advice_name(op->advice));
-	oracle_store_end(h);
+	oracle_end(h);
+	ghost_end(p, g, va, len);
 }
 
 static void do_mprotect_op(const struct scn_op *op, int p)
@@ -394,6 +531,9 @@ static void do_fork_op(const struct scn_op *op, int p)
 		return;
 	}
 	RT.procs[c] = (struct rproc){ .mm = mm, .opid = oc };
+	/* fork copies the address space: every region is where it was */
+	memcpy(region_va(c, 0), region_va(p, 0),
+	       sizeof(*RT.va) * RT.s->nr_regions);
 	if (cp->first_thread >= 0)
 		start_thread(cp->first_thread);
 }
@@ -415,9 +555,16 @@ static void do_pin_op(const struct scn_op *op, int p)
 	unsigned long va = op_va(op), start = va & PAGE_MASK;
 	int n = (int)((PAGE_ALIGN(va + op->len) - start) >> PAGE_SHIFT);
 	unsigned int f = gup_flags_of(op);
+	int opid = RT.procs[p].opid;
+	struct oracle_op *o = NULL;
+	bool *zero = sim_zalloc(sizeof(*zero) * n);
 	long got;
 
+	/* R4: only a short-term R/O FOLL_PIN may keep the zero page */
+	if ((f & (FOLL_PIN | FOLL_WRITE | FOLL_LONGTERM)) == FOLL_PIN)
+		o = oracle_pin_begin(opid, start, n);
 	rh->pages = sim_zalloc(sizeof(*rh->pages) * n);
+	rh->pg = sim_zalloc(sizeof(*rh->pg) * n);
 	if (op->flags & SCN_F_FAST)
 		got = gup_fast_user_pages(proc_mm(p), start, n, f, rh->pages);
 	else
@@ -427,12 +574,22 @@ static void do_pin_op(const struct scn_op *op, int p)
 		if (got > 0)
 			for (long i = 0; i < got; i++)
 				gup_put_page(rh->pages[i], f);
+		if (got == -ENOMEM)
+			sim_limit("%s:%u: pin: out of simulated memory "
+				  "(config mem=)", RT.s->filename,
+				  op->pos.line);
 		op_fail(op, "pin", "pinned %ld of %d pages", got, n);
 		return;
 	}
+	if (o)
+		oracle_pin_end(o, zero);
+	for (int i = 0; i < n; i++)
+		rh->pg[i] = (struct rpage){ .opid = opid,
+					    .va = start + i * PAGE_SIZE,
+					    .zero = zero[i] };
+	sim_free(zero);
 	rh->npages = n;
 	rh->proc = p;
-	rh->opid = RT.procs[p].opid;
 	rh->va = va;
 	rh->len = op->len;
 	rh->pinned = true;
@@ -457,23 +614,37 @@ static void do_unpin_op(const struct scn_op *op, int p)
 	rh->pinned = false;
 }
 
-/* The word a DMA through handle @h at offset @off touches. */
+/* The pinned page a DMA through @rh at offset @off touches. */
+static unsigned long dma_page(const struct rhandle *rh, uint64_t off)
+{
+	unsigned long va = rh->va + off;
+
+	return (va >> PAGE_SHIFT) - (rh->va >> PAGE_SHIFT);
+}
+
+/* The word a DMA through @rh at offset @off touches. */
 static uint64_t *dma_word(struct rhandle *rh, uint64_t off)
 {
 	unsigned long va = rh->va + off;
-	unsigned long i = (va >> PAGE_SHIFT) - (rh->va >> PAGE_SHIFT);
 
-	return (uint64_t *)((char *)page_address(rh->pages[i]) +
+	return (uint64_t *)((char *)page_address(rh->pages[dma_page(rh, off)]) +
 			    (va & ~PAGE_MASK));
 }
 
+/*
+ * DMA: a store or load by the pinning process at the pinned page's address
+ * there (or by its ghost, oracle R5). A read through a page that may be
+ * the shared zero page may also return 0 (R4).
+ */
 static void do_dma_op(const struct scn_op *op, bool write)
 {
 	struct rhandle *rh = &RT.handles[op->addr.handle];
-	unsigned long va = rh->va + op->addr.off;
-	uint64_t *w;
+	const struct rpage *pg;
+	unsigned long va;
+	uint64_t *w, v;
 	char why[256];
-	int h;
+	struct oracle_op *h;
+	bool judged;
 
 	if (!rh->pinned) {
 		op_fail(op, "pin", "DMA through handle %s, which is not "
@@ -481,29 +652,31 @@ static void do_dma_op(const struct scn_op *op, bool write)
 			RT.s->handles[op->addr.handle].name);
 		return;
 	}
+	pg = &rh->pg[dma_page(rh, op->addr.off)];
+	judged = rh->coherent && !pg->unjudged;
+	va = pg->va + ((rh->va + op->addr.off) & ~PAGE_MASK);
 	w = dma_word(rh, op->addr.off);
 	if (write) {
 		sim_yield(SIM_EV_USER, w, "dma:write");
-		h = rh->coherent ? oracle_store_begin(rh->opid, va, 8, op->val) :
-				   -1;
+		/* into the ghost being taken, if the page is between */
+		h = !rh->coherent ? NULL :
+		    oracle_store_begin(pg->unjudged ? pg->ghosting - 1 :
+						      pg->opid,
+				       va, 8, op->val);
 		__atomic_store_n(w, op->val, __ATOMIC_SEQ_CST);
-		oracle_store_end(h);
+		oracle_end(h);
 		return;
 	}
 	sim_yield(SIM_EV_USER, w, "dma:read");
-	h = rh->coherent ? oracle_load_begin(rh->opid, va) : -1;
-	{
-		uint64_t v = __atomic_load_n(w, __ATOMIC_SEQ_CST);
-
-		if (!oracle_load_end(h, v, why, sizeof(why)))
-			op_fail(op, "pin-incoherent", "%s", why);
-		if (op->has_val && v != op->val)
-			op_fail(op, "wrong-value", "DMA read of 0x%lx returned "
-						 "0x%llx, the scenario "
-						 "expects 0x%llx",
-				va, (unsigned long long)v,
-				(unsigned long long)op->val);
-	}
+	h = judged ? oracle_load_begin(pg->opid, va) : NULL;
+	v = __atomic_load_n(w, __ATOMIC_SEQ_CST);
+	if (!oracle_load_end(h, v, why, sizeof(why)) && !(pg->zero && !v))
+		op_fail(op, "pin-incoherent", "%s", why);
+	if (op->has_val && v != op->val)
+		op_fail(op, "wrong-value", "DMA read of 0x%lx returned 0x%llx, "
+					 "the scenario expects 0x%llx",
+			rh->va + op->addr.off, (unsigned long long)v,
+			(unsigned long long)op->val);
 }
 
 /*
@@ -519,11 +692,12 @@ static void exec_read_args(const struct scn_op *op, struct mm_struct *mm,
 
 	for (unsigned long off = 0; off < size; off += PAGE_SIZE) {
 		uint64_t v = 0;
+		int err = mm_user_load(mm, base + off, &v);
 
-		if (mm_user_load(mm, base + off, &v)) {
-			op_fail(op, "fault", "the new program's read of its "
-					     "argument page at 0x%lx faulted",
-				base + off);
+		if (err) {
+			access_failed(op, err, base + off,
+				      "the new program's read of its "
+				      "argument page");
 			return;
 		}
 		if (v != exec_arg_value(off)) {
@@ -553,7 +727,7 @@ static void do_exec_op(const struct scn_op *op, int p)
 			  RT.s->filename, op->pos.line);
 		return;
 	}
-	ghost_pins(p, 0, TASK_SIZE);
+	ghost_end(p, ghost_begin(p, 0, TASK_SIZE), 0, TASK_SIZE);
 	oracle_unmap(rp->opid, 0, TASK_SIZE);
 	new = do_exec_mm(old, op->len ? op->len : 4 * PAGE_SIZE);
 	if (!new) {
@@ -567,35 +741,44 @@ static void do_exec_op(const struct scn_op *op, int p)
 	exec_read_args(op, new, PAGE_ALIGN(op->len ? op->len : 4 * PAGE_SIZE));
 }
 
-/* mremap: the values move with the pages (oracle_move). */
+/*
+ * mremap: the values move with the pages (oracle_move), and so do pins of
+ * the moved pages; a tail cut off by a shrink is unmapped (its pinned
+ * pages become ghosts). When the range starts at the region's start, the
+ * region's name follows it to its new place (as=NAME names the new place
+ * instead).
+ */
 static void do_mremap_op(const struct scn_op *op, int p)
 {
 	unsigned long va = op_va(op), old_len = op_len(op), flags = 0, ret;
-	unsigned long new_addr = op->at;
+	unsigned long new_addr = op->at, keep;
+	int opid = RT.procs[p].opid, g = -1;
 
 	if (op->flags & SCN_F_MAYMOVE)
 		flags |= MREMAP_MAYMOVE;
 	if (op->flags & SCN_F_DONTUNMAP)
 		flags |= MREMAP_DONTUNMAP;
 	if (op->name >= 0)
-		new_addr = RT.r->region_va[op->name];
+		new_addr = *region_va(p, op->name);
 	if (new_addr)
 		flags |= MREMAP_FIXED | MREMAP_MAYMOVE;
+	keep = old_len < op->len2 ? old_len : op->len2;
+	if (keep < old_len)
+		g = ghost_begin(p, va + keep, old_len - keep);
 	ret = do_mremap(proc_mm(p), va, old_len, op->len2, flags, new_addr);
+	ghost_end(p, g, va + keep, old_len - keep);
 	if (IS_ERR_VALUE(ret)) {
 		op_fail(op, "fault", "mremap failed (%ld)", (long)ret);
 		return;
 	}
-	if (ret != va) {
-		unsigned long keep = old_len < op->len2 ? old_len : op->len2;
-
-		oracle_move(RT.procs[p].opid, va, ret, keep);
-		if (!(flags & MREMAP_DONTUNMAP))
-			oracle_unmap(RT.procs[p].opid, va, old_len);
-	} else if (op->len2 < old_len) {
-		oracle_unmap(RT.procs[p].opid, va + op->len2,
-			     old_len - op->len2);
-	}
+	if (keep < old_len)
+		oracle_unmap(opid, va + keep, old_len - keep);
+	if (ret == va)
+		return;
+	oracle_move(opid, va, ret, keep);
+	pins_move(p, va, ret, keep);
+	if (op->name < 0 && !op->addr.off)
+		*region_va(p, op->addr.region) = ret;
 }
 
 /* The migration ops; their results are not judged (a pinned page may
@@ -770,6 +953,7 @@ static void runner_setup(void *arg)
 	RT.procs = sim_zalloc(sizeof(*RT.procs) * (s->nr_procs + 1));
 	RT.handles = sim_zalloc(sizeof(*RT.handles) * (s->nr_handles + 1));
 	RT.sigs = sim_zalloc(sizeof(*RT.sigs) * (s->nr_signals + 1));
+	RT.va = sim_zalloc(sizeof(*RT.va) * (s->nr_procs * s->nr_regions + 1));
 	transparent_hugepage_mode =
 		s->config.thp == SCN_THP_ALWAYS ? THP_ALWAYS :
 		s->config.thp == SCN_THP_NEVER	? THP_NEVER :
@@ -783,6 +967,8 @@ static void runner_setup(void *arg)
 			continue;
 		RT.procs[p].mm = mm_alloc();
 		RT.procs[p].opid = oracle_process_new();
+		memcpy(region_va(p, 0), r->region_va,
+		       sizeof(*RT.va) * s->nr_regions);
 		if (!RT.procs[p].mm) {
 			sim_limit("out of simulated memory creating process "
 				  "%s", s->procs[p].name);
@@ -835,7 +1021,7 @@ static void runner_describe(void *arg, FILE *out)
 			continue;
 		fprintf(out, "process %s:\n", s->procs[p].name);
 		for (int g = 0; g < s->nr_regions; g++) {
-			unsigned long va = RT.r->region_va[g];
+			unsigned long va = *region_va(p, g);
 
 			fprintf(out, "  region %s at 0x%lx (%llu bytes)\n",
 				s->regions[g].name, va,
@@ -878,11 +1064,70 @@ static const char *unsupported(const struct scn_op *op)
 	}
 }
 
+/* The address range region @g is bound at, with @g's 2 MiB of gap. */
+static unsigned long region_span(const struct scenario *s, int g)
+{
+	return ALIGN(s->regions[g].size, HPAGE_PMD_SIZE) + REGION_GAP;
+}
+
+/* The at= address region @g's binding op (mmap or mremap as=) gives, or 0. */
+static unsigned long region_at(const struct scenario *s, int g)
+{
+	return s->ops[s->regions[g].op].at;
+}
+
+/*
+ * layout_regions - each region's address in every process: its binding
+ * op's at= if it has one (honoured: MAP_FIXED / MREMAP_FIXED there), else
+ * the next 2 MiB-aligned place from REGION_BASE with a 2 MiB gap after the
+ * previous region, skipping the ranges the at= regions take. Returns 0, or
+ * -1 with @err naming the region that does not fit below TASK_SIZE.
+ */
+static int layout_regions(const struct scenario *s, unsigned long *va,
+			  char *err, size_t errlen)
+{
+	unsigned long next = REGION_BASE;
+
+	for (int g = 0; g < s->nr_regions; g++) {
+		bool moved = true;
+
+		if (region_at(s, g)) {
+			va[g] = region_at(s, g);
+			continue;
+		}
+		while (moved) {
+			moved = false;
+			for (int f = 0; f < s->nr_regions; f++) {
+				unsigned long at = region_at(s, f);
+
+				if (at && at < next + region_span(s, g) &&
+				    next < at + region_span(s, f)) {
+					next = ALIGN(at + region_span(s, f),
+						     HPAGE_PMD_SIZE);
+					moved = true;
+				}
+			}
+		}
+		va[g] = next;
+		next += region_span(s, g);
+		if (next - REGION_GAP > TASK_SIZE || next < REGION_BASE) {
+			snprintf(err, errlen, "%s:%u:%u: error: region '%s' "
+				 "does not fit in the user address space "
+				 "(the runner places regions from %#lx, "
+				 "2 MiB-aligned with a 2 MiB gap, below "
+				 "%#lx)", s->filename, s->regions[g].pos.line,
+				 s->regions[g].pos.col, s->regions[g].name,
+				 REGION_BASE, TASK_SIZE);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 struct mmsim_program *scenario_program(struct scenario *s, char *err,
 				       size_t errlen)
 {
 	struct runner *r = calloc(1, sizeof(*r));
-	unsigned long va = REGION_BASE;
 
 	if (!r) {
 		snprintf(err, errlen, "out of host memory");
@@ -914,9 +1159,12 @@ struct mmsim_program *scenario_program(struct scenario *s, char *err,
 	}
 	r->s = s;
 	r->region_va = calloc(s->nr_regions + 1, sizeof(*r->region_va));
-	for (int g = 0; g < s->nr_regions; g++) {
-		r->region_va[g] = va;
-		va += ALIGN(s->regions[g].size, HPAGE_PMD_SIZE) + REGION_GAP;
+	if (!r->region_va)
+		snprintf(err, errlen, "out of host memory");
+	if (!r->region_va || layout_regions(s, r->region_va, err, errlen)) {
+		free(r->region_va);
+		free(r);
+		return NULL;
 	}
 	r->mem.mem_bytes = s->config.mem;
 	r->mem.nr_nodes = s->config.nodes ? s->config.nodes : 1;

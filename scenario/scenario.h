@@ -29,18 +29,20 @@
 #define SCN_MAX_NAME 32 /* bytes in one name */
 #define SCN_MAX_OPS 4096 /* ops in one scenario */
 #define SCN_MAX_THREADS 48 /* threads + kthreads (sim: 52 tasks) */
-#define SCN_MAX_PROCS 32 /* processes (check/oracle.h) */
+#define SCN_MAX_PROCS 32 /* processes */
 #define SCN_MAX_REGIONS 256
 #define SCN_MAX_HANDLES 256
 #define SCN_MAX_SIGNALS 256
 #define SCN_MAX_REGRESS 16 /* names in config regress= */
-#define SCN_MAX_NODES 64
+#define SCN_MAX_NODES 8 /* MAX_NUMNODES (arch/physmem.h; runner.c asserts) */
+#define SCN_MIN_NODE_PAGES 2 /* pages per node physmem needs at least */
 #define SCN_MAX_CPUS 256
 #define SCN_MAX_MEM (64ULL << 30) /* config mem, swap, device */
 #define SCN_MAX_VSIZE (1ULL << 40) /* one region, one offset */
 #define SCN_MAX_ERRORS 8 /* errors collected per parse */
 
 #define SCN_PAGE_SIZE 4096ULL
+#define SCN_TASK_SIZE ((1ULL << 47) - 4096) /* TASK_SIZE (arch/pgtable.h) */
 #define SCN_PMD_SIZE (2ULL << 20)
 #define SCN_WORD_SIZE 8ULL /* loads, stores, fills: u64 words */
 

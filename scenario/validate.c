@@ -336,6 +336,17 @@ static int check_handle_ref(struct parser *p, const struct scn_op *op,
 		return perr(p, pos,
 			    "offset %#llx is beyond pin '%s' (length %#llx)",
 			    ULL(op->addr.off), hd->name, ULL(hd->len));
+	/*
+	 * A driver pins with FOLL_WRITE to let its device write: a page
+	 * pinned without it may be shared (the zero page, a page COW-shared
+	 * with another process), so a write would reach others and nobody
+	 * could say what a program may then read.
+	 */
+	if (op->kind == SCN_OP_DMA_WRITE &&
+	    !(s->ops[hd->op].flags & SCN_F_WRITE))
+		return perr(p, pos,
+			    "dma-write through pin '%s', which is read-only "
+			    "(pin ... write sets FOLL_WRITE)", hd->name);
 	return 0;
 }
 
@@ -353,6 +364,15 @@ static int check_op_args(struct parser *p, const struct scn_op *op)
 		return perr(p, op->at_pos,
 			    "at=%#llx is not a non-zero page-aligned address",
 			    ULL(op->at));
+	if (op->at_pos.line) {
+		uint64_t len = op->kind == SCN_OP_MREMAP ? op->len2 : op->len;
+
+		if (op->at > SCN_TASK_SIZE || len > SCN_TASK_SIZE - op->at)
+			return perr(p, op->at_pos,
+				    "at=%#llx with %#llx bytes ends past the "
+				    "user address space (%#llx)",
+				    ULL(op->at), ULL(len), ULL(SCN_TASK_SIZE));
+	}
 	switch (op->kind) {
 	case SCN_OP_MMAP:
 		return check_size(p, op->len_pos, op->len, "mmap size");
@@ -489,6 +509,13 @@ static void check_config(struct parser *p)
 		perr(p, p->cfg_pos[0].line ? p->cfg_pos[0] : p->cfg_pos[1],
 		     "mem=%#llx does not split into %u nodes of whole pages",
 		     ULL(c->mem), c->nodes);
+	else if (c->mem / SCN_PAGE_SIZE < SCN_MIN_NODE_PAGES * c->nodes)
+		perr(p, p->cfg_pos[0].line ? p->cfg_pos[0] : p->cfg_pos[1],
+		     "mem=%#llx is too small: the model needs at least %u "
+		     "pages per node (mem=%lluK for %u node%s)",
+		     ULL(c->mem), SCN_MIN_NODE_PAGES,
+		     ULL(SCN_MIN_NODE_PAGES * SCN_PAGE_SIZE / 1024 * c->nodes),
+		     c->nodes, c->nodes == 1 ? "" : "s");
 	for (i = 0; i < c->nr_regress; i++)
 		for (j = 0; j < i; j++)
 			if (!strcmp(c->regress[i], c->regress[j]))

@@ -198,6 +198,9 @@ static const struct bad bad[] = {
 	{ "DMA offset inside the pin",
 	  MAP "\tpin R A 4K write\n\tdma-write R+0x1000 1\n" OK, 4, 12,
 	  "offset 0x1000 is beyond pin 'R' (length 0x1000)" },
+	{ "DMA writes need a write pin",
+	  MAP "\tpin R A 4K read\n\tdma-write R 1\n" OK, 4, 12,
+	  "dma-write through pin 'R', which is read-only" },
 	{ "node= within config nodes", MAP "\tmove-pages A node=1\n" OK, 3, 20,
 	  "node=1 but the scenario has 1 node" },
 	{ "at= page aligned", M "\tmmap A 4K at=0x1001\n" OK, 2, 15,
@@ -372,7 +375,7 @@ static const char tour[] =
 	"\tmremap A 8M maymove\n"
 	"\tload A\n\tload A+8 == 0\n\tstore A+0x10 0xdeadbeef\n"
 	"\tfill A+0x1000 4K 0x1\n\tcheck A 0x1000 4K 0x1\n"
-	"\tpin R A 8K read slow longterm get\n"
+	"\tpin R A 8K write slow longterm get\n"
 	"\tdma-read R+8 == 0\n\tdma-write R 5\n\tunpin R dirty\n"
 	"\tmove-pages A 4K node=1\n\tnuma-migrate A\n\tnuma-scan A 2M\n"
 	"\tpageout A+0x1000 4K\n\treclaim 16\n\treclaim\n\tswapin A\n"

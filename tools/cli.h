@@ -10,6 +10,7 @@
 #define EXIT_CLEAN 0		/* nothing found / every bug behaved */
 #define EXIT_FOUND 1		/* a violation (or a misbehaving bug) */
 #define EXIT_USAGE 2		/* bad usage or input */
+#define EXIT_LIMIT 3		/* no violation, but a run hit a model limit */
 
 /* Everything any verb may be given. */
 struct cli {

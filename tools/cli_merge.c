@@ -98,6 +98,7 @@ static void merge_print(struct cli *c, struct merge *m, unsigned missing)
 {
 	struct mmsim_program p = { .name = m->program };
 	struct explore_opts o = { .strategy = m->strategy, .seed = m->seed };
+	uint64_t limits = explore_nr_limits(&m->r);
 
 	if (c->json) {
 		report_explore_json(stdout, &p, &o, &m->r);
@@ -107,12 +108,15 @@ static void merge_print(struct cli *c, struct merge *m, unsigned missing)
 		report_explore_tap(stdout, &p, &o, &m->r);
 		return;
 	}
-	printf("%s: %u of %u shards, %s%llu executions, %llu violations "
-	       "(%s, seed %llu)\n", m->program, m->nr_shards - missing,
-	       m->nr_shards, m->r.exhausted ? "exhausted: " : "",
+	printf("%s: %u of %u shards, %s%llu executions, %llu violations",
+	       m->program, m->nr_shards - missing, m->nr_shards,
+	       m->r.exhausted ? "exhausted: " : "",
 	       (unsigned long long)m->r.executions,
-	       (unsigned long long)m->r.failures, m->strategy,
-	       (unsigned long long)m->seed);
+	       (unsigned long long)(m->r.failures - limits));
+	if (limits)
+		printf(", %llu limit%s", (unsigned long long)limits,
+		       limits == 1 ? "" : "s");
+	printf(" (%s, seed %llu)\n", m->strategy, (unsigned long long)m->seed);
 	for (size_t i = 0; i < m->r.nr_fail; i++) {
 		printf("  %s at %llu: %s\n    ",
 		       sim_outcome_name(m->r.fail[i].outcome),
@@ -149,7 +153,9 @@ int cmd_merge(struct cli *c)
 			m->r.exhausted = false;
 		}
 		merge_print(c, m, missing);
-		rc = m->r.failures ? EXIT_FOUND : EXIT_CLEAN;
+		rc = !m->r.failures ? EXIT_CLEAN :
+		     explore_nr_limits(&m->r) == m->r.failures ? EXIT_LIMIT :
+								  EXIT_FOUND;
 	}
 	explore_result_free(&m->r);
 	free(m);

@@ -233,6 +233,7 @@ static void print_summary(struct cli *c, const struct mmsim_program *p,
 {
 	const char *st = c->o.strategy ? c->o.strategy : "random";
 	double rate = r->elapsed > 0 ? r->executions / r->elapsed : 0;
+	uint64_t limits = explore_nr_limits(r);
 
 	printf("%s: ", p->name);
 	if (r->exhausted)
@@ -240,9 +241,12 @@ static void print_summary(struct cli *c, const struct mmsim_program *p,
 		       (unsigned long long)r->executions);
 	else
 		printf("%llu executions, ", (unsigned long long)r->executions);
-	printf("%llu violation%s (%s, seed %llu", (unsigned long long)
-	       r->failures, r->failures == 1 ? "" : "s", st,
-	       (unsigned long long)c->o.seed);
+	printf("%llu violation%s", (unsigned long long)(r->failures - limits),
+	       r->failures - limits == 1 ? "" : "s");
+	if (limits)
+		printf(", %llu limit%s", (unsigned long long)limits,
+		       limits == 1 ? "" : "s");
+	printf(" (%s, seed %llu", st, (unsigned long long)c->o.seed);
 	if (c->o.nr_shards > 1)
 		printf(", shard %u/%u", c->o.shard, c->o.nr_shards);
 	printf(", %.2fs, %.0f execs/s%s)\n", r->elapsed, rate,
@@ -252,6 +256,9 @@ static void print_summary(struct cli *c, const struct mmsim_program *p,
 		       "preemption(s)%s was run%s\n", st[3] ? st + 4 : "2",
 		       c->o.nr_shards > 1 ? " in this shard" : "",
 		       r->failures ? "" : ", none failed");
+	if (limits && limits == r->failures)
+		printf("  no verdict: an execution hit a limit of the model "
+		       "(below), not a violation; exit status 3\n");
 }
 
 /* Shrink the failures worth reporting in detail. */
@@ -426,6 +433,8 @@ static int cmd_replay(struct cli *c)
 	}
 	if (res.outcome == SIM_DIVERGED)
 		return EXIT_USAGE;
+	if (res.outcome == SIM_LIMIT)
+		return EXIT_LIMIT;
 	return res.outcome == SIM_OK ? EXIT_CLEAN : EXIT_FOUND;
 }
 
