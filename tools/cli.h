@@ -11,6 +11,9 @@
 #define EXIT_FOUND 1		/* a violation (or a misbehaving bug) */
 #define EXIT_USAGE 2		/* bad usage or input */
 
+/* --shard I/N: N at most this (merge keeps one byte per shard) */
+#define MAX_SHARDS 65536
+
 /* Everything any verb may be given. */
 struct cli {
 	const char *verb;
