@@ -15,6 +15,10 @@
  *    a valid document, are errors or values, never a read past the end.
  *  - `list` is sorted and `list --json` is valid JSON whatever the file
  *    names hold (quotes, backslashes).
+ *  - The verdict is the scenario's: an expected violation (of its kind) is
+ *    success, a missing one a failure naming the expect line; a catalogued
+ *    bug's scenario gets its switch from the catalogue; config regress=
+ *    names only catalogued bugs (file:line:col otherwise).
  *  - --jobs workers die when their parent is killed.
  * Runs in about three seconds.
  */
@@ -236,6 +240,77 @@ static void test_json(void)
 	   "no read past its end)");
 }
 
+/* "mmsim @verb @tmp/@name @extra": exit @code, output has @needle. */
+static void verdict(const char *tmp, const char *verb, const char *name,
+		    const char *extra, int code, const char *needle,
+		    const char *what)
+{
+	char args[512], *out;
+	int rc;
+
+	snprintf(args, sizeof(args), "%s %s/%s %s", verb, tmp, name, extra);
+	rc = run(&out, args);
+	if (!ok(rc == code && strstr(out, needle), "%s (exit %d, says '%s')",
+		what, code, needle))
+		diag("mmsim %s: exit %d:\n%s", args, rc, out);
+	free(out);
+}
+
+/* The expect line is the verdict (issue 9 item 6). */
+static void test_promise(const char *tmp)
+{
+#define BODY "config mem=4M\nthread main:\n\tmmap A 4K anon\n" \
+	     "\tstore A 0x1\n"
+	char *out;
+	int rc;
+
+	put(tmp, "wv.mms", BODY "\tload A == 0x2\nexpect violation wrong-value\n");
+	put(tmp, "ls.mms", BODY "\tload A == 0x2\nexpect violation lost-store\n");
+	put(tmp, "nov.mms", BODY "\tload A == 0x1\nexpect violation\n");
+	put(tmp, "ok.mms", BODY "\tload A == 0x1\nexpect ok\n");
+	put(tmp, "bad.mms", BODY "\tload A == 0x2\nexpect ok\n");
+	put(tmp, "unk.mms", "config mem=4M regress=placeholder-demo,"
+	    "nope\nthread main:\n\tmmap A 4K anon\nexpect ok\n");
+	verdict(tmp, "explore", "wv.mms", "--runs 10", 0,
+		"promise held: expect violation wrong-value",
+		"an expected violation of that kind is success");
+	verdict(tmp, "run", "wv.mms", "", 0,
+		"promise held: expect violation wrong-value",
+		"run judges the expect line too");
+	verdict(tmp, "explore", "ls.mms", "--runs 10", 1,
+		"promise broken: expect violation lost-store",
+		"a violation of another kind breaks the promise");
+	verdict(tmp, "explore", "nov.mms", "--runs 10", 1,
+		"promise broken: expect violation (",
+		"a missing expected violation is a failure naming it");
+	verdict(tmp, "explore", "nov.mms", "--runs 10", 1,
+		"nov.mms:6:1", "... with the expect line's file:line:col");
+	verdict(tmp, "explore", "ok.mms", "--runs 10", 0,
+		"promise held: expect ok", "expect ok, clean: held");
+	verdict(tmp, "explore", "bad.mms", "--runs 10", 1,
+		"promise broken: expect ok", "expect ok, violated: broken");
+	verdict(tmp, "explore", "unk.mms", "", 2,
+		"unk.mms:1:40: error: unknown regression 'nope'",
+		"config regress= names only catalogued bugs, with file:line:col");
+	rc = run(&out, "explore scenarios/cve-2020-29374-vmsplice.mms "
+		 "--runs 2000");
+	if (!ok(rc == 0 && strstr(out, "switched on by the catalogue") &&
+		strstr(out, "promise held: expect violation wrong-value"),
+		"a catalogued bug's scenario: the catalogue's switch goes on, "
+		"the promise holds"))
+		diag("exit %d:\n%s", rc, out);
+	free(out);
+	rc = run(&out, "explore scenarios/cve-2020-29374-vmsplice.mms "
+		 "--runs 200 --regress placeholder-demo");
+	if (!ok(rc == 1 && strstr(out, "not switched on") &&
+		strstr(out, "promise broken"),
+		"... unless --regress chose other switches: then it is "
+		"broken, and says why"))
+		diag("exit %d:\n%s", rc, out);
+	free(out);
+#undef BODY
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -391,7 +466,7 @@ int main(void)
 
 	if (getenv("MMSIM"))
 		mmsim = getenv("MMSIM");
-	plan(27 + 1 + 5 + 3 + 2 + 1);
+	plan(27 + 1 + 5 + 3 + 2 + 10 + 1);
 	if (access(mmsim, X_OK) || !mkdtemp(tmp)) {
 		printf("Bail out! no %s (run make first) or no temp dir\n",
 		       mmsim);
@@ -401,6 +476,7 @@ int main(void)
 	test_merge(tmp);
 	test_json();
 	test_list(tmp);
+	test_promise(tmp);
 	test_pdeathsig();
 	{
 		char cmd[128];

@@ -218,6 +218,7 @@ static int parse_opt(struct cli *c, int argc, char **argv, int *i)
 	} else if (!strcmp(a, "--regress")) {
 		if (parse_regress(v))
 			return EXIT_USAGE;
+		c->regress_given = true;
 	} else if (!strcmp(a, "--schedule")) {
 		c->schedule = v;
 	} else if (!strcmp(a, "--svg")) {
@@ -344,10 +345,12 @@ static int cmd_explore(struct cli *c)
 {
 	struct mmsim_program *p = load(c);
 	struct explore_result r;
+	struct promise pr;
 	int rc;
 
 	if (!p)
 		return EXIT_USAGE;
+	promise_load(c, &pr);
 	if (!strcmp(c->verb, "run")) {
 		if (c->runs_given || c->time_given || c->o.jobs ||
 		    c->o.nr_shards || c->o.keep_going)
@@ -378,6 +381,7 @@ static int cmd_explore(struct cli *c)
 		print_summary(c, p, &r);
 		print_failures(c, p, &r);
 	}
+	rc = promise_judge(c, &pr, &r, rc);
 	explore_result_free(&r);
 	return rc;
 }
