@@ -101,7 +101,10 @@ tsan: $(TSANBIN)
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" $(PROVE) -f $(TSANBIN)
 
 bench: $(BENCHBIN) mmsim
-	@for b in $(BENCHBIN); do $$b || exit 1; done
+	@for b in $(BENCHBIN); do \
+		$$b >$(BUILD)/bench.out || exit 1; \
+		awk -f mk/bench-check.awk $(BUILD)/bench.out || exit 1; \
+	done
 
 hunt:
 	@sh mk/deps.sh hunt

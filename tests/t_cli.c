@@ -19,6 +19,8 @@
  *    success, a missing one a failure naming the expect line; a catalogued
  *    bug's scenario gets its switch from the catalogue; config regress=
  *    names only catalogued bugs (file:line:col otherwise).
+ *  - docs/scale-out.md: GNU parallel over 4 shards, merged, equals one
+ *    process's result (skipped, with the reason, without parallel).
  *  - --jobs workers die when their parent is killed.
  * Runs in about three seconds.
  */
@@ -311,6 +313,80 @@ static void test_promise(const char *tmp)
 #undef BODY
 }
 
+/* The totals and failures of two explore results agree? */
+static bool same_result(const struct json *a, const struct json *b)
+{
+	const struct json *fa = json_get(a, "failures"),
+			  *fb = json_get(b, "failures");
+	size_t n;
+
+	if (!a || !b || !fa || !fb ||
+	    json_get_u64(a, "executions", 0) !=
+		    json_get_u64(b, "executions", 1) ||
+	    json_get_u64(a, "violations", 0) !=
+		    json_get_u64(b, "violations", 1) ||
+	    json_get_bool(a, "exhausted", 0) !=
+		    json_get_bool(b, "exhausted", 1))
+		return false;
+	n = fa->n < fb->n ? fa->n : fb->n;
+	if (!n && (fa->n || fb->n))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (json_get_u64(fa->items[i], "index", 0) !=
+			    json_get_u64(fb->items[i], "index", 1) ||
+		    strcmp(json_get_str(fa->items[i], "schedule", "a"),
+			   json_get_str(fb->items[i], "schedule", "b")))
+			return false;
+	return true;
+}
+
+/*
+ * docs/scale-out.md: GNU parallel runs 4 shards, mmsim merge joins them,
+ * and the result is one process's (random and dfs).
+ */
+static void test_parallel(const char *tmp)
+{
+	static const char *const runs[] = {
+		"builtin:lost-update --strategy random --runs 400 --keep-going",
+		"builtin:lost-update --strategy dfs:2 --keep-going",
+	};
+
+	if (system("command -v parallel >/dev/null 2>&1")) {
+		for (int i = 0; i < 2; i++)
+			skip("GNU parallel over 4 shards",
+			     "no GNU parallel (make check installs Debian's "
+			     "'parallel' as root; else apt-get install "
+			     "parallel)");
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		char cmd[1024], *one, *merged, err[200];
+		struct json *a, *b;
+		int rc;
+
+		snprintf(cmd, sizeof(cmd), "rm -f %s/shard-*.json; parallel "
+			 "--will-cite -j 4 '%s explore %s --shard {}/4 --json "
+			 "> %s/shard-{}.json' ::: 0 1 2 3 >/dev/null 2>&1",
+			 tmp, mmsim, runs[i], tmp);
+		rc = system(cmd);	/* exit 1 per shard that found one */
+		snprintf(cmd, sizeof(cmd), "explore %s --json", runs[i]);
+		run(&one, cmd);
+		snprintf(cmd, sizeof(cmd), "merge %s/shard-0.json "
+			 "%s/shard-1.json %s/shard-2.json %s/shard-3.json "
+			 "--json", tmp, tmp, tmp, tmp);
+		run(&merged, cmd);
+		a = json_parse(one, err, sizeof(err));
+		b = json_parse(merged, err, sizeof(err));
+		if (!ok(rc >= 0 && same_result(a, b), "GNU parallel, 4 shards "
+			"of %s, merged: the result of one process", runs[i]))
+			diag("one:\n%.400s\nmerged:\n%.400s", one, merged);
+		json_free(a);
+		json_free(b);
+		free(one);
+		free(merged);
+	}
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -466,7 +542,7 @@ int main(void)
 
 	if (getenv("MMSIM"))
 		mmsim = getenv("MMSIM");
-	plan(27 + 1 + 5 + 3 + 2 + 10 + 1);
+	plan(27 + 1 + 5 + 3 + 2 + 10 + 2 + 1);
 	if (access(mmsim, X_OK) || !mkdtemp(tmp)) {
 		printf("Bail out! no %s (run make first) or no temp dir\n",
 		       mmsim);
@@ -477,6 +553,7 @@ int main(void)
 	test_json();
 	test_list(tmp);
 	test_promise(tmp);
+	test_parallel(tmp);
 	test_pdeathsig();
 	{
 		char cmd[128];
