@@ -683,7 +683,7 @@ static char *scngen(uint64_t seed, enum scngen_class cls, unsigned mix)
 		       thp && !g->thp_always ? " thp" :
 		       !thp && gen_chance(g, 20) ? " nothp" : "");
 	}
-	gen_ops(g, main_t, 2 + gen_below(g, 5));
+	gen_ops(g, main_t, 3 + gen_below(g, 8));
 
 	/* a fork, with a thread of its own in its own mm */
 	if ((mix & GEN_FORK) && gen_chance(g, 50)) {
@@ -721,7 +721,7 @@ static char *scngen(uint64_t seed, enum scngen_class cls, unsigned mix)
 			gen_release_pins(g, t);
 			continue;
 		}
-		gen_ops(g, t, 2 + gen_below(g, 8));
+		gen_ops(g, t, 2 + gen_below(g, 10));
 		if (t != main_t)
 			gen_release_pins(g, t);
 	}
