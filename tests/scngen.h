@@ -58,7 +58,9 @@ enum {
 	GEN_KTHREAD = 1 << 17,	/* kthreads (DISJOINT, RACY) */
 	GEN_EXIT = 1 << 18,	/* exit as a thread's last op */
 	GEN_NUMA_THP = 1 << 19,	/* migrate ops on THP regions */
-	GEN_ALL = (1 << 20) - 1,
+	GEN_MPROTECT_SPAN = 1 << 20, /* mprotect over several pages */
+	GEN_MANY_WORDS = 1 << 21, /* fills and checks of > 3072 words */
+	GEN_ALL = (1 << 22) - 1,
 };
 
 #define GEN_MAX_REGIONS 4
@@ -115,6 +117,7 @@ struct gen {
 	int nr_threads;
 	struct gen_pin pins[16];
 	int nr_pins, pin_seq, sig_seq, nr_regions;
+	unsigned words;		/* words filled and checked so far */
 	char *out;
 	size_t out_len, out_cap;
 };
@@ -385,6 +388,10 @@ static void gen_one(struct gen *g, int t)
 		if (!(g->mix & GEN_FILL) ||
 		    !gen_pick(g, t, 3, 3, &ri, &first, &n))
 			return;
+		if (!(g->mix & GEN_MANY_WORDS) &&
+		    g->words + 2 * n * 512 > 3072)
+			return;
+		g->words += 2 * n * 512;
 		{
 			uint64_t v = gen_val(g);
 
@@ -401,7 +408,8 @@ static void gen_one(struct gen *g, int t)
 		return;
 	case 6:				/* mprotect */
 		if (!(g->mix & GEN_MPROTECT) ||
-		    !gen_pick(g, t, 0, 3, &ri, &first, &n))
+		    !gen_pick(g, t, 0, (g->mix & GEN_MPROTECT_SPAN) ? 3 : 1,
+			      &ri, &first, &n))
 			return;
 		{
 			static const unsigned prots[] = { 0, 1, 3, 3 };
