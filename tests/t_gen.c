@@ -83,8 +83,12 @@ struct outcome {
 
 static const char *const cls_name[] = { "seq", "disjoint", "racy" };
 
-/* Explore @text for @runs random + @runs/3 PCT executions, in a child. */
-static struct outcome try_scenario(const char *text, uint64_t runs)
+/*
+ * Explore @text (malloc'd; the child frees its copy, so LeakSanitizer
+ * sees only what the run leaves) for @runs random + @runs/3 PCT
+ * executions, in a child.
+ */
+static struct outcome try_scenario(char *text, uint64_t runs)
 {
 	struct outcome o = { 0 };
 	int fds[2];
@@ -135,9 +139,10 @@ static struct outcome try_scenario(const char *text, uint64_t runs)
 		}
 		scenario_program_free(p);
 out:
+		free(text);
 		if (write(fds[1], &c, sizeof(c)) != sizeof(c))
 			_exit(3);
-		_exit(0);
+		exit(0);	/* LeakSanitizer looks at what is left */
 	}
 	close(fds[1]);
 	if (read(fds[0], &o, sizeof(o)) != sizeof(o))
