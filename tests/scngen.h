@@ -72,6 +72,7 @@ enum {
 struct gen_page {
 	unsigned char mapped, prot;	/* prot: 1 read, 2 write */
 	unsigned char touched;		/* written: not the zero page */
+	unsigned short word;		/* the word written last */
 	unsigned char pinned;		/* pins on it now */
 	unsigned char dontfork, wipe;
 	signed char owner;		/* thread index; -1: anyone (RACY) */
@@ -373,8 +374,9 @@ static void gen_one(struct gen *g, int t)
 	case 0: case 1: case 2:		/* store */
 		if (!gen_pick(g, t, 3, 1, &ri, &first, &n))
 			return;
+		m->r[ri].pg[first].word = gen_below(g, 512);
 		gen_op(g, t, "store %s %#llx",
-		       gen_addr(g, t, ri, first, gen_below(g, 512)),
+		       gen_addr(g, t, ri, first, m->r[ri].pg[first].word),
 		       (unsigned long long)gen_val(g));
 		m->r[ri].pg[first].touched = 1;
 		return;
@@ -398,8 +400,10 @@ static void gen_one(struct gen *g, int t)
 			gen_op(g, t, "fill %s %#x %#llx",
 			       gen_addr(g, t, ri, first, 0), n * GEN_PAGE,
 			       (unsigned long long)v);
-			for (unsigned i = first; i < first + n; i++)
+			for (unsigned i = first; i < first + n; i++) {
 				m->r[ri].pg[i].touched = 1;
+				m->r[ri].pg[i].word = 0;
+			}
 			if (g->cls != SCNGEN_RACY && gen_chance(g, 50))
 				gen_op(g, t, "check %s %#x %#llx",
 				       gen_addr(g, t, ri, first, 0),
@@ -698,11 +702,40 @@ static char *scngen(uint64_t seed, enum scngen_class cls, unsigned mix)
 		int c = g->nr_procs++;
 
 		snprintf(g->proc_name[c], 8, "c%d", c);
+		/* the parent writes, then forks: the COW set-up */
+		for (int k = gen_below(g, 4); k > 0; k--) {
+			int ri;
+			unsigned first, n;
+			struct gen_page *pg;
+
+			if (!gen_pick(g, main_t, 3, 1, &ri, &first, &n))
+				break;
+			pg = &g->mm[0].r[ri].pg[first];
+			pg->word = gen_below(g, 512);
+			pg->touched = 1;
+			gen_op(g, main_t, "store %s %#llx",
+			       gen_addr(g, main_t, ri, first, pg->word),
+			       (unsigned long long)gen_val(g));
+		}
 		gen_op(g, main_t, "fork %s", g->proc_name[c]);
 		if (gen_chance(g, 70)) {
 			child_t = gen_thread(g, "c", c);
 			gen_fork_mm(&g->mm[c], &g->mm[0], g->nr_regions,
 				    child_t);
+			/* the child first looks at what the parent wrote */
+			for (int ri = 0; ri < g->nr_regions; ri++) {
+				const struct gen_region *pr = &g->mm[0].r[ri];
+
+				for (unsigned i = 0; i < pr->pages; i++)
+					if (pr->pg[i].touched &&
+					    gen_ok(g, child_t, &g->mm[c].r[ri],
+						   i, 1) &&
+					    gen_chance(g, 30))
+						gen_op(g, child_t, "load %s",
+						       gen_addr(g, child_t, ri,
+								i,
+								pr->pg[i].word));
+			}
 		} else {
 			gen_fork_mm(&g->mm[c], &g->mm[0], g->nr_regions,
 				    -2);
