@@ -45,7 +45,7 @@ LDLIBS := -lm
 
 VARIANTS := rel asan sasan tsan
 
-.PHONY: all check tsan bench hunt clean fmt
+.PHONY: all check check-run tsan bench hunt clean fmt
 all: mmsim
 
 # objects of variant $(1)
@@ -87,7 +87,13 @@ CHECK_EXTRA :=
 export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
-check: mmsim $(TESTBIN) $(CHECK_EXTRA)
+# check and hunt first make sure the packages they need are there
+# (mk/deps.sh: installed when run as root, else the apt-get line to run).
+check:
+	@sh mk/deps.sh check
+	@$(MAKE) --no-print-directory check-run
+
+check-run: mmsim $(TESTBIN) $(CHECK_EXTRA)
 	$(PROVE) -f $(TESTBIN) $(PROVE_EXTRA)
 	$(MAKE) --no-print-directory tsan
 
@@ -95,9 +101,14 @@ tsan: $(TSANBIN)
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" $(PROVE) -f $(TSANBIN)
 
 bench: $(BENCHBIN) mmsim
-	@for b in $(BENCHBIN); do $$b || exit 1; done
+	@for b in $(BENCHBIN); do \
+		$$b >$(BUILD)/bench.out || exit 1; \
+		awk -f mk/bench-check.awk $(BUILD)/bench.out || exit 1; \
+	done
 
-hunt: mmsim
+hunt:
+	@sh mk/deps.sh hunt
+	@$(MAKE) --no-print-directory mmsim
 	./mmsim bugs --jobs 2
 
 fmt:

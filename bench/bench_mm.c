@@ -7,7 +7,8 @@
  *   mm_fork_cow    fork a process with 64 MiB of 4 KiB pages, then COW
  *                  every page in the parent (the child stays alive)
  * Each prints "bench: <name>_sim <ms> ms", "<name>_host <ms> ms" and
- * "<name>_ratio <sim/host> x". The model runs one task under round-robin
+ * "<name>_time_ratio_lower_better <sim/host> x" (model time over host
+ * time: 1 would be the host's speed). The model runs one task under round-robin
  * (no scheduling choices: the cost of the model itself).
  */
 #include <signal.h>
@@ -142,7 +143,8 @@ int main(void)
 		hm = bench_median(h, REPS);
 		printf("bench: %s_sim %.1f ms\n", names[w], sm * 1e3);
 		printf("bench: %s_host %.1f ms\n", names[w], hm * 1e3);
-		printf("bench: %s_ratio %.1f x\n", names[w], sm / hm);
+		printf("bench: %s_time_ratio_lower_better %.1f x\n", names[w],
+		       sm / hm);
 		fflush(stdout);
 	}
 	return 0;

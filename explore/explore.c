@@ -18,11 +18,13 @@
 #ifndef SIM_STRESS
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -467,6 +469,7 @@ static void run_jobs(struct run *ru, unsigned nr_jobs)
 	unsigned shard = ru->shard, nr = ru->nr_shards;
 	int started = 0;
 	double start = now();
+	pid_t parent = getpid();
 
 	fflush(stdout);
 	fflush(stderr);
@@ -483,6 +486,10 @@ static void run_jobs(struct run *ru, unsigned nr_jobs)
 		ru->job = j;
 		jobs[j].pid = fork();
 		if (jobs[j].pid == 0) {
+			/* a worker dies with its parent (killed or not) */
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL) ||
+			    getppid() != parent)
+				_exit(3);
 			close(fds[0]);
 			for (int k = 0; k < started; k++)
 				close(jobs[k].fd);
@@ -545,7 +552,8 @@ int explore(const struct mmsim_program *p, const struct explore_opts *o,
 	if (parse_strategy(o->strategy, &ru.kind, &ru.param, r->error,
 			   sizeof(r->error)))
 		return 2;
-	if (ru.shard >= ru.nr_shards || jobs > MAX_JOBS) {
+	if (ru.shard >= ru.nr_shards || jobs > MAX_JOBS ||
+	    ru.nr_shards > UINT_MAX / MAX_JOBS) {
 		snprintf(r->error, sizeof(r->error), "bad %s", jobs > MAX_JOBS ?
 			 "--jobs (at most 256)" : "--shard I/N (I < N)");
 		return 2;

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * explore/json.c - the JSON reader (see json.h). Recursive descent; no
- * attempt at \u escapes beyond ASCII, which the explorer never writes.
+ * explore/json.c - the JSON reader (see json.h). Recursive descent over
+ * a NUL-terminated text: every step looks at the current byte before it
+ * moves past it, so no input makes it read beyond the terminator.
  */
 #ifndef SIM_STRESS
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +62,72 @@ static void skip_ws(struct parser *ps)
 	}
 }
 
+/* The value of the 4 hex digits at @p, or -1 if they are not. */
+static long hex4(const char *p)
+{
+	long v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int c = p[i];	/* stops at the NUL: it is no hex digit */
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/* Append @cp as UTF-8 to @s (room for 4 more bytes is there). */
+static size_t put_utf8(char *s, size_t n, unsigned long cp)
+{
+	if (cp < 0x80) {
+		s[n++] = cp;
+	} else if (cp < 0x800) {
+		s[n++] = 0xc0 | cp >> 6;
+		s[n++] = 0x80 | (cp & 0x3f);
+	} else if (cp < 0x10000) {
+		s[n++] = 0xe0 | cp >> 12;
+		s[n++] = 0x80 | (cp >> 6 & 0x3f);
+		s[n++] = 0x80 | (cp & 0x3f);
+	} else {
+		s[n++] = 0xf0 | cp >> 18;
+		s[n++] = 0x80 | (cp >> 12 & 0x3f);
+		s[n++] = 0x80 | (cp >> 6 & 0x3f);
+		s[n++] = 0x80 | (cp & 0x3f);
+	}
+	return n;
+}
+
+/*
+ * A \u escape at ps->p (on the 'u'): the code point, a surrogate pair
+ * taken whole; ps->p left on its last hex digit. -1 (reported) if bad.
+ */
+static long parse_u_escape(struct parser *ps)
+{
+	long hi = hex4(ps->p + 1), lo;
+
+	if (hi < 0)
+		return perr(ps, "\\u wants 4 hex digits"), -1;
+	ps->p += 4;
+	if (hi == 0)
+		return perr(ps, "\\u0000 in a string"), -1;
+	if (hi >= 0xdc00 && hi <= 0xdfff)
+		return perr(ps, "lone low surrogate"), -1;
+	if (hi < 0xd800 || hi > 0xdbff)
+		return hi;
+	if (ps->p[1] != '\\' || ps->p[2] != 'u' ||
+	    (lo = hex4(ps->p + 3)) < 0xdc00 || lo > 0xdfff)
+		return perr(ps, "lone high surrogate"), -1;
+	ps->p += 6;
+	return 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
+}
+
 /* A string literal at ps->p (on the opening quote): malloc'd contents. */
 static char *parse_string(struct parser *ps)
 {
@@ -66,28 +135,42 @@ static char *parse_string(struct parser *ps)
 	char *s = xcalloc(cap, 1);
 
 	for (ps->p++; *ps->p != '"'; ps->p++) {
-		char c = *ps->p;
+		unsigned char c = *ps->p;
+		long cp = c;
 
 		if (!c) {
 			free(s);
 			return perr(ps, "unterminated string");
 		}
+		if (c < 0x20) {
+			free(s);
+			return perr(ps, "control character in a string");
+		}
 		if (c == '\\') {
-			c = *++ps->p;
-			c = c == 'n' ? '\n' : c == 't' ? '\t' :
-			    c == 'r' ? '\r' : c == 'b' ? '\b' :
-			    c == 'f' ? '\f' : c;
-			if (c == 'u') {
-				c = (char)strtol((char[5]){ ps->p[1], ps->p[2],
-							    ps->p[3], ps->p[4],
-							    0 },
-						 NULL, 16);
-				ps->p += 4;
+			switch ((c = *++ps->p)) {
+			case 'n': cp = '\n'; break;
+			case 't': cp = '\t'; break;
+			case 'r': cp = '\r'; break;
+			case 'b': cp = '\b'; break;
+			case 'f': cp = '\f'; break;
+			case '"': case '\\': case '/': cp = c; break;
+			case 'u': cp = parse_u_escape(ps); break;
+			default:
+				cp = -1;
+				perr(ps, c ? "bad escape in a string" :
+				     "unterminated string");
+			}
+			if (cp < 0) {
+				free(s);
+				return NULL;
 			}
 		}
-		if (n + 2 > cap)
+		if (n + 5 > cap)
 			s = xrealloc(s, cap *= 2);
-		s[n++] = c;
+		if (c == '\\' || cp != c)
+			n = put_utf8(s, n, cp);
+		else
+			s[n++] = c;
 	}
 	ps->p++;
 	s[n] = 0;
@@ -127,11 +210,12 @@ static struct json *parse_container(struct parser *ps, int depth)
 			if (*ps->p != '"' || !(key = parse_string(ps)))
 				break;
 			skip_ws(ps);
-			if (*ps->p++ != ':') {
+			if (*ps->p != ':') {
 				free(key);
 				perr(ps, "expected ':'");
 				break;
 			}
+			ps->p++;
 		}
 		v = parse_value(ps, depth + 1);
 		if (!v) {
@@ -144,8 +228,10 @@ static struct json *parse_container(struct parser *ps, int depth)
 			ps->p++;
 			continue;
 		}
-		if (*ps->p++ == close)
+		if (*ps->p == close) {
+			ps->p++;
 			return j;
+		}
 		break;
 	}
 	perr(ps, j->type == JSON_OBJ ? "bad object" : "bad array");
@@ -176,17 +262,40 @@ static struct json *parse_scalar(struct parser *ps)
 			return j;
 		}
 	}
-	j->type = JSON_NUM;
-	j->num = strtod(ps->p, &end);
-	if (end == ps->p) {
-		free(j);
-		return perr(ps, "unexpected character");
-	}
-	if (*ps->p != '-' &&
-	    strspn(ps->p, "0123456789") == (size_t)(end - ps->p))
-		j->u = strtoull(ps->p, NULL, 10);
+	/* RFC 8259: -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)? */
+	end = (char *)ps->p;
+	end += *end == '-';
+	if (*end == '0')
+		end++;
+	else if (isdigit((unsigned char)*end))
+		end += strspn(end, "0123456789");
 	else
-		j->u = j->num > 0 ? (uint64_t)j->num : 0;
+		end = NULL;
+	if (end && *end == '.')
+		end = isdigit((unsigned char)end[1]) ?
+		      end + 1 + strspn(end + 1, "0123456789") : NULL;
+	if (end && (*end == 'e' || *end == 'E')) {
+		end += 1 + (end[1] == '+' || end[1] == '-');
+		end = isdigit((unsigned char)*end) ?
+		      end + strspn(end, "0123456789") : NULL;
+	}
+	if (!end) {
+		free(j);
+		return perr(ps, *ps->p ? "unexpected character" :
+			    "unexpected end of input");
+	}
+	j->type = JSON_NUM;
+	j->num = strtod(ps->p, NULL);	/* +-HUGE_VAL if out of range */
+	if (*ps->p != '-' &&
+	    strspn(ps->p, "0123456789") == (size_t)(end - ps->p)) {
+		errno = 0;
+		j->u = strtoull(ps->p, NULL, 10);
+		j->is_uint = !errno;
+	} else if (j->num >= 0 && j->num < 18446744073709551616.0) {
+		/* 1e3, 2.0: the integer part; 1e300 stays out (UB) */
+		j->u = (uint64_t)j->num;
+		j->is_uint = j->u == j->num;
+	}
 	ps->p = end;
 	return j;
 }
@@ -226,6 +335,11 @@ struct json *json_parse(const char *text, char *err, size_t errlen)
 		return perr(&ps, "trailing characters after the value");
 	}
 	return j;
+}
+
+bool json_is_uint(const struct json *j)
+{
+	return j && j->type == JSON_NUM && j->is_uint;
 }
 
 void json_free(struct json *j)

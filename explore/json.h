@@ -21,15 +21,23 @@ struct json {
 	bool b;
 	double num;
 	uint64_t u;		/* exact value of a non-negative integer */
+	bool is_uint;		/* ... which this number is (u is exact) */
 	char *str;
 	size_t n;		/* items of an array or object */
 	struct json **items;
 	char **keys;		/* object member names */
 };
 
-/* Parse @text; NULL with "line L: reason" in @err on a syntax error. */
+/*
+ * Parse @text (strict RFC 8259 JSON, NUL-terminated, at most 64 levels
+ * deep); NULL with "line L: reason" in @err on any error. Never reads
+ * past the terminating NUL. \u escapes become UTF-8 (a lone surrogate
+ * or \u0000 is an error: strings stay C strings).
+ */
 struct json *json_parse(const char *text, char *err, size_t errlen);
 void json_free(struct json *j);
+/* Is @j a number that is a non-negative integer below 2^64? */
+bool json_is_uint(const struct json *j);
 /* Member @key of object @o, or NULL. */
 const struct json *json_get(const struct json *o, const char *key);
 uint64_t json_get_u64(const struct json *o, const char *key, uint64_t def);

@@ -17,8 +17,10 @@
 FUZZ_CC    ?= clang
 FUZZ_TIME  ?= 25
 FUZZ_DIR   := $(BUILD)/fuzz
-# the front end only: the runner (scenario/runner.c) needs the whole model
-FUZZ_SCN   := $(filter-out scenario/runner.c,$(sort $(wildcard scenario/*.c)))
+# the front end only (and the catalogue, for config regress=): the runner
+# (scenario/runner.c) needs the whole model
+FUZZ_SCN   := $(filter-out scenario/runner.c,$(sort $(wildcard scenario/*.c))) \
+	      sim/regress.c
 FUZZ_FLAGS := -std=gnu11 -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 	      -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_ARGS  := -max_total_time=$(FUZZ_TIME) -max_len=4096 -timeout=10 \
@@ -26,7 +28,7 @@ FUZZ_ARGS  := -max_total_time=$(FUZZ_TIME) -max_len=4096 -timeout=10 \
 	      -artifact_prefix=$(FUZZ_DIR)/
 
 $(FUZZ_DIR)/fuzz_scenario: tests/fuzz/fuzz_scenario.c $(FUZZ_SCN) \
-			   $(wildcard scenario/*.h)
+			   $(wildcard scenario/*.h) sim/regress.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_scenario.c $(FUZZ_SCN) -o $@
 

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "scenario/internal.h"
+#include "sim/regress.h"
 
 #define TOK_MAX (SCN_MAX_LINE + 2) /* tokens of a line, and EOL */
 
@@ -305,6 +306,16 @@ static int cfg_number(struct parser *p, const struct cfg_key *k, uint64_t *v)
 	return 0;
 }
 
+/* Is the name @t an entry of the catalogue (sim/regress.c)? */
+static bool known_regress(const struct token *t)
+{
+	for (int i = 0; i < SIM_REGRESS__NR; i++)
+		if (strlen(sim_regress_table[i].name) == t->len &&
+		    !memcmp(sim_regress_table[i].name, t->s, t->len))
+			return true;
+	return false;
+}
+
 static int cfg_regress(struct parser *p, struct scn_config *c)
 {
 	struct token *t;
@@ -313,6 +324,10 @@ static int cfg_regress(struct parser *p, struct scn_config *c)
 		t = parse_name(p, "regression");
 		if (!t)
 			return -1;
+		if (!known_regress(t))
+			return perr(p, t->pos,
+				    "unknown regression '%.*s' (mmsim bugs "
+				    "lists the catalogue)", (int)t->len, t->s);
 		if (c->nr_regress >= SCN_MAX_REGRESS)
 			return perr(p, t->pos,
 				    "too many regressions (limit %d)",

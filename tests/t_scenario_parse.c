@@ -99,8 +99,13 @@ static const struct bad bad[] = {
 	  "does not split into 3 nodes" },
 	{ "Config only before threads", M "\texit\nconfig mem=4M\n" OK, 3, 1,
 	  "'config' must come before the first thread" },
-	{ "Regression named twice", "config regress=a,b,a\n" M "\texit\n" OK, 1,
-	  8, "regression 'a' named twice" },
+	{ "Regression named twice",
+	  "config regress=placeholder-demo,cow-reuse-mapcount,"
+	  "placeholder-demo\n" M "\texit\n" OK, 1, 8,
+	  "regression 'placeholder-demo' named twice" },
+	{ "Regression not in the catalogue",
+	  "config mem=4M regress=placeholder-demo,no-such-bug\n" M
+	  "\texit\n" OK, 1, 40, "unknown regression 'no-such-bug'" },
 	/* operands and modifiers */
 	{ "Missing value", MAP "\tstore A\n" OK, 3, 9,
 	  "expected a value, got end of line" },
@@ -362,7 +367,7 @@ static int round_trip(const struct scenario *s, char **why)
 
 static const char tour[] =
 	"config mem=64M nodes=2 cpus=4 swap=32M device=16M thp=madvise\n"
-	"config thp_numa=legacy regress=thp-numa-count,exec-shift steps=50000 seed=7\n"
+	"config thp_numa=legacy regress=thp-numa-count-recheck,exec-stack-rmap-miss steps=50000 seed=7\n"
 	"process other\n"
 	"thread main:\n"
 	"\tmmap A 4M anon private thp populate prot=rw node=0\n"
@@ -452,7 +457,7 @@ static void test_tour_ast(void)
 		   s->regions[op->name].size == 16384,
 	   "mremap OLD NEW maymove at= as= binds a new region");
 	ok(s->config.nr_regress == 2 &&
-		   !strcmp(s->config.regress[1], "exec-shift") &&
+		   !strcmp(s->config.regress[1], "exec-stack-rmap-miss") &&
 		   s->config.thp_numa == SCN_THP_NUMA_LEGACY &&
 		   s->config.steps == 50000 && s->config.device == 16 << 20,
 	   "Config keys over two lines");

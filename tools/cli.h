@@ -12,6 +12,9 @@
 #define EXIT_USAGE 2		/* bad usage or input */
 #define EXIT_LIMIT 3		/* no violation, but a run hit a model limit */
 
+/* --shard I/N: N at most this (merge keeps one byte per shard) */
+#define MAX_SHARDS 65536
+
 /* Everything any verb may be given. */
 struct cli {
 	const char *verb;
@@ -22,12 +25,28 @@ struct cli {
 	const char *schedule;
 	const char *svg;
 	bool trace, shrink, json, tap, placeholder;
-	bool runs_given, time_given;
+	bool runs_given, time_given, regress_given;
+};
+
+/* What a scenario file promises (its expect line); see cli_promise.c. */
+struct promise {
+	bool has;		/* a .mms file with an expect line */
+	int verdict;		/* enum scn_verdict */
+	char kind[32];		/* violation kind, or "" */
+	char where[300];	/* FILE:LINE:COL of the expect line */
+	char regress[64];	/* the bug switch the file shows, or "" */
+	const char *regress_from;	/* "its config line", "the catalogue" */
+	bool switched;		/* switched on here, from the catalogue */
 };
 
 /* Print "mmsim: <msg>" to stderr; returns EXIT_USAGE. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cmd_merge(struct cli *c);
 int cmd_bugs(struct cli *c);
+/* Read the promise of c->file; switch on the catalogue's bug it shows. */
+int promise_load(struct cli *c, struct promise *pr);
+/* Say whether @r kept the promise; the exit status (@rc if no promise). */
+int promise_judge(struct cli *c, const struct promise *pr,
+		  const struct explore_result *r, int rc);
 
 #endif /* TOOLS_CLI_H */

@@ -9,29 +9,71 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "explore/json.h"
 #include "tools/cli.h"
 
-#define MAX_SHARDS 4096
+#define MAX_INPUT (256u << 20)	/* bytes of one shard's JSON */
 
-static char *slurp(const char *path)
+/*
+ * The contents of @path, NUL-terminated; NULL with a reason in @err if it
+ * cannot be read, is neither a regular file nor a pipe (a directory,
+ * /dev/zero) or is larger than MAX_INPUT.
+ */
+static char *slurp(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
-	char *buf = NULL;
+	struct stat st;
+	char *buf = NULL, *nb;
 	size_t len = 0, cap = 0, n;
 
-	if (!f)
+	if (!f) {
+		snprintf(err, errlen, "%s", strerror(errno));
 		return NULL;
+	}
+	if (fstat(fileno(f), &st) ||
+	    !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))) {
+		snprintf(err, errlen, "%s", S_ISDIR(st.st_mode) ?
+			 "is a directory, not a JSON result" :
+			 "not a regular file or a pipe");
+		goto fail;
+	}
 	do {
-		if (len + 65536 > cap)
-			buf = realloc(buf, cap = cap ? 2 * cap : 131072);
+		if (len + 65536 > cap) {
+			if (cap >= MAX_INPUT) {
+				snprintf(err, errlen, "larger than %u MiB, "
+					 "not a shard's result",
+					 MAX_INPUT >> 20);
+				goto fail;
+			}
+			cap = cap ? 2 * cap : 131072;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				snprintf(err, errlen, "out of host memory");
+				goto fail;
+			}
+			buf = nb;
+		}
 		n = fread(buf + len, 1, cap - len - 1, f);
 		len += n;
 	} while (n > 0);
+	if (ferror(f)) {
+		snprintf(err, errlen, "read error");
+		goto fail;
+	}
 	fclose(f);
+	if (memchr(buf, 0, len)) {
+		snprintf(err, errlen, "a NUL byte: not a JSON result");
+		free(buf);
+		return NULL;
+	}
 	buf[len] = 0;
 	return buf;
+fail:
+	free(buf);
+	fclose(f);
+	return NULL;
 }
 
 struct merge {
@@ -49,14 +91,19 @@ static int merge_check(struct merge *m, const struct json *j,
 	const struct json *sh = json_get(j, "shard");
 	const char *prog = json_get_str(j, "program", "");
 	const char *st = json_get_str(j, "strategy", "");
-	unsigned i = 0, n = 1;
+	uint64_t i = 0, n = 1;
 
-	if (sh && sh->type == JSON_ARR && sh->n == 2) {
+	if (sh && (sh->type != JSON_ARR || sh->n != 2 ||
+		   !json_is_uint(sh->items[0]) || !json_is_uint(sh->items[1])))
+		return cli_error("%s: \"shard\" is not [I, N]", path);
+	if (sh) {
 		i = sh->items[0]->u;
 		n = sh->items[1]->u;
 	}
 	if (!n || n > MAX_SHARDS || i >= n)
-		return cli_error("%s: bad shard %u/%u", path, i, n);
+		return cli_error("%s: bad shard %llu/%llu (0 <= I < N <= %d)",
+				 path, (unsigned long long)i,
+				 (unsigned long long)n, MAX_SHARDS);
 	if (first) {
 		snprintf(m->program, sizeof(m->program), "%s", prog);
 		snprintf(m->strategy, sizeof(m->strategy), "%s", st);
@@ -66,23 +113,25 @@ static int merge_check(struct merge *m, const struct json *j,
 		   json_get_u64(j, "seed", 0) != m->seed ||
 		   n != m->nr_shards) {
 		return cli_error("%s: not a shard of the same run (%s %s "
-				 "seed %llu, %u shards)", path, prog, st,
+				 "seed %llu, %llu shards)", path, prog, st,
 				 (unsigned long long)json_get_u64(j, "seed",
-								  0), n);
+								  0),
+				 (unsigned long long)n);
 	}
 	if (m->seen[i]++)
-		return cli_error("%s: shard %u/%u given twice", path, i, n);
+		return cli_error("%s: shard %llu/%llu given twice", path,
+				 (unsigned long long)i, (unsigned long long)n);
 	return 0;
 }
 
 static int merge_file(struct merge *m, const char *path, bool first)
 {
-	char err[256], *text = slurp(path);
+	char err[256], *text = slurp(path, err, sizeof(err));
 	struct json *j;
 	int rc;
 
 	if (!text)
-		return cli_error("%s: %s", path, strerror(errno));
+		return cli_error("%s: %s", path, err);
 	j = json_parse(text, err, sizeof(err));
 	free(text);
 	if (!j)

@@ -15,8 +15,11 @@
  * Exit status: 0 nothing found, 1 a violation found (bugs: a bug that
  * misbehaved), 2 bad usage or input. See docs/cli.md.
  */
+#define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +31,8 @@
 #define TRACE_TAIL 24		/* events shown around a failure */
 #define FULL_TRACE 4096		/* --trace: the whole ring */
 #define DETAILED 3		/* failures reported in full */
+#define MAX_TIME 31536000	/* --time: a year of seconds */
+#define MAX_JOBS 256		/* --jobs (explore.c's limit) */
 
 static int usage(FILE *f)
 {
@@ -66,31 +71,69 @@ int cli_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/*
+ * A decimal (or 0x hex) unsigned number, nothing before or after it: no
+ * sign, no blank, no overflow. 0 and *v, or -1 (nothing printed).
+ */
+static int strict_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return *end || errno ? -1 : 0;
+}
+
 /* An unsigned number option; -1 (reported) if @s is not one. */
 static int parse_u64(const char *opt, const char *s, uint64_t *v)
+{
+	if (strict_u64(s, v))
+		return cli_error("%s wants a non-negative whole number, not "
+				 "'%s'", opt, s ? s : ""), -1;
+	return 0;
+}
+
+/*
+ * --time: seconds, a plain positive finite decimal number (no blank,
+ * sign, "nan", "inf" or hex float) of at most MAX_TIME.
+ */
+static int parse_time(const char *s, double *t)
 {
 	char *end;
 
 	errno = 0;
-	if (!s || !*s || *s == '-')
-		return cli_error("%s needs a non-negative number", opt), -1;
-	*v = strtoull(s, &end, 0);
-	if (*end || errno)
-		return cli_error("%s: bad number '%s'", opt, s), -1;
-	return 0;
+	if (s && (isdigit((unsigned char)*s) || *s == '.') &&
+	    !strpbrk(s, "xXpP")) {
+		*t = strtod(s, &end);
+		if (!*end && !errno && isfinite(*t) && *t > 0 &&
+		    *t <= MAX_TIME)
+			return 0;
+	}
+	return cli_error("--time wants seconds, a number > 0 and <= %d, "
+			 "not '%s'", MAX_TIME, s ? s : ""), -1;
 }
 
+/* --shard I/N: 0 <= I < N <= MAX_SHARDS, both plain numbers. */
 static int parse_shard(const char *s, struct explore_opts *o)
 {
-	unsigned i, n;
-	char tail;
+	const char *slash = s ? strchr(s, '/') : NULL;
+	uint64_t i, n;
+	char num[32];
 
-	if (!s || sscanf(s, "%u/%u%c", &i, &n, &tail) != 2 || !n || i >= n)
-		return cli_error("--shard wants I/N with 0 <= I < N, not "
-				 "'%s'", s ? s : ""), -1;
-	o->shard = i;
-	o->nr_shards = n;
-	return 0;
+	if (slash && (size_t)(slash - s) < sizeof(num)) {
+		memcpy(num, s, slash - s);
+		num[slash - s] = 0;
+		if (!strict_u64(num, &i) && !strict_u64(slash + 1, &n) &&
+		    n >= 1 && n <= MAX_SHARDS && i < n) {
+			o->shard = i;
+			o->nr_shards = n;
+			return 0;
+		}
+	}
+	return cli_error("--shard wants I/N with 0 <= I < N <= %d, not '%s'",
+			 MAX_SHARDS, s ? s : ""), -1;
 }
 
 static int parse_regress(const char *name)
@@ -158,19 +201,16 @@ static int parse_opt(struct cli *c, int argc, char **argv, int *i)
 			return cli_error("--runs must be > 0");
 		c->runs_given = true;
 	} else if (!strcmp(a, "--time")) {
-		char *end;
-
-		c->o.time_limit = strtod(v, &end);
-		if (*end || c->o.time_limit <= 0)
-			return cli_error("--time wants seconds > 0, not '%s'",
-					 v);
+		if (parse_time(v, &c->o.time_limit))
+			return EXIT_USAGE;
 		c->time_given = true;
 	} else if (!strcmp(a, "--seed")) {
 		if (parse_u64(a, v, &c->o.seed))
 			return EXIT_USAGE;
 	} else if (!strcmp(a, "--jobs")) {
-		if (parse_u64(a, v, &n) || !n || n > 256)
-			return cli_error("--jobs wants 1..256");
+		if (strict_u64(v, &n) || !n || n > MAX_JOBS)
+			return cli_error("--jobs wants a number of workers, "
+					 "1..%d, not '%s'", MAX_JOBS, v);
 		c->o.jobs = n;
 	} else if (!strcmp(a, "--shard")) {
 		if (parse_shard(v, &c->o))
@@ -178,6 +218,7 @@ static int parse_opt(struct cli *c, int argc, char **argv, int *i)
 	} else if (!strcmp(a, "--regress")) {
 		if (parse_regress(v))
 			return EXIT_USAGE;
+		c->regress_given = true;
 	} else if (!strcmp(a, "--schedule")) {
 		c->schedule = v;
 	} else if (!strcmp(a, "--svg")) {
@@ -311,11 +352,18 @@ static int cmd_explore(struct cli *c)
 {
 	struct mmsim_program *p = load(c);
 	struct explore_result r;
+	struct promise pr;
 	int rc;
 
 	if (!p)
 		return EXIT_USAGE;
+	promise_load(c, &pr);
 	if (!strcmp(c->verb, "run")) {
+		if (c->runs_given || c->time_given || c->o.jobs ||
+		    c->o.nr_shards || c->o.keep_going)
+			return cli_error("run is one execution: --runs, "
+					 "--time, --jobs, --shard and "
+					 "--keep-going belong to explore");
 		c->o.runs = 1;
 		c->o.time_limit = 0;
 		c->o.jobs = 1;
@@ -340,6 +388,7 @@ static int cmd_explore(struct cli *c)
 		print_summary(c, p, &r);
 		print_failures(c, p, &r);
 	}
+	rc = promise_judge(c, &pr, &r, rc);
 	explore_result_free(&r);
 	return rc;
 }
@@ -447,13 +496,52 @@ static const char *scenario_dir(void)
 	return d && *d ? d : "scenarios";
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The scenario files (*.mms) of scenario_dir(), sorted; *n of them. */
+static char **scenario_files(size_t *n)
+{
+	DIR *dir = opendir(scenario_dir());
+	struct dirent *de;
+	char **v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	while (dir && (de = readdir(dir))) {
+		size_t len = strlen(de->d_name);
+
+		if (len < 5 || strcmp(de->d_name + len - 4, ".mms"))
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			v = realloc(v, cap * sizeof(*v));
+		}
+		if (!v || asprintf(&v[*n], "%s/%s", scenario_dir(),
+				   de->d_name) < 0) {
+			fprintf(stderr, "mmsim: out of host memory\n");
+			exit(EXIT_USAGE);
+		}
+		++*n;
+	}
+	if (dir)
+		closedir(dir);
+	if (*n)
+		qsort(v, *n, sizeof(*v), cmp_str);
+	return v;
+}
+
 static int cmd_list(struct cli *c)
 {
 	const struct mmsim_program *p;
-	DIR *dir = opendir(scenario_dir());
-	struct dirent *de;
+	size_t nr;
+	char **files = scenario_files(&nr);
 	int n = 0;
 
+	if (c->nr_files)
+		return cli_error("list takes no FILE");
 	if (c->json)
 		printf("[");
 	for (int i = 0; (p = program_builtin(i)); i++, n++) {
@@ -467,19 +555,17 @@ static int cmd_list(struct cli *c)
 			printf("%-28s %s\n", p->name, p->what);
 		}
 	}
-	while (dir && (de = readdir(dir))) {
-		size_t len = strlen(de->d_name);
-
-		if (len < 5 || strcmp(de->d_name + len - 4, ".mms"))
-			continue;
-		if (c->json)
-			printf(", {\"name\": \"%s/%s\", \"what\": "
-			       "\"scenario\"}", scenario_dir(), de->d_name);
-		else
-			printf("%s/%s\n", scenario_dir(), de->d_name);
+	for (size_t i = 0; i < nr; i++, n++) {
+		if (c->json) {
+			printf("%s{\"name\": ", n ? ", " : "");
+			json_str(stdout, files[i]);
+			printf(", \"what\": \"scenario\"}");
+		} else {
+			printf("%s\n", files[i]);
+		}
+		free(files[i]);
 	}
-	if (dir)
-		closedir(dir);
+	free(files);
 	if (c->json)
 		printf("]\n");
 	return EXIT_CLEAN;

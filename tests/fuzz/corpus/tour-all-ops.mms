@@ -1,5 +1,5 @@
 config mem=64M nodes=2 cpus=4 swap=32M device=16M thp=madvise
-config thp_numa=legacy regress=thp-numa-count,exec-shift steps=50000 seed=7
+config thp_numa=legacy regress=thp-numa-count-recheck,exec-stack-rmap-miss steps=50000 seed=7
 process other
 thread main:
 	mmap A 4M anon private thp populate prot=rw node=0
