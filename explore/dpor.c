@@ -181,35 +181,42 @@ static inline bool in_bound(const struct dpor *d, const struct dpor_node *n,
 /* ---- events and the dependence relation ---- */
 
 /*
- * Kinds whose effect is not a set of named objects: a user access reads
- * or writes a frame through the TLB (its yield names the virtual
- * address), TLB fills and flushes touch per-CPU state other CPUs' IPIs
- * also touch, IRQ edges take queued IPIs (running another CPU's flush
- * here), RCU edges end grace periods and make callbacks runnable.
+ * User memory and the TLBs: one object for everything that reads or
+ * writes the contents of frames or a CPU's cached translations. A user
+ * access names only its virtual address and then goes through the TLB
+ * to a frame; the hardware walker's last step fills the TLB and makes
+ * that access; a TLB flush or an IPI (the only IPI is the shootdown)
+ * changes what a later access reaches; the kernel's copies of frame
+ * contents name only the source or destination; allocating a frame
+ * zeroes it and freeing one poisons it (see physmem_token). Each of
+ * these writes this object, so they are all dependent with each other,
+ * and with nothing else unless they also name a common object.
  */
-static bool kind_is_global(int kind)
+static char user_token;
+
+/* The kernel's copies of frame contents (their yields name one side). */
+static const char *const frame_copy_labels[] = {
+	"copy_user_highpage", "folio_copy", "migrate_misplaced_transhuge:copy",
+	"copy_strings:write",
+};
+
+static bool touches_user_memory(int kind, const struct sim_site *s)
 {
-	return kind == SIM_EV_USER || kind == SIM_EV_TLB ||
-	       kind == SIM_EV_IRQ || kind == SIM_EV_RCU;
+	if (kind == SIM_EV_USER || kind == SIM_EV_TLB || kind == SIM_EV_IRQ)
+		return true;
+	if (!s)
+		return false;
+	if (s->file && strstr(s->file, "arch/mmu.c"))
+		return true;	/* the walker */
+	for (size_t i = 0; i < sizeof(frame_copy_labels) /
+				   sizeof(frame_copy_labels[0]); i++)
+		if (s->label && !strcmp(s->label, frame_copy_labels[i]))
+			return true;
+	return false;
 }
 
-/* The hardware walker's yields end in the user access's frame access. */
-static bool site_is_global(const struct sim_site *s)
+static void event_add_one(struct dpor_event *e, int kind, uintptr_t addr)
 {
-	return s && s->file && strstr(s->file, "arch/mmu.c");
-}
-
-static void event_add(struct dpor_event *e, int kind, uintptr_t addr,
-		      const struct sim_site *site)
-{
-	if (kind_is_global(kind) || site_is_global(site)) {
-		e->global = true;
-		return;
-	}
-	/* START, EXIT and MARK name nothing; addr 0 is no object */
-	if (kind == SIM_EV_START || kind == SIM_EV_EXIT ||
-	    kind == SIM_EV_MARK || kind >= SIM_EV__NR || !addr)
-		return;
 	for (int i = 0; i < e->nr; i++)
 		if (e->acc[i].kind == kind && e->acc[i].addr == addr)
 			return;
@@ -218,6 +225,30 @@ static void event_add(struct dpor_event *e, int kind, uintptr_t addr,
 		return;
 	}
 	e->acc[e->nr++] = (struct dpor_acc){ (uint8_t)kind, addr };
+}
+
+/*
+ * Add what an event at a yield (or trace event) of @kind on @addr did.
+ * RCU edges are global: they end grace periods (waking waiters, making
+ * callbacks runnable on whichever task yields next) and a read-side
+ * section start changes what every later synchronize_rcu waits for.
+ */
+static void event_add(struct dpor_event *e, int kind, uintptr_t addr,
+		      const struct sim_site *site)
+{
+	if (kind == SIM_EV_RCU) {
+		e->global = true;
+		return;
+	}
+	if (touches_user_memory(kind, site))
+		event_add_one(e, SIM_EV_WRITE, (uintptr_t)&user_token);
+	/* USER, TLB and IRQ name no object of their own here; START,
+	 * EXIT and MARK none at all; addr 0 is no object */
+	if (kind == SIM_EV_USER || kind == SIM_EV_TLB || kind == SIM_EV_IRQ ||
+	    kind == SIM_EV_START || kind == SIM_EV_EXIT ||
+	    kind == SIM_EV_MARK || kind >= SIM_EV__NR || !addr)
+		return;
+	event_add_one(e, kind, addr);
 }
 
 /* Are @a and @b dependent? (Events of one process always are.) */
@@ -360,9 +391,10 @@ static void event_close(struct dpor *d, const struct sim_sched_view *v)
 		struct dpor_event *e = &d->parts[k].ev;
 
 		e->global |= global;
-		if (pages)
-			event_add(e, SIM_EV_RMW, (uintptr_t)&physmem_token,
-				  NULL);
+		if (pages) {
+			event_add_one(e, SIM_EV_RMW, (uintptr_t)&physmem_token);
+			event_add_one(e, SIM_EV_WRITE, (uintptr_t)&user_token);
+		}
 		for (size_t l = k + 1; l < d->nr_parts; l++)
 			if (d->parts[l].wake_obj)
 				event_add(e, SIM_EV_UNLOCK,
@@ -672,50 +704,199 @@ static void reverse_race(struct dpor *d, size_t i, size_t j)
 }
 
 /*
+ * The object index: for each object (address, and whether it is used as
+ * a lock or as data: the two never conflict), the last event that made a
+ * self-conflicting access to it (a write, an RMW, any lock operation) and
+ * the events that read it since. Every earlier access to the object is
+ * dependent with that last writer, so it happens before it: the writer
+ * and the readers since are the only events a new access can be in a
+ * race with (the classic DPOR bookkeeping, Flanagan & Godefroid 2005).
+ * A global event happens after everything before it: it empties the
+ * index and becomes the one candidate every later event has.
+ */
+struct obj_slot {
+	uintptr_t key;		/* addr << 1 | lock; 0: empty */
+	int32_t writer;		/* event index, -1: none */
+	int32_t reads;		/* head of its reader list in rd[], -1 */
+};
+
+struct obj_index {
+	struct obj_slot *slot;
+	size_t cap, used;	/* cap: power of two */
+	struct { int32_t ev, next; } *rd;
+	size_t nr_rd, cap_rd;
+};
+
+static struct obj_index ix;
+
+static bool lock_kind(int kind)
+{
+	return kind == SIM_EV_LOCK || kind == SIM_EV_UNLOCK ||
+	       kind == SIM_EV_BLOCK || kind == SIM_EV_WAKE;
+}
+
+static void ix_reset(void)
+{
+	if (!ix.cap) {
+		ix.cap = 1024;
+		ix.slot = xrealloc(NULL, ix.cap * sizeof(*ix.slot));
+	}
+	memset(ix.slot, 0, ix.cap * sizeof(*ix.slot));
+	ix.used = 0;
+	ix.nr_rd = 0;
+}
+
+static struct obj_slot *ix_find(uintptr_t key)
+{
+	size_t h = (key * 0x9e3779b97f4a7c15ULL) >> 20;
+
+	if (2 * (ix.used + 1) > ix.cap) {
+		struct obj_slot *old = ix.slot;
+		size_t n = ix.cap;
+
+		ix.cap *= 2;
+		ix.slot = xrealloc(NULL, ix.cap * sizeof(*ix.slot));
+		memset(ix.slot, 0, ix.cap * sizeof(*ix.slot));
+		ix.used = 0;
+		for (size_t i = 0; i < n; i++)
+			if (old[i].key)
+				*ix_find(old[i].key) = old[i];
+		free(old);
+	}
+	for (;; h++) {
+		struct obj_slot *sl = &ix.slot[h & (ix.cap - 1)];
+
+		if (sl->key == key)
+			return sl;
+		if (!sl->key) {
+			sl->key = key;
+			sl->writer = sl->reads = -1;
+			ix.used++;
+			return sl;
+		}
+	}
+}
+
+static void ix_add_read(struct obj_slot *sl, int32_t ev)
+{
+	if (ix.nr_rd == ix.cap_rd) {
+		ix.cap_rd = ix.cap_rd ? 2 * ix.cap_rd : 1024;
+		ix.rd = xrealloc(ix.rd, ix.cap_rd * sizeof(*ix.rd));
+	}
+	ix.rd[ix.nr_rd].ev = ev;
+	ix.rd[ix.nr_rd].next = sl->reads;
+	sl->reads = ix.nr_rd++;
+}
+
+/*
+ * The events before e_j that e_j may be in a race with, into @cand
+ * (deduplicated, unsorted); then record e_j's accesses in the index.
+ */
+static size_t candidates(struct dpor *d, size_t j, int32_t last_global,
+			 const int *last, int32_t *cand)
+{
+	const struct dpor_event *ej = &d->pool[d->stack[j].ev];
+	size_t n = 0;
+
+	if (ej->global) {
+		for (int t = 0; t < SIM_MAX_TASKS; t++)
+			if (last[t] >= 0)
+				cand[n++] = last[t];
+		ix_reset();
+		return n;
+	}
+	if (last_global >= 0)
+		cand[n++] = last_global;
+	for (int a = 0; a < ej->nr; a++) {
+		struct sim_access x = { ej->acc[a].kind, ej->acc[a].addr,
+					NULL };
+		struct obj_slot *sl = ix_find(x.addr << 1 |
+					      lock_kind(x.kind));
+		bool writes = sim_access_conflict(&x, &x);
+
+		if (sl->writer >= 0)
+			cand[n++] = sl->writer;
+		if (writes)
+			for (int32_t r = sl->reads; r >= 0; r = ix.rd[r].next)
+				cand[n++] = ix.rd[r].ev;
+		if (writes) {
+			sl->writer = j;
+			sl->reads = -1;
+		} else {
+			ix_add_read(sl, j);
+		}
+	}
+	return n;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x < y) - (x > y);
+}
+
+/*
  * Line 6 for every event this execution added (e_fresh onwards; the
  * races of the replayed prefix were handled when it was new): compute
- * its vector clock and reverse each race it is in. Scanning back from
- * e_j, C is what e_j is known to happen after; a dependent e_i not in C
- * is in a race with e_j, since no later dependent event covers it. A
- * global event is dependent with all before it, so the scan stops there.
+ * its vector clock and reverse each race it is in. Going through the
+ * candidates from the latest back, C is what e_j is known to happen
+ * after; a dependent candidate not in C is in a race with e_j, since no
+ * later dependent event covers it. The index is rebuilt from e_0 each
+ * time (linear); the vector clocks of the prefix are kept.
  */
 static void analyse(struct dpor *d)
 {
 	int last[SIM_MAX_TASKS];
+	int32_t last_global = -1, *cand = NULL;
+	size_t cap = 0;
 
 	for (int t = 0; t < SIM_MAX_TASKS; t++)
 		last[t] = -1;
-	for (size_t k = 0; k < d->fresh && k < d->depth; k++)
-		last[d->stack[k].chosen] = k;
-	for (size_t j = d->fresh; j < d->depth; j++) {
+	ix_reset();
+	for (size_t j = 0; j < d->depth; j++) {
 		struct dpor_node *nj = &d->stack[j];
 		const struct dpor_event *ej = &d->pool[nj->ev];
 		int p = nj->chosen;
 		uint32_t *c = d->vc[j];
+		size_t n;
 
+		if (cap < ix.nr_rd + SIM_MAX_TASKS + 2 * DPOR_MAX_ACC + 1) {
+			cap = 2 * (ix.nr_rd + SIM_MAX_TASKS +
+				   2 * DPOR_MAX_ACC + 1);
+			cand = xrealloc(cand, cap * sizeof(*cand));
+		}
+		n = candidates(d, j, last_global, last, cand);
+		if (ej->global)
+			last_global = j;
+		if (j < d->fresh) {
+			last[p] = j;
+			continue;	/* known: clock and races */
+		}
 		if (last[p] >= 0)
 			memcpy(c, d->vc[last[p]], sizeof(d->vc[0]));
 		else
 			memset(c, 0, sizeof(d->vc[0]));
 		nj->seq = last[p] >= 0 ? d->stack[last[p]].seq + 1 : 1;
 		c[p] = nj->seq;
-		for (size_t i = j; i-- > 0;) {
+		qsort(cand, n, sizeof(*cand), cmp_desc);
+		for (size_t k = 0; k < n; k++) {
+			size_t i = cand[k];
 			const struct dpor_node *ni = &d->stack[i];
-			const struct dpor_event *ei = &d->pool[ni->ev];
 
-			if (ni->chosen == p || !dependent(ei, ej))
+			if ((k && cand[k - 1] == cand[k]) || ni->chosen == p ||
+			    !dependent(&d->pool[ni->ev], ej))
 				continue;
+			/* reverse_race reads c as vc[j]: what is known */
 			if (c[ni->chosen] < ni->seq)
 				reverse_race(d, i, j);
 			for (int t = 0; t < SIM_MAX_TASKS; t++)
 				if (d->vc[i][t] > c[t])
 					c[t] = d->vc[i][t];
-			if (ei->global)
-				break;
 		}
-		/* reverse_race read c (as vc[j]) with c[p] set: fine */
 		last[p] = j;
 	}
+	free(cand);
 }
 
 /*
