@@ -485,7 +485,7 @@ static void sleep_inherit(struct dpor *d, struct dpor_node *n,
 /* Lines 3-4: a new node; -1 if every enabled process sleeps. */
 static int node_push(struct dpor *d, const struct sim_sched_view *v)
 {
-	struct dpor_node *n, *up = d->depth ? &d->stack[d->depth - 1] : NULL;
+	struct dpor_node *n, *up;
 	uint64_t cand;
 	int p = -1;
 
@@ -494,6 +494,7 @@ static int node_push(struct dpor *d, const struct sim_sched_view *v)
 		d->stack = xrealloc(d->stack, d->cap * sizeof(*d->stack));
 		d->vc = xrealloc(d->vc, d->cap * sizeof(*d->vc));
 	}
+	up = d->depth ? &d->stack[d->depth - 1] : NULL;	/* may have moved */
 	n = &d->stack[d->depth];
 	n->runnable = v->runnable;
 	n->current = v->current;
