@@ -197,6 +197,13 @@ void report_explore_json(FILE *out, const struct mmsim_program *p,
 void report_explore_tap(FILE *out, const struct mmsim_program *p,
 			const struct explore_opts *o,
 			const struct explore_result *r);
+/*
+ * What an exhausted exhaustive run (dfs, dpor) covered, for humans and
+ * JSON: "every schedule (up to 2 preemptions) covered", "every schedule
+ * covered"; NULL when @r is not exhausted or @strategy is not one.
+ */
+const char *report_coverage(const char *strategy,
+			    const struct explore_result *r);
 /* JSON string literal of @s (quoted, escaped). */
 void json_str(FILE *out, const char *s);
 

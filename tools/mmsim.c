@@ -235,7 +235,11 @@ static void print_summary(struct cli *c, const struct mmsim_program *p,
 	double rate = r->elapsed > 0 ? r->executions / r->elapsed : 0;
 
 	printf("%s: ", p->name);
-	if (r->exhausted)
+	if (r->exhausted && report_coverage(st, r))
+		printf("exhausted: %llu executions, %s, ",
+		       (unsigned long long)r->executions,
+		       report_coverage(st, r));
+	else if (r->exhausted)
 		printf("exhausted: %llu executions, ",
 		       (unsigned long long)r->executions);
 	else
