@@ -6,7 +6,8 @@
  * the fewest preemptions it can, and that one is the replay printed.
  * With it off none may be found: proved where bounded DPOR exhausts
  * within PROOF_SECONDS (dpor:1, dpor:2, dpor:3, then unbounded, while
- * each exhausts: the largest bound is the claim), sampled with the
+ * each exhausts and the next is likely to fit: a rung costs several
+ * times the one below; the largest bound is the claim), sampled with the
  * budget otherwise. A progress line on stderr when it is a terminal
  * (bug, on/off, executions, rate), then a table (name, kernel commit and
  * date, found?, time and executions to the first violation, how the
@@ -144,7 +145,8 @@ static bool prove_clean(struct cli *c, const struct mmsim_program *p,
 		explore_result_free(&r);
 		if (bad)
 			return false;
-		if (!r.exhausted)
+		/* the next rung costs many times this one: will it fit? */
+		if (!r.exhausted || 4 * r.elapsed > left)
 			break;
 	}
 	return true;
