@@ -13,10 +13,12 @@
  *    of events of the current execution; pre(E, e_i) is node i (the state
  *    before e_i), and E' = pre(E, e) below.
  *  - Two events are *dependent* if they touch a common object and one
- *    writes (sim_access_conflict() over what the event did, see
- *    event_close()), or if either is *global* (its effect is not a set of
- *    named objects: user accesses, TLB, IPIs, RCU, task creation, forced
- *    runs of a second task; docs/explorer.md says why each).
+ *    writes (sim_access_conflict() over what each event did, see
+ *    event_close()), or if either is *global* (RCU edges, task creation,
+ *    a grace period ending or a callback running in it). User accesses,
+ *    the walker, TLB fills and flushes, IPIs and frame copies all write
+ *    one pseudo-object (user memory and the TLBs); allocating or freeing
+ *    frames writes another. docs/explorer.md says why each.
  *  - *Happens-before* (->_E) is the transitive closure of program order
  *    and the order of dependent events in E, kept as vector clocks.
  *  - A *race* e_i <. e_j: dependent events of different processes, e_i
@@ -915,21 +917,6 @@ bool dpor_next(struct dpor *d)
 	if (d->depth > d->pos)
 		d->depth = d->pos;
 	analyse(d);
-	if (getenv("DPOR_DEBUG") && *getenv("DPOR_DEBUG")) {
-		for (size_t i = 0; i < d->depth; i++) {
-			const struct dpor_node *n = &d->stack[i];
-			const struct dpor_event *e = &d->pool[n->ev];
-
-			fprintf(stderr, "%zu: run %llx cur %d p %d bt %llx done %llx sl %llx seq %u g %d:",
-				i, (unsigned long long)n->runnable, n->current, n->chosen,
-				(unsigned long long)n->backtrack, (unsigned long long)n->done,
-				(unsigned long long)n->sleep, n->seq, e->global);
-			for (int a = 0; a < e->nr; a++)
-				fprintf(stderr, " %s@%lx", sim_ev_kind_name(e->acc[a].kind), (unsigned long)e->acc[a].addr & 0xffff);
-			fprintf(stderr, "\n");
-		}
-		fprintf(stderr, "--\n");
-	}
 	while (d->depth) {
 		struct dpor_node *n = &d->stack[d->depth - 1];
 		uint64_t cand;
