@@ -718,13 +718,16 @@ static void reverse_race(struct dpor *d, size_t i, size_t j)
  * index and becomes the one candidate every later event has.
  */
 struct obj_slot {
-	uintptr_t key;		/* addr << 1 | lock; 0: empty */
+	uintptr_t key;		/* addr << 1 | lock */
+	uint32_t gen;		/* in use iff == ix.gen */
 	int32_t writer;		/* event index, -1: none */
 	int32_t reads;		/* head of its reader list in rd[], -1 */
 };
 
+/* Emptied by bumping gen (a global event empties it: no memset each). */
 struct obj_index {
 	struct obj_slot *slot;
+	uint32_t gen;
 	size_t cap, used;	/* cap: power of two */
 	struct { int32_t ev, next; } *rd;
 	size_t nr_rd, cap_rd;
@@ -743,8 +746,12 @@ static void ix_reset(void)
 	if (!ix.cap) {
 		ix.cap = 1024;
 		ix.slot = xrealloc(NULL, ix.cap * sizeof(*ix.slot));
+		memset(ix.slot, 0, ix.cap * sizeof(*ix.slot));
 	}
-	memset(ix.slot, 0, ix.cap * sizeof(*ix.slot));
+	if (++ix.gen == 0) {	/* wrapped: really empty it */
+		memset(ix.slot, 0, ix.cap * sizeof(*ix.slot));
+		ix.gen = 1;
+	}
 	ix.used = 0;
 	ix.nr_rd = 0;
 }
@@ -762,17 +769,18 @@ static struct obj_slot *ix_find(uintptr_t key)
 		memset(ix.slot, 0, ix.cap * sizeof(*ix.slot));
 		ix.used = 0;
 		for (size_t i = 0; i < n; i++)
-			if (old[i].key)
+			if (old[i].gen == ix.gen)
 				*ix_find(old[i].key) = old[i];
 		free(old);
 	}
 	for (;; h++) {
 		struct obj_slot *sl = &ix.slot[h & (ix.cap - 1)];
 
-		if (sl->key == key)
+		if (sl->gen == ix.gen && sl->key == key)
 			return sl;
-		if (!sl->key) {
+		if (sl->gen != ix.gen) {
 			sl->key = key;
+			sl->gen = ix.gen;
 			sl->writer = sl->reads = -1;
 			ix.used++;
 			return sl;
