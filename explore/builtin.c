@@ -11,6 +11,15 @@
  *	rcu-nogp	the same without the grace period: use after free
  *	regress-demo	locked-counter whose lock the placeholder
  *			regression switch removes (tests `mmsim bugs`)
+ *
+ * and four whose Mazurkiewicz traces (executions up to reordering
+ * independent steps) are counted by hand in tests/t_dpor.c:
+ *
+ *	indep		two tasks, each writes its own variable twice: 1
+ *	writers3	three tasks write one variable once each: 3! = 6
+ *	readers-writer	two tasks read a variable one task writes: 2 * 2
+ *	mp		message passing (the MP litmus test): 3, none
+ *			sees the flag without the data under SC
  */
 #ifndef SIM_STRESS
 #include <string.h>
@@ -199,6 +208,72 @@ static void rcu_nogp_setup(void *arg)
 	rcu_common_setup(rcu_updater_nogp);
 }
 
+/* ---- programs for counting traces (tests/t_dpor.c) ---- */
+
+static void write_own(void *arg)
+{
+	int *v = arg;
+
+	WRITE_ONCE(*v, 1);
+	WRITE_ONCE(*v, 2);
+}
+
+static void indep_setup(void *arg)
+{
+	memset(&B, 0, sizeof(B));
+	sim_task_create("x", write_own, &B.objs[0].val);
+	sim_task_create("y", write_own, &B.objs[1].val);
+}
+
+static void write_counter(void *arg)
+{
+	WRITE_ONCE(B.counter, (int)(uintptr_t)arg);
+}
+
+static void writers3_setup(void *arg)
+{
+	memset(&B, 0, sizeof(B));
+	sim_task_create("w1", write_counter, (void *)1);
+	sim_task_create("w2", write_counter, (void *)2);
+	sim_task_create("w3", write_counter, (void *)3);
+}
+
+static void read_counter(void *arg)
+{
+	log_op("read counter", READ_ONCE(B.counter));
+}
+
+static void readers_writer_setup(void *arg)
+{
+	memset(&B, 0, sizeof(B));
+	sim_task_create("r1", read_counter, NULL);
+	sim_task_create("r2", read_counter, NULL);
+	sim_task_create("w", write_counter, (void *)1);
+}
+
+/* MP: data then flag; the reader must not see the flag without the data */
+static void mp_writer(void *arg)
+{
+	WRITE_ONCE(B.objs[0].val, 1);	/* data */
+	WRITE_ONCE(B.objs[1].val, 1);	/* flag */
+}
+
+static void mp_reader(void *arg)
+{
+	int flag = READ_ONCE(B.objs[1].val);
+	int data = READ_ONCE(B.objs[0].val);
+
+	if (flag && !data)
+		sim_violation("MP: the flag was seen without the data");
+}
+
+static void mp_setup(void *arg)
+{
+	memset(&B, 0, sizeof(B));
+	sim_task_create("writer", mp_writer, NULL);
+	sim_task_create("reader", mp_reader, NULL);
+}
+
 static void abba_describe(void *arg, FILE *out)
 {
 	fprintf(out, "lock_a held by %s, lock_b held by %s\n",
@@ -225,6 +300,18 @@ static const struct mmsim_program builtins[] = {
 	{ "builtin:regress-demo", NULL,
 	  "locked-counter; --regress placeholder-demo drops the lock",
 	  regress_setup, counter_check, describe_log },
+	{ "builtin:indep", NULL,
+	  "two tasks write a variable each (one trace)",
+	  indep_setup, NULL, NULL },
+	{ "builtin:writers3", NULL,
+	  "three tasks write one variable (3! traces)",
+	  writers3_setup, NULL, NULL },
+	{ "builtin:readers-writer", NULL,
+	  "two readers and a writer of one variable (4 traces)",
+	  readers_writer_setup, NULL, describe_log },
+	{ "builtin:mp", NULL,
+	  "message passing litmus test, MP (3 traces, clean under SC)",
+	  mp_setup, NULL, NULL },
 };
 
 const struct mmsim_program *program_builtin(int i)

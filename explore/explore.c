@@ -35,7 +35,7 @@
 #define MAX_JOBS 256
 #define PROGRESS_EVERY 0.25	/* seconds between progress lines */
 
-enum strat_kind { ST_RR, ST_RANDOM, ST_PCT, ST_DFS };
+enum strat_kind { ST_RR, ST_RANDOM, ST_PCT, ST_DFS, ST_DPOR };
 
 /* Counters the jobs share with the parent (or a local copy in-process). */
 struct shared {
@@ -66,7 +66,8 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* "rr", "random", "pct:D" (or "pct": 3), "dfs:P" (or "dfs": 2). */
+/* "rr", "random", "pct:D" (or "pct": 3), "dfs:P" (or "dfs": 2), "dpor"
+ * (no bound) or "dpor:P". */
 static int parse_strategy(const char *name, enum strat_kind *kind,
 			  unsigned *param, char *err, size_t errlen)
 {
@@ -80,6 +81,17 @@ static int parse_strategy(const char *name, enum strat_kind *kind,
 	if (!strcmp(name, "rr")) {
 		*kind = ST_RR;
 		return 0;
+	}
+	if (!strncmp(name, "dpor", 4) && (!name[4] || name[4] == ':')) {
+		*kind = ST_DPOR;
+		*param = UINT_MAX;
+		if (!name[4])
+			return 0;
+		v = name[5] ? strtoul(name + 5, &end, 10) : 0;
+		if (name[5] && !*end && v <= 1000) {
+			*param = v;
+			return 0;
+		}
 	}
 	if (!strncmp(name, "pct", 3) || !strncmp(name, "dfs", 3)) {
 		*kind = name[0] == 'p' ? ST_PCT : ST_DFS;
@@ -96,7 +108,7 @@ static int parse_strategy(const char *name, enum strat_kind *kind,
 		}
 	}
 	snprintf(err, errlen, "bad strategy '%s' (random, rr, pct:D with "
-		 "1 <= D <= 16, dfs:P with P >= 0)", name);
+		 "1 <= D <= 16, dfs:P with P >= 0, dpor or dpor:P)", name);
 	return -1;
 }
 
@@ -348,6 +360,39 @@ out:
 	dfs_free(d);
 }
 
+/*
+ * DPOR (dpor.c): one process. Execution k is the k-th complete execution
+ * in its order; sleep-set-blocked ones are counted apart, not accounted.
+ */
+static void run_dpor(struct run *ru)
+{
+	struct dpor *d = dpor_new(ru->param);
+	struct sim_config cfg = { .strategy = dpor_strategy(d) };
+	uint64_t index = 0;
+
+	do {
+		struct sim_result res;
+
+		if (out_of_budget(ru, index))
+			goto out;
+		if (ru->o->runs && index >= ru->o->runs)
+			goto out;
+		program_exec(ru->p, &cfg, &res);
+		if (dpor_error(d)) {
+			snprintf(ru->r->error, sizeof(ru->r->error), "%s",
+				 dpor_error(d));
+			goto out;
+		}
+		if (dpor_blocked(d))
+			ru->r->sleep_blocked++;
+		else if (account(ru, index++, 0, &res))
+			goto out;
+	} while (dpor_next(d));
+	ru->r->exhausted = true;
+out:
+	dpor_free(d);
+}
+
 /* Run shard @shard of @nr of the work in this process. */
 static void run_shard(struct run *ru)
 {
@@ -355,6 +400,8 @@ static void run_shard(struct run *ru)
 	ru->last_progress = ru->start;
 	if (ru->kind == ST_DFS)
 		run_dfs(ru);
+	else if (ru->kind == ST_DPOR)
+		run_dpor(ru);
 	else
 		run_seeded(ru);
 	ru->r->elapsed = now() - ru->start;
@@ -556,6 +603,12 @@ int explore(const struct mmsim_program *p, const struct explore_opts *o,
 	    ru.nr_shards > UINT_MAX / MAX_JOBS) {
 		snprintf(r->error, sizeof(r->error), "bad %s", jobs > MAX_JOBS ?
 			 "--jobs (at most 256)" : "--shard I/N (I < N)");
+		return 2;
+	}
+	if (ru.kind == ST_DPOR && (ru.nr_shards > 1 || jobs > 1)) {
+		snprintf(r->error, sizeof(r->error), "dpor runs in one "
+			 "process: its backtrack sets grow as it runs, so it "
+			 "does not split into --shard or --jobs (dfs:P does)");
 		return 2;
 	}
 	if (jobs > 1) {

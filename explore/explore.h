@@ -44,6 +44,32 @@ uint64_t dfs_order_key(const struct dfs *d);
 /* Non-NULL if the program behaved differently on the same choices. */
 const char *dfs_error(const struct dfs *d);
 
+/* ---- dpor.c: source-DPOR with sleep sets (Abdulla et al., POPL 2014) ---- */
+
+struct dpor;
+
+/*
+ * dpor_new - an exploration of one execution per Mazurkiewicz trace of
+ * the program under the dependence relation of dpor.c (built on
+ * sim_access_conflict()), restricted to schedules with at most @bound
+ * preemptions (UINT_MAX: none). One process only: its backtrack sets
+ * grow as it runs, so it does not split into shards.
+ */
+struct dpor *dpor_new(unsigned bound);
+void dpor_free(struct dpor *d);
+/* The strategy to put in sim_config; begin() replays from the root. */
+struct sim_strategy *dpor_strategy(struct dpor *d);
+/* After an execution: races, backtrack sets, the next execution. False
+ * when every trace has been explored (exhausted). */
+bool dpor_next(struct dpor *d);
+/* Was the execution that just ran sleep-set blocked (cut short as
+ * redundant; not a complete execution, not to be counted)? */
+bool dpor_blocked(const struct dpor *d);
+/* Sleep-set-blocked executions so far (counted apart). */
+uint64_t dpor_blocked_executions(const struct dpor *d);
+/* Non-NULL if the program behaved differently on the same choices. */
+const char *dpor_error(const struct dpor *d);
+
 /* ---- guided.c: follow a schedule string, then the default ---- */
 
 /*
@@ -63,7 +89,7 @@ int schedule_preemptions(const struct mmsim_program *p, const char *schedule,
 /* ---- explore.c: the driver ---- */
 
 struct explore_opts {
-	const char *strategy;	/* "random", "pct:D", "dfs:P", "rr" */
+	const char *strategy;	/* "random", "pct:D", "dfs:P", "dpor[:P]", "rr" */
 	uint64_t runs;		/* 0: until time, exhaustion or violation */
 	double time_limit;	/* seconds; 0: none */
 	uint64_t seed;
@@ -96,7 +122,9 @@ struct explore_result {
 	uint64_t executions;	/* owned executions run */
 	uint64_t failures;	/* of which did not end SIM_OK */
 	uint64_t outcomes[SIM_LIMIT + 1];
-	bool exhausted;		/* dfs: every schedule in the bound was run */
+	bool exhausted;		/* dfs: every schedule in the bound was run;
+				 * dpor: every trace in the bound was */
+	uint64_t sleep_blocked;	/* dpor: redundant executions cut short */
 	bool timed_out;
 	double elapsed;		/* seconds */
 	struct explore_failure *fail;	/* in index order */
@@ -173,6 +201,13 @@ void report_explore_json(FILE *out, const struct mmsim_program *p,
 void report_explore_tap(FILE *out, const struct mmsim_program *p,
 			const struct explore_opts *o,
 			const struct explore_result *r);
+/*
+ * What an exhausted exhaustive run (dfs, dpor) covered, for humans and
+ * JSON: "every schedule (up to 2 preemptions) covered", "every schedule
+ * covered"; NULL when @r is not exhausted or @strategy is not one.
+ */
+const char *report_coverage(const char *strategy,
+			    const struct explore_result *r);
 /* JSON string literal of @s (quoted, escaped). */
 void json_str(FILE *out, const char *s);
 

@@ -222,6 +222,14 @@ void report_explore_json(FILE *out, const struct mmsim_program *p,
 	fprintf(out, "}, \"exhausted\": %s, \"timed_out\": %s, "
 		"\"elapsed\": %.6f, ", r->exhausted ? "true" : "false",
 		r->timed_out ? "true" : "false", r->elapsed);
+	if (o->strategy && !strncmp(o->strategy, "dpor", 4))
+		fprintf(out, "\"sleep_blocked\": %llu, ",
+			(unsigned long long)r->sleep_blocked);
+	if (report_coverage(o->strategy, r)) {
+		fputs("\"coverage\": ", out);
+		json_str(out, report_coverage(o->strategy, r));
+		fputs(", ", out);
+	}
 	if (r->error[0]) {
 		fputs("\"error\": ", out);
 		json_str(out, r->error);
@@ -233,6 +241,25 @@ void report_explore_json(FILE *out, const struct mmsim_program *p,
 		failure_json(out, p, &r->fail[i]);
 	}
 	fputs("]}\n", out);
+}
+
+const char *report_coverage(const char *strategy,
+			    const struct explore_result *r)
+{
+	static char buf[96];
+	const char *bound;
+
+	if (!r->exhausted || !strategy || (strncmp(strategy, "dfs", 3) &&
+					   strncmp(strategy, "dpor", 4)))
+		return NULL;
+	bound = strchr(strategy, ':');
+	if (!bound && !strcmp(strategy, "dfs"))
+		bound = ":2";	/* dfs's default bound */
+	if (!bound)
+		return "every schedule covered";
+	snprintf(buf, sizeof(buf), "every schedule (up to %s preemption%s) "
+		 "covered", bound + 1, strcmp(bound + 1, "1") ? "s" : "");
+	return buf;
 }
 
 void report_explore_tap(FILE *out, const struct mmsim_program *p,

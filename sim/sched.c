@@ -123,6 +123,7 @@ static struct {
 	struct rcu_head *cb_pending;	/* waiting for their grace period */
 	struct rcu_head *cb_ready;	/* grace period over, not yet run */
 	uint64_t rcu_gp_count;
+	uint64_t rcu_cbs_run;	/* callbacks run (for DPOR) */
 	uint64_t readers;	/* bitmask: tasks in RCU read-side or irq-off */
 	/* hooks */
 	void (*reset_hooks[MAX_RESET_HOOKS])(void);
@@ -302,6 +303,7 @@ void sim_exec_begin(const struct sim_config *cfg)
 	S.cb_pending = NULL;
 	S.cb_ready = NULL;
 	S.rcu_gp_count = 0;
+	S.rcu_cbs_run = 0;
 	S.readers = 0;
 	S.strat->begin(S.strat, cfg ? cfg->seed : 0);
 	sim_arena_reset();
@@ -529,6 +531,9 @@ static int replay_next(void)
 
 /* ---- the trace ---- */
 
+/* Sees every event as it is recorded (DPOR); NULL: none. */
+static void (*trace_hook)(const struct sim_event *e);
+
 static inline void trace_record(int kind, uintptr_t addr,
 				const struct sim_site *site)
 {
@@ -544,6 +549,13 @@ static inline void trace_record(int kind, uintptr_t addr,
 	e->site = site;
 	S.hash = (S.hash ^ x) * FNV_PRIME;
 	S.step++;
+	if (__builtin_expect(trace_hook != NULL, 0))
+		trace_hook(e);
+}
+
+void sim_set_trace_hook(void (*fn)(const struct sim_event *e))
+{
+	trace_hook = fn;
 }
 
 void sim_trace_event(int kind, uintptr_t addr, const struct sim_site *site)
@@ -1031,6 +1043,7 @@ static void run_ready_rcu_callbacks(void)
 
 		S.cb_ready = h->next;
 		h->next = NULL;
+		S.rcu_cbs_run++;
 		h->func(h);
 	}
 }
@@ -1114,6 +1127,11 @@ bool rcu_read_lock_held(void)
 uint64_t sim_rcu_gp_count(void)
 {
 	return S.rcu_gp_count;
+}
+
+uint64_t sim_rcu_callbacks_run(void)
+{
+	return S.rcu_cbs_run;
 }
 
 /* ---- violations ---- */

@@ -276,6 +276,9 @@ const struct sim_access *sim_task_next(int t);
 size_t sim_trace_tail(struct sim_event *out, size_t n);
 /* Total events recorded (may exceed the ring). */
 uint64_t sim_trace_count(void);
+/* Call @fn with every event as it is recorded (NULL: stop). For an
+ * explorer that must see what each task did between choices (DPOR). */
+void sim_set_trace_hook(void (*fn)(const struct sim_event *e));
 const char *sim_ev_kind_name(int kind);
 
 /* ---- strategies ---- */

@@ -210,5 +210,7 @@ void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head));
 bool rcu_read_lock_held(void);
 /* Grace periods completed so far in this execution. */
 uint64_t sim_rcu_gp_count(void);
+/* call_rcu callbacks run so far in this execution (controlled mode). */
+uint64_t sim_rcu_callbacks_run(void);
 
 #endif /* SIM_SYNC_H */

@@ -2,72 +2,221 @@
 /*
  * tools/cli_bugs.c - `mmsim bugs`: hunt every catalogued regression both
  * ways. With its switch on the explorer must find a violation in the
- * entry's scenario; with it off the same budget must find none. Prints a
- * table (name, kernel commit and date, found?, time and executions to the
- * first violation, clean when off?, replay command). Exit 0 iff every bug
+ * entry's scenario; the schedule found is shrunk (explore/shrink.c) to
+ * the fewest preemptions it can, and that one is the replay printed.
+ * With it off none may be found: proved where bounded DPOR exhausts
+ * within PROOF_SECONDS (dpor:1, dpor:2, dpor:3, then unbounded, while
+ * each exhausts and the next is likely to fit: a rung costs several
+ * times the one below; the largest bound is the claim), sampled with the
+ * budget otherwise. A progress line on stderr when it is a terminal
+ * (bug, on/off, executions, rate), then a table (name, kernel commit and
+ * date, found?, time and executions to the first violation, how the
+ * clean direction was established, replay command). Exit 0 iff every bug
  * behaves; an empty catalogue is said plainly and is not a failure.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sim/regress.h"
 #include "tools/cli.h"
+
+#define PROOF_SECONDS 10.0	/* the DPOR ladder's budget, per bug */
 
 struct hunt {
 	int id;
 	bool loaded, found, clean;
 	uint64_t execs_to_find, execs_off;
 	double time_to_find;
-	char *schedule;
+	char *schedule;		/* the shrunk one */
+	const char *proved;	/* "dpor:2"...: the clean direction's proof */
 	char err[512];
 };
 
-/* Explore @p with regression @id on or off; result in @r. */
-static int hunt_one(struct cli *c, const struct mmsim_program *p, int id,
-		    bool on, struct explore_result *r)
-{
-	struct explore_opts o = c->o;
-	int rc;
+/* The progress line (stderr, a terminal only): what runs, how fast. */
+struct progress {
+	bool on;
+	const char *bug, *phase;
+	double start, last;
+	uint64_t execs;
+};
 
-	/* the catalogue says which strategy finds each bug, unless told */
-	if (!o.strategy && sim_regress_table[id].strategy)
-		o.strategy = sim_regress_table[id].strategy;
-	/* ... and its budget, unless told */
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void progress_show(struct progress *pr, bool force)
+{
+	double t = now();
+
+	if (!pr->on || (!force && t - pr->last < 0.2))
+		return;
+	pr->last = t;
+	fprintf(stderr, "\r\033[Kbugs: %-24s %-22s %10llu executions "
+		"%8.0f/s", pr->bug, pr->phase, (unsigned long long)pr->execs,
+		t > pr->start ? pr->execs / (t - pr->start) : 0.0);
+}
+
+static void on_exec(void *ctx, uint64_t index, const char *schedule,
+		    const struct sim_result *r)
+{
+	struct progress *pr = ctx;
+
+	pr->execs++;
+	progress_show(pr, false);
+}
+
+/*
+ * The catalogue's per-bug strategy and budget, unless the user gave
+ * them. The one place that reads them (the catalogue may drop them).
+ */
+static void catalogue_budget(const struct cli *c, int id,
+			     struct explore_opts *o)
+{
+	if (!o->strategy && sim_regress_table[id].strategy)
+		o->strategy = sim_regress_table[id].strategy;
 	if (!c->runs_given && !c->time_given && sim_regress_table[id].runs)
-		o.runs = sim_regress_table[id].runs;
+		o->runs = sim_regress_table[id].runs;
+}
+
+/*
+ * Explore @p with regression @id on or off under @o; result in @r. In
+ * process (one job) when a progress line is drawn, so it can count.
+ */
+static int hunt_one(struct cli *c, const struct mmsim_program *p, int id,
+		    bool on, struct explore_opts o, struct progress *pr,
+		    const char *phase, struct explore_result *r)
+{
+	int rc;
 
 	sim_regress_clear();
 	sim_regress_set(id, on);
 	o.keep_going = false;
 	o.progress = false;
+	pr->phase = phase;
+	pr->execs = 0;
+	pr->start = now();
+	if (pr->on && (!o.jobs || o.jobs == 1)) {
+		o.on_exec = on_exec;
+		o.ctx = pr;
+	}
+	progress_show(pr, true);
 	rc = explore(p, &o, r);
+	if (!o.on_exec)
+		pr->execs = r->executions;
+	progress_show(pr, true);
 	sim_regress_clear();
 	return rc;
 }
 
-static void hunt(struct cli *c, struct hunt *h)
+/*
+ * The clean direction: the DPOR ladder, each rung only if the one below
+ * exhausted, within PROOF_SECONDS; the largest exhausted bound is kept.
+ * Returns false if a rung found a violation (the bug is not clean).
+ */
+static bool prove_clean(struct cli *c, const struct mmsim_program *p,
+			struct hunt *h, struct progress *pr)
+{
+	static const char *const ladder[] = { "dpor:1", "dpor:2", "dpor:3",
+					      "dpor" };
+	double left = PROOF_SECONDS;
+
+	for (size_t i = 0; i < 4 && left > 0.05; i++) {
+		struct explore_opts o = { .strategy = ladder[i],
+					  .time_limit = left };
+		struct explore_result r;
+		char phase[32];
+		bool bad;
+
+		snprintf(phase, sizeof(phase), "off, %s", ladder[i]);
+		hunt_one(c, p, h->id, false, o, pr, phase, &r);
+		left -= r.elapsed;
+		bad = r.failures || r.error[0];
+		if (r.exhausted && !bad) {
+			h->proved = ladder[i];
+			h->execs_off = r.executions;
+		}
+		explore_result_free(&r);
+		if (bad)
+			return false;
+		/* the next rung costs many times this one: will it fit? */
+		if (!r.exhausted || 4 * r.elapsed > left)
+			break;
+	}
+	return true;
+}
+
+/* Shrink @schedule of @p (switch @id on) to the fewest preemptions. */
+static char *shrunk(const struct mmsim_program *p, int id,
+		    const char *schedule)
+{
+	struct shrink_stats st;
+	char *s;
+
+	sim_regress_clear();
+	sim_regress_set(id, true);
+	s = shrink_schedule(p, schedule, 0, &st);
+	sim_regress_clear();
+	return s ? s : strdup(schedule);
+}
+
+static void hunt(struct cli *c, struct hunt *h, struct progress *pr)
 {
 	const struct sim_regress *e = &sim_regress_table[h->id];
 	struct mmsim_program *p = program_load(e->scenario, h->err,
 					       sizeof(h->err));
+	struct explore_opts o = c->o;
 	struct explore_result r;
 
 	if (!p)
 		return;
 	h->loaded = true;
-	if (hunt_one(c, p, h->id, true, &r) == EXIT_FOUND && r.nr_fail) {
+	pr->bug = e->name;
+	catalogue_budget(c, h->id, &o);
+	if (hunt_one(c, p, h->id, true, o, pr, "on", &r) == EXIT_FOUND &&
+	    r.nr_fail) {
 		h->found = true;
 		h->execs_to_find = r.executions;
 		h->time_to_find = r.elapsed;
-		h->schedule = strdup(r.fail[0].schedule);
+		pr->phase = "on, shrinking";
+		progress_show(pr, true);
+		h->schedule = shrunk(p, h->id, r.fail[0].schedule);
 	} else if (r.error[0]) {
 		snprintf(h->err, sizeof(h->err), "%s", r.error);
 	}
 	explore_result_free(&r);
-	h->clean = hunt_one(c, p, h->id, false, &r) == EXIT_CLEAN;
+	if (!prove_clean(c, p, h, pr))
+		return;		/* a violation with the switch off */
+	if (h->proved) {
+		h->clean = true;
+		return;
+	}
+	hunt_one(c, p, h->id, false, o, pr, "off, sampling", &r);
+	h->clean = r.failures == 0 && !r.error[0];
 	h->execs_off = r.executions;
 	explore_result_free(&r);
+}
+
+/* How the clean direction was established, for the table. */
+static const char *clean_how(const struct hunt *h, char *buf, size_t n)
+{
+	if (!h->clean)
+		return "NO";
+	if (!h->proved)
+		snprintf(buf, n, "sampled %llu",
+			 (unsigned long long)h->execs_off);
+	else if (!strcmp(h->proved, "dpor"))
+		snprintf(buf, n, "proved (every schedule)");
+	else
+		snprintf(buf, n, "proved to %s preemption%s", h->proved + 5,
+			 strcmp(h->proved + 5, "1") ? "s" : "");
+	return buf;
 }
 
 static void bugs_json(const struct hunt *hs, int n)
@@ -86,11 +235,18 @@ static void bugs_json(const struct hunt *hs, int n)
 		json_str(stdout, e->date);
 		printf(", \"placeholder\": %s, \"found\": %s, \"clean_off\": "
 		       "%s, \"executions_to_find\": %llu, \"seconds_to_find\":"
-		       " %.6f, \"executions_off\": %llu, \"schedule\": ",
+		       " %.6f, \"executions_off\": %llu, ",
 		       e->placeholder ? "true" : "false",
 		       h->found ? "true" : "false", h->clean ? "true" : "false",
 		       (unsigned long long)h->execs_to_find, h->time_to_find,
 		       (unsigned long long)h->execs_off);
+		printf("\"clean_by\": \"%s\", \"proved_bound\": ",
+		       h->proved ? "proof" : "sample");
+		if (h->proved && strcmp(h->proved, "dpor"))
+			printf("%s, ", h->proved + 5);
+		else
+			printf("%s, ", h->proved ? "\"none\"" : "null");
+		printf("\"schedule\": ");
 		json_str(stdout, h->schedule ? h->schedule : "");
 		printf(", \"error\": ");
 		json_str(stdout, h->err);
@@ -105,29 +261,32 @@ static void bugs_tap(const struct hunt *hs, int n)
 	for (int i = 0; i < n; i++) {
 		const struct hunt *h = &hs[i];
 		const char *name = sim_regress_table[h->id].name;
+		char how[48];
 
 		printf("%sok %d - %s: found with the switch on%s%s\n",
 		       h->found ? "" : "not ", 2 * i + 1, name,
 		       h->err[0] ? " # " : "", h->err);
-		printf("%sok %d - %s: clean with the switch off\n",
-		       h->clean && h->loaded ? "" : "not ", 2 * i + 2, name);
+		printf("%sok %d - %s: clean with the switch off (%s)\n",
+		       h->clean && h->loaded ? "" : "not ", 2 * i + 2, name,
+		       clean_how(h, how, sizeof(how)));
 	}
 }
 
 static void bugs_table(const struct hunt *hs, int n)
 {
-	printf("%-24s %-14s %-10s %-6s %-10s %-10s %-6s %s\n", "bug",
-	       "kernel commit", "date", "found", "time", "execs", "clean",
-	       "replay");
+	printf("%-24s %-14s %-10s %-6s %-10s %-10s %-26s %s\n", "bug",
+	       "kernel commit", "date", "found", "time", "execs",
+	       "clean with it off", "replay (shrunk)");
 	for (int i = 0; i < n; i++) {
 		const struct hunt *h = &hs[i];
 		const struct sim_regress *e = &sim_regress_table[h->id];
 		struct mmsim_program p = { .name = e->scenario };
+		char how[48];
 
-		printf("%-24s %-14.14s %-10s %-6s %-10.3f %-10llu %-6s ",
+		printf("%-24s %-14.14s %-10s %-6s %-10.3f %-10llu %-26s ",
 		       e->name, e->commit, e->date, h->found ? "yes" : "NO",
 		       h->time_to_find, (unsigned long long)h->execs_to_find,
-		       h->clean ? "yes" : "NO");
+		       clean_how(h, how, sizeof(how)));
 		if (h->found) {
 			report_replay_cmd(stdout, &p, h->schedule);
 			printf(" --regress %s", e->name);
@@ -141,6 +300,7 @@ static void bugs_table(const struct hunt *hs, int n)
 int cmd_bugs(struct cli *c)
 {
 	struct hunt hs[SIM_REGRESS__NR] = { 0 };
+	struct progress pr = { .on = isatty(2) };
 	int n = 0, bad = 0;
 
 	bool named[SIM_REGRESS__NR] = { false };
@@ -163,10 +323,12 @@ int cmd_bugs(struct cli *c)
 					  !c->placeholder)
 			continue;
 		hs[n].id = id;
-		hunt(c, &hs[n]);
+		hunt(c, &hs[n], &pr);
 		bad += !hs[n].found || !hs[n].clean;
 		n++;
 	}
+	if (pr.on)
+		fputs("\r\033[K", stderr);
 	if (!n && !c->json && !c->tap) {
 		printf("The bug catalogue is empty: no kernel bugs are "
 		       "catalogued yet (sim/regress.c).\n`mmsim bugs "

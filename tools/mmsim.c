@@ -269,6 +269,13 @@ static struct mmsim_program *load(struct cli *c)
 
 /* ---- explore / run ---- */
 
+/* dfs and dpor run until their tree is done, not for 1,000 executions. */
+static bool is_exhaustive(const char *strategy)
+{
+	return strategy && (!strncmp(strategy, "dfs", 3) ||
+			    !strncmp(strategy, "dpor", 4));
+}
+
 static void print_summary(struct cli *c, const struct mmsim_program *p,
 			  const struct explore_result *r)
 {
@@ -277,7 +284,11 @@ static void print_summary(struct cli *c, const struct mmsim_program *p,
 	uint64_t limits = explore_nr_limits(r);
 
 	printf("%s: ", p->name);
-	if (r->exhausted)
+	if (r->exhausted && report_coverage(st, r))
+		printf("exhausted: %llu executions, %s, ",
+		       (unsigned long long)r->executions,
+		       report_coverage(st, r));
+	else if (r->exhausted)
 		printf("exhausted: %llu executions, ",
 		       (unsigned long long)r->executions);
 	else
@@ -331,7 +342,7 @@ static void print_failures(struct cli *c, const struct mmsim_program *p,
 		const struct explore_failure *f = &r->fail[i];
 		char how[160];
 
-		if (!strncmp(c->o.strategy ? c->o.strategy : "", "dfs", 3))
+		if (is_exhaustive(c->o.strategy))
 			snprintf(how, sizeof(how), "found by %s",
 				 c->o.strategy);
 		else
@@ -369,7 +380,7 @@ static int cmd_explore(struct cli *c)
 		c->o.jobs = 1;
 		c->o.progress = false;
 	} else if (!c->runs_given && !c->time_given &&
-		   strncmp(c->o.strategy ? c->o.strategy : "", "dfs", 3)) {
+		   !is_exhaustive(c->o.strategy)) {
 		c->o.runs = 1000;
 	}
 	rc = explore(p, &c->o, &r);
