@@ -11,22 +11,37 @@
  * threaded through page->lru of each free block's first page, which has
  * PG_buddy set and its order in ->buddy_order.
  *
- * Poison. A freed frame is filled with PAGE_POISON; when it is handed out
- * again the poison is checked, so a store into a freed frame (a stale TLB
- * entry, a model bug writing through a stale pointer) is reported naming
- * the pfn. Cost choice, since THP-sized blocks are allocated often:
- *  - __GFP_ZERO: every word is checked in the same pass that zeroes it
- *    (one read+write sweep: no dearer than the zeroing alone);
- *  - no __GFP_ZERO, order < HPAGE_PMD_ORDER: every word is checked;
- *  - no __GFP_ZERO, order >= HPAGE_PMD_ORDER: SAMPLE_WORDS words per frame
- *    (first, last and pseudo-random ones fixed per pfn) are checked.
- * The hardware model (arch/mmu.c) also refuses user loads and stores to a
- * free frame at once, so a stale-TLB store is caught even where sampling
- * would miss it.
- * Frames never handed out since physmem_init() are "virgin": the arena is
- * mmap'd zero and is not poisoned up front (that would cost the size of
- * memory); a virgin frame is poisoned (or left zero for __GFP_ZERO) the
- * first time it is allocated, which yields the same contents.
+ * Contents. An execution pays for the frames it writes, not for the size
+ * of the folios it allocates. Each frame's contents are either a mark
+ * (struct frame_data, physmem.h) or real:
+ *  - FD_POISON: every word PAGE_POISON. A free frame, or one allocated
+ *    without __GFP_ZERO (the kernel gives no promise; poison shows it);
+ *  - FD_UNIFORM: every word ->val (__GFP_ZERO: 0; a whole-frame fill);
+ *  - FD_UNIFORM1: every word ->val but word ->idx, which is ->exc (one
+ *    user store into a fresh THP subpage costs no 4 KiB);
+ *  - FD_REAL: the 4 KiB are in the host arena at __pfn_va().
+ * User loads and stores (arch/mmu.c) read and update marks in place; a
+ * second differing word makes the frame real (written out once, 4 KiB).
+ * page_address()/pfn_to_virt() make a frame real, so every host pointer
+ * into a frame points at real memory, which stays real until the reset.
+ * Copies (physmem_copy_frames) copy marks as marks. So zeroing, poisoning
+ * and copying a 2 MiB folio cost 512 marks plus the frames actually
+ * written, and allocation and reset touch no frame data.
+ *
+ * Poison. A freed frame that is real is filled with PAGE_POISON (its mark
+ * becomes FD_POISON otherwise: nothing can hold a pointer into a frame
+ * that was never real). Every real free frame is checked in full (every
+ * word) when it is handed out again, and at the end of every execution
+ * (physmem_check_free_poison(), from the invariants), so a store into a
+ * freed frame through a pointer (a model bug writing through a stale
+ * page_address(), a DMA through a dropped pin) is reported naming the
+ * pfn; page_address() of a free frame writes its poison out first, so
+ * such a store cannot land in a frame nobody checks. The hardware model
+ * (arch/mmu.c) refuses user loads and stores to a free frame at once, so a
+ * stale-TLB access is caught when it happens.
+ * SIM_STRESS (real threads) makes every frame real when it is allocated
+ * (zeroed or poisoned in full, as the kernel's clear_page): the marks are
+ * not thread-safe.
  *
  * Reset. Every struct page the allocator modifies (allocation, free,
  * split, merge, and free-list neighbours whose ->lru links change) is
@@ -86,12 +101,11 @@ static inline void zone_unlock(void)
 
 #define NR_PAGE_ORDERS (MAX_PAGE_ORDER + 1)
 #define WORDS_PER_FRAME (PAGE_SIZE / sizeof(uint64_t))
-#define SAMPLE_WORDS 8
 
 /* Per-frame state, private to this file (fstate[]). */
 enum frame_state {
-	FRAME_VIRGIN, /* free, never handed out: contents all zero */
-	FRAME_FREE, /* free, contents PAGE_POISON */
+	FRAME_VIRGIN, /* free since physmem_init() */
+	FRAME_FREE, /* free (handed out and freed since init) */
 	FRAME_HEAD, /* first frame of an allocated block */
 	FRAME_TAIL, /* other frames of an allocated block */
 };
@@ -136,6 +150,7 @@ static struct {
 struct page *mem_map;
 unsigned long max_pfn;
 unsigned char *physmem_base;
+struct frame_data *physmem_fdata;
 
 static const struct physmem_config physmem_defaults = {
 	.mem_bytes = 64UL << 20,
@@ -182,9 +197,24 @@ bool pfn_valid(unsigned long pfn)
 	return pfn < max_pfn;
 }
 
-void *pfn_to_virt(unsigned long pfn)
+static inline void *pfn_to_virt_raw(unsigned long pfn)
 {
 	return physmem_base + (pfn << PAGE_SHIFT);
+}
+
+static uint64_t *frame_make_real(unsigned long pfn);
+
+/* See physmem.h: the frame becomes real (zone lock: its mark changes). */
+void *pfn_to_virt(unsigned long pfn)
+{
+	void *w;
+
+	if (likely(physmem_fdata[pfn].state == FD_REAL))
+		return pfn_to_virt_raw(pfn);
+	zone_lock();
+	w = frame_make_real(pfn);
+	zone_unlock();
+	return w;
 }
 
 void *page_address(const struct page *page)
@@ -239,64 +269,40 @@ bool physmem_frame_is_free(unsigned long pfn)
 	return pfn < max_pfn && P.fstate[pfn] <= FRAME_FREE;
 }
 
-/* ---- poison ---- */
+/* ---- contents and poison ---- */
+
+static inline bool frame_allocated(unsigned long pfn)
+{
+	return P.fstate[pfn] > FRAME_FREE;
+}
+
+/* A frame of poison, for memcpy and memcmp (libc's are vectorized). */
+static uint64_t poison_page[WORDS_PER_FRAME] __attribute__((aligned(64)));
+
+static void fill_frame(uint64_t *w, uint64_t v)
+{
+	if (v == 0) {
+		memset(w, 0, PAGE_SIZE);
+	} else if (v == PAGE_POISON) {
+		memcpy(w, poison_page, PAGE_SIZE);
+	} else {
+		for (unsigned i = 0; i < WORDS_PER_FRAME; i++)
+			w[i] = v;
+	}
+}
 
 static void poison_frame(unsigned long pfn)
 {
-	uint64_t *w = pfn_to_virt(pfn);
-
-	for (unsigned i = 0; i < WORDS_PER_FRAME; i++)
-		w[i] = PAGE_POISON;
+	fill_frame(pfn_to_virt_raw(pfn), PAGE_POISON);
 }
 
-/* Word indices checked for pfn in a sampled check: fixed per pfn. */
-static inline unsigned sample_word(unsigned long pfn, unsigned k)
+/* Check every word of a real frame for poison: first bad index, or -1. */
+static long check_poison_full(unsigned long pfn)
 {
-	if (k == 0)
-		return 0;
-	if (k == 1)
-		return WORDS_PER_FRAME - 1;
-	return (unsigned)((pfn * 0x9E3779B97F4A7C15ULL + k * 0x632BE5ABULL) >>
-			  40) %
-	       WORDS_PER_FRAME;
-}
+	const uint64_t *w = pfn_to_virt_raw(pfn);
 
-/* Returns the index of a non-poison word among the samples, or -1. */
-static long check_poison_sampled(unsigned long pfn)
-{
-	const uint64_t *w = pfn_to_virt(pfn);
-
-	for (unsigned k = 0; k < SAMPLE_WORDS; k++) {
-		unsigned i = sample_word(pfn, k);
-
-		if (w[i] != PAGE_POISON)
-			return i;
-	}
-	return -1;
-}
-
-/*
- * Check every word of the frame for poison, zeroing it in the same sweep
- * if @zero. Returns the index of the first bad word, or -1.
- */
-static long check_poison_full(unsigned long pfn, bool zero)
-{
-	uint64_t *w = pfn_to_virt(pfn);
-	uint64_t acc = 0;
-
-	if (zero) {
-		for (unsigned i = 0; i < WORDS_PER_FRAME; i++) {
-			acc |= w[i] ^ PAGE_POISON;
-			w[i] = 0;
-		}
-	} else {
-		for (unsigned i = 0; i < WORDS_PER_FRAME; i++)
-			acc |= w[i] ^ PAGE_POISON;
-	}
-	if (!acc)
+	if (likely(!memcmp(w, poison_page, PAGE_SIZE)))
 		return -1;
-	if (zero) /* contents are gone; we know it was bad somewhere */
-		return 0;
 	for (unsigned i = 0; i < WORDS_PER_FRAME; i++)
 		if (w[i] != PAGE_POISON)
 			return i;
@@ -304,8 +310,150 @@ static long check_poison_full(unsigned long pfn, bool zero)
 }
 
 /*
- * Make the frames of a block being handed out ready: check their poison
- * (see the file comment for what is checked), zero them if asked.
+ * frame_make_real - write frame @pfn's mark out to host memory (a free
+ * frame: its poison) unless it is real already; from now on until the
+ * reset its words live in host memory. Returns the frame's host address.
+ */
+static uint64_t *frame_make_real(unsigned long pfn)
+{
+	struct frame_data *fd = &physmem_fdata[pfn];
+	uint64_t *w = pfn_to_virt_raw(pfn);
+
+	if (likely(fd->state == FD_REAL))
+		return w;
+	touch(pfn);
+	if (fd->state == FD_POISON || !frame_allocated(pfn)) {
+		fill_frame(w, PAGE_POISON);
+	} else {
+		fill_frame(w, fd->val);
+		if (fd->state == FD_UNIFORM1)
+			w[fd->idx] = fd->exc;
+	}
+	fd->state = FD_REAL;
+	return w;
+}
+
+/* A mark for frame @pfn (not real), recorded for the reset. */
+static inline void frame_set_mark(unsigned long pfn, uint8_t state,
+				  uint64_t val)
+{
+	struct frame_data *fd = &physmem_fdata[pfn];
+
+	touch(pfn);
+	fd->state = state;
+	fd->val = val;
+	fd->exc = 0;
+	fd->idx = 0;
+}
+
+/* The slow path of physmem_store_word(): the frame is a mark. */
+void __physmem_store_word(unsigned long pfn, unsigned idx, uint64_t v)
+{
+	struct frame_data *fd = &physmem_fdata[pfn];
+	uint64_t *w;
+
+	switch (fd->state) {
+	case FD_POISON:
+		frame_set_mark(pfn, FD_UNIFORM, PAGE_POISON);
+		/* fall through */
+	case FD_UNIFORM:
+		if (v == fd->val)
+			return;
+		touch(pfn);
+		fd->state = FD_UNIFORM1;
+		fd->idx = idx;
+		fd->exc = v;
+		return;
+	case FD_UNIFORM1:
+		if (fd->idx == idx) {
+			fd->exc = v;
+			if (v == fd->val)
+				fd->state = FD_UNIFORM;
+			return;
+		}
+		if (v == fd->val)
+			return;
+		break;
+	}
+	w = frame_make_real(pfn);
+	__atomic_store_n(&w[idx], v, __ATOMIC_SEQ_CST);
+}
+
+void physmem_fill_words(unsigned long pfn, unsigned from, unsigned to,
+			uint64_t v)
+{
+	struct frame_data *fd = &physmem_fdata[pfn];
+	unsigned outside = WORDS_PER_FRAME - (to - from);
+	bool idx_in = fd->idx >= from && fd->idx < to;
+	bool rest_is_v = false;
+
+	if (from >= to)
+		return;
+	switch (fd->state) {
+	case FD_POISON:
+		rest_is_v = v == PAGE_POISON || !outside;
+		break;
+	case FD_UNIFORM:
+		rest_is_v = v == fd->val || !outside;
+		break;
+	case FD_UNIFORM1:
+		/* the words outside [from, to): val, but ->idx is ->exc */
+		rest_is_v = !outside ||
+			    (fd->val == v && (idx_in || fd->exc == v)) ||
+			    (outside == 1 && !idx_in && fd->exc == v);
+		break;
+	}
+	if (fd->state != FD_REAL && rest_is_v) {
+		frame_set_mark(pfn, FD_UNIFORM, v);
+		return;
+	}
+	if (fd->state != FD_REAL && to - from == 1) {
+		__physmem_store_word(pfn, from, v);
+		return;
+	}
+	uint64_t *w = frame_make_real(pfn);
+
+	for (unsigned i = from; i < to; i++)
+		w[i] = v;
+}
+
+void physmem_copy_frames(struct page *dst, const struct page *src,
+			 unsigned long nr)
+{
+	unsigned long d = page_to_pfn(dst), s = page_to_pfn(src);
+
+	for (unsigned long i = 0; i < nr; i++) {
+		const struct frame_data *sd = &physmem_fdata[s + i];
+
+		if (sd->state == FD_REAL) {
+			struct frame_data *dd = &physmem_fdata[d + i];
+
+			if (dd->state != FD_REAL) {
+				touch(d + i);
+				dd->state = FD_REAL;
+			}
+			memcpy(pfn_to_virt_raw(d + i), pfn_to_virt_raw(s + i),
+			       PAGE_SIZE);
+		} else if (physmem_fdata[d + i].state == FD_REAL) {
+			/* a real frame stays real: pointers into it live */
+			uint64_t *w = pfn_to_virt_raw(d + i);
+
+			fill_frame(w, sd->state == FD_POISON ? PAGE_POISON :
+							       sd->val);
+			if (sd->state == FD_UNIFORM1)
+				w[sd->idx] = sd->exc;
+		} else {
+			touch(d + i);
+			physmem_fdata[d + i] = *sd;
+		}
+	}
+}
+
+/*
+ * Make the frames of a block being handed out ready: a real frame (freed
+ * after it was written or made real) is checked for poison in full; every
+ * frame becomes a mark: zero for __GFP_ZERO, poison otherwise. SIM_STRESS:
+ * real at once (see the file comment).
  */
 static void prep_frames(unsigned long pfn, unsigned order, gfp_t gfp)
 {
@@ -313,26 +461,65 @@ static void prep_frames(unsigned long pfn, unsigned order, gfp_t gfp)
 	unsigned long nr = 1UL << order;
 
 	for (unsigned long p = pfn; p < pfn + nr; p++) {
-		uint64_t *w = pfn_to_virt(p);
+		struct frame_data *fd = &physmem_fdata[p];
 		long bad = -1;
 
-		if (P.fstate[p] == FRAME_VIRGIN) {
-			if (!zero)
-				poison_frame(p);
-		} else if (zero || order < HPAGE_PMD_ORDER) {
-			bad = check_poison_full(p, zero);
-		} else {
-			bad = check_poison_sampled(p);
-		}
-		P.fstate[p] = p == pfn ? FRAME_HEAD : FRAME_TAIL;
+		if (fd->state == FD_REAL)
+			bad = check_poison_full(p);
 		if (unlikely(bad >= 0))
 			sim_violation(
 				"page allocator: pfn %lu was written after "
 				"it was freed (word %ld = %#llx, poison "
-				"expected%s)",
-				p, bad, (unsigned long long)w[bad],
-				zero ? "; zeroed since" : "");
+				"expected)",
+				p, bad,
+				(unsigned long long)((uint64_t *)
+					pfn_to_virt_raw(p))[bad]);
+		P.fstate[p] = p == pfn ? FRAME_HEAD : FRAME_TAIL;
+#ifdef SIM_STRESS
+		fill_frame(pfn_to_virt_raw(p), zero ? 0 : PAGE_POISON);
+		fd->state = FD_REAL;
+#else
+		frame_set_mark(p, zero ? FD_UNIFORM : FD_POISON, 0);
+#endif
 	}
+}
+
+/* Free frame @p: poison it if real, else its mark becomes poison. */
+static inline void free_frame_data(unsigned long p)
+{
+	struct frame_data *fd = &physmem_fdata[p];
+
+	if (fd->state == FD_REAL)
+		poison_frame(p);
+	else if (fd->state != FD_POISON)
+		frame_set_mark(p, FD_POISON, 0);
+}
+
+/*
+ * physmem_check_free_poison - every real free frame the execution touched
+ * still holds its poison in every word; else a violation naming the pfn.
+ * Costs the frames written in this execution.
+ */
+bool physmem_check_free_poison(unsigned long *pfnp, unsigned *wordp,
+			       uint64_t *valp)
+{
+	for (unsigned long i = 0; i < P.nr_touched; i++) {
+		unsigned long pfn = P.touched_list[i];
+		long bad;
+
+		if (frame_allocated(pfn) ||
+		    physmem_fdata[pfn].state != FD_REAL ||
+		    pfn >= P.dev_start)
+			continue;
+		bad = check_poison_full(pfn);
+		if (bad >= 0) {
+			*pfnp = pfn;
+			*wordp = bad;
+			*valp = ((uint64_t *)pfn_to_virt_raw(pfn))[bad];
+			return false;
+		}
+	}
+	return true;
 }
 
 /* ---- struct page states ---- */
@@ -554,7 +741,7 @@ static void __free_frozen_pages_zone(struct page *page, unsigned int order)
 	nid = pfn_to_nid(pfn);
 	for (unsigned long p = pfn; p < pfn + nr; p++) {
 		touch(p);
-		poison_frame(p);
+		free_frame_data(p);
 		P.fstate[p] = FRAME_FREE;
 		page_set_clean(&mem_map[p], nid);
 	}
@@ -625,8 +812,9 @@ static struct page *__alloc_device_private_page_zone(void)
 	P.dyn.dev_nr_free--;
 	page->flags &= ~BIT(PG_buddy);
 	check_new_page(page);
-	if (P.fstate[pfn] == FRAME_VIRGIN)
-		poison_frame(pfn);
+	/* device memory: no poison check; its contents start as poison */
+	if (physmem_fdata[pfn].state != FD_REAL)
+		frame_set_mark(pfn, FD_POISON, 0);
 	P.fstate[pfn] = FRAME_HEAD;
 	page->_refcount.counter = 1;
 	P.dyn.nr_allocated++;
@@ -647,7 +835,7 @@ static void __free_device_private_page_zone(struct page *page)
 	}
 	free_pages_check(page, page, false);
 	touch(pfn);
-	poison_frame(pfn);
+	free_frame_data(pfn);
 	P.fstate[pfn] = FRAME_FREE;
 	page_set_clean(page, 0);
 	page->flags = BIT(PG_buddy);
@@ -704,26 +892,19 @@ unsigned long physmem_reset_cost(void)
 
 /*
  * physmem_reset - the per-execution reset hook: restore every touched
- * struct page from the pristine copy, re-poison frames left allocated,
- * restore the free-list heads. Costs what the last execution touched.
+ * struct page from the pristine copy, make every touched frame free with
+ * the poison mark again (no frame data is written: the next execution
+ * writes out what it makes real), restore the free-list heads. Costs
+ * what the last execution touched.
  */
 static void physmem_reset(void)
 {
 	for (unsigned long i = 0; i < P.nr_touched; i++) {
 		unsigned long pfn = P.touched_list[i];
 
-		switch (P.fstate[pfn]) {
-		case FRAME_HEAD:
-		case FRAME_TAIL:
-			poison_frame(pfn);
+		if (P.fstate[pfn] != FRAME_VIRGIN)
 			P.fstate[pfn] = FRAME_FREE;
-			break;
-		case FRAME_FREE:
-			/* heal a store into a free frame no allocation saw */
-			if (check_poison_sampled(pfn) >= 0)
-				poison_frame(pfn);
-			break;
-		}
+		memset(&physmem_fdata[pfn], 0, sizeof(struct frame_data));
 		memcpy(&mem_map[pfn], &P.pristine[pfn], sizeof(struct page));
 		P.touched[pfn] = 0;
 	}
@@ -738,6 +919,9 @@ static void physmem_free_arrays(void)
 {
 	if (physmem_base)
 		munmap(physmem_base, P.arena_bytes);
+	if (physmem_fdata)
+		munmap(physmem_fdata, max_pfn * sizeof(struct frame_data));
+	physmem_fdata = NULL;
 	free(mem_map);
 	free(P.pristine);
 	free(P.fstate);
@@ -789,6 +973,8 @@ int physmem_init(const struct physmem_config *cfg)
 		return -1;
 	}
 	physmem_free_arrays();
+	for (unsigned i = 0; i < WORDS_PER_FRAME; i++)
+		poison_page[i] = PAGE_POISON;
 	memset(&P.dyn, 0, sizeof(P.dyn));
 	P.cfg = c;
 	P.nr_normal = c.mem_bytes / PAGE_SIZE;
@@ -799,12 +985,19 @@ int physmem_init(const struct physmem_config *cfg)
 	P.arena_bytes = max_pfn * PAGE_SIZE;
 	physmem_base = mmap(NULL, P.arena_bytes, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	physmem_fdata = mmap(NULL, max_pfn * sizeof(struct frame_data),
+			     PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+			     0);
+	if (physmem_fdata == MAP_FAILED)
+		physmem_fdata = NULL;
 	mem_map = calloc(max_pfn, sizeof(struct page));
 	P.pristine = malloc(max_pfn * sizeof(struct page));
 	P.fstate = calloc(max_pfn, 1);
 	P.touched = calloc(max_pfn, 1);
 	P.touched_list = malloc(max_pfn * sizeof(unsigned long));
 	if (physmem_base == MAP_FAILED || !mem_map || !P.pristine ||
+	    !physmem_fdata ||
 	    !P.fstate || !P.touched || !P.touched_list) {
 		if (physmem_base == MAP_FAILED)
 			physmem_base = NULL;
@@ -918,7 +1111,10 @@ bool physmem_is_pristine(void)
 	if (memcmp(&P.dyn, &P.dyn_pristine, sizeof(P.dyn)))
 		return false;
 	for (unsigned long pfn = 1; pfn < max_pfn; pfn++)
-		if (P.fstate[pfn] > FRAME_FREE || P.touched[pfn])
+		if (P.fstate[pfn] > FRAME_FREE || P.touched[pfn] ||
+		    physmem_fdata[pfn].state != FD_POISON ||
+		    physmem_fdata[pfn].val || physmem_fdata[pfn].exc ||
+		    physmem_fdata[pfn].idx)
 			return false;
 	return P.nr_touched == 0;
 }

@@ -15,6 +15,7 @@
  *     overlaps it accepts its value through the log instead).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check/oracle.h"
@@ -50,10 +51,17 @@ static struct {
 	unsigned long overflows;
 } O;
 
+/*
+ * The op table lives across executions (host memory, grown on demand):
+ * a reset costs nothing, an op costs its own zeroing, not the table's.
+ */
+static struct op *ops_table;
+static int ops_cap;
+
 void oracle_reset(void)
 {
 	memset(&O, 0, sizeof(O));
-	O.ops = sim_zalloc(sizeof(struct op) * ORACLE_MAX_OPS);
+	O.ops = ops_table;
 }
 
 unsigned long oracle_overflows(void)
@@ -176,6 +184,18 @@ static struct op *op_new(void)
 			  ORACLE_MAX_OPS);
 		return NULL;
 	}
+	if (O.nr_ops == ops_cap) {
+		int cap = ops_cap ? 2 * ops_cap : 64;
+		struct op *t = realloc(ops_table, sizeof(*t) * cap);
+
+		if (!t) {
+			fprintf(stderr, "mmsim: out of host memory\n");
+			exit(2);
+		}
+		ops_table = O.ops = t;
+		ops_cap = cap;
+	}
+	memset(&O.ops[O.nr_ops], 0, sizeof(O.ops[0]));
 	return &O.ops[O.nr_ops++];
 }
 
