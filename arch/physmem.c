@@ -140,9 +140,13 @@ static struct {
 	struct physmem_dyn dyn, dyn_pristine;
 	struct page *pristine; /* mem_map as physmem_init left it */
 	uint8_t *fstate; /* enum frame_state per pfn */
-	uint8_t *touched; /* pfn recorded in touched_list? */
+	uint8_t *touched; /* T_* bits: in which of the lists below */
 	unsigned long *touched_list;
 	unsigned long nr_touched;
+	unsigned long *heads_list; /* pfns made a block head */
+	unsigned long nr_heads;
+	unsigned long *real_list; /* pfns whose contents were made real */
+	unsigned long nr_real;
 	unsigned long last_reset_cost;
 	bool hook_registered;
 } P;
@@ -160,11 +164,36 @@ static const struct physmem_config physmem_defaults = {
 
 /* ---- touched tracking ---- */
 
+/* P.touched[] bits; every pfn on any list is on touched_list. */
+#define T_TOUCHED 1
+#define T_HEAD 2
+#define T_REAL 4
+
 static inline void touch(unsigned long pfn)
 {
 	if (!P.touched[pfn]) {
-		P.touched[pfn] = 1;
+		P.touched[pfn] = T_TOUCHED;
 		P.touched_list[P.nr_touched++] = pfn;
+	}
+}
+
+/* @pfn heads an allocated block (for physmem_for_each_allocated). */
+static inline void touch_head(unsigned long pfn)
+{
+	touch(pfn);
+	if (!(P.touched[pfn] & T_HEAD)) {
+		P.touched[pfn] |= T_HEAD;
+		P.heads_list[P.nr_heads++] = pfn;
+	}
+}
+
+/* @pfn's contents are real (for physmem_check_free_poison). */
+static inline void touch_real(unsigned long pfn)
+{
+	touch(pfn);
+	if (!(P.touched[pfn] & T_REAL)) {
+		P.touched[pfn] |= T_REAL;
+		P.real_list[P.nr_real++] = pfn;
 	}
 }
 
@@ -321,7 +350,7 @@ static uint64_t *frame_make_real(unsigned long pfn)
 
 	if (likely(fd->state == FD_REAL))
 		return w;
-	touch(pfn);
+	touch_real(pfn);
 	if (fd->state == FD_POISON || !frame_allocated(pfn)) {
 		fill_frame(w, PAGE_POISON);
 	} else {
@@ -429,7 +458,7 @@ void physmem_copy_frames(struct page *dst, const struct page *src,
 			struct frame_data *dd = &physmem_fdata[d + i];
 
 			if (dd->state != FD_REAL) {
-				touch(d + i);
+				touch_real(d + i);
 				dd->state = FD_REAL;
 			}
 			memcpy(pfn_to_virt_raw(d + i), pfn_to_virt_raw(s + i),
@@ -450,38 +479,32 @@ void physmem_copy_frames(struct page *dst, const struct page *src,
 }
 
 /*
- * Make the frames of a block being handed out ready: a real frame (freed
- * after it was written or made real) is checked for poison in full; every
- * frame becomes a mark: zero for __GFP_ZERO, poison otherwise. SIM_STRESS:
- * real at once (see the file comment).
+ * Make frame @p of a block being handed out ready: a real frame (freed
+ * after it was written or made real) is checked for poison in full; the
+ * frame becomes a mark: zero for __GFP_ZERO, poison otherwise.
+ * SIM_STRESS: real at once (see the file comment).
  */
-static void prep_frames(unsigned long pfn, unsigned order, gfp_t gfp)
+static inline void prep_frame(unsigned long p, bool head, bool zero)
 {
-	bool zero = gfp & __GFP_ZERO;
-	unsigned long nr = 1UL << order;
+	struct frame_data *fd = &physmem_fdata[p];
+	long bad = -1;
 
-	for (unsigned long p = pfn; p < pfn + nr; p++) {
-		struct frame_data *fd = &physmem_fdata[p];
-		long bad = -1;
-
-		if (fd->state == FD_REAL)
-			bad = check_poison_full(p);
-		if (unlikely(bad >= 0))
-			sim_violation(
-				"page allocator: pfn %lu was written after "
-				"it was freed (word %ld = %#llx, poison "
-				"expected)",
-				p, bad,
-				(unsigned long long)((uint64_t *)
-					pfn_to_virt_raw(p))[bad]);
-		P.fstate[p] = p == pfn ? FRAME_HEAD : FRAME_TAIL;
+	if (fd->state == FD_REAL)
+		bad = check_poison_full(p);
+	if (unlikely(bad >= 0))
+		sim_violation("page allocator: pfn %lu was written after it "
+			      "was freed (word %ld = %#llx, poison expected)",
+			      p, bad,
+			      (unsigned long long)((uint64_t *)
+						   pfn_to_virt_raw(p))[bad]);
+	P.fstate[p] = head ? FRAME_HEAD : FRAME_TAIL;
 #ifdef SIM_STRESS
-		fill_frame(pfn_to_virt_raw(p), zero ? 0 : PAGE_POISON);
-		fd->state = FD_REAL;
+	fill_frame(pfn_to_virt_raw(p), zero ? 0 : PAGE_POISON);
+	touch_real(p);
+	fd->state = FD_REAL;
 #else
-		frame_set_mark(p, zero ? FD_UNIFORM : FD_POISON, 0);
+	frame_set_mark(p, zero ? FD_UNIFORM : FD_POISON, 0);
 #endif
-	}
 }
 
 /* Free frame @p: poison it if real, else its mark becomes poison. */
@@ -503,8 +526,8 @@ static inline void free_frame_data(unsigned long p)
 bool physmem_check_free_poison(unsigned long *pfnp, unsigned *wordp,
 			       uint64_t *valp)
 {
-	for (unsigned long i = 0; i < P.nr_touched; i++) {
-		unsigned long pfn = P.touched_list[i];
+	for (unsigned long i = 0; i < P.nr_real; i++) {
+		unsigned long pfn = P.real_list[i];
 		long bad;
 
 		if (frame_allocated(pfn) ||
@@ -632,22 +655,25 @@ static void __free_one_block(unsigned long pfn, unsigned order)
 static void prep_new_page(struct page *page, unsigned order, gfp_t gfp)
 {
 	unsigned long pfn = page_to_pfn(page), nr = 1UL << order;
+	bool zero = gfp & __GFP_ZERO, comp = (gfp & __GFP_COMP) && order;
 
+	/* one pass over the block: struct page check, frame, tail link */
 	for (unsigned long i = 0; i < nr; i++) {
 		touch(pfn + i);
 		check_new_page(page + i);
+		prep_frame(pfn + i, i == 0, zero);
+		if (comp && i)
+			page[i].compound_head = (unsigned long)page | 1;
 	}
-	prep_frames(pfn, order, gfp);
+	touch_head(pfn);
 	page->buddy_order = order; /* allocated block's order */
 	page->_refcount.counter = 1;
-	if ((gfp & __GFP_COMP) && order) {
+	if (comp) {
 		page->flags |= BIT(PG_head);
 		page->_folio_order = order;
 		page->_entire_mapcount.counter = -1;
 		page->_nr_pages_mapped.counter = 0;
 		page->_pincount.counter = 0;
-		for (unsigned long i = 1; i < nr; i++)
-			page[i].compound_head = (unsigned long)page | 1;
 	}
 	P.dyn.nr_allocated += nr;
 }
@@ -734,12 +760,13 @@ static void __free_frozen_pages_zone(struct page *page, unsigned int order)
 		bad_page(page, "freeing a folio with nonzero _pincount");
 	page->flags &= ~BIT(PG_head);
 	free_pages_check(page, page, false);
-	for (unsigned long i = 1; i < nr; i++)
-		if (comp)
-			free_pages_check(page + i, page, true);
-
 	nid = pfn_to_nid(pfn);
-	for (unsigned long p = pfn; p < pfn + nr; p++) {
+	/* one pass: tail check, frame, clean struct page */
+	for (unsigned long i = 0; i < nr; i++) {
+		unsigned long p = pfn + i;
+
+		if (comp && i)
+			free_pages_check(page + i, page, true);
 		touch(p);
 		free_frame_data(p);
 		P.fstate[p] = FRAME_FREE;
@@ -790,7 +817,7 @@ void physmem_split_block(struct page *page, unsigned int order,
 	VM_BUG_ON_PAGE(new_order > order, page);
 	for (unsigned long p = pfn; p < pfn + (1UL << order);
 	     p += 1UL << new_order) {
-		touch(p);
+		touch_head(p);
 		P.fstate[p] = FRAME_HEAD;
 		mem_map[p].buddy_order = new_order;
 	}
@@ -807,7 +834,7 @@ static struct page *__alloc_device_private_page_zone(void)
 		return NULL;
 	page = list_first_entry(&P.dyn.dev_free, struct page, lru);
 	pfn = page_to_pfn(page);
-	touch(pfn);
+	touch_head(pfn);
 	buddy_list_del(page);
 	P.dyn.dev_nr_free--;
 	page->flags &= ~BIT(PG_buddy);
@@ -875,8 +902,8 @@ void physmem_for_each_allocated(void (*fn)(struct page *page, unsigned order,
 					   void *arg),
 				void *arg)
 {
-	for (unsigned long i = 0; i < P.nr_touched; i++) {
-		unsigned long pfn = P.touched_list[i];
+	for (unsigned long i = 0; i < P.nr_heads; i++) {
+		unsigned long pfn = P.heads_list[i];
 
 		if (P.fstate[pfn] == FRAME_HEAD)
 			fn(&mem_map[pfn], mem_map[pfn].buddy_order, arg);
@@ -910,6 +937,8 @@ static void physmem_reset(void)
 	}
 	P.last_reset_cost = P.nr_touched;
 	P.nr_touched = 0;
+	P.nr_heads = 0;
+	P.nr_real = 0;
 	P.dyn = P.dyn_pristine;
 }
 
@@ -927,6 +956,9 @@ static void physmem_free_arrays(void)
 	free(P.fstate);
 	free(P.touched);
 	free(P.touched_list);
+	free(P.heads_list);
+	free(P.real_list);
+	P.heads_list = P.real_list = NULL;
 	physmem_base = NULL;
 	mem_map = NULL;
 }
@@ -996,16 +1028,19 @@ int physmem_init(const struct physmem_config *cfg)
 	P.fstate = calloc(max_pfn, 1);
 	P.touched = calloc(max_pfn, 1);
 	P.touched_list = malloc(max_pfn * sizeof(unsigned long));
+	P.heads_list = malloc(max_pfn * sizeof(unsigned long));
+	P.real_list = malloc(max_pfn * sizeof(unsigned long));
 	if (physmem_base == MAP_FAILED || !mem_map || !P.pristine ||
 	    !physmem_fdata ||
-	    !P.fstate || !P.touched || !P.touched_list) {
+	    !P.fstate || !P.touched || !P.touched_list || !P.heads_list ||
+	    !P.real_list) {
 		if (physmem_base == MAP_FAILED)
 			physmem_base = NULL;
 		fprintf(stderr, "physmem: out of host memory\n");
 		physmem_free_arrays();
 		return -1;
 	}
-	P.nr_touched = 0;
+	P.nr_touched = P.nr_heads = P.nr_real = 0;
 	for (unsigned long pfn = 0; pfn < max_pfn; pfn++)
 		page_set_clean(&mem_map[pfn], pfn_to_nid(pfn));
 	for (int n = 0; n < c.nr_nodes; n++) {
