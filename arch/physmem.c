@@ -123,6 +123,20 @@ struct zone {
 	struct free_area free_area[NR_PAGE_ORDERS];
 };
 
+/*
+ * Where physmem_init() carved a zone into free blocks (maximal aligned
+ * blocks, ascending): the MAX_PAGE_ORDER blocks form one run, the few
+ * smaller ones (where the zone is not aligned) are listed. The pristine
+ * struct pages and free lists are computed from this, never stored.
+ */
+#define NR_SMALL (2 * NR_PAGE_ORDERS)
+struct zone_geom {
+	unsigned long run_start, run_end; /* MAX_PAGE_ORDER blocks */
+	int nr_small;
+	unsigned long small_pfn[NR_SMALL]; /* ascending */
+	uint8_t small_order[NR_SMALL];
+};
+
 /* The allocator state that is not in struct pages (saved at init). */
 struct physmem_dyn {
 	struct zone zones[MAX_NUMNODES];
@@ -138,7 +152,9 @@ static struct {
 	unsigned long dev_start; /* first device-private pfn */
 	unsigned long per_node; /* frames per node (last gets more) */
 	struct physmem_dyn dyn, dyn_pristine;
-	struct page *pristine; /* mem_map as physmem_init left it */
+	struct zone_geom geom[MAX_NUMNODES];
+	size_t map_bytes; /* of mem_map */
+	unsigned long nr_sections;
 	uint8_t *fstate; /* enum frame_state per pfn */
 	uint8_t *touched; /* T_* bits: in which of the lists below */
 	unsigned long *touched_list;
@@ -155,6 +171,13 @@ struct page *mem_map;
 unsigned long max_pfn;
 unsigned char *physmem_base;
 struct frame_data *physmem_fdata;
+uint8_t *physmem_section_ready;
+
+static inline void ensure_section(unsigned long pfn)
+{
+	if (unlikely(!physmem_section_ready[pfn >> PHYSMEM_SECTION_SHIFT]))
+		physmem_init_section(pfn);
+}
 
 static const struct physmem_config physmem_defaults = {
 	.mem_bytes = 64UL << 20,
@@ -171,6 +194,7 @@ static const struct physmem_config physmem_defaults = {
 
 static inline void touch(unsigned long pfn)
 {
+	ensure_section(pfn);
 	if (!P.touched[pfn]) {
 		P.touched[pfn] = T_TOUCHED;
 		P.touched_list[P.nr_touched++] = pfn;
@@ -630,6 +654,7 @@ static void __free_one_block(unsigned long pfn, unsigned order)
 		if (bpfn < z->zone_start_pfn ||
 		    bpfn + (1UL << order) > z->zone_end_pfn)
 			break;
+		ensure_section(bpfn);
 		if (!(buddy->flags & BIT(PG_buddy)) ||
 		    buddy->buddy_order != order)
 			break;
@@ -910,9 +935,117 @@ void physmem_for_each_allocated(void (*fn)(struct page *page, unsigned order,
 	}
 }
 
+unsigned long physmem_nr_real(void)
+{
+	return P.nr_real;
+}
+
 unsigned long physmem_reset_cost(void)
 {
 	return P.last_reset_cost;
+}
+
+/* ---- pristine state, computed ---- */
+
+/* The order of the free block pristine @pfn heads in zone @n, or -1. */
+static int pristine_head_order(int n, unsigned long pfn)
+{
+	const struct zone_geom *g = &P.geom[n];
+
+	if (pfn >= g->run_start && pfn < g->run_end)
+		return (pfn - g->run_start) % (1UL << MAX_PAGE_ORDER) ? -1 :
+			MAX_PAGE_ORDER;
+	for (int i = 0; i < g->nr_small; i++)
+		if (g->small_pfn[i] == pfn)
+			return g->small_order[i];
+	return -1;
+}
+
+/*
+ * The neighbours of pristine head @pfn of order @o on its free list (list
+ * order is pfn order): the previous (@dir -1) or next (@dir 1) head's
+ * ->lru, or the list head.
+ */
+static struct list_head *pristine_link(int n, unsigned long pfn, unsigned o,
+				       int dir)
+{
+	const struct zone_geom *g = &P.geom[n];
+	struct list_head *head = &P.dyn.zones[n].free_area[o].free_list;
+
+	if (o == MAX_PAGE_ORDER) {
+		unsigned long q = pfn + dir * (1L << MAX_PAGE_ORDER);
+
+		if (q < g->run_start || q >= g->run_end)
+			return head;
+		return &mem_map[q].lru;
+	}
+	for (int i = 0; i < g->nr_small; i++) {
+		if (g->small_pfn[i] != pfn)
+			continue;
+		for (int k = i + dir; k >= 0 && k < g->nr_small; k += dir)
+			if (g->small_order[k] == o)
+				return &mem_map[g->small_pfn[k]].lru;
+		return head;
+	}
+	return head;
+}
+
+/* Write the struct page physmem_init() stands for at @pfn into @page. */
+static void page_pristine(unsigned long pfn, struct page *page)
+{
+	int nid = pfn_to_nid(pfn), o;
+
+	page_set_clean(page, nid);
+	if (pfn == 0) {
+		page->flags = BIT(PG_reserved);
+		return;
+	}
+	if (pfn >= P.dev_start) {
+		/* every device frame free, on dev_free in pfn order */
+		page->flags = BIT(PG_buddy);
+		page->lru.prev = pfn == P.dev_start ? &P.dyn.dev_free :
+						      &mem_map[pfn - 1].lru;
+		page->lru.next = pfn == max_pfn - 1 ? &P.dyn.dev_free :
+						      &mem_map[pfn + 1].lru;
+		return;
+	}
+	o = pristine_head_order(nid, pfn);
+	if (o < 0)
+		return;
+	page->flags |= BIT(PG_buddy);
+	page->buddy_order = o;
+	page->lru.prev = pristine_link(nid, pfn, o, -1);
+	page->lru.next = pristine_link(nid, pfn, o, 1);
+}
+
+/*
+ * physmem_init_section - build the struct pages of @pfn's section (all
+ * pristine). Not part of any execution's state: the section is as
+ * physmem_init() would have left it, and stays built.
+ */
+void physmem_init_section(unsigned long pfn)
+{
+	unsigned long s = pfn >> PHYSMEM_SECTION_SHIFT;
+	unsigned long lo = s << PHYSMEM_SECTION_SHIFT;
+	unsigned long hi = lo + (1UL << PHYSMEM_SECTION_SHIFT);
+
+	if (pfn >= max_pfn || physmem_section_ready[s])
+		return;
+	if (hi > max_pfn)
+		hi = max_pfn;
+	for (unsigned long p = lo; p < hi; p++)
+		page_pristine(p, &mem_map[p]);
+	physmem_section_ready[s] = 1;
+}
+
+/* The part of P.dyn the nodes in use have: what a reset restores. */
+static void dyn_restore(void)
+{
+	memcpy(P.dyn.zones, P.dyn_pristine.zones,
+	       P.cfg.nr_nodes * sizeof(struct zone));
+	P.dyn.dev_free = P.dyn_pristine.dev_free;
+	P.dyn.dev_nr_free = P.dyn_pristine.dev_nr_free;
+	P.dyn.nr_allocated = P.dyn_pristine.nr_allocated;
 }
 
 /* ---- reset ---- */
@@ -932,56 +1065,95 @@ static void physmem_reset(void)
 		if (P.fstate[pfn] != FRAME_VIRGIN)
 			P.fstate[pfn] = FRAME_FREE;
 		memset(&physmem_fdata[pfn], 0, sizeof(struct frame_data));
-		memcpy(&mem_map[pfn], &P.pristine[pfn], sizeof(struct page));
+		page_pristine(pfn, &mem_map[pfn]);
 		P.touched[pfn] = 0;
 	}
 	P.last_reset_cost = P.nr_touched;
 	P.nr_touched = 0;
 	P.nr_heads = 0;
 	P.nr_real = 0;
-	P.dyn = P.dyn_pristine;
+	dyn_restore();
 }
 
 /* ---- init ---- */
 
-static void physmem_free_arrays(void)
+/* Anonymous memory that costs nothing until touched; NULL on failure. */
+static void *lazy_alloc(size_t bytes)
 {
-	if (physmem_base)
-		munmap(physmem_base, P.arena_bytes);
-	if (physmem_fdata)
-		munmap(physmem_fdata, max_pfn * sizeof(struct frame_data));
-	physmem_fdata = NULL;
-	free(mem_map);
-	free(P.pristine);
-	free(P.fstate);
-	free(P.touched);
-	free(P.touched_list);
-	free(P.heads_list);
-	free(P.real_list);
-	P.heads_list = P.real_list = NULL;
-	physmem_base = NULL;
-	mem_map = NULL;
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
 }
 
-/* Carve [start, end) of a zone into maximal aligned free blocks. */
-static void zone_init_free(struct zone *z, unsigned long start,
-			   unsigned long end)
+static void lazy_free(void *p, size_t bytes)
 {
-	unsigned long pfn = start;
+	if (p)
+		munmap(p, bytes);
+}
 
+static void physmem_free_arrays(void)
+{
+	lazy_free(physmem_base, P.arena_bytes);
+	lazy_free(physmem_fdata, max_pfn * sizeof(struct frame_data));
+	lazy_free(mem_map, P.map_bytes);
+	lazy_free(physmem_section_ready, P.nr_sections);
+	lazy_free(P.fstate, max_pfn);
+	lazy_free(P.touched, max_pfn);
+	lazy_free(P.touched_list, max_pfn * sizeof(unsigned long));
+	lazy_free(P.heads_list, max_pfn * sizeof(unsigned long));
+	lazy_free(P.real_list, max_pfn * sizeof(unsigned long));
+	physmem_base = NULL;
+	physmem_fdata = NULL;
+	mem_map = NULL;
+	physmem_section_ready = NULL;
+	P.fstate = P.touched = NULL;
+	P.touched_list = P.heads_list = P.real_list = NULL;
+}
+
+/*
+ * Carve [start, end) of zone @n into maximal aligned free blocks: record
+ * where they are (P.geom[n]) and set the pristine free-list heads and
+ * counts. Costs the number of orders, not the size of the zone.
+ */
+static void zone_init_free(int n, unsigned long start, unsigned long end)
+{
+	struct zone *z = &P.dyn.zones[n];
+	struct zone_geom *g = &P.geom[n];
+	unsigned long pfn = start;
+	const unsigned long maxb = 1UL << MAX_PAGE_ORDER;
+
+	memset(g, 0, sizeof(*g));
+	for (int o = 0; o < NR_PAGE_ORDERS; o++)
+		INIT_LIST_HEAD(&z->free_area[o].free_list);
 	while (pfn < end) {
 		unsigned o = MAX_PAGE_ORDER;
-		struct page *page;
+		struct free_area *a;
 
 		while (o &&
 		       ((pfn & ((1UL << o) - 1)) || pfn + (1UL << o) > end))
 			o--;
-		page = &mem_map[pfn];
-		page->flags |= BIT(PG_buddy);
-		page->buddy_order = o;
-		list_add_tail(&page->lru, &z->free_area[o].free_list);
-		z->free_area[o].nr_free++;
+		a = &z->free_area[o];
+		if (o == MAX_PAGE_ORDER) {
+			unsigned long k = (end - pfn) / maxb;
+
+			/* one run of k blocks: the list is first .. last */
+			g->run_start = pfn;
+			g->run_end = pfn + k * maxb;
+			a->free_list.next = &mem_map[pfn].lru;
+			a->free_list.prev = &mem_map[g->run_end - maxb].lru;
+			a->nr_free = k;
+			z->nr_free_pages += k * maxb;
+			pfn = g->run_end;
+			continue;
+		}
+		if (list_empty(&a->free_list))
+			a->free_list.next = &mem_map[pfn].lru;
+		a->free_list.prev = &mem_map[pfn].lru;
+		a->nr_free++;
 		z->nr_free_pages += 1UL << o;
+		g->small_pfn[g->nr_small] = pfn;
+		g->small_order[g->nr_small++] = o;
 		pfn += 1UL << o;
 	}
 }
@@ -995,13 +1167,31 @@ int physmem_init(const struct physmem_config *cfg)
 		c.mem_bytes = physmem_defaults.mem_bytes;
 	if (!c.nr_nodes)
 		c.nr_nodes = 1;
-	if (c.nr_nodes < 1 || c.nr_nodes > MAX_NUMNODES ||
-	    c.mem_bytes % PAGE_SIZE || c.device_bytes % PAGE_SIZE ||
-	    c.mem_bytes / PAGE_SIZE < 2UL * c.nr_nodes) {
-		fprintf(stderr,
-			"physmem: impossible configuration (%lu bytes, "
-			"%d nodes, %lu device bytes)\n",
-			c.mem_bytes, c.nr_nodes, c.device_bytes);
+	if (c.nr_nodes < 1 || c.nr_nodes > MAX_NUMNODES) {
+		fprintf(stderr, "physmem: %d nodes: the limit is 1 to %d\n",
+			c.nr_nodes, MAX_NUMNODES);
+		return -1;
+	}
+	if (c.mem_bytes % PAGE_SIZE || c.device_bytes % PAGE_SIZE) {
+		fprintf(stderr, "physmem: memory (%lu bytes) and device memory "
+			"(%lu bytes) must be whole pages of %lu bytes\n",
+			c.mem_bytes, c.device_bytes, PAGE_SIZE);
+		return -1;
+	}
+	if (c.mem_bytes / PAGE_SIZE <
+	    (unsigned long)PHYSMEM_MIN_PAGES_PER_NODE * c.nr_nodes) {
+		fprintf(stderr, "physmem: %lu bytes of memory for %d node%s: "
+			"the limit is at least %d pages (%lu bytes) per node\n",
+			c.mem_bytes, c.nr_nodes, c.nr_nodes == 1 ? "" : "s",
+			PHYSMEM_MIN_PAGES_PER_NODE,
+			PHYSMEM_MIN_PAGES_PER_NODE * PAGE_SIZE);
+		return -1;
+	}
+	if (c.mem_bytes > PHYSMEM_MAX_BYTES ||
+	    c.device_bytes > PHYSMEM_MAX_BYTES) {
+		fprintf(stderr, "physmem: memory (%lu bytes) and device memory "
+			"(%lu bytes): the limit is %lu bytes each\n",
+			c.mem_bytes, c.device_bytes, PHYSMEM_MAX_BYTES);
 		return -1;
 	}
 	physmem_free_arrays();
@@ -1015,54 +1205,49 @@ int physmem_init(const struct physmem_config *cfg)
 	max_pfn = P.nr_normal + nr_dev;
 	P.per_node = P.nr_normal / c.nr_nodes;
 	P.arena_bytes = max_pfn * PAGE_SIZE;
-	physmem_base = mmap(NULL, P.arena_bytes, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	physmem_fdata = mmap(NULL, max_pfn * sizeof(struct frame_data),
-			     PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
-			     0);
-	if (physmem_fdata == MAP_FAILED)
-		physmem_fdata = NULL;
-	mem_map = calloc(max_pfn, sizeof(struct page));
-	P.pristine = malloc(max_pfn * sizeof(struct page));
-	P.fstate = calloc(max_pfn, 1);
-	P.touched = calloc(max_pfn, 1);
-	P.touched_list = malloc(max_pfn * sizeof(unsigned long));
-	P.heads_list = malloc(max_pfn * sizeof(unsigned long));
-	P.real_list = malloc(max_pfn * sizeof(unsigned long));
-	if (physmem_base == MAP_FAILED || !mem_map || !P.pristine ||
-	    !physmem_fdata ||
-	    !P.fstate || !P.touched || !P.touched_list || !P.heads_list ||
-	    !P.real_list) {
-		if (physmem_base == MAP_FAILED)
-			physmem_base = NULL;
-		fprintf(stderr, "physmem: out of host memory\n");
+	P.map_bytes = max_pfn * sizeof(struct page);
+	P.nr_sections = (max_pfn >> PHYSMEM_SECTION_SHIFT) + 1;
+	/* all lazy: host memory follows what executions touch */
+	physmem_base = lazy_alloc(P.arena_bytes);
+	physmem_fdata = lazy_alloc(max_pfn * sizeof(struct frame_data));
+	mem_map = lazy_alloc(P.map_bytes);
+	physmem_section_ready = lazy_alloc(P.nr_sections);
+	P.fstate = lazy_alloc(max_pfn);
+	P.touched = lazy_alloc(max_pfn);
+	P.touched_list = lazy_alloc(max_pfn * sizeof(unsigned long));
+	P.heads_list = lazy_alloc(max_pfn * sizeof(unsigned long));
+	P.real_list = lazy_alloc(max_pfn * sizeof(unsigned long));
+	if (!physmem_base || !physmem_fdata || !mem_map ||
+	    !physmem_section_ready || !P.fstate || !P.touched ||
+	    !P.touched_list || !P.heads_list || !P.real_list) {
+		fprintf(stderr, "physmem: out of host address space for %lu "
+			"frames\n", max_pfn);
 		physmem_free_arrays();
 		return -1;
 	}
 	P.nr_touched = P.nr_heads = P.nr_real = 0;
-	for (unsigned long pfn = 0; pfn < max_pfn; pfn++)
-		page_set_clean(&mem_map[pfn], pfn_to_nid(pfn));
 	for (int n = 0; n < c.nr_nodes; n++) {
 		struct zone *z = &P.dyn.zones[n];
 
 		z->zone_start_pfn = n * P.per_node;
 		z->zone_end_pfn = n == c.nr_nodes - 1 ? P.nr_normal :
 							(n + 1) * P.per_node;
-		for (int o = 0; o < NR_PAGE_ORDERS; o++)
-			INIT_LIST_HEAD(&z->free_area[o].free_list);
-		zone_init_free(z, n ? z->zone_start_pfn : 1, z->zone_end_pfn);
+		zone_init_free(n, n ? z->zone_start_pfn : 1, z->zone_end_pfn);
 	}
-	mem_map[0].flags = BIT(PG_reserved);
 	P.fstate[0] = FRAME_HEAD; /* never free, never touched */
 	INIT_LIST_HEAD(&P.dyn.dev_free);
-	for (unsigned long pfn = P.dev_start; pfn < max_pfn; pfn++) {
-		mem_map[pfn].flags = BIT(PG_buddy);
-		list_add_tail(&mem_map[pfn].lru, &P.dyn.dev_free);
-		P.dyn.dev_nr_free++;
+	if (nr_dev) {
+		P.dyn.dev_free.next = &mem_map[P.dev_start].lru;
+		P.dyn.dev_free.prev = &mem_map[max_pfn - 1].lru;
+		P.dyn.dev_nr_free = nr_dev;
 	}
-	memcpy(P.pristine, mem_map, max_pfn * sizeof(struct page));
 	P.dyn_pristine = P.dyn;
+#ifdef SIM_STRESS
+	/* real threads: no lazy building under them */
+	for (unsigned long pfn = 0; pfn < max_pfn;
+	     pfn += 1UL << PHYSMEM_SECTION_SHIFT)
+		physmem_init_section(pfn);
+#endif
 	if (!P.hook_registered) {
 		sim_on_reset(physmem_reset);
 		P.hook_registered = true;
@@ -1071,6 +1256,16 @@ int physmem_init(const struct physmem_config *cfg)
 }
 
 /* ---- debugging ---- */
+
+/* The struct page of @pfn, or its pristine value in @tmp if not built. */
+static const struct page *peek_page(unsigned long pfn, struct page *tmp)
+{
+	if (physmem_section_ready[pfn >> PHYSMEM_SECTION_SHIFT])
+		return &mem_map[pfn];
+	page_pristine(pfn, tmp);
+	return tmp;
+}
+
 
 /*
  * assert_physmem_state - check invariants (1)-(4) of the file comment.
@@ -1088,11 +1283,16 @@ bool assert_physmem_state(void)
 		for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
 			struct free_area *a = &z->free_area[o];
 			unsigned long len = 0;
-			struct page *page;
+			const struct page *page;
+			struct page tmp;
 
-			list_for_each_entry(page, &a->free_list, lru) {
-				unsigned long pfn = page_to_pfn(page);
+			/* a section not built yet is read as computed */
+			for (struct list_head *l = a->free_list.next;
+			     l != &a->free_list; l = page->lru.next) {
+				unsigned long pfn = page_to_pfn(
+					container_of(l, struct page, lru));
 
+				page = peek_page(pfn, &tmp);
 				len++;
 				if (!(page->flags & BIT(PG_buddy)) ||
 				    page->buddy_order != o ||
@@ -1141,9 +1341,24 @@ bool assert_physmem_state(void)
  */
 bool physmem_is_pristine(void)
 {
-	if (memcmp(mem_map, P.pristine, max_pfn * sizeof(struct page)))
-		return false;
-	if (memcmp(&P.dyn, &P.dyn_pristine, sizeof(P.dyn)))
+	struct page tmp;
+
+	for (unsigned long pfn = 0; pfn < max_pfn; pfn++) {
+		if (!physmem_section_ready[pfn >> PHYSMEM_SECTION_SHIFT])
+			continue; /* not built: pristine by construction */
+		memset(&tmp, 0, sizeof(tmp));
+		page_pristine(pfn, &tmp);
+		if (tmp.lru.next == &tmp.lru) /* an empty list head: itself */
+			tmp.lru.next = tmp.lru.prev = &mem_map[pfn].lru;
+		if (memcmp(&mem_map[pfn], &tmp, sizeof(tmp)))
+			return false;
+	}
+	if (memcmp(P.dyn.zones, P.dyn_pristine.zones,
+		   P.cfg.nr_nodes * sizeof(struct zone)) ||
+	    memcmp(&P.dyn.dev_free, &P.dyn_pristine.dev_free,
+		   sizeof(P.dyn.dev_free)) ||
+	    P.dyn.dev_nr_free != P.dyn_pristine.dev_nr_free ||
+	    P.dyn.nr_allocated != P.dyn_pristine.nr_allocated)
 		return false;
 	for (unsigned long pfn = 1; pfn < max_pfn; pfn++)
 		if (P.fstate[pfn] > FRAME_FREE || P.touched[pfn] ||

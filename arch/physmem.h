@@ -24,7 +24,7 @@
 #define HPAGE_PMD_ORDER	9
 #define HPAGE_PMD_NR	(1UL << HPAGE_PMD_ORDER)
 #define MAX_PAGE_ORDER	10	/* orders 0 .. MAX_PAGE_ORDER */
-#define MAX_NUMNODES	8
+#define MAX_NUMNODES	64
 #define NUMA_NO_NODE	(-1)
 
 /* Bytes 0x6b of a freed frame (slab's POISON_FREE). */
@@ -46,10 +46,16 @@ struct physmem_config {
 
 /*
  * physmem_init - (re)build physical memory with @cfg (NULL: defaults).
- * Costs the size of memory: call when the configuration changes, not per
- * execution. Registers the per-execution reset hook once.
- * Returns 0, or -1 with a message on stderr if @cfg is impossible.
+ * Costs the number of nodes, not the size of memory (struct pages and
+ * frames are built when first used); call it when the configuration
+ * changes, not per execution. Registers the per-execution reset hook once.
+ * Limits: 1..MAX_NUMNODES nodes; mem a whole number of pages, at least
+ * PHYSMEM_MIN_PAGES_PER_NODE per node; at most PHYSMEM_MAX_BYTES of
+ * memory and of device memory. Returns 0, or -1 with a message on stderr
+ * naming the limit broken.
  */
+#define PHYSMEM_MIN_PAGES_PER_NODE	2
+#define PHYSMEM_MAX_BYTES		(64UL << 30)
 int physmem_init(const struct physmem_config *cfg);
 const struct physmem_config *physmem_config(void);
 
@@ -147,8 +153,22 @@ static inline unsigned long __pa_host(const void *p)
 	return (unsigned long)((const unsigned char *)p - physmem_base);
 }
 
+/*
+ * Struct pages are built lazily, a section of 2^PHYSMEM_SECTION_SHIFT
+ * frames at a time, the first time one of them is looked at: host memory
+ * follows what executions touch, not `mem` (arch/physmem.c, "Host
+ * memory"). A block never straddles two sections.
+ */
+#define PHYSMEM_SECTION_SHIFT	12
+extern uint8_t *physmem_section_ready;
+void physmem_init_section(unsigned long pfn);
+
 static inline struct page *pfn_to_page(unsigned long pfn)
 {
+	if (__builtin_expect(pfn < max_pfn &&
+			     !physmem_section_ready[pfn >>
+						    PHYSMEM_SECTION_SHIFT], 0))
+		physmem_init_section(pfn);
 	return &mem_map[pfn];
 }
 
@@ -239,6 +259,9 @@ void physmem_for_each_allocated(void (*fn)(struct page *page, unsigned order,
  */
 bool physmem_check_free_poison(unsigned long *pfn, unsigned *word,
 			       uint64_t *val);
+
+/* Frames whose contents were made real in this execution (their cost). */
+unsigned long physmem_nr_real(void);
 
 /* Struct pages restored by the last reset (its cost). */
 unsigned long physmem_reset_cost(void);
