@@ -151,6 +151,7 @@ static struct {
 	unsigned long nr_normal; /* normal frames, pfn 0 included */
 	unsigned long dev_start; /* first device-private pfn */
 	unsigned long per_node; /* frames per node (last gets more) */
+	unsigned per_node_shift; /* log2(per_node) if a power of 2, else 0 */
 	struct physmem_dyn dyn, dyn_pristine;
 	struct zone_geom geom[MAX_NUMNODES];
 	size_t map_bytes; /* of mem_map */
@@ -281,7 +282,9 @@ int pfn_to_nid(unsigned long pfn)
 
 	if (pfn >= P.dev_start)
 		return 0; /* SIM: device memory sits on node 0 */
-	n = pfn / P.per_node;
+	if (P.cfg.nr_nodes == 1)
+		return 0;
+	n = P.per_node_shift ? pfn >> P.per_node_shift : pfn / P.per_node;
 	return n >= (unsigned long)P.cfg.nr_nodes ? P.cfg.nr_nodes - 1 : (int)n;
 }
 
@@ -572,12 +575,15 @@ bool physmem_check_free_poison(unsigned long *pfnp, unsigned *wordp,
 /* ---- struct page states ---- */
 
 /* A free frame's struct page that is not the head of a free block. */
-static void page_set_clean(struct page *page, int nid)
+static const struct page clean_page = {
+	._mapcount = { -1 },
+	._entire_mapcount = { -1 },
+};
+
+static inline void page_set_clean(struct page *page, int nid)
 {
-	memset(page, 0, sizeof(*page));
+	*page = clean_page; /* a few vector stores, not a memset loop */
 	INIT_LIST_HEAD(&page->lru);
-	page->_mapcount.counter = -1;
-	page->_entire_mapcount.counter = -1;
 	page->nid = nid;
 }
 
@@ -955,7 +961,7 @@ static int pristine_head_order(int n, unsigned long pfn)
 	if (pfn >= g->run_start && pfn < g->run_end)
 		return (pfn - g->run_start) % (1UL << MAX_PAGE_ORDER) ? -1 :
 			MAX_PAGE_ORDER;
-	for (int i = 0; i < g->nr_small; i++)
+	for (int i = 0; i < g->nr_small && g->small_pfn[i] <= pfn; i++)
 		if (g->small_pfn[i] == pfn)
 			return g->small_order[i];
 	return -1;
@@ -1204,6 +1210,9 @@ int physmem_init(const struct physmem_config *cfg)
 	P.dev_start = P.nr_normal;
 	max_pfn = P.nr_normal + nr_dev;
 	P.per_node = P.nr_normal / c.nr_nodes;
+	P.per_node_shift = 0;
+	if (!(P.per_node & (P.per_node - 1)))
+		P.per_node_shift = __builtin_ctzl(P.per_node);
 	P.arena_bytes = max_pfn * PAGE_SIZE;
 	P.map_bytes = max_pfn * sizeof(struct page);
 	P.nr_sections = (max_pfn >> PHYSMEM_SECTION_SHIFT) + 1;
