@@ -57,11 +57,15 @@ static struct {
  */
 static struct op *ops_table;
 static int ops_cap;
+/* Indices of the store ops, in order: what a load's end scans. */
+static int *stores;
+static int nr_stores, stores_cap;
 
 void oracle_reset(void)
 {
 	memset(&O, 0, sizeof(O));
 	O.ops = ops_table;
+	nr_stores = 0;
 }
 
 unsigned long oracle_overflows(void)
@@ -208,6 +212,18 @@ int oracle_store_begin(int p, unsigned long va, unsigned long len,
 		return -1;
 	*o = (struct op){ .p = p, .va = va, .len = len, .val = val,
 			  .begin = ++O.now };
+	if (nr_stores == stores_cap) {
+		int cap = stores_cap ? 2 * stores_cap : 64;
+		int *t = realloc(stores, sizeof(*t) * cap);
+
+		if (!t) {
+			fprintf(stderr, "mmsim: out of host memory\n");
+			exit(2);
+		}
+		stores = t;
+		stores_cap = cap;
+	}
+	stores[nr_stores++] = (int)(o - O.ops);
 	return (int)(o - O.ops);
 }
 
@@ -259,9 +275,9 @@ bool oracle_load_end(int h, uint64_t got, char *why, size_t whylen)
 	l->end = ++O.now;
 	n = l->nvals;
 	memcpy(vals, l->vals, sizeof(vals));
-	/* stores that overlapped the load in time */
-	for (int i = 0; i < O.nr_ops; i++) {
-		struct op *s = &O.ops[i];
+	/* stores that overlapped the load in time (loads cost the stores) */
+	for (int i = 0; i < nr_stores; i++) {
+		struct op *s = &O.ops[stores[i]];
 
 		if (covers(s, l->p, l->va) && s->begin < l->end &&
 		    (s->end == 0 || s->end > l->begin))
