@@ -155,6 +155,7 @@ static struct {
 	struct physmem_dyn dyn, dyn_pristine;
 	struct zone_geom geom[MAX_NUMNODES];
 	size_t map_bytes; /* of mem_map */
+	uint64_t *small_heads; /* bit per pfn: in some zone_geom.small_pfn */
 	unsigned long nr_sections;
 	uint8_t *fstate; /* enum frame_state per pfn */
 	uint8_t *touched; /* T_* bits: in which of the lists below */
@@ -575,14 +576,18 @@ bool physmem_check_free_poison(unsigned long *pfnp, unsigned *wordp,
 /* ---- struct page states ---- */
 
 /* A free frame's struct page that is not the head of a free block. */
-static const struct page clean_page = {
+/*
+ * Not const: the compiler then copies it with vector moves instead of
+ * folding it into a `rep stos`, whose start-up cost dominated resets.
+ */
+static struct page clean_page = {
 	._mapcount = { -1 },
 	._entire_mapcount = { -1 },
 };
 
 static inline void page_set_clean(struct page *page, int nid)
 {
-	*page = clean_page; /* a few vector stores, not a memset loop */
+	memcpy(page, &clean_page, sizeof(*page));
 	INIT_LIST_HEAD(&page->lru);
 	page->nid = nid;
 }
@@ -961,6 +966,8 @@ static int pristine_head_order(int n, unsigned long pfn)
 	if (pfn >= g->run_start && pfn < g->run_end)
 		return (pfn - g->run_start) % (1UL << MAX_PAGE_ORDER) ? -1 :
 			MAX_PAGE_ORDER;
+	if (!(P.small_heads[pfn / 64] & (1ULL << (pfn % 64))))
+		return -1; /* the common case: one bit, no search */
 	for (int i = 0; i < g->nr_small && g->small_pfn[i] <= pfn; i++)
 		if (g->small_pfn[i] == pfn)
 			return g->small_order[i];
@@ -1105,6 +1112,8 @@ static void physmem_free_arrays(void)
 	lazy_free(mem_map, P.map_bytes);
 	lazy_free(physmem_section_ready, P.nr_sections);
 	lazy_free(P.fstate, max_pfn);
+	lazy_free(P.small_heads, max_pfn / 8 + 8);
+	P.small_heads = NULL;
 	lazy_free(P.touched, max_pfn);
 	lazy_free(P.touched_list, max_pfn * sizeof(unsigned long));
 	lazy_free(P.heads_list, max_pfn * sizeof(unsigned long));
@@ -1158,6 +1167,7 @@ static void zone_init_free(int n, unsigned long start, unsigned long end)
 		a->free_list.prev = &mem_map[pfn].lru;
 		a->nr_free++;
 		z->nr_free_pages += 1UL << o;
+		P.small_heads[pfn / 64] |= 1ULL << (pfn % 64);
 		g->small_pfn[g->nr_small] = pfn;
 		g->small_order[g->nr_small++] = o;
 		pfn += 1UL << o;
@@ -1222,12 +1232,14 @@ int physmem_init(const struct physmem_config *cfg)
 	mem_map = lazy_alloc(P.map_bytes);
 	physmem_section_ready = lazy_alloc(P.nr_sections);
 	P.fstate = lazy_alloc(max_pfn);
+	P.small_heads = lazy_alloc(max_pfn / 8 + 8);
 	P.touched = lazy_alloc(max_pfn);
 	P.touched_list = lazy_alloc(max_pfn * sizeof(unsigned long));
 	P.heads_list = lazy_alloc(max_pfn * sizeof(unsigned long));
 	P.real_list = lazy_alloc(max_pfn * sizeof(unsigned long));
 	if (!physmem_base || !physmem_fdata || !mem_map ||
-	    !physmem_section_ready || !P.fstate || !P.touched ||
+	    !physmem_section_ready || !P.fstate || !P.small_heads ||
+	    !P.touched ||
 	    !P.touched_list || !P.heads_list || !P.real_list) {
 		fprintf(stderr, "physmem: out of host address space for %lu "
 			"frames\n", max_pfn);
