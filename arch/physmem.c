@@ -45,11 +45,22 @@
  *
  * Reset. Every struct page the allocator modifies (allocation, free,
  * split, merge, and free-list neighbours whose ->lru links change) is
- * recorded once in a touched list. physmem_reset() restores exactly those
- * struct pages from a pristine copy taken at init, re-poisons frames left
- * allocated and restores the free-list heads: the cost is what the
- * execution touched, and the allocator state afterwards is bit-identical to
- * the initial one, so identical executions get identical pfns.
+ * recorded once in a touched list. physmem_reset() rewrites exactly those
+ * struct pages to their pristine value, makes their frames free poison
+ * marks again (no frame data written) and restores the free-list heads:
+ * the cost is what the execution touched, and the allocator state
+ * afterwards is bit-identical to the initial one, so identical executions
+ * get identical pfns.
+ *
+ * Host memory. Nothing is built up front: the arena, mem_map, the marks
+ * and the per-pfn arrays are MAP_NORESERVE mappings that cost host memory
+ * only where touched. Struct pages are built a section (4096 frames) at a
+ * time the first time pfn_to_page() or the allocator looks at one; the
+ * pristine value of a struct page is computed (page_pristine()) from
+ * where physmem_init() carved the free blocks (struct zone_geom: one run
+ * of MAX_PAGE_ORDER blocks per zone plus at most NR_SMALL smaller ones),
+ * so there is no pristine copy either. physmem_init() costs the number of
+ * nodes; 64 GiB costs what the executions use.
  *
  * SIM: the allocator has no yield points (the zone lock is not modelled):
  * an allocation or free is atomic with respect to other tasks. Races on

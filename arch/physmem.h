@@ -7,8 +7,11 @@
  * frames evenly and in pfn order; device-private frames come after them.
  * pfn 0 is never handed out (so a zero pfn is always a bug).
  *
- * Cost model: sim_exec_begin() (through a reset hook) restores only the
- * struct pages and frames the execution touched.
+ * Cost model: an execution pays for what it touches. Frame contents are
+ * marks until written (below, "frame_data"); struct pages are built when
+ * first looked at; sim_exec_begin() (through a reset hook) restores only
+ * the struct pages and frames the execution touched. Host memory follows
+ * the same rule: a 64 GiB configuration costs megabytes.
  */
 #ifndef ARCH_PHYSMEM_H
 #define ARCH_PHYSMEM_H
