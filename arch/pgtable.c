@@ -18,6 +18,8 @@ struct page *pagetable_alloc_level(int level)
 	table = alloc_pages(__GFP_ZERO, 0);
 	if (!table)
 		return NULL;
+	/* walkers read tables through __pfn_va(): real from the start */
+	(void)page_address(table);
 	__SetPageTable(table);
 	table->pt_level = level;
 	spin_lock_init_class(&table->ptl, "ptl");

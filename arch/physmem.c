@@ -11,30 +11,56 @@
  * threaded through page->lru of each free block's first page, which has
  * PG_buddy set and its order in ->buddy_order.
  *
- * Poison. A freed frame is filled with PAGE_POISON; when it is handed out
- * again the poison is checked, so a store into a freed frame (a stale TLB
- * entry, a model bug writing through a stale pointer) is reported naming
- * the pfn. Cost choice, since THP-sized blocks are allocated often:
- *  - __GFP_ZERO: every word is checked in the same pass that zeroes it
- *    (one read+write sweep: no dearer than the zeroing alone);
- *  - no __GFP_ZERO, order < HPAGE_PMD_ORDER: every word is checked;
- *  - no __GFP_ZERO, order >= HPAGE_PMD_ORDER: SAMPLE_WORDS words per frame
- *    (first, last and pseudo-random ones fixed per pfn) are checked.
- * The hardware model (arch/mmu.c) also refuses user loads and stores to a
- * free frame at once, so a stale-TLB store is caught even where sampling
- * would miss it.
- * Frames never handed out since physmem_init() are "virgin": the arena is
- * mmap'd zero and is not poisoned up front (that would cost the size of
- * memory); a virgin frame is poisoned (or left zero for __GFP_ZERO) the
- * first time it is allocated, which yields the same contents.
+ * Contents. An execution pays for the frames it writes, not for the size
+ * of the folios it allocates. Each frame's contents are either a mark
+ * (struct frame_data, physmem.h) or real:
+ *  - FD_POISON: every word PAGE_POISON. A free frame, or one allocated
+ *    without __GFP_ZERO (the kernel gives no promise; poison shows it);
+ *  - FD_UNIFORM: every word ->val (__GFP_ZERO: 0; a whole-frame fill);
+ *  - FD_UNIFORM1: every word ->val but word ->idx, which is ->exc (one
+ *    user store into a fresh THP subpage costs no 4 KiB);
+ *  - FD_REAL: the 4 KiB are in the host arena at __pfn_va().
+ * User loads and stores (arch/mmu.c) read and update marks in place; a
+ * second differing word makes the frame real (written out once, 4 KiB).
+ * page_address()/pfn_to_virt() make a frame real, so every host pointer
+ * into a frame points at real memory, which stays real until the reset.
+ * Copies (physmem_copy_frames) copy marks as marks. So zeroing, poisoning
+ * and copying a 2 MiB folio cost 512 marks plus the frames actually
+ * written, and allocation and reset touch no frame data.
+ *
+ * Poison. A freed frame that is real is filled with PAGE_POISON (its mark
+ * becomes FD_POISON otherwise: nothing can hold a pointer into a frame
+ * that was never real). Every real free frame is checked in full (every
+ * word) when it is handed out again, and at the end of every execution
+ * (physmem_check_free_poison(), from the invariants), so a store into a
+ * freed frame through a pointer (a model bug writing through a stale
+ * page_address(), a DMA through a dropped pin) is reported naming the
+ * pfn; page_address() of a free frame writes its poison out first, so
+ * such a store cannot land in a frame nobody checks. The hardware model
+ * (arch/mmu.c) refuses user loads and stores to a free frame at once, so a
+ * stale-TLB access is caught when it happens.
+ * SIM_STRESS (real threads) makes every frame real when it is allocated
+ * (zeroed or poisoned in full, as the kernel's clear_page): the marks are
+ * not thread-safe.
  *
  * Reset. Every struct page the allocator modifies (allocation, free,
  * split, merge, and free-list neighbours whose ->lru links change) is
- * recorded once in a touched list. physmem_reset() restores exactly those
- * struct pages from a pristine copy taken at init, re-poisons frames left
- * allocated and restores the free-list heads: the cost is what the
- * execution touched, and the allocator state afterwards is bit-identical to
- * the initial one, so identical executions get identical pfns.
+ * recorded once in a touched list. physmem_reset() rewrites exactly those
+ * struct pages to their pristine value, makes their frames free poison
+ * marks again (no frame data written) and restores the free-list heads:
+ * the cost is what the execution touched, and the allocator state
+ * afterwards is bit-identical to the initial one, so identical executions
+ * get identical pfns.
+ *
+ * Host memory. Nothing is built up front: the arena, mem_map, the marks
+ * and the per-pfn arrays are MAP_NORESERVE mappings that cost host memory
+ * only where touched. Struct pages are built a section (4096 frames) at a
+ * time the first time pfn_to_page() or the allocator looks at one; the
+ * pristine value of a struct page is computed (page_pristine()) from
+ * where physmem_init() carved the free blocks (struct zone_geom: one run
+ * of MAX_PAGE_ORDER blocks per zone plus at most NR_SMALL smaller ones),
+ * so there is no pristine copy either. physmem_init() costs the number of
+ * nodes; 64 GiB costs what the executions use.
  *
  * SIM: the allocator has no yield points (the zone lock is not modelled):
  * an allocation or free is atomic with respect to other tasks. Races on
@@ -86,12 +112,11 @@ static inline void zone_unlock(void)
 
 #define NR_PAGE_ORDERS (MAX_PAGE_ORDER + 1)
 #define WORDS_PER_FRAME (PAGE_SIZE / sizeof(uint64_t))
-#define SAMPLE_WORDS 8
 
 /* Per-frame state, private to this file (fstate[]). */
 enum frame_state {
-	FRAME_VIRGIN, /* free, never handed out: contents all zero */
-	FRAME_FREE, /* free, contents PAGE_POISON */
+	FRAME_VIRGIN, /* free since physmem_init() */
+	FRAME_FREE, /* free (handed out and freed since init) */
 	FRAME_HEAD, /* first frame of an allocated block */
 	FRAME_TAIL, /* other frames of an allocated block */
 };
@@ -109,6 +134,20 @@ struct zone {
 	struct free_area free_area[NR_PAGE_ORDERS];
 };
 
+/*
+ * Where physmem_init() carved a zone into free blocks (maximal aligned
+ * blocks, ascending): the MAX_PAGE_ORDER blocks form one run, the few
+ * smaller ones (where the zone is not aligned) are listed. The pristine
+ * struct pages and free lists are computed from this, never stored.
+ */
+#define NR_SMALL (2 * NR_PAGE_ORDERS)
+struct zone_geom {
+	unsigned long run_start, run_end; /* MAX_PAGE_ORDER blocks */
+	int nr_small;
+	unsigned long small_pfn[NR_SMALL]; /* ascending */
+	uint8_t small_order[NR_SMALL];
+};
+
 /* The allocator state that is not in struct pages (saved at init). */
 struct physmem_dyn {
 	struct zone zones[MAX_NUMNODES];
@@ -123,12 +162,20 @@ static struct {
 	unsigned long nr_normal; /* normal frames, pfn 0 included */
 	unsigned long dev_start; /* first device-private pfn */
 	unsigned long per_node; /* frames per node (last gets more) */
+	unsigned per_node_shift; /* log2(per_node) if a power of 2, else 0 */
 	struct physmem_dyn dyn, dyn_pristine;
-	struct page *pristine; /* mem_map as physmem_init left it */
+	struct zone_geom geom[MAX_NUMNODES];
+	size_t map_bytes; /* of mem_map */
+	uint64_t *small_heads; /* bit per pfn: in some zone_geom.small_pfn */
+	unsigned long nr_sections;
 	uint8_t *fstate; /* enum frame_state per pfn */
-	uint8_t *touched; /* pfn recorded in touched_list? */
+	uint8_t *touched; /* T_* bits: in which of the lists below */
 	unsigned long *touched_list;
 	unsigned long nr_touched;
+	unsigned long *heads_list; /* pfns made a block head */
+	unsigned long nr_heads;
+	unsigned long *real_list; /* pfns whose contents were made real */
+	unsigned long nr_real;
 	unsigned long last_reset_cost;
 	bool hook_registered;
 } P;
@@ -136,6 +183,14 @@ static struct {
 struct page *mem_map;
 unsigned long max_pfn;
 unsigned char *physmem_base;
+struct frame_data *physmem_fdata;
+uint8_t *physmem_section_ready;
+
+static inline void ensure_section(unsigned long pfn)
+{
+	if (unlikely(!physmem_section_ready[pfn >> PHYSMEM_SECTION_SHIFT]))
+		physmem_init_section(pfn);
+}
 
 static const struct physmem_config physmem_defaults = {
 	.mem_bytes = 64UL << 20,
@@ -145,11 +200,37 @@ static const struct physmem_config physmem_defaults = {
 
 /* ---- touched tracking ---- */
 
+/* P.touched[] bits; every pfn on any list is on touched_list. */
+#define T_TOUCHED 1
+#define T_HEAD 2
+#define T_REAL 4
+
 static inline void touch(unsigned long pfn)
 {
+	ensure_section(pfn);
 	if (!P.touched[pfn]) {
-		P.touched[pfn] = 1;
+		P.touched[pfn] = T_TOUCHED;
 		P.touched_list[P.nr_touched++] = pfn;
+	}
+}
+
+/* @pfn heads an allocated block (for physmem_for_each_allocated). */
+static inline void touch_head(unsigned long pfn)
+{
+	touch(pfn);
+	if (!(P.touched[pfn] & T_HEAD)) {
+		P.touched[pfn] |= T_HEAD;
+		P.heads_list[P.nr_heads++] = pfn;
+	}
+}
+
+/* @pfn's contents are real (for physmem_check_free_poison). */
+static inline void touch_real(unsigned long pfn)
+{
+	touch(pfn);
+	if (!(P.touched[pfn] & T_REAL)) {
+		P.touched[pfn] |= T_REAL;
+		P.real_list[P.nr_real++] = pfn;
 	}
 }
 
@@ -182,9 +263,24 @@ bool pfn_valid(unsigned long pfn)
 	return pfn < max_pfn;
 }
 
-void *pfn_to_virt(unsigned long pfn)
+static inline void *pfn_to_virt_raw(unsigned long pfn)
 {
 	return physmem_base + (pfn << PAGE_SHIFT);
+}
+
+static uint64_t *frame_make_real(unsigned long pfn);
+
+/* See physmem.h: the frame becomes real (zone lock: its mark changes). */
+void *pfn_to_virt(unsigned long pfn)
+{
+	void *w;
+
+	if (likely(physmem_fdata[pfn].state == FD_REAL))
+		return pfn_to_virt_raw(pfn);
+	zone_lock();
+	w = frame_make_real(pfn);
+	zone_unlock();
+	return w;
 }
 
 void *page_address(const struct page *page)
@@ -198,7 +294,9 @@ int pfn_to_nid(unsigned long pfn)
 
 	if (pfn >= P.dev_start)
 		return 0; /* SIM: device memory sits on node 0 */
-	n = pfn / P.per_node;
+	if (P.cfg.nr_nodes == 1)
+		return 0;
+	n = P.per_node_shift ? pfn >> P.per_node_shift : pfn / P.per_node;
 	return n >= (unsigned long)P.cfg.nr_nodes ? P.cfg.nr_nodes - 1 : (int)n;
 }
 
@@ -239,64 +337,40 @@ bool physmem_frame_is_free(unsigned long pfn)
 	return pfn < max_pfn && P.fstate[pfn] <= FRAME_FREE;
 }
 
-/* ---- poison ---- */
+/* ---- contents and poison ---- */
+
+static inline bool frame_allocated(unsigned long pfn)
+{
+	return P.fstate[pfn] > FRAME_FREE;
+}
+
+/* A frame of poison, for memcpy and memcmp (libc's are vectorized). */
+static uint64_t poison_page[WORDS_PER_FRAME] __attribute__((aligned(64)));
+
+static void fill_frame(uint64_t *w, uint64_t v)
+{
+	if (v == 0) {
+		memset(w, 0, PAGE_SIZE);
+	} else if (v == PAGE_POISON) {
+		memcpy(w, poison_page, PAGE_SIZE);
+	} else {
+		for (unsigned i = 0; i < WORDS_PER_FRAME; i++)
+			w[i] = v;
+	}
+}
 
 static void poison_frame(unsigned long pfn)
 {
-	uint64_t *w = pfn_to_virt(pfn);
-
-	for (unsigned i = 0; i < WORDS_PER_FRAME; i++)
-		w[i] = PAGE_POISON;
+	fill_frame(pfn_to_virt_raw(pfn), PAGE_POISON);
 }
 
-/* Word indices checked for pfn in a sampled check: fixed per pfn. */
-static inline unsigned sample_word(unsigned long pfn, unsigned k)
+/* Check every word of a real frame for poison: first bad index, or -1. */
+static long check_poison_full(unsigned long pfn)
 {
-	if (k == 0)
-		return 0;
-	if (k == 1)
-		return WORDS_PER_FRAME - 1;
-	return (unsigned)((pfn * 0x9E3779B97F4A7C15ULL + k * 0x632BE5ABULL) >>
-			  40) %
-	       WORDS_PER_FRAME;
-}
+	const uint64_t *w = pfn_to_virt_raw(pfn);
 
-/* Returns the index of a non-poison word among the samples, or -1. */
-static long check_poison_sampled(unsigned long pfn)
-{
-	const uint64_t *w = pfn_to_virt(pfn);
-
-	for (unsigned k = 0; k < SAMPLE_WORDS; k++) {
-		unsigned i = sample_word(pfn, k);
-
-		if (w[i] != PAGE_POISON)
-			return i;
-	}
-	return -1;
-}
-
-/*
- * Check every word of the frame for poison, zeroing it in the same sweep
- * if @zero. Returns the index of the first bad word, or -1.
- */
-static long check_poison_full(unsigned long pfn, bool zero)
-{
-	uint64_t *w = pfn_to_virt(pfn);
-	uint64_t acc = 0;
-
-	if (zero) {
-		for (unsigned i = 0; i < WORDS_PER_FRAME; i++) {
-			acc |= w[i] ^ PAGE_POISON;
-			w[i] = 0;
-		}
-	} else {
-		for (unsigned i = 0; i < WORDS_PER_FRAME; i++)
-			acc |= w[i] ^ PAGE_POISON;
-	}
-	if (!acc)
+	if (likely(!memcmp(w, poison_page, PAGE_SIZE)))
 		return -1;
-	if (zero) /* contents are gone; we know it was bad somewhere */
-		return 0;
 	for (unsigned i = 0; i < WORDS_PER_FRAME; i++)
 		if (w[i] != PAGE_POISON)
 			return i;
@@ -304,46 +378,228 @@ static long check_poison_full(unsigned long pfn, bool zero)
 }
 
 /*
- * Make the frames of a block being handed out ready: check their poison
- * (see the file comment for what is checked), zero them if asked.
+ * frame_make_real - write frame @pfn's mark out to host memory (a free
+ * frame: its poison) unless it is real already; from now on until the
+ * reset its words live in host memory. Returns the frame's host address.
  */
-static void prep_frames(unsigned long pfn, unsigned order, gfp_t gfp)
+static uint64_t *frame_make_real(unsigned long pfn)
 {
-	bool zero = gfp & __GFP_ZERO;
-	unsigned long nr = 1UL << order;
+	struct frame_data *fd = &physmem_fdata[pfn];
+	uint64_t *w = pfn_to_virt_raw(pfn);
 
-	for (unsigned long p = pfn; p < pfn + nr; p++) {
-		uint64_t *w = pfn_to_virt(p);
-		long bad = -1;
-
-		if (P.fstate[p] == FRAME_VIRGIN) {
-			if (!zero)
-				poison_frame(p);
-		} else if (zero || order < HPAGE_PMD_ORDER) {
-			bad = check_poison_full(p, zero);
-		} else {
-			bad = check_poison_sampled(p);
-		}
-		P.fstate[p] = p == pfn ? FRAME_HEAD : FRAME_TAIL;
-		if (unlikely(bad >= 0))
-			sim_violation(
-				"page allocator: pfn %lu was written after "
-				"it was freed (word %ld = %#llx, poison "
-				"expected%s)",
-				p, bad, (unsigned long long)w[bad],
-				zero ? "; zeroed since" : "");
+	if (likely(fd->state == FD_REAL))
+		return w;
+	touch_real(pfn);
+	if (fd->state == FD_POISON || !frame_allocated(pfn)) {
+		fill_frame(w, PAGE_POISON);
+	} else {
+		fill_frame(w, fd->val);
+		if (fd->state == FD_UNIFORM1)
+			w[fd->idx] = fd->exc;
 	}
+	fd->state = FD_REAL;
+	return w;
+}
+
+/* A mark for frame @pfn (not real), recorded for the reset. */
+static inline void frame_set_mark(unsigned long pfn, uint8_t state,
+				  uint64_t val)
+{
+	struct frame_data *fd = &physmem_fdata[pfn];
+
+	touch(pfn);
+	fd->state = state;
+	fd->val = val;
+	fd->exc = 0;
+	fd->idx = 0;
+}
+
+/* The slow path of physmem_store_word(): the frame is a mark. */
+void __physmem_store_word(unsigned long pfn, unsigned idx, uint64_t v)
+{
+	struct frame_data *fd = &physmem_fdata[pfn];
+	uint64_t *w;
+
+	switch (fd->state) {
+	case FD_POISON:
+		frame_set_mark(pfn, FD_UNIFORM, PAGE_POISON);
+		/* fall through */
+	case FD_UNIFORM:
+		if (v == fd->val)
+			return;
+		touch(pfn);
+		fd->state = FD_UNIFORM1;
+		fd->idx = idx;
+		fd->exc = v;
+		return;
+	case FD_UNIFORM1:
+		if (fd->idx == idx) {
+			fd->exc = v;
+			if (v == fd->val)
+				fd->state = FD_UNIFORM;
+			return;
+		}
+		if (v == fd->val)
+			return;
+		break;
+	}
+	w = frame_make_real(pfn);
+	__atomic_store_n(&w[idx], v, __ATOMIC_SEQ_CST);
+}
+
+void physmem_fill_words(unsigned long pfn, unsigned from, unsigned to,
+			uint64_t v)
+{
+	struct frame_data *fd = &physmem_fdata[pfn];
+	unsigned outside = WORDS_PER_FRAME - (to - from);
+	bool idx_in = fd->idx >= from && fd->idx < to;
+	bool rest_is_v = false;
+
+	if (from >= to)
+		return;
+	switch (fd->state) {
+	case FD_POISON:
+		rest_is_v = v == PAGE_POISON || !outside;
+		break;
+	case FD_UNIFORM:
+		rest_is_v = v == fd->val || !outside;
+		break;
+	case FD_UNIFORM1:
+		/* the words outside [from, to): val, but ->idx is ->exc */
+		rest_is_v = !outside ||
+			    (fd->val == v && (idx_in || fd->exc == v)) ||
+			    (outside == 1 && !idx_in && fd->exc == v);
+		break;
+	}
+	if (fd->state != FD_REAL && rest_is_v) {
+		frame_set_mark(pfn, FD_UNIFORM, v);
+		return;
+	}
+	if (fd->state != FD_REAL && to - from == 1) {
+		__physmem_store_word(pfn, from, v);
+		return;
+	}
+	uint64_t *w = frame_make_real(pfn);
+
+	for (unsigned i = from; i < to; i++)
+		w[i] = v;
+}
+
+void physmem_copy_frames(struct page *dst, const struct page *src,
+			 unsigned long nr)
+{
+	unsigned long d = page_to_pfn(dst), s = page_to_pfn(src);
+
+	for (unsigned long i = 0; i < nr; i++) {
+		const struct frame_data *sd = &physmem_fdata[s + i];
+
+		if (sd->state == FD_REAL) {
+			struct frame_data *dd = &physmem_fdata[d + i];
+
+			if (dd->state != FD_REAL) {
+				touch_real(d + i);
+				dd->state = FD_REAL;
+			}
+			memcpy(pfn_to_virt_raw(d + i), pfn_to_virt_raw(s + i),
+			       PAGE_SIZE);
+		} else if (physmem_fdata[d + i].state == FD_REAL) {
+			/* a real frame stays real: pointers into it live */
+			uint64_t *w = pfn_to_virt_raw(d + i);
+
+			fill_frame(w, sd->state == FD_POISON ? PAGE_POISON :
+							       sd->val);
+			if (sd->state == FD_UNIFORM1)
+				w[sd->idx] = sd->exc;
+		} else {
+			touch(d + i);
+			physmem_fdata[d + i] = *sd;
+		}
+	}
+}
+
+/*
+ * Make frame @p of a block being handed out ready: a real frame (freed
+ * after it was written or made real) is checked for poison in full; the
+ * frame becomes a mark: zero for __GFP_ZERO, poison otherwise.
+ * SIM_STRESS: real at once (see the file comment).
+ */
+static inline void prep_frame(unsigned long p, bool head, bool zero)
+{
+	struct frame_data *fd = &physmem_fdata[p];
+	long bad = -1;
+
+	if (fd->state == FD_REAL)
+		bad = check_poison_full(p);
+	if (unlikely(bad >= 0))
+		sim_violation("page allocator: pfn %lu was written after it "
+			      "was freed (word %ld = %#llx, poison expected)",
+			      p, bad,
+			      (unsigned long long)((uint64_t *)
+						   pfn_to_virt_raw(p))[bad]);
+	P.fstate[p] = head ? FRAME_HEAD : FRAME_TAIL;
+#ifdef SIM_STRESS
+	fill_frame(pfn_to_virt_raw(p), zero ? 0 : PAGE_POISON);
+	touch_real(p);
+	fd->state = FD_REAL;
+#else
+	frame_set_mark(p, zero ? FD_UNIFORM : FD_POISON, 0);
+#endif
+}
+
+/* Free frame @p: poison it if real, else its mark becomes poison. */
+static inline void free_frame_data(unsigned long p)
+{
+	struct frame_data *fd = &physmem_fdata[p];
+
+	if (fd->state == FD_REAL)
+		poison_frame(p);
+	else if (fd->state != FD_POISON)
+		frame_set_mark(p, FD_POISON, 0);
+}
+
+/*
+ * physmem_check_free_poison - every real free frame the execution touched
+ * still holds its poison in every word; else a violation naming the pfn.
+ * Costs the frames written in this execution.
+ */
+bool physmem_check_free_poison(unsigned long *pfnp, unsigned *wordp,
+			       uint64_t *valp)
+{
+	for (unsigned long i = 0; i < P.nr_real; i++) {
+		unsigned long pfn = P.real_list[i];
+		long bad;
+
+		if (frame_allocated(pfn) ||
+		    physmem_fdata[pfn].state != FD_REAL ||
+		    pfn >= P.dev_start)
+			continue;
+		bad = check_poison_full(pfn);
+		if (bad >= 0) {
+			*pfnp = pfn;
+			*wordp = bad;
+			*valp = ((uint64_t *)pfn_to_virt_raw(pfn))[bad];
+			return false;
+		}
+	}
+	return true;
 }
 
 /* ---- struct page states ---- */
 
 /* A free frame's struct page that is not the head of a free block. */
-static void page_set_clean(struct page *page, int nid)
+/*
+ * Not const: the compiler then copies it with vector moves instead of
+ * folding it into a `rep stos`, whose start-up cost dominated resets.
+ */
+static struct page clean_page = {
+	._mapcount = { -1 },
+	._entire_mapcount = { -1 },
+};
+
+static inline void page_set_clean(struct page *page, int nid)
 {
-	memset(page, 0, sizeof(*page));
+	memcpy(page, &clean_page, sizeof(*page));
 	INIT_LIST_HEAD(&page->lru);
-	page->_mapcount.counter = -1;
-	page->_entire_mapcount.counter = -1;
 	page->nid = nid;
 }
 
@@ -420,6 +676,7 @@ static void __free_one_block(unsigned long pfn, unsigned order)
 		if (bpfn < z->zone_start_pfn ||
 		    bpfn + (1UL << order) > z->zone_end_pfn)
 			break;
+		ensure_section(bpfn);
 		if (!(buddy->flags & BIT(PG_buddy)) ||
 		    buddy->buddy_order != order)
 			break;
@@ -445,22 +702,25 @@ static void __free_one_block(unsigned long pfn, unsigned order)
 static void prep_new_page(struct page *page, unsigned order, gfp_t gfp)
 {
 	unsigned long pfn = page_to_pfn(page), nr = 1UL << order;
+	bool zero = gfp & __GFP_ZERO, comp = (gfp & __GFP_COMP) && order;
 
+	/* one pass over the block: struct page check, frame, tail link */
 	for (unsigned long i = 0; i < nr; i++) {
 		touch(pfn + i);
 		check_new_page(page + i);
+		prep_frame(pfn + i, i == 0, zero);
+		if (comp && i)
+			page[i].compound_head = (unsigned long)page | 1;
 	}
-	prep_frames(pfn, order, gfp);
+	touch_head(pfn);
 	page->buddy_order = order; /* allocated block's order */
 	page->_refcount.counter = 1;
-	if ((gfp & __GFP_COMP) && order) {
+	if (comp) {
 		page->flags |= BIT(PG_head);
 		page->_folio_order = order;
 		page->_entire_mapcount.counter = -1;
 		page->_nr_pages_mapped.counter = 0;
 		page->_pincount.counter = 0;
-		for (unsigned long i = 1; i < nr; i++)
-			page[i].compound_head = (unsigned long)page | 1;
 	}
 	P.dyn.nr_allocated += nr;
 }
@@ -547,14 +807,15 @@ static void __free_frozen_pages_zone(struct page *page, unsigned int order)
 		bad_page(page, "freeing a folio with nonzero _pincount");
 	page->flags &= ~BIT(PG_head);
 	free_pages_check(page, page, false);
-	for (unsigned long i = 1; i < nr; i++)
-		if (comp)
-			free_pages_check(page + i, page, true);
-
 	nid = pfn_to_nid(pfn);
-	for (unsigned long p = pfn; p < pfn + nr; p++) {
+	/* one pass: tail check, frame, clean struct page */
+	for (unsigned long i = 0; i < nr; i++) {
+		unsigned long p = pfn + i;
+
+		if (comp && i)
+			free_pages_check(page + i, page, true);
 		touch(p);
-		poison_frame(p);
+		free_frame_data(p);
 		P.fstate[p] = FRAME_FREE;
 		page_set_clean(&mem_map[p], nid);
 	}
@@ -603,7 +864,7 @@ void physmem_split_block(struct page *page, unsigned int order,
 	VM_BUG_ON_PAGE(new_order > order, page);
 	for (unsigned long p = pfn; p < pfn + (1UL << order);
 	     p += 1UL << new_order) {
-		touch(p);
+		touch_head(p);
 		P.fstate[p] = FRAME_HEAD;
 		mem_map[p].buddy_order = new_order;
 	}
@@ -620,13 +881,14 @@ static struct page *__alloc_device_private_page_zone(void)
 		return NULL;
 	page = list_first_entry(&P.dyn.dev_free, struct page, lru);
 	pfn = page_to_pfn(page);
-	touch(pfn);
+	touch_head(pfn);
 	buddy_list_del(page);
 	P.dyn.dev_nr_free--;
 	page->flags &= ~BIT(PG_buddy);
 	check_new_page(page);
-	if (P.fstate[pfn] == FRAME_VIRGIN)
-		poison_frame(pfn);
+	/* device memory: no poison check; its contents start as poison */
+	if (physmem_fdata[pfn].state != FD_REAL)
+		frame_set_mark(pfn, FD_POISON, 0);
 	P.fstate[pfn] = FRAME_HEAD;
 	page->_refcount.counter = 1;
 	P.dyn.nr_allocated++;
@@ -647,7 +909,7 @@ static void __free_device_private_page_zone(struct page *page)
 	}
 	free_pages_check(page, page, false);
 	touch(pfn);
-	poison_frame(pfn);
+	free_frame_data(pfn);
 	P.fstate[pfn] = FRAME_FREE;
 	page_set_clean(page, 0);
 	page->flags = BIT(PG_buddy);
@@ -687,12 +949,17 @@ void physmem_for_each_allocated(void (*fn)(struct page *page, unsigned order,
 					   void *arg),
 				void *arg)
 {
-	for (unsigned long i = 0; i < P.nr_touched; i++) {
-		unsigned long pfn = P.touched_list[i];
+	for (unsigned long i = 0; i < P.nr_heads; i++) {
+		unsigned long pfn = P.heads_list[i];
 
 		if (P.fstate[pfn] == FRAME_HEAD)
 			fn(&mem_map[pfn], mem_map[pfn].buddy_order, arg);
 	}
+}
+
+unsigned long physmem_nr_real(void)
+{
+	return P.nr_real;
 }
 
 unsigned long physmem_reset_cost(void)
@@ -700,72 +967,220 @@ unsigned long physmem_reset_cost(void)
 	return P.last_reset_cost;
 }
 
+/* ---- pristine state, computed ---- */
+
+/* The order of the free block pristine @pfn heads in zone @n, or -1. */
+static int pristine_head_order(int n, unsigned long pfn)
+{
+	const struct zone_geom *g = &P.geom[n];
+
+	if (pfn >= g->run_start && pfn < g->run_end)
+		return (pfn - g->run_start) % (1UL << MAX_PAGE_ORDER) ? -1 :
+			MAX_PAGE_ORDER;
+	if (!(P.small_heads[pfn / 64] & (1ULL << (pfn % 64))))
+		return -1; /* the common case: one bit, no search */
+	for (int i = 0; i < g->nr_small && g->small_pfn[i] <= pfn; i++)
+		if (g->small_pfn[i] == pfn)
+			return g->small_order[i];
+	return -1;
+}
+
+/*
+ * The neighbours of pristine head @pfn of order @o on its free list (list
+ * order is pfn order): the previous (@dir -1) or next (@dir 1) head's
+ * ->lru, or the list head.
+ */
+static struct list_head *pristine_link(int n, unsigned long pfn, unsigned o,
+				       int dir)
+{
+	const struct zone_geom *g = &P.geom[n];
+	struct list_head *head = &P.dyn.zones[n].free_area[o].free_list;
+
+	if (o == MAX_PAGE_ORDER) {
+		unsigned long q = pfn + dir * (1L << MAX_PAGE_ORDER);
+
+		if (q < g->run_start || q >= g->run_end)
+			return head;
+		return &mem_map[q].lru;
+	}
+	for (int i = 0; i < g->nr_small; i++) {
+		if (g->small_pfn[i] != pfn)
+			continue;
+		for (int k = i + dir; k >= 0 && k < g->nr_small; k += dir)
+			if (g->small_order[k] == o)
+				return &mem_map[g->small_pfn[k]].lru;
+		return head;
+	}
+	return head;
+}
+
+/* Write the struct page physmem_init() stands for at @pfn into @page. */
+static void page_pristine(unsigned long pfn, struct page *page)
+{
+	int nid = pfn_to_nid(pfn), o;
+
+	page_set_clean(page, nid);
+	if (pfn == 0) {
+		page->flags = BIT(PG_reserved);
+		return;
+	}
+	if (pfn >= P.dev_start) {
+		/* every device frame free, on dev_free in pfn order */
+		page->flags = BIT(PG_buddy);
+		page->lru.prev = pfn == P.dev_start ? &P.dyn.dev_free :
+						      &mem_map[pfn - 1].lru;
+		page->lru.next = pfn == max_pfn - 1 ? &P.dyn.dev_free :
+						      &mem_map[pfn + 1].lru;
+		return;
+	}
+	o = pristine_head_order(nid, pfn);
+	if (o < 0)
+		return;
+	page->flags |= BIT(PG_buddy);
+	page->buddy_order = o;
+	page->lru.prev = pristine_link(nid, pfn, o, -1);
+	page->lru.next = pristine_link(nid, pfn, o, 1);
+}
+
+/*
+ * physmem_init_section - build the struct pages of @pfn's section (all
+ * pristine). Not part of any execution's state: the section is as
+ * physmem_init() would have left it, and stays built.
+ */
+void physmem_init_section(unsigned long pfn)
+{
+	unsigned long s = pfn >> PHYSMEM_SECTION_SHIFT;
+	unsigned long lo = s << PHYSMEM_SECTION_SHIFT;
+	unsigned long hi = lo + (1UL << PHYSMEM_SECTION_SHIFT);
+
+	if (pfn >= max_pfn || physmem_section_ready[s])
+		return;
+	if (hi > max_pfn)
+		hi = max_pfn;
+	for (unsigned long p = lo; p < hi; p++)
+		page_pristine(p, &mem_map[p]);
+	physmem_section_ready[s] = 1;
+}
+
+/* The part of P.dyn the nodes in use have: what a reset restores. */
+static void dyn_restore(void)
+{
+	memcpy(P.dyn.zones, P.dyn_pristine.zones,
+	       P.cfg.nr_nodes * sizeof(struct zone));
+	P.dyn.dev_free = P.dyn_pristine.dev_free;
+	P.dyn.dev_nr_free = P.dyn_pristine.dev_nr_free;
+	P.dyn.nr_allocated = P.dyn_pristine.nr_allocated;
+}
+
 /* ---- reset ---- */
 
 /*
  * physmem_reset - the per-execution reset hook: restore every touched
- * struct page from the pristine copy, re-poison frames left allocated,
- * restore the free-list heads. Costs what the last execution touched.
+ * struct page from the pristine copy, make every touched frame free with
+ * the poison mark again (no frame data is written: the next execution
+ * writes out what it makes real), restore the free-list heads. Costs
+ * what the last execution touched.
  */
 static void physmem_reset(void)
 {
 	for (unsigned long i = 0; i < P.nr_touched; i++) {
 		unsigned long pfn = P.touched_list[i];
 
-		switch (P.fstate[pfn]) {
-		case FRAME_HEAD:
-		case FRAME_TAIL:
-			poison_frame(pfn);
+		if (P.fstate[pfn] != FRAME_VIRGIN)
 			P.fstate[pfn] = FRAME_FREE;
-			break;
-		case FRAME_FREE:
-			/* heal a store into a free frame no allocation saw */
-			if (check_poison_sampled(pfn) >= 0)
-				poison_frame(pfn);
-			break;
-		}
-		memcpy(&mem_map[pfn], &P.pristine[pfn], sizeof(struct page));
+		memset(&physmem_fdata[pfn], 0, sizeof(struct frame_data));
+		page_pristine(pfn, &mem_map[pfn]);
 		P.touched[pfn] = 0;
 	}
 	P.last_reset_cost = P.nr_touched;
 	P.nr_touched = 0;
-	P.dyn = P.dyn_pristine;
+	P.nr_heads = 0;
+	P.nr_real = 0;
+	dyn_restore();
 }
 
 /* ---- init ---- */
 
-static void physmem_free_arrays(void)
+/* Anonymous memory that costs nothing until touched; NULL on failure. */
+static void *lazy_alloc(size_t bytes)
 {
-	if (physmem_base)
-		munmap(physmem_base, P.arena_bytes);
-	free(mem_map);
-	free(P.pristine);
-	free(P.fstate);
-	free(P.touched);
-	free(P.touched_list);
-	physmem_base = NULL;
-	mem_map = NULL;
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
 }
 
-/* Carve [start, end) of a zone into maximal aligned free blocks. */
-static void zone_init_free(struct zone *z, unsigned long start,
-			   unsigned long end)
+static void lazy_free(void *p, size_t bytes)
 {
-	unsigned long pfn = start;
+	if (p)
+		munmap(p, bytes);
+}
 
+static void physmem_free_arrays(void)
+{
+	lazy_free(physmem_base, P.arena_bytes);
+	lazy_free(physmem_fdata, max_pfn * sizeof(struct frame_data));
+	lazy_free(mem_map, P.map_bytes);
+	lazy_free(physmem_section_ready, P.nr_sections);
+	lazy_free(P.fstate, max_pfn);
+	lazy_free(P.small_heads, max_pfn / 8 + 8);
+	P.small_heads = NULL;
+	lazy_free(P.touched, max_pfn);
+	lazy_free(P.touched_list, max_pfn * sizeof(unsigned long));
+	lazy_free(P.heads_list, max_pfn * sizeof(unsigned long));
+	lazy_free(P.real_list, max_pfn * sizeof(unsigned long));
+	physmem_base = NULL;
+	physmem_fdata = NULL;
+	mem_map = NULL;
+	physmem_section_ready = NULL;
+	P.fstate = P.touched = NULL;
+	P.touched_list = P.heads_list = P.real_list = NULL;
+}
+
+/*
+ * Carve [start, end) of zone @n into maximal aligned free blocks: record
+ * where they are (P.geom[n]) and set the pristine free-list heads and
+ * counts. Costs the number of orders, not the size of the zone.
+ */
+static void zone_init_free(int n, unsigned long start, unsigned long end)
+{
+	struct zone *z = &P.dyn.zones[n];
+	struct zone_geom *g = &P.geom[n];
+	unsigned long pfn = start;
+	const unsigned long maxb = 1UL << MAX_PAGE_ORDER;
+
+	memset(g, 0, sizeof(*g));
+	for (int o = 0; o < NR_PAGE_ORDERS; o++)
+		INIT_LIST_HEAD(&z->free_area[o].free_list);
 	while (pfn < end) {
 		unsigned o = MAX_PAGE_ORDER;
-		struct page *page;
+		struct free_area *a;
 
 		while (o &&
 		       ((pfn & ((1UL << o) - 1)) || pfn + (1UL << o) > end))
 			o--;
-		page = &mem_map[pfn];
-		page->flags |= BIT(PG_buddy);
-		page->buddy_order = o;
-		list_add_tail(&page->lru, &z->free_area[o].free_list);
-		z->free_area[o].nr_free++;
+		a = &z->free_area[o];
+		if (o == MAX_PAGE_ORDER) {
+			unsigned long k = (end - pfn) / maxb;
+
+			/* one run of k blocks: the list is first .. last */
+			g->run_start = pfn;
+			g->run_end = pfn + k * maxb;
+			a->free_list.next = &mem_map[pfn].lru;
+			a->free_list.prev = &mem_map[g->run_end - maxb].lru;
+			a->nr_free = k;
+			z->nr_free_pages += k * maxb;
+			pfn = g->run_end;
+			continue;
+		}
+		if (list_empty(&a->free_list))
+			a->free_list.next = &mem_map[pfn].lru;
+		a->free_list.prev = &mem_map[pfn].lru;
+		a->nr_free++;
 		z->nr_free_pages += 1UL << o;
+		P.small_heads[pfn / 64] |= 1ULL << (pfn % 64);
+		g->small_pfn[g->nr_small] = pfn;
+		g->small_order[g->nr_small++] = o;
 		pfn += 1UL << o;
 	}
 }
@@ -779,16 +1194,36 @@ int physmem_init(const struct physmem_config *cfg)
 		c.mem_bytes = physmem_defaults.mem_bytes;
 	if (!c.nr_nodes)
 		c.nr_nodes = 1;
-	if (c.nr_nodes < 1 || c.nr_nodes > MAX_NUMNODES ||
-	    c.mem_bytes % PAGE_SIZE || c.device_bytes % PAGE_SIZE ||
-	    c.mem_bytes / PAGE_SIZE < 2UL * c.nr_nodes) {
-		fprintf(stderr,
-			"physmem: impossible configuration (%lu bytes, "
-			"%d nodes, %lu device bytes)\n",
-			c.mem_bytes, c.nr_nodes, c.device_bytes);
+	if (c.nr_nodes < 1 || c.nr_nodes > MAX_NUMNODES) {
+		fprintf(stderr, "physmem: %d nodes: the limit is 1 to %d\n",
+			c.nr_nodes, MAX_NUMNODES);
+		return -1;
+	}
+	if (c.mem_bytes % PAGE_SIZE || c.device_bytes % PAGE_SIZE) {
+		fprintf(stderr, "physmem: memory (%lu bytes) and device memory "
+			"(%lu bytes) must be whole pages of %lu bytes\n",
+			c.mem_bytes, c.device_bytes, PAGE_SIZE);
+		return -1;
+	}
+	if (c.mem_bytes / PAGE_SIZE <
+	    (unsigned long)PHYSMEM_MIN_PAGES_PER_NODE * c.nr_nodes) {
+		fprintf(stderr, "physmem: %lu bytes of memory for %d node%s: "
+			"the limit is at least %d pages (%lu bytes) per node\n",
+			c.mem_bytes, c.nr_nodes, c.nr_nodes == 1 ? "" : "s",
+			PHYSMEM_MIN_PAGES_PER_NODE,
+			PHYSMEM_MIN_PAGES_PER_NODE * PAGE_SIZE);
+		return -1;
+	}
+	if (c.mem_bytes > PHYSMEM_MAX_BYTES ||
+	    c.device_bytes > PHYSMEM_MAX_BYTES) {
+		fprintf(stderr, "physmem: memory (%lu bytes) and device memory "
+			"(%lu bytes): the limit is %lu bytes each\n",
+			c.mem_bytes, c.device_bytes, PHYSMEM_MAX_BYTES);
 		return -1;
 	}
 	physmem_free_arrays();
+	for (unsigned i = 0; i < WORDS_PER_FRAME; i++)
+		poison_page[i] = PAGE_POISON;
 	memset(&P.dyn, 0, sizeof(P.dyn));
 	P.cfg = c;
 	P.nr_normal = c.mem_bytes / PAGE_SIZE;
@@ -796,45 +1231,55 @@ int physmem_init(const struct physmem_config *cfg)
 	P.dev_start = P.nr_normal;
 	max_pfn = P.nr_normal + nr_dev;
 	P.per_node = P.nr_normal / c.nr_nodes;
+	P.per_node_shift = 0;
+	if (!(P.per_node & (P.per_node - 1)))
+		P.per_node_shift = __builtin_ctzl(P.per_node);
 	P.arena_bytes = max_pfn * PAGE_SIZE;
-	physmem_base = mmap(NULL, P.arena_bytes, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	mem_map = calloc(max_pfn, sizeof(struct page));
-	P.pristine = malloc(max_pfn * sizeof(struct page));
-	P.fstate = calloc(max_pfn, 1);
-	P.touched = calloc(max_pfn, 1);
-	P.touched_list = malloc(max_pfn * sizeof(unsigned long));
-	if (physmem_base == MAP_FAILED || !mem_map || !P.pristine ||
-	    !P.fstate || !P.touched || !P.touched_list) {
-		if (physmem_base == MAP_FAILED)
-			physmem_base = NULL;
-		fprintf(stderr, "physmem: out of host memory\n");
+	P.map_bytes = max_pfn * sizeof(struct page);
+	P.nr_sections = (max_pfn >> PHYSMEM_SECTION_SHIFT) + 1;
+	/* all lazy: host memory follows what executions touch */
+	physmem_base = lazy_alloc(P.arena_bytes);
+	physmem_fdata = lazy_alloc(max_pfn * sizeof(struct frame_data));
+	mem_map = lazy_alloc(P.map_bytes);
+	physmem_section_ready = lazy_alloc(P.nr_sections);
+	P.fstate = lazy_alloc(max_pfn);
+	P.small_heads = lazy_alloc(max_pfn / 8 + 8);
+	P.touched = lazy_alloc(max_pfn);
+	P.touched_list = lazy_alloc(max_pfn * sizeof(unsigned long));
+	P.heads_list = lazy_alloc(max_pfn * sizeof(unsigned long));
+	P.real_list = lazy_alloc(max_pfn * sizeof(unsigned long));
+	if (!physmem_base || !physmem_fdata || !mem_map ||
+	    !physmem_section_ready || !P.fstate || !P.small_heads ||
+	    !P.touched ||
+	    !P.touched_list || !P.heads_list || !P.real_list) {
+		fprintf(stderr, "physmem: out of host address space for %lu "
+			"frames\n", max_pfn);
 		physmem_free_arrays();
 		return -1;
 	}
-	P.nr_touched = 0;
-	for (unsigned long pfn = 0; pfn < max_pfn; pfn++)
-		page_set_clean(&mem_map[pfn], pfn_to_nid(pfn));
+	P.nr_touched = P.nr_heads = P.nr_real = 0;
 	for (int n = 0; n < c.nr_nodes; n++) {
 		struct zone *z = &P.dyn.zones[n];
 
 		z->zone_start_pfn = n * P.per_node;
 		z->zone_end_pfn = n == c.nr_nodes - 1 ? P.nr_normal :
 							(n + 1) * P.per_node;
-		for (int o = 0; o < NR_PAGE_ORDERS; o++)
-			INIT_LIST_HEAD(&z->free_area[o].free_list);
-		zone_init_free(z, n ? z->zone_start_pfn : 1, z->zone_end_pfn);
+		zone_init_free(n, n ? z->zone_start_pfn : 1, z->zone_end_pfn);
 	}
-	mem_map[0].flags = BIT(PG_reserved);
 	P.fstate[0] = FRAME_HEAD; /* never free, never touched */
 	INIT_LIST_HEAD(&P.dyn.dev_free);
-	for (unsigned long pfn = P.dev_start; pfn < max_pfn; pfn++) {
-		mem_map[pfn].flags = BIT(PG_buddy);
-		list_add_tail(&mem_map[pfn].lru, &P.dyn.dev_free);
-		P.dyn.dev_nr_free++;
+	if (nr_dev) {
+		P.dyn.dev_free.next = &mem_map[P.dev_start].lru;
+		P.dyn.dev_free.prev = &mem_map[max_pfn - 1].lru;
+		P.dyn.dev_nr_free = nr_dev;
 	}
-	memcpy(P.pristine, mem_map, max_pfn * sizeof(struct page));
 	P.dyn_pristine = P.dyn;
+#ifdef SIM_STRESS
+	/* real threads: no lazy building under them */
+	for (unsigned long pfn = 0; pfn < max_pfn;
+	     pfn += 1UL << PHYSMEM_SECTION_SHIFT)
+		physmem_init_section(pfn);
+#endif
 	if (!P.hook_registered) {
 		sim_on_reset(physmem_reset);
 		P.hook_registered = true;
@@ -843,6 +1288,16 @@ int physmem_init(const struct physmem_config *cfg)
 }
 
 /* ---- debugging ---- */
+
+/* The struct page of @pfn, or its pristine value in @tmp if not built. */
+static const struct page *peek_page(unsigned long pfn, struct page *tmp)
+{
+	if (physmem_section_ready[pfn >> PHYSMEM_SECTION_SHIFT])
+		return &mem_map[pfn];
+	page_pristine(pfn, tmp);
+	return tmp;
+}
+
 
 /*
  * assert_physmem_state - check invariants (1)-(4) of the file comment.
@@ -860,11 +1315,16 @@ bool assert_physmem_state(void)
 		for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
 			struct free_area *a = &z->free_area[o];
 			unsigned long len = 0;
-			struct page *page;
+			const struct page *page;
+			struct page tmp;
 
-			list_for_each_entry(page, &a->free_list, lru) {
-				unsigned long pfn = page_to_pfn(page);
+			/* a section not built yet is read as computed */
+			for (struct list_head *l = a->free_list.next;
+			     l != &a->free_list; l = page->lru.next) {
+				unsigned long pfn = page_to_pfn(
+					container_of(l, struct page, lru));
 
+				page = peek_page(pfn, &tmp);
 				len++;
 				if (!(page->flags & BIT(PG_buddy)) ||
 				    page->buddy_order != o ||
@@ -913,12 +1373,30 @@ bool assert_physmem_state(void)
  */
 bool physmem_is_pristine(void)
 {
-	if (memcmp(mem_map, P.pristine, max_pfn * sizeof(struct page)))
-		return false;
-	if (memcmp(&P.dyn, &P.dyn_pristine, sizeof(P.dyn)))
+	struct page tmp;
+
+	for (unsigned long pfn = 0; pfn < max_pfn; pfn++) {
+		if (!physmem_section_ready[pfn >> PHYSMEM_SECTION_SHIFT])
+			continue; /* not built: pristine by construction */
+		memset(&tmp, 0, sizeof(tmp));
+		page_pristine(pfn, &tmp);
+		if (tmp.lru.next == &tmp.lru) /* an empty list head: itself */
+			tmp.lru.next = tmp.lru.prev = &mem_map[pfn].lru;
+		if (memcmp(&mem_map[pfn], &tmp, sizeof(tmp)))
+			return false;
+	}
+	if (memcmp(P.dyn.zones, P.dyn_pristine.zones,
+		   P.cfg.nr_nodes * sizeof(struct zone)) ||
+	    memcmp(&P.dyn.dev_free, &P.dyn_pristine.dev_free,
+		   sizeof(P.dyn.dev_free)) ||
+	    P.dyn.dev_nr_free != P.dyn_pristine.dev_nr_free ||
+	    P.dyn.nr_allocated != P.dyn_pristine.nr_allocated)
 		return false;
 	for (unsigned long pfn = 1; pfn < max_pfn; pfn++)
-		if (P.fstate[pfn] > FRAME_FREE || P.touched[pfn])
+		if (P.fstate[pfn] > FRAME_FREE || P.touched[pfn] ||
+		    physmem_fdata[pfn].state != FD_POISON ||
+		    physmem_fdata[pfn].val || physmem_fdata[pfn].exc ||
+		    physmem_fdata[pfn].idx)
 			return false;
 	return P.nr_touched == 0;
 }

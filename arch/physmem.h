@@ -7,8 +7,11 @@
  * frames evenly and in pfn order; device-private frames come after them.
  * pfn 0 is never handed out (so a zero pfn is always a bug).
  *
- * Cost model: sim_exec_begin() (through a reset hook) restores only the
- * struct pages and frames the execution touched.
+ * Cost model: an execution pays for what it touches. Frame contents are
+ * marks until written (below, "frame_data"); struct pages are built when
+ * first looked at; sim_exec_begin() (through a reset hook) restores only
+ * the struct pages and frames the execution touched. Host memory follows
+ * the same rule: a 64 GiB configuration costs megabytes.
  */
 #ifndef ARCH_PHYSMEM_H
 #define ARCH_PHYSMEM_H
@@ -24,7 +27,7 @@
 #define HPAGE_PMD_ORDER	9
 #define HPAGE_PMD_NR	(1UL << HPAGE_PMD_ORDER)
 #define MAX_PAGE_ORDER	10	/* orders 0 .. MAX_PAGE_ORDER */
-#define MAX_NUMNODES	8
+#define MAX_NUMNODES	64
 #define NUMA_NO_NODE	(-1)
 
 /* Bytes 0x6b of a freed frame (slab's POISON_FREE). */
@@ -46,10 +49,16 @@ struct physmem_config {
 
 /*
  * physmem_init - (re)build physical memory with @cfg (NULL: defaults).
- * Costs the size of memory: call when the configuration changes, not per
- * execution. Registers the per-execution reset hook once.
- * Returns 0, or -1 with a message on stderr if @cfg is impossible.
+ * Costs the number of nodes, not the size of memory (struct pages and
+ * frames are built when first used); call it when the configuration
+ * changes, not per execution. Registers the per-execution reset hook once.
+ * Limits: 1..MAX_NUMNODES nodes; mem a whole number of pages, at least
+ * PHYSMEM_MIN_PAGES_PER_NODE per node; at most PHYSMEM_MAX_BYTES of
+ * memory and of device memory. Returns 0, or -1 with a message on stderr
+ * naming the limit broken.
  */
+#define PHYSMEM_MIN_PAGES_PER_NODE	2
+#define PHYSMEM_MAX_BYTES		(64UL << 30)
 int physmem_init(const struct physmem_config *cfg);
 const struct physmem_config *physmem_config(void);
 
@@ -57,11 +66,89 @@ extern struct page *mem_map;	/* struct page of pfn i: mem_map[i] */
 extern unsigned long max_pfn;	/* first pfn past all frames */
 extern unsigned char *physmem_base;	/* host address of pfn 0 */
 
-/* Host address of a frame, inline (pfn_to_virt is the same). */
+/*
+ * Frame contents are lazy (see arch/physmem.c, "Contents"): a frame's
+ * words live in host memory only once the frame is "real"; until then
+ * they are a mark: every word one value (FD_UNIFORM), the same but for
+ * one word (FD_UNIFORM1), or poison (FD_POISON: free, or allocated
+ * without __GFP_ZERO). Private to physmem; inline for the MMU's loads
+ * and stores.
+ */
+enum frame_data_state {
+	FD_POISON = 0,	/* every word PAGE_POISON (zeroed memory = this) */
+	FD_UNIFORM,	/* every word ->val */
+	FD_UNIFORM1,	/* every word ->val, but word ->idx is ->exc */
+	FD_REAL,	/* the words are in host memory at __pfn_va() */
+};
+
+struct frame_data {
+	uint64_t val;
+	uint64_t exc;
+	uint16_t idx;
+	uint8_t state;	/* enum frame_data_state */
+};
+
+extern struct frame_data *physmem_fdata;	/* per pfn */
+
+/*
+ * Host address of a frame, raw: only for frames that are real (page
+ * tables are made real when allocated). Anything else uses
+ * page_address()/pfn_to_virt(), which make the frame real first.
+ */
 static inline void *__pfn_va(unsigned long pfn)
 {
 	return physmem_base + (pfn << PAGE_SHIFT);
 }
+
+/* The frame's word @idx (0..511) without making the frame real. */
+static inline uint64_t physmem_load_word(unsigned long pfn, unsigned idx)
+{
+	const struct frame_data *fd = &physmem_fdata[pfn];
+
+	switch (fd->state) {
+	case FD_REAL:
+		return __atomic_load_n((uint64_t *)__pfn_va(pfn) + idx,
+				       __ATOMIC_SEQ_CST);
+	case FD_UNIFORM1:
+		if (fd->idx == idx)
+			return fd->exc;
+		/* fall through */
+	case FD_UNIFORM:
+		return fd->val;
+	default:
+		return PAGE_POISON;
+	}
+}
+
+void __physmem_store_word(unsigned long pfn, unsigned idx, uint64_t v);
+
+/* Store @v into word @idx of the frame: a mark while it can stay one. */
+static inline void physmem_store_word(unsigned long pfn, unsigned idx,
+				      uint64_t v)
+{
+	if (__builtin_expect(physmem_fdata[pfn].state == FD_REAL, 1))
+		__atomic_store_n((uint64_t *)__pfn_va(pfn) + idx, v,
+				 __ATOMIC_SEQ_CST);
+	else
+		__physmem_store_word(pfn, idx, v);
+}
+
+/*
+ * physmem_fill_words - words [@from, @to) of frame @pfn become @v (a
+ * store of each, no yield point). A frame left with one value, or one
+ * value but one word, stays a mark: filling a whole frame costs O(1).
+ */
+void physmem_fill_words(unsigned long pfn, unsigned from, unsigned to,
+			uint64_t v);
+
+/*
+ * physmem_copy_frames - copy the contents of @nr frames from @src to @dst
+ * (copy_user_highpage, folio_copy, a THP copy). A source frame that is
+ * a mark makes its destination the same mark: only real frames cost
+ * their 4 KiB. No yield point (callers put theirs before the copy).
+ */
+void physmem_copy_frames(struct page *dst, const struct page *src,
+			 unsigned long nr);
 
 /* Simulated physical address of a host pointer into the arena. */
 static inline unsigned long __pa_host(const void *p)
@@ -69,8 +156,22 @@ static inline unsigned long __pa_host(const void *p)
 	return (unsigned long)((const unsigned char *)p - physmem_base);
 }
 
+/*
+ * Struct pages are built lazily, a section of 2^PHYSMEM_SECTION_SHIFT
+ * frames at a time, the first time one of them is looked at: host memory
+ * follows what executions touch, not `mem` (arch/physmem.c, "Host
+ * memory"). A block never straddles two sections.
+ */
+#define PHYSMEM_SECTION_SHIFT	12
+extern uint8_t *physmem_section_ready;
+void physmem_init_section(unsigned long pfn);
+
 static inline struct page *pfn_to_page(unsigned long pfn)
 {
+	if (__builtin_expect(pfn < max_pfn &&
+			     !physmem_section_ready[pfn >>
+						    PHYSMEM_SECTION_SHIFT], 0))
+		physmem_init_section(pfn);
 	return &mem_map[pfn];
 }
 
@@ -80,7 +181,14 @@ static inline unsigned long page_to_pfn(const struct page *page)
 }
 
 bool pfn_valid(unsigned long pfn);
-/* Host address of the frame's 4 KiB of data (kernel: page_address()). */
+/*
+ * Host address of the frame's 4 KiB of data (kernel: page_address()). It
+ * makes the frame real (its mark written out, 4 KiB) and it stays real
+ * until the end of the execution, so the pointer stays good; it covers
+ * this one frame only: never reach another frame of a folio by pointer
+ * arithmetic (use physmem_copy_frames, or page_address of that page).
+ * A free frame made real reads poison, and a store into it is reported.
+ */
 void *page_address(const struct page *page);
 void *pfn_to_virt(unsigned long pfn);
 int page_to_nid(const struct page *page);
@@ -145,6 +253,18 @@ unsigned long nr_allocated_pages(void);
 void physmem_for_each_allocated(void (*fn)(struct page *page, unsigned order,
 					   void *arg),
 				void *arg);
+
+/*
+ * physmem_check_free_poison - every free frame this execution made real
+ * still holds poison in every word; if not, false with the first bad
+ * frame, word index and value. Costs the frames the execution wrote; the
+ * end-of-execution invariants call it.
+ */
+bool physmem_check_free_poison(unsigned long *pfn, unsigned *word,
+			       uint64_t *val);
+
+/* Frames whose contents were made real in this execution (their cost). */
+unsigned long physmem_nr_real(void);
 
 /* Struct pages restored by the last reset (its cost). */
 unsigned long physmem_reset_cost(void);

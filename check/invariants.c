@@ -29,7 +29,10 @@
  *  (8) with MM_INV_ALL_EXITED: nr_allocated_pages() is back to the
  *      baseline of the execution (no page leaked);
  *  (9) each mm's VMAs are sorted, non-empty, page-aligned and do not
- *      overlap; map_count and total_vm agree (kernel: validate_mm).
+ *      overlap; map_count and total_vm agree (kernel: validate_mm);
+ *  (10) every free frame the execution wrote (made real) still holds
+ *      its poison: nothing stored into it after it was freed
+ *      (physmem_check_free_poison, arch/physmem.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -222,7 +225,8 @@ static void walk_pmd_table(struct mm_struct *mm, unsigned long pfn,
 	pmd_t *pmd = (pmd_t *)__pfn_va(pfn);
 
 	check_table(mm, pfn, PT_PMD, base);
-	for (int i = 0; i < PTRS_PER_PMD; i++) {
+	for (int i = pt_next_used(pmd, 0); i < PTRS_PER_PMD;
+	     i = pt_next_used(pmd, i + 1)) {
 		pmd_t v = __pmd(ld(&pmd[i]));
 		unsigned long va = base + ((unsigned long)i << PMD_SHIFT);
 
@@ -236,7 +240,9 @@ static void walk_pmd_table(struct mm_struct *mm, unsigned long pfn,
 		}
 		check_table(mm, pmd_pfn(v), PT_PTE, va);
 		(*tables)++;
-		for (int j = 0; j < PTRS_PER_PTE; j++) {
+		for (int j = pt_next_used(__pfn_va(pmd_pfn(v)), 0);
+		     j < PTRS_PER_PTE;
+		     j = pt_next_used(__pfn_va(pmd_pfn(v)), j + 1)) {
 			pte_t *pte = (pte_t *)__pfn_va(pmd_pfn(v)) + j;
 			unsigned long pva = va + ((unsigned long)j << 12);
 
@@ -283,7 +289,8 @@ static void walk_mm(struct mm_struct *mm)
 	pgd_t *pgd = (pgd_t *)__pfn_va(mm->context.pgd_pfn);
 
 	check_table(mm, mm->context.pgd_pfn, PT_PGD, 0);
-	for (int i = 0; i < PTRS_PER_PGD; i++) {
+	for (int i = pt_next_used(pgd, 0); i < PTRS_PER_PGD;
+	     i = pt_next_used(pgd, i + 1)) {
 		pgd_t g = __pgd(ld(&pgd[i]));
 		pud_t *pud;
 
@@ -291,7 +298,8 @@ static void walk_mm(struct mm_struct *mm)
 			continue;
 		check_table(mm, pgd_pfn(g), PT_PUD, (unsigned long)i << 39);
 		pud = (pud_t *)__pfn_va(pgd_pfn(g));
-		for (int j = 0; j < PTRS_PER_PUD; j++) {
+		for (int j = pt_next_used(pud, 0); j < PTRS_PER_PUD;
+		     j = pt_next_used(pud, j + 1)) {
 			pud_t u = __pud(ld(&pud[j]));
 
 			if (pud_none(u))
@@ -377,6 +385,9 @@ static void check_frame(struct page *page, unsigned order, void *arg)
 
 bool mm_check_invariants(unsigned int flags, struct sim_result *res)
 {
+	unsigned long bad_pfn;
+	unsigned bad_word;
+	uint64_t bad_val;
 	struct mm_struct *mm;
 
 	failed = false;
@@ -387,6 +398,11 @@ bool mm_check_invariants(unsigned int flags, struct sim_result *res)
 		walk_mm(mm);
 	}
 	physmem_for_each_allocated(check_frame, NULL);
+	if (!physmem_check_free_poison(&bad_pfn, &bad_word, &bad_val))
+		inv_fail("invariant (10) use after free: pfn %lu was written "
+			 "after it was freed (word %u = %#llx, poison "
+			 "expected; found at the end of the execution)",
+			 bad_pfn, bad_word, (unsigned long long)bad_val);
 	if ((flags & MM_INV_ALL_EXITED) &&
 	    nr_allocated_pages() != mm_baseline_pages())
 		inv_fail("invariant (8) leak: %lu frames allocated after every "

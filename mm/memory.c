@@ -269,7 +269,7 @@ static inline pte_t mk_pte(struct page *page, pgprot_t prot)
 static void copy_user_highpage(struct page *to, struct page *from)
 {
 	sim_yield(SIM_EV_READ, from, "copy_user_highpage");
-	memcpy(page_address(to), page_address(from), PAGE_SIZE);
+	physmem_copy_frames(to, from, 1);
 }
 
 /* ---- anonymous faults ---- */

@@ -646,8 +646,7 @@ static void folio_migrate_flags(struct folio *dst, struct folio *src)
 static void folio_copy(struct folio *dst, struct folio *src)
 {
 	sim_yield(SIM_EV_READ, src, "folio_copy");
-	memcpy(page_address(&dst->page), page_address(&src->page),
-	       folio_nr_pages(src) * PAGE_SIZE);
+	physmem_copy_frames(&dst->page, &src->page, folio_nr_pages(src));
 }
 
 /* move_to_new_folio - copy, commit, flags (kernel: __migrate_folio). */

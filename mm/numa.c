@@ -298,8 +298,7 @@ static bool migrate_misplaced_transhuge_page(struct vm_fault *vmf,
 	new_folio->mapping = folio->mapping;
 	new_folio->index = folio->index;
 	sim_yield(SIM_EV_READ, folio, "migrate_misplaced_transhuge:copy");
-	memcpy(page_address(new_page), page_address(&folio->page),
-	       HPAGE_PMD_SIZE);
+	physmem_copy_frames(new_page, &folio->page, HPAGE_PMD_NR);
 	__folio_set_uptodate(new_folio);
 
 	/* (2) recheck the PMD, and the count */

@@ -379,13 +379,14 @@ static void do_fill(const struct scn_op *op, int p)
 		    tlb_lookup(smp_processor_id(), &mm->context, va - 8, &e) &&
 		    e.write && e.dirty) {
 			unsigned long pfn = e.pfn;
-			uint64_t *w;
+			unsigned from = (va & ~PAGE_MASK) / 8;
+			unsigned n = (pend - va + 7) / 8;
 
 			if (e.huge)
 				pfn += (va >> PAGE_SHIFT) & (HPAGE_PMD_NR - 1);
-			w = (uint64_t *)pfn_to_virt(pfn);
-			for (; va < pend; va += 8)
-				w[(va & ~PAGE_MASK) / 8] = op->val;
+			/* a whole-frame fill stays a mark (arch/physmem.c) */
+			physmem_fill_words(pfn, from, from + n, op->val);
+			va += 8UL * n;
 		}
 		for (; va < pend; va += 8) {
 			err = mm_user_store(mm, va, op->val);

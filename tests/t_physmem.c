@@ -13,6 +13,11 @@
  *    depends on what the execution touched, not on memory size (the
  *    explorer runs millions of executions; determinism needs identical
  *    pfns for identical schedules).
+ *  - cost what an execution touches: a frame's contents stay a mark
+ *    (zero, poison, one value, one word off) until written in two
+ *    places, copies copy marks, and host memory follows the frames and
+ *    struct pages used, not the configured size (64 GiB costs megabytes);
+ *  - keep catching stores into freed frames, marks or not.
  * Runs in about a second (the 1 GiB configuration dominates).
  */
 #include <string.h>
@@ -114,11 +119,194 @@ static bool t_zero(void)
 		good = good && w[i] == 0;
 	__free_pages(p, 0);
 	p = alloc_pages(__GFP_ZERO | __GFP_COMP, HPAGE_PMD_ORDER);
-	w = page_address(p);
-	for (unsigned long i = 0; i < HPAGE_PMD_NR * PAGE_SIZE / 8; i++)
-		good = good && w[i] == 0;
+	for (unsigned long f = 0; f < HPAGE_PMD_NR; f++) {
+		w = page_address(p + f); /* one frame per pointer */
+		for (unsigned long i = 0; i < PAGE_SIZE / 8; i++)
+			good = good && w[i] == 0;
+	}
 	__free_pages(p, HPAGE_PMD_ORDER);
 	return good;
+}
+
+static unsigned long victim_pfn;
+
+/* Every word of frame @pfn is @v, but word @idx is @x; read as the MMU. */
+static bool frame_is(unsigned long pfn, uint64_t v, unsigned idx, uint64_t x)
+{
+	for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
+		if (physmem_load_word(pfn, i) != (i == idx ? x : v))
+			return false;
+	return true;
+}
+
+/* The same through page_address() (which makes the frame real). */
+static bool frame_mem_is(unsigned long pfn, uint64_t v, unsigned idx,
+			 uint64_t x)
+{
+	const uint64_t *w = pfn_to_virt(pfn);
+
+	for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
+		if (w[i] != (i == idx ? x : v))
+			return false;
+	return true;
+}
+
+/*
+ * A zeroed THP written in one word: that word reads back, every other
+ * word of the 2 MiB reads zero, and no frame was written out to do it.
+ */
+static bool t_lazy_thp_word(void)
+{
+	struct page *p;
+	unsigned long pfn;
+	bool good;
+
+	begin();
+	p = alloc_pages(__GFP_ZERO | __GFP_COMP, HPAGE_PMD_ORDER);
+	if (!p)
+		return false;
+	pfn = page_to_pfn(p);
+	physmem_store_word(pfn + 300, 17, 0x1234);
+	good = physmem_nr_real() == 0;
+	for (unsigned long f = 0; f < HPAGE_PMD_NR; f++)
+		good = good && frame_is(pfn + f, 0, 17, f == 300 ? 0x1234 : 0);
+	/* a second word written makes that one frame real, no other */
+	physmem_store_word(pfn + 300, 18, 0x5678);
+	good = good && physmem_nr_real() == 1 &&
+	       physmem_load_word(pfn + 300, 18) == 0x5678 &&
+	       frame_mem_is(pfn + 299, 0, 0, 0) && physmem_nr_real() == 2;
+	good = good && physmem_load_word(pfn + 300, 17) == 0x1234 &&
+	       physmem_load_word(pfn + 300, 19) == 0;
+	/* without __GFP_ZERO the frames read poison */
+	__free_pages(p, HPAGE_PMD_ORDER);
+	p = alloc_pages(__GFP_COMP, HPAGE_PMD_ORDER);
+	good = good && p && frame_is(page_to_pfn(p) + 5, PAGE_POISON, 0,
+				     PAGE_POISON);
+	return good;
+}
+
+/* Fills and copies of marks stay marks; of real frames, real copies. */
+static bool t_lazy_fill_copy(void)
+{
+	struct page *a, *b;
+	unsigned long pa, pb;
+	bool good;
+
+	begin();
+	a = alloc_pages(__GFP_ZERO | __GFP_COMP, HPAGE_PMD_ORDER);
+	b = alloc_pages(__GFP_COMP, HPAGE_PMD_ORDER);
+	if (!a || !b)
+		return false;
+	pa = page_to_pfn(a);
+	pb = page_to_pfn(b);
+	/* the runner's fill: word 0 stored, the rest of the frame filled */
+	physmem_store_word(pa + 1, 0, 0x11);
+	physmem_fill_words(pa + 1, 1, 512, 0x11);
+	physmem_fill_words(pa + 2, 0, 512, 0x22);
+	physmem_fill_words(pa + 3, 10, 20, 0x33); /* partial: real */
+	good = physmem_nr_real() == 1 && frame_is(pa + 1, 0x11, 0, 0x11) &&
+	       frame_is(pa + 2, 0x22, 0, 0x22);
+	for (unsigned i = 0; i < 512; i++)
+		good = good && physmem_load_word(pa + 3, i) ==
+				       (i >= 10 && i < 20 ? 0x33 : 0);
+	physmem_store_word(pa + 4, 7, 0x44);
+	physmem_copy_frames(b, a, HPAGE_PMD_NR);
+	good = good && physmem_nr_real() == 2 && /* pa+3 and its copy */
+	       frame_is(pb + 1, 0x11, 0, 0x11) &&
+	       frame_is(pb + 2, 0x22, 0, 0x22) &&
+	       frame_is(pb + 4, 0, 7, 0x44) && frame_is(pb + 9, 0, 0, 0);
+	for (unsigned i = 0; i < 512; i++)
+		good = good && physmem_load_word(pb + 3, i) ==
+				       (i >= 10 && i < 20 ? 0x33 : 0);
+	return good && frame_mem_is(pb + 4, 0, 7, 0x44);
+}
+
+/* Free a zeroed THP never written, store into subpage 100 through a
+ * pointer taken after the free, allocate it again. */
+static void write_after_free_lazy(void *arg)
+{
+	struct page *p = alloc_pages(__GFP_ZERO | __GFP_COMP,
+				     HPAGE_PMD_ORDER);
+
+	victim_pfn = page_to_pfn(p) + 100;
+	__free_pages(p, HPAGE_PMD_ORDER);
+	((volatile uint64_t *)pfn_to_virt(victim_pfn))[300] = 42;
+	if (arg)
+		alloc_pages(__GFP_COMP, HPAGE_PMD_ORDER); /* reports */
+}
+
+static bool t_poison_lazy_subpage(void)
+{
+	struct sim_result r;
+	char want[64];
+	unsigned long pfn;
+	unsigned word;
+	uint64_t val;
+	bool good;
+
+	r = run_task(write_after_free_lazy, (void *)1);
+	snprintf(want, sizeof(want), "pfn %lu ", victim_pfn);
+	good = r.outcome == SIM_VIOLATION && strstr(r.msg, want) &&
+	       strstr(r.msg, "word 300");
+	if (!good)
+		diag("outcome %s: %s", sim_outcome_name(r.outcome), r.msg);
+	/* no reallocation: the end-of-execution check finds it */
+	r = run_task(write_after_free_lazy, NULL);
+	good = good && r.outcome == SIM_OK &&
+	       !physmem_check_free_poison(&pfn, &word, &val) &&
+	       pfn == victim_pfn && word == 300 && val == 42;
+	begin();
+	return good && physmem_check_free_poison(&pfn, &word, &val);
+}
+
+/* Resident set size of this process, bytes. */
+static unsigned long rss_bytes(void)
+{
+	unsigned long size = 0, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f) {
+		if (fscanf(f, "%lu %lu", &size, &rss) != 2)
+			rss = 0;
+		fclose(f);
+	}
+	return rss * 4096;
+}
+
+/* 64 GiB and 64 nodes: built in megabytes, allocate on the last node. */
+static bool t_big_lazy(void)
+{
+	unsigned long before = rss_bytes(), after;
+	struct page *p, *q;
+	bool good;
+
+	if (!cfg_mem(64UL << 30, 64, 1UL << 30))
+		return false;
+	begin();
+	p = alloc_pages_node(63, __GFP_THISNODE | __GFP_COMP,
+			     HPAGE_PMD_ORDER);
+	q = alloc_device_private_page();
+	good = p && page_to_nid(p) == 63 && q && assert_physmem_state();
+	begin();
+	after = rss_bytes();
+	diag("64 GiB, 64 nodes, 1 GiB device: %lu KiB more resident",
+	     (after - before) >> 10);
+	good = good && after - before < (64UL << 20);
+	cfg_mem(64UL << 20, 1, 0);
+	return good;
+}
+
+/* Configurations physmem refuses, each with the limit named. */
+static bool t_limits(void)
+{
+	bool good = !cfg_mem(64UL << 20, MAX_NUMNODES + 1, 0) &&
+		    !cfg_mem(PAGE_SIZE, 1, 0) &&
+		    !cfg_mem(3 * PAGE_SIZE, 2, 0) &&
+		    !cfg_mem(PHYSMEM_MAX_BYTES + (1UL << 30), 1, 0) &&
+		    !cfg_mem(64UL << 20, 1, 100) &&
+		    cfg_mem(PHYSMEM_MIN_PAGES_PER_NODE * PAGE_SIZE * 4, 4, 0);
+
+	return cfg_mem(64UL << 20, 1, 0) && good;
 }
 
 static struct page *held[1 << 16];
@@ -213,8 +401,6 @@ static bool t_local_node(void)
 	sim_exec_run(&r);
 	return r.outcome == SIM_OK && local_nid == 1;
 }
-
-static unsigned long victim_pfn;
 
 /* Free a frame, store into it (a stale mapping would), allocate again. */
 static void write_after_free(void *arg)
@@ -443,6 +629,21 @@ static const struct {
 	  t_reset_cost_time },
 	{ "Device-private frames are allocated apart, one at a time",
 	  t_device },
+	{ "A zeroed THP written in one word reads it back and zero elsewhere, "
+	  "with no frame written out; a second word makes one frame real",
+	  t_lazy_thp_word },
+	{ "Whole-frame fills and copies of marks stay marks; partial fills and "
+	  "copies of real frames are real, values exact",
+	  t_lazy_fill_copy },
+	{ "A store into a freed, never-written THP subpage is reported at "
+	  "reallocation and by the end-of-execution poison check",
+	  t_poison_lazy_subpage },
+	{ "64 GiB, 64 nodes and 1 GiB of device memory cost megabytes of host "
+	  "memory; allocation on node 63 works",
+	  t_big_lazy },
+	{ "physmem refuses 65 nodes, less than 2 pages a node, more than "
+	  "64 GiB, partial pages",
+	  t_limits },
 };
 
 int main(void)
