@@ -34,7 +34,7 @@
 #define SCN_MAX_HANDLES 256
 #define SCN_MAX_SIGNALS 256
 #define SCN_MAX_REGRESS 16 /* names in config regress= */
-#define SCN_MAX_NODES 8 /* MAX_NUMNODES (arch/physmem.h; runner.c asserts) */
+#define SCN_MAX_NODES 64 /* MAX_NUMNODES (arch/physmem.h; runner.c asserts) */
 #define SCN_MIN_NODE_PAGES 2 /* pages per node physmem needs at least */
 #define SCN_MAX_CPUS 256
 #define SCN_MAX_MEM (64ULL << 30) /* config mem, swap, device */
