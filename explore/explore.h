@@ -60,10 +60,19 @@ bool guided_diverged(void);
 int schedule_preemptions(const struct mmsim_program *p, const char *schedule,
 			 struct sim_result *res);
 
+/* ---- pos.c: partial order sampling (Yuan, Yang & Gu, CAV 2018) ---- */
+
+/* The POS strategy (one object; begin() seeds it per execution). */
+struct sim_strategy *pos_strategy(void);
+/* Priority reassignments (step 3) in the current execution. */
+uint64_t pos_reassignments(void);
+
 /* ---- explore.c: the driver ---- */
 
 struct explore_opts {
-	const char *strategy;	/* "random", "pct:D", "dfs:P", "rr" */
+	/* "default" (NULL: the same), "pos", "random", "pct:D", "dfs:P",
+	 * "rr" */
+	const char *strategy;
 	uint64_t runs;		/* 0: until time, exhaustion or violation */
 	double time_limit;	/* seconds; 0: none */
 	uint64_t seed;
@@ -119,6 +128,11 @@ void explore_failure_from(struct explore_failure *f, uint64_t index,
 			  uint64_t seed, const struct sim_result *res);
 /* Check a strategy name; 0 if valid, else -1 with a reason in @err. */
 int explore_parse_strategy(const char *name, char *err, size_t errlen);
+/* @strategy as printed: "default" when NULL. */
+const char *explore_strategy_name(const char *strategy);
+/* The strategy that ran execution @index: a portfolio member ("pos",
+ * "pct:3", ...) under "default", else the strategy itself. */
+const char *explore_member(const char *strategy, uint64_t index);
 
 /* ---- shrink.c ---- */
 

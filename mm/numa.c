@@ -297,7 +297,8 @@ static bool migrate_misplaced_transhuge_page(struct vm_fault *vmf,
 	__folio_set_swapbacked(new_folio);
 	new_folio->mapping = folio->mapping;
 	new_folio->index = folio->index;
-	sim_yield(SIM_EV_READ, folio, "migrate_misplaced_transhuge:copy");
+	sim_yield(SIM_EV_READ, sim_data_obj(&folio->page),
+		  "migrate_misplaced_transhuge:copy");
 	memcpy(page_address(new_page), page_address(&folio->page),
 	       HPAGE_PMD_SIZE);
 	__folio_set_uptodate(new_folio);

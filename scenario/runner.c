@@ -472,6 +472,7 @@ static void do_dma_op(const struct scn_op *op, bool write)
 	struct rhandle *rh = &RT.handles[op->addr.handle];
 	unsigned long va = rh->va + op->addr.off;
 	uint64_t *w;
+	uintptr_t data;
 	char why[256];
 	int h;
 
@@ -482,15 +483,18 @@ static void do_dma_op(const struct scn_op *op, bool write)
 		return;
 	}
 	w = dma_word(rh, op->addr.off);
+	/* the explorer sees DMA touch the pinned folio's data */
+	data = sim_data_obj(rh->pages[((va >> PAGE_SHIFT) -
+				       (rh->va >> PAGE_SHIFT))]);
 	if (write) {
-		sim_yield(SIM_EV_USER, w, "dma:write");
+		sim_yield2(SIM_EV_USER, 0, SIM_EV_WRITE, data, "dma:write");
 		h = rh->coherent ? oracle_store_begin(rh->opid, va, 8, op->val) :
 				   -1;
 		__atomic_store_n(w, op->val, __ATOMIC_SEQ_CST);
 		oracle_store_end(h);
 		return;
 	}
-	sim_yield(SIM_EV_USER, w, "dma:read");
+	sim_yield2(SIM_EV_USER, 0, SIM_EV_READ, data, "dma:read");
 	h = rh->coherent ? oracle_load_begin(rh->opid, va) : -1;
 	{
 		uint64_t v = __atomic_load_n(w, __ATOMIC_SEQ_CST);
@@ -629,7 +633,7 @@ static void do_signal(const struct scn_op *op)
 {
 	struct rsig *sg = &RT.sigs[op->name];
 
-	sim_yield(SIM_EV_USER, sg, "scenario:signal");
+	sim_yield(SIM_EV_WRITE, sg, "scenario:signal");
 	sg->count++;
 	sim_wake_all(&sg->wq);
 }
@@ -638,7 +642,7 @@ static void do_wait(const struct scn_op *op)
 {
 	struct rsig *sg = &RT.sigs[op->name];
 
-	sim_yield(SIM_EV_USER, sg, "scenario:wait");
+	sim_yield(SIM_EV_READ, sg, "scenario:wait");
 	while (!sg->count)
 		sim_wait(&sg->wq, RT.s->signals[op->name].name, sg,
 			 SIM_SITE("scenario:wait"));

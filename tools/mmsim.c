@@ -33,8 +33,8 @@ static int usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mmsim <command> [args]\n"
-		"  explore FILE  many executions: [--strategy random|pct:D|"
-		"dfs:P|rr]\n"
+		"  explore FILE  many executions: [--strategy default|pos|"
+		"random|pct:D|dfs:P|rr]\n"
 		"                [--runs N | --time SECONDS] [--seed S] "
 		"[--regress NAME]\n"
 		"                [--jobs J] [--shard I/N] [--keep-going] "
@@ -231,7 +231,7 @@ static struct mmsim_program *load(struct cli *c)
 static void print_summary(struct cli *c, const struct mmsim_program *p,
 			  const struct explore_result *r)
 {
-	const char *st = c->o.strategy ? c->o.strategy : "random";
+	const char *st = explore_strategy_name(c->o.strategy);
 	double rate = r->elapsed > 0 ? r->executions / r->elapsed : 0;
 
 	printf("%s: ", p->name);
@@ -288,9 +288,10 @@ static void print_failures(struct cli *c, const struct mmsim_program *p,
 				 c->o.strategy);
 		else
 			snprintf(how, sizeof(how), "execution %llu of %s seed "
-				 "%llu", (unsigned long long)f->index,
-				 c->o.strategy ? c->o.strategy : "random",
-				 (unsigned long long)c->o.seed);
+				 "%llu, found by %s", (unsigned long long)f->index,
+				 explore_strategy_name(c->o.strategy),
+				 (unsigned long long)c->o.seed,
+				 explore_member(c->o.strategy, f->index));
 		putchar('\n');
 		report_failure(stdout, p, f->shrunk ? f->shrunk : f->schedule,
 			       how, TRACE_TAIL);
