@@ -30,13 +30,6 @@ static int hunt_one(struct cli *c, const struct mmsim_program *p, int id,
 	struct explore_opts o = c->o;
 	int rc;
 
-	/* the catalogue says which strategy finds each bug, unless told */
-	if (!o.strategy && sim_regress_table[id].strategy)
-		o.strategy = sim_regress_table[id].strategy;
-	/* ... and its budget, unless told */
-	if (!c->runs_given && !c->time_given && sim_regress_table[id].runs)
-		o.runs = sim_regress_table[id].runs;
-
 	sim_regress_clear();
 	sim_regress_set(id, on);
 	o.keep_going = false;

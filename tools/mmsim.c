@@ -38,7 +38,7 @@ static int usage(FILE *f)
 		"                [--runs N | --time SECONDS] [--seed S] "
 		"[--regress NAME]\n"
 		"                [--jobs J] [--shard I/N] [--keep-going] "
-		"[--shrink] [--json|--tap]\n"
+		"[--shrink|--no-shrink] [--json|--tap]\n"
 		"  run FILE      one execution [--strategy S] [--seed S] "
 		"[--json]\n"
 		"  replay FILE --schedule S [--trace] [--svg OUT.svg] "
@@ -117,6 +117,7 @@ static bool parse_flag(struct cli *c, const char *a)
 		bool *flag;
 	} flags[] = {
 		{ "--trace", &c->trace },	{ "--shrink", &c->shrink },
+		{ "--no-shrink", &c->no_shrink },
 		{ "--json", &c->json },		{ "--tap", &c->tap },
 		{ "--keep-going", &c->o.keep_going },
 		{ "--placeholder", &c->placeholder },
@@ -254,13 +255,19 @@ static void print_summary(struct cli *c, const struct mmsim_program *p,
 		       r->failures ? "" : ", none failed");
 }
 
-/* Shrink the failures worth reporting in detail. */
+/*
+ * Shrink the failures worth reporting in detail: by default (at most
+ * SHRINK_DEFAULT replays each, so a slow scenario costs seconds, not
+ * minutes), fully with --shrink, not at all with --no-shrink.
+ */
+#define SHRINK_DEFAULT 1000
 static void shrink_failures(struct cli *c, const struct mmsim_program *p,
 			    struct explore_result *r)
 {
 	for (size_t i = 0; i < r->nr_fail && i < DETAILED; i++) {
 		struct shrink_stats st;
-		char *s = shrink_schedule(p, r->fail[i].schedule, 0, &st);
+		char *s = shrink_schedule(p, r->fail[i].schedule,
+					  c->shrink ? 0 : SHRINK_DEFAULT, &st);
 
 		if (!s)
 			continue;
@@ -324,7 +331,7 @@ static int cmd_explore(struct cli *c)
 		explore_result_free(&r);
 		return rc;
 	}
-	if (c->shrink)
+	if (c->shrink || !c->no_shrink)
 		shrink_failures(c, p, &r);
 	if (c->json) {
 		report_explore_json(stdout, p, &c->o, &r);
