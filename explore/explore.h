@@ -55,6 +55,9 @@ const char *dfs_error(const struct dfs *d);
 struct sim_strategy *guided_strategy(const char *schedule);
 unsigned guided_preemptions(void);
 bool guided_diverged(void);
+/* Choices the last guided execution made after its string ran out (the
+ * schedule was truncated); *@choices: all its choices. */
+uint64_t guided_defaulted(uint64_t *choices);
 
 /* Preemptions in the schedule of @p replayed from @schedule; -1: diverged */
 int schedule_preemptions(const struct mmsim_program *p, const char *schedule,

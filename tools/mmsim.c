@@ -348,7 +348,7 @@ static int cmd_explore(struct cli *c)
 /* ---- replay ---- */
 
 static void replay_json(struct cli *c, const struct mmsim_program *p,
-			const struct sim_result *res)
+			const struct sim_result *res, uint64_t defaulted)
 {
 	const struct sim_site *s = res->fail_site;
 
@@ -373,9 +373,11 @@ static void replay_json(struct cli *c, const struct mmsim_program *p,
 	} else {
 		printf("null");
 	}
-	printf(", \"steps\": %llu, \"trace_hash\": \"0x%016llx\"}\n",
+	printf(", \"steps\": %llu, \"trace_hash\": \"0x%016llx\", "
+	       "\"truncated\": %s, \"defaulted_choices\": %llu}\n",
 	       (unsigned long long)res->steps,
-	       (unsigned long long)res->trace_hash);
+	       (unsigned long long)res->trace_hash,
+	       defaulted ? "true" : "false", (unsigned long long)defaulted);
 }
 
 static int write_svg(struct cli *c, const struct mmsim_program *p,
@@ -395,6 +397,7 @@ static int cmd_replay(struct cli *c)
 	struct mmsim_program *p = load(c);
 	struct sim_config cfg = { 0 };
 	struct sim_result res;
+	uint64_t defaulted, choices;
 
 	if (!p)
 		return EXIT_USAGE;
@@ -412,12 +415,22 @@ static int cmd_replay(struct cli *c)
 		return cli_error("replay diverged: schedule %s names a task "
 				 "that cannot run (another program, or other "
 				 "--regress switches?)", c->schedule);
+	defaulted = guided_defaulted(&choices);
 	cfg.replay = c->schedule;
 	program_exec(p, &cfg, &res);
 	if (c->svg && write_svg(c, p, &res))
 		return EXIT_USAGE;
 	if (c->json)
-		replay_json(c, p, &res);
+		replay_json(c, p, &res, defaulted);
+	else if (defaulted)
+		printf("%s: truncated: schedule %s ran out after %llu of %llu "
+		       "choices; the other %llu were the scheduler's default "
+		       "(the running task while it can run)\n", p->name,
+		       c->schedule, (unsigned long long)(choices - defaulted),
+		       (unsigned long long)choices,
+		       (unsigned long long)defaulted);
+	if (c->json)
+		;
 	else if (res.outcome == SIM_OK || res.outcome == SIM_DIVERGED)
 		printf("%s: %s: %s%s(schedule %s, %llu steps, trace hash "
 		       "%016llx)\n", p->name, sim_outcome_name(res.outcome),
