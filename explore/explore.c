@@ -377,6 +377,9 @@ static void run_seeded(struct run *ru)
 		if (out_of_budget(ru, i))
 			return;
 		cfg.strategy = seeded_strategy(ru, i, k);
+		if (ru->o->coverage)
+			cfg.strategy = coverage_wrap(ru->o->coverage,
+						     cfg.strategy);
 		program_exec(ru->p, &cfg, &res);
 		if (account(ru, i, cfg.seed, &res))
 			return;
@@ -389,6 +392,8 @@ static void run_dfs(struct run *ru)
 	struct sim_config cfg = { .strategy = dfs_strategy(d) };
 	uint64_t owned = 0;
 
+	if (ru->o->coverage)
+		cfg.strategy = coverage_wrap(ru->o->coverage, cfg.strategy);
 	do {
 		struct sim_result res;
 
@@ -600,6 +605,11 @@ int explore(const struct mmsim_program *p, const struct explore_opts *o,
 	if (parse_strategy(o->strategy, &ru.kind, &ru.param, r->error,
 			   sizeof(r->error)))
 		return 2;
+	if (o->coverage && jobs > 1) {
+		snprintf(r->error, sizeof(r->error), "--coverage counts in one "
+			 "process: drop --jobs (or use --shard I/N per process)");
+		return 2;
+	}
 	if (ru.shard >= ru.nr_shards || jobs > MAX_JOBS) {
 		snprintf(r->error, sizeof(r->error), "bad %s", jobs > MAX_JOBS ?
 			 "--jobs (at most 256)" : "--shard I/N (I < N)");

@@ -88,6 +88,8 @@ struct explore_opts {
 	void (*on_exec)(void *ctx, uint64_t index, const char *schedule,
 			const struct sim_result *r);
 	void *ctx;
+	/* in-process only (jobs <= 1): race-window coverage collected here */
+	struct coverage *coverage;
 };
 
 /* One failing execution. */
@@ -136,6 +138,24 @@ const char *explore_strategy_name(const char *strategy);
 /* The strategy that ran execution @index: a portfolio member ("pos",
  * "pct:3", ...) under "default", else the strategy itself. */
 const char *explore_member(const char *strategy, uint64_t index);
+
+/* ---- coverage.c: race-window coverage ---- */
+
+struct coverage;
+
+struct coverage *coverage_new(void);
+void coverage_free(struct coverage *c);
+/* A strategy that runs @inner and counts, for every labelled window a
+ * task stands in, arrivals and conflicting accesses by other tasks. */
+struct sim_strategy *coverage_wrap(struct coverage *c,
+				   struct sim_strategy *inner);
+/* The table: each window reached, how often raced; the never raced. */
+void coverage_print(FILE *out, const struct coverage *c);
+/* The same as a JSON array of {label, file, line, reached, raced}. */
+void coverage_json(FILE *out, const struct coverage *c);
+/* Arrivals (raced false) or races (true) at windows labelled @label. */
+uint64_t coverage_count(const struct coverage *c, const char *label,
+			bool raced);
 
 /* ---- shrink.c ---- */
 

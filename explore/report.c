@@ -227,6 +227,11 @@ void report_explore_json(FILE *out, const struct mmsim_program *p,
 		json_str(out, r->error);
 		fputs(", ", out);
 	}
+	if (o->coverage) {
+		fputs("\"coverage\": ", out);
+		coverage_json(out, o->coverage);
+		fputs(", ", out);
+	}
 	fputs("\"failures\": [", out);
 	for (size_t i = 0; i < r->nr_fail; i++) {
 		fputs(i ? ",\n  " : "\n  ", out);

@@ -39,6 +39,7 @@ static int usage(FILE *f)
 		"[--regress NAME]\n"
 		"                [--jobs J] [--shard I/N] [--keep-going] "
 		"[--shrink|--no-shrink] [--json|--tap]\n"
+		"                [--coverage]\n"
 		"  run FILE      one execution [--strategy S] [--seed S] "
 		"[--json]\n"
 		"  replay FILE --schedule S [--trace] [--svg OUT.svg] "
@@ -118,6 +119,7 @@ static bool parse_flag(struct cli *c, const char *a)
 	} flags[] = {
 		{ "--trace", &c->trace },	{ "--shrink", &c->shrink },
 		{ "--no-shrink", &c->no_shrink },
+		{ "--coverage", &c->coverage },
 		{ "--json", &c->json },		{ "--tap", &c->tap },
 		{ "--keep-going", &c->o.keep_going },
 		{ "--placeholder", &c->placeholder },
@@ -325,6 +327,8 @@ static int cmd_explore(struct cli *c)
 		   strncmp(c->o.strategy ? c->o.strategy : "", "dfs", 3)) {
 		c->o.runs = 1000;
 	}
+	if (c->coverage)
+		c->o.coverage = coverage_new();
 	rc = explore(p, &c->o, &r);
 	if (rc == EXIT_USAGE) {
 		cli_error("%s", r.error);
@@ -339,8 +343,11 @@ static int cmd_explore(struct cli *c)
 		report_explore_tap(stdout, p, &c->o, &r);
 	} else {
 		print_summary(c, p, &r);
+		if (c->o.coverage)
+			coverage_print(stdout, c->o.coverage);
 		print_failures(c, p, &r);
 	}
+	coverage_free(c->o.coverage);
 	explore_result_free(&r);
 	return rc;
 }
