@@ -88,7 +88,8 @@ static void cov_begin(struct sim_strategy *s, uint64_t seed)
 	cur->inner->begin(cur->inner, seed);
 }
 
-static int cov_pick(struct sim_strategy *s, const struct sim_sched_view *v)
+/* Count what task @v->current's last access did to the windows. */
+static void cov_observe(struct sim_strategy *s, const struct sim_sched_view *v)
 {
 	struct coverage *c = cur;
 	uint64_t m;
@@ -113,7 +114,14 @@ static int cov_pick(struct sim_strategy *s, const struct sim_sched_view *v)
 		    sim_access_conflict(a, &v->last))
 			sl->raced++;
 	}
-	return c->inner->pick(c->inner, v);
+	if (c->inner->observe)
+		c->inner->observe(c->inner, v);
+}
+
+static int cov_pick(struct sim_strategy *s, const struct sim_sched_view *v)
+{
+	cov_observe(s, v);
+	return cur->inner->pick(cur->inner, v);
 }
 
 static void cov_end(struct sim_strategy *s, const struct sim_result *r)
@@ -126,7 +134,7 @@ struct sim_strategy *coverage_wrap(struct coverage *c,
 				   struct sim_strategy *inner)
 {
 	static struct sim_strategy w = { "coverage", cov_begin, cov_pick,
-					 cov_end, NULL };
+					 cov_end, NULL, cov_observe };
 
 	cur = c;
 	c->inner = inner;

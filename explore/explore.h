@@ -69,6 +69,8 @@ int schedule_preemptions(const struct mmsim_program *p, const char *schedule,
 struct sim_strategy *pos_strategy(void);
 /* Priority reassignments (step 3) in the current execution. */
 uint64_t pos_reassignments(void);
+/* Task @t's current priority (0: none yet); for tests. */
+uint64_t pos_priority(int t);
 
 /* ---- explore.c: the driver ---- */
 

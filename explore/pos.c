@@ -102,4 +102,10 @@ uint64_t pos_reassignments(void)
 {
 	return P.reassigned;
 }
+
+uint64_t pos_priority(int t)
+{
+	return t >= 0 && t < SIM_MAX_TASKS && (P.known >> t & 1) ? P.prio[t] :
+								  0;
+}
 #endif /* !SIM_STRESS */

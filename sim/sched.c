@@ -621,6 +621,19 @@ size_t sim_trace_tail(struct sim_event *out, size_t n)
 
 /* ---- scheduling ---- */
 
+static inline struct sim_sched_view sched_view(int cur, uint64_t run)
+{
+	return (struct sim_sched_view){
+		.current = cur,
+		.runnable = run,
+		.step = S.step,
+		.nr_tasks = S.nr_tasks,
+		.kind = cur >= 0 ? next_access[cur].kind : SIM_EV__NR,
+		.next = next_access,
+		.last = S.last_access,
+	};
+}
+
 /*
  * schedule - pick who runs next and switch to it. Called by the running
  * task (or by main to start the execution). Returns when the caller is
@@ -642,6 +655,11 @@ static void schedule(void)
 	}
 	if (!(run & (run - 1))) {
 		next = __builtin_ctzll(run);
+		if (S.strat->observe && cur >= 0 && !S.replay) {
+			struct sim_sched_view v = sched_view(cur, run);
+
+			S.strat->observe(S.strat, &v);
+		}
 	} else {
 		next = -1;
 		if (S.replay) {
@@ -664,16 +682,7 @@ static void schedule(void)
 				end_execution();
 			}
 		} else {
-			struct sim_sched_view v = {
-				.current = cur,
-				.runnable = run,
-				.step = S.step,
-				.nr_tasks = S.nr_tasks,
-				.kind = cur >= 0 ? next_access[cur].kind :
-						   SIM_EV__NR,
-				.next = next_access,
-				.last = S.last_access,
-			};
+			struct sim_sched_view v = sched_view(cur, run);
 
 			next = S.strat->pick(S.strat, &v);
 			if (next < 0 || !(run >> next & 1)) {
@@ -792,6 +801,12 @@ _Noreturn void sim_task_exit(void)
 			      tk->name);
 	tk->state = SIM_TASK_DONE;
 	S.runnable &= ~(1ULL << t);
+	/* its last access is behind it: the strategy sees it as .last */
+	S.last_access = next_access[t];
+	next_access[t] = (struct sim_access){ .kind = SIM_EV_EXIT,
+					      .kind2 = SIM_EV__NR,
+					      .site = SIM_SITE("task_exit"),
+					      .stamp = S.step };
 	take_pending_ipis(t);	/* a CPU going idle takes its IPIs */
 	schedule();
 	fprintf(stderr, "mmsim: a finished task was resumed\n");

@@ -361,6 +361,14 @@ struct sim_strategy {
 	/* Execution ended (optional). */
 	void (*end)(struct sim_strategy *s, const struct sim_result *r);
 	void *priv;
+	/*
+	 * Optional: where the scheduler switches tasks without a choice
+	 * (a task exited or parked and one task can run), the view it
+	 * would have shown; v->runnable may have a single bit. Lets an
+	 * observer (race-window coverage) see every access made while
+	 * another task stood at a yield point. Not called in replay.
+	 */
+	void (*observe)(struct sim_strategy *s, const struct sim_sched_view *v);
 };
 
 /* Built-in strategies. The returned objects are static; one at a time. */

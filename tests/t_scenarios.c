@@ -8,7 +8,9 @@
  *    yet is a SKIP naming the op.
  *  - every catalogued regression (sim/regress.c) in both directions: with
  *    its switch on the explorer finds a violation of the scenario's
- *    expected kind within 20,000 executions of the catalogue's strategy; with it off 100,000
+ *    expected kind within 20,000 executions of the default strategy (a
+ *    bug the catalogue says the default search misses is a SKIP saying
+ *    why); with it off 100,000
  *    executions (or as many as 25 s allow under ASan, at least 10,000:
  *    the THP scenarios run ~300/s here; docs/bugs.md records a full
  *    100,000-execution clean run of each with the -O2 binary) find none.
