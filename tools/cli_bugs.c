@@ -56,6 +56,9 @@ static void hunt(struct cli *c, struct hunt *h)
 		h->schedule = strdup(r.fail[0].schedule);
 	} else if (r.error[0]) {
 		snprintf(h->err, sizeof(h->err), "%s", r.error);
+	} else if (e->default_search_misses) {
+		snprintf(h->err, sizeof(h->err), "a known gap of the default "
+			 "search: %s", e->default_search_misses);
 	}
 	explore_result_free(&r);
 	h->clean = hunt_one(c, p, h->id, false, &r) == EXIT_CLEAN;
