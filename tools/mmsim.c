@@ -4,7 +4,8 @@
  *
  *	mmsim explore FILE [--strategy S] [--runs N | --time T] [--seed S]
  *			   [--regress NAME]... [--jobs J] [--shard I/N]
- *			   [--keep-going] [--shrink] [--json | --tap]
+ *			   [--keep-going] [--shrink | --no-shrink] [--coverage]
+ *			   [--json | --tap]
  *	mmsim run FILE [--strategy S] [--seed S] [--regress NAME] [--json]
  *	mmsim replay FILE --schedule S [--trace] [--svg OUT.svg] [--json]
  *	mmsim list [--json]
@@ -325,7 +326,7 @@ static int cmd_explore(struct cli *c)
 		c->o.progress = false;
 	} else if (!c->runs_given && !c->time_given &&
 		   strncmp(c->o.strategy ? c->o.strategy : "", "dfs", 3)) {
-		c->o.runs = 1000;
+		c->o.runs = 10000;	/* the portfolio's worst seeds need ~3,000 */
 	}
 	if (c->coverage)
 		c->o.coverage = coverage_new();
