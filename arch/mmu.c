@@ -63,11 +63,80 @@ static int fault(struct hw_fault *f, int code, int level, unsigned long va,
 	return code;
 }
 
-/* Load one level's entry: a yield point labelled with the level. */
-static unsigned long walk_load(unsigned long *entryp,
-			       const struct sim_site *site)
+/*
+ * What the explorer is told (DESIGN.md "The explorer sees the future"):
+ * a user access names, at each of its yield points, the page-table entry
+ * it reads next (by simulated physical address, as kernel code names the
+ * entries it changes) and the data it reaches (sim_data_obj(): the folio's
+ * first byte, as kernel copies name it), written by a store, read by a
+ * load. The names are read without a yield when the task stops; when
+ * another task changes the tables before this one runs they may be stale
+ * (an over-approximation of what it touches, never a yield of its own).
+ */
+
+/* The data a present leaf entry @e of @level maps; 0 if none. */
+static uintptr_t leaf_data_obj(unsigned long e, int level)
 {
-	sim_yield_site(SIM_EV_READ, __pa_host(entryp), site);
+	unsigned long pfn = (e & PTE_PFN_MASK) >> PAGE_SHIFT;
+
+	if (!(e & _PAGE_PRESENT) ||
+	    (level != PT_PTE && !(level == PT_PMD && (e & _PAGE_PSE))))
+		return 0;
+	if (!pfn || !pfn_valid(pfn))
+		return 0;
+	return sim_data_obj(pfn_to_page(pfn));
+}
+
+/*
+ * user_access_names - for a user access at @va on @cpu: *@entry, the leaf
+ * entry it translates through (or the non-present entry it faults on),
+ * and *@data, the data it reaches through a cached translation or that
+ * entry (0: none). A peek: no yield, no side effect.
+ */
+static void user_access_names(int cpu, mm_context_t *ctx, unsigned long va,
+			      uintptr_t *entry, uintptr_t *data)
+{
+	struct tlb_entry *te = __tlb_find(cpu, ctx->id, va);
+	unsigned long table = ctx->pgd_pfn;
+
+	*entry = 0;
+	*data = 0;
+	if (te && te->pfn && pfn_valid(te->pfn))
+		*data = sim_data_obj(pfn_to_page(te->pfn));
+	for (int level = PT_PGD; level >= PT_PTE; level--) {
+		unsigned long *entryp, e;
+
+		if (!table || !pfn_valid(table))
+			return;
+		entryp = (unsigned long *)__pfn_va(table) +
+			 ((va >> (PAGE_SHIFT + 9 * (level - 1))) & 511);
+		e = __atomic_load_n(entryp, __ATOMIC_RELAXED);
+		*entry = __pa_host(entryp);
+		if (!(e & _PAGE_PRESENT))
+			return;
+		if (level == PT_PTE || (level == PT_PMD && (e & _PAGE_PSE))) {
+			if (!*data)
+				*data = leaf_data_obj(e, level);
+			return;
+		}
+		table = (e & PTE_PFN_MASK) >> PAGE_SHIFT;
+	}
+}
+
+/*
+ * Load one level's entry: a yield point labelled with the level. The
+ * access after it reaches the data when the entry is a present leaf that
+ * needs no A/D update, so the yield names the data too.
+ */
+static unsigned long walk_load(unsigned long *entryp, int level,
+			       bool is_store, const struct sim_site *site)
+{
+	uintptr_t data = leaf_data_obj(__atomic_load_n(entryp,
+						       __ATOMIC_RELAXED),
+				       level);
+
+	sim_yield_at2(SIM_EV_READ, __pa_host(entryp),
+		      is_store ? SIM_EV_WRITE : SIM_EV_READ, data, site);
 	return __atomic_load_n(entryp, __ATOMIC_SEQ_CST);
 }
 
@@ -101,7 +170,7 @@ retry:
 		check_table(table, level, va);
 		entryp = (unsigned long *)__pfn_va(table) +
 			 ((va >> (PAGE_SHIFT + 9 * (level - 1))) & 511);
-		e = walk_load(entryp, &sites[level]);
+		e = walk_load(entryp, level, is_store, &sites[level]);
 		if (!(e & _PAGE_PRESENT))
 			return fault(f,
 				     (e & _PAGE_PROTNONE) && (level == PT_PTE ||
@@ -127,7 +196,9 @@ retry:
 		 * between our load and this CAS; the CAS then fails and we
 		 * walk again. A kernel that read the entry before the CAS
 		 * sees A/D appear; its get-and-clear returns them. */
-		sim_yield(SIM_EV_RMW, __pa_host(leafp), "walker:set_ad");
+		sim_yield2(SIM_EV_RMW, __pa_host(leafp),
+			   is_store ? SIM_EV_WRITE : SIM_EV_READ,
+			   leaf_data_obj(e, level), "walker:set_ad");
 		if (!__atomic_compare_exchange_n(leafp, &e, e | need, 0,
 						 __ATOMIC_SEQ_CST,
 						 __ATOMIC_SEQ_CST))
@@ -180,10 +251,17 @@ int hw_access(mm_context_t *ctx, unsigned long va, bool is_store, uint64_t *val,
 
 	VM_BUG_ON(va & 7);
 	VM_BUG_ON(cpu_current_ctx(cpu) != ctx);
-	if (is_store)
-		sim_yield(SIM_EV_USER, va, "user:store");
-	else
-		sim_yield(SIM_EV_USER, va, "user:load");
+	{
+		uintptr_t entry, data;
+
+		user_access_names(cpu, ctx, va, &entry, &data);
+		if (is_store)
+			sim_yield2(SIM_EV_USER, entry, SIM_EV_WRITE, data,
+				   "user:store");
+		else
+			sim_yield2(SIM_EV_USER, entry, SIM_EV_READ, data,
+				   "user:load");
+	}
 	e = __tlb_find(cpu, ctx->id, va);
 	if (e) {
 		int level = e->huge ? PT_PMD : PT_PTE;

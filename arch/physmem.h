@@ -181,6 +181,21 @@ static inline unsigned long page_to_pfn(const struct page *page)
 }
 
 bool pfn_valid(unsigned long pfn);
+
+/*
+ * sim_data_obj - the explorer's name for the data of the frame @page
+ * belongs to: the simulated physical address of its folio's first byte
+ * (a tail page of a THP names its head). Every access to user data - a
+ * user load or store, a kernel copy, DMA through a pin - names this, so
+ * sim_access_conflict() sees them race (DESIGN.md "The explorer sees the
+ * future"). Pure arithmetic, no yield.
+ */
+static inline uintptr_t sim_data_obj(const struct page *page)
+{
+	if (page->compound_head & 1)
+		page = (const struct page *)(page->compound_head - 1);
+	return (uintptr_t)page_to_pfn(page) << PAGE_SHIFT;
+}
 /*
  * Host address of the frame's 4 KiB of data (kernel: page_address()). It
  * makes the frame real (its mark written out, 4 KiB) and it stays real

@@ -260,10 +260,10 @@ static bool dependent(const struct dpor_event *a, const struct dpor_event *b)
 		return true;
 	for (int i = 0; i < a->nr; i++)
 		for (int j = 0; j < b->nr; j++) {
-			struct sim_access x = { a->acc[i].kind, a->acc[i].addr,
-						NULL };
-			struct sim_access y = { b->acc[j].kind, b->acc[j].addr,
-						NULL };
+			struct sim_access x = { .kind = a->acc[i].kind,
+						.addr = a->acc[i].addr };
+			struct sim_access y = { .kind = b->acc[j].kind,
+						.addr = b->acc[j].addr };
 
 			if (sim_access_conflict(&x, &y))
 				return true;
@@ -819,8 +819,8 @@ static size_t candidates(struct dpor *d, size_t j, int32_t last_global,
 	if (last_global >= 0)
 		cand[n++] = last_global;
 	for (int a = 0; a < ej->nr; a++) {
-		struct sim_access x = { ej->acc[a].kind, ej->acc[a].addr,
-					NULL };
+		struct sim_access x = { .kind = ej->acc[a].kind,
+					.addr = ej->acc[a].addr };
 		struct obj_slot *sl = ix_find(x.addr << 1 |
 					      lock_kind(x.kind));
 		bool writes = sim_access_conflict(&x, &x);

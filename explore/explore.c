@@ -35,7 +35,27 @@
 #define MAX_JOBS 256
 #define PROGRESS_EVERY 0.25	/* seconds between progress lines */
 
-enum strat_kind { ST_RR, ST_RANDOM, ST_PCT, ST_DFS, ST_DPOR };
+enum strat_kind { ST_RR, ST_RANDOM, ST_PCT, ST_DFS, ST_POS, ST_DEFAULT,
+		 ST_DPOR };
+
+/*
+ * The default strategy: a portfolio. Execution i runs member i mod
+ * NR_MEMBERS with the seed sim_exec_seed(seed, i), so it stays a pure
+ * function of (program, seed, i): shards, jobs and replays are exact.
+ * POS takes half the executions (it finds the races that need a store
+ * inside another task's window); PCT at depths 2-4 and random walk the
+ * rest (PCT finds the bugs of few ordering constraints in long tasks).
+ */
+static const struct member {
+	enum strat_kind kind;
+	unsigned param;
+	const char *name;
+} portfolio[] = {
+	{ ST_POS, 0, "pos" },	 { ST_PCT, 2, "pct:2" }, { ST_POS, 0, "pos" },
+	{ ST_PCT, 3, "pct:3" },	 { ST_POS, 0, "pos" },	 { ST_RANDOM, 0, "random" },
+	{ ST_POS, 0, "pos" },	 { ST_PCT, 4, "pct:4" },
+};
+#define NR_MEMBERS (sizeof(portfolio) / sizeof(portfolio[0]))
 
 /* Counters the jobs share with the parent (or a local copy in-process). */
 struct shared {
@@ -66,16 +86,24 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* "rr", "random", "pct:D" (or "pct": 3), "dfs:P" (or "dfs": 2), "dpor"
- * (no bound) or "dpor:P". */
+/* "default" (or NULL), "pos", "rr", "random", "pct:D" (or "pct": 3),
+ * "dfs:P" (or "dfs": 2), "dpor" (no bound) or "dpor:P". */
 static int parse_strategy(const char *name, enum strat_kind *kind,
 			  unsigned *param, char *err, size_t errlen)
 {
 	char *end;
 	unsigned long v;
 
-	if (!name || !strcmp(name, "random")) {
+	if (!name || !strcmp(name, "default")) {
+		*kind = ST_DEFAULT;
+		return 0;
+	}
+	if (!strcmp(name, "random")) {
 		*kind = ST_RANDOM;
+		return 0;
+	}
+	if (!strcmp(name, "pos")) {
+		*kind = ST_POS;
 		return 0;
 	}
 	if (!strcmp(name, "rr")) {
@@ -107,8 +135,9 @@ static int parse_strategy(const char *name, enum strat_kind *kind,
 			}
 		}
 	}
-	snprintf(err, errlen, "bad strategy '%s' (random, rr, pct:D with "
-		 "1 <= D <= 16, dfs:P with P >= 0, dpor or dpor:P)", name);
+	snprintf(err, errlen, "bad strategy '%s' (default, pos, random, rr, "
+		 "pct:D with 1 <= D <= 16, dfs:P with P >= 0, dpor or dpor:P)",
+		 name);
 	return -1;
 }
 
@@ -118,6 +147,23 @@ int explore_parse_strategy(const char *name, char *err, size_t errlen)
 	unsigned p;
 
 	return parse_strategy(name, &k, &p, err, errlen);
+}
+
+const char *explore_strategy_name(const char *strategy)
+{
+	return strategy ? strategy : "default";
+}
+
+const char *explore_member(const char *strategy, uint64_t index)
+{
+	enum strat_kind k;
+	unsigned p;
+	char err[8];
+
+	if (parse_strategy(strategy, &k, &p, err, sizeof(err)) ||
+	    k != ST_DEFAULT)
+		return explore_strategy_name(strategy);
+	return portfolio[index % NR_MEMBERS].name;
 }
 
 static char *xstrdup(const char *s)
@@ -227,8 +273,8 @@ static void progress(struct run *ru, bool last)
 		fails += ru->sh->fails[j];
 	}
 	fprintf(stderr, "\r\033[Kexplore %s: %llu executions, %.0f/s, "
-		"%.1fs, %llu violations%s", ru->o->strategy ?
-		ru->o->strategy : "random", (unsigned long long)execs,
+		"%.1fs, %llu violations%s",
+		explore_strategy_name(ru->o->strategy), (unsigned long long)execs,
 		el > 0 ? execs / el : 0.0, el, (unsigned long long)fails,
 		last ? "\n" : "");
 }
@@ -306,9 +352,33 @@ static struct sim_strategy *pct_fixed(unsigned depth, uint64_t k)
 	return s;
 }
 
+/* The strategy of execution @i: @kind's, or the portfolio member's. */
+static struct sim_strategy *seeded_strategy(struct run *ru, uint64_t i,
+					    uint64_t k)
+{
+	enum strat_kind kind = ru->kind;
+	unsigned param = ru->param;
+
+	if (kind == ST_DEFAULT) {
+		kind = portfolio[i % NR_MEMBERS].kind;
+		param = portfolio[i % NR_MEMBERS].param;
+	}
+	switch (kind) {
+	case ST_PCT:
+		return pct_fixed(param, k);
+	case ST_POS:
+		return pos_strategy();
+	case ST_RR:
+		return sim_strategy_rr();
+	default:
+		return sim_strategy_random();
+	}
+}
+
 static void run_seeded(struct run *ru)
 {
-	uint64_t k = ru->kind == ST_PCT ? pct_probe(ru->p) : 0;
+	uint64_t k = ru->kind == ST_PCT || ru->kind == ST_DEFAULT ?
+			     pct_probe(ru->p) : 0;
 	uint64_t runs = ru->kind == ST_RR ? 1 : ru->o->runs;
 
 	if (!runs && ru->o->time_limit <= 0)
@@ -321,9 +391,10 @@ static void run_seeded(struct run *ru)
 
 		if (out_of_budget(ru, i))
 			return;
-		cfg.strategy = ru->kind == ST_PCT ? pct_fixed(ru->param, k) :
-			       ru->kind == ST_RR ? sim_strategy_rr() :
-						   sim_strategy_random();
+		cfg.strategy = seeded_strategy(ru, i, k);
+		if (ru->o->coverage)
+			cfg.strategy = coverage_wrap(ru->o->coverage,
+						     cfg.strategy);
 		program_exec(ru->p, &cfg, &res);
 		if (account(ru, i, cfg.seed, &res))
 			return;
@@ -336,6 +407,8 @@ static void run_dfs(struct run *ru)
 	struct sim_config cfg = { .strategy = dfs_strategy(d) };
 	uint64_t owned = 0;
 
+	if (ru->o->coverage)
+		cfg.strategy = coverage_wrap(ru->o->coverage, cfg.strategy);
 	do {
 		struct sim_result res;
 
@@ -599,6 +672,11 @@ int explore(const struct mmsim_program *p, const struct explore_opts *o,
 	if (parse_strategy(o->strategy, &ru.kind, &ru.param, r->error,
 			   sizeof(r->error)))
 		return 2;
+	if (o->coverage && jobs > 1) {
+		snprintf(r->error, sizeof(r->error), "--coverage counts in one "
+			 "process: drop --jobs (or use --shard I/N per process)");
+		return 2;
+	}
 	if (ru.shard >= ru.nr_shards || jobs > MAX_JOBS ||
 	    ru.nr_shards > UINT_MAX / MAX_JOBS) {
 		snprintf(r->error, sizeof(r->error), "bad %s", jobs > MAX_JOBS ?

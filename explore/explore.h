@@ -81,15 +81,29 @@ const char *dpor_error(const struct dpor *d);
 struct sim_strategy *guided_strategy(const char *schedule);
 unsigned guided_preemptions(void);
 bool guided_diverged(void);
+/* Choices the last guided execution made after its string ran out (the
+ * schedule was truncated); *@choices: all its choices. */
+uint64_t guided_defaulted(uint64_t *choices);
 
 /* Preemptions in the schedule of @p replayed from @schedule; -1: diverged */
 int schedule_preemptions(const struct mmsim_program *p, const char *schedule,
 			 struct sim_result *res);
 
+/* ---- pos.c: partial order sampling (Yuan, Yang & Gu, CAV 2018) ---- */
+
+/* The POS strategy (one object; begin() seeds it per execution). */
+struct sim_strategy *pos_strategy(void);
+/* Priority reassignments (step 3) in the current execution. */
+uint64_t pos_reassignments(void);
+/* Task @t's current priority (0: none yet); for tests. */
+uint64_t pos_priority(int t);
+
 /* ---- explore.c: the driver ---- */
 
 struct explore_opts {
-	const char *strategy;	/* "random", "pct:D", "dfs:P", "dpor[:P]", "rr" */
+	/* "default" (NULL: the same), "pos", "random", "pct:D", "dfs:P",
+	 * "dpor[:P]", "rr" */
+	const char *strategy;
 	uint64_t runs;		/* 0: until time, exhaustion or violation */
 	double time_limit;	/* seconds; 0: none */
 	uint64_t seed;
@@ -102,6 +116,8 @@ struct explore_opts {
 	void (*on_exec)(void *ctx, uint64_t index, const char *schedule,
 			const struct sim_result *r);
 	void *ctx;
+	/* in-process only (jobs <= 1): race-window coverage collected here */
+	struct coverage *coverage;
 };
 
 /* One failing execution. */
@@ -151,6 +167,29 @@ void explore_failure_from(struct explore_failure *f, uint64_t index,
 			  uint64_t seed, const struct sim_result *res);
 /* Check a strategy name; 0 if valid, else -1 with a reason in @err. */
 int explore_parse_strategy(const char *name, char *err, size_t errlen);
+/* @strategy as printed: "default" when NULL. */
+const char *explore_strategy_name(const char *strategy);
+/* The strategy that ran execution @index: a portfolio member ("pos",
+ * "pct:3", ...) under "default", else the strategy itself. */
+const char *explore_member(const char *strategy, uint64_t index);
+
+/* ---- coverage.c: race-window coverage ---- */
+
+struct coverage;
+
+struct coverage *coverage_new(void);
+void coverage_free(struct coverage *c);
+/* A strategy that runs @inner and counts, for every labelled window a
+ * task stands in, arrivals and conflicting accesses by other tasks. */
+struct sim_strategy *coverage_wrap(struct coverage *c,
+				   struct sim_strategy *inner);
+/* The table: each window reached, how often raced; the never raced. */
+void coverage_print(FILE *out, const struct coverage *c);
+/* The same as a JSON array of {label, file, line, reached, raced}. */
+void coverage_json(FILE *out, const struct coverage *c);
+/* Arrivals (raced false) or races (true) at windows labelled @label. */
+uint64_t coverage_count(const struct coverage *c, const char *label,
+			bool raced);
 
 /* ---- shrink.c ---- */
 

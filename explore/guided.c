@@ -16,6 +16,8 @@ static struct {
 	uint64_t left;		/* choices left in it */
 	unsigned preempts;
 	bool diverged;
+	uint64_t choices;	/* choices made in this execution */
+	uint64_t defaulted;	/* of which after the string ran out */
 } G;
 
 static int letter_task(char c)
@@ -58,6 +60,8 @@ static void guided_begin(struct sim_strategy *s, uint64_t seed)
 	G.left = 0;
 	G.preempts = 0;
 	G.diverged = false;
+	G.choices = 0;
+	G.defaulted = 0;
 }
 
 static int guided_pick(struct sim_strategy *s, const struct sim_sched_view *v)
@@ -70,6 +74,9 @@ static int guided_pick(struct sim_strategy *s, const struct sim_sched_view *v)
 		if (t == -2 || (t >= 0 && !(v->runnable >> t & 1)))
 			G.diverged = true;
 	}
+	G.choices++;
+	if (t == -1 && !G.diverged)
+		G.defaulted++;
 	if (t < 0 || G.diverged)
 		t = cur_ok ? cur : __builtin_ctzll(v->runnable);
 	G.preempts += cur_ok && t != cur;
@@ -93,6 +100,13 @@ unsigned guided_preemptions(void)
 bool guided_diverged(void)
 {
 	return G.diverged;
+}
+
+uint64_t guided_defaulted(uint64_t *choices)
+{
+	if (choices)
+		*choices = G.choices;
+	return G.defaulted;
 }
 
 int schedule_preemptions(const struct mmsim_program *p, const char *schedule,

@@ -157,12 +157,14 @@ void report_failure(FILE *out, const struct mmsim_program *p,
 }
 
 static void failure_json(FILE *out, const struct mmsim_program *p,
-			 const struct explore_failure *f)
+			 const char *strategy, const struct explore_failure *f)
 {
 	char *cmd = replay_cmd_str(p, f->schedule);
 
-	fprintf(out, "{\"index\": %llu, \"seed\": %llu, \"outcome\": ",
+	fprintf(out, "{\"index\": %llu, \"seed\": %llu, \"found_by\": ",
 		(unsigned long long)f->index, (unsigned long long)f->seed);
+	json_str(out, explore_member(strategy, f->index));
+	fputs(", \"outcome\": ", out);
 	json_str(out, sim_outcome_name(f->outcome));
 	fputs(", \"msg\": ", out);
 	json_str(out, f->msg);
@@ -199,7 +201,7 @@ void report_explore_json(FILE *out, const struct mmsim_program *p,
 	fputs("{\"verb\": \"explore\", \"program\": ", out);
 	json_str(out, p->name);
 	fputs(", \"strategy\": ", out);
-	json_str(out, o->strategy ? o->strategy : "random");
+	json_str(out, explore_strategy_name(o->strategy));
 	fprintf(out, ", \"seed\": %llu, \"shard\": [%u, %u], \"jobs\": %u, "
 		"\"regress\": [", (unsigned long long)o->seed, o->shard,
 		o->nr_shards ? o->nr_shards : 1, o->jobs ? o->jobs : 1);
@@ -235,10 +237,15 @@ void report_explore_json(FILE *out, const struct mmsim_program *p,
 		json_str(out, r->error);
 		fputs(", ", out);
 	}
+	if (o->coverage) {
+		fputs("\"coverage\": ", out);
+		coverage_json(out, o->coverage);
+		fputs(", ", out);
+	}
 	fputs("\"failures\": [", out);
 	for (size_t i = 0; i < r->nr_fail; i++) {
 		fputs(i ? ",\n  " : "\n  ", out);
-		failure_json(out, p, &r->fail[i]);
+		failure_json(out, p, o->strategy, &r->fail[i]);
 	}
 	fputs("]}\n", out);
 }
@@ -266,7 +273,7 @@ void report_explore_tap(FILE *out, const struct mmsim_program *p,
 			const struct explore_opts *o,
 			const struct explore_result *r)
 {
-	const char *st = o->strategy ? o->strategy : "random";
+	const char *st = explore_strategy_name(o->strategy);
 
 	fprintf(out, "TAP version 13\n1..%zu\n", r->nr_fail ? r->nr_fail : 1);
 	if (!r->nr_fail)

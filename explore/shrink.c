@@ -277,6 +277,20 @@ char *shrink_schedule(const struct mmsim_program *p, const char *schedule,
 			break;
 	}
 	free(c.run);
+	/*
+	 * The smallest candidate may leave its tail to the default (the
+	 * running task while it can run); the schedule handed out names
+	 * every choice, so that its replay is never truncated.
+	 */
+	if (schedule_preemptions(p, sh.best, NULL) >= 0 &&
+	    guided_defaulted(NULL)) {
+		char *full = strdup(sim_schedule());
+
+		if (full) {
+			free(sh.best);
+			sh.best = full;
+		}
+	}
 	st->preempts_after = sh.best_size.preempts;
 	st->steps_after = sh.best_steps;
 	st->len_after = strlen(sh.best);

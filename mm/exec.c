@@ -68,7 +68,7 @@ static int copy_strings(struct mm_struct *mm, unsigned long start,
 					  &page) != 1)
 			return -EFAULT;
 		kaddr = page_address(page);
-		sim_yield(SIM_EV_WRITE, kaddr, "copy_strings:write");
+		sim_yield(SIM_EV_WRITE, sim_data_obj(page), "copy_strings:write");
 		for (unsigned long w = 0; w < PAGE_SIZE / 8; w++)
 			kaddr[w] = exec_arg_value(off + w * 8);
 		put_page(page);

@@ -268,7 +268,7 @@ static inline pte_t mk_pte(struct page *page, pgprot_t prot)
  */
 static void copy_user_highpage(struct page *to, struct page *from)
 {
-	sim_yield(SIM_EV_READ, from, "copy_user_highpage");
+	sim_yield(SIM_EV_READ, sim_data_obj(from), "copy_user_highpage");
 	physmem_copy_frames(to, from, 1);
 }
 

@@ -645,7 +645,7 @@ static void folio_migrate_flags(struct folio *dst, struct folio *src)
  */
 static void folio_copy(struct folio *dst, struct folio *src)
 {
-	sim_yield(SIM_EV_READ, src, "folio_copy");
+	sim_yield(SIM_EV_READ, sim_data_obj(&src->page), "folio_copy");
 	physmem_copy_frames(&dst->page, &src->page, folio_nr_pages(src));
 }
 

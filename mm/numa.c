@@ -297,7 +297,8 @@ static bool migrate_misplaced_transhuge_page(struct vm_fault *vmf,
 	__folio_set_swapbacked(new_folio);
 	new_folio->mapping = folio->mapping;
 	new_folio->index = folio->index;
-	sim_yield(SIM_EV_READ, folio, "migrate_misplaced_transhuge:copy");
+	sim_yield(SIM_EV_READ, sim_data_obj(&folio->page),
+		  "migrate_misplaced_transhuge:copy");
 	physmem_copy_frames(new_page, &folio->page, HPAGE_PMD_NR);
 	__folio_set_uptodate(new_folio);
 

@@ -214,6 +214,21 @@ static void dump_config(const struct scn_config *c, FILE *f)
 	fputc('\n', f);
 }
 
+/* Is op @k of thread @t in the first copy of a repeat body? */
+static bool in_repeat(const struct scenario *s, const struct scn_thread *t,
+		      int k)
+{
+	for (int j = k; j >= 0 && k < t->nr_ops; j--) {
+		const struct scn_op *op = &s->ops[t->first_op + j];
+
+		if (op->repeat)
+			return k < j + op->repeat_len;
+		if (op->repeat_copy)
+			return false;
+	}
+	return false;
+}
+
 int scenario_dump(const struct scenario *s, FILE *f)
 {
 	const struct scn_thread *t;
@@ -233,9 +248,17 @@ int scenario_dump(const struct scenario *s, FILE *f)
 			fprintf(f, "thread %s in %s:\n", t->name,
 				s->procs[t->proc].name);
 		for (k = 0; k < t->nr_ops; k++) {
-			fputc('\t', f);
-			scenario_dump_op(s, &s->ops[t->first_op + k], f);
+			const struct scn_op *op = &s->ops[t->first_op + k];
+
+			if (op->repeat_copy)
+				continue;
+			if (op->repeat)
+				fprintf(f, "\trepeat %u:\n", op->repeat);
+			fputs(in_repeat(s, t, k) ? "\t\t" : "\t", f);
+			scenario_dump_op(s, op, f);
 			fputc('\n', f);
+			if (in_repeat(s, t, k) && !in_repeat(s, t, k + 1))
+				fputs("\tend\n", f);
 		}
 	}
 	fprintf(f, "expect %s%s%s\n", scenario_verdict_name(s->expect.verdict),
@@ -297,7 +320,9 @@ static bool op_eq(const struct scn_op *a, const struct scn_op *b)
 	       a->has_val == b->has_val && a->flags == b->flags &&
 	       a->prot == b->prot && a->advice == b->advice && a->to == b->to &&
 	       a->node == b->node && a->at == b->at &&
-	       a->nr_spawn == b->nr_spawn &&
+	       a->nr_spawn == b->nr_spawn && a->repeat == b->repeat &&
+	       a->repeat_len == b->repeat_len &&
+	       a->repeat_copy == b->repeat_copy &&
 	       (!a->nr_spawn ||
 		!memcmp(a->spawn, b->spawn, a->nr_spawn * sizeof(int)));
 }

@@ -54,6 +54,10 @@ struct parser {
 
 	/* where we are */
 	int cur_thread; /* -1: outside a thread block */
+	/* an open "repeat N:" block: its first op, count, position */
+	int rep_start; /* -1: none */
+	uint64_t rep_n;
+	struct scn_pos rep_pos;
 	bool seen_thread;
 	bool seen_expect;
 	struct scn_pos cfg_pos[16]; /* where each config key was set */

@@ -611,6 +611,85 @@ static int parse_expect(struct parser *p)
 	return expect_eol(p);
 }
 
+/* close_repeat_missing - a thread or the file ends inside "repeat". */
+static int close_repeat_missing(struct parser *p, struct scn_pos pos)
+{
+	if (p->rep_start < 0)
+		return 0;
+	p->rep_start = -1;
+	return perr(p, pos, "'repeat' at %u:%u is not closed (expected 'end')",
+		    p->rep_pos.line, p->rep_pos.col);
+}
+
+/*
+ * parse_repeat - "repeat N:" opens a block of the current thread's ops
+ * that "end" closes; at "end" the body is written N times in all
+ * (SCN_MAX_OPS bounds the result). Blocks do not nest, and a spawn in a
+ * body would start its threads N times, so neither is accepted.
+ */
+static int parse_repeat(struct parser *p)
+{
+	struct token *kw = next(p);
+
+	if (p->rep_start >= 0)
+		return perr(p, kw->pos,
+			    "nested 'repeat' (the block at %u:%u is still open)",
+			    p->rep_pos.line, p->rep_pos.col);
+	if (parse_num(p, "a repeat count", &p->rep_n, NULL))
+		return -1;
+	if (p->rep_n < 1 || p->rep_n > SCN_MAX_OPS)
+		return perr(p, kw->pos, "repeat count %llu out of range (1..%d)",
+			    (unsigned long long)p->rep_n, SCN_MAX_OPS);
+	if (peek(p)->type != TOK_COLON)
+		return expected(p, "':' after the repeat count");
+	next(p);
+	if (expect_eol(p))
+		return -1;
+	p->rep_start = p->s->nr_ops;
+	p->rep_pos = kw->pos;
+	return 0;
+}
+
+static int parse_end(struct parser *p)
+{
+	struct scenario *s = p->s;
+	struct token *kw = next(p);
+	int start = p->rep_start, len = s->nr_ops - start;
+
+	if (expect_eol(p))
+		return -1;
+	if (start < 0)
+		return perr(p, kw->pos, "'end' without 'repeat'");
+	p->rep_start = -1;
+	if (!len)
+		return perr(p, kw->pos, "empty 'repeat' block");
+	for (int i = start; i < s->nr_ops; i++)
+		if (s->ops[i].kind == SCN_OP_SPAWN)
+			return perr(p, s->ops[i].pos,
+				    "spawn inside 'repeat' would start its "
+				    "threads more than once");
+	if ((uint64_t)len * p->rep_n > (uint64_t)(SCN_MAX_OPS - start))
+		return pfatal(p, p->rep_pos,
+			      "too many ops (limit %d) once 'repeat %llu' is "
+			      "written out",
+			      SCN_MAX_OPS, (unsigned long long)p->rep_n);
+	s->ops[start].repeat = (unsigned int)p->rep_n;
+	s->ops[start].repeat_len = len;
+	for (uint64_t c = 1; c < p->rep_n; c++) {
+		for (int i = 0; i < len; i++) {
+			if (GROW(p, s->ops, p->cap_ops, s->nr_ops))
+				return -1;
+			s->ops[s->nr_ops] = s->ops[start + i];
+			s->ops[s->nr_ops].repeat = 0;
+			s->ops[s->nr_ops].repeat_len = 0;
+			s->ops[s->nr_ops].repeat_copy = true;
+			s->nr_ops++;
+			s->threads[p->cur_thread].nr_ops++;
+		}
+	}
+	return 0;
+}
+
 /* parse_statement - one line: dispatch on its first word. */
 static int parse_statement(struct parser *p)
 {
@@ -621,6 +700,13 @@ static int parse_statement(struct parser *p)
 	if (t->type == TOK_EOL)
 		return 0;
 	if (t->type == TOK_WORD) {
+		if (p->rep_start >= 0 && !op_lookup(t->s, t->len) &&
+		    !tok_is(t, "end") && !tok_is(t, "repeat"))
+			close_repeat_missing(p, t->pos);
+		if (p->cur_thread >= 0 && tok_is(t, "repeat"))
+			return parse_repeat(p);
+		if (p->cur_thread >= 0 && tok_is(t, "end"))
+			return parse_end(p);
 		if (tok_is(t, "config"))
 			return parse_config(p);
 		if (tok_is(t, "process"))
@@ -704,6 +790,7 @@ static void parse_lines(struct parser *p)
 
 static int parse_finish(struct parser *p)
 {
+	close_repeat_missing(p, eof_pos(p));
 	if (p->nr_errs)
 		return -1;
 	if (!p->seen_expect)
@@ -724,7 +811,8 @@ struct scenario *scenario_parse(const char *text, size_t len,
 				struct scenario_error *err)
 {
 	struct scenario_error local;
-	struct parser p = { .buf = text, .len = len, .cur_thread = -1 };
+	struct parser p = { .buf = text, .len = len, .cur_thread = -1,
+			    .rep_start = -1 };
 	int r = -1;
 
 	p.err = err ? err : &local;

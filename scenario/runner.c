@@ -643,6 +643,7 @@ static void do_dma_op(const struct scn_op *op, bool write)
 	const struct rpage *pg;
 	unsigned long va;
 	uint64_t *w, v;
+	uintptr_t data;
 	char why[256];
 	struct oracle_op *h;
 	bool judged;
@@ -657,8 +658,10 @@ static void do_dma_op(const struct scn_op *op, bool write)
 	judged = rh->coherent && !pg->unjudged;
 	va = pg->va + ((rh->va + op->addr.off) & ~PAGE_MASK);
 	w = dma_word(rh, op->addr.off);
+	/* the explorer sees DMA touch the pinned folio's data */
+	data = sim_data_obj(rh->pages[dma_page(rh, op->addr.off)]);
 	if (write) {
-		sim_yield(SIM_EV_USER, w, "dma:write");
+		sim_yield2(SIM_EV_USER, 0, SIM_EV_WRITE, data, "dma:write");
 		/* into the ghost being taken, if the page is between */
 		h = !rh->coherent ? NULL :
 		    oracle_store_begin(pg->unjudged ? pg->ghosting - 1 :
@@ -668,7 +671,7 @@ static void do_dma_op(const struct scn_op *op, bool write)
 		oracle_end(h);
 		return;
 	}
-	sim_yield(SIM_EV_USER, w, "dma:read");
+	sim_yield2(SIM_EV_USER, 0, SIM_EV_READ, data, "dma:read");
 	h = judged ? oracle_load_begin(pg->opid, va) : NULL;
 	v = __atomic_load_n(w, __ATOMIC_SEQ_CST);
 	if (!oracle_load_end(h, v, why, sizeof(why)) && !(pg->zero && !v))
@@ -813,7 +816,7 @@ static void do_signal(const struct scn_op *op)
 {
 	struct rsig *sg = &RT.sigs[op->name];
 
-	sim_yield(SIM_EV_USER, sg, "scenario:signal");
+	sim_yield(SIM_EV_WRITE, sg, "scenario:signal");
 	sg->count++;
 	sim_wake_all(&sg->wq);
 }
@@ -822,7 +825,7 @@ static void do_wait(const struct scn_op *op)
 {
 	struct rsig *sg = &RT.sigs[op->name];
 
-	sim_yield(SIM_EV_USER, sg, "scenario:wait");
+	sim_yield(SIM_EV_READ, sg, "scenario:wait");
 	while (!sg->count)
 		sim_wait(&sg->wq, RT.s->signals[op->name].name, sg,
 			 SIM_SITE("scenario:wait"));

@@ -231,6 +231,15 @@ struct scn_op {
 	uint64_t at; /* at=VADDR (mmap, mremap), 0 if not given */
 	int nr_spawn; /* spawn: thread indices */
 	int *spawn;
+	/*
+	 * "repeat N:" ... "end": the parser writes the body N times. The
+	 * body's first op of the first copy carries repeat = N and
+	 * repeat_len = the body's ops; every op of copies 2..N has
+	 * repeat_copy set (the dump prints the block once).
+	 */
+	unsigned int repeat;
+	int repeat_len;
+	bool repeat_copy;
 	/* private: operand positions, for validation messages */
 	struct scn_pos name_pos, addr_pos, len_pos, node_pos, at_pos;
 };

@@ -9,5 +9,4 @@ thread main:
     exec args=8192
 kthread c:
     compact node=0
-    compact node=0
 expect violation

@@ -12,18 +12,6 @@ thread main:
     store X+0x1000 0x2
     mremap X+0x1000 4K 4K maymove at=0x10000040000
     spawn c
-    load X == 0x1
-    load X == 0x1
-    load X == 0x1
-    load X == 0x1
-    load X == 0x1
-    load X == 0x1
-    load X == 0x1
-    load X == 0x1
-    load X == 0x1
-    load X == 0x1
-    load X == 0x1
-    load X == 0x1
     mremap X+0x40000 4K 4K maymove at=0x10000001000
     load X+0x1000 == 0x2
 kthread c:

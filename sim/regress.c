@@ -43,10 +43,11 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"restored the old PMD on a change: a store through "
 			"the new PMD in between is lost",
 		.scenario = "scenarios/thp-numa-count-recheck.mms",
-		/* rare: the store's walk and A/D update must fit between the
-		 * new PMD and the count re-check (random seed 7: execution
-		 * 76,213) */
-		.runs = 300000,
+		.default_search_misses =
+			"three tasks must each wait through tens of another's "
+			"steps: the walker between the two count checks, the "
+			"store between the new PMD and the re-check, the load "
+			"after the old PMD returns (docs/explorer.md)",
 	},
 	[SIM_REGRESS_EXEC_STACK_RMAP_MISS] = {
 		.name = "exec-stack-rmap-miss",
@@ -57,7 +58,6 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"moved PTE and a migration entry is left behind "
 			"(BUG in migration_entry_to_page)",
 		.scenario = "scenarios/exec-stack-rmap-miss.mms",
-		.strategy = "pct:3",
 	},
 	[SIM_REGRESS_MREMAP_NO_RMAP_LOCKS] = {
 		.name = "mremap-no-rmap-locks",

@@ -51,11 +51,13 @@ struct sim_regress {
 	const char *what;	/* one line: what went wrong */
 	const char *scenario;	/* the scenario that exposes it */
 	bool placeholder;	/* a mechanism test, not a kernel bug */
-	/* the strategy that hunts it ("pct:3"); NULL: random */
-	const char *strategy;
-	/* executions to hunt it (on) and to prove it clean (off); 0: the
-	 * default (20,000) */
-	uint64_t runs;
+	/*
+	 * NULL: the default search (no strategy, no budget chosen for the
+	 * bug) finds it in the suite's budget. Else why it does not: a
+	 * known gap of the search, said in docs/explorer.md, never a
+	 * strategy or budget picked for the bug.
+	 */
+	const char *default_search_misses;
 };
 
 extern const struct sim_regress sim_regress_table[SIM_REGRESS__NR];

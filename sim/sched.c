@@ -284,7 +284,8 @@ void sim_exec_begin(const struct sim_config *cfg)
 	S.current = -1;
 	S.runnable = 0;
 	S.step = 0;
-	S.last_access = (struct sim_access){ SIM_EV__NR, 0, NULL };
+	S.last_access = (struct sim_access){ .kind = SIM_EV__NR,
+					     .kind2 = SIM_EV__NR };
 	S.choices = 0;
 	S.max_steps = cfg && cfg->max_steps ? cfg->max_steps :
 					      DEFAULT_MAX_STEPS;
@@ -354,8 +355,10 @@ int sim_task_create(const char *name, sim_task_fn fn, void *arg)
 	tk->fake_stack = NULL;
 #endif
 	sim_ctx_make(&tk->ctx, task_stack(t), STACK_SIZE, task_entry);
-	next_access[t] = (struct sim_access){ SIM_EV_START, 0,
-					      SIM_SITE("task_start") };
+	next_access[t] = (struct sim_access){ .kind = SIM_EV_START,
+					      .kind2 = SIM_EV__NR,
+					      .site = SIM_SITE("task_start"),
+					      .stamp = S.step };
 	S.nr_tasks++;
 	S.runnable |= 1ULL << t;
 	return t;
@@ -577,30 +580,39 @@ const struct sim_access *sim_task_next(int t)
 	return &next_access[t];
 }
 
+/* What an access does to one object: 0 nothing, 1 reads, 2 writes,
+ * 3 a lock operation. */
+static const uint8_t obj_mode[SIM_EV__NR + 1] = {
+	[SIM_EV_READ] = 1,   [SIM_EV_USER] = 1,	 [SIM_EV_WRITE] = 2,
+	[SIM_EV_RMW] = 2,    [SIM_EV_LOCK] = 3,	 [SIM_EV_UNLOCK] = 3,
+	[SIM_EV_BLOCK] = 3,  [SIM_EV_WAKE] = 3,
+};
+
+/* One object of each side: same object, and both lock operations or
+ * at least one write among plain accesses. */
+static inline bool obj_conflict(int ka, uintptr_t a, int kb, uintptr_t b)
+{
+	uint8_t ma = obj_mode[ka], mb = obj_mode[kb];
+
+	if (!a || a != b || !ma || !mb)
+		return false;
+	if (ma == 3 || mb == 3)
+		return ma == mb;
+	return ma == 2 || mb == 2;
+}
+
 bool sim_access_conflict(const struct sim_access *a,
 			 const struct sim_access *b)
 {
-	bool la, lb;
-
-	if (!a->addr || a->addr != b->addr)
-		return false;
-	la = a->kind == SIM_EV_LOCK || a->kind == SIM_EV_UNLOCK ||
-	     a->kind == SIM_EV_BLOCK || a->kind == SIM_EV_WAKE;
-	lb = b->kind == SIM_EV_LOCK || b->kind == SIM_EV_UNLOCK ||
-	     b->kind == SIM_EV_BLOCK || b->kind == SIM_EV_WAKE;
-	if (la && lb)
+	if (obj_conflict(a->kind, a->addr, b->kind, b->addr))
 		return true;
-	switch (a->kind) {
-	case SIM_EV_READ:
-	case SIM_EV_USER:
-		return b->kind == SIM_EV_WRITE || b->kind == SIM_EV_RMW;
-	case SIM_EV_WRITE:
-	case SIM_EV_RMW:
-		return b->kind == SIM_EV_READ || b->kind == SIM_EV_WRITE ||
-		       b->kind == SIM_EV_RMW || b->kind == SIM_EV_USER;
-	default:
+	if (b->addr2 && obj_conflict(a->kind, a->addr, b->kind2, b->addr2))
+		return true;
+	if (!a->addr2)
 		return false;
-	}
+	return obj_conflict(a->kind2, a->addr2, b->kind, b->addr) ||
+	       (b->addr2 && obj_conflict(a->kind2, a->addr2, b->kind2,
+					 b->addr2));
 }
 
 uint64_t sim_trace_count(void)
@@ -623,6 +635,19 @@ size_t sim_trace_tail(struct sim_event *out, size_t n)
 
 /* ---- scheduling ---- */
 
+static inline struct sim_sched_view sched_view(int cur, uint64_t run)
+{
+	return (struct sim_sched_view){
+		.current = cur,
+		.runnable = run,
+		.step = S.step,
+		.nr_tasks = S.nr_tasks,
+		.kind = cur >= 0 ? next_access[cur].kind : SIM_EV__NR,
+		.next = next_access,
+		.last = S.last_access,
+	};
+}
+
 /*
  * schedule - pick who runs next and switch to it. Called by the running
  * task (or by main to start the execution). Returns when the caller is
@@ -644,6 +669,11 @@ static void schedule(void)
 	}
 	if (!(run & (run - 1))) {
 		next = __builtin_ctzll(run);
+		if (S.strat->observe && cur >= 0 && !S.replay) {
+			struct sim_sched_view v = sched_view(cur, run);
+
+			S.strat->observe(S.strat, &v);
+		}
 	} else {
 		next = -1;
 		if (S.replay) {
@@ -666,16 +696,7 @@ static void schedule(void)
 				end_execution();
 			}
 		} else {
-			struct sim_sched_view v = {
-				.current = cur,
-				.runnable = run,
-				.step = S.step,
-				.nr_tasks = S.nr_tasks,
-				.kind = cur >= 0 ? next_access[cur].kind :
-						   SIM_EV__NR,
-				.next = next_access,
-				.last = S.last_access,
-			};
+			struct sim_sched_view v = sched_view(cur, run);
 
 			next = S.strat->pick(S.strat, &v);
 			if (next < 0 || !(run >> next & 1)) {
@@ -695,13 +716,20 @@ static void schedule(void)
 
 void sim_yield_at(int kind, uintptr_t addr, const struct sim_site *site)
 {
+	sim_yield_at2(kind, addr, SIM_EV__NR, 0, site);
+}
+
+void sim_yield_at2(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
+		   const struct sim_site *site)
+{
 	if (S.current < 0)
 		return;
 	trace_record(kind, addr, site);
 	/* the access this task made since its last yield is behind it now */
 	S.last_access = next_access[S.current];
-	next_access[S.current] = (struct sim_access){ (uint8_t)kind, addr,
-						      site };
+	next_access[S.current] = (struct sim_access){
+		.kind = (uint8_t)kind, .kind2 = (uint8_t)kind2,
+		.addr = addr, .addr2 = addr2, .site = site, .stamp = S.step };
 	if (__builtin_expect(S.step > S.max_steps, 0)) {
 		S.outcome = SIM_LIVELOCK;
 		S.fail_task = S.current;
@@ -787,6 +815,12 @@ _Noreturn void sim_task_exit(void)
 			      tk->name);
 	tk->state = SIM_TASK_DONE;
 	S.runnable &= ~(1ULL << t);
+	/* its last access is behind it: the strategy sees it as .last */
+	S.last_access = next_access[t];
+	next_access[t] = (struct sim_access){ .kind = SIM_EV_EXIT,
+					      .kind2 = SIM_EV__NR,
+					      .site = SIM_SITE("task_exit"),
+					      .stamp = S.step };
 	take_pending_ipis(t);	/* a CPU going idle takes its IPIs */
 	schedule();
 	fprintf(stderr, "mmsim: a finished task was resumed\n");
@@ -817,8 +851,10 @@ void sim_wait(struct sim_waitq *wq, const char *what, const void *obj,
 	trace_record(SIM_EV_BLOCK, (uintptr_t)obj, site);
 	S.last_access = next_access[t];
 	/* woken, it re-checks what it waited for */
-	next_access[t] = (struct sim_access){ SIM_EV_WAKE, (uintptr_t)obj,
-					      site };
+	next_access[t] = (struct sim_access){ .kind = SIM_EV_WAKE,
+					      .kind2 = SIM_EV__NR,
+					      .addr = (uintptr_t)obj,
+					      .site = site, .stamp = S.step };
 	schedule();
 	sim_trace_event(SIM_EV_WAKE, (uintptr_t)obj, site);
 }

@@ -94,6 +94,23 @@ void sim_stress_delay(void);
 #endif
 /* The out-of-line yield: record the event, let the strategy pick. */
 void sim_yield_at(int kind, uintptr_t addr, const struct sim_site *site);
+/*
+ * sim_yield_at2 - a yield point whose access touches a second object:
+ * @addr2, read (@kind2 SIM_EV_READ) or written (SIM_EV_WRITE). The trace
+ * records @kind and @addr; the explorer sees both (struct sim_access). A
+ * user load or store names the page-table entry it uses and the data it
+ * reaches (arch/mmu.c).
+ */
+void sim_yield_at2(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
+		   const struct sim_site *site);
+#ifdef SIM_STRESS
+#define sim_yield2(kind, addr, kind2, addr2, label)                        \
+	((void)(addr), (void)(addr2), sim_stress_delay())
+#else
+#define sim_yield2(kind, addr, kind2, addr2, label)                        \
+	sim_yield_at2((kind), (uintptr_t)(addr), (kind2), (uintptr_t)(addr2), \
+		      SIM_SITE(label))
+#endif
 /* Record an event without a scheduling point (annotations). */
 void sim_trace_mark(uintptr_t addr, const struct sim_site *site);
 #define sim_mark(addr, label) sim_trace_mark((uintptr_t)(addr), SIM_SITE(label))
@@ -294,17 +311,28 @@ const char *sim_ev_kind_name(int kind);
  */
 struct sim_access {
 	uint8_t kind;		/* enum sim_ev_kind */
+	uint8_t kind2;		/* SIM_EV_READ / WRITE of addr2 */
 	uintptr_t addr;		/* the object: a PTE, a folio field, a lock */
+	uintptr_t addr2;	/* a second object (user data), 0: none */
 	const struct sim_site *site;	/* the race window's label, file:line */
+	/* the step at which the task reached this yield point: a new
+	 * access has a new stamp, even at the same site and object */
+	uint64_t stamp;
 };
 
 /*
  * sim_access_conflict - do @a and @b conflict? They do when they touch the
  * same object (addr != 0) and at least one writes (WRITE, RMW), or both
  * operate on the same lock (LOCK, UNLOCK, BLOCK, WAKE on one object).
- * Kinds whose effect is not one object (TLB, IRQ, RCU, START, EXIT, USER
- * with addr 0) conflict with nothing here; an explorer that needs
- * soundness over them (DPOR) treats them itself.
+ * Each access names up to two objects (addr with kind, addr2 with kind2);
+ * any pair may conflict. USER reads its addr (the page-table entry a user
+ * access translates through); its addr2 is the data, read or written.
+ * Objects are named so that kernel and user agree: page-table entries and
+ * data by simulated physical address (a folio's data by its first byte),
+ * struct fields and locks by host address. Kinds whose effect is not one
+ * object (TLB, IRQ, RCU, START, EXIT) conflict with nothing here; an
+ * explorer that needs soundness over them (DPOR) treats them itself.
+ * Symmetric. Cheap: at most four comparisons of addresses.
  */
 bool sim_access_conflict(const struct sim_access *a,
 			 const struct sim_access *b);
@@ -336,6 +364,14 @@ struct sim_strategy {
 	/* Execution ended (optional). */
 	void (*end)(struct sim_strategy *s, const struct sim_result *r);
 	void *priv;
+	/*
+	 * Optional: where the scheduler switches tasks without a choice
+	 * (a task exited or parked and one task can run), the view it
+	 * would have shown; v->runnable may have a single bit. Lets an
+	 * observer (race-window coverage) see every access made while
+	 * another task stood at a yield point. Not called in replay.
+	 */
+	void (*observe)(struct sim_strategy *s, const struct sim_sched_view *v);
 };
 
 /* Built-in strategies. The returned objects are static; one at a time. */

@@ -1062,6 +1062,12 @@ void sim_yield_at(int kind, uintptr_t addr, const struct sim_site *site)
 	sim_stress_delay();
 }
 
+void sim_yield_at2(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
+		   const struct sim_site *site)
+{
+	sim_stress_delay();
+}
+
 void sim_trace_mark(uintptr_t addr, const struct sim_site *site)
 {
 }

@@ -229,6 +229,28 @@ static const struct bad bad[] = {
 	{ "Handle used after unpin",
 	  MAP "\tpin R A 4K read\n\tunpin R\n\tdma-read R\n" OK, 5, 11,
 	  "pin handle 'R' used after unpin at 4:2" },
+	/* repeat blocks */
+	{ "repeat needs a count", MAP "\trepeat:\n\tload A\n\tend\n" OK, 3, 8,
+	  "expected a repeat count" },
+	{ "repeat count at least 1", MAP "\trepeat 0:\n\tload A\n\tend\n" OK,
+	  3, 2, "repeat count 0 out of range (1..4096)" },
+	{ "repeat needs a colon", MAP "\trepeat 2\n\tload A\n\tend\n" OK, 3,
+	  10, "expected ':' after the repeat count" },
+	{ "repeat blocks do not nest",
+	  MAP "\trepeat 2:\n\trepeat 2:\n\tload A\n\tend\n\tend\n" OK, 4,
+	  2, "nested 'repeat' (the block at 3:2 is still open)" },
+	{ "end without repeat", MAP "\tend\n" OK, 3, 2,
+	  "'end' without 'repeat'" },
+	{ "repeat left open", MAP "\trepeat 2:\n\tload A\n" OK, 5, 1,
+	  "'repeat' at 3:2 is not closed (expected 'end')" },
+	{ "empty repeat", MAP "\trepeat 2:\n\tend\n" OK, 4, 2,
+	  "empty 'repeat' block" },
+	{ "spawn inside repeat", MAP "\trepeat 2:\n\tspawn t\n\tend\n"
+	  "thread t:\n\texit\n" OK, 4, 2,
+	  "spawn inside 'repeat' would start its threads more than once" },
+	{ "repeat bounded by the op limit",
+	  MAP "\trepeat 4096:\n\tload A\n\tload A\n\tend\n" OK, 3, 2,
+	  "too many ops (limit 4096) once 'repeat 4096' is written out" },
 	{ "Unpinned twice",
 	  MAP
 	  "\tpin R A 4K read\n\tspawn t\n\tunpin R\nthread t:\n\tunpin R\n" OK,
@@ -406,6 +428,10 @@ static void test_good(void)
 		{ "Comments, blank lines, CRLF and odd spacing",
 		  "# c\r\n\r\n  config   mem=4M# c\r\n thread  main :\r\n"
 		  "mmap A 4K#x\r\n  store A+0x8 1\r\nexpect deadlock" },
+		{ "A repeat block, written out and dumped as a block",
+		  MAP "\tstore A 1\n\trepeat 3:\n\tload A == 1\n"
+		      "\tstore A+8 2\n\tend\n\trepeat 1:\n\tload A\n\tend\n"
+		      "\tload A+8\n" OK },
 		{ "A kthread that spawns a kthread",
 		  M "\tspawn k\nkthread k:\n\tspawn j\nkthread j:\n\tcompact\n"
 		    "expect livelock\n" },
@@ -426,6 +452,34 @@ static void test_good(void)
 			diag("%s", why);
 		scenario_free(s);
 	}
+}
+
+/* repeat N writes its body N times; the dump prints it once. */
+static void test_repeat(void)
+{
+	static const char text[] = MAP "\trepeat 3:\n\tstore A 1\n"
+				       "\tload A == 1\n\tend\n\tload A\n" OK;
+	struct scenario *s = scenario_parse(text, strlen(text), "r", NULL);
+	char *d;
+
+	if (!ok(s != NULL, "repeat 3 parses")) {
+		ok(0, "repeat 3: 8 ops");
+		ok(0, "repeat 3: the dump prints the block once");
+		return;
+	}
+	ok(s->threads[0].nr_ops == 8 && s->ops[1].repeat == 3 &&
+	   s->ops[1].repeat_len == 2 && s->ops[3].repeat_copy &&
+	   s->ops[3].kind == s->ops[1].kind && !s->ops[7].repeat_copy,
+	   "repeat 3: the body of 2 ops is written 3 times (8 ops)");
+	d = scenario_dump_str(s);
+	ok(d && strstr(d, "\trepeat 3:\n\t\tstore A 0x1\n\t\tload A == 0x1\n"
+			  "\tend\n\tload A\n") &&
+	   !strstr(strstr(d, "\tend\n"), "store"),
+	   "repeat 3: the dump prints the block once");
+	if (d)
+		diag("%s", d);
+	free(d);
+	scenario_free(s);
 }
 
 /* The tour's AST: names resolve where the spec says they do. */
@@ -568,12 +622,13 @@ int main(void)
 {
 	int i;
 
-	plan(NR_BAD + 6 + 8 + 5 + 1 + 4 + 3 + 2);
+	plan(NR_BAD + 6 + 10 + 5 + 1 + 4 + 3 + 2 + 3);
 	for (i = 0; i < NR_BAD; i++)
 		test_bad(&bad[i]);
 	test_seed000();
 	test_good();
 	test_tour_ast();
+	test_repeat();
 	test_errors_collected();
 	test_limits();
 	test_load_file();

@@ -73,19 +73,6 @@ static void on_exec(void *ctx, uint64_t index, const char *schedule,
 }
 
 /*
- * The catalogue's per-bug strategy and budget, unless the user gave
- * them. The one place that reads them (the catalogue may drop them).
- */
-static void catalogue_budget(const struct cli *c, int id,
-			     struct explore_opts *o)
-{
-	if (!o->strategy && sim_regress_table[id].strategy)
-		o->strategy = sim_regress_table[id].strategy;
-	if (!c->runs_given && !c->time_given && sim_regress_table[id].runs)
-		o->runs = sim_regress_table[id].runs;
-}
-
-/*
  * Explore @p with regression @id on or off under @o; result in @r. In
  * process (one job) when a progress line is drawn, so it can count.
  */
@@ -178,7 +165,6 @@ static void hunt(struct cli *c, struct hunt *h, struct progress *pr)
 		return;
 	h->loaded = true;
 	pr->bug = e->name;
-	catalogue_budget(c, h->id, &o);
 	if (hunt_one(c, p, h->id, true, o, pr, "on", &r) == EXIT_FOUND &&
 	    r.nr_fail) {
 		h->found = true;
@@ -189,6 +175,9 @@ static void hunt(struct cli *c, struct hunt *h, struct progress *pr)
 		h->schedule = shrunk(p, h->id, r.fail[0].schedule);
 	} else if (r.error[0]) {
 		snprintf(h->err, sizeof(h->err), "%s", r.error);
+	} else if (e->default_search_misses) {
+		snprintf(h->err, sizeof(h->err), "a known gap of the default "
+			 "search: %s", e->default_search_misses);
 	}
 	explore_result_free(&r);
 	if (!prove_clean(c, p, h, pr))

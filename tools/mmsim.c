@@ -4,7 +4,8 @@
  *
  *	mmsim explore FILE [--strategy S] [--runs N | --time T] [--seed S]
  *			   [--regress NAME]... [--jobs J] [--shard I/N]
- *			   [--keep-going] [--shrink] [--json | --tap]
+ *			   [--keep-going] [--shrink | --no-shrink] [--coverage]
+ *			   [--json | --tap]
  *	mmsim run FILE [--strategy S] [--seed S] [--regress NAME] [--json]
  *	mmsim replay FILE --schedule S [--trace] [--svg OUT.svg] [--json]
  *	mmsim list [--json]
@@ -38,12 +39,13 @@ static int usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mmsim <command> [args]\n"
-		"  explore FILE  many executions: [--strategy random|pct:D|"
-		"dfs:P|rr]\n"
+		"  explore FILE  many executions: [--strategy default|pos|"
+		"random|pct:D|dfs:P|rr]\n"
 		"                [--runs N | --time SECONDS] [--seed S] "
 		"[--regress NAME]\n"
 		"                [--jobs J] [--shard I/N] [--keep-going] "
-		"[--shrink] [--json|--tap]\n"
+		"[--shrink|--no-shrink] [--json|--tap]\n"
+		"                [--coverage]\n"
 		"  run FILE      one execution [--strategy S] [--seed S] "
 		"[--json]\n"
 		"  replay FILE --schedule S [--trace] [--svg OUT.svg] "
@@ -160,6 +162,8 @@ static bool parse_flag(struct cli *c, const char *a)
 		bool *flag;
 	} flags[] = {
 		{ "--trace", &c->trace },	{ "--shrink", &c->shrink },
+		{ "--no-shrink", &c->no_shrink },
+		{ "--coverage", &c->coverage },
 		{ "--json", &c->json },		{ "--tap", &c->tap },
 		{ "--keep-going", &c->o.keep_going },
 		{ "--placeholder", &c->placeholder },
@@ -279,7 +283,7 @@ static bool is_exhaustive(const char *strategy)
 static void print_summary(struct cli *c, const struct mmsim_program *p,
 			  const struct explore_result *r)
 {
-	const char *st = c->o.strategy ? c->o.strategy : "random";
+	const char *st = explore_strategy_name(c->o.strategy);
 	double rate = r->elapsed > 0 ? r->executions / r->elapsed : 0;
 	uint64_t limits = explore_nr_limits(r);
 
@@ -313,13 +317,19 @@ static void print_summary(struct cli *c, const struct mmsim_program *p,
 		       "(below), not a violation; exit status 3\n");
 }
 
-/* Shrink the failures worth reporting in detail. */
+/*
+ * Shrink the failures worth reporting in detail: by default (at most
+ * SHRINK_DEFAULT replays each, so a slow scenario costs seconds, not
+ * minutes), fully with --shrink, not at all with --no-shrink.
+ */
+#define SHRINK_DEFAULT 1000
 static void shrink_failures(struct cli *c, const struct mmsim_program *p,
 			    struct explore_result *r)
 {
 	for (size_t i = 0; i < r->nr_fail && i < DETAILED; i++) {
 		struct shrink_stats st;
-		char *s = shrink_schedule(p, r->fail[i].schedule, 0, &st);
+		char *s = shrink_schedule(p, r->fail[i].schedule,
+					  c->shrink ? 0 : SHRINK_DEFAULT, &st);
 
 		if (!s)
 			continue;
@@ -347,9 +357,10 @@ static void print_failures(struct cli *c, const struct mmsim_program *p,
 				 c->o.strategy);
 		else
 			snprintf(how, sizeof(how), "execution %llu of %s seed "
-				 "%llu", (unsigned long long)f->index,
-				 c->o.strategy ? c->o.strategy : "random",
-				 (unsigned long long)c->o.seed);
+				 "%llu, found by %s", (unsigned long long)f->index,
+				 explore_strategy_name(c->o.strategy),
+				 (unsigned long long)c->o.seed,
+				 explore_member(c->o.strategy, f->index));
 		putchar('\n');
 		report_failure(stdout, p, f->shrunk ? f->shrunk : f->schedule,
 			       how, TRACE_TAIL);
@@ -381,15 +392,17 @@ static int cmd_explore(struct cli *c)
 		c->o.progress = false;
 	} else if (!c->runs_given && !c->time_given &&
 		   !is_exhaustive(c->o.strategy)) {
-		c->o.runs = 1000;
+		c->o.runs = 10000;	/* the portfolio's worst seeds need ~3,000 */
 	}
+	if (c->coverage)
+		c->o.coverage = coverage_new();
 	rc = explore(p, &c->o, &r);
 	if (rc == EXIT_USAGE) {
 		cli_error("%s", r.error);
 		explore_result_free(&r);
 		return rc;
 	}
-	if (c->shrink)
+	if (c->shrink || !c->no_shrink)
 		shrink_failures(c, p, &r);
 	if (c->json) {
 		report_explore_json(stdout, p, &c->o, &r);
@@ -397,9 +410,12 @@ static int cmd_explore(struct cli *c)
 		report_explore_tap(stdout, p, &c->o, &r);
 	} else {
 		print_summary(c, p, &r);
+		if (c->o.coverage)
+			coverage_print(stdout, c->o.coverage);
 		print_failures(c, p, &r);
 	}
 	rc = promise_judge(c, &pr, &r, rc);
+	coverage_free(c->o.coverage);
 	explore_result_free(&r);
 	return rc;
 }
@@ -407,7 +423,7 @@ static int cmd_explore(struct cli *c)
 /* ---- replay ---- */
 
 static void replay_json(struct cli *c, const struct mmsim_program *p,
-			const struct sim_result *res)
+			const struct sim_result *res, uint64_t defaulted)
 {
 	const struct sim_site *s = res->fail_site;
 
@@ -432,9 +448,11 @@ static void replay_json(struct cli *c, const struct mmsim_program *p,
 	} else {
 		printf("null");
 	}
-	printf(", \"steps\": %llu, \"trace_hash\": \"0x%016llx\"}\n",
+	printf(", \"steps\": %llu, \"trace_hash\": \"0x%016llx\", "
+	       "\"truncated\": %s, \"defaulted_choices\": %llu}\n",
 	       (unsigned long long)res->steps,
-	       (unsigned long long)res->trace_hash);
+	       (unsigned long long)res->trace_hash,
+	       defaulted ? "true" : "false", (unsigned long long)defaulted);
 }
 
 static int write_svg(struct cli *c, const struct mmsim_program *p,
@@ -454,6 +472,7 @@ static int cmd_replay(struct cli *c)
 	struct mmsim_program *p = load(c);
 	struct sim_config cfg = { 0 };
 	struct sim_result res;
+	uint64_t defaulted, choices;
 
 	if (!p)
 		return EXIT_USAGE;
@@ -471,12 +490,22 @@ static int cmd_replay(struct cli *c)
 		return cli_error("replay diverged: schedule %s names a task "
 				 "that cannot run (another program, or other "
 				 "--regress switches?)", c->schedule);
+	defaulted = guided_defaulted(&choices);
 	cfg.replay = c->schedule;
 	program_exec(p, &cfg, &res);
 	if (c->svg && write_svg(c, p, &res))
 		return EXIT_USAGE;
 	if (c->json)
-		replay_json(c, p, &res);
+		replay_json(c, p, &res, defaulted);
+	else if (defaulted)
+		printf("%s: truncated: schedule %s ran out after %llu of %llu "
+		       "choices; the other %llu were the scheduler's default "
+		       "(the running task while it can run)\n", p->name,
+		       c->schedule, (unsigned long long)(choices - defaulted),
+		       (unsigned long long)choices,
+		       (unsigned long long)defaulted);
+	if (c->json)
+		;
 	else if (res.outcome == SIM_OK || res.outcome == SIM_DIVERGED)
 		printf("%s: %s: %s%s(schedule %s, %llu steps, trace hash "
 		       "%016llx)\n", p->name, sim_outcome_name(res.outcome),

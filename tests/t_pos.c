@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * t_pos - the conflict-aware search and what it stands on.
+ *
+ *  - sim_access_conflict() is the relation DESIGN.md states: same object
+ *    and a write, or the same lock; a user access names the entry it
+ *    translates through and the data it reaches, so a user store races a
+ *    kernel write of its PTE and a kernel copy of its frame, and two user
+ *    loads never race.
+ *  - POS re-draws a priority only for a new event or an event that races
+ *    the one just run, always re-draws those, and always runs the
+ *    highest priority (a property checked at every choice of builtin
+ *    programs; a program whose tasks share nothing gets no reassignment).
+ *  - The default portfolio is a pure function of (program, seed, index):
+ *    two runs, and two shards joined, give every execution the same
+ *    trace; explore_member() names the member that ran it.
+ *  - --coverage: a window raced by another task's conflicting access is
+ *    counted raced; windows of tasks that share nothing never are.
+ *  - Every catalogued bug the catalogue does not mark as missed is found
+ *    by the default strategy within a small budget (ASan).
+ * A few seconds under ASan.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "explore/explore.h"
+#include "scenario/runner.h"
+#include "sim/atomic.h"
+#include "sim/regress.h"
+#include "tap.h"
+
+/* ---- the relation ---- */
+
+static struct sim_access acc(int kind, uintptr_t addr, int kind2,
+			     uintptr_t addr2)
+{
+	return (struct sim_access){ .kind = kind, .addr = addr,
+				    .kind2 = kind2, .addr2 = addr2 };
+}
+
+static void test_relation(void)
+{
+	struct sim_access ustore = acc(SIM_EV_USER, 0x1008, SIM_EV_WRITE,
+				       0x200000),
+			  uload = acc(SIM_EV_USER, 0x1008, SIM_EV_READ,
+				      0x200000),
+			  uload2 = acc(SIM_EV_USER, 0x1008, SIM_EV_READ,
+				       0x200000),
+			  set_pte = acc(SIM_EV_WRITE, 0x1008, SIM_EV__NR, 0),
+			  read_pte = acc(SIM_EV_READ, 0x1008, SIM_EV__NR, 0),
+			  copy = acc(SIM_EV_READ, 0x200000, SIM_EV__NR, 0),
+			  lock = acc(SIM_EV_LOCK, 0x77, SIM_EV__NR, 0),
+			  unlock = acc(SIM_EV_UNLOCK, 0x77, SIM_EV__NR, 0),
+			  rd77 = acc(SIM_EV_READ, 0x77, SIM_EV__NR, 0),
+			  wr77 = acc(SIM_EV_WRITE, 0x77, SIM_EV__NR, 0),
+			  tlb = acc(SIM_EV_TLB, 0x1008, SIM_EV__NR, 0);
+
+	ok(sim_access_conflict(&ustore, &set_pte) &&
+	   sim_access_conflict(&set_pte, &ustore) &&
+	   sim_access_conflict(&uload, &set_pte),
+	   "A user access races a kernel write of the PTE it uses (both "
+	   "ways)");
+	ok(!sim_access_conflict(&uload, &read_pte) &&
+	   !sim_access_conflict(&uload, &uload2),
+	   "A user load races neither a kernel read of its PTE nor another "
+	   "load");
+	ok(sim_access_conflict(&ustore, &copy) &&
+	   sim_access_conflict(&copy, &ustore) &&
+	   !sim_access_conflict(&uload, &copy),
+	   "A user store races a kernel copy of its frame; a load does not");
+	ok(sim_access_conflict(&ustore, &uload),
+	   "A user store races a user load of the same data");
+	ok(sim_access_conflict(&lock, &unlock) &&
+	   !sim_access_conflict(&lock, &rd77) &&
+	   !sim_access_conflict(&rd77, &rd77) &&
+	   sim_access_conflict(&rd77, &wr77),
+	   "Locks race locks; reads race writes only");
+	ok(!sim_access_conflict(&tlb, &set_pte) &&
+	   !sim_access_conflict(&set_pte, &tlb),
+	   "A TLB event races nothing in the relation");
+}
+
+/* ---- POS, checked at every choice ---- */
+
+static struct {
+	struct sim_strategy *pos;
+	uint64_t seen, stamp[SIM_MAX_TASKS];
+	uint64_t bad_redraw, missed, bad_pick, races, choices;
+} W;
+
+static void chk_begin(struct sim_strategy *s, uint64_t seed)
+{
+	W.seen = 0;
+	W.pos->begin(W.pos, seed);
+}
+
+static int chk_pick(struct sim_strategy *s, const struct sim_sched_view *v)
+{
+	uint64_t before[SIM_MAX_TASKS], best = 0;
+	int pick, t;
+
+	for (uint64_t m = v->runnable; m; m &= m - 1) {
+		t = __builtin_ctzll(m);
+		before[t] = pos_priority(t);
+	}
+	pick = W.pos->pick(W.pos, v);
+	W.choices++;
+	for (uint64_t m = v->runnable; m; m &= m - 1) {
+		uint64_t after;
+		bool fresh, race;
+
+		t = __builtin_ctzll(m);
+		after = pos_priority(t);
+		fresh = !(W.seen >> t & 1) || W.stamp[t] != v->next[t].stamp;
+		race = !fresh && t != v->current && v->current >= 0 &&
+		       v->last.kind != SIM_EV__NR &&
+		       sim_access_conflict(&v->next[t], &v->last);
+		W.races += race;
+		if (after != before[t] && !fresh && !race)
+			W.bad_redraw++;
+		if (race && after == before[t])
+			W.missed++;	/* probability 2^-64 */
+		W.seen |= 1ULL << t;
+		W.stamp[t] = v->next[t].stamp;
+		if (after > best)
+			best = after;
+	}
+	if (pos_priority(pick) != best)
+		W.bad_pick++;
+	return pick;
+}
+
+static struct sim_strategy checker = { "pos-checked", chk_begin, chk_pick,
+				       NULL, NULL };
+
+static void run_checked(const struct mmsim_program *p, int n)
+{
+	memset(&W, 0, sizeof(W));
+	W.pos = pos_strategy();
+	for (int i = 0; i < n; i++) {
+		struct sim_config cfg = { .strategy = &checker,
+					  .seed = sim_exec_seed(1, i) };
+		struct sim_result r;
+
+		program_exec(p, &cfg, &r);
+	}
+}
+
+/* Two tasks that share nothing: each writes its own cell. */
+static int cells[2];
+
+static void private_writer(void *arg)
+{
+	int *c = arg;
+
+	for (int i = 0; i < 4; i++)
+		WRITE_ONCE(*c, i);
+}
+
+static void private_setup(void *arg)
+{
+	sim_task_create("A", private_writer, &cells[0]);
+	sim_task_create("B", private_writer, &cells[1]);
+}
+
+static const struct mmsim_program private_prog = {
+	.name = "private-writers", .setup = private_setup,
+};
+
+static const struct mmsim_program *builtin(const char *name)
+{
+	char err[256];
+	const struct mmsim_program *p = program_load(name, err, sizeof(err));
+
+	if (!p)
+		diag("%s", err);
+	return p;
+}
+
+static void test_pos(void)
+{
+	static const char *const progs[] = { "builtin:lost-update",
+					     "builtin:abba", "builtin:rcu" };
+
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		const struct mmsim_program *p = builtin(progs[i]);
+
+		if (!p) {
+			ok(0, "%s loads", progs[i]);
+			continue;
+		}
+		run_checked(p, 300);
+		ok(W.choices > 300 && W.races > 0 && !W.bad_redraw &&
+			   !W.missed && !W.bad_pick,
+		   "POS on %s: priorities re-drawn exactly for new and racing "
+		   "events, the highest runs (%llu choices, %llu races, %llu "
+		   "bad re-draws, %llu missed, %llu bad picks)",
+		   progs[i], (unsigned long long)W.choices,
+		   (unsigned long long)W.races,
+		   (unsigned long long)W.bad_redraw,
+		   (unsigned long long)W.missed,
+		   (unsigned long long)W.bad_pick);
+	}
+	run_checked(&private_prog, 200);
+	ok(W.choices > 200 && !W.races && !W.bad_redraw && !W.bad_pick &&
+		   pos_reassignments() == 0,
+	   "POS on tasks that share nothing: no reassignment (%llu choices)",
+	   (unsigned long long)W.choices);
+}
+
+/* ---- the portfolio ---- */
+
+#define PF_RUNS 64
+static uint64_t hashes[PF_RUNS];
+
+static void record_hash(void *ctx, uint64_t index, const char *schedule,
+			const struct sim_result *r)
+{
+	if (index < PF_RUNS)
+		hashes[index] = r->trace_hash ^ (uint64_t)r->outcome;
+}
+
+static void run_default(const struct mmsim_program *p, unsigned shard,
+			unsigned nr)
+{
+	struct explore_opts o = { .runs = PF_RUNS, .seed = 5,
+				  .keep_going = true, .shard = shard,
+				  .nr_shards = nr, .on_exec = record_hash };
+	struct explore_result r;
+
+	explore(p, &o, &r);
+	explore_result_free(&r);
+}
+
+static void test_portfolio(void)
+{
+	const struct mmsim_program *p = builtin("builtin:lost-update");
+	uint64_t first[PF_RUNS];
+	bool members = true;
+
+	if (!p) {
+		ok(0, "builtin:lost-update loads");
+		return;
+	}
+	memset(hashes, 0, sizeof(hashes));
+	run_default(p, 0, 1);
+	memcpy(first, hashes, sizeof(first));
+	memset(hashes, 0, sizeof(hashes));
+	run_default(p, 0, 1);
+	ok(!memcmp(first, hashes, sizeof(first)),
+	   "The default strategy gives execution i the same trace twice");
+	memset(hashes, 0, sizeof(hashes));
+	run_default(p, 0, 2);
+	run_default(p, 1, 2);
+	ok(!memcmp(first, hashes, sizeof(first)),
+	   "Shards 0/2 and 1/2 of the default strategy run the unsharded "
+	   "executions");
+	for (uint64_t i = 0; i < 16; i++)
+		members &= !strcmp(explore_member(NULL, i),
+				   explore_member("default", i + 8));
+	ok(members && !strcmp(explore_member(NULL, 0), "pos") &&
+		   !strcmp(explore_member("pct:3", 5), "pct:3"),
+	   "explore_member names the portfolio member of each execution");
+}
+
+/* ---- coverage ---- */
+
+static void test_coverage(void)
+{
+	const struct mmsim_program *p = builtin("builtin:lost-update");
+	struct coverage *c = coverage_new();
+	struct explore_opts o = { .runs = 200, .keep_going = true,
+				  .coverage = c };
+	struct explore_result r;
+
+	if (!p) {
+		ok(0, "builtin:lost-update loads");
+		coverage_free(c);
+		return;
+	}
+	explore(p, &o, &r);
+	explore_result_free(&r);
+	ok(coverage_count(c, "READ_ONCE", true) > 0 &&
+		   coverage_count(c, "WRITE_ONCE", false) > 0,
+	   "Coverage: the counter's load window is raced by the other "
+	   "task's store");
+	coverage_free(c);
+	c = coverage_new();
+	o.coverage = c;
+	explore(&private_prog, &o, &r);
+	explore_result_free(&r);
+	ok(coverage_count(c, "WRITE_ONCE", false) > 0 &&
+		   coverage_count(c, "WRITE_ONCE", true) == 0,
+	   "Coverage: windows of tasks that share nothing are never raced");
+	coverage_free(c);
+}
+
+/* ---- the catalogue, with the default strategy ---- */
+
+static void test_catalogue(void)
+{
+	for (int id = 0; id < SIM_REGRESS__NR; id++) {
+		const struct sim_regress *b = &sim_regress_table[id];
+		struct explore_opts o = { .runs = 5000 };
+		struct mmsim_program *p;
+		struct explore_result r;
+		char err[512];
+
+		if (b->placeholder)
+			continue;
+		if (b->default_search_misses) {
+			skip(b->name, b->default_search_misses);
+			continue;
+		}
+		p = program_load(b->scenario, err, sizeof(err));
+		if (!p) {
+			ok(0, "%s: %s", b->name, err);
+			continue;
+		}
+		sim_regress_clear();
+		sim_regress_set(id, true);
+		explore(p, &o, &r);
+		sim_regress_clear();
+		ok(r.failures > 0,
+		   "%s: the default strategy finds it in %llu executions "
+		   "(found by %s)", b->name,
+		   (unsigned long long)r.executions,
+		   r.nr_fail ? explore_member(NULL, r.fail[0].index) : "-");
+		explore_result_free(&r);
+		scenario_program_free(p);
+	}
+}
+
+int main(void)
+{
+	plan(6 + 4 + 3 + 2 + sim_regress_nr_real());
+	scenario_runner_register();
+	test_relation();
+	test_pos();
+	test_portfolio();
+	test_coverage();
+	test_catalogue();
+	return done_testing();
+}
