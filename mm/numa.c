@@ -467,18 +467,23 @@ int numa_scan_range(struct mm_struct *mm, unsigned long start,
  * handle_pte_fault and __handle_mm_fault check vma_is_accessible()).
  * mmap_lock held for read and @addr inside @vma: that is what keeps the
  * tables walked here from being freed (free_pgtables runs under the write
- * lock, on ranges no VMA covers any longer).
+ * lock, on ranges no VMA covers any longer). *@whole_pmd is set when the
+ * answer holds for the whole PMD range of @addr (a PMD-mapped THP, or no
+ * page table there at all): the caller's next access is past it.
  */
-static bool numa_hint_pending(struct vm_area_struct *vma, unsigned long addr)
+static bool numa_hint_pending(struct vm_area_struct *vma, unsigned long addr,
+			      bool *whole_pmd)
 {
 	pmd_t *pmdp = mm_find_pmd(vma->vm_mm, addr);
 	pmd_t pmd;
 	pte_t *ptep;
 
 	mmap_assert_locked(vma->vm_mm);
+	*whole_pmd = !pmdp;
 	if (!vma_is_accessible(vma) || !pmdp)
 		return false;
 	pmd = pmdp_get_l(pmdp, "numa_migrate_range:pmd");
+	*whole_pmd = pmd_trans_huge(pmd) || pmd_none(pmd);
 	if (pmd_trans_huge(pmd))
 		return pmd_protnone(pmd);
 	ptep = pte_offset_map(pmdp, addr, NULL);
@@ -497,9 +502,10 @@ int numa_migrate_range(struct mm_struct *mm, unsigned long start,
 	numa_scan_range(mm, start, len);
 	if (me >= 0)
 		numa_target_override[me] = node;
-	for (unsigned long addr = start & PAGE_MASK; addr < start + len;
-	     addr += PAGE_SIZE) {
+	for (unsigned long addr = start & PAGE_MASK, next; addr < start + len;
+	     addr = next) {
 		struct vm_area_struct *vma;
+		bool whole_pmd = false;
 
 		/*
 		 * The access of a task on @node: its fault finds the VMA and
@@ -508,9 +514,16 @@ int numa_migrate_range(struct mm_struct *mm, unsigned long start,
 		 */
 		mmap_read_lock(mm);
 		vma = vma_lookup(mm, addr);
-		if (vma && numa_hint_pending(vma, addr))
+		if (vma && numa_hint_pending(vma, addr, &whole_pmd))
 			handle_mm_fault(vma, addr, FAULT_FLAG_REMOTE, NULL);
 		mmap_read_unlock(mm);
+		/*
+		 * A PMD-mapped THP takes one hinting fault for its 2 MiB, as
+		 * a task touching it does: after the fault its accesses go
+		 * through the (new or restored) PMD; no table, no hint.
+		 */
+		next = whole_pmd ? (addr & HPAGE_PMD_MASK) + HPAGE_PMD_SIZE :
+				   addr + PAGE_SIZE;
 	}
 	if (me >= 0)
 		numa_target_override[me] = -1;
