@@ -84,7 +84,7 @@ static void dfs_begin(struct sim_strategy *s, uint64_t seed)
 /* A new node at the bottom of the stack, taking its default child. */
 static int dfs_push(struct dfs *d, const struct sim_sched_view *v)
 {
-	struct dfs_node *n, *up = d->depth ? &d->stack[d->depth - 1] : NULL;
+	struct dfs_node *n, *up;
 
 	if (d->depth == d->cap) {
 		d->cap = d->cap ? 2 * d->cap : 256;
@@ -94,6 +94,8 @@ static int dfs_push(struct dfs *d, const struct sim_sched_view *v)
 			exit(2);
 		}
 	}
+	/* after the realloc: the parent may have moved */
+	up = d->depth ? &d->stack[d->depth - 1] : NULL;
 	n = &d->stack[d->depth++];
 	n->runnable = v->runnable;
 	n->current = v->current;
