@@ -29,6 +29,11 @@ struct cpu_tlb {
 enum mmu_arch mmu_arch = MMU_ARCH_X86;
 bool mmu_rcu_table_free;
 
+/*
+ * SIM: x86 with tlb_free=rcu (paravirt) keeps the IPI flush that waits
+ * for every target: a paravirt flush skips only preempted vCPUs, which
+ * mmsim does not model; only the freeing of tables changes.
+ */
 void mmu_arch_set(enum mmu_arch arch, bool rcu_table_free)
 {
 	mmu_arch = arch;
