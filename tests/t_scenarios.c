@@ -106,8 +106,9 @@ static void check_bug(int id)
 		/* too rare for an ASan run; its C twin proves it both ways */
 		skip(bug->name, "needs up to its catalogue budget of "
 				"executions: hunted by `mmsim bugs`; "
-				"tests/t_migrate_regress.c proves it both "
-				"ways in the suite");
+				"tests/t_migrate_regress.c or "
+				"tests/t_arm64.c proves it both ways in the "
+				"suite");
 		scenario_program_free(p);
 		return;
 	}
