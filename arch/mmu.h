@@ -20,9 +20,11 @@
  *    walk) to set D, and faults if the PTE no longer allows it;
  *  - a fault caused by a cached entry invalidates that entry (so the
  *    retry re-walks: the kernel's spurious-fault handling works);
- *  - flushes invalidate locally and IPI every other CPU in the context's
- *    cpumask; a CPU with interrupts disabled acknowledges only when it
- *    enables them, and the flusher waits.
+ *  - x86: flushes invalidate locally and IPI every other CPU in the
+ *    context's cpumask; a CPU with interrupts disabled acknowledges only
+ *    when it enables them, and the flusher waits;
+ *  - arm64: flushes are broadcast (TLBI + DSB) and complete at once on
+ *    every CPU of the cpumask, interrupts off or not; nobody waits.
  */
 #ifndef ARCH_MMU_H
 #define ARCH_MMU_H
@@ -32,6 +34,34 @@
 
 #include "arch/pgtable.h"
 #include "sim/sim.h"
+
+/* ---- the machine ---- */
+
+/*
+ * Which architecture's TLB-invalidation and table-freeing rules the
+ * simulated machine follows (config arch=, set before an execution):
+ *  - x86: a flush IPIs the other CPUs of the context and waits for every
+ *    acknowledgement; a CPU with interrupts off (GUP-fast) delays it.
+ *  - arm64: TLBI ... IS + DSB ISH: the invalidation is broadcast by the
+ *    hardware and complete without any action of the target CPUs, whatever
+ *    their interrupt state; nothing waits for GUP-fast.
+ * mmu_rcu_table_free: page tables are freed after an RCU grace period
+ * (MMU_GATHER_RCU_TABLE_FREE): always on arm64; on x86 with config
+ * tlb_free=rcu (paravirt, whose flush may not IPI every CPU).
+ */
+enum mmu_arch { MMU_ARCH_X86, MMU_ARCH_ARM64 };
+extern enum mmu_arch mmu_arch;
+extern bool mmu_rcu_table_free;
+
+/* Does a flush complete without the target CPUs (arm64's broadcast)? */
+static inline bool tlb_flush_is_broadcast(void)
+{
+	return mmu_arch == MMU_ARCH_ARM64;
+}
+
+/* mmu_arch_set - select @arch; @rcu_table_free: config tlb_free=rcu (an
+ * arm64 machine always frees tables through RCU). */
+void mmu_arch_set(enum mmu_arch arch, bool rcu_table_free);
 
 /* The arch part of an mm (kernel: mm->context plus mm_cpumask(mm)). */
 typedef struct {
@@ -106,9 +136,11 @@ struct tlb_entry {
 
 /*
  * flush_tlb_mm_range - invalidate @ctx's translations of [@start, @end)
- * on every CPU: this one at once, the others in ctx->cpumask by IPI; waits
- * for every acknowledgement. Call with interrupts enabled, after changing
- * the entries. Yield points: "flush_tlb:local", the IPI send and wait.
+ * on every CPU. x86: this one at once, the others in ctx->cpumask by IPI;
+ * waits for every acknowledgement. arm64: one broadcast invalidation of
+ * every CPU in the cpumask ("flush_tlb:tlbi"), no wait. Call with
+ * interrupts enabled, after changing the entries. Yield points (x86):
+ * "flush_tlb:local", the IPI send and wait.
  */
 void flush_tlb_mm_range(mm_context_t *ctx, unsigned long start,
 			unsigned long end);

@@ -26,6 +26,20 @@ struct cpu_tlb {
 	mm_context_t *cur; /* context this CPU runs */
 };
 
+enum mmu_arch mmu_arch = MMU_ARCH_X86;
+bool mmu_rcu_table_free;
+
+/*
+ * SIM: x86 with tlb_free=rcu (paravirt) keeps the IPI flush that waits
+ * for every target: a paravirt flush skips only preempted vCPUs, which
+ * mmsim does not model; only the freeing of tables changes.
+ */
+void mmu_arch_set(enum mmu_arch arch, bool rcu_table_free)
+{
+	mmu_arch = arch;
+	mmu_rcu_table_free = arch == MMU_ARCH_ARM64 || rcu_table_free;
+}
+
 static struct cpu_tlb tlbs[SIM_MAX_CPUS];
 static uint64_t tlb_used; /* CPUs touched this execution */
 static uint32_t next_ctx_id;
@@ -149,7 +163,30 @@ static void flush_tlb_func(int cpu, void *info)
 }
 
 /*
- * flush_tlb_mm_range - see mmu.h. The protocol, as x86's
+ * flush_tlb_broadcast - arm64's __flush_tlb_range: DSB ISHST, TLBI ... IS
+ * per page (or ASIDE1IS for the whole mm), DSB ISH. The hardware
+ * invalidates every CPU's entries; no CPU takes an interrupt, so one with
+ * interrupts off (GUP-fast) does not delay it, and we do not wait for it.
+ * SIM: the invalidations between the TLBI and the DSB are not split: every
+ * CPU loses its entries at once, at the yield point (the latest moment the
+ * architecture allows, which is the adversarial one: a target losing its
+ * entry earlier only re-walks).
+ */
+static void flush_tlb_broadcast(mm_context_t *ctx, struct flush_info *fi)
+{
+	uint64_t m;
+
+	sim_yield(SIM_EV_TLB, ctx->id, "flush_tlb:tlbi");
+	m = __atomic_load_n(&ctx->cpumask.bits, __ATOMIC_SEQ_CST) |
+	    1ULL << smp_processor_id();
+	for (; m; m &= m - 1)
+		flush_tlb_func(__builtin_ctzll(m), fi);
+	sim_mark(ctx->id, "flush_tlb:dsb");
+}
+
+/*
+ * flush_tlb_mm_range - see mmu.h. arm64: flush_tlb_broadcast(). x86: the
+ * protocol, as x86's
  * flush_tlb_mm_range: (1) the caller changed the entries, (2) flush here,
  * (3) read the cpumask and IPI the others, (4) wait for every ack. A CPU
  * that walks after (1) sees the new entries; one that cached the old ones
@@ -162,6 +199,10 @@ void flush_tlb_mm_range(mm_context_t *ctx, unsigned long start,
 	int me = smp_processor_id();
 	cpumask_t mask;
 
+	if (tlb_flush_is_broadcast()) {
+		flush_tlb_broadcast(ctx, &fi);
+		return;
+	}
 	sim_yield(SIM_EV_TLB, ctx->id, "flush_tlb:local");
 	flush_tlb_func(me, &fi);
 	mask.bits = __atomic_load_n(&ctx->cpumask.bits, __ATOMIC_SEQ_CST) &

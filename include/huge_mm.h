@@ -58,6 +58,9 @@ pte_t ptep_clear_flush(struct vm_area_struct *vma, unsigned long address,
 		       pte_t *ptep);
 pmd_t pmdp_invalidate(struct vm_area_struct *vma, unsigned long address,
 		      pmd_t *pmdp);
+/* pmdp_invalidate_ad - invalidate; the caller's mmu_gather flushes. */
+pmd_t pmdp_invalidate_ad(struct vm_area_struct *vma, unsigned long address,
+			 pmd_t *pmdp);
 pmd_t pmdp_huge_clear_flush(struct vm_area_struct *vma, unsigned long address,
 			    pmd_t *pmdp);
 void pgtable_trans_huge_deposit(struct mm_struct *mm, pmd_t *pmdp,

@@ -150,10 +150,13 @@ struct mm_struct {
 	 */
 	seqcount_t write_protect_seq;
 	/*
-	 * tlb_flush_pending: mmu_gathers in progress on this mm. More than
-	 * one: a parallel zap (both under mmap_lock read) may have cleared
-	 * a PTE that this one then found empty and did not flush
-	 * (mm_tlb_flush_nested, mm/mmu_gather.c).
+	 * tlb_flush_pending: batchers (mmu_gather users, change_protection)
+	 * that changed entries of this mm and have not flushed yet.
+	 * Raised before the first entry changes, lowered after the flush;
+	 * read under a PTL by whoever must not trust a non-present entry
+	 * to be absent from every TLB (pte_accessible, the hinting faults).
+	 * More than one at once: a parallel zap may have cleared a PTE that
+	 * this one then found empty and did not flush (mm_tlb_flush_nested).
 	 */
 	atomic_t tlb_flush_pending;
 	unsigned long flags;		/* MMF_* bits */
@@ -161,6 +164,37 @@ struct mm_struct {
 	bool dead;			/* SIM: __mmdrop ran */
 	struct list_head mm_list;	/* SIM: all live mms (invariants) */
 };
+
+/*
+ * The deferred-flush counter (kernel: include/linux/mm_types.h).
+ * SIM: plain atomics without a yield point of their own: the kernel
+ * orders the increment before the entry changes with the PTL the batcher
+ * takes next, and every reader reads it under a PTL, so with sequentially
+ * consistent memory no interleaving around them is observable.
+ */
+static inline void inc_tlb_flush_pending(struct mm_struct *mm)
+{
+	__atomic_add_fetch(&mm->tlb_flush_pending.counter, 1, __ATOMIC_SEQ_CST);
+}
+
+static inline void dec_tlb_flush_pending(struct mm_struct *mm)
+{
+	__atomic_sub_fetch(&mm->tlb_flush_pending.counter, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Has someone changed entries of @mm without flushing them yet? */
+static inline bool mm_tlb_flush_pending(struct mm_struct *mm)
+{
+	return __atomic_load_n(&mm->tlb_flush_pending.counter,
+			       __ATOMIC_SEQ_CST) > 0;
+}
+
+/* More than one batcher at once (tlb_finish_mmu then flushes it all). */
+static inline bool mm_tlb_flush_nested(struct mm_struct *mm)
+{
+	return __atomic_load_n(&mm->tlb_flush_pending.counter,
+			       __ATOMIC_SEQ_CST) > 1;
+}
 
 /* ---- vm_area_struct ---- */
 

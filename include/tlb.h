@@ -47,8 +47,15 @@ bool __tlb_remove_folio_pages(struct mmu_gather *tlb, struct page *page,
 /* tlb_remove_page_size - queue and flush if full. */
 void tlb_remove_page_size(struct mmu_gather *tlb, struct page *page,
 			  unsigned long size);
-/* pte_free_tlb etc. - queue a page-table page for freeing after flush. */
+/* pte_free_tlb etc. - queue a page-table page for freeing after flush
+ * (and, under MMU_GATHER_RCU_TABLE_FREE, after an RCU grace period). */
 void tlb_remove_table(struct mmu_gather *tlb, struct page *table);
+/*
+ * tlb_remove_table_sync_one - wait until no CPU is in an interrupts-off
+ * lockless page-table walk (GUP-fast) that began before: an IPI to every
+ * CPU. A no-op without MMU_GATHER_RCU_TABLE_FREE. Interrupts on.
+ */
+void tlb_remove_table_sync_one(void);
 
 static inline void __tlb_adjust_range(struct mmu_gather *tlb,
 				      unsigned long address,

@@ -37,6 +37,7 @@
  * whatever COW happens later (gup_must_unshare).
  */
 #include "gup.h"
+#include "sim/regress.h"
 #include "rmap.h"
 
 /* Errors travel in the page pointer, as the kernel's ERR_PTR. */
@@ -647,9 +648,24 @@ static bool gup_fast_pte_range(pmd_t pmd, pmd_t *pmdp, unsigned long addr,
 		 * (2) ... then re-check the PMD and the PTE: the unmapper does
 		 * (1) clear PTE + flush, then (2) check whether the page is
 		 * pinned. Either we see its clear here, or it sees our pin.
+		 * On x86 the flush's IPI waits for our irq-off section, so
+		 * the unmapper's (2) cannot run between our (1) and here; on
+		 * arm64 (broadcast TLBI) it can, and only this re-check
+		 * catches it.
 		 */
-		if (!pmd_same(pmd, pmdp_get_l(pmdp, "gup_fast:recheck_pmd")) ||
-		    !pte_same(pte, ptep_get_l(ptep, "gup_fast:recheck_pte"))) {
+		if (sim_regress_on(SIM_REGRESS_GUP_FAST_NO_RECHECK)) {
+			/*
+			 * Without the re-check (the lockless walk before
+			 * "mm: gup: re-check PTE after pinning", see
+			 * docs/bugs.md): a pin taken after migration froze
+			 * and released the old page's count stays on the
+			 * old page; DMA goes to a page the process no longer
+			 * maps.
+			 */
+		} else if (!pmd_same(pmd, pmdp_get_l(pmdp,
+						     "gup_fast:recheck_pmd")) ||
+			   !pte_same(pte,
+				     ptep_get_l(ptep, "gup_fast:recheck_pte"))) {
 			gup_put_folio(folio, 1, flags);
 			return false;
 		}

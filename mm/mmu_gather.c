@@ -3,12 +3,104 @@
  * mm/mmu_gather.c - batched TLB flushing for unmaps (kernel:
  * mm/mmu_gather.c). Pages and page tables an unmap removed are queued and
  * only freed after the TLB flush: (1) clear the entries, (2) flush every
- * CPU's TLB (IPIs, which an irq-disabled GUP-fast delays), (3) free.
- * SIM: page tables are freed after the IPI flush (x86 without
- * CONFIG_MMU_GATHER_RCU_TABLE_FREE): GUP-fast is held off by its irq-off
- * section, which delays the IPI acknowledgement.
+ * CPU's TLB, (3) free. Between tlb_gather_mmu() and tlb_finish_mmu() the
+ * mm's tlb_flush_pending count is raised: entries may be cleared but still
+ * cached in some TLB (see mm_tlb_flush_pending()).
+ *
+ * Page tables, two schemes (arch/mmu.h):
+ *  - IPI (x86): tables are freed right after the flush. A GUP-fast walker
+ *    reading a table has interrupts off, so the flush's IPI waits for it.
+ *  - RCU (arm64, x86 paravirt: MMU_GATHER_RCU_TABLE_FREE): the flush does
+ *    not wait for anyone, so tables are freed after an RCU grace period
+ *    (tlb_remove_table_rcu); GUP-fast's interrupts-off section is an
+ *    RCU-sched reader and holds the free off. When no batch can be had,
+ *    tlb_remove_table_one() sends the IPI of tlb_remove_table_sync_one()
+ *    (which GUP-fast's irq-off section delays) and frees at once.
  */
 #include "tlb.h"
+
+/*
+ * A batch of tables waiting for a grace period (kernel: struct
+ * mmu_table_batch in a page from __get_free_page(GFP_NOWAIT)).
+ * SIM: batches come from a small per-execution pool; when it is used up,
+ * the allocation "fails" and the kernel's fallback runs.
+ */
+struct mmu_table_batch {
+	struct rcu_head rcu;
+	int nr;
+	struct page *tables[MMU_GATHER_TABLES];
+};
+
+#define MMU_TABLE_BATCHES 16
+
+static struct mmu_table_batch table_batches[MMU_TABLE_BATCHES];
+static uint32_t table_batches_busy;	/* bit i: batch i is queued */
+
+static void table_batches_reset(void)
+{
+	table_batches_busy = 0;
+}
+
+static struct mmu_table_batch *table_batch_alloc(void)
+{
+	uint32_t free = ~table_batches_busy & ((1U << MMU_TABLE_BATCHES) - 1);
+	int i;
+
+	if (!free)
+		return NULL;
+	i = __builtin_ctz(free);
+	table_batches_busy |= 1U << i;
+	table_batches[i].nr = 0;
+	return &table_batches[i];
+}
+
+/*
+ * __tlb_remove_table_free - free one page table from an RCU callback.
+ * SIM: a callback runs like a softirq inside some task's yield point, so
+ * it frees without a yield point of its own (pagetable_free's
+ * __free_pages would yield); nobody else holds a table's reference.
+ */
+static void __tlb_remove_table_free(struct page *table)
+{
+	VM_BUG_ON_PAGE(!PageTable(table), table);
+	__ClearPageTable(table);
+	table->pt_level = PT_NONE;
+	table->pt_mm = NULL;
+	if (__atomic_sub_fetch(&table->_refcount.counter, 1,
+			       __ATOMIC_SEQ_CST) == 0)
+		free_frozen_pages(table, 0);
+}
+
+/* tlb_remove_table_rcu - the grace period is over: no walker is left. */
+static void tlb_remove_table_rcu(struct rcu_head *head)
+{
+	struct mmu_table_batch *batch =
+		container_of(head, struct mmu_table_batch, rcu);
+
+	for (int i = 0; i < batch->nr; i++)
+		__tlb_remove_table_free(batch->tables[i]);
+	table_batches_busy &= ~(1U << (batch - table_batches));
+}
+
+static void tlb_remove_table_smp_sync(int cpu, void *info)
+{
+	/* Simply deliver the interrupt */
+}
+
+/*
+ * tlb_remove_table_sync_one - see tlb.h. An IPI to every CPU: returns
+ * once each has taken it, i.e. once no CPU is still inside an
+ * interrupts-off section (GUP-fast) that began before. Only the RCU
+ * scheme needs it: under the IPI scheme the flush itself did this.
+ */
+void tlb_remove_table_sync_one(void)
+{
+	cpumask_t all = { ~0ULL };
+
+	if (!mmu_rcu_table_free)
+		return;
+	smp_call_function_many(&all, tlb_remove_table_smp_sync, NULL);
+}
 
 static void __tlb_reset_range(struct mmu_gather *tlb)
 {
@@ -17,30 +109,15 @@ static void __tlb_reset_range(struct mmu_gather *tlb)
 	tlb->freed_tables = false;
 }
 
-/* The kernel's include/linux/mm_types.h helpers, on mm->tlb_flush_pending. */
-static inline void inc_tlb_flush_pending(struct mm_struct *mm)
-{
-	atomic_inc(&mm->tlb_flush_pending);
-}
-
-static inline void dec_tlb_flush_pending(struct mm_struct *mm)
-{
-	atomic_dec(&mm->tlb_flush_pending);
-}
-
-static inline bool mm_tlb_flush_nested(struct mm_struct *mm)
-{
-	return atomic_read(&mm->tlb_flush_pending) > 1;
-}
-
 void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm)
 {
+	sim_on_reset(table_batches_reset);	/* idempotent */
 	tlb->mm = mm;
-	inc_tlb_flush_pending(mm);
 	tlb->fullmm = false;
 	tlb->nr_pages = 0;
 	tlb->nr_tables = 0;
 	__tlb_reset_range(tlb);
+	inc_tlb_flush_pending(mm);
 }
 
 void tlb_gather_mmu_fullmm(struct mmu_gather *tlb, struct mm_struct *mm)
@@ -72,11 +149,39 @@ static void tlb_batch_pages_flush(struct mmu_gather *tlb)
 	tlb->nr_pages = 0;
 }
 
+/*
+ * tlb_table_flush - free the tables gathered (the TLB was flushed). IPI
+ * scheme: at once. RCU scheme: after a grace period, or, without a batch,
+ * after tlb_remove_table_sync_one() (the kernel's tlb_remove_table_one).
+ */
 static void tlb_table_flush(struct mmu_gather *tlb)
 {
-	for (int i = 0; i < tlb->nr_tables; i++)
-		pagetable_free(tlb->tables[i]);
+	struct mmu_table_batch *batch;
+
+	if (!tlb->nr_tables)
+		return;
+	/* No task runs (teardown after the execution): no walker either. */
+	if (!mmu_rcu_table_free || sim_task_id() < 0) {
+		for (int i = 0; i < tlb->nr_tables; i++)
+			pagetable_free(tlb->tables[i]);
+		tlb->nr_tables = 0;
+		return;
+	}
+	batch = table_batch_alloc();
+	if (!batch) {
+		tlb_remove_table_sync_one();
+		for (int i = 0; i < tlb->nr_tables; i++)
+			pagetable_free(tlb->tables[i]);
+		tlb->nr_tables = 0;
+		return;
+	}
+	/* race window: a GUP-fast walker may still be reading these */
+	batch->nr = tlb->nr_tables;
+	memcpy(batch->tables, tlb->tables,
+	       tlb->nr_tables * sizeof(tlb->tables[0]));
 	tlb->nr_tables = 0;
+	sim_mark(tlb->mm, "tlb_remove_table:call_rcu");
+	call_rcu(&batch->rcu, tlb_remove_table_rcu);
 }
 
 void tlb_flush_mmu(struct mmu_gather *tlb)

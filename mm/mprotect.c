@@ -245,8 +245,14 @@ static long change_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd,
 	if ((cp_flags & MM_CP_PROT_NUMA) &&
 	    (is_huge_zero_pmd(oldpmd) || pmd_protnone(oldpmd)))
 		goto unlock;
-	/* (1) invalidate + flush: no CPU can store through it any more */
-	oldpmd = pmdp_invalidate(vma, addr & HPAGE_PMD_MASK, pmd);
+	/*
+	 * (1) invalidate: the walker can set no A/D bit on it any more. The
+	 * flush is the batch's, at the end of change_protection_range (x86;
+	 * the generic pmdp_invalidate_ad flushes here): until then a CPU
+	 * may still store through a cached writable entry, and
+	 * mm_tlb_flush_pending() says so.
+	 */
+	oldpmd = pmdp_invalidate_ad(vma, addr & HPAGE_PMD_MASK, pmd);
 	/* (2) build the new entry from the final A/D bits */
 	entry = pmd_modify(oldpmd, newprot);
 	if ((cp_flags & MM_CP_TRY_CHANGE_WRITABLE) && !pmd_write(entry) &&
@@ -301,10 +307,15 @@ again:
 
 /*
  * change_protection_range - walk the PGD and PUD levels of [@addr, @end)
- * of @vma, then flush the range if anything changed.
- * SIM: the flush is per VMA, at the end of the walk (the kernel batches it
- * in an mmu_gather up to tlb_finish_mmu(); both run before mmap_lock is
- * dropped, so no fault can see the half-flushed state in between).
+ * of @vma, then flush the range if anything changed. The flush is
+ * deferred to the end of the walk, as the kernel's mmu_gather defers it
+ * to tlb_finish_mmu(): from the first entry changed to the flush the mm's
+ * tlb_flush_pending is raised, and an entry made PROTNONE or read-only
+ * may still be cached writable in another CPU's TLB. NUMA hinting runs
+ * under mmap_lock for read, so hinting faults and migration run inside
+ * that window; they check mm_tlb_flush_pending() (pte_accessible).
+ * SIM: the batch is per VMA (the kernel's mprotect gathers over every VMA
+ * of the call; change_prot_numa, like here, per VMA).
  */
 static long change_protection_range(struct vm_area_struct *vma,
 				    unsigned long addr, unsigned long end,
@@ -316,6 +327,7 @@ static long change_protection_range(struct vm_area_struct *vma,
 	pgd_t pgd;
 	pud_t pud;
 
+	inc_tlb_flush_pending(mm);	/* tlb_gather_mmu */
 	do {
 		pgd_next = pgd_addr_end(addr, end);
 		pgd = pgdp_get(pgd_offset(mm, addr));
@@ -331,8 +343,10 @@ static long change_protection_range(struct vm_area_struct *vma,
 							  newprot, cp_flags);
 		} while (addr = next, addr != pgd_next);
 	} while (addr != end);
+	/* race window: entries changed, some TLB may still cache them */
 	if (pages)
 		flush_tlb_mm_range(&mm->context, start, end);
+	dec_tlb_flush_pending(mm);	/* tlb_finish_mmu */
 	return pages;
 }
 

@@ -389,6 +389,35 @@ out_fail:
 }
 
 /*
+ * numa_wait_on_folio_noref - the hinting fault's wait before 3c226c637b69
+ * ("mm: numa: avoid waiting on freed migrated pages", Mark Rutland, seed
+ * 000's series, patch 1/3): it waited for the migration's page lock
+ * holding no reference. PMD lock held on entry, dropped here.
+ *  1. we see the folio locked by a migration, drop the PMD lock;
+ *  2. the migration installs the new PMD, unlocks and frees the old THP
+ *     (its last two references were the PMD's and the isolation's);
+ *  3. we wait on PG_locked of a free page: the kernel sets PG_waiters in
+ *     it, and the allocator later reports a bad page (seen on arm64 KVM
+ *     guests). The fix takes a reference before dropping the lock; the
+ *     migration then sees the count and backs off.
+ */
+static void numa_wait_on_folio_noref(struct vm_fault *vmf,
+				     struct folio *folio)
+{
+	spin_unlock(vmf->ptl);
+	/* race window: the migration may complete and free the folio */
+	sim_yield(SIM_EV_READ, &folio->flags, "wait_on_page_locked:noref");
+	if (physmem_frame_is_free(page_to_pfn(&folio->page))) {
+		sim_violation("use-after-free: do_huge_pmd_numa_page waits on "
+			      "PG_locked of pfn %lu, a THP the migration "
+			      "already freed (PG_waiters set in a free page)",
+			      page_to_pfn(&folio->page));
+		return;
+	}
+	wait_on_bit(&folio->flags, PG_locked);
+}
+
+/*
  * do_huge_pmd_numa_page_legacy - the 4.x hinting fault on a huge PMD. The
  * folio lock serialises migrations: a fault that cannot take it waits for
  * the migration in progress (holding a reference) and retries.
@@ -407,6 +436,10 @@ static vm_fault_t do_huge_pmd_numa_page_legacy(struct vm_fault *vmf)
 		goto out_unlock;
 	folio = page_folio(pmd_page(pmd));
 	if (!folio_trylock(folio)) {
+		if (sim_regress_on(SIM_REGRESS_NUMA_WAIT_ON_FREED_PAGE)) {
+			numa_wait_on_folio_noref(vmf, folio);
+			return 0;
+		}
 		/* A migration is in progress: wait for it, then retry. */
 		if (!folio_try_get(folio))
 			goto out_unlock;
@@ -418,6 +451,17 @@ static vm_fault_t do_huge_pmd_numa_page_legacy(struct vm_fault *vmf)
 	target = numa_migrate_check(folio);
 	if (target == NUMA_NO_NODE)
 		goto clear_pmdnuma;
+	/*
+	 * We saw the PROTNONE entry, but change_prot_numa's flush may still
+	 * be pending: another CPU may store through its old writable entry
+	 * into the page we are about to copy. Make every CPU agree (4.x
+	 * do_huge_pmd_numa_page, under the PMD lock so the scanner's
+	 * inc_tlb_flush_pending() is seen). The current path needs no such
+	 * check: its PMD migration entry is installed with a flush.
+	 */
+	if (mm_tlb_flush_pending(vma->vm_mm))
+		flush_tlb_mm_range(&vma->vm_mm->context, haddr,
+				   haddr + HPAGE_PMD_SIZE);
 	/* Misplaced: the folio lock serialises migrations. */
 	folio_get(folio);
 	spin_unlock(vmf->ptl);

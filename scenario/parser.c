@@ -265,7 +265,16 @@ int parse_num(struct parser *p, const char *what, uint64_t *v,
 
 /* ---- top-level statements ---- */
 
-enum cfg_type { CFG_SIZE, CFG_COUNT, CFG_NUM, CFG_THP, CFG_THP_NUMA, CFG_LIST };
+enum cfg_type {
+	CFG_SIZE,
+	CFG_COUNT,
+	CFG_NUM,
+	CFG_THP,
+	CFG_THP_NUMA,
+	CFG_LIST,
+	CFG_ARCH,
+	CFG_TLB_FREE,
+};
 
 static const struct cfg_key {
 	const char *name;
@@ -283,6 +292,8 @@ static const struct cfg_key {
 	{ "regress", SCN_CFG_REGRESS, CFG_LIST },
 	{ "steps", SCN_CFG_STEPS, CFG_NUM, 1, UINT64_MAX },
 	{ "seed", SCN_CFG_SEED, CFG_NUM, 0, UINT64_MAX },
+	{ "arch", SCN_CFG_ARCH, CFG_ARCH },
+	{ "tlb_free", SCN_CFG_TLB_FREE, CFG_TLB_FREE },
 };
 
 #define NR_CFG_KEYS (int)(sizeof(cfg_keys) / sizeof(cfg_keys[0]))
@@ -361,6 +372,8 @@ static int cfg_value(struct parser *p, const struct cfg_key *k)
 {
 	static const char *const thp[] = { "madvise", "always", "never", NULL };
 	static const char *const thp_numa[] = { "current", "legacy", NULL };
+	static const char *const arch[] = { "x86", "arm64", NULL };
+	static const char *const tlb_free[] = { "ipi", "rcu", NULL };
 	struct scn_config *c = &p->s->config;
 	unsigned int e;
 	uint64_t v = 0;
@@ -375,6 +388,16 @@ static int cfg_value(struct parser *p, const struct cfg_key *k)
 		if (cfg_enum(p, "legacy or current", thp_numa, &e))
 			return -1;
 		c->thp_numa = e;
+		return 0;
+	case CFG_ARCH:
+		if (cfg_enum(p, "x86 or arm64", arch, &e))
+			return -1;
+		c->arch = e;
+		return 0;
+	case CFG_TLB_FREE:
+		if (cfg_enum(p, "ipi or rcu", tlb_free, &e))
+			return -1;
+		c->tlb_free = e + 1;
 		return 0;
 	case CFG_LIST:
 		return cfg_regress(p, c);
@@ -424,7 +447,7 @@ static int parse_config(struct parser *p)
 	if (peek(p)->type == TOK_EOL)
 		return expected(
 			p,
-			"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed)");
+			"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed, arch, tlb_free)");
 	while (peek(p)->type != TOK_EOL) {
 		t = peek(p);
 		for (i = 0; i < NR_CFG_KEYS; i++)
@@ -433,7 +456,7 @@ static int parse_config(struct parser *p)
 		if (i == NR_CFG_KEYS)
 			return expected(
 				p,
-				"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed)");
+				"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed, arch, tlb_free)");
 		if (p->s->config.set & cfg_keys[i].bit)
 			return perr(
 				p, t->pos,

@@ -965,6 +965,9 @@ static void runner_setup(void *arg)
 	thp_numa_mode = s->config.thp_numa == SCN_THP_NUMA_LEGACY ?
 				THP_NUMA_LEGACY :
 				THP_NUMA_CURRENT;
+	mmu_arch_set(s->config.arch == SCN_ARCH_ARM64 ? MMU_ARCH_ARM64 :
+							MMU_ARCH_X86,
+		     s->config.tlb_free == SCN_TLB_FREE_RCU);
 	oracle_reset();
 	for (int p = 0; p < s->nr_procs; p++) {
 		if (s->procs[p].parent >= 0)

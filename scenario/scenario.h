@@ -71,6 +71,9 @@ struct scenario_error {
 
 enum scn_thp { SCN_THP_MADVISE, SCN_THP_ALWAYS, SCN_THP_NEVER };
 enum scn_thp_numa { SCN_THP_NUMA_CURRENT, SCN_THP_NUMA_LEGACY };
+enum scn_arch { SCN_ARCH_X86, SCN_ARCH_ARM64 };
+/* how page tables are freed: after the flush's IPI, or after RCU */
+enum scn_tlb_free { SCN_TLB_FREE_DEFAULT, SCN_TLB_FREE_IPI, SCN_TLB_FREE_RCU };
 
 /* Bits of scn_config.set: which keys the file gave (dump prints those). */
 enum {
@@ -84,6 +87,8 @@ enum {
 	SCN_CFG_REGRESS = 1 << 7,
 	SCN_CFG_STEPS = 1 << 8,
 	SCN_CFG_SEED = 1 << 9,
+	SCN_CFG_ARCH = 1 << 11,
+	SCN_CFG_TLB_FREE = 1 << 12,
 };
 
 struct scn_config {
@@ -94,6 +99,9 @@ struct scn_config {
 	uint64_t device; /* device-private memory; default 0 */
 	enum scn_thp thp; /* default madvise */
 	enum scn_thp_numa thp_numa; /* default current */
+	enum scn_arch arch; /* default x86 */
+	/* default: the arch's (x86: ipi, arm64: rcu) */
+	enum scn_tlb_free tlb_free;
 	uint64_t steps; /* step bound; 0: runner default */
 	uint64_t seed; /* default seed; valid if set */
 	int nr_regress;

@@ -516,6 +516,12 @@ static void check_config(struct parser *p)
 		     ULL(c->mem), SCN_MIN_NODE_PAGES,
 		     ULL(SCN_MIN_NODE_PAGES * SCN_PAGE_SIZE / 1024 * c->nodes),
 		     c->nodes, c->nodes == 1 ? "" : "s");
+	/* arm64 selects MMU_GATHER_RCU_TABLE_FREE: no IPI-only freeing */
+	if (c->arch == SCN_ARCH_ARM64 && c->tlb_free == SCN_TLB_FREE_IPI)
+		perr(p, p->cfg_pos[11],
+		     "tlb_free=ipi is not possible with arch=arm64 (its TLB "
+		     "flush sends no IPI: page tables are always freed "
+		     "through RCU)");
 	for (i = 0; i < c->nr_regress; i++)
 		for (j = 0; j < i; j++)
 			if (!strcmp(c->regress[i], c->regress[j]))

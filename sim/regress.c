@@ -69,6 +69,45 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"migration entry behind",
 		.scenario = "scenarios/mremap-no-rmap-locks.mms",
 	},
+	[SIM_REGRESS_GUP_FAST_NO_RECHECK] = {
+		.name = "gup-fast-no-recheck",
+		.commit = "2667f50e8b81",
+		.date = "2014-10-09",
+		.what = "GUP-fast grabs the page and does not re-check the "
+			"PTE (x86's IPI-based protocol): on arm64 the "
+			"broadcast TLB flush does not wait for it, migration "
+			"completes between its read and its grab, and the pin "
+			"lands on the old page (passes on x86, fails on arm64)",
+		.scenario = "scenarios/gup-fast-no-recheck.mms",
+	},
+	[SIM_REGRESS_NUMA_WAIT_ON_FREED_PAGE] = {
+		.name = "numa-wait-on-freed-page",
+		.commit = "3c226c637b69",
+		.date = "not verified",
+		.what = "seed 000 patch 1/3: the THP hinting fault waits for "
+			"a migration's page lock without a reference; the "
+			"migration frees the THP and the waiter touches a "
+			"free page (PG_waiters on a freed page)",
+		.scenario = "scenarios/numa-wait-on-freed-page.mms",
+		/* the waiter must stop between its PMD unlock and its wait
+		 * while the migration runs to the free: random does not
+		 * find it in 20,000; PCT depth 3 at execution 610. A THP
+		 * scenario (~700 executions/s at -O2, a few dozen under
+		 * ASan): tests/t_arm64.c proves it both ways in the suite */
+	},
+	[SIM_REGRESS_NUMA_PROTNONE_NO_FLUSH] = {
+		.name = "numa-protnone-no-flush",
+		.commit = "20841405940e",
+		.date = "not verified",
+		.what = "migration's ptep_clear_flush skips the flush of a "
+			"PROTNONE entry while change_prot_numa's batched "
+			"flush is still pending: a CPU keeps storing into the "
+			"old page through its stale TLB entry after the copy",
+		.scenario = "scenarios/numa-protnone-no-flush.mms",
+		/* the whole migration inside the scanner's pending flush:
+		 * two preemptions; dfs:2 finds it at execution 2,050 and
+		 * proves the fixed code clean (89,539 executions) */
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

@@ -40,6 +40,12 @@ enum sim_regress_id {
 	SIM_REGRESS_EXEC_STACK_RMAP_MISS,
 	/* mm/mremap.c: move_ptes / move_huge_pmd rmap locks */
 	SIM_REGRESS_MREMAP_NO_RMAP_LOCKS,
+	/* mm/gup.c: gup_fast_pte_range without the re-check (arm64) */
+	SIM_REGRESS_GUP_FAST_NO_RECHECK,
+	/* mm/numa.c: the legacy THP hinting fault waits without a ref */
+	SIM_REGRESS_NUMA_WAIT_ON_FREED_PAGE,
+	/* mm/pgtable-generic.c: pte_accessible ignores tlb_flush_pending */
+	SIM_REGRESS_NUMA_PROTNONE_NO_FLUSH,
 	SIM_REGRESS__NR
 };
 

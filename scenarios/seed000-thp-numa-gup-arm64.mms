@@ -1,0 +1,34 @@
+# seed 000's own trigger (Will Deacon, arm64): thp-numa-count-recheck
+# with GUP-fast instead of scenarios/thp-numa-count-recheck.mms's
+# speculative PFN walker (that one is the x86 form: on x86 a GUP-fast
+# cannot reach the window, the flushes wait for its irq-off section).
+#   1. g: GUP-fast reads A's huge PMD (present, writable), interrupts off;
+#   2. k: the NUMA scanner makes the PMD PROTNONE and flushes - on arm64
+#      the broadcast TLBI does not wait for g; the hinting fault isolates
+#      the THP (count 2), copies it, checks count == 2 under the PMD lock
+#      and installs the new, writable PMD;
+#   3. g: grabs the old THP (count 3), re-checks the PMD: changed, so it
+#      will let go - but not yet;
+#   4. t2: stores through the new PMD;
+#   5. k: sees count 3 and puts the old PMD back: t2's store is lost.
+# The fix (freeze the count at 2) makes g's grab fail instead.
+config arch=arm64 nodes=2 mem=32M thp=always thp_numa=legacy
+thread main:
+    mmap A 2M anon thp
+    fill A 0 2M 0x11
+    spawn k t2 g
+thread t2:
+    store A+0x2000 0x50
+    load A+0x2000 == 0x50
+    store A+0x2000 0x51
+    load A+0x2000 == 0x51
+    store A+0x2000 0x52
+    load A+0x2000 == 0x52
+    store A+0x2000 0x53
+    load A+0x2000 == 0x53
+kthread k:
+    numa-migrate A node=1
+thread g:
+    pin R A+0x2000 4K read fast
+    unpin R
+expect violation lost-store
