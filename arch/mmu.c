@@ -68,7 +68,8 @@ static unsigned long walk_load(unsigned long *entryp,
 			       const struct sim_site *site)
 {
 	sim_yield_site(SIM_EV_READ, __pa_host(entryp), site);
-	return __atomic_load_n(entryp, __ATOMIC_SEQ_CST);
+	/* the walker sees what is visible: not the stores still pending */
+	return SIM_LOAD(entryp);
 }
 
 /*
@@ -128,6 +129,10 @@ retry:
 		 * walk again. A kernel that read the entry before the CAS
 		 * sees A/D appear; its get-and-clear returns them. */
 		sim_yield(SIM_EV_RMW, __pa_host(leafp), "walker:set_ad");
+		/* the CAS is coherent: pending stores to the entry land first
+		 * (then it fails, and we walk again) */
+		if (__builtin_expect(sim_sb_live, 0))
+			sim_sb_flush_addr(leafp);
 		if (!__atomic_compare_exchange_n(leafp, &e, e | need, 0,
 						 __ATOMIC_SEQ_CST,
 						 __ATOMIC_SEQ_CST))
@@ -185,6 +190,13 @@ int hw_access(mm_context_t *ctx, unsigned long va, bool is_store, uint64_t *val,
 		sim_yield(SIM_EV_USER, va, "user:store");
 	else
 		sim_yield(SIM_EV_USER, va, "user:load");
+	/*
+	 * SIM: returning to user space makes this CPU's kernel stores
+	 * visible (x86's IRET is serializing; on arm64 the buffer drains by
+	 * itself, but a walk that kept missing the CPU's own pending PTE
+	 * would spin here). User loads and stores themselves are SC.
+	 */
+	sim_sb_mb();
 	e = __tlb_find(cpu, ctx->id, va);
 	if (e) {
 		int level = e->huge ? PT_PMD : PT_PTE;

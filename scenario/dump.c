@@ -205,6 +205,11 @@ static void dump_config(const struct scn_config *c, FILE *f)
 		fprintf(f, " thp_numa=%s",
 			c->thp_numa == SCN_THP_NUMA_LEGACY ? "legacy" :
 							     "current");
+	if (c->set & SCN_CFG_MEMORY)
+		fprintf(f, " memory=%s",
+			c->memory == SCN_MEMORY_ARM64 ? "arm64" :
+			c->memory == SCN_MEMORY_TSO   ? "tso" :
+							"sc");
 	for (i = 0; i < c->nr_regress; i++)
 		fprintf(f, "%s%s", i ? "," : " regress=", c->regress[i]);
 	if (c->set & SCN_CFG_STEPS)
@@ -277,7 +282,8 @@ static bool config_eq(const struct scn_config *a, const struct scn_config *b)
 
 	if (a->mem != b->mem || a->nodes != b->nodes || a->cpus != b->cpus ||
 	    a->swap != b->swap || a->device != b->device || a->thp != b->thp ||
-	    a->thp_numa != b->thp_numa || a->steps != b->steps ||
+	    a->thp_numa != b->thp_numa || a->memory != b->memory ||
+	    a->steps != b->steps ||
 	    a->seed != b->seed || a->set != b->set ||
 	    a->nr_regress != b->nr_regress)
 		return false;

@@ -264,7 +264,15 @@ int parse_num(struct parser *p, const char *what, uint64_t *v,
 
 /* ---- top-level statements ---- */
 
-enum cfg_type { CFG_SIZE, CFG_COUNT, CFG_NUM, CFG_THP, CFG_THP_NUMA, CFG_LIST };
+enum cfg_type {
+	CFG_SIZE,
+	CFG_COUNT,
+	CFG_NUM,
+	CFG_THP,
+	CFG_THP_NUMA,
+	CFG_MEMORY,
+	CFG_LIST
+};
 
 static const struct cfg_key {
 	const char *name;
@@ -279,6 +287,7 @@ static const struct cfg_key {
 	{ "device", SCN_CFG_DEVICE, CFG_SIZE, 0, SCN_MAX_MEM },
 	{ "thp", SCN_CFG_THP, CFG_THP },
 	{ "thp_numa", SCN_CFG_THP_NUMA, CFG_THP_NUMA },
+	{ "memory", SCN_CFG_MEMORY, CFG_MEMORY },
 	{ "regress", SCN_CFG_REGRESS, CFG_LIST },
 	{ "steps", SCN_CFG_STEPS, CFG_NUM, 1, UINT64_MAX },
 	{ "seed", SCN_CFG_SEED, CFG_NUM, 0, UINT64_MAX },
@@ -346,6 +355,7 @@ static int cfg_value(struct parser *p, const struct cfg_key *k)
 {
 	static const char *const thp[] = { "madvise", "always", "never", NULL };
 	static const char *const thp_numa[] = { "current", "legacy", NULL };
+	static const char *const memory[] = { "sc", "tso", "arm64", NULL };
 	struct scn_config *c = &p->s->config;
 	unsigned int e;
 	uint64_t v = 0;
@@ -360,6 +370,11 @@ static int cfg_value(struct parser *p, const struct cfg_key *k)
 		if (cfg_enum(p, "legacy or current", thp_numa, &e))
 			return -1;
 		c->thp_numa = e;
+		return 0;
+	case CFG_MEMORY:
+		if (cfg_enum(p, "sc, tso or arm64", memory, &e))
+			return -1;
+		c->memory = e;
 		return 0;
 	case CFG_LIST:
 		return cfg_regress(p, c);
@@ -409,7 +424,7 @@ static int parse_config(struct parser *p)
 	if (peek(p)->type == TOK_EOL)
 		return expected(
 			p,
-			"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed)");
+			"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, memory, regress, steps, seed)");
 	while (peek(p)->type != TOK_EOL) {
 		t = peek(p);
 		for (i = 0; i < NR_CFG_KEYS; i++)
@@ -418,7 +433,7 @@ static int parse_config(struct parser *p)
 		if (i == NR_CFG_KEYS)
 			return expected(
 				p,
-				"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed)");
+				"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, memory, regress, steps, seed)");
 		if (p->s->config.set & cfg_keys[i].bit)
 			return perr(
 				p, t->pos,

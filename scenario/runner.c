@@ -43,6 +43,7 @@
 #include "scenario/scenario.h"
 #include "sim/regress.h"
 #include "sim/sim.h"
+#include "sim/storebuf.h"
 #include "sim/sync.h"
 
 #define REGION_BASE 0x10000000000UL	/* 1 TiB: away from mmap_base */
@@ -777,6 +778,8 @@ static void runner_setup(void *arg)
 	thp_numa_mode = s->config.thp_numa == SCN_THP_NUMA_LEGACY ?
 				THP_NUMA_LEGACY :
 				THP_NUMA_CURRENT;
+	/* before any task exists: the model of this execution's memory */
+	sim_set_memory_model((enum sim_memory)s->config.memory);
 	oracle_reset();
 	for (int p = 0; p < s->nr_procs; p++) {
 		if (s->procs[p].parent >= 0)

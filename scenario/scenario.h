@@ -69,6 +69,8 @@ struct scenario_error {
 
 enum scn_thp { SCN_THP_MADVISE, SCN_THP_ALWAYS, SCN_THP_NEVER };
 enum scn_thp_numa { SCN_THP_NUMA_CURRENT, SCN_THP_NUMA_LEGACY };
+/* the memory model (sim/storebuf.h): the same order as enum sim_memory */
+enum scn_memory { SCN_MEMORY_SC, SCN_MEMORY_TSO, SCN_MEMORY_ARM64 };
 
 /* Bits of scn_config.set: which keys the file gave (dump prints those). */
 enum {
@@ -82,6 +84,7 @@ enum {
 	SCN_CFG_REGRESS = 1 << 7,
 	SCN_CFG_STEPS = 1 << 8,
 	SCN_CFG_SEED = 1 << 9,
+	SCN_CFG_MEMORY = 1 << 10,
 };
 
 struct scn_config {
@@ -92,6 +95,7 @@ struct scn_config {
 	uint64_t device; /* device-private memory; default 0 */
 	enum scn_thp thp; /* default madvise */
 	enum scn_thp_numa thp_numa; /* default current */
+	enum scn_memory memory; /* default sc */
 	uint64_t steps; /* step bound; 0: runner default */
 	uint64_t seed; /* default seed; valid if set */
 	int nr_regress;

@@ -40,6 +40,10 @@ enum sim_regress_id {
 	SIM_REGRESS_EXEC_STACK_RMAP_MISS,
 	/* mm/mremap.c: move_ptes / move_huge_pmd rmap locks */
 	SIM_REGRESS_MREMAP_NO_RMAP_LOCKS,
+	/* include/page_ref.h: folio_ref_unfreeze (seed 000, patch 2/3) */
+	SIM_REGRESS_PAGE_REF_UNFREEZE_RELAXED,
+	/* mm/rmap.c + mm/gup.c: the smp_mb() pair of PG_anon_exclusive */
+	SIM_REGRESS_ANON_EXCLUSIVE_CLEAR_NO_BARRIER,
 	SIM_REGRESS__NR
 };
 
