@@ -102,6 +102,11 @@ static void check_bug(int id)
 		scenario_free(s);
 		return;
 	}
+	if (bug->needs) {
+		skip(bug->name, bug->needs);
+		scenario_program_free(p);
+		return;
+	}
 	if (bug->runs > 20000) {
 		/* too rare for an ASan run; its C twin proves it both ways */
 		skip(bug->name, "needs up to its catalogue budget of "
