@@ -287,10 +287,11 @@ static const struct cfg_key {
 	{ "device", SCN_CFG_DEVICE, CFG_SIZE, 0, SCN_MAX_MEM },
 	{ "thp", SCN_CFG_THP, CFG_THP },
 	{ "thp_numa", SCN_CFG_THP_NUMA, CFG_THP_NUMA },
-	{ "memory", SCN_CFG_MEMORY, CFG_MEMORY },
 	{ "regress", SCN_CFG_REGRESS, CFG_LIST },
 	{ "steps", SCN_CFG_STEPS, CFG_NUM, 1, UINT64_MAX },
 	{ "seed", SCN_CFG_SEED, CFG_NUM, 0, UINT64_MAX },
+	/* last: validate.c names earlier keys' positions by index */
+	{ "memory", SCN_CFG_MEMORY, CFG_MEMORY },
 };
 
 #define NR_CFG_KEYS (int)(sizeof(cfg_keys) / sizeof(cfg_keys[0]))
