@@ -65,6 +65,10 @@ enum sim_memory {
 static inline void sim_sb_mb(void) { }
 static inline void sim_sb_wmb(void) { }
 static inline void sim_sb_acquire(void) { }
+static inline void sim_sb_flush_addr(const void *p) { }
+/* Stress mode runs on the host's own memory model: memory= is ignored. */
+static inline void sim_set_memory_model(enum sim_memory m) { }
+static inline enum sim_memory sim_memory_model(void) { return SIM_MEM_SC; }
 #else
 /* Nonzero while the execution runs with store buffers (tso, arm64). */
 extern int sim_sb_live;
