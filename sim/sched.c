@@ -701,7 +701,7 @@ again:
 		S.choices++;
 		record_choice(next);
 	}
-	if (__builtin_expect(next >= SIM_SB_ID_BASE, 0)) {
+	if (__builtin_expect(sim_sb_mask >> next & 1, 0)) {
 		/* a drain: a pending store becomes visible, then choose again */
 		sim_sb_drain_id(next);
 		goto again;

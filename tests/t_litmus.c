@@ -174,7 +174,7 @@ int main(void)
 	static const char *const mname[] = { "sc", "tso", "arm64" };
 	int nt = sizeof(tests) / sizeof(tests[0]);
 
-	plan(nt * 3 + 2);
+	plan(nt * 3 + 3);
 	sim_init();
 	for (int i = 0; i < nt; i++) {
 		for (int m = 0; m < 3; m++) {
@@ -231,6 +231,21 @@ int main(void)
 		   !strcmp(sim_schedule(), sched),
 		   "replaying it reproduces r0=%d r1=%d and the schedule", r0,
 		   r1);
+	}
+	/* Under tso/arm64 the ids from 26 up are the drains': a limit. */
+	{
+		struct sim_config cfg = { 0 };
+		struct sim_result res;
+		int last = 0;
+
+		sim_exec_begin(&cfg);
+		sim_set_memory_model(SIM_MEM_TSO);
+		for (int t = 0; t < SIM_SB_ID_BASE + 1; t++)
+			last = sim_task_create("P", sb_p0, NULL);
+		sim_exec_result(&res);
+		ok(last == -1 && res.outcome == SIM_LIMIT &&
+			   strstr(res.msg, "memory=tso"),
+		   "a 27th task under memory=tso is a limit: %s", res.msg);
 	}
 	return done_testing();
 }
