@@ -137,7 +137,8 @@ static unsigned long walk_load(unsigned long *entryp, int level,
 
 	sim_yield_at2(SIM_EV_READ, __pa_host(entryp),
 		      is_store ? SIM_EV_WRITE : SIM_EV_READ, data, site);
-	return __atomic_load_n(entryp, __ATOMIC_SEQ_CST);
+	/* the walker sees what is visible: not the stores still pending */
+	return SIM_LOAD(entryp);
 }
 
 /*
@@ -199,6 +200,10 @@ retry:
 		sim_yield2(SIM_EV_RMW, __pa_host(leafp),
 			   is_store ? SIM_EV_WRITE : SIM_EV_READ,
 			   leaf_data_obj(e, level), "walker:set_ad");
+		/* the CAS is coherent: pending stores to the entry land first
+		 * (then it fails, and we walk again) */
+		if (__builtin_expect(sim_sb_live, 0))
+			sim_sb_flush_addr(leafp);
 		if (!__atomic_compare_exchange_n(leafp, &e, e | need, 0,
 						 __ATOMIC_SEQ_CST,
 						 __ATOMIC_SEQ_CST))
@@ -262,6 +267,13 @@ int hw_access(mm_context_t *ctx, unsigned long va, bool is_store, uint64_t *val,
 			sim_yield2(SIM_EV_USER, entry, SIM_EV_READ, data,
 				   "user:load");
 	}
+	/*
+	 * SIM: returning to user space makes this CPU's kernel stores
+	 * visible (x86's IRET is serializing; on arm64 the buffer drains by
+	 * itself, but a walk that kept missing the CPU's own pending PTE
+	 * would spin here). User loads and stores themselves are SC.
+	 */
+	sim_sb_mb();
 	e = __tlb_find(cpu, ctx->id, va);
 	if (e) {
 		int level = e->huge ? PT_PMD : PT_PTE;

@@ -25,6 +25,7 @@
 #include "arch/physmem.h"
 #include "mmdebug.h"
 #include "page-flags.h"
+#include "sim/atomic.h"
 #include "sim/sim.h"
 
 struct mm_struct;
@@ -594,9 +595,16 @@ static inline struct page *pt_page_of(const void *entryp)
 
 /* ---- entry accessors: yield points ---- */
 
-#define __PT_LOAD(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
-#define __PT_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
-#define __PT_XCHG(p, v) __atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
+/*
+ * Entry loads and stores go through the memory model (sim/storebuf.h): a
+ * set_pte_at() is a plain store, pending under memory=tso|arm64. The
+ * read-modify-writes of entries are relaxed on arm64 (xchg_relaxed and
+ * cmpxchg_relaxed loops there; locked, so full barriers, on x86/tso).
+ */
+#define __PT_LOAD(p) SIM_LOAD(p)
+#define __PT_STORE(p, v) SIM_STORE((p), (v), 0)
+#define __PT_XCHG(p, v) \
+	SIM_RMW((p), false, __atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST))
 #define __PT_AT(kind, p, site) sim_yield_site((kind), __pa_host(p), (site))
 
 void __pt_dead_table(const void *entryp, const struct sim_site *site);
@@ -651,7 +659,7 @@ static inline unsigned long __pt_clear_bits(unsigned long *p,
 	sim_yield_site(SIM_EV_RMW, __pa_host(p), site);
 	if (unlikely(!__pt_live(p, site)))
 		return 0;
-	return __atomic_fetch_and(p, ~clear, __ATOMIC_SEQ_CST);
+	return SIM_RMW(p, false, __atomic_fetch_and(p, ~clear, __ATOMIC_SEQ_CST));
 }
 
 #define ptep_get(ptep) __ptep_get((ptep), SIM_SITE("ptep_get"))
@@ -713,9 +721,13 @@ static inline bool __ptep_set_access_flags(pte_t *ptep, pte_t entry, bool dirty,
 	__PT_AT(SIM_EV_RMW, ptep, site);
 	if (unlikely(!__pt_live(ptep, site)))
 		return false;
-	changed = __PT_LOAD(&ptep->pte) != entry.pte;
-	if (changed && dirty)
-		__PT_STORE(&ptep->pte, entry.pte);
+	changed = SIM_RMW(&ptep->pte, false, ({
+		bool __c = __atomic_load_n(&ptep->pte, __ATOMIC_SEQ_CST) !=
+			   entry.pte;
+		if (__c && dirty)
+			__atomic_store_n(&ptep->pte, entry.pte,
+					 __ATOMIC_SEQ_CST);
+		__c; }));
 	return changed;
 }
 #define ptep_set_access_flags(vma, addr, ptep, entry, dirty) \

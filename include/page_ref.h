@@ -18,13 +18,14 @@
 #include "mm_types.h"
 #include "mmdebug.h"
 #include "sim/atomic.h"
+#include "sim/regress.h"
 
 #define __PR_AT(kind, p, lbl) sim_yield(kind, &(p)->_refcount, lbl)
 
 static inline int page_ref_count(const struct page *page)
 {
 	__PR_AT(SIM_EV_READ, page, "page_ref_count");
-	return __atomic_load_n(&page->_refcount.counter, SIM_MO);
+	return SIM_LOAD(&page->_refcount.counter);
 }
 
 static inline int folio_ref_count(const struct folio *folio)
@@ -44,7 +45,9 @@ static inline void page_ref_add(struct page *page, int nr)
 	int v;
 
 	__PR_AT(SIM_EV_RMW, page, "page_ref_add");
-	v = __atomic_add_fetch(&page->_refcount.counter, nr, SIM_MO);
+	/* atomic_add: returns nothing, orders nothing */
+	v = SIM_RMW(&page->_refcount.counter, false,
+		    __atomic_add_fetch(&page->_refcount.counter, nr, SIM_MO));
 	VM_BUG_ON_PAGE(v - nr <= 0, page);
 }
 
@@ -53,7 +56,9 @@ static inline void page_ref_sub(struct page *page, int nr)
 	int v;
 
 	__PR_AT(SIM_EV_RMW, page, "page_ref_sub");
-	v = __atomic_sub_fetch(&page->_refcount.counter, nr, SIM_MO);
+	/* atomic_sub: returns nothing, orders nothing */
+	v = SIM_RMW(&page->_refcount.counter, false,
+		    __atomic_sub_fetch(&page->_refcount.counter, nr, SIM_MO));
 	VM_BUG_ON_PAGE(v < 0, page);
 }
 
@@ -73,7 +78,9 @@ static inline bool page_ref_sub_and_test(struct page *page, int nr)
 	int v;
 
 	__PR_AT(SIM_EV_RMW, page, "page_ref_sub_and_test");
-	v = __atomic_sub_fetch(&page->_refcount.counter, nr, SIM_MO);
+	/* atomic_sub_and_test: value-returning, a full barrier */
+	v = SIM_RMW(&page->_refcount.counter, true,
+		    __atomic_sub_fetch(&page->_refcount.counter, nr, SIM_MO));
 	VM_BUG_ON_PAGE(v < 0, page);
 	return v == 0;
 }
@@ -134,11 +141,15 @@ static inline bool folio_ref_try_add(struct folio *folio, int nr)
 	int c;
 
 	__PR_AT(SIM_EV_RMW, &folio->page, "folio_ref_try_add");
-	c = __atomic_load_n(&folio->_refcount.counter, SIM_MO);
-	while (c != 0 &&
-	       !__atomic_compare_exchange_n(&folio->_refcount.counter, &c,
-					    c + nr, 0, SIM_MO, SIM_MO))
-		;
+	/* atomic_add_unless: value-returning, a full barrier */
+	SIM_RMW(&folio->_refcount.counter, true, ({
+		c = __atomic_load_n(&folio->_refcount.counter, SIM_MO);
+		while (c != 0 &&
+		       !__atomic_compare_exchange_n(&folio->_refcount.counter,
+						    &c, c + nr, 0, SIM_MO,
+						    SIM_MO))
+			;
+		0; }));
 	VM_BUG_ON_FOLIO(c < 0, folio);
 	return c != 0;
 }
@@ -168,8 +179,11 @@ static inline bool folio_ref_freeze(struct folio *folio, int count)
 
 	VM_BUG_ON_FOLIO(count <= 0, folio);
 	__PR_AT(SIM_EV_RMW, &folio->page, "folio_ref_freeze");
-	return __atomic_compare_exchange_n(&folio->_refcount.counter, &old, 0,
-					   0, SIM_MO, SIM_MO);
+	/* atomic_cmpxchg: a full barrier */
+	return SIM_RMW(&folio->_refcount.counter, true,
+		       __atomic_compare_exchange_n(&folio->_refcount.counter,
+						   &old, 0, 0, SIM_MO,
+						   SIM_MO));
 }
 
 static inline bool page_ref_freeze(struct page *page, int count)
@@ -177,15 +191,28 @@ static inline bool page_ref_freeze(struct page *page, int count)
 	return folio_ref_freeze((struct folio *)page, count);
 }
 
-/* folio_ref_unfreeze - set a frozen (0) count to @count. */
+/*
+ * folio_ref_unfreeze - set a frozen (0) count to @count, with release
+ * semantics: whatever the freezer wrote to the folio, its mapping and the
+ * page tables while the count was frozen is visible before the count is
+ * (a speculative folio_try_get() that succeeds sees it).
+ */
 static inline void folio_ref_unfreeze(struct folio *folio, int count)
 {
-	int old;
-
 	VM_BUG_ON_FOLIO(count <= 0, folio);
-	__PR_AT(SIM_EV_RMW, &folio->page, "folio_ref_unfreeze");
-	old = __atomic_exchange_n(&folio->_refcount.counter, count, SIM_MO);
-	VM_BUG_ON_FOLIO(old != 0, folio);
+	VM_BUG_ON_FOLIO(__atomic_load_n(&folio->_refcount.counter,
+					SIM_MO) != 0, folio);
+	if (sim_regress_on(SIM_REGRESS_PAGE_REF_UNFREEZE_RELAXED)) {
+		/*
+		 * Old code (before "mm/page_ref: Ensure page_ref_unfreeze is
+		 * ordered against prior accesses", Will Deacon, 2017): a
+		 * plain atomic_set, which orders nothing; on arm64 the count
+		 * may become visible before the critical section's stores.
+		 */
+		atomic_set(&folio->_refcount, count);
+	} else {
+		atomic_set_release(&folio->_refcount, count);
+	}
 }
 
 static inline void page_ref_unfreeze(struct page *page, int count)

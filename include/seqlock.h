@@ -26,27 +26,37 @@ static inline void seqcount_init(seqcount_t *s)
 static inline void raw_write_seqcount_begin(seqcount_t *s)
 {
 	sim_yield(SIM_EV_RMW, s, "write_seqcount_begin");
-	__atomic_add_fetch(&s->sequence, 1, SIM_MO);
+	/* a plain increment (writers are serialised), then smp_wmb() */
+	SIM_STORE(&s->sequence, __atomic_load_n(&s->sequence, SIM_MO) + 1,
+		  0);
+	smp_wmb();
 }
 
 static inline void raw_write_seqcount_end(seqcount_t *s)
 {
 	sim_yield(SIM_EV_RMW, s, "write_seqcount_end");
-	__atomic_add_fetch(&s->sequence, 1, SIM_MO);
+	smp_wmb();
+	SIM_STORE(&s->sequence, __atomic_load_n(&s->sequence, SIM_MO) + 1,
+		  0);
 }
 
 /* raw_read_seqcount - sample the count, odd or not (GUP-fast style). */
 static inline unsigned int raw_read_seqcount(const seqcount_t *s)
 {
+	unsigned int seq;
+
 	sim_yield(SIM_EV_READ, s, "read_seqcount");
-	return __atomic_load_n(&s->sequence, SIM_MO);
+	seq = SIM_LOAD(&s->sequence);
+	smp_rmb();
+	return seq;
 }
 
 /* read_seqcount_retry - true if a writer ran since @start was sampled. */
 static inline bool read_seqcount_retry(const seqcount_t *s, unsigned start)
 {
 	sim_yield(SIM_EV_READ, s, "read_seqcount_retry");
-	return __atomic_load_n(&s->sequence, SIM_MO) != start;
+	smp_rmb();
+	return SIM_LOAD(&s->sequence) != start;
 }
 
 #endif /* MMSIM_SEQLOCK_H */

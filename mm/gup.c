@@ -99,6 +99,13 @@ static struct folio *try_grab_folio_fast(struct page *page, int refs,
 		atomic_add(refs, &folio->_pincount);
 	else
 		folio_ref_add(folio, refs * (GUP_PIN_COUNTING_BIAS - 1));
+	/*
+	 * Adjust the pincount before re-checking the PTE: essentially an
+	 * smp_mb(), paired with the one in folio_try_share_anon_rmap_pte().
+	 * Missing before 088b8aa537c2 (anon-exclusive-clear-no-barrier).
+	 */
+	if (!sim_regress_on(SIM_REGRESS_ANON_EXCLUSIVE_CLEAR_NO_BARRIER))
+		smp_mb__after_atomic();
 	return folio;
 }
 
@@ -207,6 +214,8 @@ bool gup_must_unshare(struct vm_area_struct *vma, unsigned int flags,
 			return true;
 		return is_cow_mapping(vma->vm_flags);
 	}
+	/* Paired with a memory barrier in folio_try_share_anon_rmap_*(). */
+	smp_rmb();
 	if (folio_test_ksm(page_folio(page)))
 		return true;
 	return !PageAnonExclusive(page);

@@ -97,6 +97,14 @@ int __pte_alloc(struct mm_struct *mm, pmd_t *pmd)
 	ptl = pmd_lock(mm, pmd);
 	if (likely(pmd_none(pmdp_get_l(pmd, "__pte_alloc:recheck")))) {
 		mm_inc_nr_ptes(mm);
+		/*
+		 * pmd_install's smp_wmb(): the zeroed table (and its ptl) is
+		 * visible before the PMD points to it; lockless walkers
+		 * (GUP-fast, the hardware) follow the pointer. SIM: tables
+		 * are zeroed with plain stores, visible at once, so this
+		 * orders nothing the model can reorder yet.
+		 */
+		smp_wmb();
 		pmd_populate(mm, pmd, new);
 		new = NULL;
 	}

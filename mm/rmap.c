@@ -482,10 +482,20 @@ int folio_try_dup_anon_rmap_pmd(struct folio *folio, struct page *page,
 int folio_try_share_anon_rmap_pte(struct folio *folio, struct page *page)
 {
 	VM_WARN_ON_FOLIO(!PageAnonExclusive(page), folio);
-	smp_mb();
+	/*
+	 * (A1) the caller cleared the PTE; (A2) check the pins; (A3) clear
+	 * the bit. The smp_mb() pairs with the one after GUP-fast's pin
+	 * (try_grab_folio_fast): either we see the pin, or GUP-fast's
+	 * re-check sees the cleared PTE. Without it (store buffering, no
+	 * barrier in a relaxed PTE clear on arm64) both can miss.
+	 */
+	if (!sim_regress_on(SIM_REGRESS_ANON_EXCLUSIVE_CLEAR_NO_BARRIER))
+		smp_mb();
 	if (unlikely(folio_maybe_dma_pinned(folio)))
 		return -EBUSY;
 	ClearPageAnonExclusive(page);
+	/* conceptually smp_wmb(), paired with gup_must_unshare's smp_rmb() */
+	smp_mb__after_atomic();
 	return 0;
 }
 

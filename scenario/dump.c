@@ -210,6 +210,11 @@ static void dump_config(const struct scn_config *c, FILE *f)
 	if (c->set & SCN_CFG_TLB_FREE)
 		fprintf(f, " tlb_free=%s",
 			c->tlb_free == SCN_TLB_FREE_RCU ? "rcu" : "ipi");
+	if (c->set & SCN_CFG_MEMORY)
+		fprintf(f, " memory=%s",
+			c->memory == SCN_MEMORY_ARM64 ? "arm64" :
+			c->memory == SCN_MEMORY_TSO   ? "tso" :
+							"sc");
 	for (i = 0; i < c->nr_regress; i++)
 		fprintf(f, "%s%s", i ? "," : " regress=", c->regress[i]);
 	if (c->set & SCN_CFG_STEPS)
@@ -306,7 +311,8 @@ static bool config_eq(const struct scn_config *a, const struct scn_config *b)
 	if (a->mem != b->mem || a->nodes != b->nodes || a->cpus != b->cpus ||
 	    a->swap != b->swap || a->device != b->device || a->thp != b->thp ||
 	    a->thp_numa != b->thp_numa || a->arch != b->arch ||
-	    a->tlb_free != b->tlb_free || a->steps != b->steps ||
+	    a->tlb_free != b->tlb_free || a->memory != b->memory ||
+	    a->steps != b->steps ||
 	    a->seed != b->seed || a->set != b->set ||
 	    a->nr_regress != b->nr_regress)
 		return false;

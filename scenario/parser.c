@@ -274,6 +274,7 @@ enum cfg_type {
 	CFG_LIST,
 	CFG_ARCH,
 	CFG_TLB_FREE,
+	CFG_MEMORY,
 };
 
 static const struct cfg_key {
@@ -294,6 +295,8 @@ static const struct cfg_key {
 	{ "seed", SCN_CFG_SEED, CFG_NUM, 0, UINT64_MAX },
 	{ "arch", SCN_CFG_ARCH, CFG_ARCH },
 	{ "tlb_free", SCN_CFG_TLB_FREE, CFG_TLB_FREE },
+	/* last: validate.c names earlier keys' positions by index */
+	{ "memory", SCN_CFG_MEMORY, CFG_MEMORY },
 };
 
 #define NR_CFG_KEYS (int)(sizeof(cfg_keys) / sizeof(cfg_keys[0]))
@@ -374,6 +377,7 @@ static int cfg_value(struct parser *p, const struct cfg_key *k)
 	static const char *const thp_numa[] = { "current", "legacy", NULL };
 	static const char *const arch[] = { "x86", "arm64", NULL };
 	static const char *const tlb_free[] = { "ipi", "rcu", NULL };
+	static const char *const memory[] = { "sc", "tso", "arm64", NULL };
 	struct scn_config *c = &p->s->config;
 	unsigned int e;
 	uint64_t v = 0;
@@ -398,6 +402,11 @@ static int cfg_value(struct parser *p, const struct cfg_key *k)
 		if (cfg_enum(p, "ipi or rcu", tlb_free, &e))
 			return -1;
 		c->tlb_free = e + 1;
+		return 0;
+	case CFG_MEMORY:
+		if (cfg_enum(p, "sc, tso or arm64", memory, &e))
+			return -1;
+		c->memory = e;
 		return 0;
 	case CFG_LIST:
 		return cfg_regress(p, c);
@@ -447,7 +456,7 @@ static int parse_config(struct parser *p)
 	if (peek(p)->type == TOK_EOL)
 		return expected(
 			p,
-			"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed, arch, tlb_free)");
+			"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed, arch, tlb_free, memory)");
 	while (peek(p)->type != TOK_EOL) {
 		t = peek(p);
 		for (i = 0; i < NR_CFG_KEYS; i++)
@@ -456,7 +465,7 @@ static int parse_config(struct parser *p)
 		if (i == NR_CFG_KEYS)
 			return expected(
 				p,
-				"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed, arch, tlb_free)");
+				"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed, arch, tlb_free, memory)");
 		if (p->s->config.set & cfg_keys[i].bit)
 			return perr(
 				p, t->pos,

@@ -43,6 +43,7 @@
 #include "scenario/scenario.h"
 #include "sim/regress.h"
 #include "sim/sim.h"
+#include "sim/storebuf.h"
 #include "sim/sync.h"
 
 /* The parser's limits are the model's (scenario/scenario.h says so). */
@@ -968,6 +969,8 @@ static void runner_setup(void *arg)
 	mmu_arch_set(s->config.arch == SCN_ARCH_ARM64 ? MMU_ARCH_ARM64 :
 							MMU_ARCH_X86,
 		     s->config.tlb_free == SCN_TLB_FREE_RCU);
+	/* before any task exists: the model of this execution's memory */
+	sim_set_memory_model((enum sim_memory)s->config.memory);
 	oracle_reset();
 	for (int p = 0; p < s->nr_procs; p++) {
 		if (s->procs[p].parent >= 0)

@@ -74,6 +74,8 @@ enum scn_thp_numa { SCN_THP_NUMA_CURRENT, SCN_THP_NUMA_LEGACY };
 enum scn_arch { SCN_ARCH_X86, SCN_ARCH_ARM64 };
 /* how page tables are freed: after the flush's IPI, or after RCU */
 enum scn_tlb_free { SCN_TLB_FREE_DEFAULT, SCN_TLB_FREE_IPI, SCN_TLB_FREE_RCU };
+/* the memory model (sim/storebuf.h): the same order as enum sim_memory */
+enum scn_memory { SCN_MEMORY_SC, SCN_MEMORY_TSO, SCN_MEMORY_ARM64 };
 
 /* Bits of scn_config.set: which keys the file gave (dump prints those). */
 enum {
@@ -89,6 +91,7 @@ enum {
 	SCN_CFG_SEED = 1 << 9,
 	SCN_CFG_ARCH = 1 << 11,
 	SCN_CFG_TLB_FREE = 1 << 12,
+	SCN_CFG_MEMORY = 1 << 10,
 };
 
 struct scn_config {
@@ -102,6 +105,7 @@ struct scn_config {
 	enum scn_arch arch; /* default x86 */
 	/* default: the arch's (x86: ipi, arm64: rcu) */
 	enum scn_tlb_free tlb_free;
+	enum scn_memory memory; /* default sc */
 	uint64_t steps; /* step bound; 0: runner default */
 	uint64_t seed; /* default seed; valid if set */
 	int nr_regress;

@@ -19,6 +19,9 @@ void sim_lockdep_check(const void *lock, const char *class, int mode,
 		       const struct sim_site *site);
 /* Record an event that is not a scheduling point. */
 void sim_trace_event(int kind, uintptr_t addr, const struct sim_site *site);
+/* The same, recorded as an event of task/CPU @task (a store draining). */
+void sim_trace_event_as(int task, int kind, uintptr_t addr,
+			const struct sim_site *site);
 #endif
 
 #endif /* SIM_INTERNAL_H */

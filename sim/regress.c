@@ -108,6 +108,36 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 		 * two preemptions; dfs:2 finds it at execution 2,050 and
 		 * proves the fixed code clean (89,539 executions) */
 	},
+	[SIM_REGRESS_PAGE_REF_UNFREEZE_RELAXED] = {
+		/* title from the v4.13 merge shortlog and Will Deacon's
+		 * posting of 2017-06-13 (v2 2/3); the hash is not verified */
+		.name = "page-ref-unfreeze-relaxed",
+		.commit = "not verified",
+		.date = "2017-06-13",
+		.what = "page_ref_unfreeze was a plain atomic_set: on arm64 "
+			"the unfrozen count becomes visible before the stores "
+			"of the frozen section, and a speculative "
+			"folio_try_get sees the folio as it was",
+		.scenario = "scenarios/page-ref-unfreeze-relaxed.mms",
+		.needs = "arch=arm64 (GUP-fast not waited for by a flush) and "
+			 "an observer the model lacks: not found even with "
+			 "that (docs/bugs.md)",
+	},
+	[SIM_REGRESS_ANON_EXCLUSIVE_CLEAR_NO_BARRIER] = {
+		.name = "anon-exclusive-clear-no-barrier",
+		.commit = "088b8aa537c2",
+		.date = "2022-09-01",
+		.what = "mm: fix PageAnonExclusive clearing racing with "
+			"concurrent RCU GUP-fast: without the smp_mb() pair, "
+			"the unmapper's pin check and GUP-fast's PTE re-check "
+			"both pass (store buffering): a pin on a page being "
+			"shared and unmapped",
+		.scenario = "scenarios/anon-exclusive-clear-no-barrier.mms",
+		/* the flush IPI makes GUP-fast's stores visible before the
+		 * pin check: only an RCU GUP-fast (broadcast TLBI) races */
+		.needs = "arch=arm64 (broadcast TLB invalidation, issue 10 "
+			 "item 1): add it to the scenario's config",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

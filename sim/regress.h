@@ -46,6 +46,10 @@ enum sim_regress_id {
 	SIM_REGRESS_NUMA_WAIT_ON_FREED_PAGE,
 	/* mm/pgtable-generic.c: pte_accessible ignores tlb_flush_pending */
 	SIM_REGRESS_NUMA_PROTNONE_NO_FLUSH,
+	/* include/page_ref.h: folio_ref_unfreeze (seed 000, patch 2/3) */
+	SIM_REGRESS_PAGE_REF_UNFREEZE_RELAXED,
+	/* mm/rmap.c + mm/gup.c: the smp_mb() pair of PG_anon_exclusive */
+	SIM_REGRESS_ANON_EXCLUSIVE_CLEAR_NO_BARRIER,
 	SIM_REGRESS__NR
 };
 
@@ -64,6 +68,12 @@ struct sim_regress {
 	 * strategy or budget picked for the bug.
 	 */
 	const char *default_search_misses;
+	/*
+	 * Non-NULL: the machine this bug needs is not modelled yet (what is
+	 * missing). Hunts and the suite skip the entry with this reason; the
+	 * switch itself works (--regress NAME).
+	 */
+	const char *needs;
 };
 
 extern const struct sim_regress sim_regress_table[SIM_REGRESS__NR];

@@ -33,6 +33,7 @@
 
 #include "sim/ctx.h"
 #include "sim/internal.h"
+#include "sim/storebuf.h"
 
 #ifdef SIM_ASAN
 #define STACK_SIZE (512UL << 10)
@@ -307,6 +308,7 @@ void sim_exec_begin(const struct sim_config *cfg)
 	S.rcu_cbs_run = 0;
 	S.readers = 0;
 	S.strat->begin(S.strat, cfg ? cfg->seed : 0);
+	sim_sb_reset();
 	sim_arena_reset();
 	for (int i = 0; i < S.nr_reset_hooks; i++)
 		S.reset_hooks[i]();
@@ -337,6 +339,13 @@ int sim_task_create(const char *name, sim_task_fn fn, void *arg)
 	if (t >= SIM_MAX_TASKS) {
 		sim_limit("too many tasks: the limit is %d (SIM_MAX_TASKS)",
 			  SIM_MAX_TASKS);
+		return -1;
+	}
+	if (sim_sb_live && t >= SIM_SB_ID_BASE) {
+		/* the ids above are the drains' (sim/storebuf.h) */
+		sim_limit("too many tasks for memory=%s: the limit is %d",
+			  sim_memory_name(sim_memory_model()),
+			  SIM_SB_ID_BASE);
 		return -1;
 	}
 	tk = &tasks[t];
@@ -570,6 +579,16 @@ void sim_trace_event(int kind, uintptr_t addr, const struct sim_site *site)
 	trace_record(kind, addr, site);
 }
 
+void sim_trace_event_as(int task, int kind, uintptr_t addr,
+			const struct sim_site *site)
+{
+	int cur = S.current;
+
+	S.current = task;
+	trace_record(kind, addr, site);
+	S.current = cur;
+}
+
 void sim_trace_mark(uintptr_t addr, const struct sim_site *site)
 {
 	sim_trace_event(SIM_EV_MARK, addr, site);
@@ -656,8 +675,11 @@ static inline struct sim_sched_view sched_view(int cur, uint64_t run)
 static void schedule(void)
 {
 	int cur = S.current, next;
-	uint64_t run = S.runnable;
+	uint64_t run;
 
+again:
+	/* tasks, and (memory=tso|arm64) the stores that may become visible */
+	run = S.runnable | sim_sb_mask;
 	if (!run) {
 		bool blocked = false;
 
@@ -696,7 +718,11 @@ static void schedule(void)
 				end_execution();
 			}
 		} else {
-			struct sim_sched_view v = sched_view(cur, run);
+			struct sim_sched_view v;
+
+			if (__builtin_expect(sim_sb_mask != 0, 0))
+				sim_sb_describe(next_access);
+			v = sched_view(cur, run);
 
 			next = S.strat->pick(S.strat, &v);
 			if (next < 0 || !(run >> next & 1)) {
@@ -709,6 +735,11 @@ static void schedule(void)
 		}
 		S.choices++;
 		record_choice(next);
+	}
+	if (__builtin_expect(sim_sb_mask >> next & 1, 0)) {
+		/* a drain: a pending store becomes visible, then choose again */
+		sim_sb_drain_id(next);
+		goto again;
 	}
 	if (next != cur)
 		switch_tasks(cur, next);
@@ -742,7 +773,7 @@ void sim_yield_at2(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
 	}
 	if (__builtin_expect(S.cb_ready != NULL, 0))
 		run_ready_rcu_callbacks();
-	if (S.runnable & (S.runnable - 1))
+	if ((S.runnable | sim_sb_mask) & ((S.runnable | sim_sb_mask) - 1))
 		schedule();
 }
 
@@ -786,6 +817,9 @@ static void take_pending_ipis(int t)
 {
 	struct sim_task *tk = &tasks[t];
 
+	/* taking an interrupt: the CPU's earlier stores precede the ack */
+	if (__builtin_expect(sim_sb_live, 0) && tk->ipi_pending)
+		sim_sb_flush(t);
 	while (tk->ipi_pending) {
 		struct sim_ipi *ipi = tk->ipi_pending;
 
@@ -841,6 +875,7 @@ void sim_wait(struct sim_waitq *wq, const char *what, const void *obj,
 				 what);
 		return;
 	}
+	sim_sb_mb();	/* set_current_state() implies smp_mb() */
 	tk = &tasks[t];
 	tk->state = SIM_TASK_BLOCKED;
 	tk->wait_what = what;
@@ -863,6 +898,8 @@ void sim_wake_all(struct sim_waitq *wq)
 {
 	uint64_t w = wq->waiters;
 
+	if (w)
+		sim_sb_mb();	/* a wakeup implies smp_mb() */
 	wq->waiters = 0;
 	while (w) {
 		int t = __builtin_ctzll(w);
@@ -1010,6 +1047,7 @@ void smp_call_function_many(const cpumask_t *mask, smp_call_func_t func,
 	int me = S.current, remaining = 0, n = 0;
 
 	sim_yield(SIM_EV_IRQ, mask, "smp_call_function_many:send");
+	sim_sb_mb();	/* sending an IPI orders the stores before it */
 	if (me >= 0 && tasks[me].irq_depth)
 		sim_violation("smp_call_function_many with interrupts "
 			      "disabled (would deadlock on a real machine)");
@@ -1023,6 +1061,8 @@ void smp_call_function_many(const cpumask_t *mask, smp_call_func_t func,
 		if (c >= S.nr_tasks || tk->irq_depth == 0 ||
 		    (tk->state != SIM_TASK_RUNNABLE &&
 		     tk->state != SIM_TASK_BLOCKED)) {
+			if (__builtin_expect(sim_sb_live, 0))
+				sim_sb_flush(c);
 			func(c, info);
 			continue;
 		}
@@ -1047,6 +1087,9 @@ static void rcu_quiescent(int t)
 
 	if (t >= 0)
 		S.readers &= ~clear;
+	/* a grace period ends only after a full barrier on every CPU */
+	if (__builtin_expect(sim_sb_live, 0) && (S.gp_waiters || S.cb_pending))
+		sim_sb_flush(t);
 	for (w = S.gp_waiters; w; w = w->next)
 		if ((w->mask &= ~clear) == 0)
 			sim_wake_all(&w->wq);
@@ -1122,6 +1165,7 @@ void sim_synchronize_rcu(const struct sim_site *site)
 	struct sim_gp_waiter w = { 0 };
 
 	sim_yield_at(SIM_EV_RCU, 0, site);
+	sim_sb_mb();
 	if (S.current >= 0 && is_reader(&tasks[S.current])) {
 		sim_violation_at(site, "synchronize_rcu inside an RCU "
 				       "read-side section or with irqs off");

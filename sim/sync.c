@@ -14,6 +14,7 @@
 
 #include "sim/atomic.h"
 #include "sim/internal.h"
+#include "sim/storebuf.h"
 
 static inline int me(void)
 {
@@ -37,6 +38,7 @@ void sim_spin_lock(spinlock_t *l, const struct sim_site *site)
 		sim_wait(&l->wq, l->class, l, site);
 	l->locked = me();
 	sim_held_push(l, l->class, SIM_LOCK_EXCL, site);
+	sim_sb_acquire();
 }
 
 bool sim_spin_trylock(spinlock_t *l, const struct sim_site *site)
@@ -46,6 +48,7 @@ bool sim_spin_trylock(spinlock_t *l, const struct sim_site *site)
 		return false;
 	l->locked = me();
 	sim_held_push(l, l->class, SIM_LOCK_EXCL, site);
+	sim_sb_acquire();
 	return true;
 }
 
@@ -57,6 +60,7 @@ void sim_spin_unlock(spinlock_t *l, const struct sim_site *site)
 		return;
 	}
 	l->locked = 0;
+	sim_sb_mb();	/* unlock: a release (SIM: drains) */
 	sim_trace_event(SIM_EV_UNLOCK, (uintptr_t)l, site);
 	sim_wake_all(&l->wq);
 }
@@ -96,6 +100,7 @@ void sim_down_read(struct rw_semaphore *s, const struct sim_site *site)
 		sim_wait(&s->wq, s->class, s, site);
 	s->count++;
 	sim_held_push(s, s->class, SIM_LOCK_SHARED, site);
+	sim_sb_acquire();
 }
 
 bool sim_down_read_trylock(struct rw_semaphore *s,
@@ -106,6 +111,7 @@ bool sim_down_read_trylock(struct rw_semaphore *s,
 		return false;
 	s->count++;
 	sim_held_push(s, s->class, SIM_LOCK_SHARED, site);
+	sim_sb_acquire();
 	return true;
 }
 
@@ -116,6 +122,7 @@ void sim_up_read(struct rw_semaphore *s, const struct sim_site *site)
 				       "task", s->class);
 		return;
 	}
+	sim_sb_mb();	/* unlock: a release (SIM: drains) */
 	sim_trace_event(SIM_EV_UNLOCK, (uintptr_t)s, site);
 	if (--s->count == 0)
 		sim_wake_all(&s->wq);
@@ -132,6 +139,7 @@ void sim_down_write(struct rw_semaphore *s, const struct sim_site *site)
 	s->count = -1;
 	s->owner = me();
 	sim_held_push(s, s->class, SIM_LOCK_EXCL, site);
+	sim_sb_acquire();
 }
 
 bool sim_down_write_trylock(struct rw_semaphore *s,
@@ -143,6 +151,7 @@ bool sim_down_write_trylock(struct rw_semaphore *s,
 	s->count = -1;
 	s->owner = me();
 	sim_held_push(s, s->class, SIM_LOCK_EXCL, site);
+	sim_sb_acquire();
 	return true;
 }
 
@@ -155,6 +164,7 @@ void sim_up_write(struct rw_semaphore *s, const struct sim_site *site)
 	}
 	s->count = 0;
 	s->owner = 0;
+	sim_sb_mb();	/* unlock: a release (SIM: drains) */
 	sim_trace_event(SIM_EV_UNLOCK, (uintptr_t)s, site);
 	sim_wake_all(&s->wq);
 }
@@ -169,6 +179,8 @@ void sim_downgrade_write(struct rw_semaphore *s, const struct sim_site *site)
 	s->count = 1;
 	s->owner = 0;
 	sim_held_push(s, s->class, SIM_LOCK_SHARED, site);
+	sim_sb_acquire();
+	sim_sb_mb();	/* unlock: a release (SIM: drains) */
 	sim_trace_event(SIM_EV_UNLOCK, (uintptr_t)s, site);
 	sim_wake_all(&s->wq);
 }
@@ -200,6 +212,7 @@ void sim_mutex_lock(struct mutex *m, const struct sim_site *site)
 		sim_wait(&m->wq, m->class, m, site);
 	m->owner = me();
 	sim_held_push(m, m->class, SIM_LOCK_EXCL, site);
+	sim_sb_acquire();
 }
 
 bool sim_mutex_trylock(struct mutex *m, const struct sim_site *site)
@@ -209,6 +222,7 @@ bool sim_mutex_trylock(struct mutex *m, const struct sim_site *site)
 		return false;
 	m->owner = me();
 	sim_held_push(m, m->class, SIM_LOCK_EXCL, site);
+	sim_sb_acquire();
 	return true;
 }
 
@@ -220,6 +234,7 @@ void sim_mutex_unlock(struct mutex *m, const struct sim_site *site)
 		return;
 	}
 	m->owner = 0;
+	sim_sb_mb();	/* unlock: a release (SIM: drains) */
 	sim_trace_event(SIM_EV_UNLOCK, (uintptr_t)m, site);
 	sim_wake_all(&m->wq);
 }
@@ -251,6 +266,7 @@ void sim_wait_on_bit_lock(unsigned long *word, int nr,
 	while (__atomic_fetch_or(&word[BIT_WORD(nr)], BIT_MASK(nr), SIM_MO) &
 	       BIT_MASK(nr))
 		sim_wait(bit_waitqueue(word, nr), "bit lock", word, site);
+	sim_sb_acquire();
 }
 
 void wake_up_bit(unsigned long *word, int nr)
@@ -261,6 +277,7 @@ void wake_up_bit(unsigned long *word, int nr)
 void sim_clear_bit_unlock_wake(unsigned long *word, int nr,
 			       const struct sim_site *site)
 {
+	sim_sb_mb();	/* unlock: a release (SIM: drains) */
 	__atomic_fetch_and(&word[BIT_WORD(nr)], ~BIT_MASK(nr), SIM_MO);
 	sim_trace_event(SIM_EV_UNLOCK, (uintptr_t)word, site);
 	wake_up_bit(word, nr);

@@ -88,6 +88,12 @@ static const struct bad bad[] = {
 	{ "Duplicate config key",
 	  "config mem=4M\nconfig mem=8M\n" M "\texit\n" OK, 2, 8,
 	  "duplicate config key 'mem' (first set at 1:8)" },
+	{ "Bad memory model names the choices",
+	  "config memory=weak\n" M "\texit\n" OK, 1, 15,
+	  "expected sc, tso or arm64, got 'weak'" },
+	{ "Duplicate memory key",
+	  "config memory=tso memory=arm64\n" M "\texit\n" OK, 1, 19,
+	  "duplicate config key 'memory' (first set at 1:8)" },
 	{ "Bad THP mode", "config thp=sometimes\n" M "\texit\n" OK, 1, 12,
 	  "expected always, madvise or never, got 'sometimes'" },
 	{ "mem must be page aligned", "config mem=5000\n" M "\texit\n" OK, 1,
@@ -390,6 +396,7 @@ static int round_trip(const struct scenario *s, char **why)
 static const char tour[] =
 	"config mem=64M nodes=2 cpus=4 swap=32M device=16M thp=madvise\n"
 	"config thp_numa=legacy regress=thp-numa-count-recheck,exec-stack-rmap-miss steps=50000 seed=7\n"
+	"config memory=arm64\n"
 	"process other\n"
 	"thread main:\n"
 	"\tmmap A 4M anon private thp populate prot=rw node=0\n"
@@ -513,6 +520,7 @@ static void test_tour_ast(void)
 	ok(s->config.nr_regress == 2 &&
 		   !strcmp(s->config.regress[1], "exec-stack-rmap-miss") &&
 		   s->config.thp_numa == SCN_THP_NUMA_LEGACY &&
+		   s->config.memory == SCN_MEMORY_ARM64 &&
 		   s->config.steps == 50000 && s->config.device == 16 << 20,
 	   "Config keys over two lines");
 	ok(s->expect.verdict == SCN_EXPECT_VIOLATION &&

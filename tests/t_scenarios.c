@@ -156,6 +156,11 @@ static void check_bug(int id)
 		scenario_free(s);
 		return;
 	}
+	if (bug->needs) {
+		skip(bug->name, bug->needs);
+		scenario_program_free(p);
+		return;
+	}
 	if (bug->default_search_misses) {
 		/* a known gap of the search; its C twin proves it both ways */
 		skip(bug->name, bug->default_search_misses);

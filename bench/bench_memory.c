@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench_memory - executions per second of every shipped scenario that
+ * expects `ok` under each memory model (config memory=sc|tso|arm64,
+ * random strategy), and the cost of the store buffers relative to sc
+ * measured in the same run. Each figure is the median of 5 samples of at
+ * least 0.1 s each, in rounds of 200 executions.
+ *
+ *	bench: memory_<file>_<model> <value> execs/s
+ *	bench: memory_<file>_<model>_vs_sc <ratio> x
+ *
+ * The overhead of the machinery when memory=sc (every hook one branch on
+ * a global) is measured against the commit before it, not here: see
+ * docs/explorer.md (instruction counts under valgrind).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/bench.h"
+#include "explore/explore.h"
+#include "explore/program.h"
+#include "scenario/runner.h"
+#include "scenario/scenario.h"
+
+#define SAMPLES 5
+#define SAMPLE_SECONDS 0.1
+
+static double sample(const struct mmsim_program *p, uint64_t seed)
+{
+	struct explore_opts o = { .strategy = "random", .runs = 200,
+				  .keep_going = true, .max_failures = 1,
+				  .seed = seed };
+	uint64_t execs = 0;
+	double t0 = bench_now(), t;
+
+	do {
+		struct explore_result r;
+
+		explore(p, &o, &r);
+		execs += r.executions;
+		explore_result_free(&r);
+		o.seed++;
+		t = bench_now() - t0;
+	} while (t < SAMPLE_SECONDS);
+	return execs / t;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int main(void)
+{
+	static const char *const mname[] = { "sc", "tso", "arm64" };
+	DIR *d = opendir("scenarios");
+	struct dirent *de;
+	char *names[256];
+	int n = 0;
+
+	scenario_runner_register();
+	while (d && (de = readdir(d)) && n < 256)
+		if (strstr(de->d_name, ".mms"))
+			names[n++] = strdup(de->d_name);
+	if (d)
+		closedir(d);
+	qsort(names, n, sizeof(names[0]), cmp_names);
+	for (int i = 0; i < n; i++) {
+		double sc = 0;
+		char base[256], *dot;
+
+		snprintf(base, sizeof(base), "%s", names[i]);
+		dot = strstr(base, ".mms");
+		if (dot)
+			*dot = 0;
+		for (int m = 0; m < 3; m++) {
+			char path[512], err[512];
+			struct scenario_error e;
+			struct scenario *s;
+			struct mmsim_program *p;
+			double v[SAMPLES], med;
+
+			snprintf(path, sizeof(path), "scenarios/%s", names[i]);
+			s = scenario_load_file(path, &e);
+			if (!s)
+				break;
+			if (s->expect.verdict != SCN_EXPECT_OK) {
+				scenario_free(s);
+				break;
+			}
+			s->config.memory = m;
+			p = scenario_program(s, err, sizeof(err));
+			if (!p) {
+				scenario_free(s);
+				break;
+			}
+			for (int k = 0; k < SAMPLES; k++)
+				v[k] = sample(p, 1000 * k);
+			med = bench_median(v, SAMPLES);
+			printf("bench: memory_%s_%s %.0f execs/s\n", base,
+			       mname[m], med);
+			if (m == 0)
+				sc = med;
+			else if (sc > 0)
+				printf("bench: memory_%s_%s_vs_sc %.2f x\n",
+				       base, mname[m], med / sc);
+			fflush(stdout);
+			scenario_program_free(p);
+		}
+		free(names[i]);
+	}
+	return 0;
+}
