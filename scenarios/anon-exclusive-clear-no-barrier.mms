@@ -7,7 +7,7 @@
 # is an xchg_relaxed there, the pin an atomic_add) A2 misses the pin and
 # B4 misses the clear: the page is migrated under a write pin, and the
 # device's write through the pin never reaches the process.
-config nodes=2 mem=16M memory=arm64
+config nodes=2 mem=16M arch=arm64 memory=arm64
 thread main:
 	mmap A 4K anon
 	store A 0x11

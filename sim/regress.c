@@ -134,9 +134,8 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"shared and unmapped",
 		.scenario = "scenarios/anon-exclusive-clear-no-barrier.mms",
 		/* the flush IPI makes GUP-fast's stores visible before the
-		 * pin check: only an RCU GUP-fast (broadcast TLBI) races */
-		.needs = "arch=arm64 (broadcast TLB invalidation, issue 10 "
-			 "item 1): add it to the scenario's config",
+		 * pin check: only an RCU GUP-fast (broadcast TLBI) races,
+		 * so its scenario says arch=arm64 memory=arm64 */
 	},
 };
 
