@@ -52,9 +52,9 @@ static const struct member {
 	unsigned param;
 	const char *name;
 } portfolio[] = {
-	{ ST_POS, 0, "pos" },	 { ST_PCT, 2, "pct:2" }, { ST_POS, 0, "pos" },
-	{ ST_PCT, 3, "pct:3" },	 { ST_POS, 0, "pos" },	 { ST_RANDOM, 0, "random" },
-	{ ST_POS, 0, "pos" },	 { ST_PCT, 4, "pct:4" },
+	{ ST_POS, 64, "pos" },	 { ST_PCT, 2, "pct:2" }, { ST_POS, 64, "pos" },
+	{ ST_PCT, 3, "pct:3" },	 { ST_POS, 64, "pos" },	 { ST_RANDOM, 0, "random" },
+	{ ST_POS, 64, "pos" },	 { ST_PCT, 4, "pct:4" },
 };
 #define NR_MEMBERS (sizeof(portfolio) / sizeof(portfolio[0]))
 
@@ -77,6 +77,11 @@ struct run {
 	struct explore_result *r;
 	double start, last_progress;
 	bool show_progress;	/* this process prints the progress line */
+	/* the default in one process: its bounded-DPOR ladder (see below) */
+	struct dpor *ladder;
+	unsigned ladder_bound;
+	char ladder_name[16];
+	const char *member;	/* what ran the execution being accounted */
 };
 
 static double now(void)
@@ -103,9 +108,16 @@ static int parse_strategy(const char *name, enum strat_kind *kind,
 		*kind = ST_RANDOM;
 		return 0;
 	}
-	if (!strcmp(name, "pos")) {
+	if (!strncmp(name, "pos", 3) && (!name[3] || name[3] == ':')) {
 		*kind = ST_POS;
-		return 0;
+		*param = 64;
+		if (!name[3])
+			return 0;
+		v = name[4] ? strtoul(name + 4, &end, 10) : 65;
+		if (name[4] && !*end && v <= 64) {
+			*param = v;
+			return 0;
+		}
 	}
 	if (!strcmp(name, "rr")) {
 		*kind = ST_RR;
@@ -196,6 +208,7 @@ void explore_failure_from(struct explore_failure *f, uint64_t index,
 	f->site_file = xstrdup(s ? s->file : "");
 	f->site_line = s ? s->line : 0;
 	f->shrunk = NULL;
+	f->member = NULL;
 }
 
 static void failure_free(struct explore_failure *f)
@@ -207,6 +220,7 @@ static void failure_free(struct explore_failure *f)
 	free(f->site_func);
 	free(f->site_file);
 	free(f->shrunk);
+	free(f->member);
 }
 
 static struct explore_failure failure_copy(const struct explore_failure *f)
@@ -220,6 +234,7 @@ static struct explore_failure failure_copy(const struct explore_failure *f)
 	c.site_func = xstrdup(f->site_func);
 	c.site_file = xstrdup(f->site_file);
 	c.shrunk = f->shrunk ? xstrdup(f->shrunk) : NULL;
+	c.member = f->member ? xstrdup(f->member) : NULL;
 	return c;
 }
 
@@ -299,6 +314,8 @@ static bool account(struct run *ru, uint64_t index, uint64_t seed,
 		__atomic_add_fetch(&ru->sh->fails[ru->job], 1,
 				   __ATOMIC_RELAXED);
 		explore_failure_from(&f, index, seed, res);
+		if (ru->member)
+			f.member = xstrdup(ru->member);
 		explore_add_failure(r, &f, ru->o->max_failures);
 		failure_free(&f);
 		if (!ru->o->keep_going) {
@@ -368,7 +385,7 @@ static struct sim_strategy *seeded_strategy(struct run *ru, uint64_t i,
 	case ST_PCT:
 		return pct_fixed(param, k);
 	case ST_POS:
-		return pos_strategy();
+		return pos_strategy_fresh(param);
 	case ST_RR:
 		return sim_strategy_rr();
 	default:
@@ -376,14 +393,83 @@ static struct sim_strategy *seeded_strategy(struct run *ru, uint64_t i,
 	}
 }
 
+/*
+ * The default run in one process interleaves the portfolio with a ladder
+ * of bounded DPOR: execution i runs portfolio member i when i is even
+ * (seeded sim_exec_seed(seed, i), as in a sharded run), and when i is odd
+ * the ladder's next complete execution - dpor:1 until it is exhausted,
+ * then dpor:2, and so on, then unbounded dpor. Sampling finds the races
+ * whose windows are reached often; DPOR, the deep ones that need several
+ * preemptions at precise points (seed 000's needs five). Both halves are
+ * deterministic, so the run is a function of (program, seed); with --jobs
+ * or --shard the portfolio runs alone (DPOR is one process's). The
+ * ladder stops for good when DPOR cannot run (store buffers) or when
+ * unbounded DPOR is exhausted.
+ */
+#define LADDER_TOP 6	/* after dpor:6, unbounded */
+
+static void ladder_set(struct run *ru, unsigned bound)
+{
+	ru->ladder_bound = bound;
+	ru->ladder = dpor_new(bound);
+	if (bound == UINT_MAX)
+		snprintf(ru->ladder_name, sizeof(ru->ladder_name), "dpor");
+	else
+		snprintf(ru->ladder_name, sizeof(ru->ladder_name), "dpor:%u",
+			 bound);
+}
+
+/* The rung is exhausted: the next one, or the end of the ladder. */
+static void ladder_climb(struct run *ru)
+{
+	unsigned b = ru->ladder_bound;
+
+	dpor_free(ru->ladder);
+	ru->ladder = NULL;
+	if (b != UINT_MAX)
+		ladder_set(ru, b >= LADDER_TOP ? UINT_MAX : b + 1);
+}
+
+/*
+ * Run the ladder's next complete execution (sleep-set-blocked ones are
+ * skipped, as run_dpor counts them apart); its result in @res. False when
+ * none was run: the ladder has ended.
+ */
+static bool ladder_exec(struct run *ru, struct sim_result *res)
+{
+	while (ru->ladder) {
+		struct sim_config cfg = { .strategy =
+						  dpor_strategy(ru->ladder) };
+		bool blocked, more;
+
+		program_exec(ru->p, &cfg, res);
+		if (sim_sb_live || dpor_error(ru->ladder)) {
+			dpor_free(ru->ladder);
+			ru->ladder = NULL;	/* DPOR cannot run here */
+			return false;
+		}
+		blocked = dpor_blocked(ru->ladder);
+		more = dpor_next(ru->ladder);
+		if (!more)
+			ladder_climb(ru);
+		if (!blocked)
+			return true;
+	}
+	return false;
+}
+
 static void run_seeded(struct run *ru)
 {
 	uint64_t k = ru->kind == ST_PCT || ru->kind == ST_DEFAULT ?
 			     pct_probe(ru->p) : 0;
 	uint64_t runs = ru->kind == ST_RR ? 1 : ru->o->runs;
+	bool ladder = ru->kind == ST_DEFAULT && ru->nr_shards == 1 &&
+		      !ru->o->coverage;
 
 	if (!runs && ru->o->time_limit <= 0)
 		runs = 1000;	/* no budget given: a default one */
+	if (ladder)
+		ladder_set(ru, 1);
 
 	for (uint64_t i = ru->shard; !runs || i < runs; i += ru->nr_shards) {
 		struct sim_config cfg = { .seed = sim_exec_seed(ru->o->seed,
@@ -391,15 +477,32 @@ static void run_seeded(struct run *ru)
 		struct sim_result res;
 
 		if (out_of_budget(ru, i))
-			return;
+			goto out;
+		if (ladder && (i & 1) && ru->ladder) {
+			char name[sizeof(ru->ladder_name)];
+
+			memcpy(name, ru->ladder_name, sizeof(name));
+			ru->member = name;
+			if (ladder_exec(ru, &res)) {
+				if (account(ru, i, 0, &res))
+					goto out;
+				continue;
+			}
+		}
+		ru->member = NULL;
 		cfg.strategy = seeded_strategy(ru, i, k);
 		if (ru->o->coverage)
 			cfg.strategy = coverage_wrap(ru->o->coverage,
 						     cfg.strategy);
 		program_exec(ru->p, &cfg, &res);
 		if (account(ru, i, cfg.seed, &res))
-			return;
+			goto out;
 	}
+out:
+	if (ru->ladder)
+		dpor_free(ru->ladder);
+	ru->ladder = NULL;
+	ru->member = NULL;
 }
 
 static void run_dfs(struct run *ru)

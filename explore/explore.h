@@ -93,6 +93,9 @@ int schedule_preemptions(const struct mmsim_program *p, const char *schedule,
 
 /* The POS strategy (one object; begin() seeds it per execution). */
 struct sim_strategy *pos_strategy(void);
+/* POS whose new events that race with no pending event keep their task's
+ * priority but with probability @fresh64/64 ("pos:F"; 64 = "pos"). */
+struct sim_strategy *pos_strategy_fresh(unsigned fresh64);
 /* Priority reassignments (step 3) in the current execution. */
 uint64_t pos_reassignments(void);
 /* Task @t's current priority (0: none yet); for tests. */
@@ -132,6 +135,7 @@ struct explore_failure {
 	char *site_label, *site_func, *site_file;
 	int site_line;
 	char *shrunk;		/* a smaller schedule failing the same way */
+	char *member;		/* the default's member that ran it, or NULL */
 };
 
 struct explore_result {

@@ -42,7 +42,14 @@ static struct {
 	uint64_t stamp[SIM_MAX_TASKS];	/* which event prio[t] belongs to */
 	uint64_t known;			/* tasks whose event has a prio */
 	uint64_t reassigned;		/* (3) reassignments, for tests */
-} P;
+	/*
+	 * Of 64: how often a new event that races with no pending event of
+	 * another task gets a fresh priority (64: always, the paper's POS);
+	 * otherwise it keeps its task's priority, so a task runs a stretch
+	 * of events nobody else is waiting to race with as one unit.
+	 */
+	unsigned fresh64;
+} P = { .fresh64 = 64 };
 
 static void pos_begin(struct sim_strategy *s, uint64_t seed)
 {
@@ -55,6 +62,16 @@ static void pos_begin(struct sim_strategy *s, uint64_t seed)
 static inline void draw(int t)
 {
 	P.prio[t] = sim_rng_next(&P.rng);
+}
+
+/* Does t's next event race with the next event of another enabled task? */
+static bool racing_pending(const struct sim_sched_view *v, int t)
+{
+	for (uint64_t m = v->runnable & ~(1ULL << t); m; m &= m - 1)
+		if (sim_access_conflict(&v->next[t],
+					&v->next[__builtin_ctzll(m)]))
+			return true;
+	return false;
 }
 
 static int pos_pick(struct sim_strategy *s, const struct sim_sched_view *v)
@@ -78,16 +95,29 @@ static int pos_pick(struct sim_strategy *s, const struct sim_sched_view *v)
 		int t = __builtin_ctzll(m);
 
 		/* (1) a new event: a fresh priority */
-		if (!(P.known >> t & 1) || P.stamp[t] != v->next[t].stamp) {
+		if (!(P.known >> t & 1)) {
 			draw(t);
 			P.stamp[t] = v->next[t].stamp;
 			P.known |= 1ULL << t;
+		} else if (P.stamp[t] != v->next[t].stamp) {
+			P.stamp[t] = v->next[t].stamp;
+			if (P.fresh64 >= 64 || racing_pending(v, t) ||
+			    sim_rng_below(&P.rng, 64) < P.fresh64)
+				draw(t);
 		}
 		/* (2) the highest priority runs */
 		if (best < 0 || P.prio[t] > P.prio[best])
 			best = t;
 	}
 	return best;
+}
+
+/* POS whose non-racing new events keep their task's priority but with
+ * probability @fresh64/64 (64: the paper's POS). */
+struct sim_strategy *pos_strategy_fresh(unsigned fresh64)
+{
+	P.fresh64 = fresh64;
+	return pos_strategy();
 }
 
 struct sim_strategy *pos_strategy(void)

@@ -163,7 +163,8 @@ static void failure_json(FILE *out, const struct mmsim_program *p,
 
 	fprintf(out, "{\"index\": %llu, \"seed\": %llu, \"found_by\": ",
 		(unsigned long long)f->index, (unsigned long long)f->seed);
-	json_str(out, explore_member(strategy, f->index));
+	json_str(out, f->member ? f->member :
+				  explore_member(strategy, f->index));
 	fputs(", \"outcome\": ", out);
 	json_str(out, sim_outcome_name(f->outcome));
 	fputs(", \"msg\": ", out);

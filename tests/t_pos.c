@@ -301,13 +301,17 @@ static void test_catalogue(void)
 {
 	for (int id = 0; id < SIM_REGRESS__NR; id++) {
 		const struct sim_regress *b = &sim_regress_table[id];
-		struct explore_opts o = { .runs = 5000 };
+		struct explore_opts o = { .runs = 20000 };
 		struct mmsim_program *p;
 		struct explore_result r;
 		char err[512];
 
 		if (b->placeholder)
 			continue;
+		if (b->needs) {
+			skip(b->name, b->needs);
+			continue;
+		}
 		if (b->default_search_misses) {
 			skip(b->name, b->default_search_misses);
 			continue;
@@ -325,7 +329,9 @@ static void test_catalogue(void)
 		   "%s: the default strategy finds it in %llu executions "
 		   "(found by %s)", b->name,
 		   (unsigned long long)r.executions,
-		   r.nr_fail ? explore_member(NULL, r.fail[0].index) : "-");
+		   !r.nr_fail	       ? "-" :
+		   r.fail[0].member ? r.fail[0].member :
+				      explore_member(NULL, r.fail[0].index));
 		explore_result_free(&r);
 		scenario_program_free(p);
 	}

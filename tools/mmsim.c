@@ -360,6 +360,7 @@ static void print_failures(struct cli *c, const struct mmsim_program *p,
 				 "%llu, found by %s", (unsigned long long)f->index,
 				 explore_strategy_name(c->o.strategy),
 				 (unsigned long long)c->o.seed,
+				 f->member ? f->member :
 				 explore_member(c->o.strategy, f->index));
 		putchar('\n');
 		report_failure(stdout, p, f->shrunk ? f->shrunk : f->schedule,
