@@ -306,7 +306,7 @@ static bool migrate_misplaced_transhuge_page(struct vm_fault *vmf,
 	ptl = pmd_lock(mm, vmf->pmd);
 	if (sim_regress_on(SIM_REGRESS_THP_NUMA_COUNT_RECHECK)) {
 		/*
-		 * Before 2b4847e73004 (2017, Will Deacon, seed 000): the
+		 * Before "mm/migrate.c: stabilise page count when migrating transparent hugepages" (2017, Will Deacon, seed 000; hash not verified): the
 		 * count was only compared, here and again after the new PMD
 		 * was installed; a reference taken and dropped by someone
 		 * else in between (GUP-fast, a speculative get) made the

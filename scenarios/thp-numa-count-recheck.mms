@@ -1,4 +1,6 @@
-# thp-numa-count-recheck (seed 000; fixed by 2b4847e73004, 2017):
+# thp-numa-count-recheck (seed 000; fixed in 2017 by Will Deacon's
+# "mm/migrate.c: stabilise page count when migrating transparent
+# hugepages", v4.13-rc1; hash not verified):
 # the legacy THP NUMA migration (migrate_misplaced_transhuge_page) checks
 # page_count == 2 before and after installing the new PMD, and puts the
 # old PMD back when the count changed. The race, as the kernel had it:

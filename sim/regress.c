@@ -36,8 +36,14 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 	},
 	[SIM_REGRESS_THP_NUMA_COUNT_RECHECK] = {
 		.name = "thp-numa-count-recheck",
-		.commit = "2b4847e73004",
-		.date = "2017-07-10",
+		/* "mm/migrate.c: stabilise page count when migrating
+		 * transparent hugepages" (Will Deacon; in the v4.13-rc1
+		 * merge shortlog; v2 posted 2017-06-13): its hash is not
+		 * verified. 2b4847e73004, once written here, is Mel
+		 * Gorman's 2013 "mm: numa: serialise parallel
+		 * get_user_page against THP migration". */
+		.commit = "not verified",
+		.date = "2017-06-13",
 		.what = "migrate_misplaced_transhuge_page checked page_count "
 			"== 2 before and after installing the new PMD and "
 			"restored the old PMD on a change: a store through "

@@ -6,7 +6,7 @@
  * MMSIM_MIGRATE_RUNS executions (default 10,000; 100,000 were run once,
  * see docs/bugs.md).
  *
- * thp-numa-count-recheck (seed 000, fixed by 2b4847e73004, 2017):
+ * thp-numa-count-recheck (seed 000, fixed in 2017 by "mm/migrate.c: stabilise page count when migrating transparent hugepages", hash not verified):
  *  1. k: hinting fault on the PROTNONE THP, isolates it (count 2), copies
  *     it to the new THP, checks count == 2 under the PMD lock;
  *  2. k: installs the new, writable PMD;
