@@ -519,8 +519,14 @@ int do_mprotect_pkey(struct mm_struct *mm, unsigned long start, size_t len,
 		if (error || tmp >= end)
 			break;
 		nstart = tmp;
+		/*
+		 * The kernel walks on with its VMA iterator from where the
+		 * fixed range ended; that range may have been merged into
+		 * the next VMA, which then starts below nstart (and already
+		 * has the new flags up to it). A hole is -ENOMEM.
+		 */
 		vma = find_vma(mm, nstart);
-		if (!vma || vma->vm_start != nstart) {
+		if (!vma || vma->vm_start > nstart) {
 			error = -ENOMEM;
 			break;
 		}
