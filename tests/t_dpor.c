@@ -183,6 +183,15 @@ static bool compare(const struct mmsim_program *p, const char *what,
 		return false;
 	}
 	b = run(p, dpor, 4 * budget + 2, &sb);
+	if (b.error[0] && strstr(b.error, "sequentially consistent")) {
+		/* store buffers: dpor refuses, and says so */
+		skip(what, b.error);
+		explore_result_free(&a);
+		explore_result_free(&b);
+		seen_free(&sa);
+		seen_free(&sb);
+		return true;
+	}
 	good = b.exhausted && b.executions <= a.executions &&
 	       kinds_within(&sa, &sb, &miss);
 	ok(good, "%s: %s finds every kind of violation %s finds (%d), in "

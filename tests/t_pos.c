@@ -252,9 +252,16 @@ static void test_portfolio(void)
 	memset(hashes, 0, sizeof(hashes));
 	run_default(p, 0, 2);
 	run_default(p, 1, 2);
-	ok(!memcmp(first, hashes, sizeof(first)),
-	   "Shards 0/2 and 1/2 of the default strategy run the unsharded "
-	   "executions");
+	/* in one process odd executions are the DPOR ladder's (while it
+	 * lasts); the even ones are the portfolio's, as in any split */
+	{
+		bool same = true;
+
+		for (int i = 0; i < PF_RUNS; i += 2)
+			same &= first[i] == hashes[i];
+		ok(same, "Shards 0/2 and 1/2 of the default strategy run the "
+			 "unsharded run's portfolio executions");
+	}
 	for (uint64_t i = 0; i < 16; i++)
 		members &= !strcmp(explore_member(NULL, i),
 				   explore_member("default", i + 8));
