@@ -109,7 +109,7 @@ bench: $(BENCHBIN) mmsim
 hunt:
 	@sh mk/deps.sh hunt
 	@$(MAKE) --no-print-directory mmsim
-	./mmsim bugs --jobs 2
+	./mmsim bugs
 
 fmt:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -401,8 +401,9 @@ static struct sim_strategy *seeded_strategy(struct run *ru, uint64_t i,
  * then dpor:2, and so on, then unbounded dpor. Sampling finds the races
  * whose windows are reached often; DPOR, the deep ones that need several
  * preemptions at precise points (seed 000's needs five). Both halves are
- * deterministic, so the run is a function of (program, seed); with --jobs
- * or --shard the portfolio runs alone (DPOR is one process's). The
+ * deterministic, so the run is a function of (program, seed). With --jobs
+ * J, job 0 gives every other one of its executions to the ladder; with
+ * --shard the portfolio runs alone (DPOR is one process's). The
  * ladder stops for good when DPOR cannot run (store buffers) or when
  * unbounded DPOR is exhausted.
  */
@@ -463,8 +464,9 @@ static void run_seeded(struct run *ru)
 	uint64_t k = ru->kind == ST_PCT || ru->kind == ST_DEFAULT ?
 			     pct_probe(ru->p) : 0;
 	uint64_t runs = ru->kind == ST_RR ? 1 : ru->o->runs;
-	bool ladder = ru->kind == ST_DEFAULT && ru->nr_shards == 1 &&
-		      !ru->o->coverage;
+	/* the ladder: in one process, or in job 0 when --jobs splits it */
+	bool ladder = ru->kind == ST_DEFAULT && ru->o->nr_shards <= 1 &&
+		      ru->shard == 0 && !ru->o->coverage;
 
 	if (!runs && ru->o->time_limit <= 0)
 		runs = 1000;	/* no budget given: a default one */
@@ -478,7 +480,8 @@ static void run_seeded(struct run *ru)
 
 		if (out_of_budget(ru, i))
 			goto out;
-		if (ladder && (i & 1) && ru->ladder) {
+		if (ladder && ((i - ru->shard) / ru->nr_shards & 1) &&
+		    ru->ladder) {
 			char name[sizeof(ru->ladder_name)];
 
 			memcpy(name, ru->ladder_name, sizeof(name));

@@ -310,7 +310,7 @@ int cmd_bugs(struct cli *c)
 		named[id] = true;
 	}
 	if (!c->runs_given && !c->time_given)
-		c->o.runs = 20000;
+		c->o.runs = 40000;
 	for (int id = 0; id < SIM_REGRESS__NR; id++) {
 		if (c->nr_files ? !named[id] :
 				  (sim_regress_table[id].placeholder &&
