@@ -99,7 +99,8 @@ static void measure(const char *path, const char *base)
 			*c = '_';
 	printf("bench: %s_x86 %.0f execs/s\n", name, mx);
 	printf("bench: %s_arm64 %.0f execs/s\n", name, ma);
-	printf("bench: %s_arm64_vs_x86 %.2f ratio\n", name, ma / mx);
+	printf("bench: %s_arm64_over_x86_rate_ratio_higher_better %.2f x\n",
+	       name, ma / mx);
 	scenario_program_free(x);
 	scenario_program_free(a);
 }
@@ -111,7 +112,7 @@ static void detect(const char *name, int seeds)
 	const struct sim_regress *bug = &sim_regress_table[id];
 	struct scenario_error e;
 	struct scenario *s = scenario_load_file(bug->scenario, &e);
-	const char *st = bug->strategy ? bug->strategy : "random";
+	const char *st = "default";	/* no strategy is chosen per bug */
 	struct mmsim_program *p;
 	double v[32];
 	char err[512], label[128], *c;
@@ -119,8 +120,6 @@ static void detect(const char *name, int seeds)
 
 	if (!s || !(p = scenario_program(s, err, sizeof(err))))
 		return;
-	if (!strncmp(st, "dfs", 3))
-		seeds = 1;
 	sim_regress_set(id, true);
 	for (int k = 0; k < seeds; k++) {
 		struct explore_opts o = { .strategy = st, .runs = 200000,

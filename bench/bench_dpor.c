@@ -75,7 +75,8 @@ static void measure(const struct mmsim_program *p, const char *bound)
 	       d.exhausted ? "" : "lower_bound_", name, b,
 	       (unsigned long long)d.executions);
 	if (a.exhausted && d.exhausted && d.executions)
-		printf("bench: dfs_over_dpor_execs_ratio_%s_%s %.2f ratio\n",
+		printf("bench: dfs_over_dpor_execs_%s_%s_ratio_higher_better "
+		       "%.2f x\n",
 		       name, b, (double)a.executions / d.executions);
 	fflush(stdout);
 }

@@ -104,7 +104,8 @@ int main(void)
 			if (m == 0)
 				sc = med;
 			else if (sc > 0)
-				printf("bench: memory_%s_%s_vs_sc %.2f x\n",
+				printf("bench: memory_%s_%s_over_sc_rate_ratio_"
+				       "higher_better %.2f x\n",
 				       base, mname[m], med / sc);
 			fflush(stdout);
 			scenario_program_free(p);
