@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/bench.h"
+#include "bench/bench_rate.h"
 #include "explore/explore.h"
 #include "scenario/runner.h"
 #include "scenario/scenario.h"
@@ -30,24 +30,10 @@
 #define SAMPLES 5
 #define SAMPLE_SECONDS 0.1
 
+/* One sample: executions per second over at least SAMPLE_SECONDS. */
 static double sample(const struct mmsim_program *p, uint64_t seed)
 {
-	struct explore_opts o = { .strategy = "random", .runs = 100,
-				  .keep_going = true, .max_failures = 1,
-				  .seed = seed };
-	uint64_t execs = 0;
-	double t0 = bench_now(), t;
-
-	do {
-		struct explore_result r;
-
-		explore(p, &o, &r);
-		execs += r.executions;
-		explore_result_free(&r);
-		o.seed++;
-		t = bench_now() - t0;
-	} while (t < SAMPLE_SECONDS);
-	return execs / t;
+	return bench_execs_per_s(p, "random", seed, 100, SAMPLE_SECONDS);
 }
 
 static struct mmsim_program *program_as(const char *path, int arch)

@@ -20,31 +20,17 @@
 #include <string.h>
 
 #include "arch/physmem.h"
-#include "bench/bench.h"
+#include "bench/bench_rate.h"
 #include "explore/explore.h"
 #include "scenario/runner.h"
 
 #define SAMPLES 7
 #define SAMPLE_SECONDS 0.3
 
+/* One sample: executions per second over at least SAMPLE_SECONDS. */
 static double sample(const struct mmsim_program *p, uint64_t seed)
 {
-	struct explore_opts o = { .strategy = "random", .runs = 500,
-				  .keep_going = true, .max_failures = 1,
-				  .seed = seed };
-	uint64_t execs = 0;
-	double t0 = bench_now(), t;
-
-	do {
-		struct explore_result r;
-
-		explore(p, &o, &r);
-		execs += r.executions;
-		explore_result_free(&r);
-		o.seed++;
-		t = bench_now() - t0;
-	} while (t < SAMPLE_SECONDS);
-	return execs / t;
+	return bench_execs_per_s(p, "random", seed, 500, SAMPLE_SECONDS);
 }
 
 /* Resident set size, KiB. */

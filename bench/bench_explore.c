@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "bench/bench.h"
+#include "bench/bench_rate.h"
 #include "explore/explore.h"
 #include "scenario/runner.h"
 
@@ -26,21 +26,7 @@
 /* One sample: executions per second over at least SAMPLE_SECONDS. */
 static double sample(const struct mmsim_program *p, const char *strategy)
 {
-	struct explore_opts o = { .strategy = strategy, .runs = 200,
-				  .keep_going = true, .max_failures = 1 };
-	uint64_t execs = 0;
-	double t0 = bench_now(), t;
-
-	do {
-		struct explore_result r;
-
-		explore(p, &o, &r);
-		execs += r.executions;
-		explore_result_free(&r);
-		o.seed++;
-		t = bench_now() - t0;
-	} while (t < SAMPLE_SECONDS);
-	return execs / t;
+	return bench_execs_per_s(p, strategy, 0, 200, SAMPLE_SECONDS);
 }
 
 static const char *const strategies[] = { "random", "pct:3", "dfs:2",
