@@ -116,8 +116,10 @@ static int pos_pick(struct sim_strategy *s, const struct sim_sched_view *v)
  * probability @fresh64/64 (64: the paper's POS). */
 struct sim_strategy *pos_strategy_fresh(unsigned fresh64)
 {
+	struct sim_strategy *s = pos_strategy();
+
 	P.fresh64 = fresh64;
-	return pos_strategy();
+	return s;
 }
 
 struct sim_strategy *pos_strategy(void)
@@ -125,6 +127,7 @@ struct sim_strategy *pos_strategy(void)
 	static struct sim_strategy s = { "pos", pos_begin, pos_pick, NULL,
 					 NULL };
 
+	P.fresh64 = 64;	/* the paper's POS, whatever pos:F ran before */
 	return &s;
 }
 
