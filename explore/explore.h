@@ -56,6 +56,14 @@ struct dpor;
  * grow as it runs, so it does not split into shards.
  */
 struct dpor *dpor_new(unsigned bound);
+/*
+ * dpor_new_finder - the same, but under a bound it keeps its sleep sets:
+ * fewer executions, and no proof (the bound makes equivalent schedules
+ * unequal, so a sleeping branch may have pruned what another could take:
+ * explore/dpor.c). For finding races (the default's ladder), never for a
+ * clean claim. Unbounded, it is dpor_new.
+ */
+struct dpor *dpor_new_finder(unsigned bound);
 void dpor_free(struct dpor *d);
 /* The strategy to put in sim_config; begin() replays from the root. */
 struct sim_strategy *dpor_strategy(struct dpor *d);
@@ -100,6 +108,17 @@ struct sim_strategy *pos_strategy_fresh(unsigned fresh64);
 uint64_t pos_reassignments(void);
 /* Task @t's current priority (0: none yet); for tests. */
 uint64_t pos_priority(int t);
+
+/* ---- vpos.c: POS over the events another task can see ---- */
+
+struct mmsim_program;
+/* Learn which (site, task) accesses touch shared objects: one rr and
+ * a fixed number of random probe executions of @p, seeded from @seed. */
+void vpos_learn(const struct mmsim_program *p, uint64_t seed);
+/* The strategy (one object; uses what vpos_learn learned last). */
+struct sim_strategy *vpos_strategy(void);
+/* (site, task) keys the probes saw, and those marked shared. */
+void vpos_stats(unsigned *seen, unsigned *shared);
 
 /* ---- explore.c: the driver ---- */
 

@@ -547,6 +547,9 @@ static int replay_next(void)
 
 /* Sees every event as it is recorded (DPOR); NULL: none. */
 static void (*trace_hook)(const struct sim_event *e);
+/* The second object (kind2, addr2) of the yield being recorded; none
+ * (SIM_EV__NR, 0) for every other event. Read by trace hooks. */
+static struct { uint8_t kind2; uintptr_t addr2; } rec2 = { SIM_EV__NR, 0 };
 
 static inline void trace_record(int kind, uintptr_t addr,
 				const struct sim_site *site)
@@ -570,6 +573,12 @@ static inline void trace_record(int kind, uintptr_t addr,
 void sim_set_trace_hook(void (*fn)(const struct sim_event *e))
 {
 	trace_hook = fn;
+}
+
+uintptr_t sim_trace_second(int *kind2)
+{
+	*kind2 = rec2.kind2;
+	return rec2.addr2;
 }
 
 void sim_trace_event(int kind, uintptr_t addr, const struct sim_site *site)
@@ -606,6 +615,11 @@ static const uint8_t obj_mode[SIM_EV__NR + 1] = {
 	[SIM_EV_RMW] = 2,    [SIM_EV_LOCK] = 3,	 [SIM_EV_UNLOCK] = 3,
 	[SIM_EV_BLOCK] = 3,  [SIM_EV_WAKE] = 3,
 };
+
+int sim_access_mode(int kind)
+{
+	return kind >= 0 && kind <= SIM_EV__NR ? obj_mode[kind] : 0;
+}
 
 /* One object of each side: same object, and both lock operations or
  * at least one write among plain accesses. */
@@ -755,7 +769,15 @@ void sim_yield_at2(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
 {
 	if (S.current < 0)
 		return;
-	trace_record(kind, addr, site);
+	if (__builtin_expect(trace_hook != NULL, 0)) {
+		rec2.kind2 = (uint8_t)kind2;
+		rec2.addr2 = addr2;
+		trace_record(kind, addr, site);
+		rec2.kind2 = SIM_EV__NR;
+		rec2.addr2 = 0;
+	} else {
+		trace_record(kind, addr, site);
+	}
 	/* the access this task made since its last yield is behind it now */
 	S.last_access = next_access[S.current];
 	next_access[S.current] = (struct sim_access){

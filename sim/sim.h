@@ -296,6 +296,12 @@ uint64_t sim_trace_count(void);
 /* Call @fn with every event as it is recorded (NULL: stop). For an
  * explorer that must see what each task did between choices (DPOR). */
 void sim_set_trace_hook(void (*fn)(const struct sim_event *e));
+/* In a trace hook: the second object the yield being recorded names
+ * (sim_yield_at2's addr2, its kind in *@kind2); 0 if none. */
+uintptr_t sim_trace_second(int *kind2);
+/* What an access of @kind does to its object: 0 nothing, 1 reads,
+ * 2 writes, 3 a lock operation (the modes sim_access_conflict uses). */
+int sim_access_mode(int kind);
 const char *sim_ev_kind_name(int kind);
 
 /* ---- strategies ---- */

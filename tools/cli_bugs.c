@@ -24,6 +24,14 @@
 #include "tools/cli.h"
 
 #define PROOF_SECONDS 10.0	/* the DPOR ladder's budget, per bug */
+/*
+ * Without --runs/--time: executions to find a bug (the slowest, seed
+ * 000's thp-numa-count-recheck, takes ~60,000-330,000 with the default
+ * search), and to sample the clean direction where no proof fits (the
+ * issue's floor for `make hunt`: 100,000).
+ */
+#define HUNT_RUNS	400000
+#define SAMPLE_RUNS	100000
 
 struct hunt {
 	int id;
@@ -217,6 +225,8 @@ static void hunt(struct cli *c, struct hunt *h, struct progress *pr)
 		h->clean = true;
 		return;
 	}
+	if (!c->runs_given && !c->time_given)
+		o.runs = SAMPLE_RUNS;
 	hunt_one(c, p, h->id, false, o, pr, "off, sampling", &r);
 	h->clean = r.failures == 0 && !r.error[0];
 	h->execs_off = r.executions;
@@ -336,7 +346,7 @@ int cmd_bugs(struct cli *c)
 		named[id] = true;
 	}
 	if (!c->runs_given && !c->time_given)
-		c->o.runs = 40000;
+		c->o.runs = HUNT_RUNS;
 	for (int id = 0; id < SIM_REGRESS__NR; id++) {
 		if (c->nr_files ? !named[id] :
 				  (sim_regress_table[id].placeholder &&
