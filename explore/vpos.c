@@ -47,7 +47,7 @@
 #include "explore/program.h"
 #include "sim/storebuf.h"
 
-#define VPOS_PROBES	32	/* random probe executions (plus one rr) */
+#define VPOS_PROBES	16	/* random probe executions (plus one rr) */
 /*
  * Of 64: how often a new visible event that races with no pending event
  * of another task gets a fresh priority; otherwise it keeps its task's.

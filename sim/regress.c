@@ -49,14 +49,15 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"restored the old PMD on a change: a store through "
 			"the new PMD in between is lost",
 		.scenario = "scenarios/thp-numa-count-recheck.mms",
-		/* found by the default search (POS, at execution 18,414
-		 * of seed 0: ~2 s at -O2), beyond the ASan suite's budget */
+		/* found by the default search after 60,000-330,000
+		 * executions (5-40 s at -O2), beyond the ASan suite's
+		 * budget: docs/explorer.md */
 		.default_search_misses =
-			"found by the default search only after ~18,000 "
-			"executions, too slow under ASan: three tasks must "
-			"each wait through another's steps (docs/explorer.md); "
-			"`make hunt` finds it, t_migrate_regress proves it "
-			"both ways",
+			"found by the default search only after "
+			"60,000-330,000 executions, too slow under ASan: it "
+			"needs four preemptions at precise points "
+			"(docs/explorer.md); `make hunt` finds it, "
+			"t_migrate_regress proves it both ways",
 	},
 	[SIM_REGRESS_EXEC_STACK_RMAP_MISS] = {
 		.name = "exec-stack-rmap-miss",
