@@ -26,7 +26,7 @@
 #define PROOF_SECONDS 10.0	/* the DPOR ladder's budget, per bug */
 /*
  * Without --runs/--time: executions to find a bug (the slowest, seed
- * 000's thp-numa-count-recheck, takes ~60,000-330,000 with the default
+ * 000's thp-numa-count-recheck, takes 50,000-65,000 with the default
  * search), and to sample the clean direction where no proof fits (the
  * issue's floor for `make hunt`: 100,000).
  */
