@@ -130,7 +130,9 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 		.scenario = "scenarios/page-ref-unfreeze-relaxed.mms",
 		.needs = "arch=arm64 (GUP-fast not waited for by a flush) and "
 			 "an observer the model lacks: not found even with "
-			 "that (docs/bugs.md)",
+			 "that; with the switch off its scenario can show the "
+			 "anon-exclusive-set-vs-gup-fast finding, a warning "
+			 "arm64 allows (docs/bugs.md)",
 	},
 	[SIM_REGRESS_ANON_EXCLUSIVE_CLEAR_NO_BARRIER] = {
 		.name = "anon-exclusive-clear-no-barrier",
