@@ -148,6 +148,19 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 		 * pin check: only an RCU GUP-fast (broadcast TLBI) races,
 		 * so its scenario says arch=arm64 memory=arm64 */
 	},
+	[SIM_REGRESS_TLB_BATCHED_PENDING_MISSING] = {
+		/* hash and title from the Fixes: tags of later fixes
+		 * (Ryan Roberts, 2025); the date is not verified (4.13) */
+		.name = "tlb-batched-pending-missing",
+		.commit = "3ea277194daa",
+		.date = "not verified",
+		.what = "mm, mprotect: flush TLB if potentially racing with a "
+			"parallel reclaim leaving stale TLB entries: a zap "
+			"(mprotect, mremap) meets an entry an unmapper cleared "
+			"without flushing yet, flushes nothing for it, and a "
+			"CPU keeps storing through its stale TLB entry",
+		.scenario = "scenarios/tlb-batched-pending-missing.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)
