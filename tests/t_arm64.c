@@ -25,7 +25,6 @@
  * arch/tlb_free values are reported at their column. About 30 s under
  * ASan.
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,20 +33,8 @@
 #include "scenario/runner.h"
 #include "scenario/scenario.h"
 #include "sim/regress.h"
+#include "explore_test.h"
 #include "tap.h"
-
-static struct explore_result explore_for(const struct mmsim_program *p,
-					 const char *strategy, uint64_t runs,
-					 double seconds)
-{
-	struct explore_opts o = { .strategy = strategy, .runs = runs,
-				  .time_limit = seconds };
-	struct explore_result r;
-
-	memset(&r, 0, sizeof(r));
-	explore(p, &o, &r);
-	return r;
-}
 
 /* Load @path with its arch replaced by @arch; NULL (and a failed test)
  * if it does not load. */
@@ -163,69 +150,25 @@ static void t_numa_wait_on_freed_page(void)
 	scenario_program_free(p);
 }
 
-static void check_clean(const char *what, struct scenario *s)
-{
-	char err[512];
-	struct mmsim_program *p = scenario_program(s, err, sizeof(err));
-	struct explore_result a, b;
-
-	if (!p) {
-		skip(what, strstr(err, "error: ") ? strstr(err, "error: ") + 7 :
-						    err);
-		scenario_free(s);
-		return;
-	}
-	a = explore_for(p, "random", 2000, 1.5);
-	b = explore_for(p, "pct:3", 1000, 1.5);
-	ok(a.failures == 0 && b.failures == 0 && !a.error[0] &&
-		   a.executions + b.executions >= 50,
-	   "%s: no violation in %llu random + %llu PCT executions", what,
-	   (unsigned long long)a.executions,
-	   (unsigned long long)b.executions);
-	if (a.nr_fail)
-		diag("%s", a.fail[0].msg);
-	if (b.nr_fail)
-		diag("%s", b.fail[0].msg);
-	explore_result_free(&a);
-	explore_result_free(&b);
-	scenario_program_free(p);
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every shipped `expect ok` scenario, run as arm64. */
 static void t_shipped_on_arm64(void)
 {
-	DIR *d = opendir("scenarios");
-	struct dirent *de;
-	char *names[256];
-	int n = 0;
+	char **files = scenario_list_files("scenarios", NULL);
 
-	while (d && (de = readdir(d)) && n < 256)
-		if (strstr(de->d_name, ".mms"))
-			names[n++] = strdup(de->d_name);
-	if (d)
-		closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_names);
-	for (int i = 0; i < n; i++) {
-		char path[512], what[600];
-		struct scenario *s;
+	for (char **f = files; f && *f; f++) {
+		char what[600];
+		struct scenario *s = load_as(*f, SCN_ARCH_ARM64);
 
-		snprintf(path, sizeof(path), "scenarios/%s", names[i]);
-		free(names[i]);
-		s = load_as(path, SCN_ARCH_ARM64);
 		if (!s)
 			continue;
 		if (s->expect.verdict != SCN_EXPECT_OK) {
 			scenario_free(s);
 			continue;
 		}
-		snprintf(what, sizeof(what), "%s as arch=arm64", path);
-		check_clean(what, s);
+		snprintf(what, sizeof(what), "%s as arch=arm64", *f);
+		check_scenario_clean(what, s, 2000, 1000, 1.5, 50);
 	}
+	scenario_list_free(files);
 }
 
 static void t_config_errors(void)

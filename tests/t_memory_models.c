@@ -15,7 +15,6 @@
  * execution under arm64 makes drain choices: its schedules differ from
  * sc's), so "clean" is not "the same executions as sc".
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +24,7 @@
 #include "scenario/scenario.h"
 #include "sim/regress.h"
 #include "sim/storebuf.h"
+#include "explore_test.h"
 #include "tap.h"
 
 static const char *const mname[] = { "sc", "tso", "arm64" };
@@ -55,34 +55,6 @@ static uint64_t real_failures(const struct explore_result *r, bool allow,
 	}
 	/* failures beyond the kept ones were not looked at: count them */
 	return n + (r->failures - r->nr_fail);
-}
-
-static struct explore_result run(const struct mmsim_program *p,
-				 const char *strategy, uint64_t runs,
-				 double seconds)
-{
-	struct explore_opts o = { .strategy = strategy, .runs = runs,
-				  .time_limit = seconds };
-	struct explore_result r;
-
-	memset(&r, 0, sizeof(r));
-	explore(p, &o, &r);
-	return r;
-}
-
-/* run(), not stopping at a failure when @keep_going. */
-static struct explore_result run_kg(const struct mmsim_program *p,
-				    const char *strategy, uint64_t runs,
-				    double seconds, bool keep_going)
-{
-	struct explore_opts o = { .strategy = strategy, .runs = runs,
-				  .time_limit = seconds,
-				  .keep_going = keep_going };
-	struct explore_result r;
-
-	memset(&r, 0, sizeof(r));
-	explore(p, &o, &r);
-	return r;
 }
 
 /*
@@ -118,7 +90,7 @@ static void check(const char *path, int m, bool allow_finding)
 		return;
 	}
 	/* NULL: the default search (the portfolio: POS, PCT, random...) */
-	a = run_kg(p, NULL, CHECK_RUNS, 0, allow_finding);
+	a = explore_budget(p, NULL, CHECK_RUNS, 0, allow_finding);
 	ok(real_failures(&a, allow_finding, &findings) == 0 && !a.error[0] &&
 		   a.executions == CHECK_RUNS,
 	   "%s under memory=%s: no violation in %llu default executions%s",
@@ -213,7 +185,7 @@ static void check_finding(void)
 	if (r.outcome != SIM_OK)
 		diag("%s", r.msg);
 	s->config.memory = SCN_MEMORY_TSO;
-	t = run(p, NULL, 400, 0);
+	t = explore_for(p, NULL, 400, 0);
 	ok(t.failures == 0 && t.executions == 400,
 	   "%s under memory=tso: no warning in %llu default executions "
 	   "(stores become visible in order)", FINDING_SCENARIO,
@@ -224,43 +196,26 @@ static void check_finding(void)
 	scenario_program_free(p);
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int main(void)
 {
-	DIR *d = opendir("scenarios");
-	struct dirent *de;
-	char *names[256];
-	int n = 0;
+	char **files;
 
 	scenario_runner_register();
-	while (d && (de = readdir(d)) && n < 256)
-		if (strstr(de->d_name, ".mms"))
-			names[n++] = strdup(de->d_name);
-	if (d)
-		closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_names);
+	files = scenario_list_files("scenarios", NULL);
 	check_drains();
 	check_finding();
-	for (int i = 0; i < n; i++) {
-		char path[512];
+	for (char **f = files; f && *f; f++) {
 		struct scenario_error e;
-		struct scenario *s;
-		bool expect_ok;
+		struct scenario *s = scenario_load_file(*f, &e);
+		bool expect_ok = s && s->expect.verdict == SCN_EXPECT_OK;
 
-		snprintf(path, sizeof(path), "scenarios/%s", names[i]);
-		s = scenario_load_file(path, &e);
-		expect_ok = s && s->expect.verdict == SCN_EXPECT_OK;
 		scenario_free(s);
 		if (expect_ok) {
-			check(path, SIM_MEM_TSO, false);
-			check(path, SIM_MEM_ARM64, false);
+			check(*f, SIM_MEM_TSO, false);
+			check(*f, SIM_MEM_ARM64, false);
 		}
-		free(names[i]);
 	}
+	scenario_list_free(files);
 	for (int id = 0; id < SIM_REGRESS__NR; id++) {
 		if (!sim_regress_table[id].needs)
 			continue;
