@@ -1,4 +1,6 @@
 # gup-fast-no-recheck: GUP-fast's (1) grab, (2) re-check of the PTE,
+# (Since migration batches its flushes, 7e12beb8ca2a, the flush comes
+# after the pin check and x86 finds it too: docs/bugs.md.)
 # against migration's (1) clear + flush, (2) check the count (mm/gup.c,
 # the protocol of 2667f50e8b81, 2014: the generic RCU GUP-fast). On x86
 # the flush's IPI waits for GUP-fast's interrupts-off section, so the
