@@ -149,6 +149,38 @@ void flush_tlb_mm(mm_context_t *ctx);
 /* flush_tlb_local - this CPU's entries of @ctx only; no IPI. */
 void flush_tlb_local(mm_context_t *ctx);
 
+/*
+ * Deferred (batched) unmap flushes (kernel: struct arch_tlbflush_unmap_batch,
+ * CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH; used by mm/rmap.c's tlb_ubc).
+ * x86: the CPUs of every context added (mm_cpumask), flushed all at once
+ * by IPI (flush_tlb_multi, TLB_FLUSH_ALL). arm64: each add issues its
+ * TLBIs without waiting (__flush_tlb_page_nosync); the flush is the DSB.
+ * SIM: arm64's invalidations take effect at the DSB, the latest moment
+ * the architecture allows; a batch remembers at most ARCH_TLBBATCH_MAX
+ * ranges (a further add flushes the batch first).
+ */
+#define ARCH_TLBBATCH_MAX 8
+
+struct arch_tlbflush_unmap_batch {
+	cpumask_t cpumask;
+	int nr;
+	struct {
+		uint32_t id;
+		unsigned long start, end;
+	} r[ARCH_TLBBATCH_MAX];
+};
+
+/* Defer this unmap's flush? x86: if another CPU may cache @ctx; arm64:
+ * always (the erratum ARM64_WORKAROUND_REPEAT_TLBI is not modelled). */
+bool arch_tlbbatch_should_defer(mm_context_t *ctx);
+/* Note [@start, @end) of @ctx as unmapped but not flushed. No yield. */
+void arch_tlbbatch_add_pending(struct arch_tlbflush_unmap_batch *b,
+			       mm_context_t *ctx, unsigned long start,
+			       unsigned long end);
+/* Flush everything @b holds and empty it. Yield point
+ * "try_to_unmap_flush"; x86 then IPIs (and waits) like a flush. */
+void arch_tlbbatch_flush(struct arch_tlbflush_unmap_batch *b);
+
 /* Inspection (oracles, tests); not yield points. */
 bool tlb_lookup(int cpu, const mm_context_t *ctx, unsigned long va,
 		struct tlb_entry *out);

@@ -235,6 +235,82 @@ void flush_tlb_local(mm_context_t *ctx)
 	flush_tlb_func(smp_processor_id(), &fi);
 }
 
+/* ---- deferred unmap flushes (the kernel's tlb_ubc->arch) ---- */
+
+bool arch_tlbbatch_should_defer(mm_context_t *ctx)
+{
+	uint64_t others;
+
+	if (tlb_flush_is_broadcast())
+		return true;
+	/* x86: cpumask_any_but(mm_cpumask(mm), get_cpu()) < nr_cpu_ids */
+	others = __atomic_load_n(&ctx->cpumask.bits, __ATOMIC_SEQ_CST) &
+		 ~(1ULL << smp_processor_id());
+	return others != 0;
+}
+
+void arch_tlbbatch_add_pending(struct arch_tlbflush_unmap_batch *b,
+			       mm_context_t *ctx, unsigned long start,
+			       unsigned long end)
+{
+	if (b->nr == ARCH_TLBBATCH_MAX)
+		arch_tlbbatch_flush(b);		/* SIM: a full batch */
+	b->cpumask.bits |= __atomic_load_n(&ctx->cpumask.bits,
+					   __ATOMIC_SEQ_CST);
+	b->r[b->nr].id = ctx->id;
+	b->r[b->nr].start = start;
+	b->r[b->nr].end = end;
+	b->nr++;
+	sim_mark(ctx->id, "tlbbatch:add_pending");
+}
+
+/* Drop @cpu's entries of every range of the batch (@info). */
+static void tlbbatch_flush_func(int cpu, void *info)
+{
+	const struct arch_tlbflush_unmap_batch *b = info;
+
+	for (int i = 0; i < b->nr; i++) {
+		struct flush_info fi = { b->r[i].id, b->r[i].start,
+					 b->r[i].end };
+
+		flush_tlb_func(cpu, &fi);
+	}
+}
+
+/*
+ * arch_tlbbatch_flush - x86: this CPU, then an IPI to every CPU of the
+ * batch's cpumask, waiting for each (a CPU with interrupts off delays
+ * us); SIM: the ranges, where x86 flushes the whole TLB. arm64: the DSB
+ * that completes the TLBIs issued at each add: every CPU loses the
+ * entries at once, nobody is waited for.
+ */
+void arch_tlbbatch_flush(struct arch_tlbflush_unmap_batch *b)
+{
+	int me = smp_processor_id();
+	cpumask_t mask;
+
+	if (!b->nr)
+		return;
+	sim_yield(SIM_EV_TLB, b->r[0].id, "try_to_unmap_flush");
+	if (tlb_flush_is_broadcast()) {
+		uint64_t m = b->cpumask.bits | 1ULL << me;
+
+		for (; m; m &= m - 1)
+			tlbbatch_flush_func(__builtin_ctzll(m), b);
+		sim_mark(b->r[0].id, "tlbbatch:dsb");
+	} else {
+		tlbbatch_flush_func(me, b);
+		mask.bits = b->cpumask.bits & ~(1ULL << me);
+		if (mask.bits) {
+			sim_mark(b->r[0].id, "tlbbatch:ipi_sent");
+			smp_call_function_many(&mask, tlbbatch_flush_func, b);
+			sim_mark(b->r[0].id, "tlbbatch:ipi_acked");
+		}
+	}
+	b->cpumask.bits = 0;
+	b->nr = 0;
+}
+
 bool tlb_lookup(int cpu, const mm_context_t *ctx, unsigned long va,
 		struct tlb_entry *out)
 {

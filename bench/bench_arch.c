@@ -16,7 +16,6 @@
  * its catalogue strategy (the median over seeds 0..19; dfs is
  * deterministic and is run once).
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,32 +129,15 @@ static void detect(const char *name, int seeds)
 	scenario_program_free(p);
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int main(void)
 {
-	DIR *d = opendir("scenarios");
-	struct dirent *de;
-	char *names[256];
-	int n = 0;
+	char **files;
 
 	scenario_runner_register();
-	while (d && (de = readdir(d)) && n < 256)
-		if (strstr(de->d_name, ".mms"))
-			names[n++] = strdup(de->d_name);
-	if (d)
-		closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_names);
-	for (int i = 0; i < n; i++) {
-		char path[512];
-
-		snprintf(path, sizeof(path), "scenarios/%s", names[i]);
-		measure(path, names[i]);
-		free(names[i]);
-	}
+	files = scenario_list_files("scenarios", NULL);
+	for (char **f = files; f && *f; f++)
+		measure(*f, scenario_file_name(*f));
+	scenario_list_free(files);
 	detect("gup-fast-no-recheck", 20);
 	detect("numa-protnone-no-flush", 1);
 	detect("numa-wait-on-freed-page", 20);

@@ -18,11 +18,11 @@
  *
  * A program where neither finishes prints its two lower bounds.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario/scenario.h"
 #include "bench/bench.h"
 #include "explore/explore.h"
 #include "scenario/runner.h"
@@ -81,42 +81,27 @@ static void measure(const struct mmsim_program *p, const char *bound)
 	fflush(stdout);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int main(void)
 {
 	const struct mmsim_program *bp;
-	DIR *dir;
-	struct dirent *de;
-	char *names[256];
-	int n = 0;
+	char **files;
 
 	scenario_runner_register();
 	for (int i = 0; (bp = program_builtin(i)); i++) {
 		measure(bp, "2");
 		measure(bp, NULL);
 	}
-	dir = opendir("scenarios");
-	while (dir && (de = readdir(dir)) && n < 256)
-		if (strstr(de->d_name, ".mms"))
-			names[n++] = strdup(de->d_name);
-	if (dir)
-		closedir(dir);
-	qsort(names, n, sizeof(names[0]), cmp_str);
-	for (int i = 0; i < n; i++) {
-		char path[512], err[512];
-		struct mmsim_program *p;
+	files = scenario_list_files("scenarios", NULL);
+	for (char **f = files; f && *f; f++) {
+		char err[512];
+		struct mmsim_program *p = scenario_program_load(*f, err,
+							      sizeof(err));
 
-		snprintf(path, sizeof(path), "scenarios/%s", names[i]);
-		free(names[i]);
-		p = scenario_program_load(path, err, sizeof(err));
 		if (!p)
 			continue;	/* a part of the model not built yet */
 		measure(p, "2");
 		scenario_program_free(p);
 	}
+	scenario_list_free(files);
 	return 0;
 }

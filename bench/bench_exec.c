@@ -14,11 +14,11 @@
  *	bench: execs_per_s_<scenario> <value> execs/s
  *	bench: rss_mem_64g <value> KiB
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario/scenario.h"
 #include "arch/physmem.h"
 #include "bench/bench_rate.h"
 #include "explore/explore.h"
@@ -47,36 +47,22 @@ static unsigned long rss_kib(void)
 	return rss * 4;
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int main(void)
 {
-	char *names[256];
-	int n = 0;
-	struct dirent *de;
-	DIR *d = opendir("scenarios");
+	char **files = scenario_list_files("scenarios", NULL);
 
-	while (d && (de = readdir(d)) && n < 256)
-		if (strstr(de->d_name, ".mms"))
-			names[n++] = strdup(de->d_name);
-	if (d)
-		closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_name);
-	for (int i = 0; i < n; i++) {
-		char path[512], err[512], name[256], *c;
+	for (char **f = files; f && *f; f++) {
+		const char *base = scenario_file_name(*f);
+		char err[512], name[256], *c;
 		struct mmsim_program *sp;
 		double v[SAMPLES];
 
-		snprintf(path, sizeof(path), "scenarios/%s", names[i]);
-		sp = scenario_program_load(path, err, sizeof(err));
+		sp = scenario_program_load(*f, err, sizeof(err));
 		if (sp) {
 			for (int k = 0; k < SAMPLES; k++)
 				v[k] = sample(sp, 1000 * k);
 			snprintf(name, sizeof(name), "execs_per_s_%.*s",
-				 (int)(strlen(names[i]) - 4), names[i]);
+				 (int)(strlen(base) - 4), base);
 			for (c = name; *c; c++)
 				if (*c == '-' || *c == '.')
 					*c = '_';
@@ -85,8 +71,8 @@ int main(void)
 			fflush(stdout);
 			scenario_program_free(sp);
 		}
-		free(names[i]);
 	}
+	scenario_list_free(files);
 
 	/* 64 GiB, then a few executions allocating and freeing a THP */
 	{

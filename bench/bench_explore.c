@@ -10,12 +10,12 @@
  *	bench: explore_<program>_<strategy> <value> execs/s
  *	bench: scenario_<file>_<strategy> <value> execs/s
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "scenario/scenario.h"
 #include "bench/bench_rate.h"
 #include "explore/explore.h"
 #include "scenario/runner.h"
@@ -57,28 +57,24 @@ static void measure(const struct mmsim_program *p, const char *prefix,
 int main(void)
 {
 	const struct mmsim_program *p;
-	struct dirent *de;
-	DIR *d;
+	char **files;
 
 	for (int i = 0; (p = program_builtin(i)); i++)
 		measure(p, "explore", p->name + strlen("builtin:"));
-	d = opendir("scenarios");
-	while (d && (de = readdir(d))) {
-		char path[512], err[512], what[256];
-		struct mmsim_program *sp;
+	files = scenario_list_files("scenarios", NULL);
+	for (char **f = files; f && *f; f++) {
+		const char *base = scenario_file_name(*f);
+		char err[512], what[256];
+		struct mmsim_program *sp = scenario_program_load(*f, err,
+							       sizeof(err));
 
-		if (!strstr(de->d_name, ".mms"))
-			continue;
-		snprintf(path, sizeof(path), "scenarios/%s", de->d_name);
-		sp = scenario_program_load(path, err, sizeof(err));
 		if (!sp)
 			continue;	/* uses a part of the model not built */
-		snprintf(what, sizeof(what), "%.*s",
-			 (int)(strlen(de->d_name) - 4), de->d_name);
+		snprintf(what, sizeof(what), "%.*s", (int)(strlen(base) - 4),
+			 base);
 		measure(sp, "scenario", what);
 		scenario_program_free(sp);
 	}
-	if (d)
-		closedir(d);
+	scenario_list_free(files);
 	return 0;
 }

@@ -13,7 +13,6 @@
  * a global) is measured against the commit before it, not here: see
  * docs/explorer.md (instruction counts under valgrind).
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,43 +32,29 @@ static double sample(const struct mmsim_program *p, uint64_t seed)
 	return bench_execs_per_s(p, "random", seed, 200, SAMPLE_SECONDS);
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int main(void)
 {
 	static const char *const mname[] = { "sc", "tso", "arm64" };
-	DIR *d = opendir("scenarios");
-	struct dirent *de;
-	char *names[256];
-	int n = 0;
+	char **files;
 
 	scenario_runner_register();
-	while (d && (de = readdir(d)) && n < 256)
-		if (strstr(de->d_name, ".mms"))
-			names[n++] = strdup(de->d_name);
-	if (d)
-		closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_names);
-	for (int i = 0; i < n; i++) {
+	files = scenario_list_files("scenarios", NULL);
+	for (char **f = files; f && *f; f++) {
 		double sc = 0;
 		char base[256], *dot;
 
-		snprintf(base, sizeof(base), "%s", names[i]);
+		snprintf(base, sizeof(base), "%s", scenario_file_name(*f));
 		dot = strstr(base, ".mms");
 		if (dot)
 			*dot = 0;
 		for (int m = 0; m < 3; m++) {
-			char path[512], err[512];
+			char err[512];
 			struct scenario_error e;
 			struct scenario *s;
 			struct mmsim_program *p;
 			double v[SAMPLES], med;
 
-			snprintf(path, sizeof(path), "scenarios/%s", names[i]);
-			s = scenario_load_file(path, &e);
+			s = scenario_load_file(*f, &e);
 			if (!s)
 				break;
 			if (s->expect.verdict != SCN_EXPECT_OK) {
@@ -96,7 +81,7 @@ int main(void)
 			fflush(stdout);
 			scenario_program_free(p);
 		}
-		free(names[i]);
 	}
+	scenario_list_free(files);
 	return 0;
 }

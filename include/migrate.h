@@ -13,6 +13,7 @@
 #define MMSIM_MIGRATE_H
 
 #include "mm.h"
+#include "rmap.h"
 
 #ifndef LIST_HEAD
 #define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
@@ -74,9 +75,10 @@ int migrate_pages(struct list_head *from, int node, enum migrate_mode mode,
 /*
  * try_to_migrate - replace every mapping of @folio (locked) by migration
  * entries, through rmap_walk. The folio may stay mapped (pinned page,
- * raced fault): the caller checks folio_mapped().
+ * raced fault): the caller checks folio_mapped(). @flags: TTU_BATCH_FLUSH
+ * leaves the PTEs' flush to the caller's try_to_unmap_flush() (rmap.h).
  */
-void try_to_migrate(struct folio *folio);
+void try_to_migrate(struct folio *folio, enum ttu_flags flags);
 /*
  * remove_migration_ptes - replace the migration entries pointing at @src
  * by mappings of @dst (src == dst: migration failed, restore). Both

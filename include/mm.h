@@ -159,6 +159,12 @@ struct mm_struct {
 	 * this one then found empty and did not flush (mm_tlb_flush_nested).
 	 */
 	atomic_t tlb_flush_pending;
+	/*
+	 * tlb_flush_batched: bits 0-14 count the deferred unmap flushes
+	 * begun (set_tlb_ubc_flush_pending), bits 16-30 the count last seen
+	 * flushed by flush_tlb_batched_pending() (mm/rmap.c).
+	 */
+	atomic_t tlb_flush_batched;
 	unsigned long flags;		/* MMF_* bits */
 	int id;				/* SIM: for traces and reports */
 	bool dead;			/* SIM: __mmdrop ran */
@@ -181,6 +187,10 @@ static inline void dec_tlb_flush_pending(struct mm_struct *mm)
 {
 	__atomic_sub_fetch(&mm->tlb_flush_pending.counter, 1, __ATOMIC_SEQ_CST);
 }
+
+/* pte_accessible - may some TLB still hold a translation from @pte?
+ * (mm/pgtable-generic.c) */
+bool pte_accessible(struct mm_struct *mm, pte_t pte);
 
 /* Has someone changed entries of @mm without flushing them yet? */
 static inline bool mm_tlb_flush_pending(struct mm_struct *mm)

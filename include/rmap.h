@@ -188,4 +188,33 @@ bool page_vma_mapped_walk(struct page_vma_mapped_walk *pvmw);
 /* Stop a walk early: drop the lock of the current hit. */
 void page_vma_mapped_walk_done(struct page_vma_mapped_walk *pvmw);
 
+/* ---- deferred unmap TLB flushes (kernel: mm/rmap.c, tlb_ubc) ---- */
+
+/* try_to_migrate() flags (kernel: enum ttu_flags) */
+enum ttu_flags {
+	TTU_BATCH_FLUSH = 1 << 0,	/* flush at try_to_unmap_flush() */
+};
+
+/*
+ * should_defer_flush - may the unmap of an entry of @mm leave its flush to
+ * the batch (@flags has TTU_BATCH_FLUSH and the arch agrees)?
+ */
+bool should_defer_flush(struct mm_struct *mm, enum ttu_flags flags);
+/*
+ * set_tlb_ubc_flush_pending - the entry @pteval of [@start, @end) was
+ * cleared but not flushed: add it to this task's batch and count it in
+ * mm->tlb_flush_batched. Nothing to do if no TLB can hold it. PTL held.
+ */
+void set_tlb_ubc_flush_pending(struct mm_struct *mm, pte_t pteval,
+			       unsigned long start, unsigned long end);
+/* try_to_unmap_flush - flush this task's batch, if anything is in it. */
+void try_to_unmap_flush(void);
+/*
+ * flush_tlb_batched_pending - someone cleared entries of @mm and has not
+ * flushed them yet (or we have not seen that they did): flush the whole
+ * mm before we change entries and rely on our own, narrower flush. PTL
+ * held (it orders us after the batcher's clear).
+ */
+void flush_tlb_batched_pending(struct mm_struct *mm);
+
 #endif /* MMSIM_RMAP_H */

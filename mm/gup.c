@@ -225,6 +225,20 @@ bool gup_must_unshare(struct vm_area_struct *vma, unsigned int flags,
  * sanity_check_pinned_pages - a pinned anon page is exclusive and stays
  * so until freed. For a THP we do not know whether it was PTE- or
  * PMD-mapped when pinned: the page or the head must be exclusive.
+ *
+ * The warnings are in the form of "mm/gup: remove (VM_)BUG_ONs" (David
+ * Hildenbrand, posted 2025-06-04, with its fixup for the small-folio
+ * case; in the mm tree's linux-next merges, its mainline merge not
+ * verified): VM_WARN_ON_ONCE_*, no longer VM_BUG_ON_PAGE.
+ *
+ * After GUP-fast the check can fire on arm64 without any bug (docs/bugs.md,
+ * "anon-exclusive-set-vs-gup-fast"): the mapper's SetPageAnonExclusive()
+ * is a relaxed set_bit() that nothing orders before its set_pmd_at()
+ * (remove_migration_pmd(), map_anon_folio_pmd_nopf()), while GUP-fast's
+ * loads are ordered (the PMD, folio_try_get()'s full barrier, the
+ * write_protect_seq re-check's smp_rmb(), the flag). A writable PMD makes
+ * GUP-fast skip gup_must_unshare(), so only this debug check sees the
+ * flag before it is visible.
  */
 static void sanity_check_pinned_pages(struct page **pages,
 				      unsigned long npages)
@@ -237,10 +251,12 @@ static void sanity_check_pinned_pages(struct page **pages,
 		    !folio_test_anon(folio))
 			continue;
 		if (!folio_test_large(folio))
-			VM_BUG_ON_PAGE(!PageAnonExclusive(&folio->page), page);
+			VM_WARN_ON_ONCE_FOLIO(!PageAnonExclusive(&folio->page),
+					      folio);
 		else
-			VM_BUG_ON_PAGE(!PageAnonExclusive(&folio->page) &&
-				       !PageAnonExclusive(page), page);
+			/* Either a PTE-mapped or a PMD-mapped THP. */
+			VM_WARN_ON_ONCE_PAGE(!PageAnonExclusive(&folio->page) &&
+					     !PageAnonExclusive(page), page);
 	}
 }
 
@@ -350,8 +366,8 @@ static struct page *follow_page_pte(struct vm_area_struct *vma,
 		page = GUP_ERR_PTR(-EMLINK);
 		goto out;
 	}
-	VM_BUG_ON_PAGE((flags & FOLL_PIN) && PageAnon(page) &&
-		       !PageAnonExclusive(page), page);
+	VM_WARN_ON_ONCE_PAGE((flags & FOLL_PIN) && PageAnon(page) &&
+			     !PageAnonExclusive(page), page);
 	ret = try_grab_folio(page_folio(page), 1, flags);
 	if (ret) {
 		page = GUP_ERR_PTR(ret);
@@ -389,8 +405,8 @@ static struct page *follow_huge_pmd(struct vm_area_struct *vma,
 		return NULL;
 	if (!pmd_write(pmdval) && gup_must_unshare(vma, flags, page))
 		return GUP_ERR_PTR(-EMLINK);
-	VM_BUG_ON_PAGE((flags & FOLL_PIN) && PageAnon(page) &&
-		       !PageAnonExclusive(page), page);
+	VM_WARN_ON_ONCE_PAGE((flags & FOLL_PIN) && PageAnon(page) &&
+			     !PageAnonExclusive(page), page);
 	ret = try_grab_folio(page_folio(page), 1, flags);
 	if (ret)
 		return GUP_ERR_PTR(ret);

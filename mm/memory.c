@@ -957,6 +957,8 @@ static unsigned long zap_pte_range(struct mmu_gather *tlb,
 	pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
 	if (!pte)
 		return addr;
+	/* a deferred unmap flush (migration) may still be pending */
+	flush_tlb_batched_pending(mm);
 	do {
 		/* One RMW instead of a read then a clear: the walker may
 		 * set A/D between the two, and none entries stay none. */
@@ -965,10 +967,12 @@ static unsigned long zap_pte_range(struct mmu_gather *tlb,
 
 		if (pte_none(ptent))
 			continue;
-		tlb_remove_tlb_entry(tlb, pte, addr);
 		if (pte_present(ptent)) {
-			int nr = zap_present_ptes(tlb, vma, pte, ptent, addr,
-						  end, rss, &force_flush);
+			int nr;
+
+			tlb_remove_tlb_entry(tlb, pte, addr);
+			nr = zap_present_ptes(tlb, vma, pte, ptent, addr, end,
+					      rss, &force_flush);
 
 			pte += nr - 1;
 			addr += (nr - 1) * PAGE_SIZE;
@@ -977,6 +981,9 @@ static unsigned long zap_pte_range(struct mmu_gather *tlb,
 				break;
 			}
 		} else if (is_migration_entry(pte_to_swp_entry(ptent))) {
+			/* not present: nothing for our own flush (kernel:
+			 * zap_nonpresent_ptes); a flush the migration
+			 * deferred was seen to above */
 			rss[MM_ANONPAGES]--;
 		} else {
 			sim_violation("zap_pte_range: entry %#lx not "

@@ -153,22 +153,34 @@ static struct anon_vma *migration_anon_lock(struct folio *folio)
 /*
  * try_to_migrate_pte - one present PTE mapping @subpage becomes a
  * migration entry. PTL held. The pin protocol with GUP-fast:
- *   migration: (1) clear the PTE and flush every TLB, then (2) check for
- *	pins (folio_try_share_anon_rmap_pte) and give up if pinned;
+ *   migration: (1) clear the PTE (and flush, or defer the flush), then
+ *	(2) check for pins (folio_try_share_anon_rmap_pte) and give up if
+ *	pinned;
  *   GUP-fast:  (1) pin, then (2) re-check the PTE and unpin if it changed.
  * Either GUP-fast sees the cleared PTE, or we see its pin.
+ * With TTU_BATCH_FLUSH the flush waits for try_to_unmap_flush(): until
+ * then a CPU may still store to the folio through its TLB, which is why
+ * migrate_pages_batch() flushes before it copies anything.
  */
 static bool try_to_migrate_pte(struct folio *folio, struct vm_area_struct *vma,
-			       unsigned long addr, pte_t *ptep)
+			       unsigned long addr, pte_t *ptep,
+			       enum ttu_flags flags)
 {
+	struct mm_struct *mm = vma->vm_mm;
 	pte_t pte = ptep_get_l(ptep, "try_to_migrate_one:pte");
 	struct page *subpage = pte_page(pte);
 	bool anon_exclusive = PageAnonExclusive(subpage);
 	swp_entry_t entry;
 	pte_t pteval, swp_pte;
 
-	/* (1) nuke the PTE: from here no CPU can store through it */
-	pteval = ptep_clear_flush(vma, addr, ptep);
+	/* (1) nuke the PTE: from the flush on no CPU can store through it */
+	if (should_defer_flush(mm, flags)) {
+		pteval = ptep_get_and_clear_l(mm, addr, ptep,
+					      "try_to_migrate_one:clear");
+		set_tlb_ubc_flush_pending(mm, pteval, addr, addr + PAGE_SIZE);
+	} else {
+		pteval = ptep_clear_flush(vma, addr, ptep);
+	}
 	/* A dirty PTE dirties the folio, now that the PTE is gone. */
 	if (pte_dirty(pteval))
 		folio_set_dirty(folio);
@@ -281,6 +293,7 @@ static bool try_to_migrate_one(struct folio *folio, struct vm_area_struct *vma,
 			       unsigned long addr, void *arg)
 {
 	DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, addr, 0);
+	enum ttu_flags flags = (enum ttu_flags)(uintptr_t)arg;
 
 	while (page_vma_mapped_walk(&pvmw)) {
 		bool ok;
@@ -292,7 +305,7 @@ static bool try_to_migrate_one(struct folio *folio, struct vm_area_struct *vma,
 						      pvmw.pmd, folio);
 		} else {
 			ok = try_to_migrate_pte(folio, vma, pvmw.address,
-						pvmw.pte);
+						pvmw.pte, flags);
 		}
 		if (!ok) {
 			page_vma_mapped_walk_done(&pvmw);
@@ -307,10 +320,11 @@ static bool folio_not_mapped(struct folio *folio)
 	return !folio_mapped(folio);
 }
 
-void try_to_migrate(struct folio *folio)
+void try_to_migrate(struct folio *folio, enum ttu_flags flags)
 {
 	struct rmap_walk_control rwc = {
 		.rmap_one = try_to_migrate_one,
+		.arg = (void *)(uintptr_t)flags,
 		.done = folio_not_mapped,
 		.anon_lock = folio_lock_anon_vma_read,
 		.invalid_vma = invalid_migration_vma,
@@ -713,7 +727,7 @@ static int migrate_folio_unmap(struct folio *src, int node,
 	st->was_mapped = false;
 	if (folio_mapped(src)) {
 		VM_BUG_ON_FOLIO(!st->anon_vma, src);
-		try_to_migrate(src);
+		try_to_migrate(src, mode == MIGRATE_ASYNC ? TTU_BATCH_FLUSH : 0);
 		st->was_mapped = true;
 	}
 	if (!folio_mapped(src))
@@ -763,40 +777,121 @@ static int migrate_folio_move(struct folio *src, struct migrate_state *st)
 	return 0;
 }
 
-/* migrate_pages - see migrate.h (kernel: migrate_pages_batch, one by one). */
-int migrate_pages(struct list_head *from, int node, enum migrate_mode mode,
-		  enum migrate_reason reason, unsigned int *nr_succeeded)
-{
-	struct folio *folio, *next;
-	unsigned int succeeded = 0;
-	int nr_failed = 0, retry = 1;
-	LIST_HEAD(ret_folios);
+/*
+ * Batches (kernel: migrate_pages_batch, 7e12beb8ca2a "migrate_pages: batch
+ * flushing TLB"): unmap every folio of the batch, flush the TLBs once
+ * (try_to_unmap_flush), then move each. SIM: a batch is at most
+ * NR_MAX_BATCHED_MIGRATION folios (kernel: NR_MAX_BATCHED_MIGRATION
+ * pages); a folio whose move fails with -EAGAIN is mapped back and goes
+ * round again from the unmap (the kernel retries the move alone).
+ */
+#define NR_MAX_BATCHED_MIGRATION	16
+/* SIM: the async passes of a sync migration; the kernel's
+ * NR_MAX_MIGRATE_ASYNC_RETRY (its value not verified) */
+#define NR_MAX_MIGRATE_ASYNC_RETRY	3
 
-	sim_on_reset(migrate_exec_reset);
-	for (int pass = 0; pass < NR_MAX_MIGRATE_PAGES_RETRY && retry;
-	     pass++) {
+struct migrate_unmapped {
+	struct folio *src;
+	struct migrate_state st;
+};
+
+/*
+ * migrate_pages_batch - up to @nr_pass passes over @from in @mode. Each
+ * pass: (1) migrate_folio_unmap() every folio (migration entries; with
+ * MIGRATE_ASYNC their flushes deferred: TTU_BATCH_FLUSH), (2) one
+ * try_to_unmap_flush() - from here no CPU stores to an unmapped folio -
+ * (3) migrate_folio_move() each: copy, commit, map the new folio. Folios
+ * that failed for good go to @ret_folios; the ones still to retry stay on
+ * @from. Returns the number of folios that failed (retries included).
+ */
+static int migrate_pages_batch(struct list_head *from, int node,
+			       enum migrate_mode mode,
+			       struct list_head *ret_folios,
+			       unsigned int *succeeded, int nr_pass)
+{
+	struct migrate_unmapped batch[NR_MAX_BATCHED_MIGRATION];
+	struct folio *folio, *next;
+	int nr_failed = 0, retry = 1;
+
+	for (int pass = 0; pass < nr_pass && retry; pass++) {
+		int n = 0;
+
 		retry = 0;
 		list_for_each_entry_safe(folio, next, from, lru) {
 			struct migrate_state st = { 0 };
-			long nr = folio_nr_pages(folio);
-			int rc = migrate_folio_unmap(folio, node, mode, &st);
+			int rc;
 
+			if (n == NR_MAX_BATCHED_MIGRATION) {
+				retry++;	/* the next pass takes it */
+				continue;
+			}
+			rc = migrate_folio_unmap(folio, node, mode, &st);
 			if (rc == 1)
 				continue;	/* freed under us: done */
-			if (rc == 0)
-				rc = migrate_folio_move(folio, &st);
 			if (rc == 0) {
-				succeeded += nr;
+				batch[n].src = folio;
+				batch[n++].st = st;
 			} else if (rc == -EAGAIN) {
 				retry++;
 			} else {
 				nr_failed++;
-				list_move_tail(&folio->lru, &ret_folios);
+				list_move_tail(&folio->lru, ret_folios);
 			}
+		}
+		/* Flush TLBs for all unmapped folios */
+		try_to_unmap_flush();
+		for (int i = 0; i < n; i++) {
+			long nr = folio_nr_pages(batch[i].src);
+			int rc = migrate_folio_move(batch[i].src,
+						    &batch[i].st);
+
+			if (rc == 0)
+				*succeeded += nr;
+			else
+				retry++;	/* mapped back: again */
+		}
+	}
+	return nr_failed + retry;
+}
+
+/*
+ * migrate_pages - see migrate.h. MIGRATE_ASYNC: batches. MIGRATE_SYNC
+ * (kernel: migrate_pages_sync): first the whole list as an async batch
+ * (trylock, deferred flushes), then every folio left one by one in sync
+ * mode (folio_lock, flush at once).
+ */
+int migrate_pages(struct list_head *from, int node, enum migrate_mode mode,
+		  enum migrate_reason reason, unsigned int *nr_succeeded)
+{
+	struct folio *folio;
+	unsigned int succeeded = 0;
+	int nr_failed = 0;
+	LIST_HEAD(ret_folios);
+
+	sim_on_reset(migrate_exec_reset);
+	if (mode == MIGRATE_ASYNC) {
+		migrate_pages_batch(from, node, MIGRATE_ASYNC, &ret_folios,
+				    &succeeded, NR_MAX_MIGRATE_PAGES_RETRY);
+	} else {
+		LIST_HEAD(folios);
+
+		migrate_pages_batch(from, node, MIGRATE_ASYNC, &ret_folios,
+				    &succeeded, NR_MAX_MIGRATE_ASYNC_RETRY);
+		while (!list_empty(from)) {
+			list_move_tail(from->next, &folios);
+			migrate_pages_batch(&folios, node, mode, &ret_folios,
+					    &succeeded,
+					    NR_MAX_MIGRATE_PAGES_RETRY -
+						    NR_MAX_MIGRATE_ASYNC_RETRY);
+			/* not migrated in its passes: it failed */
+			while (!list_empty(&folios))
+				list_move_tail(folios.next, &ret_folios);
 		}
 	}
 	/* Whatever is still on @from failed too. */
 	list_for_each_entry(folio, from, lru)
+		nr_failed++;
+	list_for_each_entry(folio, &ret_folios, lru)
 		nr_failed++;
 	while (!list_empty(&ret_folios))
 		list_move_tail(ret_folios.next, from);

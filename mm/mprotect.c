@@ -175,6 +175,8 @@ static long change_pte_range(struct vm_area_struct *vma, pmd_t *pmd,
 	if (prot_numa && !(vma->vm_flags & VM_SHARED) &&
 	    atomic_read(&vma->vm_mm->mm_users) == 1)
 		target_node = numa_node_id();
+	/* a deferred unmap flush (migration) may still be pending */
+	flush_tlb_batched_pending(vma->vm_mm);
 	do {
 		oldpte = ptep_get_l(pte, "change_pte_range:pte");
 		if (pte_present(oldpte)) {

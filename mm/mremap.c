@@ -87,6 +87,8 @@ static void move_ptes(struct vm_area_struct *vma, pmd_t *old_pmd,
 	new_ptl = pte_lockptr(mm, new_pmd);
 	if (new_ptl != old_ptl)
 		spin_lock_nested(new_ptl, SINGLE_DEPTH_NESTING);
+	/* a deferred unmap flush (migration) may still be pending */
+	flush_tlb_batched_pending(vma->vm_mm);
 	for (; old_addr < old_end; old_pte++, old_addr += PAGE_SIZE,
 	     new_pte++, new_addr += PAGE_SIZE) {
 		pte_t pte;

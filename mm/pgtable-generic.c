@@ -14,7 +14,7 @@
  * definitions agree on this. PTL held (so a batcher's
  * inc_tlb_flush_pending() before its entry change is seen).
  */
-static bool pte_accessible(struct mm_struct *mm, pte_t pte)
+bool pte_accessible(struct mm_struct *mm, pte_t pte)
 {
 	if (pte_flags(pte) & _PAGE_PRESENT)
 		return true;

@@ -504,6 +504,122 @@ int folio_try_share_anon_rmap_pmd(struct folio *folio, struct page *page)
 	return folio_try_share_anon_rmap_pte(folio, page);
 }
 
+/* ---- deferred unmap TLB flushes (CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH) ---- */
+
+/*
+ * The kernel keeps the batch in current->tlb_ubc; a task is a CPU here.
+ * Introduced for reclaim, used by migration since 7e12beb8ca2a
+ * ("migrate_pages: batch flushing TLB", Huang Ying, 2023): unmap every
+ * folio of the batch, flush once (try_to_unmap_flush), then copy.
+ */
+struct tlbflush_unmap_batch {
+	struct arch_tlbflush_unmap_batch arch;
+	bool flush_required;	/* something was added since the flush */
+	bool writable;		/* a dirty entry: may be written meanwhile */
+};
+
+static struct tlbflush_unmap_batch tlb_ubc[SIM_MAX_CPUS];
+
+static void tlb_ubc_reset(void)
+{
+	memset(tlb_ubc, 0, sizeof(tlb_ubc));
+}
+
+static struct tlbflush_unmap_batch *current_tlb_ubc(void)
+{
+	sim_on_reset(tlb_ubc_reset);	/* idempotent */
+	return &tlb_ubc[smp_processor_id()];
+}
+
+/* Bits 0-14 of mm->tlb_flush_batched: begun; bits 16-30: flushed. */
+#define TLB_FLUSH_BATCH_FLUSHED_SHIFT	16
+#define TLB_FLUSH_BATCH_PENDING_MASK	\
+	((1 << (TLB_FLUSH_BATCH_FLUSHED_SHIFT - 1)) - 1)
+#define TLB_FLUSH_BATCH_PENDING_LARGE	(TLB_FLUSH_BATCH_PENDING_MASK / 2)
+
+void try_to_unmap_flush(void)
+{
+	struct tlbflush_unmap_batch *ubc = current_tlb_ubc();
+
+	if (!ubc->flush_required)
+		return;
+	arch_tlbbatch_flush(&ubc->arch);
+	ubc->flush_required = false;
+	ubc->writable = false;
+}
+
+void set_tlb_ubc_flush_pending(struct mm_struct *mm, pte_t pteval,
+			       unsigned long start, unsigned long end)
+{
+	struct tlbflush_unmap_batch *ubc = current_tlb_ubc();
+	int batch, old;
+
+	if (!pte_accessible(mm, pteval))
+		return;
+	arch_tlbbatch_add_pending(&ubc->arch, &mm->context, start, end);
+	ubc->flush_required = true;
+	/* after the PTE was cleared (the caller's RMW, under the PTL) */
+	batch = atomic_read(&mm->tlb_flush_batched);
+	for (;;) {
+		if ((batch & TLB_FLUSH_BATCH_PENDING_MASK) <=
+		    TLB_FLUSH_BATCH_PENDING_LARGE) {
+			atomic_inc(&mm->tlb_flush_batched);
+			break;
+		}
+		/* keep `pending' from catching up with `flushed': restart */
+		old = atomic_cmpxchg(&mm->tlb_flush_batched, batch, 1);
+		if (old == batch)
+			break;
+		batch = old;
+	}
+	if (pte_dirty(pteval))
+		ubc->writable = true;
+}
+
+bool should_defer_flush(struct mm_struct *mm, enum ttu_flags flags)
+{
+	if (!(flags & TTU_BATCH_FLUSH))
+		return false;
+	return arch_tlbbatch_should_defer(&mm->context);
+}
+
+/*
+ * flush_tlb_batched_pending - see rmap.h. The race it closes (Mel
+ * Gorman's "mm, mprotect: flush TLB if potentially racing with a
+ * parallel reclaim leaving stale TLB entries", 2017):
+ *  1. A: clears a PTE of @mm, defers its flush (a CPU may still hold the
+ *     old entry);
+ *  2. B: mprotect/munmap/mremap finds the PTE already none (or a
+ *     migration entry) and so flushes nothing for it;
+ *  3. B returns; a CPU still writes through the stale entry.
+ * Both arches now flush the whole mm (arch_flush_tlb_batched_pending()):
+ * arm64's was a dsb(ish) until Ryan Roberts's stable fix of 2025 (Fixes:
+ * 43b3dfdd0455 "arm64: support batched/deferred tlb shootdown during page
+ * reclamation/migration"): a DSB completes only the TLBIs of its own CPU.
+ * The regression switch tlb-batched-pending-missing drops this call.
+ */
+void flush_tlb_batched_pending(struct mm_struct *mm)
+{
+	int batch = atomic_read(&mm->tlb_flush_batched);
+	int pending = batch & TLB_FLUSH_BATCH_PENDING_MASK;
+	int flushed = batch >> TLB_FLUSH_BATCH_FLUSHED_SHIFT;
+
+	if (sim_regress_on(SIM_REGRESS_TLB_BATCHED_PENDING_MISSING))
+		/*
+		 * Before 3ea277194daa (Mel Gorman, 4.13): nothing here; a
+		 * zap that meets an entry cleared by a batched unmap adds
+		 * nothing to its own flush.
+		 */
+		return;
+	if (pending != flushed) {
+		sim_mark(mm->context.id, "flush_tlb_batched_pending");
+		flush_tlb_mm(&mm->context);
+		/* a new batch begun meanwhile stays pending */
+		atomic_cmpxchg(&mm->tlb_flush_batched, batch,
+			       pending | (pending << TLB_FLUSH_BATCH_FLUSHED_SHIFT));
+	}
+}
+
 /* ---- rmap walk ---- */
 
 /*

@@ -6,10 +6,79 @@
  * regress names, the expect kind, and each spawn op's thread array.
  * Partially built scenarios (a failed parse) are freed the same way: every
  * pointer is either valid or NULL.
+ *
+ * Also: listing a directory's scenario files (scenario_list_files).
  */
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "scenario/internal.h"
+
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **scenario_list_files(const char *dir, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t nr = 0, cap = 8;
+	char **v = malloc(cap * sizeof(*v));
+	bool oom = !v;
+
+	while (!oom && d && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (len < 5 || strcmp(de->d_name + len - 4, ".mms"))
+			continue;
+		if (nr + 1 == cap) {
+			char **w = realloc(v, 2 * cap * sizeof(*v));
+
+			oom = !w;
+			if (oom)
+				break;
+			v = w;
+			cap *= 2;
+		}
+		v[nr] = malloc(strlen(dir) + len + 2);
+		oom = !v[nr];
+		if (oom)
+			break;
+		sprintf(v[nr], "%s/%s", dir, de->d_name);
+		nr++;
+	}
+	if (d)
+		closedir(d);
+	if (v)
+		v[nr] = NULL;
+	if (oom) {
+		scenario_list_free(v);
+		return NULL;
+	}
+	qsort(v, nr, sizeof(*v), cmp_path);
+	if (n)
+		*n = nr;
+	return v;
+}
+
+void scenario_list_free(char **files)
+{
+	if (!files)
+		return;
+	for (char **f = files; *f; f++)
+		free(*f);
+	free(files);
+}
+
+const char *scenario_file_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
 
 void scenario_free(struct scenario *s)
 {

@@ -353,6 +353,18 @@ struct scenario *scenario_load_file(const char *path,
 void scenario_free(struct scenario *s);
 
 /*
+ * scenario_list_files - the scenario files (names ending in ".mms") of
+ * directory @dir, as "@dir/NAME" paths sorted by strcmp, in a
+ * NULL-terminated array; *@n (if @n is not NULL) counts them. A directory
+ * that cannot be opened gives an empty list. Returns NULL only if host
+ * memory runs out. Free with scenario_list_free().
+ */
+char **scenario_list_files(const char *dir, size_t *n);
+void scenario_list_free(char **files);
+/* The file name of @path: what follows its last '/'. */
+const char *scenario_file_name(const char *path);
+
+/*
  * scenario_dump - write @s in canonical form: parse(dump(s)) equals s
  * (scenario_equal). Returns 0, or -1 on a write error.
  */

@@ -131,7 +131,9 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 		.scenario = "scenarios/page-ref-unfreeze-relaxed.mms",
 		.needs = "arch=arm64 (GUP-fast not waited for by a flush) and "
 			 "an observer the model lacks: not found even with "
-			 "that (docs/bugs.md)",
+			 "that; with the switch off its scenario can show the "
+			 "anon-exclusive-set-vs-gup-fast finding, a warning "
+			 "arm64 allows (docs/bugs.md)",
 	},
 	[SIM_REGRESS_ANON_EXCLUSIVE_CLEAR_NO_BARRIER] = {
 		.name = "anon-exclusive-clear-no-barrier",
@@ -146,6 +148,19 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 		/* the flush IPI makes GUP-fast's stores visible before the
 		 * pin check: only an RCU GUP-fast (broadcast TLBI) races,
 		 * so its scenario says arch=arm64 memory=arm64 */
+	},
+	[SIM_REGRESS_TLB_BATCHED_PENDING_MISSING] = {
+		/* hash and title from the Fixes: tags of later fixes
+		 * (Ryan Roberts, 2025); the date is not verified (4.13) */
+		.name = "tlb-batched-pending-missing",
+		.commit = "3ea277194daa",
+		.date = "not verified",
+		.what = "mm, mprotect: flush TLB if potentially racing with a "
+			"parallel reclaim leaving stale TLB entries: a zap "
+			"(mprotect, mremap) meets an entry an unmapper cleared "
+			"without flushing yet, flushes nothing for it, and a "
+			"CPU keeps storing through its stale TLB entry",
+		.scenario = "scenarios/tlb-batched-pending-missing.mms",
 	},
 };
 

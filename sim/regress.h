@@ -50,6 +50,8 @@ enum sim_regress_id {
 	SIM_REGRESS_PAGE_REF_UNFREEZE_RELAXED,
 	/* mm/rmap.c + mm/gup.c: the smp_mb() pair of PG_anon_exclusive */
 	SIM_REGRESS_ANON_EXCLUSIVE_CLEAR_NO_BARRIER,
+	/* mm/rmap.c: flush_tlb_batched_pending (deferred unmap flushes) */
+	SIM_REGRESS_TLB_BATCHED_PENDING_MISSING,
 	SIM_REGRESS__NR
 };
 

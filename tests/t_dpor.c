@@ -38,7 +38,6 @@
  *			first lock and both block (deadlock): 3.
  * About 10 s under ASan.
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +45,7 @@
 #include "scenario/runner.h"
 #include "scenario/scenario.h"
 #include "sim/regress.h"
+#include "explore_test.h"
 #include "tap.h"
 
 #define MAX_KINDS 32
@@ -127,19 +127,9 @@ static bool kinds_within(const struct seen *a, const struct seen *b,
 	return true;
 }
 
-static const struct mmsim_program *builtin(const char *name)
-{
-	char err[256];
-	const struct mmsim_program *p = program_load(name, err, sizeof(err));
-
-	if (!p)
-		diag("%s", err);
-	return p;
-}
-
 static void check_traces(const char *name, uint64_t traces, uint64_t bad)
 {
-	const struct mmsim_program *p = builtin(name);
+	const struct mmsim_program *p = builtin_program(name);
 	struct explore_result r;
 	struct seen s;
 
@@ -219,38 +209,23 @@ static void compare_scenario(const struct mmsim_program *p, const char *what,
 	skip(what, "dfs:0 does not exhaust in the budget");
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void check_scenarios(void)
 {
-	DIR *dir = opendir("scenarios");
-	struct dirent *de;
-	char *names[256];
-	int n = 0;
+	char **files = scenario_list_files("scenarios", NULL);
 
-	while (dir && (de = readdir(dir)) && n < 256)
-		if (strstr(de->d_name, ".mms"))
-			names[n++] = strdup(de->d_name);
-	if (dir)
-		closedir(dir);
-	qsort(names, n, sizeof(names[0]), cmp_str);
-	for (int i = 0; i < n; i++) {
-		char path[512], err[512];
-		struct mmsim_program *p;
+	for (char **f = files; f && *f; f++) {
+		char err[512];
+		struct mmsim_program *p = scenario_program_load(*f, err,
+							      sizeof(err));
 
-		snprintf(path, sizeof(path), "scenarios/%s", names[i]);
-		free(names[i]);
-		p = scenario_program_load(path, err, sizeof(err));
 		if (!p) {
-			skip(path, err);
+			skip(*f, err);
 			continue;
 		}
-		compare_scenario(p, path, 0.5);
+		compare_scenario(p, *f, 0.5);
 		scenario_program_free(p);
 	}
+	scenario_list_free(files);
 	for (int id = 0; id < SIM_REGRESS__NR; id++) {
 		const struct sim_regress *e = &sim_regress_table[id];
 		char err[512], what[300];
@@ -274,7 +249,7 @@ static void check_scenarios(void)
 
 static void check_refusals(void)
 {
-	const struct mmsim_program *p = builtin("builtin:lost-update");
+	const struct mmsim_program *p = builtin_program("builtin:lost-update");
 	struct explore_opts o = { .strategy = "dpor:2", .nr_shards = 2 };
 	struct explore_result r;
 	int rc;
@@ -314,7 +289,7 @@ int main(void)
 
 			snprintf(what, sizeof(what), "%s, bound %s", all[i],
 				 bounds[b] ? bounds[b] : "none");
-			if (!compare(builtin(all[i]), what, bounds[b], 5))
+			if (!compare(builtin_program(all[i]), what, bounds[b], 5))
 				ok(0, "%s: dfs exhausts", what);
 		}
 	check_scenarios();

@@ -39,6 +39,7 @@
 #include "explore/explore.h"
 #include "explore/json.h"
 #include "sim/atomic.h"
+#include "explore_test.h"
 #include "tap.h"
 
 /* ---- a test program: n tasks, each k private writes ---- */
@@ -242,16 +243,6 @@ static void test_shards(void)
 
 /* ---- jobs ---- */
 
-static const struct mmsim_program *builtin(const char *name)
-{
-	char err[256];
-	const struct mmsim_program *p = program_load(name, err, sizeof(err));
-
-	if (!p)
-		diag("%s", err);
-	return p;
-}
-
 static bool same_failures(const struct explore_result *a,
 			  const struct explore_result *b)
 {
@@ -267,7 +258,7 @@ static bool same_failures(const struct explore_result *a,
 
 static void test_jobs(void)
 {
-	const struct mmsim_program *p = builtin("builtin:lost-update");
+	const struct mmsim_program *p = builtin_program("builtin:lost-update");
 	static const struct { const char *st; bool keep; } c[] = {
 		{ "random", true }, { "dfs:2", true }, { "random", false },
 		{ "pct:2", false }, { "dfs:3", false },
@@ -303,7 +294,7 @@ static void test_replay(void)
 	int checked = 0, bad = 0;
 
 	for (size_t i = 0; i < 3; i++) {
-		const struct mmsim_program *p = builtin(failing[i]);
+		const struct mmsim_program *p = builtin_program(failing[i]);
 		struct explore_opts o = { .strategy = "random", .runs = 300,
 					  .keep_going = true,
 					  .max_failures = 100000 };
@@ -332,7 +323,7 @@ static void test_shrink(void)
 	int tried = 0, lost = 0, grew = 0, shorter = 0;
 
 	for (size_t i = 0; i < 3; i++) {
-		const struct mmsim_program *p = builtin(failing[i]);
+		const struct mmsim_program *p = builtin_program(failing[i]);
 		struct explore_opts o = { .strategy = "random", .runs = 200,
 					  .keep_going = true,
 					  .max_failures = 25 };
@@ -373,7 +364,7 @@ static void test_shrink(void)
 
 static void test_json_roundtrip(void)
 {
-	const struct mmsim_program *p = builtin("builtin:lost-update");
+	const struct mmsim_program *p = builtin_program("builtin:lost-update");
 	struct explore_opts o = { .strategy = "random", .runs = 100,
 				  .keep_going = true };
 	struct explore_result r, back = { 0 };

@@ -27,6 +27,7 @@
 #include "scenario/runner.h"
 #include "sim/atomic.h"
 #include "sim/regress.h"
+#include "explore_test.h"
 #include "tap.h"
 
 /* ---- the relation ---- */
@@ -167,23 +168,13 @@ static const struct mmsim_program private_prog = {
 	.name = "private-writers", .setup = private_setup,
 };
 
-static const struct mmsim_program *builtin(const char *name)
-{
-	char err[256];
-	const struct mmsim_program *p = program_load(name, err, sizeof(err));
-
-	if (!p)
-		diag("%s", err);
-	return p;
-}
-
 static void test_pos(void)
 {
 	static const char *const progs[] = { "builtin:lost-update",
 					     "builtin:abba", "builtin:rcu" };
 
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
-		const struct mmsim_program *p = builtin(progs[i]);
+		const struct mmsim_program *p = builtin_program(progs[i]);
 
 		if (!p) {
 			ok(0, "%s loads", progs[i]);
@@ -234,7 +225,7 @@ static void run_default(const struct mmsim_program *p, unsigned shard,
 
 static void test_portfolio(void)
 {
-	const struct mmsim_program *p = builtin("builtin:lost-update");
+	const struct mmsim_program *p = builtin_program("builtin:lost-update");
 	uint64_t first[PF_RUNS];
 	bool members = true;
 
@@ -349,7 +340,7 @@ static void test_vpos(void)
 
 static void test_coverage(void)
 {
-	const struct mmsim_program *p = builtin("builtin:lost-update");
+	const struct mmsim_program *p = builtin_program("builtin:lost-update");
 	struct coverage *c = coverage_new();
 	struct explore_opts o = { .runs = 200, .keep_going = true,
 				  .coverage = c };

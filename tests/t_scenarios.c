@@ -22,7 +22,6 @@
  * About 40 s of CPU under ASan (the DPOR ladders: thp-numa's dpor:1 is
  * ~500 THP executions).
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,28 +30,16 @@
 #include "scenario/runner.h"
 #include "scenario/scenario.h"
 #include "sim/regress.h"
+#include "explore_test.h"
 #include "tap.h"
 
 #define RUNG_EXECS	1200	/* executions a DPOR rung may take */
 #define SAMPLE_EXECS	20000	/* the fallback sample */
 
-static struct explore_result run_for(const struct mmsim_program *p,
-				     const char *strategy, uint64_t runs,
-				     double seconds)
-{
-	struct explore_opts o = { .strategy = strategy, .runs = runs,
-				  .time_limit = seconds };
-	struct explore_result r;
-
-	memset(&r, 0, sizeof(r));
-	explore(p, &o, &r);
-	return r;
-}
-
 static struct explore_result run(const struct mmsim_program *p,
 				 const char *strategy, uint64_t runs)
 {
-	return run_for(p, strategy, runs, 0);
+	return explore_for(p, strategy, runs, 0);
 }
 
 /* Does the first failure's message start with "@kind:"? */
@@ -62,33 +49,6 @@ static bool kind_is(const struct explore_result *r, const char *kind)
 
 	return r->nr_fail && r->fail[0].msg &&
 	       !strncmp(r->fail[0].msg, kind, n) && r->fail[0].msg[n] == ':';
-}
-
-static void check_ok_scenario(const char *path, struct scenario *s)
-{
-	char err[512];
-	struct mmsim_program *p = scenario_program(s, err, sizeof(err));
-	struct explore_result a, b;
-
-	if (!p) {
-		skip(path, strstr(err, "error: ") ? strstr(err, "error: ") + 7 :
-						    err);
-		scenario_free(s);
-		return;
-	}
-	a = run(p, "random", 5000);
-	b = run(p, "pct:3", 2000);
-	ok(a.failures == 0 && b.failures == 0 && !a.error[0],
-	   "%s: no violation in %llu random + %llu PCT executions", path,
-	   (unsigned long long)a.executions,
-	   (unsigned long long)b.executions);
-	if (a.nr_fail)
-		diag("%s", a.fail[0].msg);
-	if (b.nr_fail)
-		diag("%s", b.fail[0].msg);
-	explore_result_free(&a);
-	explore_result_free(&b);
-	scenario_program_free(p);
 }
 
 /*
@@ -219,37 +179,27 @@ static void check_negative_control(void)
 
 int main(void)
 {
-	DIR *d = opendir("scenarios");
-	struct dirent *de;
-	char *names[256];
-	int n = 0;
+	char **files;
 
 	scenario_runner_register();
-	while (d && (de = readdir(d)) && n < 256)
-		if (strstr(de->d_name, ".mms"))
-			names[n++] = strdup(de->d_name);
-	if (d)
-		closedir(d);
-	qsort(names, n, sizeof(names[0]),
-	      (int (*)(const void *, const void *))strcmp);
+	files = scenario_list_files("scenarios", NULL);
 	check_negative_control();
-	for (int i = 0; i < n; i++) {
-		char path[512];
+	for (char **f = files; f && *f; f++) {
+		const char *path = *f;
 		struct scenario_error e;
 		struct scenario *s;
 
-		snprintf(path, sizeof(path), "scenarios/%s", names[i]);
 		s = scenario_load_file(path, &e);
 		if (!ok(s != NULL, "%s parses", path)) {
 			diag("%s", e.text);
 			continue;
 		}
 		if (s->expect.verdict == SCN_EXPECT_OK)
-			check_ok_scenario(path, s);	/* frees s */
+			check_scenario_clean(path, s, 5000, 2000, 0, 0);
 		else
 			scenario_free(s);	/* bugs: below, by catalogue */
-		free(names[i]);
 	}
+	scenario_list_free(files);
 	for (int id = 0; id < SIM_REGRESS__NR; id++)
 		if (!sim_regress_table[id].placeholder)
 			check_bug(id);

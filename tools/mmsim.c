@@ -18,7 +18,6 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -26,6 +25,7 @@
 #include <string.h>
 
 #include "scenario/runner.h"
+#include "scenario/scenario.h"
 #include "sim/regress.h"
 #include "tools/cli.h"
 
@@ -537,40 +537,15 @@ static const char *scenario_dir(void)
 	return d && *d ? d : "scenarios";
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The scenario files (*.mms) of scenario_dir(), sorted; *n of them. */
 static char **scenario_files(size_t *n)
 {
-	DIR *dir = opendir(scenario_dir());
-	struct dirent *de;
-	char **v = NULL;
-	size_t cap = 0;
+	char **v = scenario_list_files(scenario_dir(), n);
 
-	*n = 0;
-	while (dir && (de = readdir(dir))) {
-		size_t len = strlen(de->d_name);
-
-		if (len < 5 || strcmp(de->d_name + len - 4, ".mms"))
-			continue;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 64;
-			v = realloc(v, cap * sizeof(*v));
-		}
-		if (!v || asprintf(&v[*n], "%s/%s", scenario_dir(),
-				   de->d_name) < 0) {
-			fprintf(stderr, "mmsim: out of host memory\n");
-			exit(EXIT_USAGE);
-		}
-		++*n;
+	if (!v) {
+		fprintf(stderr, "mmsim: out of host memory\n");
+		exit(EXIT_USAGE);
 	}
-	if (dir)
-		closedir(dir);
-	if (*n)
-		qsort(v, *n, sizeof(*v), cmp_str);
 	return v;
 }
 
@@ -604,9 +579,8 @@ static int cmd_list(struct cli *c)
 		} else {
 			printf("%s\n", files[i]);
 		}
-		free(files[i]);
 	}
-	free(files);
+	scenario_list_free(files);
 	if (c->json)
 		printf("]\n");
 	return EXIT_CLEAN;
