@@ -298,7 +298,7 @@ static unsigned distinct_traces(const struct mmsim_program *p,
 
 static void test_vpos(void)
 {
-	const struct mmsim_program *lu = builtin("builtin:lost-update");
+	const struct mmsim_program *lu = builtin_program("builtin:lost-update");
 	unsigned seen, shared, a, b;
 	struct explore_opts o = { .strategy = "vpos", .runs = 2000 };
 	struct explore_result r;
