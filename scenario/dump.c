@@ -210,6 +210,14 @@ static void dump_config(const struct scn_config *c, FILE *f)
 	if (c->set & SCN_CFG_TLB_FREE)
 		fprintf(f, " tlb_free=%s",
 			c->tlb_free == SCN_TLB_FREE_RCU ? "rcu" : "ipi");
+	if (c->set & SCN_CFG_SHMEM) {
+		static const char *const shmem[] = {
+			"never", "always", "within_size", "advise", "deny",
+			"force",
+		};
+
+		fprintf(f, " shmem_enabled=%s", shmem[c->shmem_enabled]);
+	}
 	if (c->set & SCN_CFG_MEMORY)
 		fprintf(f, " memory=%s",
 			c->memory == SCN_MEMORY_ARM64 ? "arm64" :
@@ -312,6 +320,7 @@ static bool config_eq(const struct scn_config *a, const struct scn_config *b)
 	    a->swap != b->swap || a->device != b->device || a->thp != b->thp ||
 	    a->thp_numa != b->thp_numa || a->arch != b->arch ||
 	    a->tlb_free != b->tlb_free || a->memory != b->memory ||
+	    a->shmem_enabled != b->shmem_enabled ||
 	    a->steps != b->steps ||
 	    a->seed != b->seed || a->set != b->set ||
 	    a->nr_regress != b->nr_regress)

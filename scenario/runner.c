@@ -38,6 +38,7 @@
 #include "gup.h"
 #include "migrate.h"
 #include "mm.h"
+#include "pagemap.h"
 #include "pfn_walker.h"
 #include "scenario/runner.h"
 #include "scenario/scenario.h"
@@ -102,6 +103,10 @@ static struct {
 	const struct scenario *s;
 	struct rproc *procs;
 	unsigned long *va;	/* [proc * nr_regions + region]: its address */
+	/* [proc * nr_regions + region]: 1 + the oracle id of the tmpfs file
+	 * a MAP_SHARED region maps (its memory, indexed by file offset),
+	 * or 0 for private memory */
+	int *rfile;
 	struct rhandle *handles;
 	struct rsig *sigs;
 } RT;
@@ -147,6 +152,32 @@ static int op_proc(const struct scn_op *op)
 static unsigned long *region_va(int p, int g)
 {
 	return &RT.va[(size_t)p * RT.s->nr_regions + g];
+}
+
+/*
+ * oracle_target - whose memory the oracle judges an access of @va by
+ * process @p through @op's region: the shared file's (a store through one
+ * MAP_SHARED mapping is seen through every other mapping of the file, in
+ * every process), at the file offset, or the process's own.
+ */
+static int oracle_target(const struct scn_op *op, int p, unsigned long va,
+			 unsigned long *ova)
+{
+	int g = op->addr.region;
+	int f = g >= 0 ? RT.rfile[(size_t)p * RT.s->nr_regions + g] : 0;
+
+	*ova = va;
+	if (!f)
+		return RT.procs[p].opid;
+	*ova = va - RT.va[(size_t)p * RT.s->nr_regions + g];
+	return f - 1;
+}
+
+static bool op_shared(const struct scn_op *op, int p)
+{
+	int g = op->addr.region;
+
+	return g >= 0 && RT.rfile[(size_t)p * RT.s->nr_regions + g];
 }
 
 static unsigned long op_va(const struct scn_op *op)
@@ -317,10 +348,11 @@ static void access_failed(const struct scn_op *op, int err, unsigned long va,
 
 static void do_load(const struct scn_op *op, int p)
 {
-	unsigned long va = op_va(op);
+	unsigned long va = op_va(op), ova;
+	int opid = oracle_target(op, p, va, &ova);
 	char why[256];
 	uint64_t v = 0;
-	struct oracle_op *h = oracle_load_begin(RT.procs[p].opid, va);
+	struct oracle_op *h = oracle_load_begin(opid, ova);
 	int err = mm_user_load(proc_mm(p), va, &v);
 
 	if (err) {
@@ -338,9 +370,9 @@ static void do_load(const struct scn_op *op, int p)
 
 static void do_store(const struct scn_op *op, int p)
 {
-	unsigned long va = op_va(op);
-	struct oracle_op *h = oracle_store_begin(RT.procs[p].opid, va, 8,
-						 op->val);
+	unsigned long va = op_va(op), ova;
+	int opid = oracle_target(op, p, va, &ova);
+	struct oracle_op *h = oracle_store_begin(opid, ova, 8, op->val);
 	int err = mm_user_store(proc_mm(p), va, op->val);
 
 	if (err) {
@@ -359,9 +391,10 @@ static void do_store(const struct scn_op *op, int p)
 static void do_fill(const struct scn_op *op, int p)
 {
 	struct mm_struct *mm = proc_mm(p);
-	unsigned long va = op_va(op), end = va + op_len(op);
-	struct oracle_op *h = oracle_store_begin(RT.procs[p].opid, va,
-						 end - va, op->val);
+	unsigned long va = op_va(op), end = va + op_len(op), ova;
+	int opid = oracle_target(op, p, va, &ova);
+	struct oracle_op *h = oracle_store_begin(opid, ova, end - va,
+						 op->val);
 	int err;
 
 	while (va < end) {
@@ -407,7 +440,9 @@ static void do_check(const struct scn_op *op, int p)
 	char why[256];
 
 	for (; va < end; va += 8) {
-		struct oracle_op *h = oracle_load_begin(RT.procs[p].opid, va);
+		unsigned long ova;
+		int opid = oracle_target(op, p, va, &ova);
+		struct oracle_op *h = oracle_load_begin(opid, ova);
 		uint64_t v;
 		int err = mm_user_load(proc_mm(p), va, &v);
 
@@ -441,6 +476,12 @@ static void do_mmap_op(const struct scn_op *op, int p)
 	prot |= op->prot & SCN_PROT_X ? PROT_EXEC : 0;
 	if (op->flags & SCN_F_GROWSDOWN)
 		flags |= MAP_GROWSDOWN;
+	if (op->flags & SCN_F_SHARED) {
+		/* MAP_SHARED|MAP_ANONYMOUS: shmem; its memory is a file's */
+		flags = (flags & ~MAP_PRIVATE) | MAP_SHARED;
+		RT.rfile[(size_t)p * RT.s->nr_regions + op->name] =
+			1 + oracle_process_new();
+	}
 	ret = vm_mmap(mm, va, rg->size, prot, flags, 0);
 	if (IS_ERR_VALUE(ret) || ret != va) {
 		op_fail(op, "fault", "mmap of %llu bytes at 0x%lx failed (%ld)",
@@ -463,7 +504,9 @@ static void do_munmap_op(const struct scn_op *op, int p)
 		op_fail(op, "fault", "munmap of 0x%lx+0x%lx failed", va,
 			len);
 	ghost_end(p, g, va, len);
-	oracle_unmap(RT.procs[p].opid, va, len);
+	/* a shared file's data outlives this mapping of it */
+	if (!op_shared(op, p))
+		oracle_unmap(RT.procs[p].opid, va, len);
 }
 
 static const int madv_map[SCN_MADV_NR] = {
@@ -474,6 +517,7 @@ static const int madv_map[SCN_MADV_NR] = {
 	[SCN_MADV_NOHUGEPAGE] = MADV_NOHUGEPAGE,
 	[SCN_MADV_WIPEONFORK] = MADV_WIPEONFORK,
 	[SCN_MADV_KEEPONFORK] = MADV_KEEPONFORK,
+	[SCN_MADV_REMOVE] = MADV_REMOVE,
 };
 
 /*
@@ -488,7 +532,15 @@ static void do_madvise_op(const struct scn_op *op, int p)
 	int opid = RT.procs[p].opid, g = -1;
 	struct oracle_op *h = NULL;
 
-	if (op->advice == SCN_MADV_DONTNEED) {
+	if (op_shared(op, p)) {
+		unsigned long ova;
+		int fid = oracle_target(op, p, va, &ova);
+
+		/* DONTNEED drops only the mapping: the data stays in the
+		 * page cache; REMOVE punches the file: it reads zero */
+		if (op->advice == SCN_MADV_REMOVE)
+			h = oracle_zap_begin(fid, ova, len);
+	} else if (op->advice == SCN_MADV_DONTNEED) {
 		g = ghost_begin(p, va, len);
 		h = oracle_zap_begin(opid, va, len);
 	} else if (op->advice == SCN_MADV_WIPEONFORK ||
@@ -536,6 +588,10 @@ static void do_fork_op(const struct scn_op *op, int p)
 	/* fork copies the address space: every region is where it was */
 	memcpy(region_va(c, 0), region_va(p, 0),
 	       sizeof(*RT.va) * RT.s->nr_regions);
+	/* shared mappings stay shared with the child */
+	memcpy(&RT.rfile[(size_t)c * RT.s->nr_regions],
+	       &RT.rfile[(size_t)p * RT.s->nr_regions],
+	       sizeof(*RT.rfile) * RT.s->nr_regions);
 	if (cp->first_thread >= 0)
 		start_thread(cp->first_thread);
 }
@@ -558,6 +614,13 @@ static void do_pin_op(const struct scn_op *op, int p)
 	int n = (int)((PAGE_ALIGN(va + op->len) - start) >> PAGE_SHIFT);
 	unsigned int f = gup_flags_of(op);
 	int opid = RT.procs[p].opid;
+
+	if (op_shared(op, p)) {
+		/* SIM: GUP and the pin oracle know private memory only */
+		sim_limit("%s:%u: pin: pins of shared mappings are not "
+			  "modelled yet", RT.s->filename, op->pos.line);
+		return;
+	}
 	struct oracle_op *o = NULL;
 	bool *zero = sim_zalloc(sizeof(*zero) * n);
 	long got;
@@ -759,6 +822,12 @@ static void do_mremap_op(const struct scn_op *op, int p)
 	unsigned long new_addr = op->at, keep;
 	int opid = RT.procs[p].opid, g = -1;
 
+	if (op_shared(op, p)) {
+		/* SIM: move_vma does not re-link a file VMA's i_mmap yet */
+		sim_limit("%s:%u: mremap: shared mappings are not modelled "
+			  "yet", RT.s->filename, op->pos.line);
+		return;
+	}
 	if (op->flags & SCN_F_MAYMOVE)
 		flags |= MREMAP_MAYMOVE;
 	if (op->flags & SCN_F_DONTUNMAP)
@@ -959,6 +1028,12 @@ static void runner_setup(void *arg)
 	RT.handles = sim_zalloc(sizeof(*RT.handles) * (s->nr_handles + 1));
 	RT.sigs = sim_zalloc(sizeof(*RT.sigs) * (s->nr_signals + 1));
 	RT.va = sim_zalloc(sizeof(*RT.va) * (s->nr_procs * s->nr_regions + 1));
+	RT.rfile = sim_zalloc(sizeof(*RT.rfile) *
+			      (s->nr_procs * s->nr_regions + 1));
+	shmem_huge = (int[]){ SHMEM_HUGE_NEVER, SHMEM_HUGE_ALWAYS,
+			      SHMEM_HUGE_WITHIN_SIZE, SHMEM_HUGE_ADVISE,
+			      SHMEM_HUGE_DENY, SHMEM_HUGE_FORCE }
+		[s->config.shmem_enabled];
 	transparent_hugepage_mode =
 		s->config.thp == SCN_THP_ALWAYS ? THP_ALWAYS :
 		s->config.thp == SCN_THP_NEVER	? THP_NEVER :
@@ -1046,8 +1121,9 @@ static const char *unsupported(const struct scn_op *op)
 {
 	switch (op->kind) {
 	case SCN_OP_MMAP:
-		if (op->flags & (SCN_F_FILE | SCN_F_SHARED))
-			return "file and shared mappings are not modelled yet";
+		if (op->flags & SCN_F_FILE)
+			return "named file mappings are not modelled yet "
+			       "(MAP_SHARED|MAP_ANONYMOUS shmem is: 'shared')";
 		if (op->flags & (SCN_F_POPULATE | SCN_F_LOCKED))
 			return "populate and locked mappings are not modelled "
 			       "yet";

@@ -76,6 +76,11 @@ enum scn_arch { SCN_ARCH_X86, SCN_ARCH_ARM64 };
 enum scn_tlb_free { SCN_TLB_FREE_DEFAULT, SCN_TLB_FREE_IPI, SCN_TLB_FREE_RCU };
 /* the memory model (sim/storebuf.h): the same order as enum sim_memory */
 enum scn_memory { SCN_MEMORY_SC, SCN_MEMORY_TSO, SCN_MEMORY_ARM64 };
+/* /sys/kernel/mm/transparent_hugepage/shmem_enabled */
+enum scn_shmem {
+	SCN_SHMEM_NEVER, SCN_SHMEM_ALWAYS, SCN_SHMEM_WITHIN_SIZE,
+	SCN_SHMEM_ADVISE, SCN_SHMEM_DENY, SCN_SHMEM_FORCE,
+};
 
 /* Bits of scn_config.set: which keys the file gave (dump prints those). */
 enum {
@@ -92,6 +97,7 @@ enum {
 	SCN_CFG_ARCH = 1 << 11,
 	SCN_CFG_TLB_FREE = 1 << 12,
 	SCN_CFG_MEMORY = 1 << 10,
+	SCN_CFG_SHMEM = 1 << 13,
 };
 
 struct scn_config {
@@ -106,6 +112,8 @@ struct scn_config {
 	/* default: the arch's (x86: ipi, arm64: rcu) */
 	enum scn_tlb_free tlb_free;
 	enum scn_memory memory; /* default sc */
+	/* shmem_enabled: enum scn_shmem; default never */
+	int shmem_enabled;
 	uint64_t steps; /* step bound; 0: runner default */
 	uint64_t seed; /* default seed; valid if set */
 	int nr_regress;

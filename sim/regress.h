@@ -50,6 +50,8 @@ enum sim_regress_id {
 	SIM_REGRESS_PAGE_REF_UNFREEZE_RELAXED,
 	/* mm/rmap.c + mm/gup.c: the smp_mb() pair of PG_anon_exclusive */
 	SIM_REGRESS_ANON_EXCLUSIVE_CLEAR_NO_BARRIER,
+	/* mm/memory.c: finish_fault trusts a PMD read once (seed 003) */
+	SIM_REGRESS_FINISH_FAULT_PMD_NO_RECHECK,
 	SIM_REGRESS__NR
 };
 
