@@ -203,6 +203,14 @@ int intern_signal(struct parser *p, const struct token *t)
 		      SCN_MAX_SIGNALS, "signals", t, ({}));
 }
 
+int intern_file(struct parser *p, const struct token *t)
+{
+	struct scenario *s = p->s;
+
+	return INTERN(p, s->files, s->nr_files, p->cap_files, SCN_MAX_FILES,
+		      "files", t, ({ s->files[s->nr_files].op = -1; }));
+}
+
 int find_thread(const struct scenario *s, const char *name)
 {
 	int i;

@@ -93,6 +93,30 @@ struct rhandle {
 	bool coherent;		/* FOLL_PIN: DMA is judged by the oracle */
 };
 
+/* A tmpfs file of the execution: its memory is an oracle process of its
+ * own, indexed by file offset. */
+struct rfile {
+	struct file *file;	/* NULL: its memfd has not run yet */
+	int opid;
+	unsigned long size;	/* after the last truncate that ended */
+	unsigned long inflight_min;	/* smallest target in flight */
+	int inflight;		/* truncates in flight */
+	int nr_targets;		/* truncates begun */
+	unsigned long targets[64];	/* their sizes, in order (SIM) */
+};
+
+/* A region's file mapping in one process. */
+struct rmapf {
+	int file;		/* 1 + RT.files index; 0: not a file mapping */
+	bool shared;
+	/*
+	 * private: page i was stored to by this process: from then on it
+	 * may be a COW copy, which the oracle does not follow (its loads are
+	 * not judged). SIM: see docs/deviations.md.
+	 */
+	bool *cowed;
+};
+
 struct rsig {
 	int count;
 	struct sim_waitq wq;
@@ -103,10 +127,10 @@ static struct {
 	const struct scenario *s;
 	struct rproc *procs;
 	unsigned long *va;	/* [proc * nr_regions + region]: its address */
-	/* [proc * nr_regions + region]: 1 + the oracle id of the tmpfs file
-	 * a MAP_SHARED region maps (its memory, indexed by file offset),
-	 * or 0 for private memory */
-	int *rfile;
+	/* [proc * nr_regions + region]: what a file mapping maps */
+	struct rmapf *rfile;
+	struct rfile *files;	/* named (memfd) files, then anon shmem */
+	int nr_files;
 	struct rhandle *handles;
 	struct rsig *sigs;
 } RT;
@@ -160,24 +184,87 @@ static unsigned long *region_va(int p, int g)
  * MAP_SHARED mapping is seen through every other mapping of the file, in
  * every process), at the file offset, or the process's own.
  */
+static struct rmapf *op_rmapf(const struct scn_op *op, int p)
+{
+	int g = op->addr.region;
+	struct rmapf *m;
+
+	if (g < 0 || p < 0)
+		return NULL;
+	m = &RT.rfile[(size_t)p * RT.s->nr_regions + g];
+	return m->file ? m : NULL;
+}
+
+/*
+ * oracle_target - whose memory the oracle judges an access of @va by
+ * process @p through @op's region: a file's (a store through one
+ * MAP_SHARED mapping is seen through every other mapping of the file, in
+ * every process; a private mapping reads the file until it writes the
+ * page), at the file offset, or the process's own. -1: not judged.
+ */
 static int oracle_target(const struct scn_op *op, int p, unsigned long va,
 			 unsigned long *ova)
 {
-	int g = op->addr.region;
-	int f = g >= 0 ? RT.rfile[(size_t)p * RT.s->nr_regions + g] : 0;
+	struct rmapf *m = op_rmapf(op, p);
+	unsigned long off;
 
 	*ova = va;
-	if (!f)
+	if (!m)
 		return RT.procs[p].opid;
-	*ova = va - RT.va[(size_t)p * RT.s->nr_regions + g];
-	return f - 1;
+	off = va - RT.va[(size_t)p * RT.s->nr_regions + op->addr.region];
+	if (!m->shared && m->cowed[off >> PAGE_SHIFT])
+		return -1;
+	*ova = off;
+	return RT.files[m->file - 1].opid;
 }
 
 static bool op_shared(const struct scn_op *op, int p)
 {
-	int g = op->addr.region;
+	struct rmapf *m = op_rmapf(op, p);
 
-	return g >= 0 && RT.rfile[(size_t)p * RT.s->nr_regions + g];
+	return m && m->shared;
+}
+
+/* eof_lo - the lowest EOF (page-rounded) @f may have had since the
+ * access that saw @targets0 truncates begun started. */
+static unsigned long eof_lo(struct rfile *f, int targets0, unsigned long lo)
+{
+	if (f->size < lo)
+		lo = f->size;
+	if (f->inflight && f->inflight_min < lo)
+		lo = f->inflight_min;
+	for (int i = targets0; i < f->nr_targets; i++)
+		if (f->targets[i] < lo)
+			lo = f->targets[i];
+	return ALIGN(lo, PAGE_SIZE);
+}
+
+/*
+ * file_access_check - judge the fault (or its absence) of an access by
+ * @op at @va of a file mapping, begun when @f had @targets0 truncates and
+ * EOF at least @lo0 (page-rounded): SIGBUS (-EIO) is right only at or past
+ * an EOF the file had during the access; success past an EOF that held
+ * for the whole access means a mapping outlived truncation. Returns
+ * true if the access is accounted for (the caller stops), false if the
+ * caller goes on as for an ordinary access.
+ */
+static bool file_access_check(const struct scn_op *op, int p,
+			      unsigned long va, int err, int targets0,
+			      unsigned long lo0);
+
+static void file_access_begin(const struct scn_op *op, int p, int *targets0,
+			      unsigned long *lo0)
+{
+	struct rmapf *m = op_rmapf(op, p);
+	struct rfile *f;
+
+	*targets0 = 0;
+	*lo0 = -1UL;
+	if (!m)
+		return;
+	f = &RT.files[m->file - 1];
+	*targets0 = f->nr_targets;
+	*lo0 = eof_lo(f, f->nr_targets, -1UL);
 }
 
 static unsigned long op_va(const struct scn_op *op)
@@ -346,15 +433,65 @@ static void access_failed(const struct scn_op *op, int err, unsigned long va,
 		op_fail(op, "fault", "%s of 0x%lx faulted", what, va);
 }
 
+static bool file_access_check(const struct scn_op *op, int p,
+			      unsigned long va, int err, int targets0,
+			      unsigned long lo0)
+{
+	struct rmapf *m = op_rmapf(op, p);
+	struct rfile *f;
+	unsigned long off, lo;
+
+	if (!m)
+		return false;
+	f = &RT.files[m->file - 1];
+	off = va - RT.va[(size_t)p * RT.s->nr_regions + op->addr.region];
+	lo = eof_lo(f, targets0, lo0);
+	if (err == -EIO) {
+		if (off >= lo)
+			return true;	/* SIGBUS past EOF: as the kernel */
+		op_fail(op, "fault", "SIGBUS at file offset %#lx, below every "
+			"EOF the file had during the access (%#lx)", off, lo);
+		return true;
+	}
+	if (!err && off >= ALIGN(f->size, PAGE_SIZE) && off >= lo &&
+	    f->nr_targets == targets0 && !f->inflight && lo0 == lo) {
+		op_fail(op, "fault", "access at file offset %#lx succeeded, "
+			"past EOF %#lx for the whole access: a mapping "
+			"outlived truncation", off, f->size);
+		return true;
+	}
+	return false;
+}
+
+/* Mark the page of @va of a private file mapping as (maybe) COWed. */
+static void file_store_begin(const struct scn_op *op, int p,
+			     unsigned long va, unsigned long len)
+{
+	struct rmapf *m = op_rmapf(op, p);
+	unsigned long base;
+
+	if (!m || m->shared)
+		return;
+	base = RT.va[(size_t)p * RT.s->nr_regions + op->addr.region];
+	for (unsigned long a = va & PAGE_MASK; a < va + len; a += PAGE_SIZE)
+		m->cowed[(a - base) >> PAGE_SHIFT] = true;
+}
+
 static void do_load(const struct scn_op *op, int p)
 {
-	unsigned long va = op_va(op), ova;
-	int opid = oracle_target(op, p, va, &ova);
+	unsigned long va = op_va(op), ova, lo0;
+	int targets0, opid;
 	char why[256];
 	uint64_t v = 0;
-	struct oracle_op *h = oracle_load_begin(opid, ova);
-	int err = mm_user_load(proc_mm(p), va, &v);
+	struct oracle_op *h;
+	int err;
 
+	file_access_begin(op, p, &targets0, &lo0);
+	opid = oracle_target(op, p, va, &ova);
+	h = opid >= 0 ? oracle_load_begin(opid, ova) : NULL;
+	err = mm_user_load(proc_mm(p), va, &v);
+	if (file_access_check(op, p, va, err, targets0, lo0))
+		return;
 	if (err) {
 		access_failed(op, err, va, "load");
 		return;
@@ -370,11 +507,20 @@ static void do_load(const struct scn_op *op, int p)
 
 static void do_store(const struct scn_op *op, int p)
 {
-	unsigned long va = op_va(op), ova;
-	int opid = oracle_target(op, p, va, &ova);
-	struct oracle_op *h = oracle_store_begin(opid, ova, 8, op->val);
-	int err = mm_user_store(proc_mm(p), va, op->val);
+	unsigned long va = op_va(op), ova, lo0;
+	int targets0, opid;
+	struct oracle_op *h;
+	int err;
 
+	file_access_begin(op, p, &targets0, &lo0);
+	file_store_begin(op, p, va, 8);
+	opid = oracle_target(op, p, va, &ova);
+	h = opid >= 0 ? oracle_store_begin(opid, ova, 8, op->val) : NULL;
+	err = mm_user_store(proc_mm(p), va, op->val);
+	if (file_access_check(op, p, va, err, targets0, lo0)) {
+		oracle_end(h);
+		return;
+	}
 	if (err) {
 		access_failed(op, err, va, "store");
 		return;
@@ -386,17 +532,20 @@ static void do_store(const struct scn_op *op, int p)
  * fill: every 8-byte word of the range. The first word of each page goes
  * through the MMU (faulting as needed); the rest of that page is written
  * through the same translation with no yield point in between.
- * SIM: a page of a fill is one atomic step.
+ * SIM: a page of a fill is one atomic step. A fill of a file mapping
+ * stays within one mapping of it (the oracle's file offsets are linear).
  */
 static void do_fill(const struct scn_op *op, int p)
 {
 	struct mm_struct *mm = proc_mm(p);
 	unsigned long va = op_va(op), end = va + op_len(op), ova;
-	int opid = oracle_target(op, p, va, &ova);
-	struct oracle_op *h = oracle_store_begin(opid, ova, end - va,
-						 op->val);
-	int err;
+	int opid, err;
+	struct oracle_op *h;
 
+	file_store_begin(op, p, va, end - va);
+	opid = oracle_target(op, p, va, &ova);
+	h = opid >= 0 ? oracle_store_begin(opid, ova, end - va, op->val) :
+			NULL;
 	while (va < end) {
 		unsigned long pend = (va & PAGE_MASK) + PAGE_SIZE;
 		struct tlb_entry e;
@@ -442,7 +591,8 @@ static void do_check(const struct scn_op *op, int p)
 	for (; va < end; va += 8) {
 		unsigned long ova;
 		int opid = oracle_target(op, p, va, &ova);
-		struct oracle_op *h = oracle_load_begin(opid, ova);
+		struct oracle_op *h = opid >= 0 ? oracle_load_begin(opid, ova) :
+						  NULL;
 		uint64_t v;
 		int err = mm_user_load(proc_mm(p), va, &v);
 
@@ -476,13 +626,43 @@ static void do_mmap_op(const struct scn_op *op, int p)
 	prot |= op->prot & SCN_PROT_X ? PROT_EXEC : 0;
 	if (op->flags & SCN_F_GROWSDOWN)
 		flags |= MAP_GROWSDOWN;
-	if (op->flags & SCN_F_SHARED) {
-		/* MAP_SHARED|MAP_ANONYMOUS: shmem; its memory is a file's */
+	if (op->flags & SCN_F_SHARED)
 		flags = (flags & ~MAP_PRIVATE) | MAP_SHARED;
-		RT.rfile[(size_t)p * RT.s->nr_regions + op->name] =
-			1 + oracle_process_new();
+	if (op->file >= 0) {
+		/* a tmpfs file (memfd), from offset 0 */
+		struct rfile *f = &RT.files[op->file];
+		struct rmapf *m = &RT.rfile[(size_t)p * RT.s->nr_regions +
+					    op->name];
+
+		if (!f->file) {
+			sim_limit("%s:%u: mmap: file '%s' mapped before its "
+				  "memfd ran", RT.s->filename, op->pos.line,
+				  RT.s->files[op->file].name);
+			return;
+		}
+		*m = (struct rmapf){ .file = 1 + op->file,
+				     .shared = op->flags & SCN_F_SHARED };
+		if (!m->shared)
+			m->cowed = sim_zalloc(rg->size / PAGE_SIZE + 1);
+		mmap_write_lock(mm);
+		ret = do_mmap_file(mm, f->file, va, rg->size, prot,
+				   (flags & ~MAP_ANONYMOUS) | MAP_FIXED, 0);
+		mmap_write_unlock(mm);
+	} else {
+		if (op->flags & SCN_F_SHARED) {
+			/* MAP_SHARED|MAP_ANONYMOUS: shmem, a file's memory */
+			int i = RT.nr_files++;
+
+			RT.files[i] = (struct rfile){
+				.opid = oracle_process_new(),
+				.size = rg->size,
+			};
+			RT.rfile[(size_t)p * RT.s->nr_regions + op->name] =
+				(struct rmapf){ .file = 1 + i,
+						.shared = true };
+		}
+		ret = vm_mmap(mm, va, rg->size, prot, flags, 0);
 	}
-	ret = vm_mmap(mm, va, rg->size, prot, flags, 0);
 	if (IS_ERR_VALUE(ret) || ret != va) {
 		op_fail(op, "fault", "mmap of %llu bytes at 0x%lx failed (%ld)",
 			(unsigned long long)rg->size, va, (long)ret);
@@ -588,10 +768,18 @@ static void do_fork_op(const struct scn_op *op, int p)
 	/* fork copies the address space: every region is where it was */
 	memcpy(region_va(c, 0), region_va(p, 0),
 	       sizeof(*RT.va) * RT.s->nr_regions);
-	/* shared mappings stay shared with the child */
-	memcpy(&RT.rfile[(size_t)c * RT.s->nr_regions],
-	       &RT.rfile[(size_t)p * RT.s->nr_regions],
-	       sizeof(*RT.rfile) * RT.s->nr_regions);
+	/* file mappings are inherited; a private one's COW state too */
+	for (int g = 0; g < RT.s->nr_regions; g++) {
+		struct rmapf *pm = &RT.rfile[(size_t)p * RT.s->nr_regions + g];
+		struct rmapf *cm = &RT.rfile[(size_t)c * RT.s->nr_regions + g];
+		size_t n = RT.s->regions[g].size / PAGE_SIZE + 1;
+
+		*cm = *pm;
+		if (pm->cowed) {
+			cm->cowed = sim_zalloc(n);
+			memcpy(cm->cowed, pm->cowed, n);
+		}
+	}
 	if (cp->first_thread >= 0)
 		start_thread(cp->first_thread);
 }
@@ -882,6 +1070,57 @@ static void do_migration_op(const struct scn_op *op, struct mm_struct *mm)
 	}
 }
 
+/*
+ * memfd, truncate, fallocate: tmpfs files. What the oracle hears: the
+ * file's memory starts zero; a truncate zeroes everything past the new
+ * size (a later grow reads zero there), a hole punch its range; faults
+ * past EOF are judged by file_access_check.
+ */
+static void do_file_op(const struct scn_op *op)
+{
+	struct rfile *f = &RT.files[op->file];
+	struct oracle_op *h;
+	int huge;
+
+	if (op->kind == SCN_OP_MEMFD) {
+		huge = op->huge >= 0 ? (int[]){ SHMEM_HUGE_NEVER,
+						SHMEM_HUGE_ALWAYS,
+						SHMEM_HUGE_WITHIN_SIZE,
+						SHMEM_HUGE_ADVISE }[op->huge] :
+				       shmem_huge;
+		f->file = shmem_file_setup(op->len, huge);
+		f->opid = oracle_process_new();
+		f->size = op->len;
+		return;
+	}
+	if (!f->file) {
+		sim_limit("%s:%u: %s: file '%s' used before its memfd ran",
+			  RT.s->filename, op->pos.line,
+			  scenario_op_name(op->kind),
+			  RT.s->files[op->file].name);
+		return;
+	}
+	if (op->kind == SCN_OP_FALLOCATE) {
+		h = oracle_zap_begin(f->opid, op->addr.off, op->len);
+		shmem_punch_hole(f->file->f_mapping, op->addr.off, op->len);
+		oracle_end(h);
+		return;
+	}
+	/* truncate */
+	if (f->nr_targets < (int)(sizeof(f->targets) / sizeof(f->targets[0])))
+		f->targets[f->nr_targets++] = op->len;
+	if (!f->inflight || op->len < f->inflight_min)
+		f->inflight_min = op->len;
+	f->inflight++;
+	h = oracle_zap_begin(f->opid, op->len & ~7UL,
+			     f->file->f_mapping->nr_slots * PAGE_SIZE -
+			     (op->len & ~7UL));
+	shmem_truncate(f->file->f_mapping, op->len);
+	oracle_end(h);
+	f->inflight--;
+	f->size = op->len;
+}
+
 static void do_signal(const struct scn_op *op)
 {
 	struct rsig *sg = &RT.sigs[op->name];
@@ -977,6 +1216,9 @@ static void run_op_in(const struct scn_op *op, int p, int target,
 	case SCN_OP_PFN_GET:	do_migration_op(op, mm); break;
 	case SCN_OP_SIGNAL:	do_signal(op); break;
 	case SCN_OP_WAIT:	do_wait(op); break;
+	case SCN_OP_MEMFD:
+	case SCN_OP_TRUNCATE:
+	case SCN_OP_FALLOCATE:	do_file_op(op); break;
 	case SCN_OP_SPAWN:
 		for (int i = 0; i < op->nr_spawn; i++)
 			start_thread(op->spawn[i]);
@@ -1030,6 +1272,9 @@ static void runner_setup(void *arg)
 	RT.va = sim_zalloc(sizeof(*RT.va) * (s->nr_procs * s->nr_regions + 1));
 	RT.rfile = sim_zalloc(sizeof(*RT.rfile) *
 			      (s->nr_procs * s->nr_regions + 1));
+	RT.files = sim_zalloc(sizeof(*RT.files) *
+			      (s->nr_files + s->nr_procs * s->nr_regions + 1));
+	RT.nr_files = s->nr_files;
 	shmem_huge = (int[]){ SHMEM_HUGE_NEVER, SHMEM_HUGE_ALWAYS,
 			      SHMEM_HUGE_WITHIN_SIZE, SHMEM_HUGE_ADVISE,
 			      SHMEM_HUGE_DENY, SHMEM_HUGE_FORCE }
@@ -1089,6 +1334,10 @@ static void runner_check(void *arg)
 		return;
 	for (int p = 0; p < s->nr_procs; p++)
 		process_exit(p);
+	/* the scenario's memfds are closed last: their inodes go */
+	for (int i = 0; i < s->nr_files; i++)
+		if (RT.files[i].file)
+			shmem_evict(RT.files[i].file->f_mapping);
 	mm_check_invariants(MM_INV_ALL_EXITED, NULL);
 }
 
@@ -1121,9 +1370,6 @@ static const char *unsupported(const struct scn_op *op)
 {
 	switch (op->kind) {
 	case SCN_OP_MMAP:
-		if (op->flags & SCN_F_FILE)
-			return "named file mappings are not modelled yet "
-			       "(MAP_SHARED|MAP_ANONYMOUS shmem is: 'shared')";
 		if (op->flags & (SCN_F_POPULATE | SCN_F_LOCKED))
 			return "populate and locked mappings are not modelled "
 			       "yet";
@@ -1139,6 +1385,7 @@ static const char *unsupported(const struct scn_op *op)
 	case SCN_OP_SIGNAL: case SCN_OP_WAIT: case SCN_OP_SPAWN:
 	case SCN_OP_EXEC: case SCN_OP_MREMAP: case SCN_OP_MOVE_PAGES:
 	case SCN_OP_NUMA_SCAN: case SCN_OP_COMPACT: case SCN_OP_PFN_GET:
+	case SCN_OP_MEMFD: case SCN_OP_TRUNCATE: case SCN_OP_FALLOCATE:
 		return NULL;
 	case SCN_OP_NUMA_MIGRATE:
 		if (op->node < 0)

@@ -33,6 +33,8 @@
 #define SCN_MAX_REGIONS 256
 #define SCN_MAX_HANDLES 256
 #define SCN_MAX_SIGNALS 256
+#define SCN_MAX_FILES 64 /* tmpfs files (memfd) */
+#define SCN_MAX_FILE_SIZE (64ULL << 20) /* one tmpfs file (mm/shmem.c) */
 #define SCN_MAX_REGRESS 16 /* names in config regress= */
 #define SCN_MAX_NODES 64 /* MAX_NUMNODES (arch/physmem.h; runner.c asserts) */
 #define SCN_MIN_NODE_PAGES 2 /* pages per node physmem needs at least */
@@ -157,6 +159,11 @@ enum scn_op_kind {
 	SCN_OP_SPAWN, /* spawn[0..nr_spawn) = threads */
 	SCN_OP_PFN_GET, /* addr, len (0: to end): a speculative PFN walker
 			   takes and drops a ref on each frame there */
+	/* tmpfs files: file, len = size, huge (memfd); truncate: file, len;
+	 * fallocate (punch a hole, keep the size): file, addr.off, len */
+	SCN_OP_MEMFD,
+	SCN_OP_TRUNCATE,
+	SCN_OP_FALLOCATE,
 	SCN_OP_NR,
 };
 
@@ -249,6 +256,9 @@ struct scn_op {
 	enum scn_dir to; /* device-migrate */
 	int node; /* node=N, -1 if not given */
 	uint64_t at; /* at=VADDR (mmap, mremap), 0 if not given */
+	int file; /* scenario.files[] index (memfd, truncate, fallocate,
+		     mmap file=), or -1 */
+	int huge; /* memfd huge=: enum scn_shmem (0..3), -1: not given */
 	int nr_spawn; /* spawn: thread indices */
 	int *spawn;
 	/*
@@ -303,6 +313,14 @@ struct scn_handle {
 	uint64_t len; /* pinned length */
 };
 
+/* A tmpfs file, created by one memfd op; global (any process maps it). */
+struct scn_file {
+	char *name;
+	struct scn_pos pos; /* first mention */
+	int op; /* the memfd op, -1 if none (an error) */
+	uint64_t size; /* at creation */
+};
+
 struct scn_signal {
 	char *name;
 	struct scn_pos pos; /* first mention */
@@ -338,6 +356,8 @@ struct scenario {
 	int nr_handles;
 	struct scn_signal *signals;
 	int nr_signals;
+	struct scn_file *files;
+	int nr_files;
 	struct scn_expect expect;
 };
 
