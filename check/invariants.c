@@ -194,8 +194,17 @@ static long walk_pte(struct mm_struct *mm, pte_t pte, unsigned long va)
 
 	if (pte_none(pte))
 		return 0;
-	if (!pte_present(pte))
-		return 1;	/* SIM: migration entries count as mapped */
+	if (!pte_present(pte)) {
+		/* SIM: migration entries count as mapped */
+		swp_entry_t e = pte_to_swp_entry(pte);
+
+		if (is_migration_entry(e) &&
+		    !folio_test_anon(page_folio(pfn_swap_entry_to_page(e)))) {
+			file_pages++;
+			return 0;
+		}
+		return 1;
+	}
 	if (pte_special(pte) || is_zero_pfn(pte_pfn(pte)))
 		return 0;
 	page = pte_page(pte);

@@ -92,8 +92,17 @@ struct folio *filemap_get_entry(struct address_space *mapping,
 repeat:
 	folio = READ_ONCE_L(mapping->i_pages[index], "filemap_get_entry:slot");
 	if (folio) {
-		if (!folio_try_get(folio))
+		if (!folio_try_get(folio)) {
+			/*
+			 * Frozen (migration's point of no return) or freed:
+			 * the kernel spins back to the slot. SIM: park on
+			 * the xa_lock the freezer holds instead of spinning
+			 * (a spin the scheduler could run forever).
+			 */
+			spin_lock(&mapping->i_pages_lock);
+			spin_unlock(&mapping->i_pages_lock);
 			goto repeat;
+		}
 		if (unlikely(folio != READ_ONCE_L(mapping->i_pages[index],
 						  "filemap_get_entry:reload"))) {
 			folio_put(folio);

@@ -628,6 +628,16 @@ vm_fault_t do_set_pmd(struct vm_fault *vmf, struct folio *folio,
 		return ret;
 	if (folio_order(folio) != HPAGE_PMD_ORDER)
 		return ret;
+	/*
+	 * SIM: the kernel splits a huge tmpfs folio that truncation leaves
+	 * straddling EOF (truncate_inode_partial_folio); the model keeps it
+	 * whole, so a PMD must not map its pages past EOF (as 6.18 refuses
+	 * for other files: "do not populate page table entries beyond
+	 * i_size", not verified).
+	 */
+	if (folio_next_index(folio) >
+	    DIV_ROUND_UP(i_size_read(folio_mapping(folio)), PAGE_SIZE))
+		return ret;
 	page = &folio->page;
 	vmf->ptl = pmd_lock(vma->vm_mm, vmf->pmd);
 	if (unlikely(!pmd_none(pmdp_get_l(vmf->pmd, "do_set_pmd:recheck"))))
@@ -1038,7 +1048,7 @@ static void copy_nonpresent_pte(struct mm_struct *dst_mm,
 			      pte_val(pte));
 		return;
 	}
-	rss[MM_ANONPAGES]++;
+	rss[mm_counter(page_folio(pfn_swap_entry_to_page(entry)))]++;
 	if (!is_readable_migration_entry(entry) &&
 	    is_cow_mapping(src_vma->vm_flags)) {
 		entry = make_readable_migration_entry(swp_offset(entry));
@@ -1337,7 +1347,8 @@ static unsigned long zap_pte_range(struct mmu_gather *tlb,
 				break;
 			}
 		} else if (is_migration_entry(pte_to_swp_entry(ptent))) {
-			rss[MM_ANONPAGES]--;
+			rss[mm_counter(page_folio(pfn_swap_entry_to_page(
+				pte_to_swp_entry(ptent))))]--;
 		} else {
 			sim_violation("zap_pte_range: entry %#lx not "
 				      "modelled", pte_val(ptent));
