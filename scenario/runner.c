@@ -1370,6 +1370,9 @@ static const char *unsupported(const struct scn_op *op)
 {
 	switch (op->kind) {
 	case SCN_OP_MMAP:
+		if ((op->flags & SCN_F_FILE) && op->file < 0)
+			return "a file mapping names its file: file=NAME (a "
+			       "memfd)";
 		if (op->flags & (SCN_F_POPULATE | SCN_F_LOCKED))
 			return "populate and locked mappings are not modelled "
 			       "yet";

@@ -546,12 +546,6 @@ static void check_files(struct parser *p)
 		struct scn_file *f = op->file >= 0 ? &s->files[op->file] : NULL;
 		uint64_t cap;
 
-		if (op->kind == SCN_OP_MMAP && (op->flags & SCN_F_FILE) &&
-		    !f) {
-			perr(p, op->pos, "a file mapping needs file=NAME "
-			     "(a file created by memfd)");
-			continue;
-		}
 		if (op->kind == SCN_OP_MMAP && f && (op->flags & SCN_F_ANON)) {
 			perr(p, op->pos, "file=%s conflicts with 'anon'",
 			     f->name);
