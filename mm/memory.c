@@ -1378,8 +1378,34 @@ static void zap_pmd_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
 			else if (zap_huge_pmd(tlb, vma, pmd, addr))
 				goto next_pmd;
 			/* Split, or no longer huge: zap the PTEs. */
-		} else if (pmd_none(pmdval)) {
+		} else if (pmd_none(pmdval) &&
+			   !sim_regress_on(SIM_REGRESS_DONTNEED_VS_THP_FAULT)) {
 			goto next_pmd;
+		} else if (sim_regress_on(SIM_REGRESS_DONTNEED_VS_THP_FAULT)) {
+			/*
+			 * REGRESSION dontneed-vs-thp-fault (CVE-2012-1179,
+			 * fixed by 1a5a9906d4e8 "mm: thp: fix pmd_bad()
+			 * triggering in code paths holding mmap_sem read
+			 * mode"): pmd_none_or_clear_bad() read the PMD a
+			 * second time. Under MADV_DONTNEED's read mmap_lock:
+			 *  (1) the first read saw a none PMD (not huge);
+			 *  (2) a THP fault in another thread maps the PMD;
+			 *  (3) the second read sees a huge PMD, which
+			 *      pmd_bad() calls bad: pmd_clear_bad() clears
+			 *      it - the THP's mapping, its rmap and its
+			 *      deposited table are lost, and the stores in
+			 *      it with them.
+			 * The fix reads once (pmd_none_or_trans_huge_or_
+			 * clear_bad); the model's single read above is it.
+			 */
+			pmd_t again = pmdp_get_l(pmd, "pmd_none_or_clear_bad");
+
+			if (pmd_none(again))
+				goto next_pmd;
+			if (pmd_trans_huge(again)) {
+				pmd_clear(pmd);		/* pmd_clear_bad */
+				goto next_pmd;
+			}
 		}
 		done = zap_pte_range(tlb, vma, pmd, addr, next, details);
 		if (done != next) {

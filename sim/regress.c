@@ -166,6 +166,20 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"takes a PTL in a data page's struct page",
 		.scenario = "scenarios/finish-fault-pmd-no-recheck.mms",
 	},
+	[SIM_REGRESS_DONTNEED_VS_THP_FAULT] = {
+		/* hash and title read in linux-mm mails that cite it
+		 * (Kirill A. Shutemov, Andrea Arcangeli, 2012); the CVE
+		 * number and the date are not verified */
+		.name = "dontneed-vs-thp-fault",
+		.commit = "1a5a9906d4e8",
+		.date = "not verified",
+		.what = "CVE-2012-1179: MADV_DONTNEED (mmap_lock read) reads "
+			"a none PMD, a THP fault maps it huge, and "
+			"pmd_none_or_clear_bad's second read calls the huge "
+			"PMD bad and clears it: the THP's mapping, rmap and "
+			"deposited table are lost",
+		.scenario = "scenarios/dontneed-vs-thp-fault.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)
