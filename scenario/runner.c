@@ -109,12 +109,24 @@ struct rfile {
 struct rmapf {
 	int file;		/* 1 + RT.files index; 0: not a file mapping */
 	bool shared;
-	/*
-	 * private: page i was stored to by this process: from then on it
-	 * may be a COW copy, which the oracle does not follow (its loads are
-	 * not judged). SIM: see docs/deviations.md.
-	 */
-	bool *cowed;
+	/* private: what the oracle knows of each page (below) */
+	struct rcow *cow;
+};
+
+/*
+ * A page of a private file mapping, for the oracle: it reads the file
+ * until the process's first store to it; that store's fault copies it
+ * (COW), so from then on the page is a ghost of the file page - a
+ * snapshot of it taken over that store (oracle_ghost_begin/end, at file
+ * offsets) - which only this process's stores change.
+ */
+struct rcow {
+	int ghost;	/* 0: still the file; > 0: 1 + the snapshot's id;
+			 * -1: not followed (fork, DONTNEED, truncation
+			 * zapped the copy, a fill): loads not judged */
+	int gen;	/* COWing stores begun: a load overlapping one is
+			 * not judged (it may see the copy or the file) */
+	int inflight;	/* COWing stores in flight */
 };
 
 struct rsig {
@@ -212,9 +224,15 @@ static int oracle_target(const struct scn_op *op, int p, unsigned long va,
 	if (!m)
 		return RT.procs[p].opid;
 	off = va - RT.va[(size_t)p * RT.s->nr_regions + op->addr.region];
-	if (!m->shared && m->cowed[off >> PAGE_SHIFT])
-		return -1;
 	*ova = off;
+	if (!m->shared) {
+		struct rcow *c = &m->cow[off >> PAGE_SHIFT];
+
+		if (c->ghost < 0 || c->inflight)
+			return -1;
+		if (c->ghost > 0)
+			return c->ghost - 1;
+	}
 	return RT.files[m->file - 1].opid;
 }
 
@@ -463,18 +481,64 @@ static bool file_access_check(const struct scn_op *op, int p,
 	return false;
 }
 
-/* Mark the page of @va of a private file mapping as (maybe) COWed. */
-static void file_store_begin(const struct scn_op *op, int p,
-			     unsigned long va, unsigned long len)
+/* The rcow of @va's page if @op's region is a private file mapping. */
+static struct rcow *op_cow(const struct scn_op *op, int p, unsigned long va)
 {
 	struct rmapf *m = op_rmapf(op, p);
 	unsigned long base;
 
 	if (!m || m->shared)
-		return;
+		return NULL;
 	base = RT.va[(size_t)p * RT.s->nr_regions + op->addr.region];
-	for (unsigned long a = va & PAGE_MASK; a < va + len; a += PAGE_SIZE)
-		m->cowed[(a - base) >> PAGE_SHIFT] = true;
+	return &m->cow[(va - base) >> PAGE_SHIFT];
+}
+
+/*
+ * file_store_begin - a store to [@va, +@len) of a private file mapping:
+ * the first one to a page makes it a ghost of the file page, snapshot
+ * over this store (returns the snapshot's id, for file_store_end). A fill
+ * (several pages): those pages are no longer followed. -1: nothing to end.
+ */
+static int file_store_begin(const struct scn_op *op, int p, unsigned long va,
+			    unsigned long len)
+{
+	struct rmapf *m = op_rmapf(op, p);
+	unsigned long base, off;
+	struct rcow *c;
+
+	if (!m || m->shared)
+		return -1;
+	base = RT.va[(size_t)p * RT.s->nr_regions + op->addr.region];
+	if (len > 8) {
+		for (unsigned long a = va & PAGE_MASK; a < va + len;
+		     a += PAGE_SIZE)
+			m->cow[(a - base) >> PAGE_SHIFT].ghost = -1;
+		return -1;
+	}
+	off = (va - base) & PAGE_MASK;
+	c = &m->cow[off >> PAGE_SHIFT];
+	if (c->ghost)
+		return -1;
+	c->gen++;
+	c->inflight++;
+	c->ghost = 1 + oracle_ghost_begin(RT.files[m->file - 1].opid, off,
+					  PAGE_SIZE);
+	return c->ghost - 1;
+}
+
+/* The COWing store of @va ended (@ok: it did not fault). */
+static void file_store_end(const struct scn_op *op, int p, unsigned long va,
+			   int ghost, bool ok)
+{
+	struct rmapf *m = op_rmapf(op, p);
+	struct rcow *c = op_cow(op, p, va);
+
+	if (ghost < 0 || !c)
+		return;
+	oracle_ghost_end(RT.files[m->file - 1].opid, ghost);
+	c->inflight--;
+	if (!ok)
+		c->ghost = -1;	/* no copy was made: not followed */
 }
 
 static void do_load(const struct scn_op *op, int p)
@@ -486,6 +550,9 @@ static void do_load(const struct scn_op *op, int p)
 	struct oracle_op *h;
 	int err;
 
+	struct rcow *c = op_cow(op, p, va);
+	int gen0 = c ? c->gen : 0;
+
 	file_access_begin(op, p, &targets0, &lo0);
 	opid = oracle_target(op, p, va, &ova);
 	h = opid >= 0 ? oracle_load_begin(opid, ova) : NULL;
@@ -496,6 +563,9 @@ static void do_load(const struct scn_op *op, int p)
 		access_failed(op, err, va, "load");
 		return;
 	}
+	/* a COWing store overlapped the load: file or copy, not judged */
+	if (c && (c->gen != gen0 || c->inflight))
+		h = NULL;
 	if (!oracle_load_end(h, v, why, sizeof(why)))
 		op_fail(op, "lost-store", "%s", why);
 	if (op->has_val && v != op->val)
@@ -512,11 +582,21 @@ static void do_store(const struct scn_op *op, int p)
 	struct oracle_op *h;
 	int err;
 
+	int ghost;
+
 	file_access_begin(op, p, &targets0, &lo0);
-	file_store_begin(op, p, va, 8);
-	opid = oracle_target(op, p, va, &ova);
+	ghost = file_store_begin(op, p, va, 8);
+	/* the COWing store itself writes the copy */
+	if (ghost >= 0) {
+		opid = ghost;
+		ova = (va - RT.va[(size_t)p * RT.s->nr_regions +
+				  op->addr.region]);
+	} else {
+		opid = oracle_target(op, p, va, &ova);
+	}
 	h = opid >= 0 ? oracle_store_begin(opid, ova, 8, op->val) : NULL;
 	err = mm_user_store(proc_mm(p), va, op->val);
+	file_store_end(op, p, va, ghost, !err);
 	if (file_access_check(op, p, va, err, targets0, lo0)) {
 		oracle_end(h);
 		return;
@@ -643,7 +723,8 @@ static void do_mmap_op(const struct scn_op *op, int p)
 		*m = (struct rmapf){ .file = 1 + op->file,
 				     .shared = op->flags & SCN_F_SHARED };
 		if (!m->shared)
-			m->cowed = sim_zalloc(rg->size / PAGE_SIZE + 1);
+			m->cow = sim_zalloc(sizeof(*m->cow) *
+					    (rg->size / PAGE_SIZE + 1));
 		mmap_write_lock(mm);
 		ret = do_mmap_file(mm, f->file, va, rg->size, prot,
 				   (flags & ~MAP_ANONYMOUS) | MAP_FIXED, 0);
@@ -712,6 +793,13 @@ static void do_madvise_op(const struct scn_op *op, int p)
 	int opid = RT.procs[p].opid, g = -1;
 	struct oracle_op *h = NULL;
 
+	/* DONTNEED of a private file mapping drops its COW copies: the
+	 * pages read the file again - or the copy, racing: not followed */
+	if (op_rmapf(op, p) && !op_shared(op, p) &&
+	    op->advice == SCN_MADV_DONTNEED)
+		for (unsigned long a = va & PAGE_MASK; a < va + len;
+		     a += PAGE_SIZE)
+			op_cow(op, p, a)->ghost = -1;
 	if (op_shared(op, p)) {
 		unsigned long ova;
 		int fid = oracle_target(op, p, va, &ova);
@@ -775,9 +863,12 @@ static void do_fork_op(const struct scn_op *op, int p)
 		size_t n = RT.s->regions[g].size / PAGE_SIZE + 1;
 
 		*cm = *pm;
-		if (pm->cowed) {
-			cm->cowed = sim_zalloc(n);
-			memcpy(cm->cowed, pm->cowed, n);
+		if (pm->cow) {
+			/* the child's copies of the parent's COW pages are
+			 * not followed; its other pages read the file */
+			cm->cow = sim_zalloc(sizeof(*cm->cow) * n);
+			for (size_t i = 0; i < n; i++)
+				cm->cow[i].ghost = pm->cow[i].ghost ? -1 : 0;
 		}
 	}
 	if (cp->first_thread >= 0)
@@ -1106,7 +1197,19 @@ static void do_file_op(const struct scn_op *op)
 		oracle_end(h);
 		return;
 	}
-	/* truncate */
+	/* truncate: COW copies past the new EOF are zapped too (even_cows):
+	 * a private mapping's page there is no longer followed */
+	for (int i = 0; i < RT.s->nr_procs * RT.s->nr_regions; i++) {
+		struct rmapf *m = &RT.rfile[i];
+		size_t n;
+
+		if (m->file != 1 + op->file || m->shared)
+			continue;
+		n = RT.s->regions[i % RT.s->nr_regions].size / PAGE_SIZE;
+		for (size_t pg = ALIGN(op->len, PAGE_SIZE) / PAGE_SIZE;
+		     pg < n; pg++)
+			m->cow[pg].ghost = -1;
+	}
 	if (f->nr_targets < (int)(sizeof(f->targets) / sizeof(f->targets[0])))
 		f->targets[f->nr_targets++] = op->len;
 	if (!f->inflight || op->len < f->inflight_min)

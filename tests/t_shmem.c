@@ -14,7 +14,8 @@
  *  - an access past EOF after truncate is a SIGBUS the runner accepts,
  *    and below EOF the data stays;
  *  - a private file mapping sees the file until it writes, and its write
- *    is not seen through the file;
+ *    is not seen through the file; after the copy its other words keep
+ *    the file's data of the moment of the copy (the oracle's snapshot);
  *  - seed 003's race (finish-fault-pmd-no-recheck): found by the default
  *    search with the switch on, clean with it off (dpor:1 exhausted).
  * A few seconds under ASan.
@@ -142,6 +143,19 @@ static void both_ways(const char *what, const char *good, const char *bad,
 	"\tload S+0x0 == " EXPECT "\n"                                     \
 	"expect ok\n"
 
+#define COW_SNAPSHOT(EXPECT)                                               \
+	"config mem=16M\n"                                                 \
+	"thread main:\n"                                                   \
+	"\tmemfd F 8K\n"                                                   \
+	"\tmmap S 8K file=F shared\n"                                      \
+	"\tmmap P 8K file=F private\n"                                     \
+	"\tstore S+0x8 0x1\n"                                              \
+	"\tstore P+0x0 0x2\n"                                              \
+	"\tstore S+0x8 0x3\n"                                              \
+	"\tload P+0x8" EXPECT "\n"                                          \
+	"\tload S+0x0 == 0x0\n"                                            \
+	"expect ok\n"
+
 /* The oracle alone (no "== VAL"): a load that misses a store through the
  * other mapping is lost-store only if the oracle knows the memory is
  * shared. */
@@ -207,7 +221,7 @@ static void test_seed003(void)
 
 int main(void)
 {
-	plan(15);
+	plan(17);
 	scenario_runner_register();
 	both_ways("A store through a shared mapping is seen in another "
 		  "process through another mapping",
@@ -224,6 +238,9 @@ int main(void)
 		  PUNCH("0x3"), "wrong-value");
 	both_ways("A private file mapping's write stays private",
 		  PRIVATE("0x5"), PRIVATE("0x6"), "wrong-value");
+	both_ways("After COW a private page keeps the file's data of then "
+		  "(the oracle follows the copy)", COW_SNAPSHOT(""),
+		  COW_SNAPSHOT(" == 0x3"), "wrong-value");
 	test_oracle_knows_sharing();
 	test_seed003();
 	return done_testing();
