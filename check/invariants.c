@@ -39,6 +39,7 @@
 #include <stdlib.h>
 
 #include "check/mm_check.h"
+#include "pagemap.h"
 #include "rmap.h"
 
 struct pfn_info {
@@ -50,6 +51,7 @@ struct pfn_info {
 };
 
 static struct pfn_info *info;
+static long file_pages;	/* shmem pages mapped in the mm being walked */
 static unsigned long info_size;
 static unsigned long *touched;
 static unsigned long nr_touched;
@@ -147,6 +149,25 @@ static void check_rmap(struct mm_struct *mm, struct folio *folio,
 			 "outside every VMA", mm->id, page_to_pfn(page), addr);
 		return;
 	}
+	if (!av && vma->vm_file && folio_mapping(folio)) {
+		/* a page-cache folio: rmap_walk_file must find @vma */
+		struct vm_area_struct *v;
+
+		if (folio_mapping(folio) != vma->vm_file->f_mapping ||
+		    idx != linear_page_index(vma, addr))
+			inv_fail("invariant (4) rmap: file pfn %lu at %#lx "
+				 "of mm %d: other file or index %lu, vma "
+				 "says %lu", page_to_pfn(page), addr, mm->id,
+				 idx, linear_page_index(vma, addr));
+		list_for_each_entry(v, &vma->vm_file->f_mapping->i_mmap,
+				    shared)
+			if (v == vma)
+				return;
+		inv_fail("invariant (4) rmap: mm %d VMA at %#lx is not on its "
+			 "file's i_mmap (rmap_walk_file would miss it)",
+			 mm->id, vma->vm_start);
+		return;
+	}
 	if (!av) {
 		inv_fail("invariant (4) rmap: pfn %lu mapped at %#lx of mm %d "
 			 "is not an anon folio", page_to_pfn(page), addr,
@@ -173,12 +194,26 @@ static long walk_pte(struct mm_struct *mm, pte_t pte, unsigned long va)
 
 	if (pte_none(pte))
 		return 0;
-	if (!pte_present(pte))
-		return 1;	/* SIM: migration entries count as mapped */
+	if (!pte_present(pte)) {
+		/* SIM: migration entries count as mapped */
+		swp_entry_t e = pte_to_swp_entry(pte);
+
+		if (is_migration_entry(e) &&
+		    !folio_test_anon(page_folio(pfn_swap_entry_to_page(e)))) {
+			file_pages++;
+			return 0;
+		}
+		return 1;
+	}
 	if (pte_special(pte) || is_zero_pfn(pte_pfn(pte)))
 		return 0;
 	page = pte_page(pte);
 	pi(pte_pfn(pte))->pte_maps++;
+	if (!folio_test_anon(page_folio(page))) {
+		check_rmap(mm, page_folio(page), page, va);
+		file_pages++;
+		return 0;
+	}
 	if (pte_write(pte) && !__test_bit(PG_anon_exclusive, &page->flags))
 		inv_fail("invariant (3) PG_anon_exclusive: writable PTE at "
 			 "%#lx of mm %d maps pfn %lu, which is not exclusive",
@@ -196,6 +231,11 @@ static long walk_huge_pmd(struct mm_struct *mm, pmd_t pmd, unsigned long va)
 	    (huge_zero_folio && head == &huge_zero_folio->page))
 		return 0;
 	pi(pmd_pfn(pmd))->pmd_maps++;
+	if (!folio_test_anon(page_folio(head))) {
+		check_rmap(mm, page_folio(head), head, va);
+		file_pages += HPAGE_PMD_NR;
+		return 0;
+	}
 	if (pmd_write(pmd) && !__test_bit(PG_anon_exclusive, &head->flags))
 		inv_fail("invariant (3) PG_anon_exclusive: writable huge PMD "
 			 "at %#lx of mm %d maps pfn %lu, head not exclusive",
@@ -233,7 +273,10 @@ static void walk_pmd_table(struct mm_struct *mm, unsigned long pfn,
 		if (pmd_none(v))
 			continue;
 		if (pmd_trans_huge(v) || !pmd_present(v)) {
-			pi(pfn)->huge_pmds++;
+			/* a file THP has no deposit (x86, arm64) */
+			if (!pmd_present(v) || is_huge_zero_pmd(v) ||
+			    folio_test_anon(page_folio(pmd_page(v))))
+				pi(pfn)->huge_pmds++;
 			if (pmd_trans_huge(v))
 				*pages += walk_huge_pmd(mm, v, va);
 			continue;
@@ -288,6 +331,7 @@ static void walk_mm(struct mm_struct *mm)
 	long pages = 0, tables = 0;
 	pgd_t *pgd = (pgd_t *)__pfn_va(mm->context.pgd_pfn);
 
+	file_pages = 0;
 	check_table(mm, mm->context.pgd_pfn, PT_PGD, 0);
 	for (int i = pt_next_used(pgd, 0); i < PTRS_PER_PGD;
 	     i = pt_next_used(pgd, i + 1)) {
@@ -315,6 +359,10 @@ static void walk_mm(struct mm_struct *mm)
 			 "tables map %ld anon pages (check_mm: Bad "
 			 "rss-counter state)", mm->id,
 			 get_mm_counter(mm, MM_ANONPAGES), pages);
+	if (get_mm_counter(mm, MM_SHMEMPAGES) != file_pages)
+		inv_fail("invariant (6) rss: mm %d MM_SHMEMPAGES is %ld, its "
+			 "tables map %ld shmem pages", mm->id,
+			 get_mm_counter(mm, MM_SHMEMPAGES), file_pages);
 	if (mm->pgtables_bytes.counter != tables * (long)PAGE_SIZE)
 		inv_fail("invariant (6) pgtables_bytes: mm %d says %ld, it "
 			 "holds %ld PTE tables (check_mm: non-zero "
@@ -358,6 +406,9 @@ static void check_folio(struct page *page, unsigned int order)
 	}
 	if (extra_refs)
 		extra = extra_refs(folio, extra_refs_arg);
+	/* a page-cache folio: the cache holds a reference per page */
+	if (folio_mapping(folio))
+		extra += folio_nr_pages(folio);
 	if (ref != maps + extra)
 		inv_fail("invariant (2) refcount: folio pfn %lu order %u has "
 			 "refcount %d, mappings %ld + other references %ld "

@@ -31,7 +31,8 @@ struct lock_class_pos {
 static const struct lock_class_pos lock_tree[] = {
 	{ "mmap_lock", NULL, true },
 	{ "folio_lock", "mmap_lock", false },
-	{ "anon_vma", "folio_lock", false },
+	{ "i_mmap_rwsem", "folio_lock", false },
+	{ "anon_vma", "i_mmap_rwsem", false },
 	{ "page_table_lock", "anon_vma", false },
 	{ "pmd_lock", "page_table_lock", true },
 	{ "ptl", "pmd_lock", true },

@@ -100,6 +100,9 @@ typedef struct page *pgtable_t;
 #ifndef MADV_DOFORK
 #define MADV_DOFORK	11
 #endif
+#ifndef MADV_REMOVE
+#define MADV_REMOVE	9
+#endif
 #ifndef MADV_HUGEPAGE
 #define MADV_HUGEPAGE	14
 #endif
@@ -223,11 +226,22 @@ struct vm_area_struct {
 	struct anon_vma *anon_vma;
 	struct list_head anon_vma_chain;	/* avc->same_vma */
 	struct list_head vm_list;	/* SIM: entry in mm->mmap */
+	/* file VMAs (tmpfs: include/pagemap.h): */
+	struct file *vm_file;		/* NULL: anonymous */
+	struct list_head shared;	/* i_mmap link, by vm_pgoff */
 };
 
+/* vma_is_anonymous - no file behind it (kernel: no vm_ops). */
 static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
 {
-	return true;	/* SIM: only private anonymous memory so far */
+	return !vma->vm_file;
+}
+
+/* vma_is_shmem - a tmpfs file or MAP_SHARED|MAP_ANONYMOUS (all files are
+ * tmpfs in the model). */
+static inline bool vma_is_shmem(const struct vm_area_struct *vma)
+{
+	return vma->vm_file != NULL;
 }
 
 static inline bool is_cow_mapping(unsigned long flags)
@@ -281,6 +295,8 @@ struct vm_fault {
 	spinlock_t *ptl;		/* the PTL of *pte or *pmd */
 	struct page *page;
 	pgtable_t prealloc_pte;
+	unsigned long pgoff;		/* file index of address */
+	struct page *cow_page;		/* do_cow_fault's new page */
 };
 
 /* handle_mm_fault - resolve a fault; mmap_lock held for read. */
@@ -341,6 +357,11 @@ int split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below);
 unsigned long do_mmap(struct mm_struct *mm, unsigned long addr,
 		      unsigned long len, unsigned long prot,
 		      unsigned long flags, unsigned long pgoff);
+/* do_mmap_file - map a tmpfs file (NULL: MAP_SHARED|MAP_ANONYMOUS). */
+unsigned long do_mmap_file(struct mm_struct *mm, struct file *file,
+			   unsigned long addr, unsigned long len,
+			   unsigned long prot, unsigned long flags,
+			   unsigned long pgoff);
 /* do_munmap - unmap [start, start+len); mmap_lock held for write. */
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
 /* vm_mmap/vm_munmap - the same, taking mmap_lock (SIM: @mm explicit). */
@@ -441,6 +462,9 @@ static inline void pte_unmap(pte_t *pte)
 {
 }
 void pte_unmap_unlock(pte_t *pte, spinlock_t *ptl);
+/* REGRESSION finish-fault-pmd-no-recheck: the PMD read once, trusted. */
+pte_t *pte_offset_map_lock_norecheck(struct mm_struct *mm, pmd_t *pmd,
+				     unsigned long addr, spinlock_t **ptlp);
 /* mm_find_pmd - the PMD entry for @address, or NULL if not allocated. */
 pmd_t *mm_find_pmd(struct mm_struct *mm, unsigned long address);
 /* vm_normal_page - the page a present PTE maps; NULL for the zero page. */
@@ -534,7 +558,8 @@ static inline void folio_unlock(struct folio *folio)
 /* ---- zapping (mm/memory.c, mm/mmu_gather.c) ---- */
 
 struct zap_details {
-	bool even_cows;
+	bool even_cows;			/* zap private COWed pages too */
+	struct folio *single_folio;	/* only this folio's mappings */
 };
 
 void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma,

@@ -94,6 +94,12 @@ void folio_add_anon_rmap_ptes(struct folio *folio, struct page *page,
 			      unsigned long address, rmap_t flags);
 #define folio_add_anon_rmap_pte(folio, page, vma, address, flags)          \
 	folio_add_anon_rmap_ptes(folio, page, 1, vma, address, flags)
+/* File (page-cache) folios: mapcounts only; the caller holds the ref. */
+void folio_add_file_rmap_ptes(struct folio *folio, struct page *page,
+			      int nr, struct vm_area_struct *vma);
+void folio_add_file_rmap_pmd(struct folio *folio, struct page *page,
+			     struct vm_area_struct *vma);
+void folio_dup_file_rmap_ptes(struct folio *folio, struct page *page, int nr);
 void folio_add_anon_rmap_pmd(struct folio *folio, struct page *page,
 			     struct vm_area_struct *vma, unsigned long address,
 			     rmap_t flags);

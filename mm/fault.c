@@ -36,6 +36,8 @@ int do_user_addr_fault(struct mm_struct *mm, unsigned long address,
 	mmap_read_unlock(mm);
 	if (fault & VM_FAULT_OOM)
 		return -ENOMEM;
+	if (fault & VM_FAULT_SIGBUS)
+		return -EIO;	/* SIGBUS: past EOF of a file mapping */
 	if (fault & VM_FAULT_ERROR)
 		return -EFAULT;
 	return 0;

@@ -10,6 +10,7 @@
  * struct).
  */
 #include "huge_mm.h"
+#include "pagemap.h"
 #include "rmap.h"
 
 struct list_head sim_mm_list = LIST_HEAD_INIT(sim_mm_list);
@@ -112,6 +113,8 @@ static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 			anon_vma_fork(tmp, mpnt);
 		list_add_tail(&tmp->vm_list, &mm->mmap);
 		mm->map_count++;
+		if (tmp->vm_file)
+			vma_link_file(tmp);	/* after mpnt, same pgoff */
 		if (!(tmp->vm_flags & VM_WIPEONFORK))
 			retval = copy_page_range(tmp, mpnt);
 		if (retval)

@@ -15,6 +15,7 @@
  */
 #include "huge_mm.h"
 #include "migrate.h"
+#include "pagemap.h"
 #include "rmap.h"
 #include "tlb.h"
 
@@ -216,6 +217,9 @@ int copy_huge_pmd(struct mm_struct *dst_mm, struct mm_struct *src_mm,
 	pmd_t pmd;
 	int ret = -ENOMEM;
 
+	/* Skip if can be re-filled on fault (a file THP's PMD) */
+	if (!vma_is_anonymous(dst_vma))
+		return 0;
 	pgtable = pte_alloc_one(dst_mm);
 	if (unlikely(!pgtable))
 		return ret;
@@ -318,8 +322,16 @@ int zap_huge_pmd(struct mmu_gather *tlb, struct vm_area_struct *vma,
 		folio = page_folio(page);
 		folio_remove_rmap_pmd(folio, page, vma);
 	}
-	zap_deposited_table(mm, pmd);
-	add_mm_counter(mm, MM_ANONPAGES, -(long)HPAGE_PMD_NR);
+	if (!folio || folio_test_anon(folio)) {
+		zap_deposited_table(mm, pmd);
+		add_mm_counter(mm, MM_ANONPAGES, -(long)HPAGE_PMD_NR);
+	} else {
+		/* a file THP has no deposit (!arch_needs_pgtable_deposit) */
+		if (pmd_dirty(orig_pmd))
+			folio_set_dirty(folio);
+		add_mm_counter(mm, mm_counter_file(folio),
+			       -(long)HPAGE_PMD_NR);
+	}
 	spin_unlock(ptl);
 	if (page)
 		tlb_remove_page_size(tlb, page, HPAGE_PMD_SIZE);
@@ -367,6 +379,23 @@ static void __split_huge_pmd_locked(struct vm_area_struct *vma, pmd_t *pmd,
 	pmd_t old_pmd;
 	pte_t *pte;
 
+	if (!vma_is_anonymous(vma)) {
+		/*
+		 * A file THP: just zap the PMD; the PTEs refault from the
+		 * page cache (no deposit to withdraw on x86/arm64).
+		 */
+		old_pmd = pmdp_huge_clear_flush(vma, haddr, pmd);
+		page = pmd_page(old_pmd);
+		folio = page_folio(page);
+		if (pmd_dirty(old_pmd))
+			folio_set_dirty(folio);
+		folio_remove_rmap_pmd(folio, page, vma);
+		add_mm_counter(mm, mm_counter_file(folio),
+			       -(long)HPAGE_PMD_NR);
+		/* SIM: the reference is dropped after the flush above */
+		folio_put(folio);
+		return;
+	}
 	if (is_huge_zero_pmd(pmdp_get_l(pmd, "split_huge_pmd:read"))) {
 		__split_huge_zero_page_pmd(vma, haddr, pmd);
 		return;

@@ -4,6 +4,7 @@
  * and the behaviours that change vm_flags (under mmap_lock write,
  * splitting VMAs at the range's ends). Kernel: mm/madvise.c.
  */
+#include "pagemap.h"
 #include "huge_mm.h"
 #include "rmap.h"
 
@@ -18,6 +19,7 @@ static bool madvise_behavior_valid(int behavior)
 	case MADV_NOHUGEPAGE:
 	case MADV_WIPEONFORK:
 	case MADV_KEEPONFORK:
+	case MADV_REMOVE:
 		return true;
 	}
 	return false;
@@ -88,6 +90,36 @@ static int madvise_dontneed(struct mm_struct *mm, unsigned long start,
 	return 0;
 }
 
+/*
+ * madvise_remove - MADV_REMOVE: punch the file range behind a shared
+ * writable mapping (fallocate PUNCH_HOLE|KEEP_SIZE), with mmap_lock
+ * dropped for the punch, as the kernel does. One VMA only (SIM).
+ */
+static int madvise_remove(struct mm_struct *mm, unsigned long start,
+			  unsigned long end)
+{
+	struct address_space *mapping;
+	struct vm_area_struct *vma;
+	unsigned long offset;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, start);
+	if (!vma || end > vma->vm_end) {
+		mmap_read_unlock(mm);
+		return -EINVAL;
+	}
+	if (!vma->vm_file ||
+	    (vma->vm_flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE)) {
+		mmap_read_unlock(mm);
+		return -EACCES;
+	}
+	mapping = vma->vm_file->f_mapping;
+	offset = (start - vma->vm_start) + (vma->vm_pgoff << PAGE_SHIFT);
+	mmap_read_unlock(mm);
+	shmem_punch_hole(mapping, offset, end - start);
+	return 0;
+}
+
 /* do_madvise - see mm.h. Returns 0, -EINVAL, or -ENOMEM (a hole). */
 int do_madvise(struct mm_struct *mm, unsigned long start, size_t len,
 	       int behavior)
@@ -103,6 +135,8 @@ int do_madvise(struct mm_struct *mm, unsigned long start, size_t len,
 		return 0;
 	if (behavior == MADV_DONTNEED)
 		return madvise_dontneed(mm, start, end);
+	if (behavior == MADV_REMOVE)
+		return madvise_remove(mm, start, end);
 	mmap_write_lock(mm);
 	for (unsigned long addr = start; addr < end;) {
 		vma = find_vma(mm, addr);

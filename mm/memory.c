@@ -15,6 +15,7 @@
  * a fault that finds things changed returns 0: the access is retried.
  */
 #include "huge_mm.h"
+#include "pagemap.h"
 #include "sim/regress.h"
 #include "migrate.h"
 #include "rmap.h"
@@ -87,28 +88,39 @@ spinlock_t *pte_lockptr(struct mm_struct *mm, pmd_t *pmd)
  * (1) allocate outside the lock, (2) under the PMD lock install it only
  * if the PMD is still none; the loser frees its table.
  */
+/*
+ * pmd_install - point *@pmd at the new table *@pte unless someone filled
+ * the PMD first (a table, or a huge PMD of a racing THP fault or
+ * faultaround's do_set_pmd); on success *@pte becomes NULL, else the
+ * caller still owns the table. mmap_lock held.
+ */
+void pmd_install(struct mm_struct *mm, pmd_t *pmd, pgtable_t *pte)
+{
+	spinlock_t *ptl = pmd_lock(mm, pmd);
+
+	if (likely(pmd_none(pmdp_get_l(pmd, "pmd_install:recheck")))) {
+		mm_inc_nr_ptes(mm);
+		/*
+		 * smp_wmb(): the zeroed table (and its ptl) is visible
+		 * before the PMD points to it; lockless walkers (GUP-fast,
+		 * the hardware) follow the pointer. SIM: tables are zeroed
+		 * with plain stores, visible at once, so this orders nothing
+		 * the model can reorder yet.
+		 */
+		smp_wmb();
+		pmd_populate(mm, pmd, *pte);
+		*pte = NULL;
+	}
+	spin_unlock(ptl);
+}
+
 int __pte_alloc(struct mm_struct *mm, pmd_t *pmd)
 {
-	struct page *new = pte_alloc_one(mm);
-	spinlock_t *ptl;
+	pgtable_t new = pte_alloc_one(mm);
 
 	if (!new)
 		return -ENOMEM;
-	ptl = pmd_lock(mm, pmd);
-	if (likely(pmd_none(pmdp_get_l(pmd, "__pte_alloc:recheck")))) {
-		mm_inc_nr_ptes(mm);
-		/*
-		 * pmd_install's smp_wmb(): the zeroed table (and its ptl) is
-		 * visible before the PMD points to it; lockless walkers
-		 * (GUP-fast, the hardware) follow the pointer. SIM: tables
-		 * are zeroed with plain stores, visible at once, so this
-		 * orders nothing the model can reorder yet.
-		 */
-		smp_wmb();
-		pmd_populate(mm, pmd, new);
-		new = NULL;
-	}
-	spin_unlock(ptl);
+	pmd_install(mm, pmd, &new);
 	if (new)
 		pte_free(mm, new);
 	return 0;
@@ -233,6 +245,40 @@ pte_t *pte_offset_map_lock(struct mm_struct *mm, pmd_t *pmd,
 		}
 		spin_unlock(ptl);
 	}
+}
+
+/*
+ * pte_offset_map_lock_norecheck - REGRESSION faultaround-pmd-no-recheck:
+ * the PTE walk of a PMD read once and trusted, as before the re-check
+ * that 7267ec008b5c ("mm: postpone page table allocation until we have
+ * page to map") put in front of it (pmd_trans_unstable: "If a huge pmd
+ * materialized under us just retry later"), which 6.5's failing
+ * pte_offset_map_lock replaced. The race, seed 003's worry:
+ *	(1) faultaround reads the PMD after installing its table, or
+ *	    finding one, and takes its lock through the value read;
+ *	(2) meanwhile another thread's do_set_pmd (or the PMD it read was
+ *	    already huge) maps the huge tmpfs folio by that PMD;
+ *	(3) the "table" walked and the "PTL" taken are a page of the huge
+ *	    folio and its struct page: someone else's memory.
+ * The model reports the first access to a frame that is not a page
+ * table as use-after-free (the poisoned-frame check).
+ */
+pte_t *pte_offset_map_lock_norecheck(struct mm_struct *mm, pmd_t *pmd,
+				     unsigned long addr, spinlock_t **ptlp)
+{
+	pmd_t pmdval = pmdp_get_l(pmd, "pte_offset_map_lock:pmd");
+	pte_t *pte;
+
+	if (pmd_none(pmdval))
+		return NULL;	/* the old code BUGed in pmd_bad(); same */
+	pte = pte_offset_pfn(pmd_pfn(pmdval), addr);
+	/* spin_lock() of a struct page that is not a table: caught here,
+	 * before the model would scribble on a data page's lock word */
+	if (unlikely(!__pt_live(pte, SIM_SITE("pte_lockptr:stale-pmd"))))
+		return NULL;
+	*ptlp = &pmd_page(pmdval)->ptl;
+	spin_lock(*ptlp);
+	return pte;
 }
 
 void pte_unmap_unlock(pte_t *pte, spinlock_t *ptl)
@@ -429,8 +475,12 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 	if (likely(vmf->pte &&
 		   pte_same(ptep_get_l(vmf->pte, "wp_page_copy:recheck"),
 			    vmf->orig_pte))) {
-		if (!old_folio)
+		if (!old_folio) {
 			add_mm_counter(mm, MM_ANONPAGES, 1);
+		} else if (!folio_test_anon(old_folio)) {
+			add_mm_counter(mm, mm_counter_file(old_folio), -1);
+			add_mm_counter(mm, MM_ANONPAGES, 1);
+		}
 		entry = pte_mkyoung(mk_pte(&new_folio->page,
 					   vma->vm_page_prot));
 		if (!unshare)
@@ -480,6 +530,17 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	vmf->page = vm_normal_page(vma, vmf->address, vmf->orig_pte);
 	if (vmf->page)
 		folio = page_folio(vmf->page);
+	if (vma->vm_flags & VM_SHARED) {
+		/* wp_page_shared: tmpfs has no page_mkwrite; dirty it */
+		if (unlikely(unshare)) {
+			pte_unmap_unlock(vmf->pte, vmf->ptl);
+			return 0;
+		}
+		if (folio)
+			folio_set_dirty(folio);
+		wp_page_reuse(vmf);
+		return 0;
+	}
 	if (folio && folio_test_anon(folio) &&
 	    (PageAnonExclusive(vmf->page) ||
 	     wp_can_reuse_anon_folio(folio, vma))) {
@@ -515,6 +576,277 @@ static vm_fault_t do_swap_page(struct vm_fault *vmf)
 	return VM_FAULT_SIGBUS;
 }
 
+/* ---- faults on file (tmpfs) VMAs ---- */
+
+/* Faultaround's window (kernel: fault_around_bytes 64K, debugfs). */
+unsigned long fault_around_pages = 16;
+
+/*
+ * set_pte_range - see pagemap.h. A write maps the page dirty and
+ * writable; a private write maps the new anon COW copy (do_cow_fault).
+ */
+void set_pte_range(struct vm_fault *vmf, struct folio *folio,
+		   struct page *page, unsigned int nr, unsigned long addr)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	pte_t entry = pte_mkyoung(mk_pte(page, vma->vm_page_prot));
+
+	VM_BUG_ON(nr != 1);	/* SIM: one page at a time */
+	if (write)
+		entry = maybe_mkwrite(pte_mkdirty(entry), vma);
+	if (write && !(vma->vm_flags & VM_SHARED)) {
+		VM_BUG_ON_FOLIO(nr != 1, folio);
+		folio_add_new_anon_rmap(folio, vma, addr, RMAP_EXCLUSIVE);
+	} else {
+		folio_add_file_rmap_ptes(folio, page, nr, vma);
+	}
+	set_pte_at(vma->vm_mm, addr, vmf->pte, entry);
+}
+
+/*
+ * do_set_pmd - see pagemap.h. The folio is locked and referenced (the
+ * reference becomes the PMD mapping's). (1) the VMA must cover the
+ * aligned PMD at a matching offset, (2) under the PMD lock the PMD must
+ * still be none, (3) map it. No table is deposited: only architectures
+ * with arch_needs_pgtable_deposit() (powerpc) deposit one for file THPs,
+ * and x86/arm64 do not; a split of this PMD just zaps it (the PTEs
+ * refault from the page cache).
+ */
+vm_fault_t do_set_pmd(struct vm_fault *vmf, struct folio *folio,
+		      struct page *page)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	unsigned long haddr = vmf->address & HPAGE_PMD_MASK;
+	vm_fault_t ret = VM_FAULT_FALLBACK;
+	pmd_t entry;
+
+	if (haddr < vma->vm_start || haddr + HPAGE_PMD_SIZE > vma->vm_end ||
+	    !IS_ALIGNED((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff,
+			HPAGE_PMD_NR))
+		return ret;
+	if (folio_order(folio) != HPAGE_PMD_ORDER)
+		return ret;
+	/*
+	 * SIM: the kernel splits a huge tmpfs folio that truncation leaves
+	 * straddling EOF (truncate_inode_partial_folio); the model keeps it
+	 * whole, so a PMD must not map its pages past EOF (as 6.18 refuses
+	 * for other files: "do not populate page table entries beyond
+	 * i_size", not verified).
+	 */
+	if (folio_next_index(folio) >
+	    DIV_ROUND_UP(i_size_read(folio_mapping(folio)), PAGE_SIZE))
+		return ret;
+	page = &folio->page;
+	vmf->ptl = pmd_lock(vma->vm_mm, vmf->pmd);
+	if (unlikely(!pmd_none(pmdp_get_l(vmf->pmd, "do_set_pmd:recheck"))))
+		goto out;
+	entry = pmd_mkyoung(mk_huge_pmd(page, vma->vm_page_prot));
+	if (write)
+		entry = maybe_pmd_mkwrite(pmd_mkdirty(entry), vma);
+	add_mm_counter(vma->vm_mm, mm_counter_file(folio), HPAGE_PMD_NR);
+	folio_add_file_rmap_pmd(folio, page, vma);
+	set_pmd_at(vma->vm_mm, haddr, vmf->pmd, entry);
+	ret = 0;
+out:
+	spin_unlock(vmf->ptl);
+	return ret;
+}
+
+/*
+ * finish_fault - map vmf->page (do_read/do_shared: the cache page;
+ * do_cow: vmf->cow_page) at vmf->address. Folio locked and referenced;
+ * on success the reference is the mapping's. (1) a none PMD and a
+ * PMD-mappable folio: do_set_pmd; (2) else install a table (the
+ * faultaround's preallocated one, or a new one): a page table is exposed
+ * only now that there is a page to map (seed 003); (3) map and lock the
+ * PTE - which fails if the PMD became huge (or none) since we looked,
+ * e.g. another thread's do_set_pmd: retry; (4) the PTE must still be
+ * none. SIM: maps one page (the kernel maps a whole small-enough shmem
+ * folio at once).
+ */
+static vm_fault_t finish_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	bool is_cow = (vmf->flags & FAULT_FLAG_WRITE) &&
+		      !(vma->vm_flags & VM_SHARED);
+	struct page *page = is_cow ? vmf->cow_page : vmf->page;
+	struct folio *folio = page_folio(page);
+	vm_fault_t ret;
+
+	if (pmd_none(pmdp_get_l(vmf->pmd, "finish_fault:pmd"))) {
+		if (folio_test_pmd_mappable(folio)) {
+			ret = do_set_pmd(vmf, folio, page);
+			if (ret != VM_FAULT_FALLBACK)
+				return ret;
+		}
+		if (vmf->prealloc_pte)
+			pmd_install(vma->vm_mm, vmf->pmd, &vmf->prealloc_pte);
+		else if (unlikely(pte_alloc(vma->vm_mm, vmf->pmd)))
+			return VM_FAULT_OOM;
+	}
+	if (sim_regress_on(SIM_REGRESS_FINISH_FAULT_PMD_NO_RECHECK))
+		vmf->pte = pte_offset_map_lock_norecheck(vma->vm_mm, vmf->pmd,
+							 vmf->address,
+							 &vmf->ptl);
+	else
+		vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd,
+					       vmf->address, &vmf->ptl);
+	if (!vmf->pte)
+		return VM_FAULT_NOPAGE;
+	if (unlikely(!pte_none(ptep_get_l(vmf->pte, "finish_fault:recheck")))) {
+		ret = VM_FAULT_NOPAGE;
+		goto unlock;
+	}
+	set_pte_range(vmf, folio, page, 1, vmf->address);
+	add_mm_counter(vma->vm_mm, is_cow ? MM_ANONPAGES :
+			mm_counter_file(folio), 1);
+	ret = 0;
+unlock:
+	pte_unmap_unlock(vmf->pte, vmf->ptl);
+	return ret;
+}
+
+/*
+ * do_fault_around - map the cached pages around vmf->address that are
+ * ready (filemap_map_pages), within the PTE table, the VMA and
+ * fault_around_pages. A table is preallocated (not installed) if the PMD
+ * is none: filemap_map_pmd installs it only if no huge PMD is chosen.
+ * Returns VM_FAULT_NOPAGE if the faulting address got mapped.
+ */
+static vm_fault_t do_fault_around(struct vm_fault *vmf)
+{
+	unsigned long nr_pages = fault_around_pages;
+	unsigned long pte_off = (vmf->address >> PAGE_SHIFT) &
+				(PTRS_PER_PTE - 1);
+	unsigned long vma_off = vmf->pgoff - vmf->vma->vm_pgoff;
+	unsigned long from_pte, to_pte, lim;
+
+	from_pte = ALIGN_DOWN(pte_off, nr_pages);
+	if (from_pte < pte_off - (pte_off < vma_off ? pte_off : vma_off))
+		from_pte = pte_off - (pte_off < vma_off ? pte_off : vma_off);
+	to_pte = from_pte + nr_pages;
+	if (to_pte > PTRS_PER_PTE)
+		to_pte = PTRS_PER_PTE;
+	lim = pte_off + vma_pages(vmf->vma) - vma_off;
+	if (to_pte > lim)
+		to_pte = lim;
+	to_pte--;
+	if (pmd_none(pmdp_get_l(vmf->pmd, "do_fault_around:pmd"))) {
+		vmf->prealloc_pte = pte_alloc_one(vmf->vma->vm_mm);
+		if (!vmf->prealloc_pte)
+			return VM_FAULT_OOM;
+	}
+	return filemap_map_pages(vmf, vmf->pgoff + from_pte - pte_off,
+				 vmf->pgoff + to_pte - pte_off);
+}
+
+/* __do_fault - vm_ops->fault (shmem_fault): vmf->page, locked. */
+static vm_fault_t __do_fault(struct vm_fault *vmf)
+{
+	return shmem_fault(vmf);
+}
+
+/* do_read_fault - faultaround first, then the page itself. */
+static vm_fault_t do_read_fault(struct vm_fault *vmf)
+{
+	struct folio *folio;
+	vm_fault_t ret;
+
+	if (fault_around_pages > 1) {
+		ret = do_fault_around(vmf);
+		if (ret)
+			return ret;
+	}
+	ret = __do_fault(vmf);
+	if (unlikely(ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)))
+		return ret;
+	folio = page_folio(vmf->page);
+	ret |= finish_fault(vmf);
+	folio_unlock(folio);
+	if (unlikely(ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)))
+		folio_put(folio);
+	return ret;
+}
+
+/*
+ * do_cow_fault - a write to a private file mapping's none PTE: copy the
+ * cache page into a new anon folio and map the copy.
+ */
+static vm_fault_t do_cow_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct folio *folio;
+	vm_fault_t ret;
+
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
+	folio = vma_alloc_folio(0, 0, vma, vmf->address, false);
+	if (!folio)
+		return VM_FAULT_OOM;
+	vmf->cow_page = &folio->page;
+	ret = __do_fault(vmf);
+	if (unlikely(ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)))
+		goto uncharge_out;
+	copy_user_highpage(vmf->cow_page, vmf->page);
+	__folio_set_uptodate(folio);
+	ret |= finish_fault(vmf);
+	folio_unlock(page_folio(vmf->page));
+	folio_put(page_folio(vmf->page));
+	if (unlikely(ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)))
+		goto uncharge_out;
+	return ret;
+uncharge_out:
+	folio_put(folio);
+	return ret;
+}
+
+/* do_shared_fault - a write to a shared mapping: map the cache page
+ * writable and dirty it (tmpfs has no ->page_mkwrite). */
+static vm_fault_t do_shared_fault(struct vm_fault *vmf)
+{
+	struct folio *folio;
+	vm_fault_t ret;
+
+	ret = __do_fault(vmf);
+	if (unlikely(ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)))
+		return ret;
+	folio = page_folio(vmf->page);
+	ret |= finish_fault(vmf);
+	if (unlikely(ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))) {
+		folio_unlock(folio);
+		folio_put(folio);
+		return ret;
+	}
+	folio_set_dirty(folio);		/* fault_dirty_shared_page */
+	folio_unlock(folio);
+	return ret;
+}
+
+/*
+ * do_fault - a none PTE (or no table) of a file VMA. The preallocated
+ * table, if unused, is freed here.
+ */
+static vm_fault_t do_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	vm_fault_t ret;
+
+	vmf->pgoff = linear_page_index(vma, vmf->address);
+	if (!(vmf->flags & FAULT_FLAG_WRITE))
+		ret = do_read_fault(vmf);
+	else if (!(vma->vm_flags & VM_SHARED))
+		ret = do_cow_fault(vmf);
+	else
+		ret = do_shared_fault(vmf);
+	if (vmf->prealloc_pte) {
+		pte_free(vma->vm_mm, vmf->prealloc_pte);
+		vmf->prealloc_pte = NULL;
+	}
+	return ret;
+}
+
 /*
  * handle_pte_fault - the PTE level. *@vmf->pmd pointed to a PTE table or
  * was none when read. PTL taken here for present PTEs.
@@ -533,7 +865,8 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 			vmf->pte = NULL;
 	}
 	if (!vmf->pte)
-		return do_anonymous_page(vmf);
+		return vma_is_anonymous(vmf->vma) ? do_anonymous_page(vmf) :
+						    do_fault(vmf);
 	if (!pte_present(vmf->orig_pte))
 		return do_swap_page(vmf);
 	/* A PROTNONE PTE of a PROT_NONE VMA is no NUMA hint. */
@@ -589,7 +922,8 @@ static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma,
 	if (!vmf.pmd)
 		return VM_FAULT_OOM;
 	vmf.orig_pmd = pmdp_get_lockless(vmf.pmd);
-	if (pmd_none(vmf.orig_pmd) && thp_vma_allowable(vma, address)) {
+	if (pmd_none(vmf.orig_pmd) && vma_is_anonymous(vma) &&
+	    thp_vma_allowable(vma, address)) {
 		ret = do_huge_pmd_anonymous_page(&vmf);
 		if (!(ret & VM_FAULT_FALLBACK))
 			return ret;
@@ -669,8 +1003,12 @@ static int copy_present_pte(struct vm_area_struct *dst_vma,
 
 	if (page) {
 		folio = page_folio(page);
-		VM_BUG_ON_FOLIO(!folio_test_anon(folio), folio);
 		folio_get(folio);
+		if (!folio_test_anon(folio)) {
+			folio_dup_file_rmap_ptes(folio, page, 1);
+			rss[mm_counter_file(folio)]++;
+			goto wrprotect;
+		}
 		if (unlikely(folio_try_dup_anon_rmap_pte(folio, page,
 							 src_vma))) {
 			/* Possibly pinned and exclusive: copy it. */
@@ -680,6 +1018,7 @@ static int copy_present_pte(struct vm_area_struct *dst_vma,
 		}
 		rss[MM_ANONPAGES]++;
 	}
+wrprotect:
 	/* COW: write-protect both sides (the src TLB is flushed by
 	 * dup_mmap before mmap_lock is dropped). */
 	if (is_cow_mapping(src_vma->vm_flags) && pte_write(pte)) {
@@ -709,7 +1048,7 @@ static void copy_nonpresent_pte(struct mm_struct *dst_mm,
 			      pte_val(pte));
 		return;
 	}
-	rss[MM_ANONPAGES]++;
+	rss[mm_counter(page_folio(pfn_swap_entry_to_page(entry)))]++;
 	if (!is_readable_migration_entry(entry) &&
 	    is_cow_mapping(src_vma->vm_flags)) {
 		entry = make_readable_migration_entry(swp_offset(entry));
@@ -917,6 +1256,9 @@ static int zap_present_ptes(struct mmu_gather *tlb,
 	if (!page)
 		return 1;	/* the zero page: nothing to drop */
 	folio = page_folio(page);
+	/* A file page's Dirty bit goes to the folio (zap_present_folio_ptes) */
+	if (!folio_test_anon(folio) && pte_dirty(ptent))
+		folio_set_dirty(folio);
 	max_nr = (end - addr) >> PAGE_SHIFT;
 	if (folio_nr_pages(folio) - (page - &folio->page) < max_nr)
 		max_nr = folio_nr_pages(folio) - (page - &folio->page);
@@ -930,7 +1272,7 @@ static int zap_present_ptes(struct mmu_gather *tlb,
 		nr++;
 	}
 	__tlb_adjust_range(tlb, addr, nr * PAGE_SIZE);
-	rss[MM_ANONPAGES] -= nr;
+	rss[mm_counter(folio)] -= nr;
 	folio_remove_rmap_ptes(folio, page, nr, vma);
 	*full = __tlb_remove_folio_pages(tlb, page, nr);
 	return nr;
@@ -944,9 +1286,28 @@ static int zap_present_ptes(struct mmu_gather *tlb,
  * (3) then drop the references (tlb_flush_mmu): a CPU may store through a
  * stale TLB entry until (2), so the page must not be freed before.
  */
+/*
+ * should_zap_page - unmap_mapping_range's filters: only the folio asked
+ * for (single_folio), and private COWed anon pages only if even_cows.
+ * No details (munmap, MADV_DONTNEED, exit): everything.
+ */
+static bool should_zap_page(struct zap_details *details, pte_t ptent)
+{
+	struct folio *folio;
+
+	if (!details || !pte_present(ptent) || is_zero_pfn(pte_pfn(ptent)))
+		return !details || details->even_cows ||
+		       !pte_present(ptent);
+	folio = page_folio(pte_page(ptent));
+	if (details->single_folio && details->single_folio != folio)
+		return false;
+	return details->even_cows || !folio_test_anon(folio);
+}
+
 static unsigned long zap_pte_range(struct mmu_gather *tlb,
 				   struct vm_area_struct *vma, pmd_t *pmd,
-				   unsigned long addr, unsigned long end)
+				   unsigned long addr, unsigned long end,
+				   struct zap_details *details)
 {
 	struct mm_struct *mm = tlb->mm;
 	int rss[NR_MM_COUNTERS] = { 0 };
@@ -962,9 +1323,18 @@ static unsigned long zap_pte_range(struct mmu_gather *tlb,
 	do {
 		/* One RMW instead of a read then a clear: the walker may
 		 * set A/D between the two, and none entries stay none. */
-		pte_t ptent = ptep_get_and_clear_l(mm, addr, pte,
-						   "zap_pte_range:clear");
+		pte_t ptent;
 
+		if (unlikely(details)) {
+			/* SIM: filtered zaps read first (a read, then a
+			 * clear: the walker may set A/D in between, which
+			 * the clear's return value still carries) */
+			ptent = ptep_get_l(pte, "zap_pte_range:filter");
+			if (pte_none(ptent) || !should_zap_page(details, ptent))
+				continue;
+		}
+		ptent = ptep_get_and_clear_l(mm, addr, pte,
+					     "zap_pte_range:clear");
 		if (pte_none(ptent))
 			continue;
 		if (pte_present(ptent)) {
@@ -984,7 +1354,8 @@ static unsigned long zap_pte_range(struct mmu_gather *tlb,
 			/* not present: nothing for our own flush (kernel:
 			 * zap_nonpresent_ptes); a flush the migration
 			 * deferred was seen to above */
-			rss[MM_ANONPAGES]--;
+			rss[mm_counter(page_folio(pfn_swap_entry_to_page(
+				pte_to_swp_entry(ptent))))]--;
 		} else {
 			sim_violation("zap_pte_range: entry %#lx not "
 				      "modelled", pte_val(ptent));
@@ -998,7 +1369,8 @@ static unsigned long zap_pte_range(struct mmu_gather *tlb,
 }
 
 static void zap_pmd_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
-			  pud_t *pud, unsigned long addr, unsigned long end)
+			  pud_t *pud, unsigned long addr, unsigned long end,
+			  struct zap_details *details)
 {
 	pmd_t *pmd = pmd_offset_pfn(pud_pfn(pudp_get(pud)), addr);
 	unsigned long next, done;
@@ -1013,10 +1385,36 @@ static void zap_pmd_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
 			else if (zap_huge_pmd(tlb, vma, pmd, addr))
 				goto next_pmd;
 			/* Split, or no longer huge: zap the PTEs. */
-		} else if (pmd_none(pmdval)) {
+		} else if (pmd_none(pmdval) &&
+			   !sim_regress_on(SIM_REGRESS_DONTNEED_VS_THP_FAULT)) {
 			goto next_pmd;
+		} else if (sim_regress_on(SIM_REGRESS_DONTNEED_VS_THP_FAULT)) {
+			/*
+			 * REGRESSION dontneed-vs-thp-fault (CVE-2012-1179,
+			 * fixed by 1a5a9906d4e8 "mm: thp: fix pmd_bad()
+			 * triggering in code paths holding mmap_sem read
+			 * mode"): pmd_none_or_clear_bad() read the PMD a
+			 * second time. Under MADV_DONTNEED's read mmap_lock:
+			 *  (1) the first read saw a none PMD (not huge);
+			 *  (2) a THP fault in another thread maps the PMD;
+			 *  (3) the second read sees a huge PMD, which
+			 *      pmd_bad() calls bad: pmd_clear_bad() clears
+			 *      it - the THP's mapping, its rmap and its
+			 *      deposited table are lost, and the stores in
+			 *      it with them.
+			 * The fix reads once (pmd_none_or_trans_huge_or_
+			 * clear_bad); the model's single read above is it.
+			 */
+			pmd_t again = pmdp_get_l(pmd, "pmd_none_or_clear_bad");
+
+			if (pmd_none(again))
+				goto next_pmd;
+			if (pmd_trans_huge(again)) {
+				pmd_clear(pmd);		/* pmd_clear_bad */
+				goto next_pmd;
+			}
 		}
-		done = zap_pte_range(tlb, vma, pmd, addr, next);
+		done = zap_pte_range(tlb, vma, pmd, addr, next, details);
 		if (done != next) {
 			addr = done;	/* look at this PMD again */
 			continue;
@@ -1028,7 +1426,8 @@ next_pmd:
 }
 
 static void zap_pud_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
-			  pgd_t *pgd, unsigned long addr, unsigned long end)
+			  pgd_t *pgd, unsigned long addr, unsigned long end,
+			  struct zap_details *details)
 {
 	pud_t *pud = pud_offset_pfn(pgd_pfn(pgdp_get(pgd)), addr);
 	unsigned long next;
@@ -1037,7 +1436,7 @@ static void zap_pud_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
 		next = pud_addr_end(addr, end);
 		if (pud_none(pudp_get(pud)))
 			continue;
-		zap_pmd_range(tlb, vma, pud, addr, next);
+		zap_pmd_range(tlb, vma, pud, addr, next, details);
 	} while (pud++, addr = next, addr != end);
 }
 
@@ -1056,7 +1455,7 @@ void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
 		next = pgd_addr_end(addr, end);
 		if (pgd_none(pgdp_get(pgd)))
 			continue;
-		zap_pud_range(tlb, vma, pgd, addr, next);
+		zap_pud_range(tlb, vma, pgd, addr, next, details);
 	} while (pgd++, addr = next, addr != end);
 }
 
@@ -1201,4 +1600,61 @@ void free_pgd_range(struct mmu_gather *tlb, unsigned long addr,
 			continue;
 		free_pud_range(tlb, pgd, addr, next, floor, ceiling);
 	} while (pgd++, addr = next, addr != end);
+}
+
+/* ---- unmap_mapping_range: truncation's zap of every mapping ---- */
+
+/*
+ * unmap_mapping_range_tree - zap file pages [first, last] in every VMA
+ * on @mapping's i_mmap that maps some of them. i_mmap_rwsem held (read).
+ */
+static void unmap_mapping_range_tree(struct address_space *mapping,
+				     unsigned long first, unsigned long last,
+				     struct zap_details *details)
+{
+	struct vm_area_struct *vma;
+
+	list_for_each_entry(vma, &mapping->i_mmap, shared) {
+		unsigned long vba = vma->vm_pgoff;
+		unsigned long vea = vba + vma_pages(vma) - 1;
+		unsigned long zba = first > vba ? first : vba;
+		unsigned long zea = last < vea ? last : vea;
+
+		if (zba > zea)
+			continue;
+		zap_page_range_single(vma,
+				      vma->vm_start + ((zba - vba) << PAGE_SHIFT),
+				      (zea - zba + 1) << PAGE_SHIFT, details);
+	}
+}
+
+/* unmap_mapping_range - see pagemap.h. */
+void unmap_mapping_range(struct address_space *mapping,
+			 unsigned long holebegin, unsigned long holelen,
+			 int even_cows)
+{
+	struct zap_details details = { .even_cows = even_cows };
+	unsigned long first = holebegin >> PAGE_SHIFT;
+	unsigned long last = holelen ?
+		first + (PAGE_ALIGN(holelen) >> PAGE_SHIFT) - 1 : -1UL;
+
+	i_mmap_lock_read(mapping);
+	unmap_mapping_range_tree(mapping, first, last, &details);
+	i_mmap_unlock_read(mapping);
+}
+
+/*
+ * unmap_mapping_folio - see pagemap.h: only @folio's own mappings (a
+ * private COW copy of it stays). Folio locked.
+ */
+void unmap_mapping_folio(struct folio *folio)
+{
+	struct address_space *mapping = folio->mapping;
+	struct zap_details details = { .single_folio = folio };
+
+	VM_BUG_ON_FOLIO(!__test_bit(PG_locked, &folio->flags), folio);
+	i_mmap_lock_read(mapping);
+	unmap_mapping_range_tree(mapping, folio->index,
+				 folio_next_index(folio) - 1, &details);
+	i_mmap_unlock_read(mapping);
 }

@@ -37,6 +37,7 @@
 #include "gup.h"
 #include "huge_mm.h"
 #include "migrate.h"
+#include "pagemap.h"
 #include "rmap.h"
 #include "sim/regress.h"
 
@@ -191,7 +192,8 @@ static bool try_to_migrate_pte(struct folio *folio, struct vm_area_struct *vma,
 			     "try_to_migrate_one:restore_pinned");
 		return false;
 	}
-	VM_BUG_ON_PAGE(pte_write(pteval) && !anon_exclusive, subpage);
+	VM_BUG_ON_PAGE(pte_write(pteval) && !anon_exclusive &&
+		       folio_test_anon(folio), subpage);
 	if (pte_write(pteval))
 		entry = make_writable_migration_entry(page_to_pfn(subpage));
 	else if (anon_exclusive)
@@ -369,6 +371,13 @@ static void remove_migration_pte_one(struct folio *src, struct folio *folio,
 		pte = pte_mkuffd_wp(pte);
 	if (!is_readable_migration_entry(entry))
 		rmap_flags |= RMAP_EXCLUSIVE;
+	if (!folio_test_anon(folio)) {
+		/* a tmpfs page: no exclusivity to restore */
+		folio_add_file_rmap_ptes(folio, new, 1, vma);
+		set_pte_at_l(vma->vm_mm, addr, ptep, pte,
+			     "remove_migration_pte:set");
+		return;
+	}
 	VM_BUG_ON_PAGE(pte_write(pte) && !(rmap_flags & RMAP_EXCLUSIVE), new);
 	folio_add_anon_rmap_pte(folio, new, vma, addr, rmap_flags);
 	set_pte_at_l(vma->vm_mm, addr, ptep, pte, "remove_migration_pte:set");
@@ -600,6 +609,9 @@ void copy_huge_pmd_migration_entry(struct mm_struct *dst_mm,
  */
 static int folio_expected_refs(struct folio *folio)
 {
+	/* a page-cache folio: the cache's one per page too */
+	if (folio_mapping(folio))
+		return 1 + folio_nr_pages(folio);
 	return 1;
 }
 
@@ -619,6 +631,34 @@ static int folio_migrate_mapping(struct folio *dst, struct folio *src,
 {
 	int expected_count = folio_expected_refs(src) + extra_count;
 
+	struct address_space *mapping = folio_mapping(src);
+	long nr = folio_nr_pages(src);
+
+	if (mapping) {
+		/*
+		 * A tmpfs folio: under the xa_lock (1) freeze the count (a
+		 * lookup racing us fails folio_try_get, or took its
+		 * reference before and the freeze fails), (2) the slots
+		 * point at @dst, which takes the cache's references,
+		 * (3) unfreeze @src without them: a lookup that gets it now
+		 * sees the slot changed on its reload and retries.
+		 */
+		spin_lock(&mapping->i_pages_lock);
+		if (!folio_ref_freeze(src, expected_count)) {
+			spin_unlock(&mapping->i_pages_lock);
+			return -EAGAIN;
+		}
+		dst->index = src->index;
+		__atomic_store_n(&dst->mapping, src->mapping, SIM_MO);
+		__folio_set_swapbacked(dst);
+		folio_ref_add(dst, nr);
+		for (long i = 0; i < nr; i++)
+			WRITE_ONCE_L(mapping->i_pages[src->index + i], dst,
+				     "folio_migrate_mapping:slot");
+		folio_ref_unfreeze(src, expected_count - nr);
+		spin_unlock(&mapping->i_pages_lock);
+		return 0;
+	}
 	if (!folio_ref_freeze(src, expected_count))
 		return -EAGAIN;
 	/* Point of no return: from here on the new folio is the folio. */
@@ -725,8 +765,17 @@ static int migrate_folio_unmap(struct folio *src, int node,
 	__folio_set_locked(dst);
 	st->dst = dst;
 	st->was_mapped = false;
+	/* SIM: a PMD-mapped tmpfs THP is not migrated (no shmem PMD
+	 * migration entries yet) */
+	if (folio_mapping(src) && folio_test_large(src) &&
+	    atomic_read(&src->_entire_mapcount) >= 0) {
+		__folio_clear_locked(dst);
+		folio_unlock(src);
+		rc = -EBUSY;
+		goto out;
+	}
 	if (folio_mapped(src)) {
-		VM_BUG_ON_FOLIO(!st->anon_vma, src);
+		VM_BUG_ON_FOLIO(!st->anon_vma && folio_test_anon(src), src);
 		try_to_migrate(src, mode == MIGRATE_ASYNC ? TTU_BATCH_FLUSH : 0);
 		st->was_mapped = true;
 	}

@@ -8,6 +8,7 @@
  * the list itself needs no yield points.
  */
 #include "huge_mm.h"
+#include "pagemap.h"
 #include "rmap.h"
 #include "tlb.h"
 
@@ -33,6 +34,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 	vma->vm_mm = mm;
 	INIT_LIST_HEAD(&vma->anon_vma_chain);
 	INIT_LIST_HEAD(&vma->vm_list);
+	INIT_LIST_HEAD(&vma->shared);
 	return vma;
 }
 
@@ -44,6 +46,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	*vma = *orig;
 	INIT_LIST_HEAD(&vma->anon_vma_chain);
 	INIT_LIST_HEAD(&vma->vm_list);
+	INIT_LIST_HEAD(&vma->shared);	/* the caller links a file VMA */
 	return vma;
 }
 
@@ -121,7 +124,11 @@ int split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below)
 		new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
 	}
 	anon_vma_clone(new, vma);
+	if (vma->vm_file)
+		vma_link_file(new);
 	/* vma_prepare .. vma_complete: @vma moves in the interval tree */
+	if (vma->vm_file)
+		i_mmap_lock_write(vma->vm_file->f_mapping);
 	if (vma->anon_vma)
 		anon_vma_lock_write(vma->anon_vma);
 	if (new_below) {
@@ -129,6 +136,10 @@ int split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below)
 		vma->vm_start = addr;
 	} else {
 		vma->vm_end = addr;
+	}
+	if (vma->vm_file) {
+		vma_file_update(vma);
+		i_mmap_unlock_write(vma->vm_file->f_mapping);
 	}
 	if (vma->anon_vma) {
 		anon_vma_interval_tree_update_vma(vma);
@@ -174,7 +185,7 @@ static struct vm_area_struct *vma_merge_new_range(struct mm_struct *mm,
 	vma_for_each(vma, mm)
 		if (vma->vm_end == addr)
 			prev = vma;
-	if (!prev || prev->vm_flags != vm_flags ||
+	if (!prev || prev->vm_flags != vm_flags || prev->vm_file ||
 	    prev->vm_pgoff + vma_pages(prev) != addr >> PAGE_SHIFT)
 		return NULL;
 	vma = vma_next(prev);
@@ -203,6 +214,8 @@ unsigned long do_mmap(struct mm_struct *mm, unsigned long addr,
 	struct vm_area_struct *vma;
 
 	mmap_assert_write_locked(mm);
+	if ((flags & MAP_SHARED) && (flags & MAP_ANONYMOUS))
+		return do_mmap_file(mm, NULL, addr, len, prot, flags, 0);
 	if (!len || (flags & MAP_SHARED) || !(flags & MAP_ANONYMOUS))
 		return -EINVAL;
 	len = PAGE_ALIGN(len);
@@ -231,6 +244,60 @@ unsigned long do_mmap(struct mm_struct *mm, unsigned long addr,
 	vma->vm_page_prot = vm_get_page_prot(vm_flags);
 	vma->vm_pgoff = addr >> PAGE_SHIFT;
 	insert_vm_struct(mm, vma);
+	return addr;
+}
+
+/*
+ * do_mmap_file - mmap(2) of a tmpfs @file at page offset @pgoff, or with
+ * @file NULL, MAP_SHARED|MAP_ANONYMOUS (shmem_zero_setup gives the VMA a
+ * file of its own). MAP_SHARED: VM_SHARED|VM_MAYSHARE. The VMA goes on
+ * the file's i_mmap. mmap_lock held for write. Returns the address or
+ * -errno.
+ */
+unsigned long do_mmap_file(struct mm_struct *mm, struct file *file,
+			   unsigned long addr, unsigned long len,
+			   unsigned long prot, unsigned long flags,
+			   unsigned long pgoff)
+{
+	unsigned long vm_flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	struct vm_area_struct *vma;
+
+	mmap_assert_write_locked(mm);
+	if (!len || !(flags & (MAP_SHARED | MAP_PRIVATE)) ||
+	    (!file && !(flags & MAP_SHARED)))
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (flags & MAP_FIXED) {
+		if (!IS_ALIGNED(addr, PAGE_SIZE) || addr + len > TASK_SIZE ||
+		    addr < PAGE_SIZE)
+			return -EINVAL;
+		do_munmap(mm, addr, len);
+	} else {
+		addr = get_unmapped_area(mm, len);
+		if (IS_ERR_VALUE(addr))
+			return addr;
+	}
+	vm_flags |= (prot & PROT_READ ? VM_READ : 0) |
+		    (prot & PROT_WRITE ? VM_WRITE : 0) |
+		    (prot & PROT_EXEC ? VM_EXEC : 0);
+	if (flags & MAP_SHARED)
+		vm_flags |= VM_SHARED | VM_MAYSHARE;
+	vma = vm_area_alloc(mm);
+	vma->vm_start = addr;
+	vma->vm_end = addr + len;
+	vma->vm_flags = vm_flags;
+	vma->vm_page_prot = vm_get_page_prot(vm_flags);
+	vma->vm_pgoff = pgoff;
+	INIT_LIST_HEAD(&vma->shared);
+	if (file) {
+		vma->vm_file = file;
+	} else if (shmem_zero_setup(vma)) {
+		vm_area_free(vma);
+		return -ENOMEM;
+	}
+	vm_stat_account(mm, vm_flags, len >> PAGE_SHIFT);
+	insert_vm_struct(mm, vma);
+	vma_link_file(vma);
 	return addr;
 }
 
@@ -266,8 +333,10 @@ static void unmap_region(struct mm_struct *mm, struct list_head *list,
 	 * the anon_vma lock, so no rmap walk (migration) can still be
 	 * looking at a table being freed.
 	 */
-	list_for_each_entry(vma, list, vm_list)
+	list_for_each_entry(vma, list, vm_list) {
 		unlink_anon_vmas(vma);
+		unlink_file_vma(vma);
+	}
 	free_pgd_range(&tlb, start, end, prev ? prev->vm_end : 0,
 		       next ? next->vm_start : 0);
 	tlb_finish_mmu(&tlb);
@@ -357,8 +426,10 @@ void exit_mmap(struct mm_struct *mm)
 	vma_for_each(vma, mm)
 		unmap_page_range(&tlb, vma, vma->vm_start, vma->vm_end, NULL);
 	/* free_pgtables(): anon_vmas unlinked before the tables go. */
-	vma_for_each(vma, mm)
+	vma_for_each(vma, mm) {
 		unlink_anon_vmas(vma);
+		unlink_file_vma(vma);
+	}
 	free_pgd_range(&tlb, list_first_entry(&mm->mmap, struct vm_area_struct,
 					      vm_list)->vm_start,
 		       list_entry(mm->mmap.prev, struct vm_area_struct,

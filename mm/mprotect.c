@@ -402,6 +402,7 @@ static bool is_mergeable_pair(struct vm_area_struct *a,
 {
 	return a && b && a->vm_end == b->vm_start &&
 	       a->vm_flags == b->vm_flags && a->anon_vma == b->anon_vma &&
+	       !a->vm_file && !b->vm_file &&	/* SIM: files never merge */
 	       a->vm_pgoff + vma_pages(a) == b->vm_pgoff;
 }
 

@@ -10,8 +10,9 @@
  *
  * mm->mmap_lock *
  *   folio_lock
- *     anon_vma->rwsem
- *       mm->page_table_lock
+ *     i_mmap_rwsem (file rmap, unmap_mapping_range)
+ *       anon_vma->rwsem
+ *         mm->page_table_lock
  *         pmd_lock * (split PMD lock, in the PMD table's struct page)
  *           ptl * (split PTE lock, in the PTE table's struct page)
  *
@@ -29,6 +30,7 @@
  *    instead (folio_try_dup_anon_rmap_*), migration/swap back off
  *    (folio_try_share_anon_rmap_*).
  */
+#include "pagemap.h"
 #include "rmap.h"
 
 /* ---- anon_vma lifetime ---- */
@@ -380,6 +382,39 @@ void folio_add_anon_rmap_ptes(struct folio *folio, struct page *page,
 	}
 }
 
+/*
+ * folio_add_file_rmap_ptes - @nr pages of a page-cache folio from @page
+ * get a PTE mapping each (finish_fault, faultaround). PTL held. The
+ * mapping's reference was taken by the caller.
+ */
+void folio_add_file_rmap_ptes(struct folio *folio, struct page *page,
+			      int nr, struct vm_area_struct *vma)
+{
+	sim_yield(SIM_EV_RMW, &page->_mapcount, "folio_add_file_rmap_ptes");
+	for (int i = 0; i < nr; i++)
+		if (__atomic_add_fetch(&page[i]._mapcount.counter, 1,
+				       SIM_MO) == 0 &&
+		    folio_test_large(folio))
+			__atomic_add_fetch(&folio->_nr_pages_mapped.counter, 1,
+					   SIM_MO);
+}
+
+/* folio_dup_file_rmap_ptes - fork copies a file PTE (no pin rule). */
+void folio_dup_file_rmap_ptes(struct folio *folio, struct page *page, int nr)
+{
+	for (int i = 0; i < nr; i++)
+		if (atomic_inc_return(&page[i]._mapcount) == 0 &&
+		    folio_test_large(folio))
+			atomic_inc(&folio->_nr_pages_mapped);
+}
+
+/* folio_add_file_rmap_pmd - do_set_pmd maps the folio whole. PMD lock. */
+void folio_add_file_rmap_pmd(struct folio *folio, struct page *page,
+			     struct vm_area_struct *vma)
+{
+	atomic_inc(&folio->_entire_mapcount);
+}
+
 /* folio_add_anon_rmap_pmd - one more PMD mapping of @folio. PMD lock held. */
 void folio_add_anon_rmap_pmd(struct folio *folio, struct page *page,
 			     struct vm_area_struct *vma, unsigned long address,
@@ -678,14 +713,50 @@ static void rmap_walk_anon(struct folio *folio, struct rmap_walk_control *rwc,
 		anon_vma_unlock_read(anon_vma);
 }
 
+/*
+ * rmap_walk_file - every VMA on the folio's file's i_mmap that maps some
+ * of its pages, in vm_pgoff order (the interval tree's), under
+ * i_mmap_rwsem read (unless @locked). Folio locked: ->mapping is stable.
+ */
+static void rmap_walk_file(struct folio *folio, struct rmap_walk_control *rwc,
+			   bool locked)
+{
+	struct address_space *mapping = folio_mapping(folio);
+	unsigned long pgoff = folio->index, nr = folio_nr_pages(folio);
+	struct vm_area_struct *vma;
+
+	if (!mapping)
+		return;
+	if (!locked)
+		i_mmap_lock_read(mapping);
+	list_for_each_entry(vma, &mapping->i_mmap, shared) {
+		unsigned long address = vma_address(vma, pgoff, nr);
+
+		if (IS_ERR_VALUE(address))
+			continue;
+		if (rwc->invalid_vma && rwc->invalid_vma(vma, rwc->arg))
+			continue;
+		if (!rwc->rmap_one(folio, vma, address, rwc->arg))
+			break;
+		if (rwc->done && rwc->done(folio))
+			break;
+	}
+	if (!locked)
+		i_mmap_unlock_read(mapping);
+}
+
 void rmap_walk(struct folio *folio, struct rmap_walk_control *rwc)
 {
-	VM_BUG_ON_FOLIO(!folio_test_anon(folio), folio);
-	rmap_walk_anon(folio, rwc, false);
+	if (folio_test_anon(folio))
+		rmap_walk_anon(folio, rwc, false);
+	else
+		rmap_walk_file(folio, rwc, false);
 }
 
 void rmap_walk_locked(struct folio *folio, struct rmap_walk_control *rwc)
 {
-	VM_BUG_ON_FOLIO(!folio_test_anon(folio), folio);
-	rmap_walk_anon(folio, rwc, true);
+	if (folio_test_anon(folio))
+		rmap_walk_anon(folio, rwc, true);
+	else
+		rmap_walk_file(folio, rwc, true);
 }

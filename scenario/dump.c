@@ -80,6 +80,23 @@ static void put_operands(const struct scenario *s, const struct scn_op *op,
 		put_flags(op, f);
 		if (op->prot != (SCN_PROT_R | SCN_PROT_W))
 			fprintf(f, " prot=%s", prot_name(op->prot));
+		if (op->file >= 0)
+			fprintf(f, " file=%s", s->files[op->file].name);
+		break;
+	case SCN_OP_MEMFD:
+	case SCN_OP_TRUNCATE:
+		fprintf(f, " %s", s->files[op->file].name);
+		put_size(f, op->len);
+		if (op->huge >= 0)
+			fprintf(f, " huge=%s",
+				(const char *[]){ "never", "always",
+						  "within_size",
+						  "advise" }[op->huge]);
+		break;
+	case SCN_OP_FALLOCATE:
+		fprintf(f, " %s %#llx", s->files[op->file].name,
+			ULL(op->addr.off));
+		put_size(f, op->len);
 		break;
 	case SCN_OP_MPROTECT:
 		put_addr(s, op, f);
@@ -210,6 +227,14 @@ static void dump_config(const struct scn_config *c, FILE *f)
 	if (c->set & SCN_CFG_TLB_FREE)
 		fprintf(f, " tlb_free=%s",
 			c->tlb_free == SCN_TLB_FREE_RCU ? "rcu" : "ipi");
+	if (c->set & SCN_CFG_SHMEM) {
+		static const char *const shmem[] = {
+			"never", "always", "within_size", "advise", "deny",
+			"force",
+		};
+
+		fprintf(f, " shmem_enabled=%s", shmem[c->shmem_enabled]);
+	}
 	if (c->set & SCN_CFG_MEMORY)
 		fprintf(f, " memory=%s",
 			c->memory == SCN_MEMORY_ARM64 ? "arm64" :
@@ -312,6 +337,7 @@ static bool config_eq(const struct scn_config *a, const struct scn_config *b)
 	    a->swap != b->swap || a->device != b->device || a->thp != b->thp ||
 	    a->thp_numa != b->thp_numa || a->arch != b->arch ||
 	    a->tlb_free != b->tlb_free || a->memory != b->memory ||
+	    a->shmem_enabled != b->shmem_enabled ||
 	    a->steps != b->steps ||
 	    a->seed != b->seed || a->set != b->set ||
 	    a->nr_regress != b->nr_regress)
@@ -333,6 +359,7 @@ static bool op_eq(const struct scn_op *a, const struct scn_op *b)
 	       a->prot == b->prot && a->advice == b->advice && a->to == b->to &&
 	       a->node == b->node && a->at == b->at &&
 	       a->nr_spawn == b->nr_spawn && a->repeat == b->repeat &&
+	       a->file == b->file && a->huge == b->huge &&
 	       a->repeat_len == b->repeat_len &&
 	       a->repeat_copy == b->repeat_copy &&
 	       (!a->nr_spawn ||
@@ -372,6 +399,11 @@ static bool tables_eq(const struct scenario *a, const struct scenario *b)
 		    a->handles[i].op != b->handles[i].op ||
 		    a->handles[i].len != b->handles[i].len)
 			return false;
+	for (i = 0; i < a->nr_files; i++)
+		if (!str_eq(a->files[i].name, b->files[i].name) ||
+		    a->files[i].op != b->files[i].op ||
+		    a->files[i].size != b->files[i].size)
+			return false;
 	for (i = 0; i < a->nr_signals; i++)
 		if (!str_eq(a->signals[i].name, b->signals[i].name) ||
 		    a->signals[i].nr_signal != b->signals[i].nr_signal ||
@@ -387,6 +419,7 @@ bool scenario_equal(const struct scenario *a, const struct scenario *b)
 	if (a->nr_procs != b->nr_procs || a->nr_threads != b->nr_threads ||
 	    a->nr_ops != b->nr_ops || a->nr_regions != b->nr_regions ||
 	    a->nr_handles != b->nr_handles || a->nr_signals != b->nr_signals ||
+	    a->nr_files != b->nr_files ||
 	    a->expect.verdict != b->expect.verdict ||
 	    !str_eq(a->expect.kind, b->expect.kind) ||
 	    !config_eq(&a->config, &b->config) || !tables_eq(a, b))

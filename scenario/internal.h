@@ -64,7 +64,7 @@ struct parser {
 
 	/* table capacities */
 	int cap_procs, cap_threads, cap_ops, cap_regions, cap_handles,
-		cap_signals, cap_srefs;
+		cap_signals, cap_srefs, cap_files;
 
 	/* spawn operands, resolved to threads once all headers are read */
 	struct spawn_ref *srefs;
@@ -117,7 +117,10 @@ enum {
 	KEY_TO = 1 << 3, /* to=device|system */
 	KEY_AS = 1 << 4, /* as=NAME */
 	KEY_ARGS = 1 << 5, /* args=SIZE */
+	KEY_FILE = 1 << 6, /* file=NAME (mmap of a tmpfs file) */
+	KEY_HUGE = 1 << 7, /* huge=never|always|within_size|advise */
 };
+#define NR_KEYS 8
 
 extern const struct op_spec op_specs[SCN_OP_NR];
 extern const char *const flag_names[SCN_F_NR];
@@ -187,6 +190,7 @@ int intern_proc(struct parser *p, const struct token *t);
 int intern_region(struct parser *p, const struct token *t);
 int intern_handle(struct parser *p, const struct token *t);
 int intern_signal(struct parser *p, const struct token *t);
+int intern_file(struct parser *p, const struct token *t);
 int find_thread(const struct scenario *s, const char *name);
 
 #endif /* SCENARIO_INTERNAL_H */

@@ -21,7 +21,7 @@
 /* Indexed by enum scn_op_kind. */
 const struct op_spec op_specs[SCN_OP_NR] = {
 	[SCN_OP_MMAP] = { "mmap", SCN_OP_MMAP, OPW_USER, MM_F,
-			  KEY_NODE | KEY_AT | KEY_PROT },
+			  KEY_NODE | KEY_AT | KEY_PROT | KEY_FILE },
 	[SCN_OP_MUNMAP] = { "munmap", SCN_OP_MUNMAP, OPW_USER },
 	[SCN_OP_MPROTECT] = { "mprotect", SCN_OP_MPROTECT, OPW_USER },
 	[SCN_OP_MADVISE] = { "madvise", SCN_OP_MADVISE, OPW_USER },
@@ -57,6 +57,9 @@ const struct op_spec op_specs[SCN_OP_NR] = {
 	[SCN_OP_WAIT] = { "wait", SCN_OP_WAIT, OPW_ANY },
 	[SCN_OP_SPAWN] = { "spawn", SCN_OP_SPAWN, OPW_ANY },
 	[SCN_OP_PFN_GET] = { "pfn-get", SCN_OP_PFN_GET, OPW_ANY },
+	[SCN_OP_MEMFD] = { "memfd", SCN_OP_MEMFD, OPW_ANY, 0, KEY_HUGE },
+	[SCN_OP_TRUNCATE] = { "truncate", SCN_OP_TRUNCATE, OPW_ANY },
+	[SCN_OP_FALLOCATE] = { "fallocate", SCN_OP_FALLOCATE, OPW_ANY },
 };
 
 /* Indexed by bit number of SCN_F_*. */

@@ -277,6 +277,37 @@ static int ops_spawn(struct parser *p, struct scn_op *op)
 	return 0;
 }
 
+/*
+ * ops_file - tmpfs files: "memfd NAME SIZE", "truncate NAME SIZE",
+ * "fallocate NAME OFF LEN". memfd binds NAME (a second memfd of the same
+ * name is an error); the others name it (validate.c checks it exists).
+ */
+static int ops_file(struct parser *p, struct scn_op *op)
+{
+	struct token *t = parse_name(p, "file");
+	struct scn_file *f;
+
+	if (!t || (op->file = intern_file(p, t)) < 0)
+		return -1;
+	op->name_pos = t->pos;
+	f = &p->s->files[op->file];
+	if (op->kind == SCN_OP_FALLOCATE &&
+	    parse_num(p, "an offset", &op->addr.off, &op->addr_pos))
+		return -1;
+	if (parse_num(p, op->kind == SCN_OP_FALLOCATE ? "a length" : "a size",
+		      &op->len, &op->len_pos))
+		return -1;
+	if (op->kind != SCN_OP_MEMFD)
+		return 0;
+	if (f->op >= 0)
+		return perr(p, t->pos, "duplicate file '%s' (first created at "
+			    "%u:%u)", f->name, f->pos.line, f->pos.col);
+	f->op = op - p->s->ops;
+	f->pos = t->pos;
+	f->size = op->len;
+	return 0;
+}
+
 /* parse_operands - the positional operands of @op, by its kind. */
 static int parse_operands(struct parser *p, struct scn_op *op)
 {
@@ -317,6 +348,10 @@ static int parse_operands(struct parser *p, struct scn_op *op)
 		return parse_addr(p, op, false);
 	case SCN_OP_SPAWN:
 		return ops_spawn(p, op);
+	case SCN_OP_MEMFD:
+	case SCN_OP_TRUNCATE:
+	case SCN_OP_FALLOCATE:
+		return ops_file(p, op);
 	default: /* ADDR [LEN] */
 		return parse_addr(p, op, false) || opt_len(p, op);
 	}
@@ -337,8 +372,9 @@ static int flag_bit_name(unsigned int f)
 /* expected_modifier - error naming what @spec accepts after operands. */
 static int expected_modifier(struct parser *p, const struct op_spec *spec)
 {
-	static const char *const keys[] = { "node=", "at=", "prot=",
-					    "to=",   "as=", "args=" };
+	static const char *const keys[] = { "node=", "at=",   "prot=",
+					    "to=",   "as=",   "args=",
+					    "file=", "huge=" };
 	char buf[160];
 	size_t n = 0;
 	int i;
@@ -350,7 +386,7 @@ static int expected_modifier(struct parser *p, const struct op_spec *spec)
 		if (spec->flags & (1u << i))
 			n += snprintf(buf + n, sizeof(buf) - n, " %s",
 				      flag_names[i]);
-	for (i = 0; i < 6 && n < sizeof(buf); i++)
+	for (i = 0; i < NR_KEYS && n < sizeof(buf); i++)
 		if (spec->keys & (1u << i))
 			n += snprintf(buf + n, sizeof(buf) - n, " %s", keys[i]);
 	return expected(p, buf);
@@ -388,16 +424,19 @@ static int parse_flag(struct parser *p, struct scn_op *op,
 static int parse_key(struct parser *p, struct scn_op *op,
 		     const struct op_spec *spec, unsigned int *seen)
 {
-	static const char *const names[] = { "node", "at", "prot",
-					     "to",   "as", "args" };
+	static const char *const names[] = { "node", "at",   "prot",
+					     "to",   "as",   "args",
+					     "file", "huge" };
+	static const char *const huge[] = { "never", "always", "within_size",
+					    "advise", NULL };
 	struct token *k = next(p), *t;
 	uint64_t v = 0;
 	int i;
 
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < NR_KEYS; i++)
 		if (tok_is(k, names[i]) && (spec->keys & (1u << i)))
 			break;
-	if (i == 6) {
+	if (i == NR_KEYS) {
 		p->i--;
 		return expected_modifier(p, spec);
 	}
@@ -420,6 +459,21 @@ static int parse_key(struct parser *p, struct scn_op *op,
 		return parse_num(p, "a virtual address", &op->at, &op->at_pos);
 	case KEY_ARGS:
 		return parse_num(p, "a size", &op->len, &op->len_pos);
+	case KEY_FILE:
+		if (!(t = parse_name(p, "file")))
+			return -1;
+		op->file = intern_file(p, t);
+		return op->file < 0 ? -1 : 0;
+	case KEY_HUGE:
+		for (i = 0; huge[i]; i++)
+			if (tok_is(t, huge[i]))
+				break;
+		if (!huge[i])
+			return expected(p, "never, always, within_size or "
+					   "advise");
+		op->huge = i;
+		next(p);
+		return 0;
 	case KEY_PROT:
 		i = t->type == TOK_WORD ? prot_parse(t->s, t->len) : -1;
 		if (i < 0)
@@ -488,6 +542,8 @@ int parse_op(struct parser *p, const struct op_spec *spec)
 			       .pos = kw->pos,
 			       .thread = p->cur_thread,
 			       .name = -1,
+			       .file = -1,
+			       .huge = -1,
 			       .addr = { -1, -1, -1, 0 },
 			       .node = -1 };
 	if (parse_operands(p, op))

@@ -203,6 +203,14 @@ int intern_signal(struct parser *p, const struct token *t)
 		      SCN_MAX_SIGNALS, "signals", t, ({}));
 }
 
+int intern_file(struct parser *p, const struct token *t)
+{
+	struct scenario *s = p->s;
+
+	return INTERN(p, s->files, s->nr_files, p->cap_files, SCN_MAX_FILES,
+		      "files", t, ({ s->files[s->nr_files].op = -1; }));
+}
+
 int find_thread(const struct scenario *s, const char *name)
 {
 	int i;
@@ -275,6 +283,7 @@ enum cfg_type {
 	CFG_ARCH,
 	CFG_TLB_FREE,
 	CFG_MEMORY,
+	CFG_SHMEM,
 };
 
 static const struct cfg_key {
@@ -297,6 +306,7 @@ static const struct cfg_key {
 	{ "tlb_free", SCN_CFG_TLB_FREE, CFG_TLB_FREE },
 	/* last: validate.c names earlier keys' positions by index */
 	{ "memory", SCN_CFG_MEMORY, CFG_MEMORY },
+	{ "shmem_enabled", SCN_CFG_SHMEM, CFG_SHMEM },
 };
 
 #define NR_CFG_KEYS (int)(sizeof(cfg_keys) / sizeof(cfg_keys[0]))
@@ -378,6 +388,8 @@ static int cfg_value(struct parser *p, const struct cfg_key *k)
 	static const char *const arch[] = { "x86", "arm64", NULL };
 	static const char *const tlb_free[] = { "ipi", "rcu", NULL };
 	static const char *const memory[] = { "sc", "tso", "arm64", NULL };
+	static const char *const shmem[] = { "never", "always", "within_size",
+					     "advise", "deny", "force", NULL };
 	struct scn_config *c = &p->s->config;
 	unsigned int e;
 	uint64_t v = 0;
@@ -402,6 +414,12 @@ static int cfg_value(struct parser *p, const struct cfg_key *k)
 		if (cfg_enum(p, "ipi or rcu", tlb_free, &e))
 			return -1;
 		c->tlb_free = e + 1;
+		return 0;
+	case CFG_SHMEM:
+		if (cfg_enum(p, "never, always, within_size, advise, deny or "
+			     "force", shmem, &e))
+			return -1;
+		c->shmem_enabled = e;
 		return 0;
 	case CFG_MEMORY:
 		if (cfg_enum(p, "sc, tso or arm64", memory, &e))
@@ -456,7 +474,7 @@ static int parse_config(struct parser *p)
 	if (peek(p)->type == TOK_EOL)
 		return expected(
 			p,
-			"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed, arch, tlb_free, memory)");
+			"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed, arch, tlb_free, memory, shmem_enabled)");
 	while (peek(p)->type != TOK_EOL) {
 		t = peek(p);
 		for (i = 0; i < NR_CFG_KEYS; i++)
@@ -465,7 +483,7 @@ static int parse_config(struct parser *p)
 		if (i == NR_CFG_KEYS)
 			return expected(
 				p,
-				"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed, arch, tlb_free, memory)");
+				"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed, arch, tlb_free, memory, shmem_enabled)");
 		if (p->s->config.set & cfg_keys[i].bit)
 			return perr(
 				p, t->pos,

@@ -38,6 +38,7 @@
 #include "gup.h"
 #include "migrate.h"
 #include "mm.h"
+#include "pagemap.h"
 #include "pfn_walker.h"
 #include "scenario/runner.h"
 #include "scenario/scenario.h"
@@ -92,6 +93,42 @@ struct rhandle {
 	bool coherent;		/* FOLL_PIN: DMA is judged by the oracle */
 };
 
+/* A tmpfs file of the execution: its memory is an oracle process of its
+ * own, indexed by file offset. */
+struct rfile {
+	struct file *file;	/* NULL: its memfd has not run yet */
+	int opid;
+	unsigned long size;	/* after the last truncate that ended */
+	unsigned long inflight_min;	/* smallest target in flight */
+	int inflight;		/* truncates in flight */
+	int nr_targets;		/* truncates begun */
+	unsigned long targets[64];	/* their sizes, in order (SIM) */
+};
+
+/* A region's file mapping in one process. */
+struct rmapf {
+	int file;		/* 1 + RT.files index; 0: not a file mapping */
+	bool shared;
+	/* private: what the oracle knows of each page (below) */
+	struct rcow *cow;
+};
+
+/*
+ * A page of a private file mapping, for the oracle: it reads the file
+ * until the process's first store to it; that store's fault copies it
+ * (COW), so from then on the page is a ghost of the file page - a
+ * snapshot of it taken over that store (oracle_ghost_begin/end, at file
+ * offsets) - which only this process's stores change.
+ */
+struct rcow {
+	int ghost;	/* 0: still the file; > 0: 1 + the snapshot's id;
+			 * -1: not followed (fork, DONTNEED, truncation
+			 * zapped the copy, a fill): loads not judged */
+	int gen;	/* COWing stores begun: a load overlapping one is
+			 * not judged (it may see the copy or the file) */
+	int inflight;	/* COWing stores in flight */
+};
+
 struct rsig {
 	int count;
 	struct sim_waitq wq;
@@ -102,6 +139,10 @@ static struct {
 	const struct scenario *s;
 	struct rproc *procs;
 	unsigned long *va;	/* [proc * nr_regions + region]: its address */
+	/* [proc * nr_regions + region]: what a file mapping maps */
+	struct rmapf *rfile;
+	struct rfile *files;	/* named (memfd) files, then anon shmem */
+	int nr_files;
 	struct rhandle *handles;
 	struct rsig *sigs;
 } RT;
@@ -147,6 +188,101 @@ static int op_proc(const struct scn_op *op)
 static unsigned long *region_va(int p, int g)
 {
 	return &RT.va[(size_t)p * RT.s->nr_regions + g];
+}
+
+/*
+ * oracle_target - whose memory the oracle judges an access of @va by
+ * process @p through @op's region: the shared file's (a store through one
+ * MAP_SHARED mapping is seen through every other mapping of the file, in
+ * every process), at the file offset, or the process's own.
+ */
+static struct rmapf *op_rmapf(const struct scn_op *op, int p)
+{
+	int g = op->addr.region;
+	struct rmapf *m;
+
+	if (g < 0 || p < 0)
+		return NULL;
+	m = &RT.rfile[(size_t)p * RT.s->nr_regions + g];
+	return m->file ? m : NULL;
+}
+
+/*
+ * oracle_target - whose memory the oracle judges an access of @va by
+ * process @p through @op's region: a file's (a store through one
+ * MAP_SHARED mapping is seen through every other mapping of the file, in
+ * every process; a private mapping reads the file until it writes the
+ * page), at the file offset, or the process's own. -1: not judged.
+ */
+static int oracle_target(const struct scn_op *op, int p, unsigned long va,
+			 unsigned long *ova)
+{
+	struct rmapf *m = op_rmapf(op, p);
+	unsigned long off;
+
+	*ova = va;
+	if (!m)
+		return RT.procs[p].opid;
+	off = va - RT.va[(size_t)p * RT.s->nr_regions + op->addr.region];
+	*ova = off;
+	if (!m->shared) {
+		struct rcow *c = &m->cow[off >> PAGE_SHIFT];
+
+		if (c->ghost < 0 || c->inflight)
+			return -1;
+		if (c->ghost > 0)
+			return c->ghost - 1;
+	}
+	return RT.files[m->file - 1].opid;
+}
+
+static bool op_shared(const struct scn_op *op, int p)
+{
+	struct rmapf *m = op_rmapf(op, p);
+
+	return m && m->shared;
+}
+
+/* eof_lo - the lowest EOF (page-rounded) @f may have had since the
+ * access that saw @targets0 truncates begun started. */
+static unsigned long eof_lo(struct rfile *f, int targets0, unsigned long lo)
+{
+	if (f->size < lo)
+		lo = f->size;
+	if (f->inflight && f->inflight_min < lo)
+		lo = f->inflight_min;
+	for (int i = targets0; i < f->nr_targets; i++)
+		if (f->targets[i] < lo)
+			lo = f->targets[i];
+	return ALIGN(lo, PAGE_SIZE);
+}
+
+/*
+ * file_access_check - judge the fault (or its absence) of an access by
+ * @op at @va of a file mapping, begun when @f had @targets0 truncates and
+ * EOF at least @lo0 (page-rounded): SIGBUS (-EIO) is right only at or past
+ * an EOF the file had during the access; success past an EOF that held
+ * for the whole access means a mapping outlived truncation. Returns
+ * true if the access is accounted for (the caller stops), false if the
+ * caller goes on as for an ordinary access.
+ */
+static bool file_access_check(const struct scn_op *op, int p,
+			      unsigned long va, int err, int targets0,
+			      unsigned long lo0);
+
+static void file_access_begin(const struct scn_op *op, int p, int *targets0,
+			      unsigned long *lo0)
+{
+	struct rmapf *m = op_rmapf(op, p);
+	struct rfile *f;
+
+	*targets0 = 0;
+	*lo0 = -1UL;
+	if (!m)
+		return;
+	f = &RT.files[m->file - 1];
+	*targets0 = f->nr_targets;
+	*lo0 = eof_lo(f, f->nr_targets, -1UL);
 }
 
 static unsigned long op_va(const struct scn_op *op)
@@ -315,18 +451,121 @@ static void access_failed(const struct scn_op *op, int err, unsigned long va,
 		op_fail(op, "fault", "%s of 0x%lx faulted", what, va);
 }
 
+static bool file_access_check(const struct scn_op *op, int p,
+			      unsigned long va, int err, int targets0,
+			      unsigned long lo0)
+{
+	struct rmapf *m = op_rmapf(op, p);
+	struct rfile *f;
+	unsigned long off, lo;
+
+	if (!m)
+		return false;
+	f = &RT.files[m->file - 1];
+	off = va - RT.va[(size_t)p * RT.s->nr_regions + op->addr.region];
+	lo = eof_lo(f, targets0, lo0);
+	if (err == -EIO) {
+		if (off >= lo)
+			return true;	/* SIGBUS past EOF: as the kernel */
+		op_fail(op, "fault", "SIGBUS at file offset %#lx, below every "
+			"EOF the file had during the access (%#lx)", off, lo);
+		return true;
+	}
+	if (!err && off >= ALIGN(f->size, PAGE_SIZE) && off >= lo &&
+	    f->nr_targets == targets0 && !f->inflight && lo0 == lo) {
+		op_fail(op, "fault", "access at file offset %#lx succeeded, "
+			"past EOF %#lx for the whole access: a mapping "
+			"outlived truncation", off, f->size);
+		return true;
+	}
+	return false;
+}
+
+/* The rcow of @va's page if @op's region is a private file mapping. */
+static struct rcow *op_cow(const struct scn_op *op, int p, unsigned long va)
+{
+	struct rmapf *m = op_rmapf(op, p);
+	unsigned long base;
+
+	if (!m || m->shared)
+		return NULL;
+	base = RT.va[(size_t)p * RT.s->nr_regions + op->addr.region];
+	return &m->cow[(va - base) >> PAGE_SHIFT];
+}
+
+/*
+ * file_store_begin - a store to [@va, +@len) of a private file mapping:
+ * the first one to a page makes it a ghost of the file page, snapshot
+ * over this store (returns the snapshot's id, for file_store_end). A fill
+ * (several pages): those pages are no longer followed. -1: nothing to end.
+ */
+static int file_store_begin(const struct scn_op *op, int p, unsigned long va,
+			    unsigned long len)
+{
+	struct rmapf *m = op_rmapf(op, p);
+	unsigned long base, off;
+	struct rcow *c;
+
+	if (!m || m->shared)
+		return -1;
+	base = RT.va[(size_t)p * RT.s->nr_regions + op->addr.region];
+	if (len > 8) {
+		for (unsigned long a = va & PAGE_MASK; a < va + len;
+		     a += PAGE_SIZE)
+			m->cow[(a - base) >> PAGE_SHIFT].ghost = -1;
+		return -1;
+	}
+	off = (va - base) & PAGE_MASK;
+	c = &m->cow[off >> PAGE_SHIFT];
+	if (c->ghost)
+		return -1;
+	c->gen++;
+	c->inflight++;
+	c->ghost = 1 + oracle_ghost_begin(RT.files[m->file - 1].opid, off,
+					  PAGE_SIZE);
+	return c->ghost - 1;
+}
+
+/* The COWing store of @va ended (@ok: it did not fault). */
+static void file_store_end(const struct scn_op *op, int p, unsigned long va,
+			   int ghost, bool ok)
+{
+	struct rmapf *m = op_rmapf(op, p);
+	struct rcow *c = op_cow(op, p, va);
+
+	if (ghost < 0 || !c)
+		return;
+	oracle_ghost_end(RT.files[m->file - 1].opid, ghost);
+	c->inflight--;
+	if (!ok)
+		c->ghost = -1;	/* no copy was made: not followed */
+}
+
 static void do_load(const struct scn_op *op, int p)
 {
-	unsigned long va = op_va(op);
+	unsigned long va = op_va(op), ova, lo0;
+	int targets0, opid;
 	char why[256];
 	uint64_t v = 0;
-	struct oracle_op *h = oracle_load_begin(RT.procs[p].opid, va);
-	int err = mm_user_load(proc_mm(p), va, &v);
+	struct oracle_op *h;
+	int err;
 
+	struct rcow *c = op_cow(op, p, va);
+	int gen0 = c ? c->gen : 0;
+
+	file_access_begin(op, p, &targets0, &lo0);
+	opid = oracle_target(op, p, va, &ova);
+	h = opid >= 0 ? oracle_load_begin(opid, ova) : NULL;
+	err = mm_user_load(proc_mm(p), va, &v);
+	if (file_access_check(op, p, va, err, targets0, lo0))
+		return;
 	if (err) {
 		access_failed(op, err, va, "load");
 		return;
 	}
+	/* a COWing store overlapped the load: file or copy, not judged */
+	if (c && (c->gen != gen0 || c->inflight))
+		h = NULL;
 	if (!oracle_load_end(h, v, why, sizeof(why)))
 		op_fail(op, "lost-store", "%s", why);
 	if (op->has_val && v != op->val)
@@ -338,11 +577,30 @@ static void do_load(const struct scn_op *op, int p)
 
 static void do_store(const struct scn_op *op, int p)
 {
-	unsigned long va = op_va(op);
-	struct oracle_op *h = oracle_store_begin(RT.procs[p].opid, va, 8,
-						 op->val);
-	int err = mm_user_store(proc_mm(p), va, op->val);
+	unsigned long va = op_va(op), ova, lo0;
+	int targets0, opid;
+	struct oracle_op *h;
+	int err;
 
+	int ghost;
+
+	file_access_begin(op, p, &targets0, &lo0);
+	ghost = file_store_begin(op, p, va, 8);
+	/* the COWing store itself writes the copy */
+	if (ghost >= 0) {
+		opid = ghost;
+		ova = (va - RT.va[(size_t)p * RT.s->nr_regions +
+				  op->addr.region]);
+	} else {
+		opid = oracle_target(op, p, va, &ova);
+	}
+	h = opid >= 0 ? oracle_store_begin(opid, ova, 8, op->val) : NULL;
+	err = mm_user_store(proc_mm(p), va, op->val);
+	file_store_end(op, p, va, ghost, !err);
+	if (file_access_check(op, p, va, err, targets0, lo0)) {
+		oracle_end(h);
+		return;
+	}
 	if (err) {
 		access_failed(op, err, va, "store");
 		return;
@@ -354,16 +612,20 @@ static void do_store(const struct scn_op *op, int p)
  * fill: every 8-byte word of the range. The first word of each page goes
  * through the MMU (faulting as needed); the rest of that page is written
  * through the same translation with no yield point in between.
- * SIM: a page of a fill is one atomic step.
+ * SIM: a page of a fill is one atomic step. A fill of a file mapping
+ * stays within one mapping of it (the oracle's file offsets are linear).
  */
 static void do_fill(const struct scn_op *op, int p)
 {
 	struct mm_struct *mm = proc_mm(p);
-	unsigned long va = op_va(op), end = va + op_len(op);
-	struct oracle_op *h = oracle_store_begin(RT.procs[p].opid, va,
-						 end - va, op->val);
-	int err;
+	unsigned long va = op_va(op), end = va + op_len(op), ova;
+	int opid, err;
+	struct oracle_op *h;
 
+	file_store_begin(op, p, va, end - va);
+	opid = oracle_target(op, p, va, &ova);
+	h = opid >= 0 ? oracle_store_begin(opid, ova, end - va, op->val) :
+			NULL;
 	while (va < end) {
 		unsigned long pend = (va & PAGE_MASK) + PAGE_SIZE;
 		struct tlb_entry e;
@@ -407,7 +669,10 @@ static void do_check(const struct scn_op *op, int p)
 	char why[256];
 
 	for (; va < end; va += 8) {
-		struct oracle_op *h = oracle_load_begin(RT.procs[p].opid, va);
+		unsigned long ova;
+		int opid = oracle_target(op, p, va, &ova);
+		struct oracle_op *h = opid >= 0 ? oracle_load_begin(opid, ova) :
+						  NULL;
 		uint64_t v;
 		int err = mm_user_load(proc_mm(p), va, &v);
 
@@ -441,7 +706,44 @@ static void do_mmap_op(const struct scn_op *op, int p)
 	prot |= op->prot & SCN_PROT_X ? PROT_EXEC : 0;
 	if (op->flags & SCN_F_GROWSDOWN)
 		flags |= MAP_GROWSDOWN;
-	ret = vm_mmap(mm, va, rg->size, prot, flags, 0);
+	if (op->flags & SCN_F_SHARED)
+		flags = (flags & ~MAP_PRIVATE) | MAP_SHARED;
+	if (op->file >= 0) {
+		/* a tmpfs file (memfd), from offset 0 */
+		struct rfile *f = &RT.files[op->file];
+		struct rmapf *m = &RT.rfile[(size_t)p * RT.s->nr_regions +
+					    op->name];
+
+		if (!f->file) {
+			sim_limit("%s:%u: mmap: file '%s' mapped before its "
+				  "memfd ran", RT.s->filename, op->pos.line,
+				  RT.s->files[op->file].name);
+			return;
+		}
+		*m = (struct rmapf){ .file = 1 + op->file,
+				     .shared = op->flags & SCN_F_SHARED };
+		if (!m->shared)
+			m->cow = sim_zalloc(sizeof(*m->cow) *
+					    (rg->size / PAGE_SIZE + 1));
+		mmap_write_lock(mm);
+		ret = do_mmap_file(mm, f->file, va, rg->size, prot,
+				   (flags & ~MAP_ANONYMOUS) | MAP_FIXED, 0);
+		mmap_write_unlock(mm);
+	} else {
+		if (op->flags & SCN_F_SHARED) {
+			/* MAP_SHARED|MAP_ANONYMOUS: shmem, a file's memory */
+			int i = RT.nr_files++;
+
+			RT.files[i] = (struct rfile){
+				.opid = oracle_process_new(),
+				.size = rg->size,
+			};
+			RT.rfile[(size_t)p * RT.s->nr_regions + op->name] =
+				(struct rmapf){ .file = 1 + i,
+						.shared = true };
+		}
+		ret = vm_mmap(mm, va, rg->size, prot, flags, 0);
+	}
 	if (IS_ERR_VALUE(ret) || ret != va) {
 		op_fail(op, "fault", "mmap of %llu bytes at 0x%lx failed (%ld)",
 			(unsigned long long)rg->size, va, (long)ret);
@@ -463,7 +765,9 @@ static void do_munmap_op(const struct scn_op *op, int p)
 		op_fail(op, "fault", "munmap of 0x%lx+0x%lx failed", va,
 			len);
 	ghost_end(p, g, va, len);
-	oracle_unmap(RT.procs[p].opid, va, len);
+	/* a shared file's data outlives this mapping of it */
+	if (!op_shared(op, p))
+		oracle_unmap(RT.procs[p].opid, va, len);
 }
 
 static const int madv_map[SCN_MADV_NR] = {
@@ -474,6 +778,7 @@ static const int madv_map[SCN_MADV_NR] = {
 	[SCN_MADV_NOHUGEPAGE] = MADV_NOHUGEPAGE,
 	[SCN_MADV_WIPEONFORK] = MADV_WIPEONFORK,
 	[SCN_MADV_KEEPONFORK] = MADV_KEEPONFORK,
+	[SCN_MADV_REMOVE] = MADV_REMOVE,
 };
 
 /*
@@ -488,7 +793,22 @@ static void do_madvise_op(const struct scn_op *op, int p)
 	int opid = RT.procs[p].opid, g = -1;
 	struct oracle_op *h = NULL;
 
-	if (op->advice == SCN_MADV_DONTNEED) {
+	/* DONTNEED of a private file mapping drops its COW copies: the
+	 * pages read the file again - or the copy, racing: not followed */
+	if (op_rmapf(op, p) && !op_shared(op, p) &&
+	    op->advice == SCN_MADV_DONTNEED)
+		for (unsigned long a = va & PAGE_MASK; a < va + len;
+		     a += PAGE_SIZE)
+			op_cow(op, p, a)->ghost = -1;
+	if (op_shared(op, p)) {
+		unsigned long ova;
+		int fid = oracle_target(op, p, va, &ova);
+
+		/* DONTNEED drops only the mapping: the data stays in the
+		 * page cache; REMOVE punches the file: it reads zero */
+		if (op->advice == SCN_MADV_REMOVE)
+			h = oracle_zap_begin(fid, ova, len);
+	} else if (op->advice == SCN_MADV_DONTNEED) {
 		g = ghost_begin(p, va, len);
 		h = oracle_zap_begin(opid, va, len);
 	} else if (op->advice == SCN_MADV_WIPEONFORK ||
@@ -536,6 +856,21 @@ static void do_fork_op(const struct scn_op *op, int p)
 	/* fork copies the address space: every region is where it was */
 	memcpy(region_va(c, 0), region_va(p, 0),
 	       sizeof(*RT.va) * RT.s->nr_regions);
+	/* file mappings are inherited; a private one's COW state too */
+	for (int g = 0; g < RT.s->nr_regions; g++) {
+		struct rmapf *pm = &RT.rfile[(size_t)p * RT.s->nr_regions + g];
+		struct rmapf *cm = &RT.rfile[(size_t)c * RT.s->nr_regions + g];
+		size_t n = RT.s->regions[g].size / PAGE_SIZE + 1;
+
+		*cm = *pm;
+		if (pm->cow) {
+			/* the child's copies of the parent's COW pages are
+			 * not followed; its other pages read the file */
+			cm->cow = sim_zalloc(sizeof(*cm->cow) * n);
+			for (size_t i = 0; i < n; i++)
+				cm->cow[i].ghost = pm->cow[i].ghost ? -1 : 0;
+		}
+	}
 	if (cp->first_thread >= 0)
 		start_thread(cp->first_thread);
 }
@@ -558,6 +893,13 @@ static void do_pin_op(const struct scn_op *op, int p)
 	int n = (int)((PAGE_ALIGN(va + op->len) - start) >> PAGE_SHIFT);
 	unsigned int f = gup_flags_of(op);
 	int opid = RT.procs[p].opid;
+
+	if (op_shared(op, p)) {
+		/* SIM: GUP and the pin oracle know private memory only */
+		sim_limit("%s:%u: pin: pins of shared mappings are not "
+			  "modelled yet", RT.s->filename, op->pos.line);
+		return;
+	}
 	struct oracle_op *o = NULL;
 	bool *zero = sim_zalloc(sizeof(*zero) * n);
 	long got;
@@ -759,6 +1101,12 @@ static void do_mremap_op(const struct scn_op *op, int p)
 	unsigned long new_addr = op->at, keep;
 	int opid = RT.procs[p].opid, g = -1;
 
+	if (op_shared(op, p)) {
+		/* SIM: move_vma does not re-link a file VMA's i_mmap yet */
+		sim_limit("%s:%u: mremap: shared mappings are not modelled "
+			  "yet", RT.s->filename, op->pos.line);
+		return;
+	}
 	if (op->flags & SCN_F_MAYMOVE)
 		flags |= MREMAP_MAYMOVE;
 	if (op->flags & SCN_F_DONTUNMAP)
@@ -811,6 +1159,69 @@ static void do_migration_op(const struct scn_op *op, struct mm_struct *mm)
 	default:
 		break;
 	}
+}
+
+/*
+ * memfd, truncate, fallocate: tmpfs files. What the oracle hears: the
+ * file's memory starts zero; a truncate zeroes everything past the new
+ * size (a later grow reads zero there), a hole punch its range; faults
+ * past EOF are judged by file_access_check.
+ */
+static void do_file_op(const struct scn_op *op)
+{
+	struct rfile *f = &RT.files[op->file];
+	struct oracle_op *h;
+	int huge;
+
+	if (op->kind == SCN_OP_MEMFD) {
+		huge = op->huge >= 0 ? (int[]){ SHMEM_HUGE_NEVER,
+						SHMEM_HUGE_ALWAYS,
+						SHMEM_HUGE_WITHIN_SIZE,
+						SHMEM_HUGE_ADVISE }[op->huge] :
+				       shmem_huge;
+		f->file = shmem_file_setup(op->len, huge);
+		f->opid = oracle_process_new();
+		f->size = op->len;
+		return;
+	}
+	if (!f->file) {
+		sim_limit("%s:%u: %s: file '%s' used before its memfd ran",
+			  RT.s->filename, op->pos.line,
+			  scenario_op_name(op->kind),
+			  RT.s->files[op->file].name);
+		return;
+	}
+	if (op->kind == SCN_OP_FALLOCATE) {
+		h = oracle_zap_begin(f->opid, op->addr.off, op->len);
+		shmem_punch_hole(f->file->f_mapping, op->addr.off, op->len);
+		oracle_end(h);
+		return;
+	}
+	/* truncate: COW copies past the new EOF are zapped too (even_cows):
+	 * a private mapping's page there is no longer followed */
+	for (int i = 0; i < RT.s->nr_procs * RT.s->nr_regions; i++) {
+		struct rmapf *m = &RT.rfile[i];
+		size_t n;
+
+		if (m->file != 1 + op->file || m->shared)
+			continue;
+		n = RT.s->regions[i % RT.s->nr_regions].size / PAGE_SIZE;
+		for (size_t pg = ALIGN(op->len, PAGE_SIZE) / PAGE_SIZE;
+		     pg < n; pg++)
+			m->cow[pg].ghost = -1;
+	}
+	if (f->nr_targets < (int)(sizeof(f->targets) / sizeof(f->targets[0])))
+		f->targets[f->nr_targets++] = op->len;
+	if (!f->inflight || op->len < f->inflight_min)
+		f->inflight_min = op->len;
+	f->inflight++;
+	h = oracle_zap_begin(f->opid, op->len & ~7UL,
+			     f->file->f_mapping->nr_slots * PAGE_SIZE -
+			     (op->len & ~7UL));
+	shmem_truncate(f->file->f_mapping, op->len);
+	oracle_end(h);
+	f->inflight--;
+	f->size = op->len;
 }
 
 static void do_signal(const struct scn_op *op)
@@ -908,6 +1319,9 @@ static void run_op_in(const struct scn_op *op, int p, int target,
 	case SCN_OP_PFN_GET:	do_migration_op(op, mm); break;
 	case SCN_OP_SIGNAL:	do_signal(op); break;
 	case SCN_OP_WAIT:	do_wait(op); break;
+	case SCN_OP_MEMFD:
+	case SCN_OP_TRUNCATE:
+	case SCN_OP_FALLOCATE:	do_file_op(op); break;
 	case SCN_OP_SPAWN:
 		for (int i = 0; i < op->nr_spawn; i++)
 			start_thread(op->spawn[i]);
@@ -959,6 +1373,15 @@ static void runner_setup(void *arg)
 	RT.handles = sim_zalloc(sizeof(*RT.handles) * (s->nr_handles + 1));
 	RT.sigs = sim_zalloc(sizeof(*RT.sigs) * (s->nr_signals + 1));
 	RT.va = sim_zalloc(sizeof(*RT.va) * (s->nr_procs * s->nr_regions + 1));
+	RT.rfile = sim_zalloc(sizeof(*RT.rfile) *
+			      (s->nr_procs * s->nr_regions + 1));
+	RT.files = sim_zalloc(sizeof(*RT.files) *
+			      (s->nr_files + s->nr_procs * s->nr_regions + 1));
+	RT.nr_files = s->nr_files;
+	shmem_huge = (int[]){ SHMEM_HUGE_NEVER, SHMEM_HUGE_ALWAYS,
+			      SHMEM_HUGE_WITHIN_SIZE, SHMEM_HUGE_ADVISE,
+			      SHMEM_HUGE_DENY, SHMEM_HUGE_FORCE }
+		[s->config.shmem_enabled];
 	transparent_hugepage_mode =
 		s->config.thp == SCN_THP_ALWAYS ? THP_ALWAYS :
 		s->config.thp == SCN_THP_NEVER	? THP_NEVER :
@@ -1014,6 +1437,10 @@ static void runner_check(void *arg)
 		return;
 	for (int p = 0; p < s->nr_procs; p++)
 		process_exit(p);
+	/* the scenario's memfds are closed last: their inodes go */
+	for (int i = 0; i < s->nr_files; i++)
+		if (RT.files[i].file)
+			shmem_evict(RT.files[i].file->f_mapping);
 	mm_check_invariants(MM_INV_ALL_EXITED, NULL);
 }
 
@@ -1046,8 +1473,9 @@ static const char *unsupported(const struct scn_op *op)
 {
 	switch (op->kind) {
 	case SCN_OP_MMAP:
-		if (op->flags & (SCN_F_FILE | SCN_F_SHARED))
-			return "file and shared mappings are not modelled yet";
+		if ((op->flags & SCN_F_FILE) && op->file < 0)
+			return "a file mapping names its file: file=NAME (a "
+			       "memfd)";
 		if (op->flags & (SCN_F_POPULATE | SCN_F_LOCKED))
 			return "populate and locked mappings are not modelled "
 			       "yet";
@@ -1063,6 +1491,7 @@ static const char *unsupported(const struct scn_op *op)
 	case SCN_OP_SIGNAL: case SCN_OP_WAIT: case SCN_OP_SPAWN:
 	case SCN_OP_EXEC: case SCN_OP_MREMAP: case SCN_OP_MOVE_PAGES:
 	case SCN_OP_NUMA_SCAN: case SCN_OP_COMPACT: case SCN_OP_PFN_GET:
+	case SCN_OP_MEMFD: case SCN_OP_TRUNCATE: case SCN_OP_FALLOCATE:
 		return NULL;
 	case SCN_OP_NUMA_MIGRATE:
 		if (op->node < 0)

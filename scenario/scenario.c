@@ -98,6 +98,9 @@ void scenario_free(struct scenario *s)
 		free(s->handles[i].name);
 	for (i = 0; i < s->nr_signals; i++)
 		free(s->signals[i].name);
+	for (i = 0; i < s->nr_files; i++)
+		free(s->files[i].name);
+	free(s->files);
 	for (i = 0; i < s->config.nr_regress; i++)
 		free(s->config.regress[i]);
 	free(s->procs);

@@ -33,6 +33,8 @@
 #define SCN_MAX_REGIONS 256
 #define SCN_MAX_HANDLES 256
 #define SCN_MAX_SIGNALS 256
+#define SCN_MAX_FILES 64 /* tmpfs files (memfd) */
+#define SCN_MAX_FILE_SIZE (64ULL << 20) /* one tmpfs file (mm/shmem.c) */
 #define SCN_MAX_REGRESS 16 /* names in config regress= */
 #define SCN_MAX_NODES 64 /* MAX_NUMNODES (arch/physmem.h; runner.c asserts) */
 #define SCN_MIN_NODE_PAGES 2 /* pages per node physmem needs at least */
@@ -76,6 +78,11 @@ enum scn_arch { SCN_ARCH_X86, SCN_ARCH_ARM64 };
 enum scn_tlb_free { SCN_TLB_FREE_DEFAULT, SCN_TLB_FREE_IPI, SCN_TLB_FREE_RCU };
 /* the memory model (sim/storebuf.h): the same order as enum sim_memory */
 enum scn_memory { SCN_MEMORY_SC, SCN_MEMORY_TSO, SCN_MEMORY_ARM64 };
+/* /sys/kernel/mm/transparent_hugepage/shmem_enabled */
+enum scn_shmem {
+	SCN_SHMEM_NEVER, SCN_SHMEM_ALWAYS, SCN_SHMEM_WITHIN_SIZE,
+	SCN_SHMEM_ADVISE, SCN_SHMEM_DENY, SCN_SHMEM_FORCE,
+};
 
 /* Bits of scn_config.set: which keys the file gave (dump prints those). */
 enum {
@@ -92,6 +99,7 @@ enum {
 	SCN_CFG_ARCH = 1 << 11,
 	SCN_CFG_TLB_FREE = 1 << 12,
 	SCN_CFG_MEMORY = 1 << 10,
+	SCN_CFG_SHMEM = 1 << 13,
 };
 
 struct scn_config {
@@ -106,6 +114,8 @@ struct scn_config {
 	/* default: the arch's (x86: ipi, arm64: rcu) */
 	enum scn_tlb_free tlb_free;
 	enum scn_memory memory; /* default sc */
+	/* shmem_enabled: enum scn_shmem; default never */
+	int shmem_enabled;
 	uint64_t steps; /* step bound; 0: runner default */
 	uint64_t seed; /* default seed; valid if set */
 	int nr_regress;
@@ -149,6 +159,11 @@ enum scn_op_kind {
 	SCN_OP_SPAWN, /* spawn[0..nr_spawn) = threads */
 	SCN_OP_PFN_GET, /* addr, len (0: to end): a speculative PFN walker
 			   takes and drops a ref on each frame there */
+	/* tmpfs files: file, len = size, huge (memfd); truncate: file, len;
+	 * fallocate (punch a hole, keep the size): file, addr.off, len */
+	SCN_OP_MEMFD,
+	SCN_OP_TRUNCATE,
+	SCN_OP_FALLOCATE,
 	SCN_OP_NR,
 };
 
@@ -241,6 +256,9 @@ struct scn_op {
 	enum scn_dir to; /* device-migrate */
 	int node; /* node=N, -1 if not given */
 	uint64_t at; /* at=VADDR (mmap, mremap), 0 if not given */
+	int file; /* scenario.files[] index (memfd, truncate, fallocate,
+		     mmap file=), or -1 */
+	int huge; /* memfd huge=: enum scn_shmem (0..3), -1: not given */
 	int nr_spawn; /* spawn: thread indices */
 	int *spawn;
 	/*
@@ -295,6 +313,14 @@ struct scn_handle {
 	uint64_t len; /* pinned length */
 };
 
+/* A tmpfs file, created by one memfd op; global (any process maps it). */
+struct scn_file {
+	char *name;
+	struct scn_pos pos; /* first mention */
+	int op; /* the memfd op, -1 if none (an error) */
+	uint64_t size; /* at creation */
+};
+
 struct scn_signal {
 	char *name;
 	struct scn_pos pos; /* first mention */
@@ -330,6 +356,8 @@ struct scenario {
 	int nr_handles;
 	struct scn_signal *signals;
 	int nr_signals;
+	struct scn_file *files;
+	int nr_files;
 	struct scn_expect expect;
 };
 

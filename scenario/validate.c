@@ -530,6 +530,56 @@ static void check_config(struct parser *p)
 				     c->regress[i]);
 }
 
+/*
+ * check_files - (7): every file an op names is created by one memfd;
+ * sizes within the model's limit (SCN_MAX_FILE_SIZE; truncate may grow a
+ * file only within its creation size rounded up to 2 MiB: the page
+ * cache's slots are fixed at creation); fallocate ranges 8-byte aligned
+ * and non-empty; mmap file= is the only way to map a file.
+ */
+static void check_files(struct parser *p)
+{
+	struct scenario *s = p->s;
+
+	for (int i = 0; i < s->nr_ops; i++) {
+		struct scn_op *op = &s->ops[i];
+		struct scn_file *f = op->file >= 0 ? &s->files[op->file] : NULL;
+		uint64_t cap;
+
+		if (op->kind == SCN_OP_MMAP && f && (op->flags & SCN_F_ANON)) {
+			perr(p, op->pos, "file=%s conflicts with 'anon'",
+			     f->name);
+			continue;
+		}
+		if (!f)
+			continue;
+		if (f->op < 0) {
+			perr(p, op->name_pos.line ? op->name_pos : op->pos,
+			     "file '%s' is never created (memfd NAME SIZE)",
+			     f->name);
+			continue;
+		}
+		cap = (s->ops[f->op].len + SCN_PMD_SIZE - 1) &
+		      ~(SCN_PMD_SIZE - 1);
+		if (op->kind == SCN_OP_MEMFD &&
+		    (!op->len || op->len > SCN_MAX_FILE_SIZE))
+			perr(p, op->len_pos, "file size %#llx out of range "
+			     "(1 .. %#llx)", ULL(op->len),
+			     ULL(SCN_MAX_FILE_SIZE));
+		if (op->kind == SCN_OP_TRUNCATE && op->len > cap)
+			perr(p, op->len_pos, "truncate to %#llx: beyond what "
+			     "'%s' can grow to (%#llx: its size rounded up to "
+			     "2M)", ULL(op->len), f->name, ULL(cap));
+		if (op->kind == SCN_OP_FALLOCATE &&
+		    (!op->len || (op->len | op->addr.off) % SCN_WORD_SIZE ||
+		     op->addr.off + op->len > cap))
+			perr(p, op->len_pos, "fallocate range %#llx+%#llx: "
+			     "must be non-empty, 8-byte aligned and within "
+			     "%#llx", ULL(op->addr.off), ULL(op->len),
+			     ULL(cap));
+	}
+}
+
 int validate(struct parser *p)
 {
 	struct scn_pos unpin_at[SCN_MAX_HANDLES] = { { 0, 0 } };
@@ -539,6 +589,7 @@ int validate(struct parser *p)
 	if (!f)
 		return pfatal(p, (struct scn_pos){ 1, 1 }, "out of memory");
 	check_config(p);
+	check_files(p);
 	check_forks(p);
 	if (!p->nr_errs)
 		check_threads(p);

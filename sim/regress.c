@@ -162,6 +162,40 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"CPU keeps storing through its stale TLB entry",
 		.scenario = "scenarios/tlb-batched-pending-missing.mms",
 	},
+	[SIM_REGRESS_FINISH_FAULT_PMD_NO_RECHECK] = {
+		/* "mm: postpone page table allocation until we have page
+		 * to map" (Kirill A. Shutemov; hash from later Fixes:
+		 * tags; v3 posted 2016-03-03, commit date not verified):
+		 * it postponed the table (seed 003's idea) and, in the
+		 * same commit, closed the window that opened with
+		 * pmd_trans_unstable() in pte_alloc_one_map(); 6.5's
+		 * failing pte_offset_map_lock() replaced that check.
+		 * Not a bug of a released kernel: the window of the
+		 * design, with its re-check switched off. */
+		.name = "finish-fault-pmd-no-recheck",
+		.commit = "7267ec008b5c",
+		.date = "not verified",
+		.what = "seed 003: a huge tmpfs fault whose faultaround found "
+			"nothing maps its page by PTE; meanwhile another "
+			"thread's do_set_pmd maps the huge folio by the PMD; "
+			"finish_fault walks the huge PMD as a PTE table and "
+			"takes a PTL in a data page's struct page",
+		.scenario = "scenarios/finish-fault-pmd-no-recheck.mms",
+	},
+	[SIM_REGRESS_DONTNEED_VS_THP_FAULT] = {
+		/* hash and title read in linux-mm mails that cite it
+		 * (Kirill A. Shutemov, Andrea Arcangeli, 2012); the CVE
+		 * number and the date are not verified */
+		.name = "dontneed-vs-thp-fault",
+		.commit = "1a5a9906d4e8",
+		.date = "not verified",
+		.what = "CVE-2012-1179: MADV_DONTNEED (mmap_lock read) reads "
+			"a none PMD, a THP fault maps it huge, and "
+			"pmd_none_or_clear_bad's second read calls the huge "
+			"PMD bad and clears it: the THP's mapping, rmap and "
+			"deposited table are lost",
+		.scenario = "scenarios/dontneed-vs-thp-fault.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

@@ -52,6 +52,10 @@ enum sim_regress_id {
 	SIM_REGRESS_ANON_EXCLUSIVE_CLEAR_NO_BARRIER,
 	/* mm/rmap.c: flush_tlb_batched_pending (deferred unmap flushes) */
 	SIM_REGRESS_TLB_BATCHED_PENDING_MISSING,
+	/* mm/memory.c: finish_fault trusts a PMD read once (seed 003) */
+	SIM_REGRESS_FINISH_FAULT_PMD_NO_RECHECK,
+	/* mm/memory.c: zap_pmd_range's second PMD read (CVE-2012-1179) */
+	SIM_REGRESS_DONTNEED_VS_THP_FAULT,
 	SIM_REGRESS__NR
 };
 

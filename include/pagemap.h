@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * include/pagemap.h - the page cache and tmpfs files (kernel:
+ * include/linux/pagemap.h, include/linux/fs.h, include/linux/shmem_fs.h).
+ *
+ * A tmpfs file is an address_space: its page cache (index -> folio), its
+ * size, its huge= policy, and the VMAs that map it (i_mmap). Lock rules:
+ *
+ *	i_mmap_rwsem	 protects i_mmap (write to link/unlink a VMA, read to
+ *			 walk: rmap, unmap_mapping_range);
+ *	i_pages_lock	 (the xarray's xa_lock) protects the i_pages slots
+ *			 against writers; readers look up locklessly (RCU)
+ *			 and re-check with folio_try_get + a slot reload;
+ *	folio_lock	 keeps a folio in the cache (truncate takes it before
+ *			 removing the folio) and keeps ->mapping stable.
+ *
+ * SIM: i_pages is a flat array of slots sized at the file's creation
+ * (the kernel's xarray grows); a large folio fills every slot it covers
+ * with its head (the kernel's multi-index entry).
+ */
+#ifndef MMSIM_PAGEMAP_H
+#define MMSIM_PAGEMAP_H
+
+#include "mm.h"
+
+#ifndef DIV_ROUND_UP
+#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#endif
+
+/* huge= of a tmpfs mount or memfd (kernel: SHMEM_HUGE_*). */
+enum shmem_huge {
+	SHMEM_HUGE_NEVER,
+	SHMEM_HUGE_ALWAYS,
+	SHMEM_HUGE_WITHIN_SIZE,
+	SHMEM_HUGE_ADVISE,
+	SHMEM_HUGE_DENY = -1,	/* sysfs only: no huge anywhere */
+	SHMEM_HUGE_FORCE = -2,	/* sysfs only: huge everywhere */
+};
+
+/* /sys/kernel/mm/transparent_hugepage/shmem_enabled (config key). */
+extern int shmem_huge;
+
+struct address_space {
+	struct rw_semaphore i_mmap_rwsem;
+	/* i_mmap_rwsem: VMAs mapping the file, by vm_pgoff (interval tree
+	 * order; SIM: a sorted list, see deviations.md) */
+	struct list_head i_mmap;
+	spinlock_t i_pages_lock;	/* xa_lock */
+	struct folio **i_pages;		/* SIM: flat slots (see above) */
+	unsigned long nr_slots;
+	unsigned long i_size;		/* bytes; i_size_read/write */
+	unsigned long nrpages;		/* i_pages_lock */
+	int huge;			/* enum shmem_huge of the file */
+	bool anon;			/* SIM: MAP_SHARED|MAP_ANONYMOUS */
+	int id;				/* SIM: for reports */
+};
+
+/* An open file: what a VMA holds (vm_file). */
+struct file {
+	struct address_space *f_mapping;
+};
+
+static inline unsigned long i_size_read(struct address_space *mapping)
+{
+	return READ_ONCE_L(mapping->i_size, "i_size_read");
+}
+
+static inline void i_size_write(struct address_space *mapping,
+				unsigned long size)
+{
+	WRITE_ONCE_L(mapping->i_size, size, "i_size_write");
+}
+
+static inline void i_mmap_lock_read(struct address_space *mapping)
+{
+	down_read(&mapping->i_mmap_rwsem);
+}
+
+static inline void i_mmap_unlock_read(struct address_space *mapping)
+{
+	up_read(&mapping->i_mmap_rwsem);
+}
+
+static inline void i_mmap_lock_write(struct address_space *mapping)
+{
+	down_write(&mapping->i_mmap_rwsem);
+}
+
+static inline void i_mmap_unlock_write(struct address_space *mapping)
+{
+	up_write(&mapping->i_mmap_rwsem);
+}
+
+/* folio_file_page - the page of @folio at file index @index. */
+static inline struct page *folio_file_page(struct folio *folio,
+					   unsigned long index)
+{
+	return folio_page(folio, index & (folio_nr_pages(folio) - 1));
+}
+
+static inline unsigned long folio_next_index(struct folio *folio)
+{
+	return folio->index + folio_nr_pages(folio);
+}
+
+/* folio_mapping - the file a page-cache folio belongs to, or NULL. */
+static inline struct address_space *folio_mapping(const struct folio *folio)
+{
+	unsigned long m = (unsigned long)__atomic_load_n(&folio->mapping,
+							 SIM_MO);
+
+	if (m & PAGE_MAPPING_FLAGS)
+		return NULL;
+	return (struct address_space *)m;
+}
+
+/* mm_counter_file - the rss counter of a file folio (shmem: SHMEMPAGES). */
+static inline int mm_counter_file(struct folio *folio)
+{
+	return folio_test_swapbacked(folio) ? MM_SHMEMPAGES : MM_FILEPAGES;
+}
+
+static inline int mm_counter(struct folio *folio)
+{
+	return folio_test_anon(folio) ? MM_ANONPAGES : mm_counter_file(folio);
+}
+
+/* ---- tmpfs (mm/shmem.c) ---- */
+
+/* shmem_file_setup - a new tmpfs file of @size bytes (memfd_create +
+ * ftruncate). NULL if the size is beyond the model's limit. */
+struct file *shmem_file_setup(unsigned long size, int huge);
+/* shmem_zero_setup - MAP_SHARED|MAP_ANONYMOUS: @vma gets its own file. */
+int shmem_zero_setup(struct vm_area_struct *vma);
+/* shmem_fault - vm_ops->fault: the locked folio at vmf->pgoff in
+ * vmf->page (a reference held), VM_FAULT_SIGBUS past EOF, or OOM. */
+vm_fault_t shmem_fault(struct vm_fault *vmf);
+/* shmem_truncate - ftruncate(2) to @newsize (shrink or grow). */
+void shmem_truncate(struct address_space *mapping, unsigned long newsize);
+/* shmem_punch_hole - fallocate(PUNCH_HOLE|KEEP_SIZE) of [off, off+len). */
+void shmem_punch_hole(struct address_space *mapping, unsigned long off,
+		      unsigned long len);
+/* shmem_evict - the last reference is gone: free the whole cache. */
+void shmem_evict(struct address_space *mapping);
+
+/* ---- page cache (mm/filemap.c) ---- */
+
+/* filemap_get_entry - lockless lookup: the folio at @index with a
+ * reference, or NULL. */
+struct folio *filemap_get_entry(struct address_space *mapping,
+				unsigned long index);
+/* filemap_map_pages - vm_ops->map_pages: faultaround over the cached,
+ * uptodate, unlocked folios of [start_pgoff, end_pgoff]. */
+vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
+			     unsigned long end_pgoff);
+/* filemap_remove_folio - take a locked folio out of the cache; drops the
+ * cache's references. */
+void filemap_remove_folio(struct folio *folio);
+/* i_mmap: link/unlink a VMA (vma_interval_tree_insert/remove). */
+void vma_link_file(struct vm_area_struct *vma);
+void unlink_file_vma(struct vm_area_struct *vma);
+/* vma_file_update - @vma's range or pgoff changes (split): re-sort it. */
+void vma_file_update(struct vm_area_struct *vma);
+
+/* ---- truncation (mm/truncate.c, mm/memory.c) ---- */
+
+/* unmap_mapping_range - zap every mapping of file bytes [holebegin,
+ * +holelen) (0: to the end) in every VMA; @even_cows: private COWed
+ * anon pages too (truncate), not for hole punch. */
+void unmap_mapping_range(struct address_space *mapping,
+			 unsigned long holebegin, unsigned long holelen,
+			 int even_cows);
+/* unmap_mapping_folio - zap the mappings of one locked folio. */
+void unmap_mapping_folio(struct folio *folio);
+/* truncate_inode_folio - unmap and remove a locked cache folio. */
+void truncate_inode_folio(struct address_space *mapping, struct folio *folio);
+
+/* ---- faults on file VMAs (mm/memory.c) ---- */
+
+/* do_set_pmd - map a PMD-mappable @folio by one huge PMD. 0, or
+ * VM_FAULT_FALLBACK (use PTEs), or VM_FAULT_OOM. */
+vm_fault_t do_set_pmd(struct vm_fault *vmf, struct folio *folio,
+		      struct page *page);
+/* set_pte_range - map @nr pages of @folio from @page at @addr. PTL held. */
+void set_pte_range(struct vm_fault *vmf, struct folio *folio,
+		   struct page *page, unsigned int nr, unsigned long addr);
+/* pmd_install - make *@pmd point at *@pte unless populated meanwhile. */
+void pmd_install(struct mm_struct *mm, pmd_t *pmd, pgtable_t *pte);
+/* Pages faultaround maps at most (kernel: fault_around_bytes / 4K). */
+extern unsigned long fault_around_pages;
+
+#endif /* MMSIM_PAGEMAP_H */
