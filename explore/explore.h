@@ -108,6 +108,9 @@ struct sim_strategy *pos_strategy_fresh(unsigned fresh64);
 uint64_t pos_reassignments(void);
 /* Task @t's current priority (0: none yet); for tests. */
 uint64_t pos_priority(int t);
+/* Does task @t's next event race with the next event of another runnable
+ * task (pos:F's and vpos's rule for keeping a task's priority)? */
+bool pos_racing_pending(const struct sim_sched_view *v, int t);
 
 /* ---- vpos.c: POS over the events another task can see ---- */
 

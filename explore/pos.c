@@ -65,7 +65,7 @@ static inline void draw(int t)
 }
 
 /* Does t's next event race with the next event of another enabled task? */
-static bool racing_pending(const struct sim_sched_view *v, int t)
+bool pos_racing_pending(const struct sim_sched_view *v, int t)
 {
 	for (uint64_t m = v->runnable & ~(1ULL << t); m; m &= m - 1)
 		if (sim_access_conflict(&v->next[t],
@@ -101,7 +101,7 @@ static int pos_pick(struct sim_strategy *s, const struct sim_sched_view *v)
 			P.known |= 1ULL << t;
 		} else if (P.stamp[t] != v->next[t].stamp) {
 			P.stamp[t] = v->next[t].stamp;
-			if (P.fresh64 >= 64 || racing_pending(v, t) ||
+			if (P.fresh64 >= 64 || pos_racing_pending(v, t) ||
 			    sim_rng_below(&P.rng, 64) < P.fresh64)
 				draw(t);
 		}

@@ -89,14 +89,6 @@ static struct {
 	unsigned fresh64;
 } V = { .fresh64 = VPOS_FRESH64 };
 
-static bool racing_pending(const struct sim_sched_view *v, int t)
-{
-	for (uint64_t m = v->runnable & ~(1ULL << t); m; m &= m - 1)
-		if (sim_access_conflict(&v->next[t],
-					&v->next[__builtin_ctzll(m)]))
-			return true;
-	return false;
-}
 
 static inline size_t vis_hash(const struct sim_site *s, int t)
 {
@@ -305,7 +297,7 @@ static int vpos_pick(struct sim_strategy *s, const struct sim_sched_view *v)
 			V.known |= 1ULL << t;
 		} else if (V.stamp[t] != v->next[t].stamp) {
 			V.stamp[t] = v->next[t].stamp;
-			if (V.fresh64 >= 64 || racing_pending(v, t) ||
+			if (V.fresh64 >= 64 || pos_racing_pending(v, t) ||
 			    sim_rng_below(&V.rng, 64) < V.fresh64)
 				V.prio[t] = sim_rng_next(&V.rng);
 		}

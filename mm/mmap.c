@@ -206,6 +206,32 @@ static struct vm_area_struct *vma_merge_new_range(struct mm_struct *mm,
  * do_mmap - see mm.h. Private anonymous memory only (MAP_SHARED and file
  * mappings: -EINVAL). Returns the address or -errno.
  */
+/*
+ * Where a new mapping of @len goes: MAP_FIXED at @addr (whatever was
+ * there is unmapped first), else get_unmapped_area(). An address or
+ * -errno.
+ */
+static unsigned long mmap_region_addr(struct mm_struct *mm, unsigned long addr,
+				      unsigned long len, unsigned long flags)
+{
+	if (flags & MAP_FIXED) {
+		if (!IS_ALIGNED(addr, PAGE_SIZE) || addr + len > TASK_SIZE ||
+		    addr < PAGE_SIZE)
+			return -EINVAL;
+		do_munmap(mm, addr, len);
+		return addr;
+	}
+	return get_unmapped_area(mm, len);
+}
+
+/* PROT_* to VM_* (kernel: calc_vm_prot_bits; no pkeys) */
+static inline unsigned long calc_vm_prot_bits(unsigned long prot)
+{
+	return (prot & PROT_READ ? VM_READ : 0) |
+	       (prot & PROT_WRITE ? VM_WRITE : 0) |
+	       (prot & PROT_EXEC ? VM_EXEC : 0);
+}
+
 unsigned long do_mmap(struct mm_struct *mm, unsigned long addr,
 		      unsigned long len, unsigned long prot,
 		      unsigned long flags, unsigned long pgoff)
@@ -219,19 +245,10 @@ unsigned long do_mmap(struct mm_struct *mm, unsigned long addr,
 	if (!len || (flags & MAP_SHARED) || !(flags & MAP_ANONYMOUS))
 		return -EINVAL;
 	len = PAGE_ALIGN(len);
-	if (flags & MAP_FIXED) {
-		if (!IS_ALIGNED(addr, PAGE_SIZE) || addr + len > TASK_SIZE ||
-		    addr < PAGE_SIZE)
-			return -EINVAL;
-		do_munmap(mm, addr, len);
-	} else {
-		addr = get_unmapped_area(mm, len);
-		if (IS_ERR_VALUE(addr))
-			return addr;
-	}
-	vm_flags |= (prot & PROT_READ ? VM_READ : 0) |
-		    (prot & PROT_WRITE ? VM_WRITE : 0) |
-		    (prot & PROT_EXEC ? VM_EXEC : 0);
+	addr = mmap_region_addr(mm, addr, len, flags);
+	if (IS_ERR_VALUE(addr))
+		return addr;
+	vm_flags |= calc_vm_prot_bits(prot);
 	if (flags & (MAP_GROWSDOWN | MAP_STACK))
 		vm_flags |= VM_STACK;
 	vm_stat_account(mm, vm_flags, len >> PAGE_SHIFT);
@@ -267,19 +284,10 @@ unsigned long do_mmap_file(struct mm_struct *mm, struct file *file,
 	    (!file && !(flags & MAP_SHARED)))
 		return -EINVAL;
 	len = PAGE_ALIGN(len);
-	if (flags & MAP_FIXED) {
-		if (!IS_ALIGNED(addr, PAGE_SIZE) || addr + len > TASK_SIZE ||
-		    addr < PAGE_SIZE)
-			return -EINVAL;
-		do_munmap(mm, addr, len);
-	} else {
-		addr = get_unmapped_area(mm, len);
-		if (IS_ERR_VALUE(addr))
-			return addr;
-	}
-	vm_flags |= (prot & PROT_READ ? VM_READ : 0) |
-		    (prot & PROT_WRITE ? VM_WRITE : 0) |
-		    (prot & PROT_EXEC ? VM_EXEC : 0);
+	addr = mmap_region_addr(mm, addr, len, flags);
+	if (IS_ERR_VALUE(addr))
+		return addr;
+	vm_flags |= calc_vm_prot_bits(prot);
 	if (flags & MAP_SHARED)
 		vm_flags |= VM_SHARED | VM_MAYSHARE;
 	vma = vm_area_alloc(mm);

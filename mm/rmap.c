@@ -658,6 +658,26 @@ void flush_tlb_batched_pending(struct mm_struct *mm)
 /* ---- rmap walk ---- */
 
 /*
+ * One VMA of an rmap walk: rmap_one at the folio's address in @vma, if
+ * it maps pages @pgoff..+@nr there and the walk wants it. False: stop
+ * the walk (rmap_one said so, or the walk is done).
+ */
+static bool rmap_walk_vma(struct folio *folio, struct vm_area_struct *vma,
+			  unsigned long pgoff, unsigned long nr,
+			  struct rmap_walk_control *rwc)
+{
+	unsigned long address = vma_address(vma, pgoff, nr);
+
+	if (IS_ERR_VALUE(address))
+		return true;
+	if (rwc->invalid_vma && rwc->invalid_vma(vma, rwc->arg))
+		return true;
+	if (!rwc->rmap_one(folio, vma, address, rwc->arg))
+		return false;
+	return !(rwc->done && rwc->done(folio));
+}
+
+/*
  * vma_address - the address of page @pgoff (a linear page index) in
  * @vma, or -EFAULT if it lies outside. A large folio that starts before
  * the vma yields vm_start when its @nr_pages reach into the vma.
@@ -697,16 +717,7 @@ static void rmap_walk_anon(struct folio *folio, struct rmap_walk_control *rwc,
 		return;
 	/* The interval tree in order (see anon_vma_interval_tree_insert). */
 	list_for_each_entry(avc, &anon_vma->rb_root, same_anon_vma) {
-		struct vm_area_struct *vma = avc->vma;
-		unsigned long address = vma_address(vma, pgoff, nr);
-
-		if (IS_ERR_VALUE(address))
-			continue;
-		if (rwc->invalid_vma && rwc->invalid_vma(vma, rwc->arg))
-			continue;
-		if (!rwc->rmap_one(folio, vma, address, rwc->arg))
-			break;
-		if (rwc->done && rwc->done(folio))
+		if (!rmap_walk_vma(folio, avc->vma, pgoff, nr, rwc))
 			break;
 	}
 	if (!locked)
@@ -730,15 +741,7 @@ static void rmap_walk_file(struct folio *folio, struct rmap_walk_control *rwc,
 	if (!locked)
 		i_mmap_lock_read(mapping);
 	list_for_each_entry(vma, &mapping->i_mmap, shared) {
-		unsigned long address = vma_address(vma, pgoff, nr);
-
-		if (IS_ERR_VALUE(address))
-			continue;
-		if (rwc->invalid_vma && rwc->invalid_vma(vma, rwc->arg))
-			continue;
-		if (!rwc->rmap_one(folio, vma, address, rwc->arg))
-			break;
-		if (rwc->done && rwc->done(folio))
+		if (!rmap_walk_vma(folio, vma, pgoff, nr, rwc))
 			break;
 	}
 	if (!locked)
