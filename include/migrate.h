@@ -77,6 +77,14 @@ int migrate_pages(struct list_head *from, int node, enum migrate_mode mode,
  * raced fault): the caller checks folio_mapped().
  */
 void try_to_migrate(struct folio *folio);
+/* try_to_unmap/try_to_migrate flags (kernel: enum ttu_flags). */
+enum ttu_flags {
+	TTU_SPLIT_HUGE_PMD = 0x4,	/* split a huge PMD (freeze) first */
+	TTU_SYNC = 0x10,		/* PVMW_SYNC: read every PTE locked */
+	TTU_RMAP_LOCKED = 0x80,		/* the caller holds the anon_vma lock */
+};
+/* try_to_migrate_flags - try_to_migrate with @flags (split_huge_page). */
+void try_to_migrate_flags(struct folio *folio, enum ttu_flags flags);
 /*
  * remove_migration_ptes - replace the migration entries pointing at @src
  * by mappings of @dst (src == dst: migration failed, restore). Both

@@ -36,6 +36,7 @@
 #include "check/oracle.h"
 #include "explore/program.h"
 #include "gup.h"
+#include "huge_mm.h"
 #include "migrate.h"
 #include "mm.h"
 #include "pfn_walker.h"
@@ -808,6 +809,12 @@ static void do_migration_op(const struct scn_op *op, struct mm_struct *mm)
 	case SCN_OP_PFN_GET:
 		pfn_walker_get_range(mm, va, op_len(op));
 		break;
+	case SCN_OP_SPLIT:
+		split_huge_pages_addr(mm, va, op->flags & SCN_F_PMD);
+		break;
+	case SCN_OP_SPLIT_DEFERRED:
+		deferred_split_scan();
+		break;
 	default:
 		break;
 	}
@@ -905,7 +912,9 @@ static void run_op_in(const struct scn_op *op, int p, int target,
 	case SCN_OP_NUMA_MIGRATE:
 	case SCN_OP_NUMA_SCAN:
 	case SCN_OP_COMPACT:
-	case SCN_OP_PFN_GET:	do_migration_op(op, mm); break;
+	case SCN_OP_PFN_GET:
+	case SCN_OP_SPLIT:
+	case SCN_OP_SPLIT_DEFERRED: do_migration_op(op, mm); break;
 	case SCN_OP_SIGNAL:	do_signal(op); break;
 	case SCN_OP_WAIT:	do_wait(op); break;
 	case SCN_OP_SPAWN:
@@ -1063,6 +1072,7 @@ static const char *unsupported(const struct scn_op *op)
 	case SCN_OP_SIGNAL: case SCN_OP_WAIT: case SCN_OP_SPAWN:
 	case SCN_OP_EXEC: case SCN_OP_MREMAP: case SCN_OP_MOVE_PAGES:
 	case SCN_OP_NUMA_SCAN: case SCN_OP_COMPACT: case SCN_OP_PFN_GET:
+	case SCN_OP_SPLIT: case SCN_OP_SPLIT_DEFERRED:
 		return NULL;
 	case SCN_OP_NUMA_MIGRATE:
 		if (op->node < 0)
