@@ -18,7 +18,8 @@
  *      anonymous (sub)page, that (sub)page must be PG_anon_exclusive");
  *  (4) rmap: every anon folio mapped at addr of a VMA has its anon_vma
  *      among the VMA's anon_vmas and index == linear_page_index (else
- *      rmap_walk misses the mapping: seed 002's bug class);
+ *      rmap_walk misses the mapping: seed 002's bug class); KSM folios
+ *      (found through their stable node) are exempt;
  *  (5) page tables: every reachable table is allocated, PG_table, of the
  *      right level ("no page table freed while reachable"); every
  *      allocated table is reachable or deposited (no table leak); each
@@ -155,6 +156,9 @@ static void check_rmap(struct mm_struct *mm, struct folio *folio,
 			 "outside every VMA", mm->id, page_to_pfn(page), addr);
 		return;
 	}
+	/* A KSM folio is found through its stable node, not an anon_vma. */
+	if (!av && folio_test_ksm(folio) && folio_test_anon(folio))
+		return;
 	if (!av) {
 		inv_fail("invariant (4) rmap: pfn %lu mapped at %#lx of mm %d "
 			 "is not an anon folio", page_to_pfn(page), addr,

@@ -19,6 +19,7 @@
 #include "migrate.h"
 #include "rmap.h"
 #include "tlb.h"
+#include "sim/regress.h"
 
 enum transparent_hugepage_mode transparent_hugepage_mode = THP_ALWAYS;
 
@@ -148,6 +149,37 @@ void huge_pmd_set_accessed(struct vm_fault *vmf)
 }
 
 /*
+ * thp_mapcount_racy - the old reuse test's count (kernel, 2016-2020:
+ * page_trans_huge_mapcount() via reuse_swap_page(), under the page lock
+ * only): the largest PTE mapcount of a page, then the compound (PMD)
+ * mapcount, read one after the other without anything that stops a
+ * __split_huge_pmd_locked() of another mm from moving a mapping from the
+ * compound count to the page counts in between.
+ * The race (thp-split-pmd-mapcount, docs/bugs.md):
+ *   (1) we read every page's _mapcount: 0 (the THP is mapped by two
+ *       PMDs, ours and the child's);
+ *   (2) the child splits its PMD: +1 on every page, -1 on the compound;
+ *   (3) we read the compound mapcount: 1 (ours). 0 + 1: "mapped once",
+ *       and the THP the child still maps is reused for our write.
+ * The fix took the page lock in __split_huge_pmd around the transfer.
+ * Since 6.x the reuse test is PG_anon_exclusive / the refcount.
+ */
+static int thp_mapcount_racy(struct folio *folio)
+{
+	int max = 0;
+
+	sim_yield(SIM_EV_READ, &folio->page._mapcount,
+		  "page_trans_huge_mapcount:pages");
+	for (long i = 0; i < folio_nr_pages(folio); i++) {
+		int m = page_mapcount_raw(folio_page(folio, i));
+
+		if (m > max)
+			max = m;
+	}
+	return max + atomic_read(&folio->_entire_mapcount) + 1;
+}
+
+/*
  * do_huge_pmd_wp_page - write/unshare fault on a read-only huge PMD.
  * Reuse the THP if its head is PageAnonExclusive, or if under the folio
  * lock our PMD mapping holds its only reference; else split the PMD and
@@ -176,6 +208,17 @@ vm_fault_t do_huge_pmd_wp_page(struct vm_fault *vmf)
 		goto reuse;
 	if (!folio_trylock(folio))
 		goto unlock_fallback;	/* SIM: no sleeping retry */
+	if (sim_regress_on(SIM_REGRESS_THP_SPLIT_PMD_MAPCOUNT)) {
+		/* Before c444eb564fb1 (see thp_mapcount_racy()). */
+		if (thp_mapcount_racy(folio) == 1) {
+			folio_move_anon_rmap(folio, vma);
+			SetPageAnonExclusive(page);
+			folio_unlock(folio);
+			goto reuse;
+		}
+		folio_unlock(folio);
+		goto unlock_fallback;
+	}
 	if (folio_ref_count(folio) == 1) {
 		folio_move_anon_rmap(folio, vma);
 		SetPageAnonExclusive(page);

@@ -18,6 +18,7 @@ static bool madvise_behavior_valid(int behavior)
 	case MADV_NOHUGEPAGE:
 	case MADV_WIPEONFORK:
 	case MADV_KEEPONFORK:
+	case MADV_MERGEABLE:
 		return true;
 	}
 	return false;
@@ -41,6 +42,9 @@ static long madvise_new_flags(struct vm_area_struct *vma, int behavior)
 		return f | VM_WIPEONFORK;	/* private anon: all of ours */
 	case MADV_KEEPONFORK:
 		return f & ~VM_WIPEONFORK;
+	case MADV_MERGEABLE:
+		/* ksm_madvise: SIM: every mm is scanned, no __ksm_enter */
+		return f | VM_MERGEABLE;
 	}
 	return -EINVAL;
 }

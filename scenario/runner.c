@@ -37,6 +37,7 @@
 #include "explore/program.h"
 #include "gup.h"
 #include "huge_mm.h"
+#include "ksm.h"
 #include "migrate.h"
 #include "mm.h"
 #include "pfn_walker.h"
@@ -475,6 +476,7 @@ static const int madv_map[SCN_MADV_NR] = {
 	[SCN_MADV_NOHUGEPAGE] = MADV_NOHUGEPAGE,
 	[SCN_MADV_WIPEONFORK] = MADV_WIPEONFORK,
 	[SCN_MADV_KEEPONFORK] = MADV_KEEPONFORK,
+	[SCN_MADV_MERGEABLE] = MADV_MERGEABLE,
 };
 
 /*
@@ -815,6 +817,9 @@ static void do_migration_op(const struct scn_op *op, struct mm_struct *mm)
 	case SCN_OP_SPLIT_DEFERRED:
 		deferred_split_scan();
 		break;
+	case SCN_OP_KSM_MERGE:
+		ksm_merge_range(mm, va, op_len(op));
+		break;
 	default:
 		break;
 	}
@@ -914,7 +919,8 @@ static void run_op_in(const struct scn_op *op, int p, int target,
 	case SCN_OP_COMPACT:
 	case SCN_OP_PFN_GET:
 	case SCN_OP_SPLIT:
-	case SCN_OP_SPLIT_DEFERRED: do_migration_op(op, mm); break;
+	case SCN_OP_SPLIT_DEFERRED:
+	case SCN_OP_KSM_MERGE:	do_migration_op(op, mm); break;
 	case SCN_OP_SIGNAL:	do_signal(op); break;
 	case SCN_OP_WAIT:	do_wait(op); break;
 	case SCN_OP_SPAWN:
@@ -1072,7 +1078,7 @@ static const char *unsupported(const struct scn_op *op)
 	case SCN_OP_SIGNAL: case SCN_OP_WAIT: case SCN_OP_SPAWN:
 	case SCN_OP_EXEC: case SCN_OP_MREMAP: case SCN_OP_MOVE_PAGES:
 	case SCN_OP_NUMA_SCAN: case SCN_OP_COMPACT: case SCN_OP_PFN_GET:
-	case SCN_OP_SPLIT: case SCN_OP_SPLIT_DEFERRED:
+	case SCN_OP_SPLIT: case SCN_OP_SPLIT_DEFERRED: case SCN_OP_KSM_MERGE:
 		return NULL;
 	case SCN_OP_NUMA_MIGRATE:
 		if (op->node < 0)

@@ -146,6 +146,19 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 		 * pin check: only an RCU GUP-fast (broadcast TLBI) races,
 		 * so its scenario says arch=arm64 memory=arm64 */
 	},
+	[SIM_REGRESS_THP_SPLIT_PMD_MAPCOUNT] = {
+		.name = "thp-split-pmd-mapcount",
+		.commit = "c444eb564fb1",
+		.date = "2020-06-19",	/* the stable backport's posting */
+		.what = "mm: thp: make the THP mapcount atomic against "
+			"__split_huge_pmd_locked(): a THP write fault that "
+			"reuses by mapcount reads the subpage mapcounts before "
+			"and the compound mapcount after another process's "
+			"PMD split moved its mapping: it counts one mapping, "
+			"reuses the shared THP, and the other process sees "
+			"the write",
+		.scenario = "scenarios/thp-split-pmd-mapcount.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

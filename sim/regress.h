@@ -50,6 +50,8 @@ enum sim_regress_id {
 	SIM_REGRESS_PAGE_REF_UNFREEZE_RELAXED,
 	/* mm/rmap.c + mm/gup.c: the smp_mb() pair of PG_anon_exclusive */
 	SIM_REGRESS_ANON_EXCLUSIVE_CLEAR_NO_BARRIER,
+	/* mm/huge_memory.c: THP COW by mapcount vs __split_huge_pmd_locked */
+	SIM_REGRESS_THP_SPLIT_PMD_MAPCOUNT,
 	SIM_REGRESS__NR
 };
 
