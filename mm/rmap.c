@@ -417,8 +417,11 @@ void folio_remove_rmap_ptes(struct folio *folio, struct page *page,
 			nr++;
 		}
 	}
-	if (nr && folio_mapcount(folio) > 0 && folio_test_anon(folio) &&
-	    !folio_test_partially_mapped(folio))
+	/* still mapped: by a PTE of another page, or by a PMD */
+	if (nr &&
+	    (__atomic_load_n(&folio->_nr_pages_mapped.counter, SIM_MO) > 0 ||
+	     __atomic_load_n(&folio->_entire_mapcount.counter, SIM_MO) >= 0) &&
+	    folio_test_anon(folio) && !folio_test_partially_mapped(folio))
 		deferred_split_folio(folio, true);
 }
 

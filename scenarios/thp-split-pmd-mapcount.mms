@@ -18,4 +18,4 @@ thread main:
 thread c in c:
 	mprotect A+0x1000 4K r
 	load A == 0x1
-expect ok
+expect violation lost-store
