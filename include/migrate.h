@@ -91,10 +91,6 @@ void try_to_migrate_flags(struct folio *folio, enum ttu_flags flags);
  * locked. @locked: the caller holds the anon_vma lock.
  */
 void remove_migration_ptes(struct folio *src, struct folio *dst, bool locked);
-/* remove_migration_pte_one - the entry at @ptep (PTL held) maps @folio. */
-void remove_migration_pte_one(struct folio *src, struct folio *folio,
-			      struct vm_area_struct *vma, unsigned long addr,
-			      pte_t *ptep);
 /*
  * folio_get_anon_vma - a reference on @folio's anon_vma, or NULL if it is
  * not mapped any more. Keeps the anon_vma alive while the folio's

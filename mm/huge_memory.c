@@ -773,50 +773,21 @@ static void unmap_folio(struct folio *folio)
 
 /*
  * remap_page - the migration entries of the @nr pages from @folio map the
- * pages again, each by the (new) folio it now belongs to; or the whole
- * folio, if the split failed. The anon_vma lock is held (write).
- * SIM: the kernel calls remove_migration_ptes once per new folio (512
- * rmap walks); the model walks the anon_vma once over the @nr pages and
- * restores each entry to its page's folio. The entries are the same and
- * each is restored under its PTL; the order is not observable: every new
- * folio is still locked, and whoever meets an entry waits for its lock.
+ * pages again: one remove_migration_ptes per (new) folio, as they now
+ * are after a split, or once for the whole folio if it failed.
  * SIM: no RMP_USE_SHARED_ZEROPAGE (a zero-filled page is not replaced by
  * the shared zero page).
  */
 static void remap_page(struct folio *folio, unsigned long nr)
 {
-	struct anon_vma *anon_vma = folio_anon_vma(folio);
-	struct anon_vma_chain *avc;
+	unsigned long i = 0;
 
-	if (folio_nr_pages(folio) == nr) {
+	for (;;) {
 		remove_migration_ptes(folio, folio, true);
-		return;
-	}
-	VM_BUG_ON_FOLIO(!anon_vma, folio);
-	list_for_each_entry(avc, &anon_vma->rb_root, same_anon_vma) {
-		struct vm_area_struct *vma = avc->vma;
-		unsigned long address = vma_address(vma, folio->index, nr);
-		struct page_vma_mapped_walk pvmw = {
-			.pfn = page_to_pfn(&folio->page),
-			.nr_pages = nr,
-			.pgoff = folio->index,
-			.vma = vma,
-			.address = address,
-			.flags = PVMW_SYNC | PVMW_MIGRATION,
-		};
-
-		if (IS_ERR_VALUE(address))
-			continue;
-		while (page_vma_mapped_walk(&pvmw)) {
-			swp_entry_t e = pte_to_swp_entry(
-				ptep_get_l(pvmw.pte, "remap_page:pte"));
-			struct folio *f = page_folio(
-				pfn_to_page(swp_offset_pfn(e)));
-
-			VM_BUG_ON(!pvmw.pte);	/* no PMD entries: split */
-			remove_migration_pte_one(f, f, vma, pvmw.address,
-						 pvmw.pte);
-		}
+		i += folio_nr_pages(folio);
+		if (i >= nr)
+			break;
+		folio = page_folio(&folio->page + folio_nr_pages(folio));
 	}
 }
 

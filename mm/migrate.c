@@ -351,7 +351,7 @@ void try_to_migrate_flags(struct folio *folio, enum ttu_flags flags)
  * entry, write from a writable entry, exclusivity from any entry that is
  * not plain readable. No flush: the entry was not present.
  */
-void remove_migration_pte_one(struct folio *src, struct folio *folio,
+static void remove_migration_pte_one(struct folio *src, struct folio *folio,
 				     struct vm_area_struct *vma,
 				     unsigned long addr, pte_t *ptep)
 {
