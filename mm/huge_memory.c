@@ -13,8 +13,6 @@
  * entries, split the struct pages, remap. A partially unmapped THP is
  * queued for deferred_split_scan (the shrinker), which splits it.
  */
-#include <string.h>
-
 #include "huge_mm.h"
 #include "migrate.h"
 #include "rmap.h"
@@ -570,22 +568,18 @@ static struct deferred_split {
 	spinlock_t split_queue_lock;
 	struct folio *split_queue[DS_QUEUE_MAX];
 	int split_queue_len;
-	bool ready;
-} ds_queue;
+} ds_queue = { .split_queue_lock = { .class = "split_queue_lock" } };
 
+/* A new execution: empty queue, lock free (an aborted one may hold it). */
 static void ds_queue_reset(void)
 {
-	memset(&ds_queue, 0, sizeof(ds_queue));
+	spin_lock_init_class(&ds_queue.split_queue_lock, "split_queue_lock");
+	ds_queue.split_queue_len = 0;
 }
 
 static struct deferred_split *get_deferred_split_queue(void)
 {
-	if (!ds_queue.ready) {
-		sim_on_reset(ds_queue_reset);
-		spin_lock_init_class(&ds_queue.split_queue_lock,
-				     "split_queue_lock");
-		ds_queue.ready = true;
-	}
+	sim_on_reset(ds_queue_reset);	/* idempotent */
 	return &ds_queue;
 }
 
@@ -636,7 +630,8 @@ bool folio_unqueue_deferred_split(struct folio *folio)
 	bool queued = false;
 	int i;
 
-	if (folio_order(folio) <= 1 || !ds_queue.ready)
+	/* Queued implies PG_partially_mapped (set under the lock). */
+	if (folio_order(folio) <= 1 || !folio_test_partially_mapped(folio))
 		return false;
 	q = get_deferred_split_queue();
 	spin_lock(&q->split_queue_lock);
@@ -654,7 +649,7 @@ bool folio_unqueue_deferred_split(struct folio *folio)
 void deferred_split_for_each(void (*fn)(struct folio *folio, void *arg),
 			     void *arg)
 {
-	for (int i = 0; ds_queue.ready && i < ds_queue.split_queue_len; i++)
+	for (int i = 0; i < ds_queue.split_queue_len; i++)
 		fn(ds_queue.split_queue[i], arg);
 }
 
