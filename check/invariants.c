@@ -18,7 +18,8 @@
  *      anonymous (sub)page, that (sub)page must be PG_anon_exclusive");
  *  (4) rmap: every anon folio mapped at addr of a VMA has its anon_vma
  *      among the VMA's anon_vmas and index == linear_page_index (else
- *      rmap_walk misses the mapping: seed 002's bug class);
+ *      rmap_walk misses the mapping: seed 002's bug class); KSM folios
+ *      (found through their stable node) are exempt;
  *  (5) page tables: every reachable table is allocated, PG_table, of the
  *      right level ("no page table freed while reachable"); every
  *      allocated table is reachable or deposited (no table leak); each
@@ -32,7 +33,14 @@
  *      overlap; map_count and total_vm agree (kernel: validate_mm);
  *  (10) every free frame the execution wrote (made real) still holds
  *      its poison: nothing stored into it after it was freed
- *      (physmem_check_free_poison, arch/physmem.c).
+ *      (physmem_check_free_poison, arch/physmem.c);
+ *  (11) compound pages: every tail of a large folio points at its head
+ *      and holds no reference and no pin of its own (the head's count is
+ *      the folio's); an order-0 folio, such as one left by a split, is
+ *      neither head nor tail (split_huge_page gave it its own count);
+ *  (12) the deferred split queue holds only allocated large anon folios
+ *      marked partially mapped (a folio freed while queued would be a
+ *      use after free of the shrinker's list: the free path unqueues).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,6 +48,7 @@
 
 #include "check/mm_check.h"
 #include "pagemap.h"
+#include "huge_mm.h"
 #include "rmap.h"
 
 struct pfn_info {
@@ -149,6 +158,9 @@ static void check_rmap(struct mm_struct *mm, struct folio *folio,
 			 "outside every VMA", mm->id, page_to_pfn(page), addr);
 		return;
 	}
+	/* A KSM folio is found through its stable node, not an anon_vma. */
+	if (!av && folio_test_ksm(folio) && folio_test_anon(folio))
+		return;
 	if (!av && vma->vm_file && folio_mapping(folio)) {
 		/* a page-cache folio: rmap_walk_file must find @vma */
 		struct vm_area_struct *v;
@@ -404,6 +416,22 @@ static void check_folio(struct page *page, unsigned int order)
 				 folio->_nr_pages_mapped.counter, nr_mapped);
 		maps += info[pfn].pmd_maps;
 	}
+	/* (11) */
+	if (!folio_test_large(folio) &&
+	    (folio->compound_head || __test_bit(PG_head, &folio->flags)))
+		inv_fail("invariant (11) compound: order-0 folio pfn %lu is "
+			 "marked as a tail or a head", pfn);
+	for (unsigned long i = 1; i < (1UL << order); i++) {
+		struct page *tail = folio_page(folio, i);
+
+		if (tail->compound_head != ((unsigned long)page | 1) ||
+		    tail->_refcount.counter != 0)
+			inv_fail("invariant (11) compound: tail pfn %lu of "
+				 "folio pfn %lu has compound_head %#lx, "
+				 "refcount %d (want its head, 0)", pfn + i, pfn,
+				 tail->compound_head,
+				 tail->_refcount.counter);
+	}
 	if (extra_refs)
 		extra = extra_refs(folio, extra_refs_arg);
 	/* a page-cache folio: the cache holds a reference per page */
@@ -434,6 +462,21 @@ static void check_frame(struct page *page, unsigned order, void *arg)
 	check_folio(page, order);
 }
 
+/* (12) for one queued folio. */
+static void check_queued(struct folio *folio, void *arg)
+{
+	unsigned long pfn = page_to_pfn(&folio->page);
+
+	if (physmem_frame_is_free(pfn) || !folio_test_large(folio) ||
+	    !folio_test_anon(folio) || !folio_test_partially_mapped(folio))
+		inv_fail("invariant (12) deferred split queue: pfn %lu is "
+			 "queued but is %s", pfn,
+			 physmem_frame_is_free(pfn) ? "free" :
+			 !folio_test_large(folio) ? "not a large folio" :
+			 !folio_test_anon(folio) ? "not anonymous" :
+						  "not partially mapped");
+}
+
 bool mm_check_invariants(unsigned int flags, struct sim_result *res)
 {
 	unsigned long bad_pfn;
@@ -449,6 +492,7 @@ bool mm_check_invariants(unsigned int flags, struct sim_result *res)
 		walk_mm(mm);
 	}
 	physmem_for_each_allocated(check_frame, NULL);
+	deferred_split_for_each(check_queued, NULL);
 	if (!physmem_check_free_poison(&bad_pfn, &bad_word, &bad_val))
 		inv_fail("invariant (10) use after free: pfn %lu was written "
 			 "after it was freed (word %u = %#llx, poison "

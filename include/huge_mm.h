@@ -25,7 +25,9 @@ int zap_huge_pmd(struct mmu_gather *tlb, struct vm_area_struct *vma,
 /*
  * __split_huge_pmd - PTE-map the huge PMD at *@pmd (if it still is one):
  * afterwards a PTE table maps every page. Takes the PMD lock.
- * SIM: @freeze (migration entries instead of PTEs) is not supported yet.
+ * @freeze (split_huge_page's unmap; @folio locked and required): the
+ * PTEs are migration entries instead, the PMD's reference is dropped;
+ * an exclusive page that may be pinned is split unfrozen instead.
  */
 void __split_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd,
 		      unsigned long address, bool freeze,
@@ -40,6 +42,48 @@ void vma_adjust_trans_huge(struct vm_area_struct *vma, unsigned long start,
 /* __pmd_trans_huge_lock - the PMD lock if *@pmd is huge (or a PMD
  * migration entry), else NULL (nothing locked). */
 spinlock_t *__pmd_trans_huge_lock(pmd_t *pmd, struct vm_area_struct *vma);
+
+/*
+ * split_huge_page_to_list_to_order - split the large anon folio of @page
+ * (locked; the caller holds one reference) into order-0 folios (@list
+ * NULL, @new_order 0 only). Returns 0, -EAGAIN (extra references or
+ * pins: the folio stays whole and mapped as it was) or -EBUSY (not
+ * mapped: no anon_vma to lock; the huge zero folio). On success the
+ * page's new folio stays locked with the caller's reference; the other
+ * new folios are unlocked and hold only their mappings' references.
+ */
+int split_huge_page_to_list_to_order(struct page *page, struct list_head *list,
+				     unsigned int new_order);
+static inline int split_huge_page(struct page *page)
+{
+	return split_huge_page_to_list_to_order(page, NULL, 0);
+}
+/* split_folio - the same for @folio's head page. */
+int split_folio(struct folio *folio);
+/* can_split_folio - racy: refcount is mapcount + @caller_pins (+ extra). */
+bool can_split_folio(struct folio *folio, int caller_pins, int *pextra_pins);
+/*
+ * deferred_split_folio - queue a large anon folio that is now partially
+ * mapped for deferred_split_scan. Takes split_queue_lock.
+ */
+void deferred_split_folio(struct folio *folio, bool partially_mapped);
+/* folio_unqueue_deferred_split - the free path takes @folio off the queue. */
+bool folio_unqueue_deferred_split(struct folio *folio);
+/* deferred_split_scan - the shrinker: split every queued folio it can. */
+unsigned long deferred_split_scan(void);
+/* deferred_split_for_each - call @fn on every queued folio (checkers). */
+void deferred_split_for_each(void (*fn)(struct folio *folio, void *arg),
+			     void *arg);
+/*
+ * split_huge_pages_addr - the `split` op: split the huge PMD at @addr
+ * (@pmd_only) or the large folio mapped there. mmap_lock taken for read.
+ * Returns 0 or the split's error (-ENOENT: nothing mapped; -EINVAL: not
+ * a large anon folio; -EBUSY: locked or unmapped; -EAGAIN: pinned).
+ */
+int split_huge_pages_addr(struct mm_struct *mm, unsigned long addr,
+			  bool pmd_only);
+/* thp_split_stats - folio splits that succeeded / failed this execution. */
+void thp_split_stats(unsigned long *ok, unsigned long *failed);
 
 static inline pmd_t mk_huge_pmd(struct page *page, pgprot_t prot)
 {

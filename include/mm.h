@@ -52,6 +52,7 @@ typedef struct page *pgtable_t;
 #define VM_WIPEONFORK	0x02000000UL	/* MADV_WIPEONFORK */
 #define VM_HUGEPAGE	0x20000000UL	/* MADV_HUGEPAGE */
 #define VM_NOHUGEPAGE	0x40000000UL	/* MADV_NOHUGEPAGE */
+#define VM_MERGEABLE	0x80000000UL	/* MADV_MERGEABLE: KSM may merge */
 #define VM_STACK	VM_GROWSDOWN
 #define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
 
@@ -102,6 +103,9 @@ typedef struct page *pgtable_t;
 #endif
 #ifndef MADV_REMOVE
 #define MADV_REMOVE	9
+#endif
+#ifndef MADV_MERGEABLE
+#define MADV_MERGEABLE	12
 #endif
 #ifndef MADV_HUGEPAGE
 #define MADV_HUGEPAGE	14
@@ -382,6 +386,11 @@ pgprot_t vm_get_page_prot(unsigned long vm_flags);
 static inline void mmap_read_lock(struct mm_struct *mm)
 {
 	down_read(&mm->mmap_lock);
+}
+
+static inline bool mmap_read_trylock(struct mm_struct *mm)
+{
+	return down_read_trylock(&mm->mmap_lock);
 }
 
 static inline void mmap_read_unlock(struct mm_struct *mm)

@@ -54,6 +54,7 @@ enum pageflags {
 	PG_table, /* a page-table page */
 	PG_anon_exclusive, /* SIM: own bit (kernel: PG_mappedtodisk) */
 	PG_stable_node, /* KSM page (kernel: PAGE_MAPPING_KSM) */
+	PG_partially_mapped, /* SIM: own bit (kernel: in the second page) */
 	__NR_PAGEFLAGS,
 
 	PG_swapcache = PG_owner_priv_1, /* swp_entry_t in ->private */
@@ -265,6 +266,7 @@ PAGEFLAG(Buddy, buddy, PG_buddy, ANY)
 PAGEFLAG(Waiters, waiters, PG_waiters, HEAD)
 PAGEFLAG(HWPoison, hwpoison, PG_hwpoison, ANY)
 PAGEFLAG_PAGE(AnonExclusive, PG_anon_exclusive)
+PAGEFLAG(PartiallyMapped, partially_mapped, PG_partially_mapped, HEAD)
 
 /*
  * folio_test_anon - an anonymous folio (mapping has PAGE_MAPPING_ANON).

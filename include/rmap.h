@@ -196,9 +196,12 @@ void page_vma_mapped_walk_done(struct page_vma_mapped_walk *pvmw);
 
 /* ---- deferred unmap TLB flushes (kernel: mm/rmap.c, tlb_ubc) ---- */
 
-/* try_to_migrate() flags (kernel: enum ttu_flags) */
+/* try_to_migrate() flags (kernel: enum ttu_flags, the kernel's values) */
 enum ttu_flags {
-	TTU_BATCH_FLUSH = 1 << 0,	/* flush at try_to_unmap_flush() */
+	TTU_SPLIT_HUGE_PMD = 0x4,	/* split a huge PMD (freeze) first */
+	TTU_SYNC = 0x10,		/* PVMW_SYNC: read every PTE locked */
+	TTU_BATCH_FLUSH = 0x40,		/* flush at try_to_unmap_flush() */
+	TTU_RMAP_LOCKED = 0x80,		/* the caller holds the anon_vma lock */
 };
 
 /*

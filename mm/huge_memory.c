@@ -8,16 +8,17 @@
  * table's struct page) protects the huge PMD and the deposit.
  * A PMD-mapped folio has PG_anon_exclusive on its head page only; once
  * PTE-mapped (after __split_huge_pmd), the bit is per page.
- * SIM: split_huge_page (splitting the folio itself) is not modelled: a
- * partially unmapped THP stays one large folio, PTE-mapped, until its
- * last page is unmapped (the kernel's deferred split queue may split it
- * earlier under memory pressure).
+ * split_huge_page (split_folio) turns a large anon folio into order-0
+ * folios: freeze the count with the mappings replaced by migration
+ * entries, split the struct pages, remap. A partially unmapped THP is
+ * queued for deferred_split_scan (the shrinker), which splits it.
  */
 #include "huge_mm.h"
 #include "migrate.h"
 #include "pagemap.h"
 #include "rmap.h"
 #include "tlb.h"
+#include "sim/regress.h"
 
 enum transparent_hugepage_mode transparent_hugepage_mode = THP_ALWAYS;
 
@@ -147,6 +148,37 @@ void huge_pmd_set_accessed(struct vm_fault *vmf)
 }
 
 /*
+ * thp_mapcount_racy - the old reuse test's count (kernel, 2016-2020:
+ * page_trans_huge_mapcount() via reuse_swap_page(), under the page lock
+ * only): the largest PTE mapcount of a page, then the compound (PMD)
+ * mapcount, read one after the other without anything that stops a
+ * __split_huge_pmd_locked() of another mm from moving a mapping from the
+ * compound count to the page counts in between.
+ * The race (thp-split-pmd-mapcount, docs/bugs.md):
+ *   (1) we read every page's _mapcount: 0 (the THP is mapped by two
+ *       PMDs, ours and the child's);
+ *   (2) the child splits its PMD: +1 on every page, -1 on the compound;
+ *   (3) we read the compound mapcount: 1 (ours). 0 + 1: "mapped once",
+ *       and the THP the child still maps is reused for our write.
+ * The fix took the page lock in __split_huge_pmd around the transfer.
+ * Since 6.x the reuse test is PG_anon_exclusive / the refcount.
+ */
+static int thp_mapcount_racy(struct folio *folio)
+{
+	int max = 0;
+
+	sim_yield(SIM_EV_READ, &folio->page._mapcount,
+		  "page_trans_huge_mapcount:pages");
+	for (long i = 0; i < folio_nr_pages(folio); i++) {
+		int m = page_mapcount_raw(folio_page(folio, i));
+
+		if (m > max)
+			max = m;
+	}
+	return max + atomic_read(&folio->_entire_mapcount) + 1;
+}
+
+/*
  * do_huge_pmd_wp_page - write/unshare fault on a read-only huge PMD.
  * Reuse the THP if its head is PageAnonExclusive, or if under the folio
  * lock our PMD mapping holds its only reference; else split the PMD and
@@ -175,6 +207,17 @@ vm_fault_t do_huge_pmd_wp_page(struct vm_fault *vmf)
 		goto reuse;
 	if (!folio_trylock(folio))
 		goto unlock_fallback;	/* SIM: no sleeping retry */
+	if (sim_regress_on(SIM_REGRESS_THP_SPLIT_PMD_MAPCOUNT)) {
+		/* Before c444eb564fb1 (see thp_mapcount_racy()). */
+		if (thp_mapcount_racy(folio) == 1) {
+			folio_move_anon_rmap(folio, vma);
+			SetPageAnonExclusive(page);
+			folio_unlock(folio);
+			goto reuse;
+		}
+		folio_unlock(folio);
+		goto unlock_fallback;
+	}
 	if (folio_ref_count(folio) == 1) {
 		folio_move_anon_rmap(folio, vma);
 		SetPageAnonExclusive(page);
@@ -363,16 +406,21 @@ static void __split_huge_zero_page_pmd(struct vm_area_struct *vma,
 /*
  * __split_huge_pmd_locked - PTE-map the THP of a huge PMD. PMD lock held.
  * (1) invalidate the PMD and flush every TLB, then (2) read its final
- * dirty/young/write bits, (3) account 512 PTE mappings (one reference
- * each: the PMD's one plus 511), with PG_anon_exclusive copied to every
- * page, (4) fill the deposited table, (5) drop the PMD mapping and
- * (6) point the PMD at the table.
+ * dirty/young/write bits; with @freeze (split_huge_page's unmap) (3) try
+ * to share an exclusive page (fails if it may be pinned: then the split
+ * is an ordinary one); (4) without freeze, account 512 PTE mappings (one
+ * reference each: the PMD's one plus 511), with PG_anon_exclusive copied
+ * to every page; (5) fill the deposited table with PTEs, or with
+ * migration entries that carry write / exclusive / young / dirty (the
+ * pages stay PG_anon_exclusive-free: the entry remembers it), (6) drop the
+ * PMD mapping (and, frozen, its reference) and (7) point the PMD at the
+ * table.
  */
 static void __split_huge_pmd_locked(struct vm_area_struct *vma, pmd_t *pmd,
-				    unsigned long haddr)
+				    unsigned long haddr, bool freeze)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	bool write, young, dirty, anon_exclusive;
+	bool write, young, dirty, soft_dirty, anon_exclusive;
 	struct folio *folio;
 	struct page *page;
 	pgtable_t pgtable;
@@ -406,31 +454,72 @@ static void __split_huge_pmd_locked(struct vm_area_struct *vma, pmd_t *pmd,
 	write = pmd_write(old_pmd);
 	young = pmd_young(old_pmd);
 	dirty = pmd_dirty(old_pmd);
+	soft_dirty = pmd_soft_dirty(old_pmd);
 	if (dirty)
 		folio_set_dirty(folio);
 	anon_exclusive = PageAnonExclusive(page);
 	VM_BUG_ON_PAGE(write && !anon_exclusive, page);
-	folio_ref_add(folio, HPAGE_PMD_NR - 1);
-	folio_add_anon_rmap_ptes(folio, page, HPAGE_PMD_NR, vma, haddr,
-				 anon_exclusive ? RMAP_EXCLUSIVE : RMAP_NONE);
+	/*
+	 * (3) Same protocol as migration's: the PMD is invalidated and
+	 * flushed, so GUP-fast either saw it cleared or pinned before the
+	 * check here sees its pin.
+	 */
+	if (freeze && anon_exclusive &&
+	    folio_try_share_anon_rmap_pmd(folio, page))
+		freeze = false;
+	if (!freeze) {
+		folio_ref_add(folio, HPAGE_PMD_NR - 1);
+		folio_add_anon_rmap_ptes(folio, page, HPAGE_PMD_NR, vma, haddr,
+					 anon_exclusive ? RMAP_EXCLUSIVE :
+							  RMAP_NONE);
+	}
 	pgtable = pgtable_trans_huge_withdraw(mm, pmd);
 	pte = pte_offset_pfn(page_to_pfn(pgtable), haddr);
 	for (int i = 0; i < HPAGE_PMD_NR; i++) {
-		pte_t entry = pfn_pte(page_to_pfn(page + i), vma->vm_page_prot);
+		unsigned long pfn = page_to_pfn(page + i);
+		pte_t entry;
 
-		if (write)
-			entry = pte_mkwrite(entry, vma);
-		if (!young)
-			entry = pte_mkold(entry);
-		if (dirty)
-			entry = pte_mkdirty(entry);
-		/* Not reachable until (6): plain stores, no yields. */
+		if (freeze) {
+			swp_entry_t swp;
+
+			if (write)
+				swp = make_writable_migration_entry(pfn);
+			else if (anon_exclusive)
+				swp = make_readable_exclusive_migration_entry(
+					pfn);
+			else
+				swp = make_readable_migration_entry(pfn);
+			if (young)
+				swp = make_migration_entry_young(swp);
+			if (dirty)
+				swp = make_migration_entry_dirty(swp);
+			entry = swp_entry_to_pte(swp);
+			if (soft_dirty)
+				entry = pte_swp_mksoft_dirty(entry);
+		} else {
+			entry = pfn_pte(pfn, vma->vm_page_prot);
+			if (write)
+				entry = pte_mkwrite(entry, vma);
+			if (!young)
+				entry = pte_mkold(entry);
+			if (dirty)
+				entry = pte_mkdirty(entry);
+			if (soft_dirty)
+				entry = pte_mksoft_dirty(entry);
+		}
+		/* Not reachable until (7): plain stores, no yields. */
 		__atomic_store_n(&pte[i].pte, entry.pte, SIM_MO);
 	}
 	folio_remove_rmap_pmd(folio, page, vma);
+	if (freeze)
+		folio_put(folio);	/* the PMD mapping's reference */
 	pmd_populate(mm, pmd, pgtable);
 }
 
+/*
+ * __split_huge_pmd - see huge_mm.h. With @freeze, @folio is required and
+ * locked by the caller, and only a PMD mapping @folio is split.
+ */
 void __split_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd,
 		      unsigned long address, bool freeze,
 		      struct folio *folio)
@@ -438,16 +527,20 @@ void __split_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd,
 	spinlock_t *ptl;
 	pmd_t pmdval;
 
-	VM_BUG_ON(freeze);
+	VM_BUG_ON(freeze && !folio);
+	VM_WARN_ON_FOLIO(folio && !folio_test_locked(folio), folio);
 	ptl = pmd_lock(vma->vm_mm, pmd);
 	pmdval = pmdp_get_l(pmd, "__split_huge_pmd:recheck");
-	if (is_pmd_migration_entry(pmdval))
+	if (is_pmd_migration_entry(pmdval)) {
 		/* 512 PTE migration entries (mm/migrate.c). */
-		__split_huge_pmd_migration_entry(vma, pmd,
-						 address & HPAGE_PMD_MASK);
-	else if (pmd_trans_huge(pmdval) &&
-		 (!folio || page_folio(pmd_page(pmdval)) == folio))
-		__split_huge_pmd_locked(vma, pmd, address & HPAGE_PMD_MASK);
+		if (!freeze)
+			__split_huge_pmd_migration_entry(
+				vma, pmd, address & HPAGE_PMD_MASK);
+	} else if (pmd_trans_huge(pmdval) &&
+		   (!folio || page_folio(pmd_page(pmdval)) == folio)) {
+		__split_huge_pmd_locked(vma, pmd, address & HPAGE_PMD_MASK,
+					freeze);
+	}
 	spin_unlock(ptl);
 }
 
@@ -481,4 +574,466 @@ void vma_adjust_trans_huge(struct vm_area_struct *vma, unsigned long start,
 {
 	split_huge_pmd_if_needed(vma, start);
 	split_huge_pmd_if_needed(vma, end);
+}
+
+/* ---- the deferred split queue ---- */
+
+/*
+ * A partially unmapped anon THP (some of its pages lost their last PTE,
+ * others are still mapped) is queued; deferred_split_scan (the shrinker,
+ * under memory pressure) splits it so that the unmapped pages can be
+ * freed. The queue holds no reference: a folio freed while queued is
+ * taken off in the free path (folio_unqueue_deferred_split), and the scan
+ * takes a reference with folio_try_get under the queue lock.
+ * SIM: one global queue (kernel: one per node and memcg) of at most
+ * DS_QUEUE_MAX folios in an array (kernel: the folio's _deferred_list);
+ * a folio that does not fit is not queued (a partially mapped THP that is
+ * never split is a legal kernel state). PG_partially_mapped is the
+ * folio's membership, under the lock.
+ */
+#define DS_QUEUE_MAX 16
+
+static struct deferred_split {
+	spinlock_t split_queue_lock;
+	struct folio *split_queue[DS_QUEUE_MAX];
+	int split_queue_len;
+} ds_queue = { .split_queue_lock = { .class = "split_queue_lock" } };
+
+/* A new execution: empty queue, lock free (an aborted one may hold it). */
+static void ds_queue_reset(void)
+{
+	spin_lock_init_class(&ds_queue.split_queue_lock, "split_queue_lock");
+	ds_queue.split_queue_len = 0;
+}
+
+static struct deferred_split *get_deferred_split_queue(void)
+{
+	sim_on_reset(ds_queue_reset);	/* idempotent */
+	return &ds_queue;
+}
+
+/* The queue slot of @folio, or -1. split_queue_lock held. */
+static int ds_find(struct deferred_split *q, struct folio *folio)
+{
+	for (int i = 0; i < q->split_queue_len; i++)
+		if (q->split_queue[i] == folio)
+			return i;
+	return -1;
+}
+
+static void ds_del(struct deferred_split *q, int i)
+{
+	q->split_queue[i] = q->split_queue[--q->split_queue_len];
+}
+
+/*
+ * deferred_split_folio - see huge_mm.h. Called from folio_remove_rmap_ptes
+ * under the PTL of the unmapped PTEs, with the folio still referenced by
+ * the caller's mapping.
+ */
+void deferred_split_folio(struct folio *folio, bool partially_mapped)
+{
+	struct deferred_split *q;
+
+	/* SIM: only partially mapped folios (no underused-THP shrinker). */
+	if (!partially_mapped || folio_order(folio) <= 1 ||
+	    !folio_test_anon(folio) || folio_test_swapcache(folio))
+		return;
+	q = get_deferred_split_queue();
+	spin_lock(&q->split_queue_lock);
+	if (ds_find(q, folio) < 0 && q->split_queue_len < DS_QUEUE_MAX) {
+		q->split_queue[q->split_queue_len++] = folio;
+		folio_set_partially_mapped(folio);
+	}
+	spin_unlock(&q->split_queue_lock);
+}
+
+/*
+ * folio_unqueue_deferred_split - the free path (refcount reached 0): take
+ * @folio off the queue if a scan has not already. Returns true if it was
+ * queued.
+ */
+bool folio_unqueue_deferred_split(struct folio *folio)
+{
+	struct deferred_split *q;
+	bool queued = false;
+	int i;
+
+	/* Queued implies PG_partially_mapped (set under the lock). */
+	if (folio_order(folio) <= 1 || !folio_test_partially_mapped(folio))
+		return false;
+	q = get_deferred_split_queue();
+	spin_lock(&q->split_queue_lock);
+	i = ds_find(q, folio);
+	if (i >= 0) {
+		ds_del(q, i);
+		queued = true;
+	}
+	folio_clear_partially_mapped(folio);
+	spin_unlock(&q->split_queue_lock);
+	return queued;
+}
+
+/* deferred_split_for_each - see huge_mm.h (for check/: no locking). */
+void deferred_split_for_each(void (*fn)(struct folio *folio, void *arg),
+			     void *arg)
+{
+	for (int i = 0; i < ds_queue.split_queue_len; i++)
+		fn(ds_queue.split_queue[i], arg);
+}
+
+/*
+ * deferred_split_scan - the shrinker: (1) under the queue lock, take a
+ * reference on every queued folio that is not being freed
+ * (folio_try_get: a folio whose count already reached zero is left to
+ * the free path) and empty the queue; (2) without the lock, trylock and
+ * split each one; one that could not be split (locked, pinned) is queued
+ * again if still partially mapped; (3) drop the references. Returns the
+ * number of folios split.
+ */
+unsigned long deferred_split_scan(void)
+{
+	struct deferred_split *q = get_deferred_split_queue();
+	struct folio *batch[DS_QUEUE_MAX];
+	unsigned long split = 0;
+	int n = 0;
+
+	spin_lock(&q->split_queue_lock);
+	while (q->split_queue_len) {
+		struct folio *folio = q->split_queue[0];
+
+		if (folio_try_get(folio)) {
+			batch[n++] = folio;
+		} else {
+			/* We lost the race with folio_put(). */
+			folio_clear_partially_mapped(folio);
+		}
+		ds_del(q, 0);
+	}
+	spin_unlock(&q->split_queue_lock);
+
+	for (int i = 0; i < n; i++) {
+		struct folio *folio = batch[i];
+		bool did_split = false;
+
+		if (!folio_test_partially_mapped(folio))
+			goto next;
+		if (!folio_trylock(folio))
+			goto requeue;
+		if (!split_folio(folio))
+			did_split = true;
+		folio_unlock(folio);
+requeue:
+		if (did_split || !folio_test_partially_mapped(folio))
+			goto next;
+		spin_lock(&q->split_queue_lock);
+		if (ds_find(q, folio) < 0 && q->split_queue_len < DS_QUEUE_MAX)
+			q->split_queue[q->split_queue_len++] = folio;
+		spin_unlock(&q->split_queue_lock);
+next:
+		split += did_split;
+		folio_put(folio);
+	}
+	return split;
+}
+
+/* ---- split_huge_page: one large folio becomes order-0 folios ---- */
+
+/* THP_SPLIT_PAGE / THP_SPLIT_PAGE_FAILED of this execution. */
+static unsigned long nr_split_ok, nr_split_failed;
+
+static void split_stats_reset(void)
+{
+	nr_split_ok = nr_split_failed = 0;
+}
+
+static void split_account(int ret)
+{
+	sim_on_reset(split_stats_reset);
+	if (ret)
+		nr_split_failed++;
+	else
+		nr_split_ok++;
+}
+
+void thp_split_stats(unsigned long *ok, unsigned long *failed)
+{
+	*ok = nr_split_ok;
+	*failed = nr_split_failed;
+}
+
+/*
+ * can_split_folio - racy check that only the mappings and @caller_pins
+ * hold references: refcount == mapcount + extra_pins + caller_pins, the
+ * extra pins being the swap cache's (none here: anon without swap cache).
+ */
+bool can_split_folio(struct folio *folio, int caller_pins, int *pextra_pins)
+{
+	int extra_pins = 0;	/* SIM: no swap cache */
+
+	if (pextra_pins)
+		*pextra_pins = extra_pins;
+	return folio_mapcount(folio) ==
+	       folio_ref_count(folio) - extra_pins - caller_pins;
+}
+
+/*
+ * unmap_folio - every mapping of @folio becomes a migration entry: PMDs
+ * are split into PTE migration entries (freeze), PTEs replaced one by
+ * one. The anon_vma lock is held (for write) by the caller. An exclusive
+ * page that may be pinned cannot be shared and stays mapped: the freeze
+ * then fails on the count.
+ */
+static void unmap_folio(struct folio *folio)
+{
+	enum ttu_flags ttu_flags = TTU_RMAP_LOCKED | TTU_SYNC;
+
+	VM_BUG_ON_FOLIO(!folio_test_large(folio), folio);
+	if (folio_test_pmd_mappable(folio))
+		ttu_flags |= TTU_SPLIT_HUGE_PMD;
+	try_to_migrate(folio, ttu_flags);
+	/* SIM: no TTU_BATCH_FLUSH; every PTE clear flushed already. */
+}
+
+/*
+ * remap_page - the migration entries of the @nr pages from @folio map the
+ * pages again: one remove_migration_ptes per (new) folio, as they now
+ * are after a split, or once for the whole folio if it failed.
+ * SIM: no RMP_USE_SHARED_ZEROPAGE (a zero-filled page is not replaced by
+ * the shared zero page).
+ */
+static void remap_page(struct folio *folio, unsigned long nr)
+{
+	unsigned long i = 0;
+
+	for (;;) {
+		remove_migration_ptes(folio, folio, true);
+		i += folio_nr_pages(folio);
+		if (i >= nr)
+			break;
+		folio = page_folio(&folio->page + folio_nr_pages(folio));
+	}
+}
+
+/* Flags a tail takes from its head when it becomes a folio of its own. */
+#define SPLIT_TAIL_FLAGS                                                   \
+	(BIT(PG_referenced) | BIT(PG_swapbacked) | BIT(PG_uptodate) |       \
+	 BIT(PG_dirty) | BIT(PG_locked) | BIT(PG_active) |                  \
+	 BIT(PG_workingset) | BIT(PG_unevictable) | BIT(PG_mlocked) |      \
+	 BIT(PG_young) | BIT(PG_idle))
+
+/*
+ * __split_unmapped_folio - @folio (frozen, unmapped, locked) becomes
+ * folio_nr_pages() folios of order 0: each tail takes the head's
+ * mapping, index + i and flags, keeps its own PG_anon_exclusive, stops
+ * pointing at the head; the head loses its order. Counts stay frozen
+ * (0) for the caller to unfreeze. Nobody can reach the pages meanwhile
+ * except through a speculative reference, which the frozen head count
+ * refuses: no yield points.
+ */
+static void __split_unmapped_folio(struct folio *folio)
+{
+	unsigned int order = folio_order(folio);
+	unsigned long nr = 1UL << order;
+	unsigned long hflags = __atomic_load_n(&folio->flags, SIM_MO);
+
+	for (unsigned long i = 1; i < nr; i++) {
+		struct page *tail = folio_page(folio, i);
+
+		VM_BUG_ON_PAGE(tail->_refcount.counter != 0, tail);
+		VM_BUG_ON_PAGE(tail->_mapcount.counter != -1, tail);
+		tail->index = folio->index + i;
+		tail->mapping = folio->mapping;
+		__atomic_fetch_or(&tail->flags, hflags & SPLIT_TAIL_FLAGS,
+				  SIM_MO);
+		/* smp_wmb() in the kernel: ->mapping before the head goes */
+		__atomic_store_n(&tail->compound_head, 0UL, SIM_MO);
+	}
+	VM_BUG_ON_FOLIO(folio->_entire_mapcount.counter != -1 ||
+				folio->_nr_pages_mapped.counter != 0 ||
+				folio->_pincount.counter != 0,
+			folio);
+	__atomic_fetch_and(&folio->flags, ~BIT(PG_head), SIM_MO);
+	__atomic_store_n(&folio->_folio_order, 0U, SIM_MO);
+	physmem_split_block(&folio->page, order, 0);
+}
+
+/*
+ * __folio_split - see split_huge_page_to_list_to_order() in huge_mm.h.
+ * The protocol (kernel: __folio_split, __folio_freeze_and_split_unmapped):
+ *  (1) the anon_vma lock for write: no rmap walk, no other split;
+ *  (2) a racy check that nothing but the mappings and our reference hold
+ *      the folio (else -EAGAIN);
+ *  (3) unmap_folio: every mapping becomes a migration entry;
+ *  (4) under the split queue lock, freeze the count at exactly our
+ *      reference (1 + extra pins): a GUP pin or a speculative reference
+ *      taken since (2) makes it fail (-EAGAIN, the folio stays whole);
+ *      frozen, nobody can take a new reference; dequeue it;
+ *  (5) split the struct pages, unfreeze each new folio at 1 (the head's 1
+ *      is our reference; each tail's one is dropped in (7));
+ *  (6) remap_page: migration entries become PTEs of the new folios (or of
+ *      the old one, if (4) failed);
+ *  (7) unlock and put every new folio except the one holding @lock_at.
+ */
+static int __folio_split(struct folio *folio, struct page *lock_at)
+{
+	unsigned long nr = folio_nr_pages(folio);
+	struct deferred_split *q = get_deferred_split_queue();
+	struct anon_vma *anon_vma;
+	int extra_pins, ret = 0;
+
+	VM_WARN_ON_FOLIO(!folio_test_locked(folio), folio);
+	if (!folio_test_large(folio) || page_folio(lock_at) != folio)
+		return -EINVAL;
+	if (is_huge_zero_folio(folio))
+		return -EBUSY;
+	if (!folio_test_anon(folio))
+		return -EBUSY;	/* SIM: no file folios */
+	/* (1) */
+	anon_vma = folio_get_anon_vma(folio);
+	if (!anon_vma)
+		return -EBUSY;
+	anon_vma_lock_write(anon_vma);
+	/* (2) */
+	if (!can_split_folio(folio, 1, &extra_pins)) {
+		ret = -EAGAIN;
+		goto out_unlock;
+	}
+	/* (3) */
+	unmap_folio(folio);
+	/* SIM: local_irq_disable() omitted: it guards no modelled lock. */
+	/* (4) */
+	spin_lock(&q->split_queue_lock);
+	if (folio_ref_freeze(folio, 1 + extra_pins)) {
+		int i = ds_find(q, folio);
+
+		if (i >= 0)
+			ds_del(q, i);
+		folio_clear_partially_mapped(folio);
+		spin_unlock(&q->split_queue_lock);
+		/* (5) */
+		__split_unmapped_folio(folio);
+		for (unsigned long j = 1; j < nr; j++)
+			folio_ref_unfreeze(page_folio(folio_page(folio, j)), 1);
+		folio_ref_unfreeze(folio, 1 + extra_pins);
+	} else {
+		spin_unlock(&q->split_queue_lock);
+		ret = -EAGAIN;
+	}
+	/* (6) */
+	remap_page(folio, nr);
+	/* (7) */
+	if (!ret) {
+		for (unsigned long j = 0; j < nr; j++) {
+			struct folio *f = (struct folio *)(&folio->page + j);
+
+			if (f == page_folio(lock_at))
+				continue;
+			folio_unlock(f);
+			folio_put(f);
+		}
+	}
+out_unlock:
+	anon_vma_unlock_write(anon_vma);
+	put_anon_vma(anon_vma);
+	split_account(ret);
+	return ret;
+}
+
+int split_huge_page_to_list_to_order(struct page *page, struct list_head *list,
+				     unsigned int new_order)
+{
+	/* SIM: only order-0 splits, no @list (no LRU). */
+	VM_BUG_ON(new_order != 0 || list);
+	return __folio_split(page_folio(page), page);
+}
+
+int split_folio(struct folio *folio)
+{
+	return __folio_split(folio, &folio->page);
+}
+
+/* ---- the split op (kernel: debugfs split_huge_pages_pid) ---- */
+
+/*
+ * folio_walk_get - the folio mapped at @addr of @vma with a reference
+ * taken under the PTL (PMD lock), as the kernel's folio_walk_start +
+ * folio_get; NULL if nothing (or the zero page) is mapped there.
+ */
+static struct folio *folio_walk_get(struct vm_area_struct *vma,
+				    unsigned long addr)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pmd_t *pmdp = mm_find_pmd(mm, addr), pmd;
+	struct folio *folio = NULL;
+	struct page *page = NULL;
+	spinlock_t *ptl;
+	pte_t *ptep, pte;
+
+	if (!pmdp)
+		return NULL;
+	pmd = pmdp_get_l(pmdp, "split_huge_pages:pmd");
+	if (pmd_trans_huge(pmd)) {
+		ptl = pmd_lock(mm, pmdp);
+		pmd = pmdp_get_l(pmdp, "split_huge_pages:pmd_recheck");
+		if (pmd_trans_huge(pmd)) {
+			if (!is_huge_zero_pmd(pmd))
+				page = pmd_page(pmd);
+			goto found;
+		}
+		spin_unlock(ptl);
+	}
+	ptep = pte_offset_map_lock(mm, pmdp, addr, &ptl);
+	if (!ptep)
+		return NULL;
+	pte = ptep_get_l(ptep, "split_huge_pages:pte");
+	if (pte_present(pte))
+		page = vm_normal_page(vma, addr, pte);
+found:
+	if (page) {
+		folio = page_folio(page);
+		folio_get(folio);
+	}
+	spin_unlock(ptl);
+	return folio;
+}
+
+/*
+ * split_huge_pages_addr - see huge_mm.h. Under mmap_lock (read): look the
+ * folio up and take a reference (1), trylock it (2: a locked folio is
+ * skipped, as the kernel's debugfs interface does), split (3), unlock and
+ * put (4).
+ */
+int split_huge_pages_addr(struct mm_struct *mm, unsigned long addr,
+			  bool pmd_only)
+{
+	struct vm_area_struct *vma;
+	struct folio *folio;
+	int ret = -ENOENT;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (!vma || !vma_is_anonymous(vma))
+		goto out;
+	if (pmd_only) {
+		split_huge_pmd_address(vma, addr, false, NULL);
+		ret = 0;
+		goto out;
+	}
+	folio = folio_walk_get(vma, addr);	/* (1) */
+	if (!folio)
+		goto out;
+	ret = -EINVAL;
+	if (!folio_test_large(folio) || !folio_test_anon(folio))
+		goto put;
+	ret = -EBUSY;
+	if (!folio_trylock(folio))		/* (2) */
+		goto put;
+	ret = split_folio(folio);		/* (3) */
+	folio_unlock(folio);			/* (4) */
+put:
+	folio_put(folio);
+out:
+	mmap_read_unlock(mm);
+	return ret;
 }

@@ -20,6 +20,7 @@ static bool madvise_behavior_valid(int behavior)
 	case MADV_WIPEONFORK:
 	case MADV_KEEPONFORK:
 	case MADV_REMOVE:
+	case MADV_MERGEABLE:
 		return true;
 	}
 	return false;
@@ -43,6 +44,9 @@ static long madvise_new_flags(struct vm_area_struct *vma, int behavior)
 		return f | VM_WIPEONFORK;	/* private anon: all of ours */
 	case MADV_KEEPONFORK:
 		return f & ~VM_WIPEONFORK;
+	case MADV_MERGEABLE:
+		/* ksm_madvise: SIM: every mm is scanned, no __ksm_enter */
+		return f | VM_MERGEABLE;
 	}
 	return -EINVAL;
 }

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "huge_mm.h"
 #include "mm.h"
 #include "rmap.h"
 
@@ -59,6 +60,9 @@ static void __folio_put(struct folio *folio)
 	VM_BUG_ON_FOLIO(is_huge_zero_folio(folio), folio);
 	VM_BUG_ON_FOLIO(&folio->page == ZERO_PAGE_PTR, folio);
 	VM_BUG_ON_FOLIO(__test_bit(PG_locked, &folio->flags), folio);
+	/* __folio_put -> folio_unqueue_deferred_split for large folios */
+	if (order > 1)
+		folio_unqueue_deferred_split(folio);
 	/* free_pages_prepare(): anon ->mapping is cleared on free. */
 	folio->mapping = NULL;
 	for (long i = 0; i < (1L << order); i++)

@@ -31,6 +31,7 @@
  *    (folio_try_share_anon_rmap_*).
  */
 #include "pagemap.h"
+#include "huge_mm.h"
 #include "rmap.h"
 
 /* ---- anon_vma lifetime ---- */
@@ -428,22 +429,35 @@ void folio_add_anon_rmap_pmd(struct folio *folio, struct page *page,
 /*
  * folio_remove_rmap_ptes - @nr_pages pages from @page lose a PTE mapping
  * each. PTL held. The caller drops the mapping's references afterwards
- * (after the TLB flush, for unmaps). SIM: no deferred split queue; a
- * partially mapped THP stays whole until it is freed.
+ * (after the TLB flush, for unmaps). A large anon folio some of whose
+ * pages lost their last mapping while others are still mapped is queued
+ * for deferred split (mm/huge_memory.c).
+ * SIM: "partially mapped" is "a page became unmapped and the folio is
+ * still mapped" (kernel: the same test on _nr_pages_mapped/_large_mapcount).
  */
 void folio_remove_rmap_ptes(struct folio *folio, struct page *page,
 			    int nr_pages, struct vm_area_struct *vma)
 {
+	int nr = 0;
+
 	sim_yield(SIM_EV_RMW, &page->_mapcount, "folio_remove_rmap_ptes");
 	for (int i = 0; i < nr_pages; i++) {
 		int v = __atomic_sub_fetch(&page[i]._mapcount.counter, 1,
 					   SIM_MO);
 
 		VM_BUG_ON_PAGE(v < -1, page + i);
-		if (v == -1 && folio_test_large(folio))
+		if (v == -1 && folio_test_large(folio)) {
 			__atomic_sub_fetch(&folio->_nr_pages_mapped.counter, 1,
 					   SIM_MO);
+			nr++;
+		}
 	}
+	/* still mapped: by a PTE of another page, or by a PMD */
+	if (nr &&
+	    (__atomic_load_n(&folio->_nr_pages_mapped.counter, SIM_MO) > 0 ||
+	     __atomic_load_n(&folio->_entire_mapcount.counter, SIM_MO) >= 0) &&
+	    folio_test_anon(folio) && !folio_test_partially_mapped(folio))
+		deferred_split_folio(folio, true);
 }
 
 void folio_remove_rmap_pmd(struct folio *folio, struct page *page,

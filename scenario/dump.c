@@ -127,6 +127,7 @@ static void put_operands(const struct scenario *s, const struct scn_op *op,
 		break;
 	case SCN_OP_EXIT:
 	case SCN_OP_COMPACT:
+	case SCN_OP_SPLIT_DEFERRED:
 		break;
 	case SCN_OP_EXEC:
 		if (op->len)

@@ -50,6 +50,8 @@ const struct op_spec op_specs[SCN_OP_NR] = {
 	[SCN_OP_COLLAPSE] = { "collapse", SCN_OP_COLLAPSE, OPW_ANY },
 	[SCN_OP_SPLIT] = { "split", SCN_OP_SPLIT, OPW_ANY,
 			   SCN_F_PMD | SCN_F_FOLIO },
+	[SCN_OP_SPLIT_DEFERRED] = { "split-deferred", SCN_OP_SPLIT_DEFERRED,
+				    OPW_ANY },
 	[SCN_OP_KSM_MERGE] = { "ksm-merge", SCN_OP_KSM_MERGE, OPW_ANY },
 	[SCN_OP_DEVICE_MIGRATE] = { "device-migrate", SCN_OP_DEVICE_MIGRATE,
 				    OPW_ANY, 0, KEY_TO },

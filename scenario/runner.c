@@ -36,6 +36,8 @@
 #include "check/oracle.h"
 #include "explore/program.h"
 #include "gup.h"
+#include "huge_mm.h"
+#include "ksm.h"
 #include "migrate.h"
 #include "mm.h"
 #include "pagemap.h"
@@ -779,6 +781,7 @@ static const int madv_map[SCN_MADV_NR] = {
 	[SCN_MADV_WIPEONFORK] = MADV_WIPEONFORK,
 	[SCN_MADV_KEEPONFORK] = MADV_KEEPONFORK,
 	[SCN_MADV_REMOVE] = MADV_REMOVE,
+	[SCN_MADV_MERGEABLE] = MADV_MERGEABLE,
 };
 
 /*
@@ -1156,6 +1159,15 @@ static void do_migration_op(const struct scn_op *op, struct mm_struct *mm)
 	case SCN_OP_PFN_GET:
 		pfn_walker_get_range(mm, va, op_len(op));
 		break;
+	case SCN_OP_SPLIT:
+		split_huge_pages_addr(mm, va, op->flags & SCN_F_PMD);
+		break;
+	case SCN_OP_SPLIT_DEFERRED:
+		deferred_split_scan();
+		break;
+	case SCN_OP_KSM_MERGE:
+		ksm_merge_range(mm, va, op_len(op));
+		break;
 	default:
 		break;
 	}
@@ -1316,7 +1328,10 @@ static void run_op_in(const struct scn_op *op, int p, int target,
 	case SCN_OP_NUMA_MIGRATE:
 	case SCN_OP_NUMA_SCAN:
 	case SCN_OP_COMPACT:
-	case SCN_OP_PFN_GET:	do_migration_op(op, mm); break;
+	case SCN_OP_PFN_GET:
+	case SCN_OP_SPLIT:
+	case SCN_OP_SPLIT_DEFERRED:
+	case SCN_OP_KSM_MERGE:	do_migration_op(op, mm); break;
 	case SCN_OP_SIGNAL:	do_signal(op); break;
 	case SCN_OP_WAIT:	do_wait(op); break;
 	case SCN_OP_MEMFD:
@@ -1492,6 +1507,7 @@ static const char *unsupported(const struct scn_op *op)
 	case SCN_OP_EXEC: case SCN_OP_MREMAP: case SCN_OP_MOVE_PAGES:
 	case SCN_OP_NUMA_SCAN: case SCN_OP_COMPACT: case SCN_OP_PFN_GET:
 	case SCN_OP_MEMFD: case SCN_OP_TRUNCATE: case SCN_OP_FALLOCATE:
+	case SCN_OP_SPLIT: case SCN_OP_SPLIT_DEFERRED: case SCN_OP_KSM_MERGE:
 		return NULL;
 	case SCN_OP_NUMA_MIGRATE:
 		if (op->node < 0)

@@ -152,6 +152,7 @@ enum scn_op_kind {
 	SCN_OP_COMPACT, /* node (-1: every node) */
 	SCN_OP_COLLAPSE, /* addr (PMD-aligned offset) */
 	SCN_OP_SPLIT, /* addr, flags PMD or FOLIO */
+	SCN_OP_SPLIT_DEFERRED, /* no operands: deferred_split_scan */
 	SCN_OP_KSM_MERGE, /* addr, len (0: to end) */
 	SCN_OP_DEVICE_MIGRATE, /* addr, len (0: to end), to */
 	SCN_OP_SIGNAL, /* name=signal */

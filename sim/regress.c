@@ -196,6 +196,19 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"deposited table are lost",
 		.scenario = "scenarios/dontneed-vs-thp-fault.mms",
 	},
+	[SIM_REGRESS_THP_SPLIT_PMD_MAPCOUNT] = {
+		.name = "thp-split-pmd-mapcount",
+		.commit = "c444eb564fb1",
+		.date = "2020-06-19",	/* the stable backport's posting */
+		.what = "mm: thp: make the THP mapcount atomic against "
+			"__split_huge_pmd_locked(): a THP write fault that "
+			"reuses by mapcount reads the subpage mapcounts before "
+			"and the compound mapcount after another process's "
+			"PMD split moved its mapping: it counts one mapping, "
+			"reuses the shared THP, and the other process sees "
+			"the write",
+		.scenario = "scenarios/thp-split-pmd-mapcount.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

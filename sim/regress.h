@@ -56,6 +56,8 @@ enum sim_regress_id {
 	SIM_REGRESS_FINISH_FAULT_PMD_NO_RECHECK,
 	/* mm/memory.c: zap_pmd_range's second PMD read (CVE-2012-1179) */
 	SIM_REGRESS_DONTNEED_VS_THP_FAULT,
+	/* mm/huge_memory.c: THP COW by mapcount vs __split_huge_pmd_locked */
+	SIM_REGRESS_THP_SPLIT_PMD_MAPCOUNT,
 	SIM_REGRESS__NR
 };
 
