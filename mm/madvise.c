@@ -6,6 +6,7 @@
  */
 #include "huge_mm.h"
 #include "rmap.h"
+#include "swap.h"
 
 /* madvise_behavior_valid - one of the behaviours modelled. */
 static bool madvise_behavior_valid(int behavior)
@@ -18,6 +19,10 @@ static bool madvise_behavior_valid(int behavior)
 	case MADV_NOHUGEPAGE:
 	case MADV_WIPEONFORK:
 	case MADV_KEEPONFORK:
+	case MADV_WILLNEED:
+	case MADV_FREE:
+	case MADV_COLD:
+	case MADV_PAGEOUT:
 		return true;
 	}
 	return false;
@@ -103,6 +108,14 @@ int do_madvise(struct mm_struct *mm, unsigned long start, size_t len,
 		return 0;
 	if (behavior == MADV_DONTNEED)
 		return madvise_dontneed(mm, start, end);
+	/* mm/madvise_reclaim.c */
+	if (behavior == MADV_COLD || behavior == MADV_PAGEOUT)
+		return madvise_pageout(mm, start, end,
+				       behavior == MADV_PAGEOUT);
+	if (behavior == MADV_FREE)
+		return madvise_free(mm, start, end);
+	if (behavior == MADV_WILLNEED)
+		return madvise_willneed(mm, start, end);
 	mmap_write_lock(mm);
 	for (unsigned long addr = start; addr < end;) {
 		vma = find_vma(mm, addr);

@@ -356,6 +356,18 @@ static void remove_migration_pte_one(struct folio *src, struct folio *folio,
 	if (!is_readable_migration_entry(entry))
 		rmap_flags |= RMAP_EXCLUSIVE;
 	VM_BUG_ON_PAGE(pte_write(pte) && !(rmap_flags & RMAP_EXCLUSIVE), new);
+	/* a page now on the device: a device-private entry (migrate_vma) */
+	if (unlikely(is_device_private_page(new))) {
+		swp_entry_t dev = pte_write(pte) ?
+			make_writable_device_private_entry(page_to_pfn(new)) :
+			make_readable_device_private_entry(page_to_pfn(new));
+
+		pte = swp_entry_to_pte(dev);
+		if (pte_swp_soft_dirty(old_pte))
+			pte = pte_swp_mksoft_dirty(pte);
+		if (pte_swp_uffd_wp(old_pte))
+			pte = pte_swp_mkuffd_wp(pte);
+	}
 	folio_add_anon_rmap_pte(folio, new, vma, addr, rmap_flags);
 	set_pte_at_l(vma->vm_mm, addr, ptep, pte, "remove_migration_pte:set");
 }
@@ -600,8 +612,8 @@ static int folio_expected_refs(struct folio *folio)
  * split queue); the model always freezes, which makes a concurrent
  * folio_try_get() fail instead of succeed-then-drop.
  */
-static int folio_migrate_mapping(struct folio *dst, struct folio *src,
-				 int extra_count)
+int folio_migrate_mapping(struct folio *dst, struct folio *src,
+			  int extra_count)
 {
 	int expected_count = folio_expected_refs(src) + extra_count;
 
@@ -623,7 +635,7 @@ static int folio_migrate_mapping(struct folio *dst, struct folio *src,
  * writable), restored by remove_migration_pte(). (A folio a racing munmap
  * unmapped keeps a stale bit; it is about to be freed.)
  */
-static void folio_migrate_flags(struct folio *dst, struct folio *src)
+void folio_migrate_flags(struct folio *dst, struct folio *src)
 {
 	if (folio_test_uptodate(src))
 		__folio_set_uptodate(dst);
@@ -635,6 +647,9 @@ static void folio_migrate_flags(struct folio *dst, struct folio *src)
 		folio_set_young(dst);
 	if (folio_test_idle(src))
 		folio_set_idle(dst);
+	/* the LRU list follows too (reclaim's PG_active, mm/vmscan.c) */
+	if (folio_test_clear_active(src) && !is_device_private_page(&dst->page))
+		folio_set_active(dst);
 }
 
 /*

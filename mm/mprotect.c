@@ -22,6 +22,7 @@
 #include "gup.h"
 #include "huge_mm.h"
 #include "rmap.h"
+#include "swap.h"
 #include "swapops.h"
 
 /* can_change_pte_writable - see include/gup.h. PTL held. */
@@ -172,6 +173,7 @@ static long change_pte_range(struct vm_area_struct *vma, pmd_t *pmd,
 	pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
 	if (!pte)
 		return -EAGAIN;
+	flush_tlb_batched_pending(vma->vm_mm);	/* mm/vmscan.c */
 	if (prot_numa && !(vma->vm_flags & VM_SHARED) &&
 	    atomic_read(&vma->vm_mm->mm_users) == 1)
 		target_node = numa_node_id();

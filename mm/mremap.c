@@ -23,6 +23,7 @@
 #include "migrate.h"
 #include "rmap.h"
 #include "sim/regress.h"
+#include "swap.h"
 #include "tlb.h"
 
 static void take_rmap_locks(struct vm_area_struct *vma)
@@ -87,6 +88,7 @@ static void move_ptes(struct vm_area_struct *vma, pmd_t *old_pmd,
 	new_ptl = pte_lockptr(mm, new_pmd);
 	if (new_ptl != old_ptl)
 		spin_lock_nested(new_ptl, SINGLE_DEPTH_NESTING);
+	flush_tlb_batched_pending(mm);	/* mm/vmscan.c */
 	for (; old_addr < old_end; old_pte++, old_addr += PAGE_SIZE,
 	     new_pte++, new_addr += PAGE_SIZE) {
 		pte_t pte;

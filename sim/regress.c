@@ -146,6 +146,23 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 		 * pin check: only an RCU GUP-fast (broadcast TLBI) races,
 		 * so its scenario says arch=arm64 memory=arm64 */
 	},
+	[SIM_REGRESS_MIGRATE_VMA_DIRTY_LOSS] = {
+		.name = "migrate-vma-dirty-loss",
+		/* "mm/migrate_device.c: copy pte dirty bit to page" (Alistair
+		 * Popple; the hash is from a mainline shortlog found with the
+		 * search tool; the v3 patch was posted 2022-08-24, seed 004;
+		 * the commit date itself is not verified). Introduced by
+		 * 8c3328f1f36a ("mm/migrate: migrate_vma() unmap page from
+		 * vma while collecting pages"), per the patch's Fixes tag. */
+		.commit = "fd35ca3d12cc",
+		.date = "not verified",
+		.what = "seed 004: migrate_vma_collect clears a dirty PTE "
+			"without carrying its dirty bit to the folio; the "
+			"migration fails on an extra reference, the PTE comes "
+			"back clean, and reclaim drops the swap-cache folio "
+			"as clean: the store is lost",
+		.scenario = "scenarios/seed004-device-migrate-dirty.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

@@ -50,6 +50,8 @@ enum sim_regress_id {
 	SIM_REGRESS_PAGE_REF_UNFREEZE_RELAXED,
 	/* mm/rmap.c + mm/gup.c: the smp_mb() pair of PG_anon_exclusive */
 	SIM_REGRESS_ANON_EXCLUSIVE_CLEAR_NO_BARRIER,
+	/* mm/migrate_device.c: migrate_vma_collect drops the dirty bit */
+	SIM_REGRESS_MIGRATE_VMA_DIRTY_LOSS,
 	SIM_REGRESS__NR
 };
 
