@@ -50,6 +50,10 @@ void free_swap_and_cache(swp_entry_t entry);
 int swapcache_prepare(swp_entry_t entry);
 /* swapcache_clear - drop SWAP_HAS_CACHE (the claim or the cache's). */
 void swapcache_clear(swp_entry_t entry);
+/* swapcache_wait - sleep until @entry's SWAP_HAS_CACHE holder added its
+ * folio or let go (after swapcache_prepare() said -EEXIST). */
+void swapcache_wait(swp_entry_t entry);
+void swapcache_wake(void);
 /* __swap_count - the swap PTEs referring to @entry (racy read). */
 int __swap_count(swp_entry_t entry);
 /* folio_swapped - does any swap PTE still refer to @folio's slot? */

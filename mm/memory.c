@@ -552,8 +552,10 @@ vm_fault_t do_swap_page_swap(struct vm_fault *vmf)
 			folio = folio_alloc(0, 0);
 			if (folio) {
 				if (swapcache_prepare(entry)) {
-					/* a parallel swap-in owns it: retry */
+					/* a parallel swap-in owns it: wait,
+					 * then retry the fault */
 					folio_put(folio);
+					swapcache_wait(entry);
 					return 0;
 				}
 				need_clear_cache = true;

@@ -66,6 +66,9 @@ static void __folio_put(struct folio *folio)
 	__folio_clear_swapbacked(folio);
 	__folio_clear_uptodate(folio);
 	__folio_clear_dirty(folio);
+	/* off the LRU (SIM: PG_active/PG_referenced are its lists) */
+	__folio_clear_active(folio);
+	__folio_clear_referenced(folio);
 	/* a device page goes back to its driver (pgmap->ops->page_free) */
 	if (is_device_private_page(&folio->page)) {
 		free_device_private_page(&folio->page);

@@ -29,8 +29,14 @@ struct folio *swap_cache_get_folio(swp_entry_t entry)
 		folio = READ_ONCE_L(*slot, "swap_cache_get_folio:lookup");
 		if (!folio)
 			return NULL;
+		/*
+		 * Frozen by __remove_mapping: on its way out of the cache.
+		 * SIM: the kernel looks again (a spin until the freeze
+		 * ends); here it is absent at once, and a swap-in then waits
+		 * on SWAP_HAS_CACHE (swapcache_wait) until reclaim let go.
+		 */
 		if (!folio_try_get(folio))
-			continue;	/* being freed: look again */
+			return NULL;
 		if (likely(READ_ONCE_L(*slot, "swap_cache_get_folio:recheck") ==
 			   folio && folio_test_swapcache(folio) &&
 			   folio->private == entry.val))
@@ -50,6 +56,7 @@ void add_to_swap_cache(struct folio *folio, swp_entry_t entry)
 	folio_set_swapcache(folio);
 	folio_set_swapbacked(folio);
 	WRITE_ONCE_L(*slot, folio, "add_to_swap_cache");
+	swapcache_wake();
 }
 
 void __delete_from_swap_cache(struct folio *folio, swp_entry_t entry)
@@ -138,8 +145,7 @@ struct folio *read_swap_cache_async(swp_entry_t entry)
 		if (err == -ENOENT)
 			return NULL;
 		/* -EEXIST: the winner adds its folio soon */
-		sim_yield(SIM_EV_READ, swap_cache_slot(entry),
-			  "read_swap_cache_async:eexist");
+		swapcache_wait(entry);
 	}
 	__folio_set_locked(new);
 	__folio_set_swapbacked(new);

@@ -31,6 +31,7 @@ struct swap_info_struct {
 	unsigned long max;		/* slots, including the header */
 	unsigned long inuse_pages;
 	spinlock_t lock;
+	struct sim_waitq wq;		/* swapcache_wait() sleepers */
 	unsigned char *swap_map;	/* counts | SWAP_HAS_CACHE */
 	struct folio **cache;		/* the swap cache: slot -> folio */
 	uint64_t **data;		/* the written pages */
@@ -196,6 +197,43 @@ void swapcache_clear(swp_entry_t entry)
 	if (!*p)
 		swap_entry_free(si, swp_offset(entry));
 	spin_unlock(&si->lock);
+	swapcache_wake();
+}
+
+void swapcache_wake(void)
+{
+	if (swap_info)
+		sim_wake_all(&swap_info->wq);
+}
+
+/*
+ * swapcache_wait - a swapcache_prepare() of @entry returned -EEXIST:
+ * someone holds SWAP_HAS_CACHE and has not put its folio in the cache
+ * yet (a racing swap-in, the skip-swapcache path, or reclaim between
+ * dropping the folio and clearing the flag). Sleep until that changes.
+ * SIM: the kernel sleeps a jiffy (schedule_timeout_uninterruptible(1))
+ * and looks again; here the sleeper is woken when the slot changes.
+ */
+void swapcache_wait(swp_entry_t entry)
+{
+	struct swap_info_struct *si = get_swap_device();
+	unsigned long off = swp_offset(entry);
+
+	if (!swap_slot(si, entry))
+		return;
+	for (;;) {
+		struct folio *folio;
+
+		if (!(READ_ONCE_L(si->swap_map[off], "swapcache_wait") &
+		      SWAP_HAS_CACHE))
+			return;
+		folio = READ_ONCE(si->cache[off]);
+		/* in the cache and not frozen: the lookup will get it */
+		if (folio && folio_ref_count(folio))
+			return;
+		sim_wait(&si->wq, "swapcache", &si->swap_map[off],
+			 SIM_SITE("swapcache_wait"));
+	}
 }
 
 int __swap_count(swp_entry_t entry)

@@ -337,10 +337,13 @@ static bool __remove_mapping(struct folio *folio)
 	int refcount = 1 + folio_nr_pages(folio);
 	swp_entry_t entry;
 
+	/* (from here until swapcache_clear, lookups see it frozen and a
+	 * swap-in sleeps in swapcache_wait) */
 	if (!folio_ref_freeze(folio, refcount))
 		return false;
 	if (unlikely(folio_test_dirty(folio))) {
 		folio_ref_unfreeze(folio, refcount);
+		swapcache_wake();	/* lookups waiting for the freeze */
 		return false;
 	}
 	entry.val = folio->private;
