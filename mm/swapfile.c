@@ -231,6 +231,17 @@ void swapcache_wait(swp_entry_t entry)
 		/* in the cache and not frozen: the lookup will get it */
 		if (folio && folio_ref_count(folio))
 			return;
+		/*
+		 * Look again with plain loads (no yield point) right before
+		 * parking: a swapcache_clear() and its wakeup between the
+		 * reads above and the sleep would be lost otherwise.
+		 */
+		folio = __atomic_load_n(&si->cache[off], SIM_MO);
+		if (!(__atomic_load_n(&si->swap_map[off], SIM_MO) &
+		      SWAP_HAS_CACHE) ||
+		    (folio && __atomic_load_n(&folio->_refcount.counter,
+					      SIM_MO)))
+			continue;
 		sim_wait(&si->wq, "swapcache", &si->swap_map[off],
 			 SIM_SITE("swapcache_wait"));
 	}
