@@ -101,8 +101,15 @@ struct folio *swapin_readahead(swp_entry_t entry);
 /* read_swap_cache_async - the cache folio of @entry, reading it in if it
  * is not there; with a reference, unlocked; NULL if the slot is gone. */
 struct folio *read_swap_cache_async(swp_entry_t entry);
+/* __read_swap_cache_async - the same; *@oom says whether a NULL was an
+ * allocation failure (else the slot was freed meanwhile). */
+struct folio *__read_swap_cache_async(swp_entry_t entry, bool *oom);
 
 /* ---- reclaim (mm/vmscan.c) ---- */
+
+/* folio_free_frozen - free a folio whose count was frozen at 0
+ * (mm/page_alloc.c). */
+void folio_free_frozen(struct folio *folio);
 
 /* folio_referenced - clear and count the Accessed bits of @folio's PTEs
  * (rmap walk). Folio locked. */

@@ -538,7 +538,7 @@ vm_fault_t do_swap_page_swap(struct vm_fault *vmf)
 	struct mm_struct *mm = vma->vm_mm;
 	swp_entry_t entry = pte_to_swp_entry(vmf->orig_pte);
 	struct folio *folio, *swapcache;
-	bool need_clear_cache = false, exclusive;
+	bool need_clear_cache = false, exclusive, oom = true;
 	rmap_t rmap_flags = RMAP_NONE;
 	vm_fault_t ret = 0;
 	struct page *page;
@@ -565,7 +565,7 @@ vm_fault_t do_swap_page_swap(struct vm_fault *vmf)
 				__folio_set_uptodate(folio);
 			}
 		} else {
-			folio = read_swap_cache_async(entry);
+			folio = __read_swap_cache_async(entry, &oom);
 			swapcache = folio;
 		}
 		if (!folio) {
@@ -573,7 +573,15 @@ vm_fault_t do_swap_page_swap(struct vm_fault *vmf)
 			vmf->pte = pte_offset_map_lock(mm, vmf->pmd,
 						       vmf->address,
 						       &vmf->ptl);
-			if (vmf->pte &&
+			/*
+			 * SIM: only a failed allocation is VM_FAULT_OOM.
+			 * The kernel returns it too when the slot was freed
+			 * and the same entry is back in the PTE (reclaim gave
+			 * the page the same slot again): its #PF handler's
+			 * pagefault_out_of_memory() then retries the fault,
+			 * which is what returning 0 does here.
+			 */
+			if (oom && vmf->pte &&
 			    pte_same(ptep_get_l(vmf->pte, "do_swap_page:oom"),
 				     vmf->orig_pte))
 				ret = VM_FAULT_OOM;

@@ -77,6 +77,17 @@ static void __folio_put(struct folio *folio)
 	free_frozen_pages(&folio->page, order);
 }
 
+/*
+ * folio_free_frozen - free @folio, whose count reclaim froze at 0
+ * (__remove_mapping): the kernel's free_unref_folios of shrink_folio_list.
+ * Never unfrozen, so no speculative reference can be taken meanwhile.
+ */
+void folio_free_frozen(struct folio *folio)
+{
+	VM_BUG_ON_FOLIO(folio_ref_count(folio), folio);
+	__folio_put(folio);
+}
+
 /* folio_put - drop a reference (a yield point); free on the last one. */
 void folio_put(struct folio *folio)
 {

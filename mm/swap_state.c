@@ -122,11 +122,12 @@ void free_swap_cache(struct folio *folio)
  * folio with a reference, unlocked and uptodate, or NULL if the slot was
  * freed (the swap PTE was zapped meanwhile) or memory is out.
  */
-struct folio *read_swap_cache_async(swp_entry_t entry)
+struct folio *__read_swap_cache_async(swp_entry_t entry, bool *oom)
 {
 	struct folio *folio, *new;
 	int err;
 
+	*oom = false;
 	for (;;) {
 		folio = swap_cache_get_folio(entry);
 		if (folio) {
@@ -136,8 +137,10 @@ struct folio *read_swap_cache_async(swp_entry_t entry)
 			return folio;
 		}
 		new = folio_alloc(0, 0);
-		if (!new)
+		if (!new) {
+			*oom = true;
 			return NULL;
+		}
 		err = swapcache_prepare(entry);
 		if (!err)
 			break;
@@ -154,6 +157,13 @@ struct folio *read_swap_cache_async(swp_entry_t entry)
 	__folio_set_uptodate(new);
 	folio_unlock(new);
 	return new;
+}
+
+struct folio *read_swap_cache_async(swp_entry_t entry)
+{
+	bool oom;
+
+	return __read_swap_cache_async(entry, &oom);
 }
 
 struct folio *swapin_readahead(swp_entry_t entry)

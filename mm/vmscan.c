@@ -349,9 +349,7 @@ static bool __remove_mapping(struct folio *folio)
 	entry.val = folio->private;
 	__delete_from_swap_cache(folio, entry);
 	swapcache_clear(entry);		/* put_swap_folio */
-	/* SIM: the kernel frees the frozen folio; we unfreeze to our
-	 * isolation reference and free it with the last folio_put. */
-	folio_ref_unfreeze(folio, 1);
+	/* the count stays frozen: the folio is freed as it is */
 	return true;
 }
 
@@ -425,8 +423,7 @@ static unsigned long shrink_folio_list(struct list_head *folio_list,
 				folio_ref_unfreeze(folio, 1);
 				goto keep_locked;
 			}
-			folio_ref_unfreeze(folio, 1);
-			goto free_it;
+			goto free_it;	/* frozen: freed as it is */
 		}
 		/* (6) */
 		if (!folio_test_swapcache(folio) || !__remove_mapping(folio))
@@ -454,7 +451,7 @@ keep:
 
 		list_del(&folio->lru);
 		folio_clear_isolated(folio);
-		folio_put(folio);	/* the isolation reference: frees it */
+		folio_free_frozen(folio);	/* count frozen at 0 */
 	}
 	while (!list_empty(&ret_folios)) {
 		struct folio *folio = list_first_entry(&ret_folios,
