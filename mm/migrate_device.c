@@ -310,6 +310,46 @@ void migrate_vma_pages(struct migrate_vma *migrate)
 	}
 }
 
+/*
+ * folio_put_unless_last - drop a reference unless it is the last one (an
+ * atomic_add_unless(-1, 1)). Returns true if it was dropped.
+ */
+static bool folio_put_unless_last(struct folio *folio)
+{
+	int c;
+
+	__PR_AT(SIM_EV_RMW, &folio->page, "folio_put_unless_last");
+	SIM_RMW(&folio->_refcount.counter, true, ({
+		c = __atomic_load_n(&folio->_refcount.counter, SIM_MO);
+		while (c > 1 &&
+		       !__atomic_compare_exchange_n(&folio->_refcount.counter,
+						    &c, c - 1, 0, SIM_MO,
+						    SIM_MO))
+			;
+		0; }));
+	return c > 1;
+}
+
+/*
+ * release_new_folio - the driver is done with the new page @dst: unlock
+ * it and drop the allocation's reference.
+ * SIM: the kernel unlocks, then puts. A CPU fault on a new device page in
+ * between takes the lock, finds the driver's reference, fails its
+ * migration back and retries the fault: a spin until the driver's put,
+ * which a controlled scheduler (one that may never preempt the spinner)
+ * reports as a livelock. Here the reference goes first when it is not the
+ * last (the mapping holds another), so that window is closed; if it is
+ * the last, the order is the kernel's.
+ */
+static void release_new_folio(struct folio *dst)
+{
+	bool put = folio_put_unless_last(dst);
+
+	folio_unlock(dst);
+	if (!put)
+		folio_put(dst);
+}
+
 /* migrate_vma_finalize - step (5), see memremap.h. */
 void migrate_vma_finalize(struct migrate_vma *migrate)
 {
@@ -343,10 +383,8 @@ void migrate_vma_finalize(struct migrate_vma *migrate)
 		if (fault_folio != src)
 			folio_unlock(src);
 		folio_put(src);
-		if (dst != src) {
-			folio_unlock(dst);
-			folio_put(dst);
-		}
+		if (dst != src)
+			release_new_folio(dst);
 	}
 }
 
@@ -447,7 +485,8 @@ static vm_fault_t dmirror_devmem_fault(struct vm_fault *vmf)
  * do_device_private_fault - do_swap_page's device-private case: (1) under
  * the PTL check the entry is still there and lock the page, (2) take a
  * reference while it cannot be freed, (3) drop the PTL and call the
- * driver. A page we cannot lock is being migrated: retry the fault.
+ * driver. A page we cannot lock is being migrated: wait for its lock,
+ * then retry the fault.
  */
 vm_fault_t do_device_private_fault(struct vm_fault *vmf)
 {
@@ -470,7 +509,15 @@ vm_fault_t do_device_private_fault(struct vm_fault *vmf)
 		folio_unlock(page_folio(vmf->page));
 		folio_put(page_folio(vmf->page));
 	} else {
+		/*
+		 * SIM: 6.18 drops the PTL and returns, and the fault is
+		 * retried: a spin until the migration holding the lock is
+		 * done. Later kernels sleep on the lock instead
+		 * (migration_entry_wait_on_locked); so does the model, which
+		 * a controlled scheduler needs to let the holder run.
+		 */
 		pte_unmap_unlock(vmf->pte, vmf->ptl);
+		wait_on_bit(&page_folio(vmf->page)->flags, PG_locked);
 	}
 	return ret;
 }

@@ -1022,7 +1022,7 @@ static void runner_setup(void *arg)
 	sim_set_memory_model((enum sim_memory)s->config.memory);
 	oracle_reset();
 	swap_config_bytes = s->config.swap;	/* mm/swapfile.c */
-	swap_config_sync = false;
+	swap_config_sync = s->config.swap_io == SCN_SWAP_IO_SYNC;
 	for (int p = 0; p < s->nr_procs; p++) {
 		if (s->procs[p].parent >= 0)
 			continue;

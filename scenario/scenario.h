@@ -92,7 +92,11 @@ enum {
 	SCN_CFG_ARCH = 1 << 11,
 	SCN_CFG_TLB_FREE = 1 << 12,
 	SCN_CFG_MEMORY = 1 << 10,
+	SCN_CFG_SWAP_IO = 1 << 13,
 };
+
+/* the swap device: a normal one, or SWP_SYNCHRONOUS_IO (zram-like) */
+enum scn_swap_io { SCN_SWAP_IO_ASYNC, SCN_SWAP_IO_SYNC };
 
 struct scn_config {
 	uint64_t mem; /* physical memory; default 16M */
@@ -106,6 +110,7 @@ struct scn_config {
 	/* default: the arch's (x86: ipi, arm64: rcu) */
 	enum scn_tlb_free tlb_free;
 	enum scn_memory memory; /* default sc */
+	enum scn_swap_io swap_io; /* default async */
 	uint64_t steps; /* step bound; 0: runner default */
 	uint64_t seed; /* default seed; valid if set */
 	int nr_regress;
