@@ -56,6 +56,12 @@ void migrate_vma_finalize(struct migrate_vma *migrate);
  * (@to_device) or back. Returns pages migrated. */
 long dmirror_migrate(struct mm_struct *mm, unsigned long start,
 		     unsigned long len, bool to_device);
+/* Pages this execution moved to the device and back (tests read it). */
+struct dmirror_stats {
+	unsigned long to_device, to_system, faults;
+};
+extern struct dmirror_stats dmirror_stats;
+
 /* do_device_private_fault - do_swap_page on a device-private entry. */
 struct vm_fault;
 vm_fault_t do_device_private_fault(struct vm_fault *vmf);

@@ -68,6 +68,14 @@ unsigned long nr_swap_pages_used(void);
  * first slot still in use, or 0. */
 unsigned long swap_check_leaks(void);
 
+/* What this execution's swap device did (tests read it after a run). */
+struct swap_stats {
+	unsigned long writes;		/* pages written (pageout) */
+	unsigned long reads;		/* pages read into the swap cache */
+	unsigned long reads_nocache;	/* read by the skip-swapcache path */
+};
+extern struct swap_stats swap_stats;
+
 /* swap_write_folio / swap_read_folio - the I/O, synchronous. */
 void swap_write_folio(struct folio *folio);
 void swap_read_folio(struct folio *folio, swp_entry_t entry);

@@ -365,7 +365,9 @@ static bool wp_can_reuse_by_mapcount(struct folio *folio,
 /*
  * wp_can_reuse_anon_folio - may a write fault reuse @folio, which is not
  * known to be exclusive? Only if our mapping holds its only reference:
- * then nobody else maps or pins it. PTL held.
+ * then nobody else maps or pins it. A swap-cache folio whose slot no swap
+ * PTE refers to is first dropped from the cache (folio_free_swap), whose
+ * reference would else force a copy. PTL held.
  * 6.x rule: large folios are always copied (never reused) here.
  */
 static bool wp_can_reuse_anon_folio(struct folio *folio,
@@ -375,10 +377,15 @@ static bool wp_can_reuse_anon_folio(struct folio *folio,
 		return wp_can_reuse_by_mapcount(folio, vma);
 	if (folio_test_large(folio))
 		return false;
-	if (folio_test_ksm(folio) || folio_ref_count(folio) > 1)
+	/* the swap cache's reference may be dropped below */
+	if (folio_test_ksm(folio) ||
+	    folio_ref_count(folio) > 1 + folio_test_swapcache(folio))
 		return false;
 	if (!folio_trylock(folio))
 		return false;
+	/* no swap PTE refers to the slot any more: drop the cache copy */
+	if (folio_test_swapcache(folio))
+		folio_free_swap(folio);
 	/* Re-check under the folio lock: the unlocked test was a hint. */
 	if (folio_ref_count(folio) != 1) {
 		folio_unlock(folio);

@@ -390,6 +390,26 @@ void migrate_vma_finalize(struct migrate_vma *migrate)
 
 /* ---- the driver (lib/test_hmm.c, dmirror) ---- */
 
+struct dmirror_stats dmirror_stats;
+
+static void dmirror_exec_reset(void)
+{
+	memset(&dmirror_stats, 0, sizeof(dmirror_stats));
+}
+
+/* count the pages that moved, for the tests */
+static void dmirror_account(struct migrate_vma *args, bool to_device)
+{
+	sim_on_reset(dmirror_exec_reset);
+	for (unsigned long i = 0; i < args->npages; i++)
+		if (args->src[i] & MIGRATE_PFN_MIGRATE) {
+			if (to_device)
+				dmirror_stats.to_device++;
+			else
+				dmirror_stats.to_system++;
+		}
+}
+
 /*
  * dmirror_alloc_and_copy - step (3): a locked destination page for every
  * page still migrating, with the source's data (one step, like
@@ -448,6 +468,7 @@ long dmirror_migrate(struct mm_struct *mm, unsigned long start,
 			migrate_vma_pages(&args);
 			for (unsigned long i = 0; i < args.npages; i++)
 				moved += !!(args.src[i] & MIGRATE_PFN_MIGRATE);
+			dmirror_account(&args, to_device);
 			migrate_vma_finalize(&args);
 		}
 		addr = next;
@@ -477,6 +498,8 @@ static vm_fault_t dmirror_devmem_fault(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 	dmirror_alloc_and_copy(&args, false);
 	migrate_vma_pages(&args);
+	dmirror_account(&args, false);
+	dmirror_stats.faults++;
 	migrate_vma_finalize(&args);
 	return 0;
 }

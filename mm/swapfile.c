@@ -38,10 +38,12 @@ struct swap_info_struct {
 };
 
 static struct swap_info_struct *swap_info;
+struct swap_stats swap_stats;
 
 static void swap_exec_reset(void)
 {
 	swap_info = NULL;
+	memset(&swap_stats, 0, sizeof(swap_stats));
 }
 
 /* get_swap_device - this execution's device (made on first use), or NULL
@@ -326,12 +328,35 @@ unsigned long nr_swap_pages_used(void)
 	return swap_info ? swap_info->inuse_pages : 0;
 }
 
+/*
+ * swap_reap_orphans - at the end of an execution (no task runs): drop
+ * the swap-cache folios that nothing maps or holds and whose slot no swap
+ * PTE refers to. SIM: the kernel leaves them to reclaim, which finds them
+ * on the LRU sooner or later (a COW that could not drop the cache copy, a
+ * zap whose trylock failed); the model runs no reclaim after the
+ * scenario, so the end-of-execution checks do it here.
+ */
+static void swap_reap_orphans(struct swap_info_struct *si)
+{
+	for (unsigned long off = 1; off < si->max; off++) {
+		struct folio *folio = si->cache[off];
+
+		if (!folio || si->swap_map[off] != SWAP_HAS_CACHE ||
+		    folio_mapcount(folio) || folio_ref_count(folio) != 1 ||
+		    !folio_trylock(folio))
+			continue;
+		delete_from_swap_cache(folio);
+		folio_unlock(folio);
+	}
+}
+
 unsigned long swap_check_leaks(void)
 {
 	struct swap_info_struct *si = swap_info;
 
 	if (!si)
 		return 0;
+	swap_reap_orphans(si);
 	for (unsigned long off = 1; off < si->max; off++)
 		if (si->swap_map[off] || si->cache[off])
 			return off;
@@ -355,6 +380,7 @@ void swap_write_folio(struct folio *folio)
 
 	VM_BUG_ON_FOLIO(!folio_test_swapcache(folio), folio);
 	sim_yield(SIM_EV_READ, sim_data_obj(&folio->page), "swap_writepage");
+	swap_stats.writes++;
 	buf = si->data[off];
 	if (!buf)
 		buf = si->data[off] = sim_zalloc(PAGE_SIZE);
@@ -374,6 +400,10 @@ void swap_read_folio(struct folio *folio, swp_entry_t entry)
 	uint64_t *buf = si ? si->data[swp_offset(entry)] : NULL;
 
 	sim_yield(SIM_EV_WRITE, sim_data_obj(&folio->page), "swap_read_folio");
+	if (folio_test_swapcache(folio))
+		swap_stats.reads++;
+	else
+		swap_stats.reads_nocache++;
 	if (!buf) {
 		physmem_fill_words(pfn, 0, WORDS_PER_PAGE, 0);
 		return;

@@ -1065,6 +1065,13 @@ static void runner_check(void *arg)
 		return;
 	for (int p = 0; p < s->nr_procs; p++)
 		process_exit(p);
+	/* zap freed every swap PTE's slot (mm/swapfile.c invariant 3) */
+	if (swap_check_leaks()) {
+		sim_violation("swap-leak: %s: slot %#lx is still in use after "
+			      "every process exited", s->filename,
+			      swap_check_leaks());
+		return;
+	}
 	mm_check_invariants(MM_INV_ALL_EXITED, NULL);
 }
 
