@@ -158,15 +158,57 @@ static struct anon_vma *migration_anon_lock(struct folio *folio)
  *   GUP-fast:  (1) pin, then (2) re-check the PTE and unpin if it changed.
  * Either GUP-fast sees the cleared PTE, or we see its pin.
  */
+/*
+ * try_to_migrate_device_pte - a device-private entry of @folio (a device
+ * page, which nobody can pin or write through a TLB) becomes a migration
+ * entry of the same kind (migrate_vma back to system memory). PTL held.
+ */
+static bool try_to_migrate_device_pte(struct folio *folio,
+				      struct vm_area_struct *vma,
+				      unsigned long addr, pte_t *ptep,
+				      pte_t pteval)
+{
+	swp_entry_t dev = pte_to_swp_entry(pteval), entry;
+	struct page *subpage = pfn_swap_entry_to_page(dev);
+	bool anon_exclusive = PageAnonExclusive(subpage);
+	pte_t swp_pte;
+
+	ptep_get_and_clear_l(vma->vm_mm, addr, ptep,
+			     "try_to_migrate_one:device_clear");
+	if (anon_exclusive)
+		WARN_ON_ONCE(folio_try_share_anon_rmap_pte(folio, subpage));
+	if (is_writable_device_private_entry(dev))
+		entry = make_writable_migration_entry(page_to_pfn(subpage));
+	else if (anon_exclusive)
+		entry = make_readable_exclusive_migration_entry(
+			page_to_pfn(subpage));
+	else
+		entry = make_readable_migration_entry(page_to_pfn(subpage));
+	swp_pte = swp_entry_to_pte(entry);
+	if (pte_swp_soft_dirty(pteval))
+		swp_pte = pte_swp_mksoft_dirty(swp_pte);
+	if (pte_swp_uffd_wp(pteval))
+		swp_pte = pte_swp_mkuffd_wp(swp_pte);
+	set_pte_at_l(vma->vm_mm, addr, ptep, swp_pte,
+		     "try_to_migrate_one:device_entry");
+	folio_remove_rmap_pte(folio, subpage, vma);
+	folio_put(folio);	/* the mapping's reference */
+	return true;
+}
+
 static bool try_to_migrate_pte(struct folio *folio, struct vm_area_struct *vma,
 			       unsigned long addr, pte_t *ptep)
 {
 	pte_t pte = ptep_get_l(ptep, "try_to_migrate_one:pte");
-	struct page *subpage = pte_page(pte);
-	bool anon_exclusive = PageAnonExclusive(subpage);
+	struct page *subpage;
+	bool anon_exclusive;
 	swp_entry_t entry;
 	pte_t pteval, swp_pte;
 
+	if (!pte_present(pte))
+		return try_to_migrate_device_pte(folio, vma, addr, ptep, pte);
+	subpage = pte_page(pte);
+	anon_exclusive = PageAnonExclusive(subpage);
 	/* (1) nuke the PTE: from here no CPU can store through it */
 	pteval = ptep_clear_flush(vma, addr, ptep);
 	/* A dirty PTE dirties the folio, now that the PTE is gone. */
