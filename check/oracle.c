@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * check/oracle.c - the value oracle (see oracle.h for the rules R1-R5).
+ * check/oracle.c - the value oracle (see oracle.h for the rules R1-R6).
  *
  * Each process's memory is a sorted list of segments [start, end) with the
  * set of values every word in it may hold (at most ORACLE_VALS; more is an

@@ -536,7 +536,9 @@ static bool should_try_to_free_swap(struct folio *folio,
  *	(3) the slot is reused by a new swap-out of the same page, and the
  *	PTE holds the same entry value again; (4) B's pte_same() passes and
  *	it maps its stale copy. swapcache_prepare() makes the skip path own
- *	SWAP_HAS_CACHE until it is done (CVE-2024-26759's fix): B backs off.
+ *	SWAP_HAS_CACHE until it is done: B backs off and waits. (13ddaf26be32
+ * "mm/swap: fix race when skipping swapcache", 2024; CVE-2024-26759 per
+ * issue 11, not verified.)
  * Entered without the PTL; returns 0 (retry or done) or VM_FAULT_*.
  */
 vm_fault_t do_swap_page_swap(struct vm_fault *vmf)

@@ -85,6 +85,13 @@ static void __folio_put(struct folio *folio)
 void folio_free_frozen(struct folio *folio)
 {
 	VM_BUG_ON_FOLIO(folio_ref_count(folio), folio);
+	/*
+	 * The kernel frees through the pcp lists under their lock, which
+	 * orders this CPU's stores to the page (its flags) before another
+	 * CPU can allocate it; folio_put's value-returning decrement does
+	 * that for the other frees of the model. Here: a full barrier.
+	 */
+	smp_mb();
 	__folio_put(folio);
 }
 

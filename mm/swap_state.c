@@ -16,7 +16,10 @@
 #include "gup.h"
 #include "swap.h"
 
-struct folio **swap_cache_slot(swp_entry_t entry);	/* mm/swapfile.c */
+/* mm/swapfile.c */
+struct folio **swap_cache_slot(swp_entry_t entry);
+void swap_cache_lock(void);
+void swap_cache_unlock(void);
 
 struct folio *swap_cache_get_folio(swp_entry_t entry)
 {
@@ -55,7 +58,9 @@ void add_to_swap_cache(struct folio *folio, swp_entry_t entry)
 	folio->private = entry.val;
 	folio_set_swapcache(folio);
 	folio_set_swapbacked(folio);
+	swap_cache_lock();
 	WRITE_ONCE_L(*slot, folio, "add_to_swap_cache");
+	swap_cache_unlock();
 	swapcache_wake();
 }
 
@@ -65,7 +70,9 @@ void __delete_from_swap_cache(struct folio *folio, swp_entry_t entry)
 
 	VM_BUG_ON_FOLIO(!folio_test_swapcache(folio), folio);
 	VM_BUG_ON_FOLIO(*slot != folio, folio);
+	swap_cache_lock();
 	WRITE_ONCE_L(*slot, NULL, "delete_from_swap_cache");
+	swap_cache_unlock();
 	folio_clear_swapcache(folio);
 	folio->private = 0;
 }

@@ -80,6 +80,20 @@ static unsigned char *swap_slot(struct swap_info_struct *si,
 	return &si->swap_map[off];
 }
 
+/*
+ * swap_cache_lock / swap_cache_unlock - the lock the swap cache's slots
+ * change under (the kernel's xa_lock / cluster lock): si->lock here.
+ */
+void swap_cache_lock(void)
+{
+	spin_lock(&get_swap_device()->lock);
+}
+
+void swap_cache_unlock(void)
+{
+	spin_unlock(&get_swap_device()->lock);
+}
+
 /* Exposed to mm/swap_state.c: the cache slot of @entry. */
 struct folio **swap_cache_slot(swp_entry_t entry)
 {
@@ -213,8 +227,12 @@ void swapcache_wake(void)
  * someone holds SWAP_HAS_CACHE and has not put its folio in the cache
  * yet (a racing swap-in, the skip-swapcache path, or reclaim between
  * dropping the folio and clearing the flag). Sleep until that changes.
- * SIM: the kernel sleeps a jiffy (schedule_timeout_uninterruptible(1))
- * and looks again; here the sleeper is woken when the slot changes.
+ * 13ddaf26be32 slept a jiffy (schedule_timeout_uninterruptible(1)) and
+ * looked again; "mm: avoid unconditional one-tick sleep when
+ * swapcache_prepare fails" (01626a1823, hash as cited in a later patch,
+ * not verified) made it a wait queue woken when the flag goes, as here.
+ * SIM: the model also sleeps for reclaim's frozen folio (the kernel's
+ * lookup spins on it) and is woken by add_to_swap_cache too.
  */
 void swapcache_wait(swp_entry_t entry)
 {

@@ -1,8 +1,9 @@
-# two threads fault on one swap entry at once, on a synchronous device (zram-like): the one that skips the swap cache holds SWAP_HAS_CACHE until it has mapped its copy (swapcache_prepare, CVE-2024-26759), so the other waits and then finds the PTE changed;
-# one reads the slot into the swap cache (swapcache_prepare), the other
-# finds the folio there, or waits while SWAP_HAS_CACHE is held; both see
-# the value written before the swap-out, and a store by one is seen by
-# the other afterwards.
+# two threads fault on one swap entry at once, on a synchronous device
+# (zram-like, config swap_io=sync): the fault that skips the swap cache
+# holds SWAP_HAS_CACHE (swapcache_prepare) until it has mapped its private
+# copy (13ddaf26be32 "mm/swap: fix race when skipping swapcache"), so the
+# other waits, then finds the PTE changed and retries. Both see the value
+# written before the swap-out; a store by one is seen by the other after.
 config mem=16M swap=16M swap_io=sync
 thread main:
 	mmap A 4K anon

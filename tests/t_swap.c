@@ -10,7 +10,8 @@
  *    add_to_swap_cache);
  *  - a SWP_SYNCHRONOUS_IO device (config swap_io=sync) skips the cache for
  *    an entry only one PTE refers to, holding SWAP_HAS_CACHE meanwhile
- *    (CVE-2024-26759's fix: two faults on one entry cannot both map).
+ *    (13ddaf26be32 "mm/swap: fix race when skipping swapcache": two
+ *    faults on one entry cannot both map).
  * The two-thread swap-in scenarios are proved clean to two preemptions.
  * A few seconds under ASan.
  */
