@@ -45,6 +45,7 @@ static void cold_or_pageout_range(struct vm_area_struct *vma,
 				  bool pageout, struct list_head *list)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	unsigned long start = addr;
 	spinlock_t *ptl;
 	pte_t *pte = madvise_pte_lock(mm, addr, &ptl);
 
@@ -76,9 +77,9 @@ static void cold_or_pageout_range(struct vm_area_struct *vma,
 		}
 	}
 	pte_unmap_unlock(pte, ptl);
-	/* SIM: the kernel's tlb_end_vma flushes the cleared young bits */
+	/* the mmu_gather's flush of the cleared Accessed bits */
 	if (!pageout)
-		flush_tlb_mm_range(&mm->context, addr & PMD_MASK, end);
+		flush_tlb_mm_range(&mm->context, start, end);
 }
 
 /* madvise_pageout - see swap.h: MADV_PAGEOUT (@pageout) or MADV_COLD. */
