@@ -202,6 +202,26 @@ static bool try_to_unmap_pte(struct folio *folio, struct vm_area_struct *vma,
 		folio_mark_dirty(folio);
 
 	/* MADV_FREE: a lazyfree folio is dropped, not swapped */
+	if (!folio_test_swapbacked(folio) &&
+	    sim_regress_on(SIM_REGRESS_MADV_FREE_VS_GUP)) {
+		/*
+		 * Before 6c8e2a256915 (2022): only PG_dirty was looked at.
+		 * A direct IO read holds GUP-fast references to the clean
+		 * page and marks it dirty only when the IO completes:
+		 *  (1) MADV_FREE cleaned the page; (2) the IO pins it;
+		 *  (3) reclaim discards the PTE (clean); (4) the IO writes
+		 *  the data into the page nothing maps any more; (5) the
+		 *  process faults in a zero page: its read() data is lost.
+		 */
+		if (!folio_test_dirty(folio)) {
+			add_mm_counter(mm, MM_ANONPAGES, -1);
+			goto discard;
+		}
+		set_pte_at_l(mm, addr, ptep, pteval,
+			     "try_to_unmap_one:lazyfree_redirtied");
+		folio_set_swapbacked(folio);
+		return false;
+	}
 	if (!folio_test_swapbacked(folio)) {
 		int ref_count, map_count;
 

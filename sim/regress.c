@@ -163,6 +163,21 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"as clean: the store is lost",
 		.scenario = "scenarios/seed004-device-migrate-dirty.mms",
 	},
+	[SIM_REGRESS_MADV_FREE_VS_GUP] = {
+		.name = "madv-free-vs-gup",
+		/* "mm: fix race between MADV_FREE reclaim and blkdev direct
+		 * IO read" (Mauricio Faria de Oliveira; hash and title from
+		 * its stable backport's "commit ... upstream" line; Fixes:
+		 * 802a3a92ad7a "mm: reclaim MADV_FREE pages"; backported in
+		 * April 2022, the commit date itself is not verified) */
+		.commit = "6c8e2a256915",
+		.date = "not verified",
+		.what = "reclaim discards a clean MADV_FREE page that a "
+			"GUP-fast reference (direct IO read) still writes "
+			"into: the process then reads zero instead of the "
+			"data",
+		.scenario = "scenarios/madv-free-vs-gup.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

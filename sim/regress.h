@@ -52,6 +52,8 @@ enum sim_regress_id {
 	SIM_REGRESS_ANON_EXCLUSIVE_CLEAR_NO_BARRIER,
 	/* mm/migrate_device.c: migrate_vma_collect drops the dirty bit */
 	SIM_REGRESS_MIGRATE_VMA_DIRTY_LOSS,
+	/* mm/vmscan.c: try_to_unmap_one drops a lazyfree page GUP holds */
+	SIM_REGRESS_MADV_FREE_VS_GUP,
 	SIM_REGRESS__NR
 };
 

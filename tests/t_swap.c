@@ -149,5 +149,6 @@ int main(void)
 	t_swap_entries();
 	st_proof("scenarios/swapin-two-threads.mms", 3000);
 	st_proof("scenarios/swapin-skip-swapcache.mms", 3000);
+	st_proof("scenarios/swapin-after-fork.mms", 2000);
 	return done_testing();
 }
