@@ -62,8 +62,6 @@ bool folio_swapped(struct folio *folio);
 bool swap_entry_synchronous(swp_entry_t entry);
 /* vm_swap_full - more than half the slots in use. */
 bool vm_swap_full(void);
-/* Slots in use; every slot's count (for the end-of-execution checks). */
-unsigned long nr_swap_pages_used(void);
 /* swap_check_leaks - every slot free once every mm exited? Returns the
  * first slot still in use, or 0. */
 unsigned long swap_check_leaks(void);
@@ -136,8 +134,6 @@ unsigned long reclaim_pages(struct list_head *list);
 /* shrink_node - kernel reclaim: deactivate, then shrink the inactive
  * anon folios, up to @nr pages (0: all it can). Returns pages reclaimed. */
 unsigned long shrink_node(unsigned long nr);
-/* kswapd-like: one balance pass (shrink_node(0)). */
-unsigned long kswapd_balance(void);
 
 /* ---- madvise (mm/madvise.c) ---- */
 

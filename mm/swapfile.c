@@ -341,11 +341,6 @@ bool vm_swap_full(void)
 	return si && si->inuse_pages * 2 > si->max;
 }
 
-unsigned long nr_swap_pages_used(void)
-{
-	return swap_info ? swap_info->inuse_pages : 0;
-}
-
 /*
  * swap_reap_orphans - at the end of an execution (no task runs): drop
  * the swap-cache folios that nothing maps or holds and whose slot no swap

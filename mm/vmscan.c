@@ -573,8 +573,3 @@ unsigned long shrink_node(unsigned long nr)
 	}
 	return reclaimed;
 }
-
-unsigned long kswapd_balance(void)
-{
-	return shrink_node(0);
-}
