@@ -559,7 +559,22 @@ vm_fault_t do_swap_page_swap(struct vm_fault *vmf)
 		if (swap_entry_synchronous(entry) && __swap_count(entry) == 1) {
 			/* skip the swap cache */
 			folio = folio_alloc(0, 0);
-			if (folio) {
+			if (folio &&
+			    sim_regress_on(SIM_REGRESS_SWAPIN_SKIP_SWAPCACHE_ABA)) {
+				/*
+				 * Before 13ddaf26be32 (2024): nothing claimed
+				 * the entry. (1) A and B read the PTE, count 1;
+				 * (2) B reads the slot; (3) A maps its copy,
+				 * frees the slot, writes; (4) reclaim swaps the
+				 * page out to the same slot: the PTE holds the
+				 * same entry again; (5) B's pte_same() passes
+				 * and it maps its stale copy: A's write is lost.
+				 */
+				__folio_set_locked(folio);
+				__folio_set_swapbacked(folio);
+				swap_read_folio(folio, entry);
+				__folio_set_uptodate(folio);
+			} else if (folio) {
 				if (swapcache_prepare(entry)) {
 					/* a parallel swap-in owns it: wait,
 					 * then retry the fault */

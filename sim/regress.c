@@ -178,6 +178,20 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"data",
 		.scenario = "scenarios/madv-free-vs-gup.mms",
 	},
+	[SIM_REGRESS_SWAPIN_SKIP_SWAPCACHE_ABA] = {
+		.name = "swapin-skip-swapcache-aba",
+		/* "mm/swap: fix race when skipping swapcache" (Kairui Song;
+		 * hash and title from a mainline shortlog and later patches
+		 * citing it; 2024, the exact date not verified;
+		 * CVE-2024-26759 per issue 11, not verified) */
+		.commit = "13ddaf26be32",
+		.date = "not verified",
+		.what = "two faults on one swap entry of a synchronous "
+			"device both skip the swap cache: one maps, writes, "
+			"and reclaim reuses the slot; the other's pte_same() "
+			"passes on the reused entry and it maps its stale copy",
+		.scenario = "scenarios/swapin-skip-swapcache-aba.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

@@ -12,7 +12,11 @@
  *    an entry only one PTE refers to, holding SWAP_HAS_CACHE meanwhile
  *    (13ddaf26be32 "mm/swap: fix race when skipping swapcache": two
  *    faults on one entry cannot both map).
- * The two-thread swap-in scenarios are proved clean to two preemptions.
+ * The two-thread swap-in scenarios are proved clean to two preemptions,
+ * and swapin-skip-swapcache-aba (the race 13ddaf26be32 closed: two
+ * skip-swapcache faults, the slot reused by a swap-out between them, the
+ * second maps its stale copy) is found with its switch on and proved
+ * clean to three preemptions with it off.
  * A few seconds under ASan.
  */
 #include "include/swap.h"
@@ -141,6 +145,34 @@ static void t_swap_entries(void)
 	   "finds it there (reads %lu)", swap_stats.reads);
 }
 
+static void t_skip_swapcache_aba(void)
+{
+	static const char path[] = "scenarios/swapin-skip-swapcache-aba.mms";
+	int id = sim_regress_by_name("swapin-skip-swapcache-aba");
+	struct mmsim_program *p = st_load(path, NULL);
+	struct explore_result r, d;
+
+	if (!ok(p && id >= 0, "swapin-skip-swapcache-aba's scenario loads "
+			      "and its switch is catalogued"))
+		return;
+	sim_regress_set(id, true);
+	r = st_explore(p, NULL, 10000);
+	ok(r.failures > 0 && r.nr_fail &&
+	   strstr(r.fail[0].msg, "lost-store"),
+	   "swapin-skip-swapcache-aba on: the stale copy is mapped and the "
+	   "store lost (found after %llu executions)",
+	   (unsigned long long)r.executions);
+	explore_result_free(&r);
+	sim_regress_clear();
+	d = st_explore(p, "dpor:3", 0);
+	ok(d.exhausted && d.failures == 0,
+	   "swapin-skip-swapcache-aba off: swapcache_prepare makes the "
+	   "second fault wait (dpor:3 exhausted in %llu executions)",
+	   (unsigned long long)d.executions);
+	explore_result_free(&d);
+	scenario_program_free(p);
+}
+
 int main(void)
 {
 	scenario_runner_register();
@@ -150,5 +182,6 @@ int main(void)
 	st_proof("scenarios/swapin-two-threads.mms", 3000);
 	st_proof("scenarios/swapin-skip-swapcache.mms", 3000);
 	st_proof("scenarios/swapin-after-fork.mms", 2000);
+	t_skip_swapcache_aba();
 	return done_testing();
 }
