@@ -207,9 +207,16 @@ static long walk_pte(struct mm_struct *mm, pte_t pte, unsigned long va)
 	if (pte_none(pte))
 		return 0;
 	if (!pte_present(pte)) {
-		/* SIM: migration entries count as mapped */
 		swp_entry_t e = pte_to_swp_entry(pte);
 
+		if (!non_swap_entry(e))
+			return 0;	/* swap: MM_SWAPENTS, not a page */
+		/* a device page is mapped by its entry (rmap + a ref) */
+		if (is_device_private_entry(e)) {
+			pi(swp_offset_pfn(e))->pte_maps++;
+			return 1;
+		}
+		/* SIM: migration entries count as mapped */
 		if (is_migration_entry(e) &&
 		    !folio_test_anon(page_folio(pfn_swap_entry_to_page(e)))) {
 			file_pages++;
@@ -437,6 +444,9 @@ static void check_folio(struct page *page, unsigned int order)
 	/* a page-cache folio: the cache holds a reference per page */
 	if (folio_mapping(folio))
 		extra += folio_nr_pages(folio);
+	/* the swap cache holds a reference per page (mm/swap_state.c) */
+	if (__test_bit(PG_swapcache, &folio->flags))
+		extra += 1L << order;
 	if (ref != maps + extra)
 		inv_fail("invariant (2) refcount: folio pfn %lu order %u has "
 			 "refcount %d, mappings %ld + other references %ld "

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * check/oracle.c - the value oracle (see oracle.h for the rules R1-R5).
+ * check/oracle.c - the value oracle (see oracle.h for the rules R1-R5 and
+ * R8; R6-R7, shared memory and EOF, are the runner's:
+ * docs/scenario-language.md).
  *
  * Each process's memory is a sorted list of segments [start, end) with the
  * set of values every word in it may hold (at most ORACLE_VALS; more is an
@@ -45,7 +47,7 @@ struct proc {
 	unsigned long finger_key;
 };
 
-enum okind { OP_STORE, OP_ZAP, OP_WIPE, OP_LOAD, OP_COPY, OP_PIN };
+enum okind { OP_STORE, OP_ZAP, OP_WIPE, OP_LOAD, OP_COPY, OP_PIN, OP_FREE };
 
 struct oracle_op {
 	struct oracle_op *next;	/* the log, by begin time */
@@ -283,7 +285,8 @@ static struct oracle_op *op_new(enum okind kind, int p, unsigned long va,
 static bool writes(const struct oracle_op *o, int p, unsigned long va,
 		   unsigned long len)
 {
-	return (o->kind == OP_STORE || o->kind == OP_ZAP) && o->p == p &&
+	return (o->kind == OP_STORE || o->kind == OP_ZAP ||
+		o->kind == OP_FREE) && o->p == p &&
 	       o->va < va + len && va < o->va + o->len;
 }
 
@@ -342,6 +345,13 @@ struct oracle_op *oracle_zap_begin(int p, unsigned long va,
 	return op_new(OP_ZAP, p, va, len);
 }
 
+/* R8: MADV_FREE of the range. */
+struct oracle_op *oracle_free_begin(int p, unsigned long va,
+				    unsigned long len)
+{
+	return op_new(OP_FREE, p, va, len);
+}
+
 struct oracle_op *oracle_wipeonfork_begin(int p, unsigned long va,
 					  unsigned long len, bool on)
 {
@@ -360,6 +370,14 @@ static void write_end(struct oracle_op *o)
 	bool zap = o->kind == OP_ZAP;
 
 	carve(o->p, o->va, o->len);
+	/* R8: MADV_FREE adds zero to what each word may hold */
+	if (o->kind == OP_FREE) {
+		for_each_seg(s, o->p, o->va, o->len) {
+			seg_add(s, 0);
+			s->populated = false;
+		}
+		return;
+	}
 	for_each_seg(s, o->p, o->va, o->len) {
 		s->nvals = zap ? 0 : 1;
 		s->vals[0] = zap ? 0 : o->val;
@@ -381,8 +399,8 @@ static void write_end(struct oracle_op *o)
 						       o->va + o->len;
 		carve(o->p, lo, hi - lo);
 		for_each_seg(s, o->p, lo, hi - lo) {
-			seg_add(s, t->kind == OP_ZAP ? 0 : t->val);
-			if (t->kind == OP_ZAP)
+			seg_add(s, t->kind == OP_STORE ? t->val : 0);
+			if (t->kind != OP_STORE)
 				s->populated = false;
 		}
 	}
@@ -432,7 +450,7 @@ bool oracle_load_end(struct oracle_op *l, uint64_t got, char *why,
 	for (struct oracle_op *s = O.log; s; s = s->next)
 		if (writes(s, l->p, l->va, 8) && overlapped(s, l->begin,
 							     l->end))
-			set_add(&n, vals, s->kind == OP_ZAP ? 0 : s->val);
+			set_add(&n, vals, s->kind == OP_STORE ? s->val : 0);
 	for (int i = 0; i < n && !ok; i++)
 		ok = vals[i] == got;
 	if (n < 0)
@@ -512,7 +530,7 @@ static void copy_end(int parent, int child)
 		if (!writes(t, parent, c->va, c->len) ||
 		    !overlapped(t, c->begin, c->end))
 			continue;
-		if (!c->fork && t->kind == OP_ZAP)
+		if (!c->fork && t->kind != OP_STORE)
 			continue;	/* a zap unmaps a ghost, never writes it */
 		lo = t->va > c->va ? t->va : c->va;
 		hi = t->va + t->len < c->va + c->len ? t->va + t->len :
@@ -521,8 +539,8 @@ static void copy_end(int parent, int child)
 		for_each_seg(s, child, lo, hi - lo) {
 			if (c->fork && s->wipe && !s->wipe_unknown)
 				continue;	/* wiped: nothing reaches it */
-			seg_add(s, t->kind == OP_ZAP ? 0 : t->val);
-			if (t->kind == OP_ZAP)
+			seg_add(s, t->kind == OP_STORE ? t->val : 0);
+			if (t->kind != OP_STORE)
 				s->populated = false;
 		}
 	}
@@ -598,7 +616,7 @@ void oracle_pin_end(struct oracle_op *o, bool *zero)
 
 		zero[i] = o->unpopulated[i] || page_unpopulated(o->p, va);
 		for (struct oracle_op *t = O.log; t && !zero[i]; t = t->next)
-			zero[i] = t->kind == OP_ZAP &&
+			zero[i] = t->kind != OP_STORE &&
 				  writes(t, o->p, va, 4096) &&
 				  overlapped(t, o->begin, o->end);
 	}
@@ -657,8 +675,8 @@ void oracle_move(int p, unsigned long from, unsigned long to,
 		hi = t->va + t->len < from + len ? t->va + t->len : from + len;
 		carve(p, lo - from + to, hi - lo);
 		for_each_seg(s, p, lo - from + to, hi - lo) {
-			seg_add(s, t->kind == OP_ZAP ? 0 : t->val);
-			if (t->kind == OP_ZAP)
+			seg_add(s, t->kind == OP_STORE ? t->val : 0);
+			if (t->kind != OP_STORE)
 				s->populated = false;
 		}
 	}

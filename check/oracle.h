@@ -44,6 +44,13 @@
  *     the user discarded the range, the kernel keeps the pinned page alive
  *     for the device and gives the process a fresh page: nothing keeps the
  *     two coherent.
+ *  R8 MADV_FREE (lazyfree): until a word is written again, it may read
+ *     its old value or zero - reclaim may discard a clean lazyfree folio
+ *     at any time (try_to_unmap_one drops it; the next touch faults in a
+ *     zero page), while a folio written again is dirty and kept. A store
+ *     after the MADV_FREE makes the word hold only the new value; a store
+ *     racing it may be followed by zero (R2 with the MADV_FREE as a zap
+ *     of value zero that keeps the old values too).
  *
  * Cost: a process's memory is a sorted list of segments of equal
  * knowledge; ops stay in a log only while an op still in flight began
@@ -94,6 +101,9 @@ struct oracle_op *oracle_store_begin(int p, unsigned long va,
 /* MADV_DONTNEED of [@va, @va + @len): the range reads zero afterwards. */
 struct oracle_op *oracle_zap_begin(int p, unsigned long va,
 				   unsigned long len);
+/* MADV_FREE of the range (R8). End it with oracle_end(). */
+struct oracle_op *oracle_free_begin(int p, unsigned long va,
+				    unsigned long len);
 /* madvise wipeonfork (@on) or keeponfork (!@on) of the range (R3). */
 struct oracle_op *oracle_wipeonfork_begin(int p, unsigned long va,
 					  unsigned long len, bool on);

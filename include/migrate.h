@@ -59,6 +59,12 @@ static inline bool vma_is_temporary_stack(const struct vm_area_struct *vma)
 bool folio_isolate_lru(struct folio *folio);
 /* folio_putback_lru - undo folio_isolate_lru (drops its reference). */
 void folio_putback_lru(struct folio *folio);
+/* folio_migrate_mapping - the point of no return of a migration (count
+ * frozen at 1 + @extra_count); -EAGAIN if someone else holds @src. */
+int folio_migrate_mapping(struct folio *dst, struct folio *src,
+			  int extra_count);
+/* folio_migrate_flags - the page state that follows the data. */
+void folio_migrate_flags(struct folio *dst, struct folio *src);
 /* putback_movable_pages - folio_putback_lru every folio on @l. */
 void putback_movable_pages(struct list_head *l);
 

@@ -218,6 +218,9 @@ void set_tlb_ubc_flush_pending(struct mm_struct *mm, pte_t pteval,
 			       unsigned long start, unsigned long end);
 /* try_to_unmap_flush - flush this task's batch, if anything is in it. */
 void try_to_unmap_flush(void);
+/* try_to_unmap_flush_dirty - the same, if a batched PTE was dirty (a CPU
+ * may still write through it): before reclaim writes a folio out. */
+void try_to_unmap_flush_dirty(void);
 /*
  * flush_tlb_batched_pending - someone cleared entries of @mm and has not
  * flushed them yet (or we have not seen that they did): flush the whole

@@ -7,6 +7,7 @@
 #include "pagemap.h"
 #include "huge_mm.h"
 #include "rmap.h"
+#include "swap.h"
 
 /* madvise_behavior_valid - one of the behaviours modelled. */
 static bool madvise_behavior_valid(int behavior)
@@ -21,6 +22,10 @@ static bool madvise_behavior_valid(int behavior)
 	case MADV_KEEPONFORK:
 	case MADV_REMOVE:
 	case MADV_MERGEABLE:
+	case MADV_WILLNEED:
+	case MADV_FREE:
+	case MADV_COLD:
+	case MADV_PAGEOUT:
 		return true;
 	}
 	return false;
@@ -141,6 +146,14 @@ int do_madvise(struct mm_struct *mm, unsigned long start, size_t len,
 		return madvise_dontneed(mm, start, end);
 	if (behavior == MADV_REMOVE)
 		return madvise_remove(mm, start, end);
+	/* mm/madvise_reclaim.c */
+	if (behavior == MADV_COLD || behavior == MADV_PAGEOUT)
+		return madvise_pageout(mm, start, end,
+				       behavior == MADV_PAGEOUT);
+	if (behavior == MADV_FREE)
+		return madvise_free(mm, start, end);
+	if (behavior == MADV_WILLNEED)
+		return madvise_willneed(mm, start, end);
 	mmap_write_lock(mm);
 	for (unsigned long addr = start; addr < end;) {
 		vma = find_vma(mm, addr);

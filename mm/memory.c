@@ -19,6 +19,8 @@
 #include "sim/regress.h"
 #include "migrate.h"
 #include "rmap.h"
+#include "memremap.h"
+#include "swap.h"
 #include "tlb.h"
 
 /* ---- page-table allocation and locks ---- */
@@ -409,7 +411,9 @@ static bool wp_can_reuse_by_mapcount(struct folio *folio,
 /*
  * wp_can_reuse_anon_folio - may a write fault reuse @folio, which is not
  * known to be exclusive? Only if our mapping holds its only reference:
- * then nobody else maps or pins it. PTL held.
+ * then nobody else maps or pins it. A swap-cache folio whose slot no swap
+ * PTE refers to is first dropped from the cache (folio_free_swap), whose
+ * reference would else force a copy. PTL held.
  * 6.x rule: large folios are always copied (never reused) here.
  */
 static bool wp_can_reuse_anon_folio(struct folio *folio,
@@ -419,10 +423,15 @@ static bool wp_can_reuse_anon_folio(struct folio *folio,
 		return wp_can_reuse_by_mapcount(folio, vma);
 	if (folio_test_large(folio))
 		return false;
-	if (folio_test_ksm(folio) || folio_ref_count(folio) > 1)
+	/* the swap cache's reference may be dropped below */
+	if (folio_test_ksm(folio) ||
+	    folio_ref_count(folio) > 1 + folio_test_swapcache(folio))
 		return false;
 	if (!folio_trylock(folio))
 		return false;
+	/* no swap PTE refers to the slot any more: drop the cache copy */
+	if (folio_test_swapcache(folio))
+		folio_free_swap(folio);
 	/* Re-check under the folio lock: the unlocked test was a hint. */
 	if (folio_ref_count(folio) != 1) {
 		folio_unlock(folio);
@@ -561,7 +570,188 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 
 /* migration_entry_wait, pmd_migration_entry_wait: mm/migrate.c. */
 
-/* do_swap_page - a non-present, non-none PTE: migration entries only. */
+/*
+ * should_try_to_free_swap - after a swap-in, drop the folio from the swap
+ * cache if swap is more than half full, or if a write fault would else
+ * find the cache's reference and copy: then we are likely its only user.
+ */
+static bool should_try_to_free_swap(struct folio *folio,
+				    struct vm_area_struct *vma,
+				    unsigned int fault_flags)
+{
+	if (!folio_test_swapcache(folio))
+		return false;
+	if (vm_swap_full())
+		return true;
+	return (fault_flags & FAULT_FLAG_WRITE) && !folio_test_ksm(folio) &&
+	       folio_ref_count(folio) == 1 + folio_nr_pages(folio);
+}
+
+/*
+ * do_swap_page_swap - a fault on a swap entry (see swap.h). The folio
+ * comes from the swap cache, or is read into it (read_swap_cache_async),
+ * or - on a SWP_SYNCHRONOUS_IO device, for an entry only this PTE refers
+ * to - is read into a private folio that skips the cache. The skip path
+ * races another swap-in of the same entry:
+ *	(1) both read the PTE, count 1; (2) A reads, maps, frees the slot;
+ *	(3) the slot is reused by a new swap-out of the same page, and the
+ *	PTE holds the same entry value again; (4) B's pte_same() passes and
+ *	it maps its stale copy. swapcache_prepare() makes the skip path own
+ *	SWAP_HAS_CACHE until it is done: B backs off and waits. (13ddaf26be32
+ * "mm/swap: fix race when skipping swapcache", 2024; CVE-2024-26759 per
+ * issue 11, not verified.)
+ * Entered without the PTL; returns 0 (retry or done) or VM_FAULT_*.
+ */
+vm_fault_t do_swap_page_swap(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	swp_entry_t entry = pte_to_swp_entry(vmf->orig_pte);
+	struct folio *folio, *swapcache;
+	bool need_clear_cache = false, exclusive, oom = true;
+	rmap_t rmap_flags = RMAP_NONE;
+	vm_fault_t ret = 0;
+	struct page *page;
+	pte_t pte;
+
+	folio = swap_cache_get_folio(entry);
+	swapcache = folio;
+	if (!folio) {
+		if (swap_entry_synchronous(entry) && __swap_count(entry) == 1) {
+			/* skip the swap cache */
+			folio = folio_alloc(0, 0);
+			if (folio &&
+			    sim_regress_on(SIM_REGRESS_SWAPIN_SKIP_SWAPCACHE_ABA)) {
+				/*
+				 * Before 13ddaf26be32 (2024): nothing claimed
+				 * the entry. (1) A and B read the PTE, count 1;
+				 * (2) B reads the slot; (3) A maps its copy,
+				 * frees the slot, writes; (4) reclaim swaps the
+				 * page out to the same slot: the PTE holds the
+				 * same entry again; (5) B's pte_same() passes
+				 * and it maps its stale copy: A's write is lost.
+				 */
+				__folio_set_locked(folio);
+				__folio_set_swapbacked(folio);
+				swap_read_folio(folio, entry);
+				__folio_set_uptodate(folio);
+			} else if (folio) {
+				if (swapcache_prepare(entry)) {
+					/* a parallel swap-in owns it: wait,
+					 * then retry the fault */
+					folio_put(folio);
+					swapcache_wait(entry);
+					return 0;
+				}
+				need_clear_cache = true;
+				__folio_set_locked(folio);
+				__folio_set_swapbacked(folio);
+				swap_read_folio(folio, entry);
+				__folio_set_uptodate(folio);
+			}
+		} else {
+			folio = __read_swap_cache_async(entry, &oom);
+			swapcache = folio;
+		}
+		if (!folio) {
+			/* somebody else may have faulted it in meanwhile */
+			vmf->pte = pte_offset_map_lock(mm, vmf->pmd,
+						       vmf->address,
+						       &vmf->ptl);
+			/*
+			 * SIM: only a failed allocation is VM_FAULT_OOM.
+			 * The kernel returns it too when the slot was freed
+			 * and the same entry is back in the PTE (reclaim gave
+			 * the page the same slot again): its #PF handler's
+			 * pagefault_out_of_memory() then retries the fault,
+			 * which is what returning 0 does here.
+			 */
+			if (oom && vmf->pte &&
+			    pte_same(ptep_get_l(vmf->pte, "do_swap_page:oom"),
+				     vmf->orig_pte))
+				ret = VM_FAULT_OOM;
+			if (vmf->pte)
+				pte_unmap_unlock(vmf->pte, vmf->ptl);
+			goto out;
+		}
+	}
+	if (swapcache) {
+		folio_lock(folio);
+		/* folio_free_swap() may have dropped it from under us */
+		if (!folio_test_swapcache(folio) ||
+		    folio->private != entry.val)
+			goto out_page;
+	}
+	page = &folio->page;
+	vmf->pte = pte_offset_map_lock(mm, vmf->pmd, vmf->address, &vmf->ptl);
+	if (unlikely(!vmf->pte ||
+		     !pte_same(ptep_get_l(vmf->pte, "do_swap_page:recheck"),
+			       vmf->orig_pte)))
+		goto out_nomap;
+	/*
+	 * PG_anon_exclusive comes back from the entry: the page was
+	 * exclusive when it was swapped out. A folio that skipped the cache
+	 * was never visible to anyone else.
+	 */
+	exclusive = pte_swp_exclusive(vmf->orig_pte) || folio != swapcache;
+	swap_free(entry);
+	if (should_try_to_free_swap(folio, vma, vmf->flags))
+		folio_free_swap(folio);
+	add_mm_counter(mm, MM_ANONPAGES, 1);
+	add_mm_counter(mm, MM_SWAPENTS, -1);
+	pte = mk_pte(page, vma->vm_page_prot);
+	if (pte_swp_soft_dirty(vmf->orig_pte))
+		pte = pte_mksoft_dirty(pte);
+	if (pte_swp_uffd_wp(vmf->orig_pte))
+		pte = pte_mkuffd_wp(pte);
+	/* do_wp_page's reuse rule, for pages certainly not shared */
+	if (!folio_test_ksm(folio) &&
+	    (exclusive || folio_ref_count(folio) == 1)) {
+		if (vma->vm_flags & VM_WRITE) {
+			pte = pte_mkwrite(pte, vma);
+			if (vmf->flags & FAULT_FLAG_WRITE) {
+				pte = pte_mkdirty(pte);
+				vmf->flags &= ~FAULT_FLAG_WRITE;
+			}
+		}
+		rmap_flags |= RMAP_EXCLUSIVE;
+	}
+	pte = pte_mkyoung(pte);
+	/* The lookup's (or the allocation's) reference becomes the map's. */
+	if (!folio_test_anon(folio))
+		folio_add_new_anon_rmap(folio, vma, vmf->address, rmap_flags);
+	else
+		folio_add_anon_rmap_pte(folio, page, vma, vmf->address,
+					rmap_flags);
+	set_pte_at_l(mm, vmf->address, vmf->pte, pte, "do_swap_page:set");
+	folio_unlock(folio);
+	if (vmf->flags & FAULT_FLAG_WRITE) {
+		/* a shared page: break COW now (PTL held, dropped there) */
+		vmf->orig_pte = pte;
+		ret |= do_wp_page(vmf);
+		goto out;
+	}
+	pte_unmap_unlock(vmf->pte, vmf->ptl);
+out:
+	/* the skip path's claim goes after the PTL (after the map) */
+	if (need_clear_cache)
+		swapcache_clear(entry);
+	return ret;
+out_nomap:
+	if (vmf->pte)
+		pte_unmap_unlock(vmf->pte, vmf->ptl);
+out_page:
+	folio_unlock(folio);
+	folio_put(folio);
+	if (need_clear_cache)
+		swapcache_clear(entry);
+	return 0;
+}
+
+/*
+ * do_swap_page - a non-present, non-none PTE: a migration entry (wait), a
+ * device-private entry (the driver migrates it back), or a swap entry.
+ */
 static vm_fault_t do_swap_page(struct vm_fault *vmf)
 {
 	swp_entry_t entry = pte_to_swp_entry(vmf->orig_pte);
@@ -570,8 +760,11 @@ static vm_fault_t do_swap_page(struct vm_fault *vmf)
 		migration_entry_wait(vmf->vma->vm_mm, vmf->pmd, vmf->address);
 		return 0;
 	}
-	sim_violation("do_swap_page: swap entry %#lx at %#lx: swap and "
-		      "device memory are not modelled yet",
+	if (is_device_private_entry(entry))
+		return do_device_private_fault(vmf);
+	if (!non_swap_entry(entry))
+		return do_swap_page_swap(vmf);
+	sim_violation("do_swap_page: entry %#lx at %#lx is not modelled",
 		      pte_val(vmf->orig_pte), vmf->address);
 	return VM_FAULT_SIGBUS;
 }
@@ -1031,29 +1224,63 @@ wrprotect:
 }
 
 /*
- * copy_nonpresent_pte - a migration entry: the child gets one too; a
- * writable one becomes readable on both sides (COW). Other swap entries
- * are not modelled.
+ * copy_nonpresent_pte - fork meets a non-present PTE. A swap entry: the
+ * child refers to the slot too (swap_duplicate) and the page is no longer
+ * exclusive to either (the exclusive marker is cleared in the parent; the
+ * child never gets it). A migration entry: the child gets one too; a
+ * writable one becomes readable on both sides (COW). A device-private
+ * entry: the device page is mapped by both (it cannot be pinned), a
+ * writable entry becomes readable. Both PTLs held.
  */
 static void copy_nonpresent_pte(struct mm_struct *dst_mm,
 				struct mm_struct *src_mm, pte_t *dst_pte,
 				pte_t *src_pte, pte_t pte,
+				struct vm_area_struct *dst_vma,
 				struct vm_area_struct *src_vma,
 				unsigned long addr, int *rss)
 {
 	swp_entry_t entry = pte_to_swp_entry(pte);
 
-	if (!is_migration_entry(entry)) {
+	if (!non_swap_entry(entry)) {
+		if (swap_duplicate(entry) < 0) {
+			sim_limit("fork: swap count of slot %#lx overflows "
+				  "(no swap count continuation)",
+				  swp_offset(entry));
+			return;
+		}
+		if (pte_swp_exclusive(pte)) {
+			pte = pte_swp_clear_exclusive(pte);
+			set_pte_at(src_mm, addr, src_pte, pte);
+		}
+		rss[MM_SWAPENTS]++;
+	} else if (is_migration_entry(entry)) {
+		rss[mm_counter(page_folio(pfn_swap_entry_to_page(entry)))]++;
+		if (!is_readable_migration_entry(entry) &&
+		    is_cow_mapping(src_vma->vm_flags)) {
+			entry = make_readable_migration_entry(
+				swp_offset(entry));
+			pte = swp_entry_to_pte(entry);
+			set_pte_at(src_mm, addr, src_pte, pte);
+		}
+	} else if (is_device_private_entry(entry)) {
+		struct page *page = pfn_swap_entry_to_page(entry);
+		struct folio *folio = page_folio(page);
+
+		folio_get(folio);
+		rss[MM_ANONPAGES]++;
+		/* cannot fail: device-private pages cannot be pinned */
+		folio_try_dup_anon_rmap_ptes(folio, page, 1, src_vma);
+		if (is_writable_device_private_entry(entry) &&
+		    is_cow_mapping(src_vma->vm_flags)) {
+			entry = make_readable_device_private_entry(
+				swp_offset(entry));
+			pte = swp_entry_to_pte(entry);
+			set_pte_at(src_mm, addr, src_pte, pte);
+		}
+	} else {
 		sim_violation("copy_nonpresent_pte: entry %#lx not modelled",
 			      pte_val(pte));
 		return;
-	}
-	rss[mm_counter(page_folio(pfn_swap_entry_to_page(entry)))]++;
-	if (!is_readable_migration_entry(entry) &&
-	    is_cow_mapping(src_vma->vm_flags)) {
-		entry = make_readable_migration_entry(swp_offset(entry));
-		pte = swp_entry_to_pte(entry);
-		set_pte_at(src_mm, addr, src_pte, pte);
 	}
 	set_pte_at(dst_mm, addr, dst_pte, pte);
 }
@@ -1100,7 +1327,7 @@ again:
 			continue;
 		if (unlikely(!pte_present(ptent))) {
 			copy_nonpresent_pte(dst_mm, src_mm, dst_pte, src_pte,
-					    ptent, src_vma, addr, rss);
+					    ptent, dst_vma, src_vma, addr, rss);
 			continue;
 		}
 		ret = copy_present_pte(dst_vma, src_vma, dst_pte, src_pte,
@@ -1356,6 +1583,16 @@ static unsigned long zap_pte_range(struct mmu_gather *tlb,
 			 * deferred was seen to above */
 			rss[mm_counter(page_folio(pfn_swap_entry_to_page(
 				pte_to_swp_entry(ptent))))]--;
+		} else if (is_device_private_entry(pte_to_swp_entry(ptent))) {
+			struct page *page =
+				pfn_swap_entry_to_page(pte_to_swp_entry(ptent));
+
+			rss[MM_ANONPAGES]--;
+			folio_remove_rmap_pte(page_folio(page), page, vma);
+			folio_put(page_folio(page));
+		} else if (!non_swap_entry(pte_to_swp_entry(ptent))) {
+			rss[MM_SWAPENTS]--;
+			free_swap_and_cache(pte_to_swp_entry(ptent));
 		} else {
 			sim_violation("zap_pte_range: entry %#lx not "
 				      "modelled", pte_val(ptent));

@@ -163,17 +163,59 @@ static struct anon_vma *migration_anon_lock(struct folio *folio)
  * then a CPU may still store to the folio through its TLB, which is why
  * migrate_pages_batch() flushes before it copies anything.
  */
+/*
+ * try_to_migrate_device_pte - a device-private entry of @folio (a device
+ * page, which nobody can pin or write through a TLB) becomes a migration
+ * entry of the same kind (migrate_vma back to system memory). PTL held.
+ */
+static bool try_to_migrate_device_pte(struct folio *folio,
+				      struct vm_area_struct *vma,
+				      unsigned long addr, pte_t *ptep,
+				      pte_t pteval)
+{
+	swp_entry_t dev = pte_to_swp_entry(pteval), entry;
+	struct page *subpage = pfn_swap_entry_to_page(dev);
+	bool anon_exclusive = PageAnonExclusive(subpage);
+	pte_t swp_pte;
+
+	ptep_get_and_clear_l(vma->vm_mm, addr, ptep,
+			     "try_to_migrate_one:device_clear");
+	if (anon_exclusive)
+		WARN_ON_ONCE(folio_try_share_anon_rmap_pte(folio, subpage));
+	if (is_writable_device_private_entry(dev))
+		entry = make_writable_migration_entry(page_to_pfn(subpage));
+	else if (anon_exclusive)
+		entry = make_readable_exclusive_migration_entry(
+			page_to_pfn(subpage));
+	else
+		entry = make_readable_migration_entry(page_to_pfn(subpage));
+	swp_pte = swp_entry_to_pte(entry);
+	if (pte_swp_soft_dirty(pteval))
+		swp_pte = pte_swp_mksoft_dirty(swp_pte);
+	if (pte_swp_uffd_wp(pteval))
+		swp_pte = pte_swp_mkuffd_wp(swp_pte);
+	set_pte_at_l(vma->vm_mm, addr, ptep, swp_pte,
+		     "try_to_migrate_one:device_entry");
+	folio_remove_rmap_pte(folio, subpage, vma);
+	folio_put(folio);	/* the mapping's reference */
+	return true;
+}
+
 static bool try_to_migrate_pte(struct folio *folio, struct vm_area_struct *vma,
 			       unsigned long addr, pte_t *ptep,
 			       enum ttu_flags flags)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	pte_t pte = ptep_get_l(ptep, "try_to_migrate_one:pte");
-	struct page *subpage = pte_page(pte);
-	bool anon_exclusive = PageAnonExclusive(subpage);
+	struct page *subpage;
+	bool anon_exclusive;
 	swp_entry_t entry;
 	pte_t pteval, swp_pte;
 
+	if (!pte_present(pte))
+		return try_to_migrate_device_pte(folio, vma, addr, ptep, pte);
+	subpage = pte_page(pte);
+	anon_exclusive = PageAnonExclusive(subpage);
 	/* (1) nuke the PTE: from the flush on no CPU can store through it */
 	if (should_defer_flush(mm, flags)) {
 		pteval = ptep_get_and_clear_l(mm, addr, ptep,
@@ -394,6 +436,18 @@ static void remove_migration_pte_one(struct folio *src, struct folio *folio,
 		return;
 	}
 	VM_BUG_ON_PAGE(pte_write(pte) && !(rmap_flags & RMAP_EXCLUSIVE), new);
+	/* a page now on the device: a device-private entry (migrate_vma) */
+	if (unlikely(is_device_private_page(new))) {
+		swp_entry_t dev = pte_write(pte) ?
+			make_writable_device_private_entry(page_to_pfn(new)) :
+			make_readable_device_private_entry(page_to_pfn(new));
+
+		pte = swp_entry_to_pte(dev);
+		if (pte_swp_soft_dirty(old_pte))
+			pte = pte_swp_mksoft_dirty(pte);
+		if (pte_swp_uffd_wp(old_pte))
+			pte = pte_swp_mkuffd_wp(pte);
+	}
 	folio_add_anon_rmap_pte(folio, new, vma, addr, rmap_flags);
 	set_pte_at_l(vma->vm_mm, addr, ptep, pte, "remove_migration_pte:set");
 }
@@ -641,8 +695,8 @@ static int folio_expected_refs(struct folio *folio)
  * split queue); the model always freezes, which makes a concurrent
  * folio_try_get() fail instead of succeed-then-drop.
  */
-static int folio_migrate_mapping(struct folio *dst, struct folio *src,
-				 int extra_count)
+int folio_migrate_mapping(struct folio *dst, struct folio *src,
+			  int extra_count)
 {
 	int expected_count = folio_expected_refs(src) + extra_count;
 
@@ -692,7 +746,7 @@ static int folio_migrate_mapping(struct folio *dst, struct folio *src,
  * writable), restored by remove_migration_pte(). (A folio a racing munmap
  * unmapped keeps a stale bit; it is about to be freed.)
  */
-static void folio_migrate_flags(struct folio *dst, struct folio *src)
+void folio_migrate_flags(struct folio *dst, struct folio *src)
 {
 	if (folio_test_uptodate(src))
 		__folio_set_uptodate(dst);
@@ -704,6 +758,9 @@ static void folio_migrate_flags(struct folio *dst, struct folio *src)
 		folio_set_young(dst);
 	if (folio_test_idle(src))
 		folio_set_idle(dst);
+	/* the LRU list follows too (reclaim's PG_active, mm/vmscan.c) */
+	if (folio_test_clear_active(src) && !is_device_private_page(&dst->page))
+		folio_set_active(dst);
 }
 
 /*

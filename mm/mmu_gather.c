@@ -17,6 +17,7 @@
  *    tlb_remove_table_one() sends the IPI of tlb_remove_table_sync_one()
  *    (which GUP-fast's irq-off section delays) and frees at once.
  */
+#include "swap.h"
 #include "tlb.h"
 
 /*
@@ -139,13 +140,16 @@ void tlb_flush_mmu_tlbonly(struct mmu_gather *tlb)
 
 /*
  * tlb_batch_pages_flush - drop the queued references: one folio_put_refs
- * per queued run (the kernel's folios_put_refs).
+ * per queued run (the kernel's free_pages_and_swap_cache: a folio that
+ * is no longer mapped leaves the swap cache first, mm/swap_state.c).
  */
 static void tlb_batch_pages_flush(struct mmu_gather *tlb)
 {
-	for (int i = 0; i < tlb->nr_pages; i++)
+	for (int i = 0; i < tlb->nr_pages; i++) {
+		free_swap_cache(page_folio(tlb->pages[i].page));
 		folio_put_refs(page_folio(tlb->pages[i].page),
 			       tlb->pages[i].nr);
+	}
 	tlb->nr_pages = 0;
 }
 

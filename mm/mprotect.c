@@ -22,6 +22,7 @@
 #include "gup.h"
 #include "huge_mm.h"
 #include "rmap.h"
+#include "swap.h"
 #include "swapops.h"
 
 /* can_change_pte_writable - see include/gup.h. PTL held. */

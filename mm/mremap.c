@@ -23,6 +23,7 @@
 #include "migrate.h"
 #include "rmap.h"
 #include "sim/regress.h"
+#include "swap.h"
 #include "tlb.h"
 
 static void take_rmap_locks(struct vm_area_struct *vma)

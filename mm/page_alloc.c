@@ -70,7 +70,33 @@ static void __folio_put(struct folio *folio)
 	__folio_clear_swapbacked(folio);
 	__folio_clear_uptodate(folio);
 	__folio_clear_dirty(folio);
+	/* off the LRU (SIM: PG_active/PG_referenced are its lists) */
+	__folio_clear_active(folio);
+	__folio_clear_referenced(folio);
+	/* a device page goes back to its driver (pgmap->ops->page_free) */
+	if (is_device_private_page(&folio->page)) {
+		free_device_private_page(&folio->page);
+		return;
+	}
 	free_frozen_pages(&folio->page, order);
+}
+
+/*
+ * folio_free_frozen - free @folio, whose count reclaim froze at 0
+ * (__remove_mapping): the kernel's free_unref_folios of shrink_folio_list.
+ * Never unfrozen, so no speculative reference can be taken meanwhile.
+ */
+void folio_free_frozen(struct folio *folio)
+{
+	VM_BUG_ON_FOLIO(folio_ref_count(folio), folio);
+	/*
+	 * The kernel frees through the pcp lists under their lock, which
+	 * orders this CPU's stores to the page (its flags) before another
+	 * CPU can allocate it; folio_put's value-returning decrement does
+	 * that for the other frees of the model. Here: a full barrier.
+	 */
+	smp_mb();
+	__folio_put(folio);
 }
 
 /* folio_put - drop a reference (a yield point); free on the last one. */

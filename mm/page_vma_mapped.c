@@ -51,6 +51,13 @@ static bool check_pte(struct page_vma_mapped_walk *pvmw)
 		return is_migration_entry(entry) &&
 		       pfn_in_walk(pvmw, swp_offset_pfn(entry));
 	}
+	/* un-addressable device memory: a device-private entry maps it */
+	if (is_swap_pte(pte)) {
+		swp_entry_t entry = pte_to_swp_entry(pte);
+
+		return is_device_private_entry(entry) &&
+		       pfn_in_walk(pvmw, swp_offset_pfn(entry));
+	}
 	return pte_present(pte) && pfn_in_walk(pvmw, pte_pfn(pte));
 }
 
@@ -131,8 +138,10 @@ again:
 	if (pvmw->flags & PVMW_MIGRATION) {
 		if (!is_swap_pte(ptent))
 			return false;
-	} else if (!pte_present(ptent)) {
-		return false;
+	} else if (!pte_present(ptent) &&
+		   !(is_swap_pte(ptent) &&
+		     is_device_private_entry(pte_to_swp_entry(ptent)))) {
+		return false;	/* (a device-private entry maps a page) */
 	}
 	spin_lock(*ptlp);
 	if (unlikely(!pmd_same(*pmdvalp,

@@ -316,13 +316,20 @@ out_null:
 
 /* ---- mapping accounting ---- */
 
-/* __folio_set_anon - point ->mapping/->index at @vma's anon_vma. */
+/*
+ * __folio_set_anon - point ->mapping/->index at @vma's anon_vma; a folio
+ * that is not exclusive to @vma (a swap-in of a page fork shared) gets
+ * the oldest anon_vma, the root, which every process of the family's
+ * VMAs is linked to: else rmap walks from another process would miss it.
+ */
 static void __folio_set_anon(struct folio *folio, struct vm_area_struct *vma,
-			     unsigned long address)
+			     unsigned long address, bool exclusive)
 {
 	struct anon_vma *anon_vma = vma->anon_vma;
 
 	VM_BUG_ON(!anon_vma);
+	if (!exclusive)
+		anon_vma = anon_vma->root;
 	folio->index = linear_page_index(vma, address);
 	__atomic_store_n(&folio->mapping,
 			 (struct address_space *)((unsigned long)anon_vma |
@@ -343,7 +350,7 @@ void folio_add_new_anon_rmap(struct folio *folio, struct vm_area_struct *vma,
 		  address + (folio_nr_pages(folio) << PAGE_SHIFT) >
 			  vma->vm_end);
 	__folio_set_swapbacked(folio);
-	__folio_set_anon(folio, vma, address);
+	__folio_set_anon(folio, vma, address, flags & RMAP_EXCLUSIVE);
 	if (!folio_test_large(folio)) {
 		folio->_mapcount.counter = 0;
 	} else {
@@ -368,7 +375,8 @@ void folio_add_anon_rmap_ptes(struct folio *folio, struct page *page,
 	sim_yield(SIM_EV_RMW, &page->_mapcount, "folio_add_anon_rmap_ptes");
 	if (unlikely(!folio_test_anon(folio))) {
 		VM_BUG_ON_FOLIO(!__test_bit(PG_locked, &folio->flags), folio);
-		__folio_set_anon(folio, vma, address);
+		__folio_set_anon(folio, vma, address,
+				 flags & RMAP_EXCLUSIVE);
 	}
 	for (int i = 0; i < nr_pages; i++) {
 		struct page *p = page + i;
@@ -595,6 +603,12 @@ void try_to_unmap_flush(void)
 	arch_tlbbatch_flush(&ubc->arch);
 	ubc->flush_required = false;
 	ubc->writable = false;
+}
+
+void try_to_unmap_flush_dirty(void)
+{
+	if (current_tlb_ubc()->writable)
+		try_to_unmap_flush();
 }
 
 void set_tlb_ubc_flush_pending(struct mm_struct *mm, pte_t pteval,

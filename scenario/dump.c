@@ -241,6 +241,9 @@ static void dump_config(const struct scn_config *c, FILE *f)
 			c->memory == SCN_MEMORY_ARM64 ? "arm64" :
 			c->memory == SCN_MEMORY_TSO   ? "tso" :
 							"sc");
+	if (c->set & SCN_CFG_SWAP_IO)
+		fprintf(f, " swap_io=%s",
+			c->swap_io == SCN_SWAP_IO_SYNC ? "sync" : "async");
 	for (i = 0; i < c->nr_regress; i++)
 		fprintf(f, "%s%s", i ? "," : " regress=", c->regress[i]);
 	if (c->set & SCN_CFG_STEPS)
@@ -339,6 +342,7 @@ static bool config_eq(const struct scn_config *a, const struct scn_config *b)
 	    a->thp_numa != b->thp_numa || a->arch != b->arch ||
 	    a->tlb_free != b->tlb_free || a->memory != b->memory ||
 	    a->shmem_enabled != b->shmem_enabled ||
+	    a->swap_io != b->swap_io ||
 	    a->steps != b->steps ||
 	    a->seed != b->seed || a->set != b->set ||
 	    a->nr_regress != b->nr_regress)

@@ -284,6 +284,7 @@ enum cfg_type {
 	CFG_TLB_FREE,
 	CFG_MEMORY,
 	CFG_SHMEM,
+	CFG_SWAP_IO,
 };
 
 static const struct cfg_key {
@@ -304,9 +305,10 @@ static const struct cfg_key {
 	{ "seed", SCN_CFG_SEED, CFG_NUM, 0, UINT64_MAX },
 	{ "arch", SCN_CFG_ARCH, CFG_ARCH },
 	{ "tlb_free", SCN_CFG_TLB_FREE, CFG_TLB_FREE },
-	/* last: validate.c names earlier keys' positions by index */
+	/* validate.c names the positions of the keys above by index */
 	{ "memory", SCN_CFG_MEMORY, CFG_MEMORY },
 	{ "shmem_enabled", SCN_CFG_SHMEM, CFG_SHMEM },
+	{ "swap_io", SCN_CFG_SWAP_IO, CFG_SWAP_IO },
 };
 
 #define NR_CFG_KEYS (int)(sizeof(cfg_keys) / sizeof(cfg_keys[0]))
@@ -390,6 +392,7 @@ static int cfg_value(struct parser *p, const struct cfg_key *k)
 	static const char *const memory[] = { "sc", "tso", "arm64", NULL };
 	static const char *const shmem[] = { "never", "always", "within_size",
 					     "advise", "deny", "force", NULL };
+	static const char *const swap_io[] = { "async", "sync", NULL };
 	struct scn_config *c = &p->s->config;
 	unsigned int e;
 	uint64_t v = 0;
@@ -425,6 +428,11 @@ static int cfg_value(struct parser *p, const struct cfg_key *k)
 		if (cfg_enum(p, "sc, tso or arm64", memory, &e))
 			return -1;
 		c->memory = e;
+		return 0;
+	case CFG_SWAP_IO:
+		if (cfg_enum(p, "async or sync", swap_io, &e))
+			return -1;
+		c->swap_io = e;
 		return 0;
 	case CFG_LIST:
 		return cfg_regress(p, c);
@@ -474,7 +482,7 @@ static int parse_config(struct parser *p)
 	if (peek(p)->type == TOK_EOL)
 		return expected(
 			p,
-			"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed, arch, tlb_free, memory, shmem_enabled)");
+			"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed, arch, tlb_free, memory, shmem_enabled, swap_io)");
 	while (peek(p)->type != TOK_EOL) {
 		t = peek(p);
 		for (i = 0; i < NR_CFG_KEYS; i++)
@@ -483,7 +491,7 @@ static int parse_config(struct parser *p)
 		if (i == NR_CFG_KEYS)
 			return expected(
 				p,
-				"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed, arch, tlb_free, memory, shmem_enabled)");
+				"a config key (mem, nodes, cpus, swap, device, thp, thp_numa, regress, steps, seed, arch, tlb_free, memory, shmem_enabled, swap_io)");
 		if (p->s->config.set & cfg_keys[i].bit)
 			return perr(
 				p, t->pos,

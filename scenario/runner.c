@@ -41,6 +41,7 @@
 #include "migrate.h"
 #include "mm.h"
 #include "pagemap.h"
+#include "memremap.h"
 #include "pfn_walker.h"
 #include "scenario/runner.h"
 #include "scenario/scenario.h"
@@ -48,6 +49,7 @@
 #include "sim/sim.h"
 #include "sim/storebuf.h"
 #include "sim/sync.h"
+#include "swap.h"
 
 /* The parser's limits are the model's (scenario/scenario.h says so). */
 _Static_assert(SCN_MAX_NODES == MAX_NUMNODES, "config nodes= limit");
@@ -782,6 +784,11 @@ static const int madv_map[SCN_MADV_NR] = {
 	[SCN_MADV_KEEPONFORK] = MADV_KEEPONFORK,
 	[SCN_MADV_REMOVE] = MADV_REMOVE,
 	[SCN_MADV_MERGEABLE] = MADV_MERGEABLE,
+	/* swap and reclaim (mm/madvise_reclaim.c) */
+	[SCN_MADV_WILLNEED] = MADV_WILLNEED,
+	[SCN_MADV_FREE] = MADV_FREE,
+	[SCN_MADV_COLD] = MADV_COLD,
+	[SCN_MADV_PAGEOUT] = MADV_PAGEOUT,
 };
 
 /*
@@ -814,6 +821,9 @@ static void do_madvise_op(const struct scn_op *op, int p)
 	} else if (op->advice == SCN_MADV_DONTNEED) {
 		g = ghost_begin(p, va, len);
 		h = oracle_zap_begin(opid, va, len);
+	} else if (op->advice == SCN_MADV_FREE) {
+		/* R8: the range may read zero until it is written again */
+		h = oracle_free_begin(opid, va, len);
 	} else if (op->advice == SCN_MADV_WIPEONFORK ||
 		   op->advice == SCN_MADV_KEEPONFORK) {
 		h = oracle_wipeonfork_begin(opid, va, len,
@@ -1236,6 +1246,41 @@ static void do_file_op(const struct scn_op *op)
 	f->size = op->len;
 }
 
+/*
+ * The swap and device ops. Their results are not judged (a pinned page
+ * may refuse to go, swap may be full): swap is invisible to the programs,
+ * and the oracle judges what they see afterwards.
+ *	pageout A	MADV_PAGEOUT of the range (skips pages another
+ *			process maps too)
+ *	reclaim [N]	kernel reclaim (shrink_node): every mapping, through
+ *			rmap; N pages at most (0: all it can)
+ *	swapin A	MADV_WILLNEED: read-ahead into the swap cache, no
+ *			mapping (the fault is a load or a store)
+ *	device-migrate	the dmirror driver's migrate_vma, to the device or
+ *			back to system memory
+ */
+static void do_swap_op(const struct scn_op *op, struct mm_struct *mm)
+{
+	unsigned long va = op_va(op);
+
+	switch (op->kind) {
+	case SCN_OP_PAGEOUT:
+		do_madvise(mm, va, op_len(op), MADV_PAGEOUT);
+		break;
+	case SCN_OP_SWAPIN:
+		do_madvise(mm, va, op_len(op), MADV_WILLNEED);
+		break;
+	case SCN_OP_RECLAIM:
+		shrink_node(op->len);
+		break;
+	case SCN_OP_DEVICE_MIGRATE:
+		dmirror_migrate(mm, va, op_len(op), op->to == SCN_TO_DEVICE);
+		break;
+	default:
+		break;
+	}
+}
+
 static void do_signal(const struct scn_op *op)
 {
 	struct rsig *sg = &RT.sigs[op->name];
@@ -1332,6 +1377,10 @@ static void run_op_in(const struct scn_op *op, int p, int target,
 	case SCN_OP_SPLIT:
 	case SCN_OP_SPLIT_DEFERRED:
 	case SCN_OP_KSM_MERGE:	do_migration_op(op, mm); break;
+	case SCN_OP_PAGEOUT:
+	case SCN_OP_SWAPIN:
+	case SCN_OP_RECLAIM:
+	case SCN_OP_DEVICE_MIGRATE: do_swap_op(op, mm); break;
 	case SCN_OP_SIGNAL:	do_signal(op); break;
 	case SCN_OP_WAIT:	do_wait(op); break;
 	case SCN_OP_MEMFD:
@@ -1410,6 +1459,8 @@ static void runner_setup(void *arg)
 	/* before any task exists: the model of this execution's memory */
 	sim_set_memory_model((enum sim_memory)s->config.memory);
 	oracle_reset();
+	swap_config_bytes = s->config.swap;	/* mm/swapfile.c */
+	swap_config_sync = s->config.swap_io == SCN_SWAP_IO_SYNC;
 	for (int p = 0; p < s->nr_procs; p++) {
 		if (s->procs[p].parent >= 0)
 			continue;
@@ -1456,6 +1507,13 @@ static void runner_check(void *arg)
 	for (int i = 0; i < s->nr_files; i++)
 		if (RT.files[i].file)
 			shmem_evict(RT.files[i].file->f_mapping);
+	/* zap freed every swap PTE's slot (mm/swapfile.c invariant 3) */
+	if (swap_check_leaks()) {
+		sim_violation("swap-leak: %s: slot %#lx is still in use after "
+			      "every process exited", s->filename,
+			      swap_check_leaks());
+		return;
+	}
 	mm_check_invariants(MM_INV_ALL_EXITED, NULL);
 }
 
@@ -1484,7 +1542,8 @@ static void runner_describe(void *arg, FILE *out)
 }
 
 /* Is @op something the model can run? NULL if yes, else why not. */
-static const char *unsupported(const struct scn_op *op)
+static const char *unsupported(const struct scenario *s,
+			       const struct scn_op *op)
 {
 	switch (op->kind) {
 	case SCN_OP_MMAP:
@@ -1508,6 +1567,13 @@ static const char *unsupported(const struct scn_op *op)
 	case SCN_OP_NUMA_SCAN: case SCN_OP_COMPACT: case SCN_OP_PFN_GET:
 	case SCN_OP_MEMFD: case SCN_OP_TRUNCATE: case SCN_OP_FALLOCATE:
 	case SCN_OP_SPLIT: case SCN_OP_SPLIT_DEFERRED: case SCN_OP_KSM_MERGE:
+		return NULL;
+	case SCN_OP_PAGEOUT: case SCN_OP_SWAPIN: case SCN_OP_RECLAIM:
+		return NULL;
+	case SCN_OP_DEVICE_MIGRATE:
+		if (!s->config.device)
+			return "device-migrate needs config device= (device "
+			       "memory)";
 		return NULL;
 	case SCN_OP_NUMA_MIGRATE:
 		if (op->node < 0)
@@ -1589,7 +1655,7 @@ struct mmsim_program *scenario_program(struct scenario *s, char *err,
 		return NULL;
 	}
 	for (int i = 0; i < s->nr_ops; i++) {
-		const char *why = unsupported(&s->ops[i]);
+		const char *why = unsupported(s, &s->ops[i]);
 
 		if (why) {
 			snprintf(err, errlen, "%s:%u:%u: error: %s: %s",

@@ -100,7 +100,11 @@ enum {
 	SCN_CFG_TLB_FREE = 1 << 12,
 	SCN_CFG_MEMORY = 1 << 10,
 	SCN_CFG_SHMEM = 1 << 13,
+	SCN_CFG_SWAP_IO = 1 << 14,
 };
+
+/* the swap device: a normal one, or SWP_SYNCHRONOUS_IO (zram-like) */
+enum scn_swap_io { SCN_SWAP_IO_ASYNC, SCN_SWAP_IO_SYNC };
 
 struct scn_config {
 	uint64_t mem; /* physical memory; default 16M */
@@ -116,6 +120,7 @@ struct scn_config {
 	enum scn_memory memory; /* default sc */
 	/* shmem_enabled: enum scn_shmem; default never */
 	int shmem_enabled;
+	enum scn_swap_io swap_io; /* default async */
 	uint64_t steps; /* step bound; 0: runner default */
 	uint64_t seed; /* default seed; valid if set */
 	int nr_regress;

@@ -209,6 +209,52 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"the write",
 		.scenario = "scenarios/thp-split-pmd-mapcount.mms",
 	},
+	[SIM_REGRESS_MIGRATE_VMA_DIRTY_LOSS] = {
+		.name = "migrate-vma-dirty-loss",
+		/* "mm/migrate_device.c: copy pte dirty bit to page" (Alistair
+		 * Popple; the hash is from a mainline shortlog found with the
+		 * search tool; the v3 patch was posted 2022-08-24, seed 004;
+		 * the commit date itself is not verified). Introduced by
+		 * 8c3328f1f36a ("mm/migrate: migrate_vma() unmap page from
+		 * vma while collecting pages"), per the patch's Fixes tag. */
+		.commit = "fd35ca3d12cc",
+		.date = "not verified",
+		.what = "seed 004: migrate_vma_collect clears a dirty PTE "
+			"without carrying its dirty bit to the folio; the "
+			"migration fails on an extra reference, the PTE comes "
+			"back clean, and reclaim drops the swap-cache folio "
+			"as clean: the store is lost",
+		.scenario = "scenarios/seed004-device-migrate-dirty.mms",
+	},
+	[SIM_REGRESS_MADV_FREE_VS_GUP] = {
+		.name = "madv-free-vs-gup",
+		/* "mm: fix race between MADV_FREE reclaim and blkdev direct
+		 * IO read" (Mauricio Faria de Oliveira; hash and title from
+		 * its stable backport's "commit ... upstream" line; Fixes:
+		 * 802a3a92ad7a "mm: reclaim MADV_FREE pages"; backported in
+		 * April 2022, the commit date itself is not verified) */
+		.commit = "6c8e2a256915",
+		.date = "not verified",
+		.what = "reclaim discards a clean MADV_FREE page that a "
+			"GUP-fast reference (direct IO read) still writes "
+			"into: the process then reads zero instead of the "
+			"data",
+		.scenario = "scenarios/madv-free-vs-gup.mms",
+	},
+	[SIM_REGRESS_SWAPIN_SKIP_SWAPCACHE_ABA] = {
+		.name = "swapin-skip-swapcache-aba",
+		/* "mm/swap: fix race when skipping swapcache" (Kairui Song;
+		 * hash and title from a mainline shortlog and later patches
+		 * citing it; 2024, the exact date not verified;
+		 * CVE-2024-26759 per issue 11, not verified) */
+		.commit = "13ddaf26be32",
+		.date = "not verified",
+		.what = "two faults on one swap entry of a synchronous "
+			"device both skip the swap cache: one maps, writes, "
+			"and reclaim reuses the slot; the other's pte_same() "
+			"passes on the reused entry and it maps its stale copy",
+		.scenario = "scenarios/swapin-skip-swapcache-aba.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

@@ -58,6 +58,12 @@ enum sim_regress_id {
 	SIM_REGRESS_DONTNEED_VS_THP_FAULT,
 	/* mm/huge_memory.c: THP COW by mapcount vs __split_huge_pmd_locked */
 	SIM_REGRESS_THP_SPLIT_PMD_MAPCOUNT,
+	/* mm/migrate_device.c: migrate_vma_collect drops the dirty bit */
+	SIM_REGRESS_MIGRATE_VMA_DIRTY_LOSS,
+	/* mm/vmscan.c: try_to_unmap_one drops a lazyfree page GUP holds */
+	SIM_REGRESS_MADV_FREE_VS_GUP,
+	/* mm/memory.c: do_swap_page skips the swap cache unclaimed */
+	SIM_REGRESS_SWAPIN_SKIP_SWAPCACHE_ABA,
 	SIM_REGRESS__NR
 };
 

@@ -94,6 +94,9 @@ static const struct bad bad[] = {
 	{ "Duplicate memory key",
 	  "config memory=tso memory=arm64\n" M "\texit\n" OK, 1, 19,
 	  "duplicate config key 'memory' (first set at 1:8)" },
+	{ "Bad swap device kind names the choices",
+	  "config swap_io=fast\n" M "\texit\n" OK, 1, 16,
+	  "expected async or sync, got 'fast'" },
 	{ "Bad THP mode", "config thp=sometimes\n" M "\texit\n" OK, 1, 12,
 	  "expected always, madvise or never, got 'sometimes'" },
 	{ "mem must be page aligned", "config mem=5000\n" M "\texit\n" OK, 1,
@@ -396,7 +399,7 @@ static int round_trip(const struct scenario *s, char **why)
 static const char tour[] =
 	"config mem=64M nodes=2 cpus=4 swap=32M device=16M thp=madvise\n"
 	"config thp_numa=legacy regress=thp-numa-count-recheck,exec-stack-rmap-miss steps=50000 seed=7\n"
-	"config memory=arm64 shmem_enabled=within_size\n"
+	"config memory=arm64 shmem_enabled=within_size swap_io=sync\n"
 	"process other\n"
 	"thread main:\n"
 	"\tmmap A 4M anon private thp populate prot=rw node=0\n"

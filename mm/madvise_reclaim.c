@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm/madvise_reclaim.c - MADV_PAGEOUT, MADV_COLD, MADV_FREE and the swap
+ * side of MADV_WILLNEED (kernel: mm/madvise.c; a file of its own here so
+ * that the model's mm/madvise.c, which other work changes too, stays as
+ * it is). All run under mmap_lock for read, PTE by PTE under the PTL.
+ *
+ * SIM: a PMD-mapped THP in the range is skipped (the kernel splits it, or
+ * deactivates it whole); a large folio mapped by PTEs is skipped too.
+ */
+#include "gup.h"
+#include "huge_mm.h"
+#include "migrate.h"
+#include "rmap.h"
+#include "swap.h"
+
+/* The PTE table covering @addr, or NULL (none, or a huge PMD). */
+static pte_t *madvise_pte_lock(struct mm_struct *mm, unsigned long addr,
+			       spinlock_t **ptl)
+{
+	pmd_t *pmd = mm_find_pmd(mm, addr);
+
+	if (!pmd)
+		return NULL;
+	return pte_offset_map_lock(mm, pmd, addr, ptl);
+}
+
+/* The end of the PTE table's range from @addr, capped at @end. */
+static unsigned long pte_table_end(unsigned long addr, unsigned long end)
+{
+	unsigned long next = (addr + PMD_SIZE) & PMD_MASK;
+
+	return next < end && next > addr ? next : end;
+}
+
+/*
+ * madvise_cold_or_pageout_pte_range - one PTE table's part of the range.
+ * A folio another process maps too is left alone (folio_maybe_mapped_
+ * shared: "do not interfere with other mappings of this folio"). The
+ * Accessed bit and PG_referenced are cleared so reclaim takes the folio;
+ * pageout isolates it onto @list, cold deactivates it.
+ */
+static void cold_or_pageout_range(struct vm_area_struct *vma,
+				  unsigned long addr, unsigned long end,
+				  bool pageout, struct list_head *list)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long start = addr;
+	spinlock_t *ptl;
+	pte_t *pte = madvise_pte_lock(mm, addr, &ptl);
+
+	if (!pte)
+		return;
+	for (; addr < end; addr += PAGE_SIZE, pte++) {
+		pte_t ptent = ptep_get_l(pte, "madvise_cold_or_pageout:pte");
+		struct page *page;
+		struct folio *folio;
+
+		if (!pte_present(ptent))
+			continue;
+		page = vm_normal_page(vma, addr, ptent);
+		if (!page || is_device_private_page(page))
+			continue;
+		folio = page_folio(page);
+		if (folio_test_large(folio) || !folio_test_anon(folio) ||
+		    folio_mapcount(folio) != 1)
+			continue;
+		if (!pageout && pte_young(ptent))
+			(void)ptep_test_and_clear_young(vma, addr, pte);
+		folio_clear_referenced(folio);
+		folio_test_clear_young(folio);
+		if (pageout) {
+			if (folio_isolate_lru(folio))
+				list_add_tail(&folio->lru, list);
+		} else {
+			folio_clear_active(folio);	/* folio_deactivate */
+		}
+	}
+	pte_unmap_unlock(pte, ptl);
+	/* the mmu_gather's flush of the cleared Accessed bits */
+	if (!pageout)
+		flush_tlb_mm_range(&mm->context, start, end);
+}
+
+/* madvise_pageout - see swap.h: MADV_PAGEOUT (@pageout) or MADV_COLD. */
+int madvise_pageout(struct mm_struct *mm, unsigned long start,
+		    unsigned long end, bool pageout)
+{
+	struct vm_area_struct *vma;
+	LIST_HEAD(list);
+
+	mmap_read_lock(mm);
+	vma_for_each(vma, mm) {
+		unsigned long s = vma->vm_start > start ? vma->vm_start : start;
+		unsigned long e = vma->vm_end < end ? vma->vm_end : end;
+
+		if (vma->vm_start >= end)
+			break;
+		for (unsigned long a = s; a < e; a = pte_table_end(a, e))
+			cold_or_pageout_range(vma, a, pte_table_end(a, e),
+					      pageout, &list);
+	}
+	mmap_read_unlock(mm);
+	if (pageout && !list_empty(&list))
+		reclaim_pages(&list);
+	return 0;
+}
+
+/*
+ * madvise_free_pte_range - one PTE table. Swap entries are zapped (the
+ * next touch reads zero); a present exclusive anon folio is dropped from
+ * the swap cache, made clean (folio and PTE) and lazyfree: reclaim may
+ * discard it until it is written again. The TLB is flushed at the end,
+ * before madvise returns (mmu_gather).
+ */
+static void madvise_free_pte_range(struct vm_area_struct *vma,
+				   unsigned long addr, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long start = addr;
+	long nr_swap = 0;
+	spinlock_t *ptl;
+	pte_t *pte = madvise_pte_lock(mm, addr, &ptl);
+
+	if (!pte)
+		return;
+	flush_tlb_batched_pending(mm);
+	for (; addr < end; addr += PAGE_SIZE, pte++) {
+		pte_t ptent = ptep_get_l(pte, "madvise_free:pte");
+		struct page *page;
+		struct folio *folio;
+
+		if (pte_none(ptent))
+			continue;
+		if (!pte_present(ptent)) {
+			swp_entry_t entry = pte_to_swp_entry(ptent);
+
+			if (non_swap_entry(entry))
+				continue;
+			nr_swap--;
+			free_swap_and_cache(entry);
+			pte_clear(mm, addr, pte);
+			continue;
+		}
+		page = vm_normal_page(vma, addr, ptent);
+		if (!page || is_device_private_page(page))
+			continue;
+		folio = page_folio(page);
+		if (folio_test_large(folio) || !folio_test_anon(folio))
+			continue;	/* SIM: the kernel splits a large one */
+		if (folio_test_swapcache(folio) || folio_test_dirty(folio)) {
+			if (!folio_trylock(folio))
+				continue;
+			if (folio_mapcount(folio) != 1 ||
+			    (folio_test_swapcache(folio) &&
+			     !folio_free_swap(folio))) {
+				folio_unlock(folio);
+				continue;
+			}
+			folio_clear_dirty(folio);
+			folio_unlock(folio);
+		}
+		if (pte_young(ptent) || pte_dirty(ptent)) {
+			/* clear_young_dirty_ptes: one RMW, the walker may
+			 * set A/D meanwhile */
+			ptent = ptep_get_and_clear_l(mm, addr, pte,
+						     "madvise_free:clear");
+			ptent = pte_mkclean(pte_mkold(ptent));
+			set_pte_at_l(mm, addr, pte, ptent, "madvise_free:set");
+		}
+		/* folio_mark_lazyfree: off the anon LRU, not swap-backed */
+		if (folio_test_swapbacked(folio) && !folio_test_swapcache(folio)) {
+			folio_clear_active(folio);
+			folio_clear_referenced(folio);
+			folio_clear_swapbacked(folio);
+		}
+	}
+	if (nr_swap)
+		add_mm_counter(mm, MM_SWAPENTS, nr_swap);
+	pte_unmap_unlock(pte, ptl);
+	flush_tlb_mm_range(&mm->context, start, end);
+}
+
+int madvise_free(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma_for_each(vma, mm) {
+		unsigned long s = vma->vm_start > start ? vma->vm_start : start;
+		unsigned long e = vma->vm_end < end ? vma->vm_end : end;
+
+		if (vma->vm_start >= end)
+			break;
+		for (unsigned long a = s; a < e; a = pte_table_end(a, e))
+			madvise_free_pte_range(vma, a, pte_table_end(a, e));
+	}
+	mmap_read_unlock(mm);
+	return 0;
+}
+
+/*
+ * madvise_willneed - the swap entries of the range are read into the swap
+ * cache (swapin_readahead via swapin_walk_pmd_entry); nothing is mapped.
+ * The PTE is read under the PTL, the read happens without it.
+ */
+int madvise_willneed(struct mm_struct *mm, unsigned long start,
+		     unsigned long end)
+{
+	mmap_read_lock(mm);
+	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
+		spinlock_t *ptl;
+		pte_t *pte = vma_lookup(mm, addr) ?
+			     madvise_pte_lock(mm, addr, &ptl) : NULL;
+		pte_t ptent;
+		struct folio *folio;
+
+		if (!pte)
+			continue;
+		ptent = ptep_get_l(pte, "swapin_walk:pte");
+		pte_unmap_unlock(pte, ptl);
+		if (!is_swap_pte(ptent) ||
+		    non_swap_entry(pte_to_swp_entry(ptent)))
+			continue;
+		folio = swapin_readahead(pte_to_swp_entry(ptent));
+		if (folio)
+			folio_put(folio);
+	}
+	mmap_read_unlock(mm);
+	return 0;
+}
