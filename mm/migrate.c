@@ -785,6 +785,15 @@ static int move_to_new_folio(struct folio *dst, struct folio *src)
 	if (rc)
 		return rc;
 	folio_migrate_flags(dst, src);
+	/*
+	 * A page-cache folio's ->mapping goes before @src is unlocked (the
+	 * kernel's move_to_new_folio): a lookup that got @src before the
+	 * slot changed and then waited for its lock sees the change in its
+	 * mapping re-check (shmem_get_folio) and retries. An anon folio
+	 * stays anon until it is freed.
+	 */
+	if (!folio_test_anon(src))
+		WRITE_ONCE_L(src->mapping, NULL, "move_to_new_folio:mapping");
 	return 0;
 }
 
