@@ -79,7 +79,12 @@ int main(int argc, char **argv)
 {
 	scenario_runner_register();
 	for (int id = 0; id < SIM_REGRESS__NR; id++) {
-		if (sim_regress_table[id].placeholder)
+		/* placeholders and entries whose machine is incomplete
+		 * (.needs) are not hunted: their scenario's violations are
+		 * not the bug's (page-ref-unfreeze-relaxed's scenario shows
+		 * the anon-exclusive-set-vs-gup-fast finding either way) */
+		if (sim_regress_table[id].placeholder ||
+		    sim_regress_table[id].needs)
 			continue;
 		if (argc > 1 && strcmp(argv[1], sim_regress_table[id].name))
 			continue;
