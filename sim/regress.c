@@ -49,15 +49,9 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"restored the old PMD on a change: a store through "
 			"the new PMD in between is lost",
 		.scenario = "scenarios/thp-numa-count-recheck.mms",
-		/* found by the default search after at most 65,192
-		 * executions (3-7 s at -O2), beyond the ASan suite's
-		 * budget: docs/explorer.md */
-		.default_search_misses =
-			"found by the default search only after "
-			"50,000-65,000 executions, too slow under ASan: it "
-			"needs four preemptions at precise points "
-			"(docs/explorer.md); `make hunt` finds it, "
-			"t_migrate_regress proves it both ways",
+		/* found by the default search after at most 65,168
+		 * executions (the ladder's dpor:5; 4.4 s at -O2, ~20 s of
+		 * CPU under ASan): docs/explorer.md */
 	},
 	[SIM_REGRESS_EXEC_STACK_RMAP_MISS] = {
 		.name = "exec-stack-rmap-miss",

@@ -370,55 +370,14 @@ static void test_coverage(void)
 
 /* ---- the catalogue, with the default strategy ---- */
 
-static void test_catalogue(void)
-{
-	for (int id = 0; id < SIM_REGRESS__NR; id++) {
-		const struct sim_regress *b = &sim_regress_table[id];
-		struct explore_opts o = { .runs = 20000 };
-		struct mmsim_program *p;
-		struct explore_result r;
-		char err[512];
-
-		if (b->placeholder)
-			continue;
-		if (b->needs) {
-			skip(b->name, b->needs);
-			continue;
-		}
-		if (b->default_search_misses) {
-			skip(b->name, b->default_search_misses);
-			continue;
-		}
-		p = program_load(b->scenario, err, sizeof(err));
-		if (!p) {
-			ok(0, "%s: %s", b->name, err);
-			continue;
-		}
-		sim_regress_clear();
-		sim_regress_set(id, true);
-		explore(p, &o, &r);
-		sim_regress_clear();
-		ok(r.failures > 0,
-		   "%s: the default strategy finds it in %llu executions "
-		   "(found by %s)", b->name,
-		   (unsigned long long)r.executions,
-		   !r.nr_fail	       ? "-" :
-		   r.fail[0].member ? r.fail[0].member :
-				      explore_member(NULL, r.fail[0].index));
-		explore_result_free(&r);
-		scenario_program_free(p);
-	}
-}
-
 int main(void)
 {
-	plan(6 + 4 + 5 + 3 + 2 + sim_regress_nr_real());
+	plan(6 + 4 + 5 + 3 + 2);
 	scenario_runner_register();
 	test_relation();
 	test_pos();
 	test_portfolio();
 	test_vpos();
 	test_coverage();
-	test_catalogue();
 	return done_testing();
 }
