@@ -181,6 +181,65 @@ static void t_thp(void)
 }
 
 /*
+ * MADV_PAGEOUT of a THP (madvise_cold_or_pageout_pte_range): a range
+ * that covers part of it splits it and pages out only the range; one that
+ * covers it whole isolates the THP, which reclaim splits and swaps out
+ * whole. MADV_COLD of part of it splits it without writing anything.
+ */
+static void t_thp_pageout(void)
+{
+	static const char part[] =
+		"config thp=always mem=16M swap=16M\n"
+		"thread main:\n"
+		"\tmmap A 2M\n"
+		"\tstore A 0x1\n"
+		"\tstore A+0x1000 0x2\n"
+		"\tmadvise A+0x1000 4K pageout\n"
+		"\tload A == 0x1\n"
+		"\tload A+0x1000 == 0x2\n"
+		"expect ok\n";
+	static const char whole[] =
+		"config thp=always mem=16M swap=16M\n"
+		"thread main:\n"
+		"\tmmap A 2M\n"
+		"\tstore A 0x1\n"
+		"\tstore A+0x1FF000 0x2\n"
+		"\tmadvise A 2M pageout\n"
+		"\tload A == 0x1\n"
+		"\tload A+0x1FF000 == 0x2\n"
+		"expect ok\n";
+	static const char cold[] =
+		"config thp=always mem=16M swap=16M\n"
+		"thread main:\n"
+		"\tmmap A 2M\n"
+		"\tstore A 0x1\n"
+		"\tmadvise A 8K cold\n"
+		"\tload A == 0x1\n"
+		"expect ok\n";
+	unsigned long split_ok, split_failed;
+	bool clean;
+
+	clean = st_run_text("part", part);
+	thp_split_stats(&split_ok, &split_failed);
+	ok(clean && split_ok == 1 && swap_stats.writes == 1 &&
+	   swap_stats.reads == 1,
+	   "MADV_PAGEOUT of one page of a THP splits it and pages out that "
+	   "page only (splits %lu, writes %lu, reads %lu)", split_ok,
+	   swap_stats.writes, swap_stats.reads);
+	clean = st_run_text("whole", whole);
+	thp_split_stats(&split_ok, &split_failed);
+	ok(clean && split_ok == 1 && swap_stats.writes == 512,
+	   "MADV_PAGEOUT of a whole THP isolates it; reclaim splits it and "
+	   "writes its 512 pages (splits %lu, writes %lu)", split_ok,
+	   swap_stats.writes);
+	clean = st_run_text("cold", cold);
+	thp_split_stats(&split_ok, &split_failed);
+	ok(clean && split_ok == 1 && swap_stats.writes == 0,
+	   "MADV_COLD of part of a THP splits it and writes nothing "
+	   "(splits %lu, writes %lu)", split_ok, swap_stats.writes);
+}
+
+/*
  * reclaim-thp-vs-store: one execution splits and swaps the THP out (the
  * scenario reaches the path), then the default search runs it clean.
  * `mmsim explore FILE --strategy dpor:1` exhausts it clean too (about
@@ -282,6 +341,7 @@ int main(void)
 	t_pinned();
 	t_madv_free();
 	t_thp();
+	t_thp_pageout();
 	t_thp_race();
 	t_oracle_r6();
 	t_madv_free_vs_gup();
