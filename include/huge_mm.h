@@ -45,12 +45,14 @@ spinlock_t *__pmd_trans_huge_lock(pmd_t *pmd, struct vm_area_struct *vma);
 
 /*
  * split_huge_page_to_list_to_order - split the large anon folio of @page
- * (locked; the caller holds one reference) into order-0 folios (@list
- * NULL, @new_order 0 only). Returns 0, -EAGAIN (extra references or
+ * (locked; the caller holds one reference) into order-0 folios
+ * (@new_order 0 only). Returns 0, -EAGAIN (extra references or
  * pins: the folio stays whole and mapped as it was) or -EBUSY (not
  * mapped: no anon_vma to lock; the huge zero folio). On success the
  * page's new folio stays locked with the caller's reference; the other
- * new folios are unlocked and hold only their mappings' references.
+ * new folios are unlocked and hold only their mappings' references, or,
+ * with @list (the folio is isolated: reclaim), one more reference each,
+ * PG_isolated, and sit on @list.
  */
 int split_huge_page_to_list_to_order(struct page *page, struct list_head *list,
 				     unsigned int new_order);
@@ -60,6 +62,8 @@ static inline int split_huge_page(struct page *page)
 }
 /* split_folio - the same for @folio's head page. */
 int split_folio(struct folio *folio);
+/* split_folio_to_list - the same, the other new folios onto @list. */
+int split_folio_to_list(struct folio *folio, struct list_head *list);
 /* can_split_folio - racy: refcount is mapcount + @caller_pins (+ extra). */
 bool can_split_folio(struct folio *folio, int caller_pins, int *pextra_pins);
 /*

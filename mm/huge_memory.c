@@ -873,9 +873,13 @@ static void __split_unmapped_folio(struct folio *folio)
  *      is our reference; each tail's one is dropped in (7));
  *  (6) remap_page: migration entries become PTEs of the new folios (or of
  *      the old one, if (4) failed);
- *  (7) unlock and put every new folio except the one holding @lock_at.
+ *  (7) unlock and put every new folio except the one holding @lock_at;
+ *      with @list (reclaim splitting an isolated folio: the kernel's
+ *      lru_add_split_folio), each such folio keeps that reference as its
+ *      isolation reference (PG_isolated) and goes onto @list instead.
  */
-static int __folio_split(struct folio *folio, struct page *lock_at)
+static int __folio_split(struct folio *folio, struct page *lock_at,
+			 struct list_head *list)
 {
 	unsigned long nr = folio_nr_pages(folio);
 	struct deferred_split *q = get_deferred_split_queue();
@@ -930,6 +934,14 @@ static int __folio_split(struct folio *folio, struct page *lock_at)
 			if (f == page_folio(lock_at))
 				continue;
 			folio_unlock(f);
+			if (list) {
+				/* SIM: the split's reference becomes the
+				 * isolation one (kernel: lru_add_split_folio
+				 * takes one, the split drops its own) */
+				folio_set_isolated(f);
+				list_add_tail(&f->lru, list);
+				continue;
+			}
 			folio_put(f);
 		}
 	}
@@ -943,14 +955,20 @@ out_unlock:
 int split_huge_page_to_list_to_order(struct page *page, struct list_head *list,
 				     unsigned int new_order)
 {
-	/* SIM: only order-0 splits, no @list (no LRU). */
-	VM_BUG_ON(new_order != 0 || list);
-	return __folio_split(page_folio(page), page);
+	/* SIM: only order-0 splits; @list only for an isolated folio. */
+	VM_BUG_ON(new_order != 0);
+	VM_BUG_ON(list && !folio_test_isolated(page_folio(page)));
+	return __folio_split(page_folio(page), page, list);
 }
 
 int split_folio(struct folio *folio)
 {
-	return __folio_split(folio, &folio->page);
+	return __folio_split(folio, &folio->page, NULL);
+}
+
+int split_folio_to_list(struct folio *folio, struct list_head *list)
+{
+	return split_huge_page_to_list_to_order(&folio->page, list, 0);
 }
 
 /* ---- the split op (kernel: debugfs split_huge_pages_pid) ---- */

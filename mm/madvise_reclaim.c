@@ -5,8 +5,10 @@
  * that the model's mm/madvise.c, which other work changes too, stays as
  * it is). All run under mmap_lock for read, PTE by PTE under the PTL.
  *
- * SIM: a PMD-mapped THP in the range is skipped (the kernel splits it, or
- * deactivates it whole); a large folio mapped by PTEs is skipped too.
+ * MADV_PAGEOUT/COLD split a PMD-mapped THP the range covers in part and
+ * take one it covers whole as one folio (reclaim splits it), as the
+ * kernel does. SIM: a large folio mapped by PTEs is skipped (the kernel
+ * splits it too); MADV_FREE skips large folios.
  */
 #include "gup.h"
 #include "huge_mm.h"
@@ -34,6 +36,65 @@ static unsigned long pte_table_end(unsigned long addr, unsigned long end)
 }
 
 /*
+ * madvise_cold_or_pageout_huge_pmd - the PMD-mapped THP part of the
+ * kernel's madvise_cold_or_pageout_pte_range. Under the PMD lock: the
+ * huge zero page, a PMD migration entry and a folio another process maps
+ * are left alone. A range that covers only part of the THP splits it:
+ * (1) trylock the folio (a locked one is left alone), (2) a reference,
+ * (3) drop the PMD lock, (4) split_folio, (5) unlock and put; on success
+ * the caller goes on with the PTEs (returns true). A range that covers it
+ * whole: cold clears the PMD's Accessed bit, both clear PG_referenced;
+ * pageout isolates the whole folio onto @list (reclaim splits it: see
+ * shrink_large_folio in mm/vmscan.c), cold deactivates it. Returns false
+ * when the PMD was handled (or left alone).
+ */
+static bool madvise_cold_or_pageout_huge_pmd(struct vm_area_struct *vma,
+					     pmd_t *pmd, unsigned long addr,
+					     unsigned long next, bool pageout,
+					     struct list_head *list)
+{
+	spinlock_t *ptl = __pmd_trans_huge_lock(pmd, vma);
+	pmd_t orig_pmd;
+	struct folio *folio;
+	int err;
+
+	if (!ptl)
+		return true;	/* not huge any more: the PTE table */
+	orig_pmd = pmdp_get_l(pmd, "madvise_cold_or_pageout:pmd");
+	if (is_huge_zero_pmd(orig_pmd) || !pmd_present(orig_pmd))
+		goto huge_unlock;
+	folio = page_folio(pmd_page(orig_pmd));
+	/* folio_maybe_mapped_shared */
+	if (!folio_test_anon(folio) || folio_mapcount(folio) != 1)
+		goto huge_unlock;
+	if (next - addr != HPAGE_PMD_SIZE) {
+		if (!folio_trylock(folio))		/* (1) */
+			goto huge_unlock;
+		folio_get(folio);			/* (2) */
+		spin_unlock(ptl);			/* (3) */
+		err = split_folio(folio);		/* (4) */
+		folio_unlock(folio);			/* (5) */
+		folio_put(folio);
+		return !err;
+	}
+	/* SIM: test-and-clear of the Accessed bit, flushed by the caller
+	 * (kernel: pmdp_invalidate + set_pmd_at + the mmu_gather) */
+	if (!pageout && pmd_young(orig_pmd))
+		(void)pmdp_test_and_clear_young(vma, addr, pmd);
+	folio_clear_referenced(folio);
+	folio_test_clear_young(folio);
+	if (pageout) {
+		if (folio_isolate_lru(folio))
+			list_add_tail(&folio->lru, list);
+	} else {
+		folio_clear_active(folio);	/* folio_deactivate */
+	}
+huge_unlock:
+	spin_unlock(ptl);
+	return false;
+}
+
+/*
  * madvise_cold_or_pageout_pte_range - one PTE table's part of the range.
  * A folio another process maps too is left alone (folio_maybe_mapped_
  * shared: "do not interfere with other mappings of this folio"). The
@@ -46,9 +107,17 @@ static void cold_or_pageout_range(struct vm_area_struct *vma,
 {
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long start = addr;
+	pmd_t *pmd = mm_find_pmd(mm, addr);
 	spinlock_t *ptl;
-	pte_t *pte = madvise_pte_lock(mm, addr, &ptl);
+	pte_t *pte;
 
+	if (pmd && pmd_trans_huge(pmdp_get_l(pmd, "madvise_cold_or_pageout:"
+						  "pmd_lockless"))) {
+		if (!madvise_cold_or_pageout_huge_pmd(vma, pmd, addr, end,
+						      pageout, list))
+			goto flush;
+	}
+	pte = madvise_pte_lock(mm, addr, &ptl);
 	if (!pte)
 		return;
 	for (; addr < end; addr += PAGE_SIZE, pte++) {
@@ -77,6 +146,7 @@ static void cold_or_pageout_range(struct vm_area_struct *vma,
 		}
 	}
 	pte_unmap_unlock(pte, ptl);
+flush:
 	/* the mmu_gather's flush of the cleared Accessed bits */
 	if (!pageout)
 		flush_tlb_mm_range(&mm->context, start, end);

@@ -491,7 +491,11 @@ static vm_fault_t dmirror_devmem_fault(struct vm_fault *vmf)
 		.src = &src,
 		.dst = &dst,
 		.flags = MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
-		.fault_page = vmf->page,
+		/* before 16ce101db85d migrate_vma had no fault_page: the
+		 * faulting page was neither locked nor referenced */
+		.fault_page = sim_regress_on(
+				SIM_REGRESS_DEVICE_PRIVATE_FAULT_NO_REF) ?
+			      NULL : vmf->page,
 	};
 
 	if (migrate_vma_setup(&args))
@@ -505,17 +509,50 @@ static vm_fault_t dmirror_devmem_fault(struct vm_fault *vmf)
 }
 
 /*
- * do_device_private_fault - do_swap_page's device-private case: (1) under
- * the PTL check the entry is still there and lock the page, (2) take a
- * reference while it cannot be freed, (3) drop the PTL and call the
- * driver. A page we cannot lock is being migrated: wait for its lock,
- * then retry the fault.
+ * do_device_private_fault_noref - the device-private case before
+ * 16ce101db85d ("mm/memory.c: fix race when faulting a device private
+ * page"): the entry read without the PTL gives the page, whose pgmap's
+ * migrate_to_ram is called at once, with no lock and no reference:
+ *  (1) the fault reads the device-private entry: vmf->page;
+ *  (2) the driver migrates the page back to system memory
+ *      (migrate_vma_finalize drops the last reference) and the device
+ *      page is freed;
+ *  (3) the fault follows vmf->page->pgmap to the driver's callback: a
+ *      struct page that is free (and a pgmap that may be gone with it).
+ */
+static vm_fault_t do_device_private_fault_noref(struct vm_fault *vmf)
+{
+	struct page *page;
+
+	page = pfn_swap_entry_to_page(pte_to_swp_entry(vmf->orig_pte));
+	vmf->page = page;					/* (1) */
+	sim_yield(SIM_EV_READ, &page->flags, "do_swap_page:page_pgmap");
+	if (physmem_frame_is_free(page_to_pfn(page))) {		/* (3) */
+		sim_violation("use-after-free: do_swap_page calls "
+			      "migrate_to_ram through the pgmap of device "
+			      "page pfn %lu, which a migration back to system "
+			      "memory already freed (no reference held)",
+			      page_to_pfn(page));
+		return 0;
+	}
+	return dmirror_devmem_fault(vmf);
+}
+
+/*
+ * do_device_private_fault - do_swap_page's device-private case (since
+ * 16ce101db85d): (1) under the PTL check the entry is still there and
+ * lock the page, (2) take a reference while it cannot be freed, (3) drop
+ * the PTL and call the driver with the page as migrate_vma's fault_page.
+ * A page we cannot lock is being migrated: wait for its lock, then retry
+ * the fault.
  */
 vm_fault_t do_device_private_fault(struct vm_fault *vmf)
 {
 	struct mm_struct *mm = vmf->vma->vm_mm;
 	vm_fault_t ret = 0;
 
+	if (sim_regress_on(SIM_REGRESS_DEVICE_PRIVATE_FAULT_NO_REF))
+		return do_device_private_fault_noref(vmf);
 	vmf->page = pfn_swap_entry_to_page(pte_to_swp_entry(vmf->orig_pte));
 	vmf->pte = pte_offset_map_lock(mm, vmf->pmd, vmf->address, &vmf->ptl);
 	if (!vmf->pte)

@@ -9,7 +9,9 @@
  *  (2) references: folio_referenced() clears and counts the Accessed bits
  *      of its PTEs; a folio used since the last pass is kept or activated
  *      (MADV_PAGEOUT ignores references);
- *  (3) add_to_swap: a slot, the swap cache, PG_dirty;
+ *  (3) add_to_swap: a slot, the swap cache, PG_dirty; a large folio
+ *      cannot have one (no THP_SWAP) and is split first, its other pages
+ *      going onto the list (shrink_large_folio);
  *  (4) try_to_unmap: every PTE becomes a swap entry (exclusive marker kept
  *      in the entry); the PTE is cleared first and the flush is batched
  *      (TTU_BATCH_FLUSH); an exclusive page that may be pinned cannot be
@@ -300,6 +302,36 @@ static void pageout(struct folio *folio)
 }
 
 /*
+ * shrink_large_folio - step (3) for a large anon folio (locked, isolated,
+ * not in the swap cache), as the kernel's shrink_folio_list does when
+ * folio_alloc_swap cannot give it a cluster of slots (here: always, THP_SWAP
+ * is not modelled): (a) a folio that may be pinned is kept; (b) one with
+ * references beyond its mappings and ours cannot be split: activated;
+ * (c) a partially mapped one (on the deferred split queue) is split right
+ * away; (d) otherwise the swap allocation fails and the fallback splits
+ * it (THP_SWPOUT_FALLBACK). The split leaves @folio as the head, order 0,
+ * locked and isolated; the other 511 pages are isolated folios of their
+ * own at the tail of @folio_list, reclaimed later in the same call. A
+ * split that fails (a reference taken since (b): GUP, a racing fault's
+ * speculative look) activates the folio, whole and mapped as before.
+ */
+static enum folio_references shrink_large_folio(struct folio *folio,
+						struct list_head *folio_list)
+{
+	/* (a) SIM: the kernel checks every anon folio here; a small pinned
+	 * one is refused by try_to_unmap instead (same outcome) */
+	if (folio_maybe_dma_pinned(folio))
+		return FOLIOREF_KEEP;
+	/* (b) */
+	if (!can_split_folio(folio, 1, NULL))
+		return FOLIOREF_ACTIVATE;
+	/* (c) and (d): one split either way, as folio_alloc_swap fails */
+	if (split_folio_to_list(folio, folio_list))
+		return FOLIOREF_ACTIVATE;
+	return FOLIOREF_RECLAIM;
+}
+
+/*
  * shrink_folio_list - see the file comment. @folio_list holds isolated
  * folios; every folio leaves it: freed (counted), or put back.
  * @ignore_references: MADV_PAGEOUT. Returns base pages reclaimed.
@@ -331,10 +363,23 @@ static unsigned long shrink_folio_list(struct list_head *folio_list,
 				break;
 			}
 		}
-		/* (3) a slot; swap full or a large folio: keep it */
+		/* (3) a slot; swap full: keep it. A large folio is split */
 		if (folio_test_anon(folio) && folio_test_swapbacked(folio) &&
-		    !folio_test_swapcache(folio) && !add_to_swap(folio))
-			goto activate_locked;
+		    !folio_test_swapcache(folio)) {
+			if (folio_test_large(folio)) {
+				switch (shrink_large_folio(folio, folio_list)) {
+				case FOLIOREF_KEEP:
+					goto keep_locked;
+				case FOLIOREF_ACTIVATE:
+					goto activate_locked;
+				case FOLIOREF_RECLAIM:
+					break;
+				}
+				nr = folio_nr_pages(folio);
+			}
+			if (!add_to_swap(folio))
+				goto activate_locked;
+		}
 		/* (4) */
 		if (folio_mapcount(folio)) {
 			try_to_unmap(folio, TTU_BATCH_FLUSH);
@@ -430,9 +475,6 @@ static void isolate_lru_folios(struct reclaim_candidates *rc,
 		if (PageTail(page) || is_huge_zero_folio(folio) ||
 		    page == ZERO_PAGE(0) ||
 		    (!folio_test_anon(folio) && !folio_test_swapcache(folio)))
-			continue;
-		/* SIM: large folios wait for split (THP_SWAP not modelled) */
-		if (folio_test_large(folio))
 			continue;
 		if (!folio_isolate_lru(folio))
 			continue;

@@ -249,6 +249,22 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"passes on the reused entry and it maps its stale copy",
 		.scenario = "scenarios/swapin-skip-swapcache-aba.mms",
 	},
+	[SIM_REGRESS_DEVICE_PRIVATE_FAULT_NO_REF] = {
+		.name = "device-private-fault-no-ref",
+		/* "mm/memory.c: fix race when faulting a device private
+		 * page" (Alistair Popple; full hash 16ce101db85db694... and
+		 * title read in a stable backport's "commit ... upstream"
+		 * line and a shortlog; v6.0-rc3-595-g16ce101db85d per an
+		 * amdgpu DKMS check, so merged for v6.1; CVE-2022-3523 per
+		 * that backport's title; the date is not verified) */
+		.commit = "16ce101db85d",
+		.date = "not verified",
+		.what = "do_swap_page follows a device-private entry to its "
+			"page and calls the driver's migrate_to_ram without "
+			"the PTL or a reference: a concurrent migration back "
+			"to system memory frees the device page first",
+		.scenario = "scenarios/device-private-fault-no-ref.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

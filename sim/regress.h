@@ -64,6 +64,8 @@ enum sim_regress_id {
 	SIM_REGRESS_MADV_FREE_VS_GUP,
 	/* mm/memory.c: do_swap_page skips the swap cache unclaimed */
 	SIM_REGRESS_SWAPIN_SKIP_SWAPCACHE_ABA,
+	/* mm/memory.c: do_swap_page calls migrate_to_ram without a ref */
+	SIM_REGRESS_DEVICE_PRIVATE_FAULT_NO_REF,
 	SIM_REGRESS__NR
 };
 

@@ -17,6 +17,10 @@
  * Found by the default search in under a hundred executions with the
  * switch on; clean with it off (dpor:2 exhausted, and the default search).
  *
+ * device-private-fault-no-ref (16ce101db85d), both ways: the default
+ * search finds the use-after-free with the switch on; dpor:2 exhausts
+ * clean with it off.
+ *
  * Then: a page goes to the device and comes back on a CPU fault with its
  * data (migrate_to_ram), a device page mapped by two processes after fork
  * comes back for both, GUP migrates a device page back before pinning it,
@@ -46,6 +50,37 @@ static void t_seed004(void)
 	explore_result_free(&r);
 	sim_regress_clear();
 	scenario_program_free(p);
+	st_proof(path, 10000);
+}
+
+/*
+ * device-private-fault-no-ref (16ce101db85d "mm/memory.c: fix race when
+ * faulting a device private page"): 1. main's load reads the
+ * device-private entry; 2. drv migrates the page back to system memory
+ * and the device page is freed; 3. main, which took no reference, calls
+ * migrate_to_ram through the freed page's pgmap.
+ */
+static void t_fault_no_ref(void)
+{
+	static const char path[] = "scenarios/device-private-fault-no-ref.mms";
+	int id = sim_regress_by_name("device-private-fault-no-ref");
+	struct mmsim_program *p = st_load(path, NULL);
+	struct explore_result r;
+
+	if (!ok(p && id >= 0, "device-private-fault-no-ref's scenario loads "
+			      "and its switch is catalogued"))
+		return;
+	sim_regress_set(id, true);
+	r = st_explore(p, NULL, 10000);
+	ok(r.failures > 0 && r.nr_fail &&
+	   strstr(r.fail[0].msg, "use-after-free"),
+	   "device-private-fault-no-ref on: the default search finds the "
+	   "fault using a freed device page (after %llu executions)",
+	   (unsigned long long)r.executions);
+	explore_result_free(&r);
+	sim_regress_clear();
+	scenario_program_free(p);
+	/* off: the fault locks and references the page under the PTL */
 	st_proof(path, 10000);
 }
 
@@ -94,6 +129,7 @@ int main(void)
 {
 	scenario_runner_register();
 	t_seed004();
+	t_fault_no_ref();
 	t_round_trip();
 	st_proof("scenarios/device-fork.mms", 3000);
 	st_proof("scenarios/device-fault-vs-migrate.mms", 3000);

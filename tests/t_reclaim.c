@@ -25,7 +25,11 @@
  *    switch on; with it off dpor:3 exhausts clean.
  * A few seconds under ASan.
  */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "check/oracle.h"
+#include "include/huge_mm.h"
 #include "include/swap.h"
 #include "swap_test.h"
 
@@ -141,6 +145,130 @@ static void t_madv_free(void)
 	   "words too)");
 }
 
+/*
+ * A PMD-mapped THP under reclaim: folio_alloc_swap cannot give it 512
+ * slots (no THP_SWAP), so shrink_folio_list splits it onto its own list
+ * and swaps the 512 pages out one by one; each reads its own value back
+ * through do_swap_page.
+ */
+static void t_thp(void)
+{
+	size_t cap = 64 * 1024, n = 0;
+	char *text = malloc(cap);
+	unsigned long split_ok, split_failed;
+	bool clean;
+
+	n += snprintf(text + n, cap - n,
+		      "config thp=always mem=16M swap=16M\n"
+		      "thread main:\n\tmmap A 2M\n");
+	for (int i = 0; i < 512; i++)
+		n += snprintf(text + n, cap - n, "\tstore A+%#x %#x\n",
+			      i * 0x1000, i + 1);
+	n += snprintf(text + n, cap - n, "\treclaim\n");
+	for (int i = 0; i < 512; i++)
+		n += snprintf(text + n, cap - n, "\tload A+%#x == %#x\n",
+			      i * 0x1000, i + 1);
+	snprintf(text + n, cap - n, "expect ok\n");
+	clean = st_run_text("thp", text);
+	thp_split_stats(&split_ok, &split_failed);
+	ok(clean && split_ok == 1 && split_failed == 0 &&
+	   swap_stats.writes == 512 && swap_stats.reads == 512,
+	   "reclaim splits a PMD-mapped THP and swaps out its 512 pages; "
+	   "every page reads back its value (splits %lu, failed %lu, "
+	   "writes %lu, reads %lu)", split_ok, split_failed,
+	   swap_stats.writes, swap_stats.reads);
+	free(text);
+}
+
+/*
+ * MADV_PAGEOUT of a THP (madvise_cold_or_pageout_pte_range): a range
+ * that covers part of it splits it and pages out only the range; one that
+ * covers it whole isolates the THP, which reclaim splits and swaps out
+ * whole. MADV_COLD of part of it splits it without writing anything.
+ */
+static void t_thp_pageout(void)
+{
+	static const char part[] =
+		"config thp=always mem=16M swap=16M\n"
+		"thread main:\n"
+		"\tmmap A 2M\n"
+		"\tstore A 0x1\n"
+		"\tstore A+0x1000 0x2\n"
+		"\tmadvise A+0x1000 4K pageout\n"
+		"\tload A == 0x1\n"
+		"\tload A+0x1000 == 0x2\n"
+		"expect ok\n";
+	static const char whole[] =
+		"config thp=always mem=16M swap=16M\n"
+		"thread main:\n"
+		"\tmmap A 2M\n"
+		"\tstore A 0x1\n"
+		"\tstore A+0x1FF000 0x2\n"
+		"\tmadvise A 2M pageout\n"
+		"\tload A == 0x1\n"
+		"\tload A+0x1FF000 == 0x2\n"
+		"expect ok\n";
+	static const char cold[] =
+		"config thp=always mem=16M swap=16M\n"
+		"thread main:\n"
+		"\tmmap A 2M\n"
+		"\tstore A 0x1\n"
+		"\tmadvise A 8K cold\n"
+		"\tload A == 0x1\n"
+		"expect ok\n";
+	unsigned long split_ok, split_failed;
+	bool clean;
+
+	clean = st_run_text("part", part);
+	thp_split_stats(&split_ok, &split_failed);
+	ok(clean && split_ok == 1 && swap_stats.writes == 1 &&
+	   swap_stats.reads == 1,
+	   "MADV_PAGEOUT of one page of a THP splits it and pages out that "
+	   "page only (splits %lu, writes %lu, reads %lu)", split_ok,
+	   swap_stats.writes, swap_stats.reads);
+	clean = st_run_text("whole", whole);
+	thp_split_stats(&split_ok, &split_failed);
+	ok(clean && split_ok == 1 && swap_stats.writes == 512,
+	   "MADV_PAGEOUT of a whole THP isolates it; reclaim splits it and "
+	   "writes its 512 pages (splits %lu, writes %lu)", split_ok,
+	   swap_stats.writes);
+	clean = st_run_text("cold", cold);
+	thp_split_stats(&split_ok, &split_failed);
+	ok(clean && split_ok == 1 && swap_stats.writes == 0,
+	   "MADV_COLD of part of a THP splits it and writes nothing "
+	   "(splits %lu, writes %lu)", split_ok, swap_stats.writes);
+}
+
+/*
+ * reclaim-thp-vs-store: one execution splits and swaps the THP out (the
+ * scenario reaches the path), then the default search runs it clean.
+ * `mmsim explore FILE --strategy dpor:1` exhausts it clean too (4,510
+ * executions, 18 s at -O2: too long for this suite under ASan).
+ */
+static void t_thp_race(void)
+{
+	static const char path[] = "scenarios/reclaim-thp-vs-store.mms";
+	struct mmsim_program *p = st_load(path, NULL);
+	unsigned long split_ok, split_failed;
+	struct explore_result r;
+
+	if (!ok(p != NULL, "%s loads", path))
+		return;
+	r = st_explore(p, "random", 1);
+	thp_split_stats(&split_ok, &split_failed);
+	ok(r.failures == 0 && split_ok == 1 && swap_stats.writes == 3,
+	   "%s: reclaim splits the THP the store races and fills the 3 "
+	   "swap slots (splits %lu, writes %lu)", path, split_ok,
+	   swap_stats.writes);
+	explore_result_free(&r);
+	r = st_explore(p, NULL, 300);
+	ok(r.failures == 0 && r.executions == 300,
+	   "%s: clean (%llu executions of the default search)", path,
+	   (unsigned long long)r.executions);
+	explore_result_free(&r);
+	scenario_program_free(p);
+}
+
 static bool load(int p, unsigned long va, uint64_t got)
 {
 	char why[256];
@@ -213,6 +341,9 @@ int main(void)
 	t_references();
 	t_pinned();
 	t_madv_free();
+	t_thp();
+	t_thp_pageout();
+	t_thp_race();
 	t_oracle_r6();
 	t_madv_free_vs_gup();
 	st_proof("scenarios/reclaim-vs-store.mms", 3000);
