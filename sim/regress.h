@@ -64,6 +64,8 @@ enum sim_regress_id {
 	SIM_REGRESS_MADV_FREE_VS_GUP,
 	/* mm/memory.c: do_swap_page skips the swap cache unclaimed */
 	SIM_REGRESS_SWAPIN_SKIP_SWAPCACHE_ABA,
+	/* mm/khugepaged.c: collapse_huge_page without the GUP-fast IPI */
+	SIM_REGRESS_KHUGEPAGED_PT_FREE_VS_GUP_FAST,
 	SIM_REGRESS__NR
 };
 
