@@ -8,7 +8,7 @@
  * range and the pin untouched; a page shared with a child is copied, the
  * child keeps the old one. Then the catalogued race
  * khugepaged-pt-free-vs-gup-fast both ways, and the shipped collapse
- * scenarios exhausted by bounded DPOR. A few seconds under ASan.
+ * scenarios exhausted by bounded DPOR. About 10 s under ASan.
  */
 #include "gup.h"
 #include "mm_test.h"
@@ -172,17 +172,116 @@ static const struct mm_test tests[] = {
 	  collapse_thp_already },
 };
 
+/* Load and build scenario @path; NULL (and a failed test) if it cannot. */
+static struct mmsim_program *scenario_prog(const char *path)
+{
+	struct scenario_error e;
+	struct scenario *s = scenario_load_file(path, &e);
+	struct mmsim_program *p;
+	char err[512];
+
+	if (!s) {
+		ok(0, "%s loads (%s)", path, e.text);
+		return NULL;
+	}
+	p = scenario_program(s, err, sizeof(err));
+	if (!p)
+		ok(0, "%s runs (%s)", path, err);
+	return p;
+}
+
+/*
+ * The shipped `expect ok` collapse scenarios: every schedule with at most
+ * @bound preemptions (source DPOR) is clean, and some ran.
+ */
+static void t_scenario_exhausted(const char *path, const char *bound,
+				 uint64_t min_runs)
+{
+	struct mmsim_program *p = scenario_prog(path);
+	struct explore_result r;
+
+	if (!p)
+		return;
+	r = explore_for(p, bound, 0, 60);
+	ok(r.failures == 0 && r.exhausted && r.executions >= min_runs,
+	   "%s: %s exhausts %llu executions clean", path, bound,
+	   (unsigned long long)r.executions);
+	if (r.nr_fail)
+		diag("%s", r.fail[0].msg);
+	explore_result_free(&r);
+	scenario_program_free(p);
+}
+
+/*
+ * khugepaged-pt-free-vs-gup-fast both ways: with the switch on, the
+ * default search finds the page-table use-after-free; off, dpor:2
+ * exhausts the scenario clean (and the same scenario on x86, switch on,
+ * is clean: the flush's IPI waits for GUP-fast there).
+ */
+static void t_pt_free_vs_gup_fast(void)
+{
+	int id = sim_regress_by_name("khugepaged-pt-free-vs-gup-fast");
+	struct mmsim_program *p, *px;
+	struct scenario_error e;
+	struct scenario *sx;
+	struct explore_result r;
+	char err[512];
+
+	if (!ok(id >= 0, "khugepaged-pt-free-vs-gup-fast is catalogued"))
+		return;
+	p = scenario_prog(sim_regress_table[id].scenario);
+	sx = scenario_load_file(sim_regress_table[id].scenario, &e);
+	if (!p || !sx)
+		return;
+	sx->config.arch = SCN_ARCH_X86;
+	sx->config.set |= SCN_CFG_ARCH;
+	px = scenario_program(sx, err, sizeof(err));
+	if (!ok(px != NULL, "the scenario runs on x86%s%s", px ? "" : ": ", px ? "" : err))
+		return;
+	sim_regress_set(id, true);
+	r = explore_for(p, NULL, 20000, 20);
+	ok(r.failures > 0 && r.nr_fail &&
+		   !strncmp(r.fail[0].msg, "use-after-free:", 15),
+	   "khugepaged-pt-free-vs-gup-fast: the default search finds the "
+	   "page-table use-after-free after %llu executions",
+	   (unsigned long long)r.executions);
+	if (r.nr_fail)
+		diag("%s", r.fail[0].msg);
+	explore_result_free(&r);
+	r = explore_for(px, "dpor:2", 0, 60);
+	ok(r.failures == 0 && r.exhausted,
+	   "switch on, arch=x86: dpor:2 exhausts %llu executions clean "
+	   "(pmdp_collapse_flush's IPI waits for GUP-fast)",
+	   (unsigned long long)r.executions);
+	explore_result_free(&r);
+	sim_regress_clear();
+	r = explore_for(p, "dpor:2", 0, 60);
+	ok(r.failures == 0 && r.exhausted && r.executions > 100,
+	   "with tlb_remove_table_sync_one: dpor:2 exhausts %llu executions "
+	   "clean on arm64", (unsigned long long)r.executions);
+	if (r.nr_fail)
+		diag("%s", r.fail[0].msg);
+	explore_result_free(&r);
+	scenario_program_free(p);
+	scenario_program_free(px);
+}
+
 int main(void)
 {
 	int n = sizeof(tests) / sizeof(tests[0]);
 
 	mt_setup(16UL << 20);
-	plan(n);
+	plan(n + 3 + 5);
 	transparent_hugepage_mode = THP_NEVER;
 	for (int i = 0; i < n; i++) {
 		struct sim_result r = mt_run_with(tests[i].fn, NULL, NULL, 0);
 
 		mt_report(tests[i].description, &r);
 	}
+	t_scenario_exhausted("scenarios/collapse-vs-store.mms", "dpor:2", 100);
+	t_scenario_exhausted("scenarios/collapse-vs-gup-fast-pin.mms",
+			     "dpor:2", 100);
+	t_scenario_exhausted("scenarios/collapse-vs-fork.mms", "dpor:1", 100);
+	t_pt_free_vs_gup_fast();
 	return done_testing();
 }
