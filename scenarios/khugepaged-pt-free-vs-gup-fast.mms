@@ -24,4 +24,4 @@ kthread k:
 	collapse A
 thread u:
 	madvise A 2M dontneed
-expect ok
+expect violation use-after-free
