@@ -183,6 +183,9 @@ static void flush_tlb_broadcast(mm_context_t *ctx, struct flush_info *fi)
 {
 	uint64_t m;
 
+	/* DSB ISHST: the entry changes (relaxed xchg/cmpxchg, plain
+	 * set_pte_at: pending on arm64) are visible before the TLBI */
+	sim_sb_mb();
 	sim_yield(SIM_EV_TLB, ctx->id, "flush_tlb:tlbi");
 	m = __atomic_load_n(&ctx->cpumask.bits, __ATOMIC_SEQ_CST) |
 	    1ULL << smp_processor_id();
@@ -262,6 +265,9 @@ void arch_tlbbatch_add_pending(struct arch_tlbflush_unmap_batch *b,
 {
 	if (b->nr == ARCH_TLBBATCH_MAX)
 		arch_tlbbatch_flush(b);		/* SIM: a full batch */
+	/* arm64's __flush_tlb_range_nosync starts with DSB ISHST */
+	if (tlb_flush_is_broadcast())
+		sim_sb_mb();
 	b->cpumask.bits |= __atomic_load_n(&ctx->cpumask.bits,
 					   __ATOMIC_SEQ_CST);
 	b->r[b->nr].id = ctx->id;
