@@ -157,12 +157,13 @@ static int hw_walk(int cpu, mm_context_t *ctx, unsigned long va, bool is_store,
 		{ "walker:pgd", __FILE__, "hw_walk", __LINE__ },
 	};
 	unsigned long need = _PAGE_ACCESSED | (is_store ? _PAGE_DIRTY : 0);
-	unsigned long table, e, *leafp;
+	unsigned long table, e, *leafp, gen;
 	struct tlb_entry te;
 	int level;
 	bool rw, user;
 
 retry:
+	gen = tlb_flush_gen(cpu);
 	table = ctx->pgd_pfn;
 	rw = user = true;
 	for (level = PT_PGD;; level--) {
@@ -210,6 +211,17 @@ retry:
 			goto retry;
 		e |= need;
 	}
+	/*
+	 * A flush reached this CPU during the walk (between its yield
+	 * points): the walk may have used an entry the flusher has since
+	 * unlinked (a PTE table collapse took away with its PTEs still
+	 * present). The hardware cannot do that: on x86 the walk, the fill
+	 * and the access are one instruction and the IPI waits for it to
+	 * end; on arm64 the TLBI's DSB completes the walks in progress. So
+	 * the walk starts again rather than cache what it found.
+	 */
+	if (tlb_flush_gen(cpu) != gen)
+		goto retry;
 	te = (struct tlb_entry){
 		.huge = level == PT_PMD,
 		.vpn = va >> (level == PT_PMD ? PMD_SHIFT : PAGE_SHIFT),

@@ -185,6 +185,11 @@ void arch_tlbbatch_flush(struct arch_tlbflush_unmap_batch *b);
 bool tlb_lookup(int cpu, const mm_context_t *ctx, unsigned long va,
 		struct tlb_entry *out);
 int tlb_nr_entries(int cpu, const mm_context_t *ctx);
+/*
+ * tlb_flush_gen - how many flushes reached @cpu's TLB so far: a hardware
+ * walk that a flush overlapped is restarted (arch/mmu.c hw_walk).
+ */
+unsigned long tlb_flush_gen(int cpu);
 void tlb_for_each(void (*fn)(int cpu, const struct tlb_entry *e, void *arg),
 		  void *arg);
 

@@ -24,6 +24,7 @@ struct cpu_tlb {
 	struct tlb_entry e[TLB_ENTRIES];
 	unsigned int victim; /* next round-robin victim */
 	mm_context_t *cur; /* context this CPU runs */
+	unsigned long flush_gen; /* flushes that reached this CPU */
 };
 
 enum mmu_arch mmu_arch = MMU_ARCH_X86;
@@ -104,6 +105,11 @@ static inline bool entry_covers(const struct tlb_entry *e, uint32_t id,
 	       e->vpn == (va >> (e->huge ? PMD_SHIFT : PAGE_SHIFT));
 }
 
+unsigned long tlb_flush_gen(int cpu)
+{
+	return tlbs[cpu].flush_gen;
+}
+
 struct tlb_entry *__tlb_find(int cpu, uint32_t id, unsigned long va)
 {
 	struct cpu_tlb *t = &tlbs[cpu];
@@ -148,6 +154,7 @@ static void flush_tlb_func(int cpu, void *info)
 	const struct flush_info *f = info;
 	struct cpu_tlb *t = &tlbs[cpu];
 
+	t->flush_gen++;
 	for (int i = 0; i < TLB_ENTRIES; i++) {
 		struct tlb_entry *e = &t->e[i];
 		unsigned shift = e->huge ? PMD_SHIFT : PAGE_SHIFT;
@@ -176,6 +183,9 @@ static void flush_tlb_broadcast(mm_context_t *ctx, struct flush_info *fi)
 {
 	uint64_t m;
 
+	/* DSB ISHST: the entry changes (relaxed xchg/cmpxchg, plain
+	 * set_pte_at: pending on arm64) are visible before the TLBI */
+	sim_sb_mb();
 	sim_yield(SIM_EV_TLB, ctx->id, "flush_tlb:tlbi");
 	m = __atomic_load_n(&ctx->cpumask.bits, __ATOMIC_SEQ_CST) |
 	    1ULL << smp_processor_id();
@@ -255,6 +265,9 @@ void arch_tlbbatch_add_pending(struct arch_tlbflush_unmap_batch *b,
 {
 	if (b->nr == ARCH_TLBBATCH_MAX)
 		arch_tlbbatch_flush(b);		/* SIM: a full batch */
+	/* arm64's __flush_tlb_range_nosync starts with DSB ISHST */
+	if (tlb_flush_is_broadcast())
+		sim_sb_mb();
 	b->cpumask.bits |= __atomic_load_n(&ctx->cpumask.bits,
 					   __ATOMIC_SEQ_CST);
 	b->r[b->nr].id = ctx->id;

@@ -109,10 +109,25 @@ pmd_t pmdp_invalidate(struct vm_area_struct *vma, unsigned long address,
 /* pmdp_invalidate_ad - invalidate; the caller's mmu_gather flushes. */
 pmd_t pmdp_invalidate_ad(struct vm_area_struct *vma, unsigned long address,
 			 pmd_t *pmdp);
+/* pmdp_collapse_flush - clear a table PMD and flush (khugepaged). */
+pmd_t pmdp_collapse_flush(struct vm_area_struct *vma, unsigned long address,
+			  pmd_t *pmdp);
 pmd_t pmdp_huge_clear_flush(struct vm_area_struct *vma, unsigned long address,
 			    pmd_t *pmdp);
 void pgtable_trans_huge_deposit(struct mm_struct *mm, pmd_t *pmdp,
 				pgtable_t pgtable);
 pgtable_t pgtable_trans_huge_withdraw(struct mm_struct *mm, pmd_t *pmdp);
+
+/* ---- khugepaged (mm/khugepaged.c) ---- */
+
+/*
+ * khugepaged_collapse_addr - MADV_COLLAPSE of the PMD range at @addr of
+ * @mm: its small anon pages copied into one THP mapped by a huge PMD. 0
+ * (collapsed, or already a huge PMD), -EAGAIN (a page pinned, locked,
+ * swapped, large, read-only range, ...). Takes mmap_lock itself.
+ */
+int khugepaged_collapse_addr(struct mm_struct *mm, unsigned long addr);
+/* Collapses that succeeded / failed in this execution. */
+void khugepaged_collapse_stats(unsigned long *ok, unsigned long *failed);
 
 #endif /* MMSIM_HUGE_MM_H */

@@ -96,7 +96,8 @@ static void tlb_remove_table_smp_sync(int cpu, void *info)
  */
 void tlb_remove_table_sync_one(void)
 {
-	cpumask_t all = { ~0ULL };
+	/* every CPU there is (bits past SIM_MAX_CPUS name none) */
+	cpumask_t all = { (1ULL << SIM_MAX_CPUS) - 1 };
 
 	if (!mmu_rcu_table_free)
 		return;

@@ -97,6 +97,23 @@ pmd_t pmdp_huge_clear_flush(struct vm_area_struct *vma, unsigned long address,
 }
 
 /*
+ * pmdp_collapse_flush - clear a PMD that points at a PTE table and flush
+ * the range from every TLB (khugepaged). PMD lock held. On x86 the flush's
+ * IPI waits for GUP-fast's interrupts-off section; on arm64 the TLBI does
+ * not, and the caller follows with tlb_remove_table_sync_one().
+ */
+pmd_t pmdp_collapse_flush(struct vm_area_struct *vma, unsigned long address,
+			  pmd_t *pmdp)
+{
+	pmd_t pmd = __pmdp_xchg(pmdp, __pmd(0),
+				SIM_SITE("pmdp_collapse_flush"));
+
+	flush_tlb_mm_range(&vma->vm_mm->context, address,
+			   address + HPAGE_PMD_SIZE);
+	return pmd;
+}
+
+/*
  * The deposit: a huge PMD keeps a preallocated PTE table aside so that a
  * split never has to allocate. The kernel keeps them on a list headed by
  * pmd_huge_pte() of the PMD table's ptdesc; SIM: the head pointer is the

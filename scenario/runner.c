@@ -1178,6 +1178,9 @@ static void do_migration_op(const struct scn_op *op, struct mm_struct *mm)
 	case SCN_OP_KSM_MERGE:
 		ksm_merge_range(mm, va, op_len(op));
 		break;
+	case SCN_OP_COLLAPSE:
+		khugepaged_collapse_addr(mm, va);
+		break;
 	default:
 		break;
 	}
@@ -1376,7 +1379,8 @@ static void run_op_in(const struct scn_op *op, int p, int target,
 	case SCN_OP_PFN_GET:
 	case SCN_OP_SPLIT:
 	case SCN_OP_SPLIT_DEFERRED:
-	case SCN_OP_KSM_MERGE:	do_migration_op(op, mm); break;
+	case SCN_OP_KSM_MERGE:
+	case SCN_OP_COLLAPSE:	do_migration_op(op, mm); break;
 	case SCN_OP_PAGEOUT:
 	case SCN_OP_SWAPIN:
 	case SCN_OP_RECLAIM:
@@ -1567,6 +1571,7 @@ static const char *unsupported(const struct scenario *s,
 	case SCN_OP_NUMA_SCAN: case SCN_OP_COMPACT: case SCN_OP_PFN_GET:
 	case SCN_OP_MEMFD: case SCN_OP_TRUNCATE: case SCN_OP_FALLOCATE:
 	case SCN_OP_SPLIT: case SCN_OP_SPLIT_DEFERRED: case SCN_OP_KSM_MERGE:
+	case SCN_OP_COLLAPSE:
 		return NULL;
 	case SCN_OP_PAGEOUT: case SCN_OP_SWAPIN: case SCN_OP_RECLAIM:
 		return NULL;

@@ -265,6 +265,23 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"to system memory frees the device page first",
 		.scenario = "scenarios/device-private-fault-no-ref.mms",
 	},
+	[SIM_REGRESS_KHUGEPAGED_PT_FREE_VS_GUP_FAST] = {
+		.name = "khugepaged-pt-free-vs-gup-fast",
+		/* "mm/khugepaged: fix GUP-fast interaction by sending IPI"
+		 * (Jann Horn; full hash 2ba99c5e0881... from its stable
+		 * backport's "commit ... upstream" line, backported
+		 * 2022-12-06; Fixes: ba76149f47d8 "thp: khugepaged"; the
+		 * mainline commit date itself is not verified) */
+		.commit = "2ba99c5e0881",
+		.date = "not verified",
+		.what = "on arm64 (page tables freed through RCU) "
+			"collapse_huge_page's pmdp_collapse_flush does not "
+			"wait for GUP-fast; without tlb_remove_table_sync_one "
+			"a GUP-fast that read the old PMD walks the old PTE "
+			"table after the collapse deposited it and a zap "
+			"freed it: a page-table use-after-free",
+		.scenario = "scenarios/khugepaged-pt-free-vs-gup-fast.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

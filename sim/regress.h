@@ -66,6 +66,8 @@ enum sim_regress_id {
 	SIM_REGRESS_SWAPIN_SKIP_SWAPCACHE_ABA,
 	/* mm/memory.c: do_swap_page calls migrate_to_ram without a ref */
 	SIM_REGRESS_DEVICE_PRIVATE_FAULT_NO_REF,
+	/* mm/khugepaged.c: collapse_huge_page without the GUP-fast IPI */
+	SIM_REGRESS_KHUGEPAGED_PT_FREE_VS_GUP_FAST,
 	SIM_REGRESS__NR
 };
 
