@@ -49,7 +49,7 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"restored the old PMD on a change: a store through "
 			"the new PMD in between is lost",
 		.scenario = "scenarios/thp-numa-count-recheck.mms",
-		/* found by the default search after at most 65,168
+		/* found by the default search after at most 65,678
 		 * executions (the ladder's dpor:5; 4.4 s at -O2, ~20 s of
 		 * CPU under ASan): docs/explorer.md */
 	},

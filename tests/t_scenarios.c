@@ -19,7 +19,7 @@
  *    the default strategy.
  *  - a scenario whose assertion is false is reported (the runner can fail).
  *
- * About 70 s of CPU under ASan (thp-numa-count-recheck's 65,168 THP
+ * About 70 s of CPU under ASan (thp-numa-count-recheck's 65,678 THP
  * executions to find it; the DPOR ladders: its dpor:1 is ~500).
  */
 #include <stdlib.h>
@@ -37,7 +37,7 @@
 #define SAMPLE_EXECS	20000	/* the fallback sample */
 /* The default search's budget to find a catalogued bug: the slowest,
  * thp-numa-count-recheck, is found by the DPOR ladder at execution
- * 65,168 (deterministic; ~20 s of CPU under ASan); the rest in < 5,000. */
+ * 65,678 (deterministic; ~20 s of CPU under ASan); the rest in < 5,000. */
 #define ON_BUDGET	80000
 
 static struct explore_result run(const struct mmsim_program *p,
