@@ -810,7 +810,14 @@ static long gup_fast(struct mm_struct *mm, unsigned long start,
 	unsigned int seq = 0;
 	long nr = 0;
 
-	if (gup_flags & FOLL_PIN) {
+	/*
+	 * Before 57efa1fe5957 ("mm/gup: prevent gup_fast from racing with
+	 * COW during fork"), nothing here: a pin could land between fork's
+	 * pin check and its write-protect of the parent's PTE.
+	 */
+	bool wp_seq = !sim_regress_on(SIM_REGRESS_GUP_FAST_NO_WP_SEQ);
+
+	if ((gup_flags & FOLL_PIN) && wp_seq) {
 		/* (B1) race window: fork may be write-protecting this mm */
 		seq = raw_read_seqcount(&mm->write_protect_seq);
 		if (seq & 1)
@@ -819,7 +826,7 @@ static long gup_fast(struct mm_struct *mm, unsigned long start,
 	local_irq_disable();
 	gup_fast_pgd_range(mm, start, end, gup_flags, pages, &nr);
 	local_irq_enable();
-	if (gup_flags & FOLL_PIN) {
+	if ((gup_flags & FOLL_PIN) && wp_seq) {
 		/* (B3) a fork ran meanwhile: our pins may be on shared pages */
 		if (read_seqcount_retry(&mm->write_protect_seq, seq)) {
 			gup_fast_undo(pages, nr, gup_flags);

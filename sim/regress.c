@@ -282,6 +282,23 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"freed it: a page-table use-after-free",
 		.scenario = "scenarios/khugepaged-pt-free-vs-gup-fast.mms",
 	},
+	[SIM_REGRESS_GUP_FAST_NO_WP_SEQ] = {
+		/* "mm/gup: prevent gup_fast from racing with COW during
+		 * fork" (Jason Gunthorpe): hash and title from the mainline
+		 * shortlog and an LKP report on torvalds/linux master; the
+		 * v2 thread is of November 2020; the commit date is not
+		 * verified */
+		.name = "gup-fast-no-wp-seq",
+		.commit = "57efa1fe5957",
+		.date = "not verified",
+		.what = "GUP-fast pins without sampling and re-checking "
+			"mm->write_protect_seq: fork checks the page for pins "
+			"(none yet), the pin lands and re-checks a PTE fork has "
+			"not write-protected yet, fork shares the page with "
+			"the child: the parent's next write COWs away from "
+			"the pin",
+		.scenario = "scenarios/gup-fast-no-wp-seq.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

@@ -68,6 +68,8 @@ enum sim_regress_id {
 	SIM_REGRESS_DEVICE_PRIVATE_FAULT_NO_REF,
 	/* mm/khugepaged.c: collapse_huge_page without the GUP-fast IPI */
 	SIM_REGRESS_KHUGEPAGED_PT_FREE_VS_GUP_FAST,
+	/* mm/gup.c: GUP-fast's write_protect_seq check against fork */
+	SIM_REGRESS_GUP_FAST_NO_WP_SEQ,
 	SIM_REGRESS__NR
 };
 

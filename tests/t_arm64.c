@@ -103,6 +103,44 @@ static void t_gup_fast_no_recheck(void)
 }
 
 /*
+ * gup-fast-no-wp-seq (scenarios/gup-fast-no-wp-seq.mms): GUP-fast without
+ * its write_protect_seq check against fork is found on arm64 (as on x86,
+ * where t_scenarios finds it) by the default search; with the check, the
+ * bounded DPOR exhausts clean on arm64.
+ */
+static void t_gup_fast_no_wp_seq(void)
+{
+	static const char path[] = "scenarios/gup-fast-no-wp-seq.mms";
+	int id = sim_regress_by_name("gup-fast-no-wp-seq");
+	struct scenario *arm = load_as(path, SCN_ARCH_ARM64);
+	struct mmsim_program *pa;
+	struct explore_result r;
+	char err[512];
+
+	if (!arm || id < 0) {
+		ok(0, "gup-fast-no-wp-seq: catalogued, its scenario loads");
+		return;
+	}
+	pa = scenario_program(arm, err, sizeof(err));
+	if (!ok(pa != NULL, "gup-fast-no-wp-seq's scenario runs as arm64 (%s)",
+		pa ? "" : err))
+		return;
+	sim_regress_set(id, true);
+	r = explore_for(pa, NULL, 20000, 0);
+	ok(r.failures > 0,
+	   "gup-fast-no-wp-seq: found on arm64 by the default search after "
+	   "%llu executions", (unsigned long long)r.executions);
+	explore_result_free(&r);
+	sim_regress_clear();
+	r = explore_for(pa, "dpor:2", 0, 0);
+	ok(r.failures == 0 && r.exhausted,
+	   "GUP-fast with write_protect_seq: dpor:2 exhausts clean on arm64 "
+	   "(%llu executions)", (unsigned long long)r.executions);
+	explore_result_free(&r);
+	scenario_program_free(pa);
+}
+
+/*
  * numa-wait-on-freed-page (seed 000 patch 1/3), too slow for
  * t_scenarios' budget under ASan (a THP copy per execution): found by
  * its catalogue strategy (PCT depth 3) within 5,000 executions with the
@@ -206,6 +244,7 @@ int main(void)
 	scenario_runner_register();
 	t_config_errors();
 	t_gup_fast_no_recheck();
+	t_gup_fast_no_wp_seq();
 	t_numa_wait_on_freed_page();
 	t_shipped_on_arm64();
 	return done_testing();
