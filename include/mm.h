@@ -373,6 +373,17 @@ unsigned long vm_mmap(struct mm_struct *mm, unsigned long addr,
 		      unsigned long len, unsigned long prot,
 		      unsigned long flags, unsigned long pgoff);
 int vm_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
+/*
+ * madvise_walk_vmas - @visit(vma, s, e, @arg) for the part [s, e) of each
+ * VMA that [@start, @end) covers, in address order (kernel: the VMA loop
+ * of madvise_walk_vmas). mmap_lock held by the caller.
+ */
+void madvise_walk_vmas(struct mm_struct *mm, unsigned long start,
+		       unsigned long end,
+		       void (*visit)(struct vm_area_struct *vma,
+				     unsigned long s, unsigned long e,
+				     void *arg),
+		       void *arg);
 /* do_madvise - madvise(2) for the behaviours above (mm/madvise.c). */
 int do_madvise(struct mm_struct *mm, unsigned long start, size_t len,
 	       int behavior);

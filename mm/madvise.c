@@ -79,13 +79,15 @@ static void madvise_update_vma(struct vm_area_struct *vma,
 	vma->vm_flags = new_flags;
 }
 
-/* MADV_DONTNEED: zap the range; the next touch faults in zeroes. */
-static int madvise_dontneed(struct mm_struct *mm, unsigned long start,
-			    unsigned long end)
+void madvise_walk_vmas(struct mm_struct *mm, unsigned long start,
+		       unsigned long end,
+		       void (*visit)(struct vm_area_struct *vma,
+				     unsigned long s, unsigned long e,
+				     void *arg),
+		       void *arg)
 {
 	struct vm_area_struct *vma;
 
-	mmap_read_lock(mm);
 	vma_for_each(vma, mm) {
 		unsigned long s = vma->vm_start > start ? vma->vm_start : start;
 		unsigned long e = vma->vm_end < end ? vma->vm_end : end;
@@ -93,8 +95,22 @@ static int madvise_dontneed(struct mm_struct *mm, unsigned long start,
 		if (vma->vm_start >= end)
 			break;
 		if (s < e)
-			zap_page_range_single(vma, s, e - s, NULL);
+			visit(vma, s, e, arg);
 	}
+}
+
+static void dontneed_vma(struct vm_area_struct *vma, unsigned long s,
+			 unsigned long e, void *arg)
+{
+	zap_page_range_single(vma, s, e - s, NULL);
+}
+
+/* MADV_DONTNEED: zap the range; the next touch faults in zeroes. */
+static int madvise_dontneed(struct mm_struct *mm, unsigned long start,
+			    unsigned long end)
+{
+	mmap_read_lock(mm);
+	madvise_walk_vmas(mm, start, end, dontneed_vma, NULL);
 	mmap_read_unlock(mm);
 	return 0;
 }

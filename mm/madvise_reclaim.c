@@ -36,6 +36,24 @@ static unsigned long pte_table_end(unsigned long addr, unsigned long end)
 }
 
 /*
+ * One folio of the range, its Accessed bit already dealt with: both clear
+ * PG_referenced and the young flag; pageout isolates it onto @list, cold
+ * deactivates it (folio_deactivate).
+ */
+static void cold_or_pageout_folio(struct folio *folio, bool pageout,
+				  struct list_head *list)
+{
+	folio_clear_referenced(folio);
+	folio_test_clear_young(folio);
+	if (pageout) {
+		if (folio_isolate_lru(folio))
+			list_add_tail(&folio->lru, list);
+	} else {
+		folio_clear_active(folio);	/* folio_deactivate */
+	}
+}
+
+/*
  * madvise_cold_or_pageout_huge_pmd - the PMD-mapped THP part of the
  * kernel's madvise_cold_or_pageout_pte_range. Under the PMD lock: the
  * huge zero page, a PMD migration entry and a folio another process maps
@@ -81,14 +99,7 @@ static bool madvise_cold_or_pageout_huge_pmd(struct vm_area_struct *vma,
 	 * (kernel: pmdp_invalidate + set_pmd_at + the mmu_gather) */
 	if (!pageout && pmd_young(orig_pmd))
 		(void)pmdp_test_and_clear_young(vma, addr, pmd);
-	folio_clear_referenced(folio);
-	folio_test_clear_young(folio);
-	if (pageout) {
-		if (folio_isolate_lru(folio))
-			list_add_tail(&folio->lru, list);
-	} else {
-		folio_clear_active(folio);	/* folio_deactivate */
-	}
+	cold_or_pageout_folio(folio, pageout, list);
 huge_unlock:
 	spin_unlock(ptl);
 	return false;
@@ -136,14 +147,7 @@ static void cold_or_pageout_range(struct vm_area_struct *vma,
 			continue;
 		if (!pageout && pte_young(ptent))
 			(void)ptep_test_and_clear_young(vma, addr, pte);
-		folio_clear_referenced(folio);
-		folio_test_clear_young(folio);
-		if (pageout) {
-			if (folio_isolate_lru(folio))
-				list_add_tail(&folio->lru, list);
-		} else {
-			folio_clear_active(folio);	/* folio_deactivate */
-		}
+		cold_or_pageout_folio(folio, pageout, list);
 	}
 	pte_unmap_unlock(pte, ptl);
 flush:
@@ -153,23 +157,29 @@ flush:
 }
 
 /* madvise_pageout - see swap.h: MADV_PAGEOUT (@pageout) or MADV_COLD. */
+struct cold_walk {
+	bool pageout;
+	struct list_head *list;
+};
+
+static void cold_or_pageout_vma(struct vm_area_struct *vma, unsigned long s,
+				unsigned long e, void *arg)
+{
+	struct cold_walk *w = arg;
+
+	for (unsigned long a = s; a < e; a = pte_table_end(a, e))
+		cold_or_pageout_range(vma, a, pte_table_end(a, e), w->pageout,
+				      w->list);
+}
+
 int madvise_pageout(struct mm_struct *mm, unsigned long start,
 		    unsigned long end, bool pageout)
 {
-	struct vm_area_struct *vma;
 	LIST_HEAD(list);
+	struct cold_walk w = { .pageout = pageout, .list = &list };
 
 	mmap_read_lock(mm);
-	vma_for_each(vma, mm) {
-		unsigned long s = vma->vm_start > start ? vma->vm_start : start;
-		unsigned long e = vma->vm_end < end ? vma->vm_end : end;
-
-		if (vma->vm_start >= end)
-			break;
-		for (unsigned long a = s; a < e; a = pte_table_end(a, e))
-			cold_or_pageout_range(vma, a, pte_table_end(a, e),
-					      pageout, &list);
-	}
+	madvise_walk_vmas(mm, start, end, cold_or_pageout_vma, &w);
 	mmap_read_unlock(mm);
 	if (pageout && !list_empty(&list))
 		reclaim_pages(&list);
@@ -251,20 +261,17 @@ static void madvise_free_pte_range(struct vm_area_struct *vma,
 	flush_tlb_mm_range(&mm->context, start, end);
 }
 
+static void madvise_free_vma(struct vm_area_struct *vma, unsigned long s,
+			     unsigned long e, void *arg)
+{
+	for (unsigned long a = s; a < e; a = pte_table_end(a, e))
+		madvise_free_pte_range(vma, a, pte_table_end(a, e));
+}
+
 int madvise_free(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
-	struct vm_area_struct *vma;
-
 	mmap_read_lock(mm);
-	vma_for_each(vma, mm) {
-		unsigned long s = vma->vm_start > start ? vma->vm_start : start;
-		unsigned long e = vma->vm_end < end ? vma->vm_end : end;
-
-		if (vma->vm_start >= end)
-			break;
-		for (unsigned long a = s; a < e; a = pte_table_end(a, e))
-			madvise_free_pte_range(vma, a, pte_table_end(a, e));
-	}
+	madvise_walk_vmas(mm, start, end, madvise_free_vma, NULL);
 	mmap_read_unlock(mm);
 	return 0;
 }
