@@ -44,6 +44,33 @@ explore_for(const struct mmsim_program *p, const char *strategy,
 	return explore_budget(p, strategy, runs, seconds, false);
 }
 
+/*
+ * test_program_load - the program of scenario @text (parsed as file
+ * @name), or of the file @name when @text is NULL; errors are
+ * diagnostics and NULL.
+ */
+static inline struct mmsim_program *test_program_load(const char *name,
+							  const char *text)
+{
+	struct scenario_error e;
+	struct scenario *s;
+	struct mmsim_program *p;
+	char err[512];
+
+	s = text ? scenario_parse(text, strlen(text), name, &e) :
+		   scenario_load_file(name, &e);
+	if (!s) {
+		diag("%s: %s", name, e.text);
+		return NULL;
+	}
+	p = scenario_program(s, err, sizeof(err));
+	if (!p) {
+		diag("%s: %s", name, err);
+		scenario_free(s);
+	}
+	return p;
+}
+
 /* builtin_program - program_load(@name), its error a diagnostic. */
 static inline const struct mmsim_program *builtin_program(const char *name)
 {

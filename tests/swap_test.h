@@ -14,39 +14,15 @@
 #include "scenario/runner.h"
 #include "scenario/scenario.h"
 #include "sim/regress.h"
+#include "explore_test.h"
 #include "tap.h"
-
-/* st_load - a program from @text (NULL: from the file @name). */
-static struct mmsim_program *st_load(const char *name, const char *text)
-{
-	struct scenario_error e;
-	struct scenario *s;
-	struct mmsim_program *p;
-	char err[512];
-
-	s = text ? scenario_parse(text, strlen(text), name, &e) :
-		   scenario_load_file(name, &e);
-	if (!s) {
-		diag("%s: %s", name, e.text);
-		return NULL;
-	}
-	p = scenario_program(s, err, sizeof(err));
-	if (!p) {
-		diag("%s: %s", name, err);
-		scenario_free(s);
-	}
-	return p;
-}
 
 /* st_explore - explore @p with @strategy (NULL: the default search). */
 static struct explore_result st_explore(const struct mmsim_program *p,
 					const char *strategy, uint64_t runs)
 {
-	struct explore_opts o = { .strategy = strategy, .runs = runs };
-	struct explore_result r;
+	struct explore_result r = explore_for(p, strategy, runs, 0);
 
-	memset(&r, 0, sizeof(r));
-	explore(p, &o, &r);
 	if (r.nr_fail)
 		diag("%s", r.fail[0].msg);
 	return r;
@@ -55,7 +31,7 @@ static struct explore_result st_explore(const struct mmsim_program *p,
 /* st_run_text - one execution of @text; true if it ran clean. */
 static bool st_run_text(const char *name, const char *text)
 {
-	struct mmsim_program *p = st_load(name, text);
+	struct mmsim_program *p = test_program_load(name, text);
 	struct explore_result r;
 	bool clean;
 
@@ -74,7 +50,7 @@ static bool st_run_text(const char *name, const char *text)
  */
 static void st_proof(const char *path, uint64_t runs)
 {
-	struct mmsim_program *p = st_load(path, NULL);
+	struct mmsim_program *p = test_program_load(path, NULL);
 	struct explore_result d, r;
 
 	if (!ok(p != NULL, "%s loads", path))

@@ -36,36 +36,9 @@
 #include <unistd.h>
 
 #include "explore/json.h"
+#include "cli_test.h"
 #include "tap.h"
 
-static const char *mmsim = "./mmsim";
-
-/* Run "mmsim @args" (stderr too); output in a malloc'd *out; exit code. */
-static int run(char **out, const char *args)
-{
-	char cmd[4096], *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	FILE *p;
-	int st;
-
-	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", mmsim, args);
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	do {
-		if (len + 4096 > cap)
-			buf = realloc(buf, cap = cap ? 2 * cap : 8192);
-		n = fread(buf + len, 1, cap - len - 1, p);
-		len += n;
-	} while (n);
-	buf[len] = 0;
-	st = pclose(p);
-	if (out)
-		*out = buf;
-	else
-		free(buf);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static int lines(const char *s)
 {

@@ -34,7 +34,7 @@ static void t_seed004(void)
 {
 	static const char path[] = "scenarios/seed004-device-migrate-dirty.mms";
 	int id = sim_regress_by_name("migrate-vma-dirty-loss");
-	struct mmsim_program *p = st_load(path, NULL);
+	struct mmsim_program *p = test_program_load(path, NULL);
 	struct explore_result r;
 
 	if (!ok(p && id >= 0, "seed 004's scenario loads and its switch "
@@ -64,7 +64,7 @@ static void t_fault_no_ref(void)
 {
 	static const char path[] = "scenarios/device-private-fault-no-ref.mms";
 	int id = sim_regress_by_name("device-private-fault-no-ref");
-	struct mmsim_program *p = st_load(path, NULL);
+	struct mmsim_program *p = test_program_load(path, NULL);
 	struct explore_result r;
 
 	if (!ok(p && id >= 0, "device-private-fault-no-ref's scenario loads "

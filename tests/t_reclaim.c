@@ -248,7 +248,7 @@ static void t_thp_pageout(void)
 static void t_thp_race(void)
 {
 	static const char path[] = "scenarios/reclaim-thp-vs-store.mms";
-	struct mmsim_program *p = st_load(path, NULL);
+	struct mmsim_program *p = test_program_load(path, NULL);
 	unsigned long split_ok, split_failed;
 	struct explore_result r;
 
@@ -309,7 +309,7 @@ static void t_madv_free_vs_gup(void)
 {
 	static const char path[] = "scenarios/madv-free-vs-gup.mms";
 	int id = sim_regress_by_name("madv-free-vs-gup");
-	struct mmsim_program *p = st_load(path, NULL);
+	struct mmsim_program *p = test_program_load(path, NULL);
 	struct explore_result r, d;
 
 	if (!ok(p && id >= 0, "madv-free-vs-gup's scenario loads and its "

@@ -27,32 +27,15 @@
 #include "explore/program.h"
 #include "scenario/runner.h"
 #include "scenario/scenario.h"
+#include "explore_test.h"
 #include "tap.h"
 
-static struct mmsim_program *load_text(const char *name, const char *text)
-{
-	struct scenario_error e;
-	struct scenario *s = scenario_parse(text, strlen(text), name, &e);
-	char err[512];
-	struct mmsim_program *p;
-
-	if (!s) {
-		diag("%s: %s", name, e.text);
-		return NULL;
-	}
-	p = scenario_program(s, err, sizeof(err));
-	if (!p) {
-		diag("%s: %s", name, err);
-		scenario_free(s);
-	}
-	return p;
-}
 
 /* Explore @text with @runs random executions; the explore() status. */
 static int explore_text(const char *name, const char *text, uint64_t runs,
 			struct explore_result *r)
 {
-	struct mmsim_program *p = load_text(name, text);
+	struct mmsim_program *p = test_program_load(name, text);
 	struct explore_opts o = { .strategy = "random", .runs = runs };
 	int rc;
 
@@ -129,7 +112,7 @@ static void test_no_fixed_tables(void)
 
 static void test_describe_cost(void)
 {
-	struct mmsim_program *p = load_text("big.mms",
+	struct mmsim_program *p = test_program_load("big.mms",
 					    "config mem=16M\n"
 					    "thread main:\n"
 					    "\tmmap A 1024G\n"

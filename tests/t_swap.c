@@ -149,7 +149,7 @@ static void t_skip_swapcache_aba(void)
 {
 	static const char path[] = "scenarios/swapin-skip-swapcache-aba.mms";
 	int id = sim_regress_by_name("swapin-skip-swapcache-aba");
-	struct mmsim_program *p = st_load(path, NULL);
+	struct mmsim_program *p = test_program_load(path, NULL);
 	struct explore_result r, d;
 
 	if (!ok(p && id >= 0, "swapin-skip-swapcache-aba's scenario loads "
