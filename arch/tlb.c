@@ -22,6 +22,7 @@
 
 struct cpu_tlb {
 	struct tlb_entry e[TLB_ENTRIES];
+	uint64_t valid; /* bit i: e[i].valid (TLB_ENTRIES <= 64) */
 	unsigned int victim; /* next round-robin victim */
 	mm_context_t *cur; /* context this CPU runs */
 	unsigned long flush_gen; /* flushes that reached this CPU */
@@ -40,6 +41,10 @@ void mmu_arch_set(enum mmu_arch arch, bool rcu_table_free)
 	mmu_arch = arch;
 	mmu_rcu_table_free = arch == MMU_ARCH_ARM64 || rcu_table_free;
 }
+
+_Static_assert(TLB_ENTRIES <= 64, "cpu_tlb.valid is one word");
+#define TLB_ALL_SLOTS \
+	(TLB_ENTRIES == 64 ? ~0ULL : (1ULL << (TLB_ENTRIES % 64)) - 1)
 
 static struct cpu_tlb tlbs[SIM_MAX_CPUS];
 static uint64_t tlb_used; /* CPUs touched this execution */
@@ -69,9 +74,14 @@ void destroy_context(mm_context_t *ctx)
 	for (uint64_t m = tlb_used; m; m &= m - 1) {
 		struct cpu_tlb *t = &tlbs[__builtin_ctzll(m)];
 
-		for (int i = 0; i < TLB_ENTRIES; i++)
-			if (t->e[i].valid && t->e[i].ctx_id == ctx->id)
+		for (uint64_t v = t->valid; v; v &= v - 1) {
+			int i = __builtin_ctzll(v);
+
+			if (t->e[i].ctx_id == ctx->id) {
 				t->e[i].valid = false;
+				t->valid &= ~(1ULL << i);
+			}
+		}
 		if (t->cur == ctx)
 			t->cur = NULL;
 	}
@@ -114,9 +124,12 @@ struct tlb_entry *__tlb_find(int cpu, uint32_t id, unsigned long va)
 {
 	struct cpu_tlb *t = &tlbs[cpu];
 
-	for (int i = 0; i < TLB_ENTRIES; i++)
+	for (uint64_t v = t->valid; v; v &= v - 1) {
+		int i = __builtin_ctzll(v);
+
 		if (entry_covers(&t->e[i], id, va))
 			return &t->e[i];
+	}
 	return NULL;
 }
 
@@ -126,21 +139,34 @@ void __tlb_fill(int cpu, const struct tlb_entry *e)
 	struct cpu_tlb *t = &tlbs[cpu];
 	int slot = -1;
 
-	for (int i = 0; i < TLB_ENTRIES && slot < 0; i++)
-		if (!t->e[i].valid)
-			slot = i;
-	if (slot < 0) {
+	if (~t->valid & TLB_ALL_SLOTS)
+		slot = __builtin_ctzll(~t->valid & TLB_ALL_SLOTS);
+	else {
 		slot = t->victim;
 		t->victim = (t->victim + 1) % TLB_ENTRIES;
 	}
 	t->e[slot] = *e;
 	t->e[slot].valid = true;
+	t->valid |= 1ULL << slot;
 	tlb_used |= 1ULL << cpu;
+}
+
+/* The CPU whose TLB holds @e, and @e's slot in it. */
+static void tlb_entry_slot(const struct tlb_entry *e, int *cpu, int *slot)
+{
+	size_t off = (size_t)((const char *)e - (const char *)tlbs);
+
+	*cpu = (int)(off / sizeof(struct cpu_tlb));
+	*slot = (int)(e - tlbs[*cpu].e);
 }
 
 void __tlb_invalidate(struct tlb_entry *e)
 {
+	int cpu, slot;
+
+	tlb_entry_slot(e, &cpu, &slot);
 	e->valid = false;
+	tlbs[cpu].valid &= ~(1ULL << slot);
 }
 
 struct flush_info {
@@ -155,17 +181,20 @@ static void flush_tlb_func(int cpu, void *info)
 	struct cpu_tlb *t = &tlbs[cpu];
 
 	t->flush_gen++;
-	for (int i = 0; i < TLB_ENTRIES; i++) {
+	for (uint64_t v = t->valid; v; v &= v - 1) {
+		int i = __builtin_ctzll(v);
 		struct tlb_entry *e = &t->e[i];
 		unsigned shift = e->huge ? PMD_SHIFT : PAGE_SHIFT;
 		unsigned long lo, hi;
 
-		if (!e->valid || e->ctx_id != f->id)
+		if (e->ctx_id != f->id)
 			continue;
 		lo = e->vpn << shift;
 		hi = lo + (1UL << shift);
-		if (lo < f->end && hi > f->start)
+		if (lo < f->end && hi > f->start) {
 			e->valid = false;
+			t->valid &= ~(1ULL << i);
+		}
 	}
 }
 
@@ -338,8 +367,8 @@ int tlb_nr_entries(int cpu, const mm_context_t *ctx)
 {
 	int n = 0;
 
-	for (int i = 0; i < TLB_ENTRIES; i++)
-		n += tlbs[cpu].e[i].valid && tlbs[cpu].e[i].ctx_id == ctx->id;
+	for (uint64_t v = tlbs[cpu].valid; v; v &= v - 1)
+		n += tlbs[cpu].e[__builtin_ctzll(v)].ctx_id == ctx->id;
 	return n;
 }
 
@@ -349,8 +378,7 @@ void tlb_for_each(void (*fn)(int cpu, const struct tlb_entry *e, void *arg),
 	for (uint64_t m = tlb_used; m; m &= m - 1) {
 		int cpu = __builtin_ctzll(m);
 
-		for (int i = 0; i < TLB_ENTRIES; i++)
-			if (tlbs[cpu].e[i].valid)
-				fn(cpu, &tlbs[cpu].e[i], arg);
+		for (uint64_t v = tlbs[cpu].valid; v; v &= v - 1)
+			fn(cpu, &tlbs[cpu].e[__builtin_ctzll(v)], arg);
 	}
 }
