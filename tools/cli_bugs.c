@@ -304,8 +304,15 @@ static void bugs_tap(const struct hunt *hs, int n)
 
 static void bugs_table(const struct hunt *hs, int n)
 {
-	printf("%-24s %-14s %-10s %-6s %-10s %-10s %-26s %s\n", "bug",
-	       "kernel commit", "date", "found", "time", "execs",
+	int w = 3;	/* the widest bug name */
+
+	for (int i = 0; i < n; i++) {
+		int l = (int)strlen(sim_regress_table[hs[i].id].name);
+
+		w = l > w ? l : w;
+	}
+	printf("%-*s %-14s %-12s %-6s %-9s %-10s %-26s %s\n", w, "bug",
+	       "kernel commit", "date", "found", "time (s)", "execs",
 	       "clean with it off", "replay (shrunk)");
 	for (int i = 0; i < n; i++) {
 		const struct hunt *h = &hs[i];
@@ -313,8 +320,8 @@ static void bugs_table(const struct hunt *hs, int n)
 		struct mmsim_program p = { .name = e->scenario };
 		char how[48];
 
-		printf("%-24s %-14.14s %-10s %-6s %-10.3f %-10llu %-26s ",
-		       e->name, e->commit, e->date, h->found ? "yes" : "NO",
+		printf("%-*s %-14.14s %-12s %-6s %-9.3f %-10llu %-26s ",
+		       w, e->name, e->commit, e->date, h->found ? "yes" : "NO",
 		       h->time_to_find, (unsigned long long)h->execs_to_find,
 		       clean_how(h, how, sizeof(how)));
 		if (h->found) {
