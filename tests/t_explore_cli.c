@@ -204,6 +204,24 @@ static void test_bugs(void)
 	       "behaves");
 	expect("bugs placeholder-demo --runs 2000", 0, "1 of 1 bug behaves",
 	       "The placeholder bug is found when on, clean when off");
+	/* two entries: hunted by two worker processes; the table is the
+	 * one a single process prints (but for the seconds) */
+	{
+		char *par = NULL, *seq = NULL;
+		int rp = run(&par, "bugs cow-reuse-mapcount "
+				   "dontneed-vs-thp-fault --jobs 2 --tap");
+		int rs = run(&seq, "bugs cow-reuse-mapcount "
+				   "dontneed-vs-thp-fault --jobs 1 --tap");
+
+		ok(rp == 0 && rs == 0 && par && seq && !strcmp(par, seq) &&
+			   strstr(par, "ok 4 - dontneed-vs-thp-fault: clean"),
+		   "mmsim bugs in two worker processes reports what one "
+		   "process does (exit %d/%d)", rp, rs);
+		if (par && seq && strcmp(par, seq))
+			diag("--jobs 2:\n%s--jobs 1:\n%s", par, seq);
+		free(par);
+		free(seq);
+	}
 	expect("bugs no-such-bug", 2, "no catalogued bug named",
 	       "An unknown bug name is a usage error");
 	expect("explore builtin:regress-demo --regress placeholder-demo", 1,

@@ -5,7 +5,7 @@
  * entry's scenario; the schedule found is shrunk (explore/shrink.c) to
  * the fewest preemptions it can, and that one is the replay printed.
  * With it off none may be found: proved where bounded DPOR exhausts
- * within PROOF_SECONDS (dpor:1, dpor:2, dpor:3, then unbounded, while
+ * within PROOF_EXECS (dpor:1, dpor:2, dpor:3, then unbounded, while
  * each exhausts and the next is likely to fit: a rung costs several
  * times the one below; the largest bound is the claim), sampled with the
  * budget otherwise. A progress line on stderr when it is a terminal
@@ -17,13 +17,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "sim/regress.h"
 #include "tools/cli.h"
 
-#define PROOF_SECONDS 10.0	/* the DPOR ladder's budget, per bug */
+/*
+ * The DPOR ladder's budget, per bug, in executions (not seconds: the
+ * table's claims are then the same on every machine, loaded or idle).
+ */
+#define PROOF_EXECS 200000
 /*
  * Without --runs/--time: executions to find a bug (the slowest, seed
  * 000's thp-numa-count-recheck, takes 50,000-65,000 with the default
@@ -110,25 +115,26 @@ static int hunt_one(struct cli *c, const struct mmsim_program *p, int id,
 	return rc;
 }
 
+static const char *const ladder[] = { "dpor:1", "dpor:2", "dpor:3", "dpor" };
+
 /*
  * The clean direction: the DPOR ladder, each rung only if the one below
- * exhausted, within PROOF_SECONDS; the largest exhausted bound is kept.
+ * exhausted, within PROOF_EXECS executions in all; the largest exhausted
+ * bound is kept.
  * Returns false if a rung found a violation (the bug is not clean).
  */
 static bool prove_clean(struct cli *c, const struct mmsim_program *p,
 			struct hunt *h, struct progress *pr)
 {
-	static const char *const ladder[] = { "dpor:1", "dpor:2", "dpor:3",
-					      "dpor" };
-	double left = PROOF_SECONDS;
+	uint64_t left = PROOF_EXECS;
 	uint64_t prev_execs = 0;
 
-	for (size_t i = 0; i < 4 && left > 0.05; i++) {
+	for (size_t i = 0; i < 4 && left > 0; i++) {
 		struct explore_opts o = { .strategy = ladder[i],
-					  .time_limit = left };
+					  .runs = left };
 
 		/* unbounded: at most 20 times the last rung's executions */
-		if (i == 3)
+		if (i == 3 && 20 * prev_execs < left)
 			o.runs = 20 * prev_execs > 1000 ? 20 * prev_execs :
 							  1000;
 		struct explore_result r;
@@ -137,7 +143,7 @@ static bool prove_clean(struct cli *c, const struct mmsim_program *p,
 
 		snprintf(phase, sizeof(phase), "off, %s", ladder[i]);
 		hunt_one(c, p, h->id, false, o, pr, phase, &r);
-		left -= r.elapsed;
+		left -= r.executions < left ? r.executions : left;
 		if (r.error[0] && !r.failures) {
 			/* dpor cannot run here (store buffers): sample */
 			explore_result_free(&r);
@@ -166,7 +172,7 @@ static bool prove_clean(struct cli *c, const struct mmsim_program *p,
 
 			if (growth < 4.0)
 				growth = 4.0;
-			if (growth * r.elapsed > left)
+			if (growth * r.executions > left)
 				break;
 			/* unbounded only where bounded DPOR stays small:
 			 * elsewhere it rarely ends within the budget */
@@ -334,6 +340,160 @@ static void bugs_table(const struct hunt *hs, int n)
 	}
 }
 
+/* ---- the hunt in several processes ---- */
+
+/* One hunt's result as a worker sends it (then the two strings). */
+struct hunt_wire {
+	int idx;		/* in the parent's hs[] */
+	bool loaded, found, clean;
+	int proved;		/* index in ladder[], -1: none */
+	uint64_t execs_to_find, execs_off;
+	double time_to_find;
+	uint32_t sched_len, err_len;
+};
+
+static bool write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+static bool read_all(int fd, void *buf, size_t n)
+{
+	char *p = buf;
+
+	while (n) {
+		ssize_t r = read(fd, p, n);
+
+		if (r <= 0)
+			return false;
+		p += r;
+		n -= (size_t)r;
+	}
+	return true;
+}
+
+static void hunt_send(int fd, int idx, const struct hunt *h)
+{
+	struct hunt_wire w = {
+		.idx = idx, .loaded = h->loaded, .found = h->found,
+		.clean = h->clean, .proved = -1,
+		.execs_to_find = h->execs_to_find, .execs_off = h->execs_off,
+		.time_to_find = h->time_to_find,
+		.sched_len = h->schedule ? (uint32_t)strlen(h->schedule) : 0,
+		.err_len = (uint32_t)strlen(h->err),
+	};
+
+	for (int i = 0; i < 4; i++)
+		if (h->proved == ladder[i])
+			w.proved = i;
+	if (!write_all(fd, &w, sizeof(w)) ||
+	    !write_all(fd, h->schedule ? h->schedule : "", w.sched_len) ||
+	    !write_all(fd, h->err, w.err_len))
+		_exit(3);
+}
+
+/* One result into @hs; false at the end of the stream (or a bad one). */
+static bool hunt_recv(int fd, struct hunt *hs, int n)
+{
+	struct hunt_wire w;
+	struct hunt *h;
+
+	if (!read_all(fd, &w, sizeof(w)) || w.idx < 0 || w.idx >= n ||
+	    w.err_len >= sizeof(h->err))
+		return false;
+	h = &hs[w.idx];
+	h->loaded = w.loaded;
+	h->found = w.found;
+	h->clean = w.clean;
+	h->proved = w.proved >= 0 && w.proved < 4 ? ladder[w.proved] : NULL;
+	h->execs_to_find = w.execs_to_find;
+	h->execs_off = w.execs_off;
+	h->time_to_find = w.time_to_find;
+	h->schedule = NULL;
+	if (w.sched_len) {
+		h->schedule = malloc(w.sched_len + 1);
+		if (!h->schedule || !read_all(fd, h->schedule, w.sched_len))
+			return false;
+		h->schedule[w.sched_len] = 0;
+	}
+	if (!read_all(fd, h->err, w.err_len))
+		return false;
+	h->err[w.err_len] = 0;
+	return true;
+}
+
+/*
+ * Hunt hs[0..n) in @nr_workers processes: worker k hunts entries k,
+ * k + nr_workers, ... one after another (each hunt is a function of its
+ * entry alone, so the table is the one a single process prints) and
+ * sends each result back as it ends; the progress line counts them.
+ * False if a worker could not be started or died: the caller hunts in
+ * process instead.
+ */
+static bool hunt_parallel(struct cli *c, struct hunt *hs, int n,
+			  int nr_workers, struct progress *pr)
+{
+	int fds[2], got = 0;
+	pid_t pids[16];
+	bool ok = true;
+
+	if (pipe(fds))
+		return false;
+	for (int k = 0; k < nr_workers; k++) {
+		pids[k] = fork();
+		if (pids[k] < 0) {
+			nr_workers = k;
+			ok = false;
+			break;
+		}
+		if (!pids[k]) {
+			struct progress quiet = { .on = false };
+
+			close(fds[0]);
+			c->o.jobs = 1;
+			for (int i = k; i < n; i += nr_workers) {
+				hunt(c, &hs[i], &quiet);
+				hunt_send(fds[1], i, &hs[i]);
+			}
+			_exit(0);
+		}
+	}
+	close(fds[1]);
+	while (ok && got < n && hunt_recv(fds[0], hs, n)) {
+		got++;
+		if (pr->on)
+			fprintf(stderr, "\r\033[Kbugs: %d of %d hunted (%d "
+				"workers)", got, n, nr_workers);
+	}
+	close(fds[0]);
+	for (int k = 0; k < nr_workers; k++) {
+		int st;
+
+		if (waitpid(pids[k], &st, 0) < 0 || !WIFEXITED(st) ||
+		    WEXITSTATUS(st))
+			ok = false;
+	}
+	if (got < n)
+		ok = false;
+	if (!ok) {
+		for (int i = 0; i < n; i++) {
+			free(hs[i].schedule);
+			hs[i] = (struct hunt){ .id = hs[i].id };
+		}
+	}
+	return ok;
+}
+
 int cmd_bugs(struct cli *c)
 {
 	struct hunt hs[SIM_REGRESS__NR] = { 0 };
@@ -360,11 +520,27 @@ int cmd_bugs(struct cli *c)
 				   !c->placeholder) ||
 					  sim_regress_table[id].needs)
 			continue;	/* a pending entry: only by name */
-		hs[n].id = id;
-		hunt(c, &hs[n], &pr);
-		bad += !hs[n].found || !hs[n].clean;
-		n++;
+		hs[n++].id = id;
 	}
+	/*
+	 * --jobs J: J processes hunt the entries (each explore in one);
+	 * default: one per CPU, at most 4. One entry: in process.
+	 */
+	{
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		int workers = c->o.jobs ? (int)c->o.jobs :
+					  (cpus > 4 ? 4 : cpus < 1 ? 1 : (int)cpus);
+
+		if (workers > n)
+			workers = n;
+		if (workers > 16)
+			workers = 16;
+		if (workers < 2 || !hunt_parallel(c, hs, n, workers, &pr))
+			for (int i = 0; i < n; i++)
+				hunt(c, &hs[i], &pr);
+	}
+	for (int i = 0; i < n; i++)
+		bad += !hs[i].found || !hs[i].clean;
 	if (pr.on)
 		fputs("\r\033[K", stderr);
 	if (!n && !c->json && !c->tap) {
