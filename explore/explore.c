@@ -37,7 +37,7 @@
 #define PROGRESS_EVERY 0.25	/* seconds between progress lines */
 
 enum strat_kind { ST_RR, ST_RANDOM, ST_PCT, ST_DFS, ST_POS, ST_DEFAULT,
-		 ST_DPOR, ST_VPOS };
+		 ST_DPOR, ST_VPOS, ST_RFF };
 
 /*
  * The default strategy: a portfolio. Execution i runs member i mod
@@ -130,6 +130,10 @@ static int parse_strategy(const char *name, enum strat_kind *kind,
 		*kind = ST_VPOS;
 		return 0;
 	}
+	if (!strcmp(name, "rff")) {
+		*kind = ST_RFF;
+		return 0;
+	}
 	if (!strncmp(name, "dpor", 4) && (!name[4] || name[4] == ':')) {
 		*kind = ST_DPOR;
 		*param = UINT_MAX;
@@ -155,7 +159,7 @@ static int parse_strategy(const char *name, enum strat_kind *kind,
 			}
 		}
 	}
-	snprintf(err, errlen, "bad strategy '%s' (default, pos, vpos, random, rr, "
+	snprintf(err, errlen, "bad strategy '%s' (default, pos, vpos, rff, random, rr, "
 		 "pct:D with 1 <= D <= 16, dfs:P with P >= 0, dpor or dpor:P)",
 		 name);
 	return -1;
@@ -395,6 +399,8 @@ static struct sim_strategy *seeded_strategy(struct run *ru, uint64_t i,
 		return pos_strategy_fresh(param);
 	case ST_VPOS:
 		return vpos_strategy();
+	case ST_RFF:
+		return rff_strategy();
 	case ST_RR:
 		return sim_strategy_rr();
 	default:
@@ -509,18 +515,24 @@ static void run_seeded(struct run *ru)
 		runs = 1000;	/* no budget given: a default one */
 	if (uses_vpos(ru))
 		vpos_learn(ru->p, ru->o->seed);
-	if (ladder)
+	if (ru->kind == ST_RFF)
+		rff_reset(ru->o->seed + ru->shard);
+	if (ladder) {
 		ladder_set(ru, 1);
+		rff_reset(ru->o->seed);
+	}
 
 	for (uint64_t i = ru->shard; !runs || i < runs; i += ru->nr_shards) {
 		struct sim_config cfg = { .seed = sim_exec_seed(ru->o->seed,
 								i) };
 		struct sim_result res;
+		uint64_t slot;
 
 		if (out_of_budget(ru, i))
 			goto out;
-		if (ladder && ((i - ru->shard) / ru->nr_shards & 1) &&
-		    ru->ladder) {
+		slot = (i - ru->shard) / ru->nr_shards;
+		if (ladder && (slot & 1) && ru->ladder &&
+		    (ru->ladder_bound <= 2 || (slot & 7) == 7)) {
 			char name[sizeof(ru->ladder_name)];
 
 			memcpy(name, ru->ladder_name, sizeof(name));
@@ -530,6 +542,16 @@ static void run_seeded(struct run *ru)
 					goto out;
 				continue;
 			}
+		}
+		if (ladder && (slot & 1)) {
+			/* the other half of the stateful quarter: rff */
+			struct sim_config rc = { .strategy = rff_strategy() };
+
+			ru->member = "rff";
+			program_exec(ru->p, &rc, &res);
+			if (account(ru, i, 0, &res))
+				goto out;
+			continue;
 		}
 		ru->member = NULL;
 		cfg.strategy = seeded_strategy(ru, i, k);

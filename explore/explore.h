@@ -123,6 +123,15 @@ struct sim_strategy *vpos_strategy(void);
 /* (site, task) keys the probes saw, and those marked shared. */
 void vpos_stats(unsigned *seen, unsigned *shared);
 
+/* ---- rff.c: reads-from fuzzing (feedback-guided race reversal) ---- */
+
+/* Empty the corpus and the coverage; seed the mutations. */
+void rff_reset(uint64_t seed);
+/* The strategy (one object; its corpus lives across executions). */
+struct sim_strategy *rff_strategy(void);
+/* Executions added to the corpus, and mutations run, since the reset. */
+void rff_stats(uint64_t *corpus, uint64_t *mutated);
+
 /* ---- explore.c: the driver ---- */
 
 struct explore_opts {

@@ -243,8 +243,8 @@ static void test_portfolio(void)
 	memset(hashes, 0, sizeof(hashes));
 	run_default(p, 0, 2);
 	run_default(p, 1, 2);
-	/* in one process odd executions are the DPOR ladder's (while it
-	 * lasts); the even ones are the portfolio's, as in any split */
+	/* in one process odd executions are the DPOR ladder's and rff's;
+	 * the even ones are the portfolio's, as in any split */
 	{
 		bool same = true;
 

@@ -40,7 +40,7 @@ static int usage(FILE *f)
 	fprintf(f,
 		"usage: mmsim <command> [args]\n"
 		"  explore FILE  many executions: [--strategy default|vpos|"
-		"pos|random|pct:D|dfs:P|dpor[:P]|rr]\n"
+		"pos|rff|random|pct:D|dfs:P|dpor[:P]|rr]\n"
 		"                [--runs N | --time SECONDS] [--seed S] "
 		"[--regress NAME]\n"
 		"                [--jobs J] [--shard I/N] [--keep-going] "
