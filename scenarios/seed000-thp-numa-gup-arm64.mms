@@ -18,7 +18,7 @@
 # quarter (reads-from fuzzing: docs/explorer.md), 6,828 - 70,150
 # executions on 7 of seeds 0-7 (tests/t_rff.c); random, POS, vpos and
 # PCT alone do not in 200,000.
-config arch=arm64 nodes=2 mem=32M thp=always thp_numa=legacy
+config arch=arm64 nodes=2 mem=32M thp=always thp_numa=legacy regress=thp-numa-count-recheck
 thread main:
     mmap A 2M anon thp
     store A+0x2000 0x11
