@@ -9,7 +9,13 @@
  *	2. shorten the last run;
  *	3. delete a run (its neighbours merge if they name the same task);
  *	4. stay instead of switching: give run i the task of run i-1;
- *	5. halve or decrement a run's count.
+ *	5. halve or decrement a run's count;
+ *	6. move a run: drop it and give its count to the task's next run
+ *	   (it runs later) or its previous one (earlier). The task makes the
+ *	   same choices, so the execution stays close to the failing one
+ *	   where a deletion would shift every later run (rff's schedules,
+ *	   which interleave short runs, shrink from 21 preemptions to 15
+ *	   without it).
  * A candidate is kept only if its replay ends the same way (same outcome,
  * same message with numbers ignored) and it is strictly smaller: fewer
  * preemptions, then fewer runs, then fewer choices, and never a longer
@@ -220,6 +226,22 @@ static bool shrink_pass(struct shrinker *sh, const struct cand *c)
 		d = without(c, i, i + 1);
 		ok = try_cand(sh, &d);
 		free(d.run);
+	}
+	for (size_t i = 0; i < c->n && !ok; i++) {	/* 6. move */
+		for (int dir = 1; dir >= -1 && !ok; dir -= 2) {
+			size_t j = i;
+
+			do
+				j += dir;
+			while (j < c->n && c->run[j].task != c->run[i].task);
+			if (j >= c->n)
+				continue;	/* none (j wrapped below 0) */
+			d = without(c, c->n, c->n);
+			d.run[j].count += d.run[i].count;
+			d.run[i].count = 0;
+			ok = try_cand(sh, &d);
+			free(d.run);
+		}
 	}
 	for (size_t i = 1; i < c->n && !ok; i++) {	/* 4. stay */
 		d = without(c, c->n, c->n);
