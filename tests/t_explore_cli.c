@@ -264,7 +264,7 @@ int main(void)
 
 	if (getenv("MMSIM"))
 		mmsim = getenv("MMSIM");
-	plan(15 + 7 + 1 + 2 + 5 + 2);
+	plan(15 + 7 + 1 + 2 + 6 + 2);
 	snprintf(tmp, sizeof(tmp), "/tmp/t_explore_cli.XXXXXX");
 	if (access(mmsim, X_OK) || !mkdtemp(tmp)) {
 		printf("Bail out! no %s (run make first) or no temp dir\n",
