@@ -75,6 +75,7 @@ struct rproc {
 	int live_threads;
 	bool exit_requested;	/* a thread ran `exit` */
 	bool exited;
+	bool gone;		/* exited and its mm torn down */
 	struct sim_waitq exit_wq;	/* wait-exit waiters */
 };
 
@@ -439,10 +440,12 @@ static void process_exit(int p)
 	oracle_unmap(rp->opid, 0, TASK_SIZE);
 	rp->exited = true;
 	rp->mm = NULL;
-	sim_wake_all(&rp->exit_wq);
 	if (mm_current() == mm)
 		mm_task_bind(NULL);
 	mmput(mm);
+	/* wait-exit returns once the address space is torn down */
+	rp->gone = true;
+	sim_wake_all(&rp->exit_wq);
 }
 
 /* ---- ops ---- */
@@ -1466,7 +1469,7 @@ static void do_wait_exit(const struct scn_op *op)
 	struct rproc *rp = &RT.procs[op->name];
 
 	sim_yield(SIM_EV_READ, rp, "scenario:wait-exit");
-	while (!rp->exited)
+	while (!rp->gone)
 		sim_wait(&rp->exit_wq, RT.s->procs[op->name].name, rp,
 			 SIM_SITE("scenario:wait-exit"));
 }
@@ -1603,6 +1606,8 @@ static void thread_main(void *arg)
 		if (p >= 0 && RT.procs[p].exited)
 			break;	/* the process exited under us */
 		RT.res = (struct scenario_op_result){ 0 };
+		if (op_hook)
+			op_hook(op_hook_arg, op, p, NULL);
 		run_op(op, p);
 		if (op->kind == SCN_OP_EXIT)
 			break;
@@ -1621,7 +1626,7 @@ static void thread_main(void *arg)
 	/* the observer sees an exit once the mm is gone */
 	if (op_hook && t->nr_ops &&
 	    scenario_thread_op(RT.s, t, t->nr_ops - 1)->kind == SCN_OP_EXIT &&
-	    p >= 0 && RT.procs[p].exited)
+	    p >= 0 && RT.procs[p].gone)
 		op_hook(op_hook_arg, scenario_thread_op(RT.s, t, t->nr_ops - 1),
 			p, &RT.res);
 }

@@ -38,9 +38,10 @@ struct mmsim_program *scenario_program_load(const char *path, char *err,
 void scenario_runner_register(void);
 
 /*
- * Observing an execution (mmsim kernel, tools/kernel_host.c): after each
- * op a user thread runs (after an `exit` op: once the process is gone),
- * the hook is called in that thread with what the op saw.
+ * Observing an execution (mmsim kernel, tools/kernel_host.c): before each
+ * op a thread runs, the hook is called with @r NULL; after it (after an
+ * `exit` op: once the process is gone), with what the op saw. Both calls
+ * run in that thread, with no yield point of their own.
  */
 struct scenario_op_result {
 	bool faulted;		/* a `faults` access faulted */
