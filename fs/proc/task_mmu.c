@@ -10,11 +10,17 @@
  * SIM: the model has no VM_SOFTDIRTY and no soft-dirty PTE bit set on
  * faults; as no clear_refs is modelled, every VMA is still VM_SOFTDIRTY
  * (as each new VMA is in the kernel), so every page inside a VMA reads
- * soft-dirty. SIM: PM_MMAP_EXCLUSIVE is "this page is mapped exactly once"
- * (the page's precise mapcount, PMD mappings included); 6.18 may decide
- * large folios by folio_maybe_mapped_shared() instead (not verified: the
- * index's fs/proc/task_mmu.c could not be read). mmsim kernel checks both
- * agree with the host on every compared scenario.
+ * soft-dirty.
+ *
+ * PM_MMAP_EXCLUSIVE: a page mapped by a PTE is exclusive if it is mapped
+ * exactly once (folio_precise_page_mapcount() == 1, as the newest
+ * fs/proc/task_mmu.c of the index reads). A page mapped by a PMD: that
+ * version applies the same rule, but the 6.18 host disagreed (mmsim
+ * kernel, scenarios/kernel/cow-in-parent-thp.mms: the child's PMD-mapped
+ * THP, whose pages the parent also maps by PTEs after splitting its own
+ * PMD, reads exclusive on the host). The model follows the host: a
+ * PMD-mapped page is exclusive if the folio has exactly one PMD mapping
+ * (SIM: the 6.18 source of pagemap_pmd_range is not verified).
  */
 #include "mm.h"
 #include "proc_pagemap.h"
@@ -118,9 +124,15 @@ static void pagemap_pmd_range(struct proc_page_state *st, pmd_t pmd,
 	unsigned long idx = (va & ~HPAGE_PMD_MASK) >> PAGE_SHIFT;
 
 	if (pmd_trans_huge(pmd)) {
+		struct folio *folio = page_folio(pmd_page(pmd));
+
 		st->pme |= PM_PRESENT;
 		st->pmd_mapped = true;
-		frame_state(st, pmd_page(pmd) + idx, true);
+		frame_state(st, pmd_page(pmd) + idx, false);
+		if (!is_huge_zero_folio(folio) &&
+		    __atomic_load_n(&folio->_entire_mapcount.counter,
+				    __ATOMIC_RELAXED) == 0)
+			st->pme |= PM_MMAP_EXCLUSIVE;
 		return;
 	}
 	if (!pmd_present(pmd)) {
