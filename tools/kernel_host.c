@@ -67,7 +67,7 @@
 static struct host {
 	char release[200];
 	char thp[32], shmem[32], defrag[32];
-	bool swap, ksm, io_uring, soft_dirty, pfns, kpageflags;
+	bool swap, ksm, ksmd_running, io_uring, soft_dirty, pfns, kpageflags;
 	int nodes;
 } H;
 
@@ -174,6 +174,8 @@ static void probe_host(void)
 		fclose(f);
 	H.swap = lines > 1;
 	H.ksm = !access("/sys/kernel/mm/ksm/run", R_OK);
+	H.ksmd_running = read_line("/sys/kernel/mm/ksm/run", buf, sizeof(buf)) &&
+			 strcmp(buf, "0");
 	H.nodes = 1;
 	if (read_line("/sys/devices/system/node/online", buf, sizeof(buf))) {
 		char *dash = strrchr(buf, '-');
@@ -220,7 +222,9 @@ static void print_probe(void)
 	       "swap %s; NUMA nodes %d; io_uring %s; KSM %s\n",
 	       H.release, H.thp, H.defrag, H.shmem,
 	       H.swap ? "on" : "none", H.nodes,
-	       H.io_uring ? "yes" : "no", H.ksm ? "yes" : "no");
+	       H.io_uring ? "yes (fixed buffers not used: no liburing)" : "no",
+	       !H.ksm ? "no" : H.ksmd_running ? "yes, ksmd running" :
+						"yes, ksmd stopped");
 	printf("host: pagemap soft-dirty %s; PFNs %s; kpageflags %s\n",
 	       H.soft_dirty ? "yes" : "no (CONFIG_MEM_SOFT_DIRTY off?)",
 	       H.pfns ? "yes" : "no (needs CAP_SYS_ADMIN)",
@@ -249,6 +253,45 @@ static int op_target(const struct scenario *s, const struct scn_op *op)
 	return -1;
 }
 
+/* would a mapping of @flags get THPs under sysfs mode @mode? */
+static bool thp_eligible(const char *mode, unsigned int flags)
+{
+	if (!strcmp(mode, "always"))
+		return !(flags & SCN_F_NOTHP);
+	if (!strcmp(mode, "madvise"))
+		return flags & SCN_F_THP;
+	return false;
+}
+
+/*
+ * thp_matters - the scenario's config thp= differs from the host's
+ * setting in a way the scenario can see: a mapping of 2M or more (the
+ * only ones that can hold a PMD-sized THP) that one side would give THPs
+ * and the other not, or a MADV_HUGEPAGE/COLLAPSE advice.
+ */
+static bool thp_matters(const struct scenario *s)
+{
+	const char *mode = thp_word(s->config.thp);
+
+	if (!strcmp(mode, H.thp))
+		return false;
+	for (int i = 0; i < s->nr_ops; i++) {
+		const struct scn_op *op = &s->ops[i];
+
+		if (op->kind == SCN_OP_MMAP && op->len >= (2UL << 20) &&
+		    thp_eligible(mode, op->flags) !=
+			    thp_eligible(H.thp, op->flags))
+			return true;
+		if ((op->kind == SCN_OP_MADVISE &&
+		     (op->advice == SCN_MADV_HUGEPAGE ||
+		      op->advice == SCN_MADV_COLLAPSE)) ||
+		    op->kind == SCN_OP_COLLAPSE ||
+		    (op->kind == SCN_OP_MREMAP && op->len2 >= (2UL << 20)))
+			return true;
+	}
+	return false;
+}
+
 /*
  * host_cannot - why the host cannot run @s as a comparison, or NULL.
  * @why has room for a message naming the op.
@@ -267,10 +310,11 @@ static const char *host_cannot(const struct scenario *s, char *why,
 			return "not sequential: a process with two threads "
 			       "(the host runner has one thread per process)";
 	}
-	if (strcmp(thp_word(c->thp), H.thp)) {
+	if (thp_matters(s)) {
 		snprintf(why, len, "config thp=%s, the host's is %s "
-			 "(/sys/kernel/mm/transparent_hugepage/enabled)",
-			 thp_word(c->thp), H.thp);
+			 "(/sys/kernel/mm/transparent_hugepage/enabled), and "
+			 "a mapping of 2M or more would get THPs on one side "
+			 "only", thp_word(c->thp), H.thp);
 		return why;
 	}
 	for (int i = 0; i < s->nr_ops; i++) {
@@ -282,8 +326,9 @@ static const char *host_cannot(const struct scenario *s, char *why,
 			if (op->file >= 0 || (op->flags & SCN_F_SHARED))
 				r = "shared and file mappings are not run "
 				    "on the host yet";
-			else if (op->node >= 0 && op->node >= H.nodes)
-				r = "node= names a node the host lacks";
+			else if (op->node >= 0)
+				r = "mmap node= (mbind) is not run on the host "
+				    "yet";
 			break;
 		case SCN_OP_MUNMAP: case SCN_OP_MPROTECT: case SCN_OP_MREMAP:
 		case SCN_OP_FORK: case SCN_OP_EXIT: case SCN_OP_LOAD:
@@ -300,6 +345,9 @@ static const char *host_cannot(const struct scenario *s, char *why,
 		case SCN_OP_MADVISE:
 			if (op->advice == SCN_MADV_MERGEABLE && !H.ksm)
 				r = "the host has no KSM";
+			if (op->advice == SCN_MADV_MERGEABLE && H.ksmd_running)
+				r = "ksmd runs on the host: its merging is "
+				    "asynchronous, not an op of the scenario";
 			if ((op->advice == SCN_MADV_PAGEOUT ||
 			     op->advice == SCN_MADV_COLD) &&
 			    H.swap != (c->swap > 0))
@@ -324,8 +372,8 @@ static const char *host_cannot(const struct scenario *s, char *why,
 		case SCN_OP_DMA_READ:
 			break;
 		case SCN_OP_MOVE_PAGES:
-			if (H.nodes < 2 || (op->node >= H.nodes))
-				r = "move_pages needs a second NUMA node";
+			if (op->node >= H.nodes)
+				r = "move_pages to a NUMA node the host lacks";
 			break;
 		default:
 			r = "no user interface runs this op on the host "
@@ -687,6 +735,26 @@ static void host_op(const struct scenario *s, int p, const struct step *st,
 			close(t[1]);
 		}
 		free(buf);
+		return;
+	}
+	case SCN_OP_MOVE_PAGES: {
+		/* move_pages(2) of our own pages (pid 0) */
+		unsigned long n = op_length(s, op) / KPAGE;
+		void **pages = calloc(n, sizeof(*pages));
+		int *nodes = calloc(n, sizeof(int)), *status = calloc(n,
+								       sizeof(int));
+
+		for (unsigned long i = 0; pages && nodes && i < n; i++) {
+			pages[i] = (void *)(va + i * KPAGE);
+			nodes[i] = op->node;
+		}
+		if (!pages || !nodes || !status ||
+		    syscall(SYS_move_pages, 0, n, pages, nodes, status,
+			    2 /* MPOL_MF_MOVE */) < 0)
+			r->err = errno ? errno : ENOMEM;
+		free(pages);
+		free(nodes);
+		free(status);
 		return;
 	}
 	case SCN_OP_EXIT:
@@ -1079,11 +1147,12 @@ static int run_host(const struct scenario *s)
 	 */
 	for (int i = 0; i < M.nr_done; i++)
 		compare_step(s, M.order[i]);
-	for (int i = 0; i < M.nr; i++)
-		if (!M.steps[i].done && M.res.outcome != SIM_OK) {
-			compare_step(s, i);
-			break;
-		}
+	/* the running thread keeps running: the last op begun is the one */
+	if (M.nr && !M.steps[M.nr - 1].done && M.res.outcome != SIM_OK)
+		compare_step(s, M.nr - 1);
+	else if (M.res.outcome != SIM_OK)
+		printf("model: the execution ended: %s (after the last op)\n",
+		       M.res.msg);
 	for (int p = 0; p < np; p++) {
 		struct cmd c = { -1 };
 
@@ -1136,6 +1205,11 @@ int cmd_kernel(int argc, char **argv)
 		return kernel_usage();
 	probe_host();
 	print_probe();
+	if (access("/proc/self/pagemap", R_OK)) {
+		printf("SKIP %s: /proc/self/pagemap is not readable here: %s\n",
+		       file, strerror(errno));
+		return EXIT_SKIP;
+	}
 	s = scenario_load_file(file, &e);
 	if (!s) {
 		fprintf(stderr, "%s", e.text);

@@ -3,8 +3,9 @@
 # reading the values of fork time through the pipe after the parent
 # writes. The parent's write copies: the pipe's reference makes the page
 # not exclusive. With --regress cow-reuse-mapcount the model reuses the
-# page and the child reads the parent's write: mmsim kernel reports the
-# disagreement (the negative control of tests/t_kernel.c).
+# page (other-frame fails; the child would read the parent's write):
+# mmsim kernel reports the disagreement (the negative control of
+# tests/t_kernel.c).
 config mem=4M
 thread main:
 	mmap A 4K
