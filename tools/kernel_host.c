@@ -292,6 +292,54 @@ static bool thp_matters(const struct scenario *s)
 	return false;
 }
 
+/* the ops of thread-ordered @s: is @a before @b in one thread? */
+static bool op_before(const struct scenario *s, int a, int b)
+{
+	return s->ops[a].thread == s->ops[b].thread && a < b;
+}
+
+/*
+ * file_reaches - does the process running @op hold the memfd @op names?
+ * Its creator does; so does a process forked (at any depth) after the
+ * memfd op by the creating thread. Another root process does not (the
+ * host runner passes no fds between processes).
+ */
+static bool file_reaches(const struct scenario *s, const struct scn_op *op)
+{
+	int mk = s->files[op->file].op, q = s->threads[op->thread].proc;
+	int owner = s->threads[s->ops[mk].thread].proc;
+
+	while (q != owner) {
+		int fork_op = s->procs[q].fork_op;
+
+		if (fork_op < 0)
+			return false;
+		if (s->procs[q].parent == owner)
+			return op_before(s, mk, fork_op);
+		q = s->procs[q].parent;
+	}
+	return true;
+}
+
+/* does @s map shared memory or files (shmem_enabled matters)? */
+static bool uses_shmem(const struct scenario *s)
+{
+	for (int i = 0; i < s->nr_ops; i++)
+		if ((s->ops[i].kind == SCN_OP_MMAP &&
+		     ((s->ops[i].flags & SCN_F_SHARED) || s->ops[i].file >= 0)) ||
+		    s->ops[i].kind == SCN_OP_MEMFD)
+			return true;
+	return false;
+}
+
+static const char *shmem_word(int v)
+{
+	static const char *const w[] = { "never", "always", "within_size",
+					 "advise", "deny", "force" };
+
+	return v >= 0 && v < 6 ? w[v] : "?";
+}
+
 /*
  * host_cannot - why the host cannot run @s as a comparison, or NULL.
  * @why has room for a message naming the op.
@@ -317,15 +365,21 @@ static const char *host_cannot(const struct scenario *s, char *why,
 			 "only", thp_word(c->thp), H.thp);
 		return why;
 	}
+	if (uses_shmem(s) && strcmp(shmem_word(c->shmem_enabled), H.shmem)) {
+		snprintf(why, len, "config shmem_enabled=%s, the host's is %s",
+			 shmem_word(c->shmem_enabled), H.shmem);
+		return why;
+	}
 	for (int i = 0; i < s->nr_ops; i++) {
 		const struct scn_op *op = &s->ops[i];
 		const char *r = NULL;
 
 		switch (op->kind) {
 		case SCN_OP_MMAP:
-			if (op->file >= 0 || (op->flags & SCN_F_SHARED))
-				r = "shared and file mappings are not run "
-				    "on the host yet";
+			if (op->file >= 0 && !file_reaches(s, op))
+				r = "the memfd is not inherited by this "
+				    "process (created after its fork, or in "
+				    "another root process)";
 			else if (op->node >= 0)
 				r = "mmap node= (mbind) is not run on the host "
 				    "yet";
@@ -335,6 +389,16 @@ static const char *host_cannot(const struct scenario *s, char *why,
 		case SCN_OP_STORE: case SCN_OP_FILL: case SCN_OP_CHECK:
 		case SCN_OP_SIGNAL: case SCN_OP_WAIT: case SCN_OP_WAIT_EXIT:
 		case SCN_OP_PAGEMAP: case SCN_OP_UNPIN: case SCN_OP_COLLAPSE:
+			break;
+		case SCN_OP_MEMFD:
+			if (op->huge > 0)
+				r = "memfd huge= is a tmpfs mount option; "
+				    "memfd_create(2) has no such flag";
+			break;
+		case SCN_OP_TRUNCATE: case SCN_OP_FALLOCATE:
+			if (!file_reaches(s, op))
+				r = "the memfd is not inherited by this "
+				    "process";
 			break;
 		case SCN_OP_PFN_MARK: case SCN_OP_SAME_FRAME:
 		case SCN_OP_OTHER_FRAME:
@@ -353,8 +417,6 @@ static const char *host_cannot(const struct scenario *s, char *why,
 			    H.swap != (c->swap > 0))
 				r = "pageout behaves with swap as the model's "
 				    "config swap= says; the host differs";
-			if (op->advice == SCN_MADV_REMOVE)
-				r = "MADV_REMOVE needs a shared mapping";
 			break;
 		case SCN_OP_PAGEOUT: case SCN_OP_SWAPIN:
 			if (H.swap != (c->swap > 0))
@@ -527,8 +589,10 @@ static void on_fault(int sig)
 	siglongjmp(fault_jb, sig);
 }
 
-/* the handle's vmsplice pipe (worker-local) */
+/* the handle's vmsplice pipe, each memfd's fd (worker-local; a forked
+ * worker inherits both) */
 static int (*pin_pipe)[2];
+static int *file_fd;
 
 static int try_access(unsigned long va, bool store, uint64_t *v)
 {
@@ -597,12 +661,17 @@ static void host_op(const struct scenario *s, int p, const struct step *st,
 
 	switch (op->kind) {
 	case SCN_OP_MMAP: {
-		int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE;
+		int flags = MAP_FIXED_NOREPLACE, fd = -1;
 
+		flags |= op->flags & SCN_F_SHARED ? MAP_SHARED : MAP_PRIVATE;
+		if (op->file >= 0)
+			fd = file_fd[op->file];
+		else
+			flags |= MAP_ANONYMOUS;
 		if (op->flags & SCN_F_GROWSDOWN)
 			flags |= MAP_GROWSDOWN;
 		ret = mmap((void *)st->va_after, op->len, prot_of(op->prot),
-			   flags, -1, 0);
+			   flags, fd, 0);
 		if (ret != (void *)st->va_after) {
 			r->err = ret == MAP_FAILED ? errno : EEXIST;
 			snprintf(r->msg, sizeof(r->msg), "mmap at %#lx: %s",
@@ -757,6 +826,24 @@ static void host_op(const struct scenario *s, int p, const struct step *st,
 		free(status);
 		return;
 	}
+	case SCN_OP_MEMFD: {
+		int fd = memfd_create(s->files[op->file].name, 0);
+
+		if (fd < 0 || ftruncate(fd, op->len))
+			r->err = errno;
+		file_fd[op->file] = fd;
+		return;
+	}
+	case SCN_OP_TRUNCATE:
+		if (ftruncate(file_fd[op->file], op->len))
+			r->err = errno;
+		return;
+	case SCN_OP_FALLOCATE:
+		if (fallocate(file_fd[op->file],
+			      FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			      op->addr.off, op->len))
+			r->err = errno;
+		return;
 	case SCN_OP_EXIT:
 		return;
 	default:
@@ -1121,6 +1208,7 @@ static int run_host(const struct scenario *s)
 	W.pagemap_fd = calloc(np, sizeof(int));
 	W.mark_pfn = calloc(s->nr_marks + 1, sizeof(*W.mark_pfn));
 	pin_pipe = calloc(s->nr_handles + 1, sizeof(*pin_pipe));
+	file_fd = calloc(s->nr_files + 1, sizeof(*file_fd));
 	W.kpf_fd = H.kpageflags ? open("/proc/kpageflags", O_RDONLY) : -1;
 	if (pipe(alive))
 		return -1;
