@@ -18,6 +18,9 @@
  *     real fork(2) of its parent's worker, each executing its ops at the
  *     addresses the model used (MAP_FIXED_NOREPLACE); this process drives
  *     them over pipes and reads their /proc/PID/pagemap after every op.
+ *     Pins are what a user can take: vmsplice(2) (a R/O reference) and
+ *     io_uring fixed buffers (a R/W longterm FOLL_PIN), through raw
+ *     system calls.
  *
  * Every load's value, every `faults` outcome, every statement (load ==,
  * check, pagemap, same-frame/other-frame) and, after every op, the page
@@ -45,6 +48,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/io_uring.h>
 
 #include "cli.h"
 #include "explore/program.h"
@@ -222,7 +227,7 @@ static void print_probe(void)
 	       "swap %s; NUMA nodes %d; io_uring %s; KSM %s\n",
 	       H.release, H.thp, H.defrag, H.shmem,
 	       H.swap ? "on" : "none", H.nodes,
-	       H.io_uring ? "yes (fixed buffers not used: no liburing)" : "no",
+	       H.io_uring ? "yes (fixed buffers: raw syscalls)" : "no",
 	       !H.ksm ? "no" : H.ksmd_running ? "yes, ksmd running" :
 						"yes, ksmd stopped");
 	printf("host: pagemap soft-dirty %s; PFNs %s; kpageflags %s\n",
@@ -290,6 +295,14 @@ static bool thp_matters(const struct scenario *s)
 			return true;
 	}
 	return false;
+}
+
+/* `pin ... write longterm` (FOLL_PIN): an io_uring fixed buffer */
+static bool pin_is_uring(const struct scn_op *op)
+{
+	return (op->flags & (SCN_F_WRITE | SCN_F_LONGTERM)) ==
+		       (SCN_F_WRITE | SCN_F_LONGTERM) &&
+	       !(op->flags & SCN_F_GET);
 }
 
 /* the ops of thread-ordered @s: is @a before @b in one thread? */
@@ -424,14 +437,25 @@ static const char *host_cannot(const struct scenario *s, char *why,
 				    "the host's swap differ";
 			break;
 		case SCN_OP_PIN:
-			if ((op->flags & (SCN_F_READ | SCN_F_GET)) !=
-			    (SCN_F_READ | SCN_F_GET))
-				r = "only 'pin ... read get' has a host "
-				    "interface here (vmsplice); R/W and "
-				    "FOLL_PIN pins need io_uring fixed "
-				    "buffers (liburing: not built in)";
+			if (pin_is_uring(op) && !H.io_uring)
+				r = "a R/W longterm pin is an io_uring fixed "
+				    "buffer; the host has no io_uring";
+			else if (!pin_is_uring(op) &&
+				 (op->flags & (SCN_F_READ | SCN_F_GET)) !=
+					 (SCN_F_READ | SCN_F_GET))
+				r = "no user interface takes this pin: "
+				    "'read get' is vmsplice, 'write "
+				    "longterm' an io_uring fixed buffer; a "
+				    "FOLL_PIN R/O or short-term pin has none "
+				    "here";
 			break;
 		case SCN_OP_DMA_READ:
+			break;
+		case SCN_OP_DMA_WRITE:
+			if (!pin_is_uring(&s->ops[s->handles[
+					op->addr.handle].op]))
+				r = "the device writes only through a R/W "
+				    "pin (an io_uring fixed buffer here)";
 			break;
 		case SCN_OP_MOVE_PAGES:
 			if (op->node >= H.nodes)
@@ -594,6 +618,85 @@ static void on_fault(int sig)
 static int (*pin_pipe)[2];
 static int *file_fd;
 
+/*
+ * An io_uring with the pinned range registered as fixed buffer 0
+ * (IORING_REGISTER_BUFFERS: FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM), and a
+ * scratch file: the device reads the pinned page with WRITE_FIXED into
+ * the file, writes it with READ_FIXED from the file. Raw system calls
+ * (linux/io_uring.h), no liburing.
+ */
+struct uring {
+	int fd, tmp;
+	unsigned int *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail,
+		*cq_mask;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+};
+static struct uring *rings;
+static unsigned long *pin_base;	/* [handle]: where the pin began */
+
+static int uring_setup(struct uring *u, void *va, size_t len)
+{
+	struct io_uring_params pr = { 0 };
+	struct iovec iov = { va, len };
+	size_t sq_sz, cq_sz;
+	char *sq, *cq;
+
+	u->fd = (int)syscall(__NR_io_uring_setup, 2, &pr);
+	if (u->fd < 0)
+		return -1;
+	sq_sz = pr.sq_off.array + pr.sq_entries * sizeof(unsigned int);
+	cq_sz = pr.cq_off.cqes + pr.cq_entries * sizeof(struct io_uring_cqe);
+	sq = mmap(NULL, sq_sz, PROT_READ | PROT_WRITE, MAP_SHARED |
+		  MAP_POPULATE, u->fd, IORING_OFF_SQ_RING);
+	cq = mmap(NULL, cq_sz, PROT_READ | PROT_WRITE, MAP_SHARED |
+		  MAP_POPULATE, u->fd, IORING_OFF_CQ_RING);
+	u->sqes = mmap(NULL, pr.sq_entries * sizeof(struct io_uring_sqe),
+		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+		       u->fd, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || u->sqes == MAP_FAILED)
+		return -1;
+	u->sq_tail = (unsigned int *)(sq + pr.sq_off.tail);
+	u->sq_mask = (unsigned int *)(sq + pr.sq_off.ring_mask);
+	u->sq_array = (unsigned int *)(sq + pr.sq_off.array);
+	u->cq_head = (unsigned int *)(cq + pr.cq_off.head);
+	u->cq_tail = (unsigned int *)(cq + pr.cq_off.tail);
+	u->cq_mask = (unsigned int *)(cq + pr.cq_off.ring_mask);
+	u->cqes = (struct io_uring_cqe *)(cq + pr.cq_off.cqes);
+	u->tmp = memfd_create("mmsim-dma", 0);
+	if (u->tmp < 0 || ftruncate(u->tmp, KPAGE))
+		return -1;
+	return (int)syscall(__NR_io_uring_register, u->fd,
+			    IORING_REGISTER_BUFFERS, &iov, 1);
+}
+
+/* one fixed-buffer I/O of 8 bytes at @va with the scratch file; 0 or -1 */
+static int uring_rw(struct uring *u, int opcode, void *va)
+{
+	unsigned int tail = *u->sq_tail, idx = tail & *u->sq_mask, head;
+	struct io_uring_sqe *sqe = &u->sqes[idx];
+	int res;
+
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = opcode;
+	sqe->fd = u->tmp;
+	sqe->addr = (uintptr_t)va;
+	sqe->len = 8;
+	sqe->off = 0;
+	sqe->buf_index = 0;
+	u->sq_array[idx] = idx;
+	__atomic_store_n(u->sq_tail, tail + 1, __ATOMIC_RELEASE);
+	if (syscall(__NR_io_uring_enter, u->fd, 1, 1, IORING_ENTER_GETEVENTS,
+		    NULL, 0) < 0)
+		return -1;
+	head = *u->cq_head;
+	if (head == __atomic_load_n(u->cq_tail, __ATOMIC_ACQUIRE))
+		return -1;
+	res = u->cqes[head & *u->cq_mask].res;
+	__atomic_store_n(u->cq_head, head + 1, __ATOMIC_RELEASE);
+	return res == 8 ? 0 : -1;
+}
+
 static int try_access(unsigned long va, bool store, uint64_t *v)
 {
 	if (sigsetjmp(fault_jb, 1))
@@ -646,6 +749,52 @@ static int prot_of(unsigned int p)
 	return (p & SCN_PROT_R ? PROT_READ : 0) |
 	       (p & SCN_PROT_W ? PROT_WRITE : 0) |
 	       (p & SCN_PROT_X ? PROT_EXEC : 0);
+}
+
+/* dma-read/dma-write through an io_uring fixed buffer */
+static void uring_dma(const struct scn_op *op, struct reply *r)
+{
+	struct uring *u = &rings[op->addr.handle];
+	void *at = (void *)(pin_base[op->addr.handle] + op->addr.off);
+	uint64_t w = op->val;
+
+	if (op->kind == SCN_OP_DMA_WRITE) {
+		if (pwrite(u->tmp, &w, 8, 0) != 8 ||
+		    uring_rw(u, IORING_OP_READ_FIXED, at))
+			r->err = errno ? errno : EIO;
+		return;
+	}
+	if (uring_rw(u, IORING_OP_WRITE_FIXED, at) ||
+	    pread(u->tmp, &w, 8, 0) != 8) {
+		r->err = errno ? errno : EIO;
+		return;
+	}
+	r->value = w;
+	r->has_value = true;
+}
+
+/* dma-read through a vmsplice reference: tee the pipe, read the copy */
+static void vmsplice_peek(const struct scenario *s, const struct scn_op *op,
+			  struct reply *r)
+{
+	int *pp = pin_pipe[op->addr.handle], t[2] = { -1, -1 };
+	size_t hl = s->handles[op->addr.handle].len;
+	char *buf = malloc(hl);
+
+	if (!buf || pipe(t) ||
+	    fcntl(t[1], F_SETPIPE_SZ, (int)(hl + KPAGE)) < 0 ||
+	    tee(pp[0], t[1], hl, 0) != (ssize_t)hl ||
+	    read(t[0], buf, hl) != (ssize_t)hl) {
+		r->err = errno ? errno : EIO;
+	} else {
+		memcpy(&r->value, buf + op->addr.off, 8);
+		r->has_value = true;
+	}
+	if (t[0] >= 0) {
+		close(t[0]);
+		close(t[1]);
+	}
+	free(buf);
 }
 
 static void worker_loop(const struct scenario *s, int p);
@@ -774,6 +923,13 @@ static void host_op(const struct scenario *s, int p, const struct step *st,
 		return;
 	case SCN_OP_PIN: {
 		int *pp = pin_pipe[op->name];
+
+		pin_base[op->name] = va;
+		if (pin_is_uring(op)) {
+			if (uring_setup(&rings[op->name], (void *)va, op->len))
+				r->err = errno ? errno : EIO;
+			return;
+		}
 		struct iovec iov = { (void *)va, op->len };
 
 		len = op->len;
@@ -783,29 +939,23 @@ static void host_op(const struct scenario *s, int p, const struct step *st,
 		return;
 	}
 	case SCN_OP_UNPIN:
+		if (rings[op->name].fd > 0) {
+			/* closing the ring unregisters (unpins) the buffer */
+			close(rings[op->name].fd);
+			close(rings[op->name].tmp);
+			rings[op->name].fd = 0;
+			return;
+		}
 		close(pin_pipe[op->name][0]);
 		close(pin_pipe[op->name][1]);
 		return;
-	case SCN_OP_DMA_READ: {
-		/* peek through the pipe's page references: tee, then read */
-		int *pp = pin_pipe[op->addr.handle], t[2];
-		size_t hl = s->handles[op->addr.handle].len;
-		char *buf = malloc(hl);
-
-		if (!buf || pipe(t) ||
-		    fcntl(t[1], F_SETPIPE_SZ, (int)(hl + KPAGE)) < 0 ||
-		    tee(pp[0], t[1], hl, 0) != (ssize_t)hl ||
-		    read(t[0], buf, hl) != (ssize_t)hl) {
-			r->err = errno ? errno : EIO;
-		} else {
-			memcpy(&r->value, buf + op->addr.off, 8);
-			r->has_value = true;
-			close(t[0]);
-			close(t[1]);
-		}
-		free(buf);
+	case SCN_OP_DMA_WRITE:
+	case SCN_OP_DMA_READ:
+		if (rings[op->addr.handle].fd > 0)
+			uring_dma(op, r);
+		else if (op->kind == SCN_OP_DMA_READ)
+			vmsplice_peek(s, op, r);
 		return;
-	}
 	case SCN_OP_MOVE_PAGES: {
 		/* move_pages(2) of our own pages (pid 0) */
 		unsigned long n = op_length(s, op) / KPAGE;
@@ -1209,6 +1359,8 @@ static int run_host(const struct scenario *s)
 	W.mark_pfn = calloc(s->nr_marks + 1, sizeof(*W.mark_pfn));
 	pin_pipe = calloc(s->nr_handles + 1, sizeof(*pin_pipe));
 	file_fd = calloc(s->nr_files + 1, sizeof(*file_fd));
+	rings = calloc(s->nr_handles + 1, sizeof(*rings));
+	pin_base = calloc(s->nr_handles + 1, sizeof(*pin_base));
 	W.kpf_fd = H.kpageflags ? open("/proc/kpageflags", O_RDONLY) : -1;
 	if (pipe(alive))
 		return -1;

@@ -2,7 +2,7 @@
 # (io_uring fixed buffers) of a private anon page, then a fork: the pinned
 # page is not shared with the child (fork copies it), and the pin stays
 # coherent with the parent's writes. The host side needs io_uring fixed
-# buffers (liburing): mmsim kernel reports SKIP where it has none.
+# buffers, raw system calls): mmsim kernel reports SKIP where it has none.
 config mem=4M
 thread main:
 	mmap A 4K
