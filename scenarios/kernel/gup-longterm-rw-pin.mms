@@ -1,8 +1,9 @@
 # kselftest mm/gup_longterm.c / cow.c test_iouring_*: a R/W longterm pin
 # (io_uring fixed buffers) of a private anon page, then a fork: the pinned
 # page is not shared with the child (fork copies it), and the pin stays
-# coherent with the parent's writes. The host side needs io_uring fixed
-# buffers, raw system calls): mmsim kernel reports SKIP where it has none.
+# coherent with the parent's writes. The host side is an io_uring fixed
+# buffer (raw system calls); mmsim kernel reports SKIP where the host has
+# no io_uring.
 config mem=4M
 thread main:
 	mmap A 4K
