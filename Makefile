@@ -17,7 +17,7 @@
 CC      ?= cc
 BUILD   ?= build
 PROVE   ?= prove
-LIBDIRS := sim arch mm check scenario explore
+LIBDIRS := sim arch mm fs/proc check scenario explore
 LIBSRC  := $(sort $(foreach d,$(LIBDIRS),$(wildcard $(d)/*.c) $(wildcard $(d)/*.S)))
 TOOLSRC := $(sort $(wildcard tools/*.c))
 TESTSRC := $(sort $(wildcard tests/t_*.c))

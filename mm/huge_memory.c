@@ -179,11 +179,54 @@ static int thp_mapcount_racy(struct folio *folio)
 }
 
 /*
+ * do_huge_zero_wp_pmd - a write fault on the huge zero folio: replace it
+ * with a new zeroed THP, mapped writable by the same PMD (the page table
+ * deposited for the huge zero mapping stays deposited). Returns 0, or
+ * VM_FAULT_FALLBACK when no THP can be had (the caller splits the PMD
+ * and the PTE level maps one small page, the behaviour before).
+ * Mainline behaviour as `mmsim kernel` observed it on the 6.18 host (a
+ * write to a huge-zero-mapped range gave a PMD-sized anon THP, every page
+ * present, exclusive); the commit that introduced it is not verified.
+ * Unshare faults (R/O pins) keep the shared huge zero folio.
+ */
+static vm_fault_t do_huge_zero_wp_pmd(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long haddr = vmf->address & HPAGE_PMD_MASK;
+	struct folio *folio;
+	pmd_t entry;
+
+	if (vmf->flags & FAULT_FLAG_UNSHARE)
+		return VM_FAULT_FALLBACK;
+	folio = vma_alloc_folio(__GFP_ZERO, HPAGE_PMD_ORDER, vma, haddr, true);
+	if (!folio)
+		return VM_FAULT_FALLBACK;
+	__folio_set_uptodate(folio);
+	vmf->ptl = pmd_lock(mm, vmf->pmd);
+	if (unlikely(!pmd_same(pmdp_get_l(vmf->pmd, "huge_zero_wp:recheck"),
+			       vmf->orig_pmd))) {
+		spin_unlock(vmf->ptl);
+		folio_put(folio);
+		return 0;
+	}
+	/* (1) unmap the huge zero folio and flush, (2) map the THP */
+	pmdp_huge_clear_flush(vma, haddr, vmf->pmd);
+	entry = mk_huge_pmd(&folio->page, vma->vm_page_prot);
+	entry = maybe_pmd_mkwrite(pmd_mkdirty(pmd_mkyoung(entry)), vma);
+	folio_add_new_anon_rmap(folio, vma, haddr, RMAP_EXCLUSIVE);
+	set_pmd_at(mm, haddr, vmf->pmd, entry);
+	add_mm_counter(mm, MM_ANONPAGES, HPAGE_PMD_NR);
+	spin_unlock(vmf->ptl);
+	return 0;
+}
+
+/*
  * do_huge_pmd_wp_page - write/unshare fault on a read-only huge PMD.
  * Reuse the THP if its head is PageAnonExclusive, or if under the folio
  * lock our PMD mapping holds its only reference; else split the PMD and
  * let the PTE level copy the one page (VM_FAULT_FALLBACK). The huge zero
- * folio always falls back.
+ * folio is replaced by a new THP (do_huge_zero_wp_pmd), or falls back.
  */
 vm_fault_t do_huge_pmd_wp_page(struct vm_fault *vmf)
 {
@@ -195,8 +238,11 @@ vm_fault_t do_huge_pmd_wp_page(struct vm_fault *vmf)
 	pmd_t entry;
 
 	VM_BUG_ON(!vma->anon_vma);
-	if (is_huge_zero_pmd(vmf->orig_pmd))
+	if (is_huge_zero_pmd(vmf->orig_pmd)) {
+		if (!do_huge_zero_wp_pmd(vmf))
+			return 0;
 		goto fallback;
+	}
 	vmf->ptl = pmd_lock(mm, vmf->pmd);
 	if (unlikely(!pmd_same(pmdp_get_l(vmf->pmd, "huge_wp:recheck"),
 			       vmf->orig_pmd)))

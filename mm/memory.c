@@ -409,20 +409,83 @@ static bool wp_can_reuse_by_mapcount(struct folio *folio,
 }
 
 /*
+ * mapped_in_pte_table - how many PTEs of the page table @vmf->pte is in
+ * map a page of @folio. PTL held: no PTE of this table changes its frame
+ * under us (the MMU only sets A/D bits). Plain loads, no yield point.
+ */
+static long mapped_in_pte_table(struct vm_fault *vmf, struct folio *folio)
+{
+	pte_t *table = vmf->pte - pte_index(vmf->address);
+	unsigned long first = page_to_pfn(&folio->page);
+	unsigned long last = first + folio_nr_pages(folio);
+	long n = 0;
+
+	for (int i = 0; i < PTRS_PER_PTE; i++) {
+		pte_t pte = { __atomic_load_n(&table[i].pte,
+					      __ATOMIC_RELAXED) };
+
+		if (pte_present(pte) && pte_pfn(pte) >= first &&
+		    pte_pfn(pte) < last)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * __wp_can_reuse_large_anon_folio - may a write fault reuse a page of the
+ * PTE-mapped large anon @folio? Mainline since "mm: COW reuse support for
+ * PTE-mapped THP with CONFIG_MM_ID" (David Hildenbrand, patch v1 10/17 of
+ * 2024-08-29, read in the linux-fsdevel archive; the merged form in 6.18
+ * is not verified - the index's mm/memory.c is a 2.6-era copy): yes if
+ * every reference to the folio is a mapping (refcount == mapcount) and
+ * every mapping is in this mm; a folio mapped once is not reused (it is
+ * given back sooner by copying its last page). A swap-cache folio is
+ * first dropped from the swap cache where possible.
+ * SIM: the kernel knows the mms mapping a large folio (folio->_mm_id);
+ * the model counts the PTEs of this page table that map it: all mappings
+ * must be there (a mapping in another table of this mm reads as shared,
+ * which only makes the model copy where the kernel might reuse). PTL
+ * held; the kernel's folio_lock_large_mapcount_data() is the PTL here:
+ * fork (copy_pte_range) takes it before adding a mapping.
+ */
+static bool __wp_can_reuse_large_anon_folio(struct vm_fault *vmf,
+					    struct folio *folio)
+{
+	long mapcount = folio_mapcount(folio);
+
+	if (mapcount <= 1 ||
+	    __atomic_load_n(&folio->_entire_mapcount.counter,
+			    __ATOMIC_RELAXED) >= 0)
+		return false;
+	if (mapped_in_pte_table(vmf, folio) != mapcount)
+		return false;
+	if (unlikely(folio_test_swapcache(folio))) {
+		if (!folio_trylock(folio))
+			return false;
+		folio_free_swap(folio);
+		folio_unlock(folio);
+	}
+	return folio_ref_count(folio) == mapcount;
+}
+
+/*
  * wp_can_reuse_anon_folio - may a write fault reuse @folio, which is not
  * known to be exclusive? Only if our mapping holds its only reference:
  * then nobody else maps or pins it. A swap-cache folio whose slot no swap
  * PTE refers to is first dropped from the cache (folio_free_swap), whose
  * reference would else force a copy. PTL held.
- * 6.x rule: large folios are always copied (never reused) here.
+ * A large folio: __wp_can_reuse_large_anon_folio (6.18); before it,
+ * large folios were always copied here. No catalogued race depends on
+ * the old rule (mmsim bugs: 18 of 18 with the new one), so it has no
+ * regression switch.
  */
-static bool wp_can_reuse_anon_folio(struct folio *folio,
+static bool wp_can_reuse_anon_folio(struct vm_fault *vmf, struct folio *folio,
 				    struct vm_area_struct *vma)
 {
 	if (sim_regress_on(SIM_REGRESS_COW_REUSE_MAPCOUNT))
 		return wp_can_reuse_by_mapcount(folio, vma);
 	if (folio_test_large(folio))
-		return false;
+		return __wp_can_reuse_large_anon_folio(vmf, folio);
 	/* the swap cache's reference may be dropped below */
 	if (folio_test_ksm(folio) ||
 	    folio_ref_count(folio) > 1 + folio_test_swapcache(folio))
@@ -552,7 +615,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	}
 	if (folio && folio_test_anon(folio) &&
 	    (PageAnonExclusive(vmf->page) ||
-	     wp_can_reuse_anon_folio(folio, vma))) {
+	     wp_can_reuse_anon_folio(vmf, folio, vma))) {
 		if (!PageAnonExclusive(vmf->page))
 			SetPageAnonExclusive(vmf->page);
 		if (unlikely(unshare)) {

@@ -138,17 +138,20 @@ static void put_operands(const struct scenario *s, const struct scn_op *op,
 		put_addr(s, op, f);
 		if (op->has_val)
 			fprintf(f, " == %#llx", ULL(op->val));
+		put_flags(op, f);
 		break;
 	case SCN_OP_STORE:
 	case SCN_OP_DMA_WRITE:
 		put_addr(s, op, f);
 		fprintf(f, " %#llx", ULL(op->val));
+		put_flags(op, f);
 		break;
 	case SCN_OP_FILL:
 	case SCN_OP_CHECK:
 		put_addr(s, op, f);
 		put_size(f, op->len);
 		fprintf(f, " %#llx", ULL(op->val));
+		put_flags(op, f);
 		break;
 	case SCN_OP_PIN:
 		fprintf(f, " %s", s->handles[op->name].name);
@@ -168,6 +171,30 @@ static void put_operands(const struct scenario *s, const struct scn_op *op,
 	case SCN_OP_SPAWN:
 		for (i = 0; i < op->nr_spawn; i++)
 			fprintf(f, " %s", s->threads[op->spawn[i]].name);
+		break;
+	case SCN_OP_PAGEMAP: {
+		const char *sep = " == ";
+
+		put_addr(s, op, f);
+		put_opt_len(op, f);
+		for (i = 0; i < SCN_PM_NR; i++) {
+			if (!((op->pm_set | op->pm_clear) & (1u << i)))
+				continue;
+			fprintf(f, "%s%s%s", sep,
+				op->pm_clear & (1u << i) ? "!" : "",
+				scenario_pagemap_flags[i]);
+			sep = ",";
+		}
+		break;
+	}
+	case SCN_OP_PFN_MARK:
+	case SCN_OP_SAME_FRAME:
+	case SCN_OP_OTHER_FRAME:
+		fprintf(f, " %s", s->marks[op->name].name);
+		put_addr(s, op, f);
+		break;
+	case SCN_OP_WAIT_EXIT:
+		fprintf(f, " %s", s->procs[op->name].name);
 		break;
 	default: /* ADDR [LEN] */
 		put_addr(s, op, f);
@@ -367,6 +394,7 @@ static bool op_eq(const struct scn_op *a, const struct scn_op *b)
 	       a->file == b->file && a->huge == b->huge &&
 	       a->repeat_len == b->repeat_len &&
 	       a->repeat_copy == b->repeat_copy &&
+	       a->pm_set == b->pm_set && a->pm_clear == b->pm_clear &&
 	       (!a->nr_spawn ||
 		!memcmp(a->spawn, b->spawn, a->nr_spawn * sizeof(int)));
 }
@@ -409,6 +437,10 @@ static bool tables_eq(const struct scenario *a, const struct scenario *b)
 		    a->files[i].op != b->files[i].op ||
 		    a->files[i].size != b->files[i].size)
 			return false;
+	for (i = 0; i < a->nr_marks; i++)
+		if (!str_eq(a->marks[i].name, b->marks[i].name) ||
+		    a->marks[i].nr_set != b->marks[i].nr_set)
+			return false;
 	for (i = 0; i < a->nr_signals; i++)
 		if (!str_eq(a->signals[i].name, b->signals[i].name) ||
 		    a->signals[i].nr_signal != b->signals[i].nr_signal ||
@@ -424,7 +456,7 @@ bool scenario_equal(const struct scenario *a, const struct scenario *b)
 	if (a->nr_procs != b->nr_procs || a->nr_threads != b->nr_threads ||
 	    a->nr_ops != b->nr_ops || a->nr_regions != b->nr_regions ||
 	    a->nr_handles != b->nr_handles || a->nr_signals != b->nr_signals ||
-	    a->nr_files != b->nr_files ||
+	    a->nr_files != b->nr_files || a->nr_marks != b->nr_marks ||
 	    a->expect.verdict != b->expect.verdict ||
 	    !str_eq(a->expect.kind, b->expect.kind) ||
 	    !config_eq(&a->config, &b->config) || !tables_eq(a, b))

@@ -20,6 +20,7 @@ enum tok_type {
 	TOK_EQEQ, /* == */
 	TOK_COMMA,
 	TOK_AT, /* @ */
+	TOK_BANG, /* ! (pagemap: a flag that must be clear) */
 };
 
 struct token {
@@ -64,7 +65,7 @@ struct parser {
 
 	/* table capacities */
 	int cap_procs, cap_threads, cap_ops, cap_regions, cap_handles,
-		cap_signals, cap_srefs, cap_files;
+		cap_signals, cap_srefs, cap_files, cap_marks;
 
 	/* spawn operands, resolved to threads once all headers are read */
 	struct spawn_ref *srefs;
@@ -191,6 +192,7 @@ int intern_region(struct parser *p, const struct token *t);
 int intern_handle(struct parser *p, const struct token *t);
 int intern_signal(struct parser *p, const struct token *t);
 int intern_file(struct parser *p, const struct token *t);
+int intern_mark(struct parser *p, const struct token *t);
 int find_thread(const struct scenario *s, const char *name);
 
 #endif /* SCENARIO_INTERNAL_H */

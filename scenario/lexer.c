@@ -174,6 +174,9 @@ static int lex_token(struct parser *p, const char *s, unsigned int *i,
 	case '@':
 		t->type = TOK_AT;
 		break;
+	case '!':
+		t->type = TOK_BANG;
+		break;
 	case '=':
 		t->type = TOK_EQ;
 		if (*i + 1 < end && s[*i + 1] == '=') {
@@ -184,7 +187,7 @@ static int lex_token(struct parser *p, const char *s, unsigned int *i,
 	default:
 		return perr(
 			p, t->pos,
-			"expected a word, a number or one of + : = == , @, got %s",
+			"expected a word, a number or one of + : = == , @ !, got %s",
 			char_desc(c, cb, sizeof(cb)));
 	}
 	*i += t->len;

@@ -30,10 +30,10 @@ const struct op_spec op_specs[SCN_OP_NR] = {
 	[SCN_OP_FORK] = { "fork", SCN_OP_FORK, OPW_USER },
 	[SCN_OP_EXIT] = { "exit", SCN_OP_EXIT, OPW_USER },
 	[SCN_OP_EXEC] = { "exec", SCN_OP_EXEC, OPW_USER, 0, KEY_ARGS },
-	[SCN_OP_LOAD] = { "load", SCN_OP_LOAD, OPW_USER },
-	[SCN_OP_STORE] = { "store", SCN_OP_STORE, OPW_USER },
-	[SCN_OP_FILL] = { "fill", SCN_OP_FILL, OPW_USER },
-	[SCN_OP_CHECK] = { "check", SCN_OP_CHECK, OPW_USER },
+	[SCN_OP_LOAD] = { "load", SCN_OP_LOAD, OPW_USER, SCN_F_FAULTS },
+	[SCN_OP_STORE] = { "store", SCN_OP_STORE, OPW_USER, SCN_F_FAULTS },
+	[SCN_OP_FILL] = { "fill", SCN_OP_FILL, OPW_USER, SCN_F_FAULTS },
+	[SCN_OP_CHECK] = { "check", SCN_OP_CHECK, OPW_USER, SCN_F_FAULTS },
 	[SCN_OP_PIN] = { "pin", SCN_OP_PIN, OPW_USER, PIN_F },
 	[SCN_OP_UNPIN] = { "unpin", SCN_OP_UNPIN, OPW_ANY, SCN_F_DIRTY },
 	[SCN_OP_DMA_READ] = { "dma-read", SCN_OP_DMA_READ, OPW_ANY },
@@ -62,6 +62,17 @@ const struct op_spec op_specs[SCN_OP_NR] = {
 	[SCN_OP_MEMFD] = { "memfd", SCN_OP_MEMFD, OPW_ANY, 0, KEY_HUGE },
 	[SCN_OP_TRUNCATE] = { "truncate", SCN_OP_TRUNCATE, OPW_ANY },
 	[SCN_OP_FALLOCATE] = { "fallocate", SCN_OP_FALLOCATE, OPW_ANY },
+	/* observations */
+	[SCN_OP_PAGEMAP] = { "pagemap", SCN_OP_PAGEMAP, OPW_ANY },
+	[SCN_OP_PFN_MARK] = { "pfn-mark", SCN_OP_PFN_MARK, OPW_ANY },
+	[SCN_OP_SAME_FRAME] = { "same-frame", SCN_OP_SAME_FRAME, OPW_ANY },
+	[SCN_OP_OTHER_FRAME] = { "other-frame", SCN_OP_OTHER_FRAME, OPW_ANY },
+	[SCN_OP_WAIT_EXIT] = { "wait-exit", SCN_OP_WAIT_EXIT, OPW_ANY },
+};
+
+const char *const scenario_pagemap_flags[SCN_PM_NR] = {
+	"present", "swapped", "soft-dirty", "exclusive", "thp",
+	"pmd",	   "anon",    "ksm",	    "zero",
 };
 
 /* Indexed by bit number of SCN_F_*. */
@@ -70,6 +81,7 @@ const char *const flag_names[SCN_F_NR] = {
 	"nothp",     "growsdown", "populate", "locked",	 "maymove",
 	"dontunmap", "read",	  "write",    "fast",	 "slow",
 	"longterm",  "get",	  "dirty",    "pmd",	 "folio",
+	"faults",
 };
 
 const char *const advice_names[SCN_MADV_NR] = {
@@ -103,7 +115,9 @@ const char *const scenario_violation_kinds[] = {
 	"use-after-free", /* a freed frame or page table reached */
 	"lock-order", /* lockdep-like order violation */
 	"bug-on", /* a VM_BUG_ON-style assertion */
-	"fault", /* an access faulted that must not */
+	"fault", /* an access faulted that must not, or did not that must */
+	"pagemap", /* a pagemap statement does not hold */
+	"frame", /* a same-frame/other-frame statement does not hold */
 	NULL,
 };
 

@@ -219,6 +219,7 @@ static int ops_named(struct parser *p, struct scn_op *op)
 		[SCN_OP_FORK] = "process",
 		[SCN_OP_SIGNAL] = "signal",
 		[SCN_OP_WAIT] = "signal",
+		[SCN_OP_WAIT_EXIT] = "process",
 	};
 	struct token *t = parse_name(p, what[op->kind]);
 	struct scn_signal *sg;
@@ -231,6 +232,7 @@ static int ops_named(struct parser *p, struct scn_op *op)
 		op->name = intern_handle(p, t);
 		break;
 	case SCN_OP_FORK:
+	case SCN_OP_WAIT_EXIT:
 		op->name = intern_proc(p, t);
 		break;
 	default:
@@ -308,6 +310,55 @@ static int ops_file(struct parser *p, struct scn_op *op)
 	return 0;
 }
 
+/*
+ * ops_pagemap - "ADDR [LEN] == FLAG{,FLAG}", each FLAG a word of
+ * scenario_pagemap_flags[], "!" before it: must be clear.
+ */
+static int ops_pagemap(struct parser *p, struct scn_op *op)
+{
+	if (parse_addr(p, op, false) || opt_len(p, op))
+		return -1;
+	if (!accept(p, TOK_EQEQ))
+		return expected(p, "'==' and pagemap flags");
+	do {
+		bool neg = accept(p, TOK_BANG);
+		struct token *t = peek(p);
+		unsigned int bit = 0;
+		int i;
+
+		for (i = 0; i < SCN_PM_NR && t->type == TOK_WORD; i++)
+			if (tok_is(t, scenario_pagemap_flags[i]))
+				break;
+		if (t->type != TOK_WORD || i == SCN_PM_NR)
+			return expected(p, "a pagemap flag (present, swapped, "
+					   "soft-dirty, exclusive, thp, pmd, "
+					   "anon, ksm, zero)");
+		bit = 1u << i;
+		if ((op->pm_set | op->pm_clear) & bit)
+			return perr(p, t->pos, "pagemap flag '%s' given twice",
+				    scenario_pagemap_flags[i]);
+		if (neg)
+			op->pm_clear |= bit;
+		else
+			op->pm_set |= bit;
+		next(p);
+	} while (accept(p, TOK_COMMA));
+	return 0;
+}
+
+/* ops_mark - "MARK ADDR" (pfn-mark, same-frame, other-frame). */
+static int ops_mark(struct parser *p, struct scn_op *op)
+{
+	struct token *t = parse_name(p, "frame mark");
+
+	if (!t || (op->name = intern_mark(p, t)) < 0)
+		return -1;
+	op->name_pos = t->pos;
+	if (op->kind == SCN_OP_PFN_MARK)
+		p->s->marks[op->name].nr_set++;
+	return parse_addr(p, op, false);
+}
+
 /* parse_operands - the positional operands of @op, by its kind. */
 static int parse_operands(struct parser *p, struct scn_op *op)
 {
@@ -353,6 +404,14 @@ static int parse_operands(struct parser *p, struct scn_op *op)
 	case SCN_OP_TRUNCATE:
 	case SCN_OP_FALLOCATE:
 		return ops_file(p, op);
+	case SCN_OP_PAGEMAP:
+		return ops_pagemap(p, op);
+	case SCN_OP_PFN_MARK:
+	case SCN_OP_SAME_FRAME:
+	case SCN_OP_OTHER_FRAME:
+		return ops_mark(p, op);
+	case SCN_OP_WAIT_EXIT:
+		return ops_named(p, op);
 	default: /* ADDR [LEN] */
 		return parse_addr(p, op, false) || opt_len(p, op);
 	}

@@ -211,6 +211,14 @@ int intern_file(struct parser *p, const struct token *t)
 		      "files", t, ({ s->files[s->nr_files].op = -1; }));
 }
 
+int intern_mark(struct parser *p, const struct token *t)
+{
+	struct scenario *s = p->s;
+
+	return INTERN(p, s->marks, s->nr_marks, p->cap_marks, SCN_MAX_MARKS,
+		      "frame marks", t, ({}));
+}
+
 int find_thread(const struct scenario *s, const char *name)
 {
 	int i;

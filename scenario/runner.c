@@ -43,6 +43,7 @@
 #include "pagemap.h"
 #include "memremap.h"
 #include "pfn_walker.h"
+#include "proc_pagemap.h"
 #include "scenario/runner.h"
 #include "scenario/scenario.h"
 #include "sim/regress.h"
@@ -74,6 +75,8 @@ struct rproc {
 	int live_threads;
 	bool exit_requested;	/* a thread ran `exit` */
 	bool exited;
+	bool gone;		/* exited and its mm torn down */
+	struct sim_waitq exit_wq;	/* wait-exit waiters */
 };
 
 /* What judges DMA through one pinned page. */
@@ -149,7 +152,13 @@ static struct {
 	int nr_files;
 	struct rhandle *handles;
 	struct rsig *sigs;
+	unsigned long *marks;	/* pfn-mark: 1 + the frame; 0: not set */
+	struct scenario_op_result res;	/* of the op running (observer) */
 } RT;
+
+/* The observer of every op (mmsim kernel), NULL: none. */
+static scenario_op_hook op_hook;
+static void *op_hook_arg;
 
 /* ---- reporting ---- */
 
@@ -434,6 +443,9 @@ static void process_exit(int p)
 	if (mm_current() == mm)
 		mm_task_bind(NULL);
 	mmput(mm);
+	/* wait-exit returns once the address space is torn down */
+	rp->gone = true;
+	sim_wake_all(&rp->exit_wq);
 }
 
 /* ---- ops ---- */
@@ -545,6 +557,40 @@ static void file_store_end(const struct scn_op *op, int p, unsigned long va,
 		c->ghost = -1;	/* no copy was made: not followed */
 }
 
+/*
+ * must_fault - @op (`... faults`) accessed @va and got @err: it must have
+ * faulted (SIGSEGV -EFAULT, or SIGBUS -EIO); running out of simulated
+ * memory is a limit; an access that went through is a `fault` violation
+ * naming the expectation. A faulting store changed nothing.
+ */
+static void must_fault(const struct scn_op *op, int err, unsigned long va,
+		       const char *what)
+{
+	RT.res.faulted = err && err != -ENOMEM;
+	if (err == -ENOMEM)
+		sim_limit("%s:%u: %s: %s of 0x%lx: out of simulated memory "
+			  "(config mem=)", RT.s->filename, op->pos.line,
+			  scenario_op_name(op->kind), what, va);
+	else if (!err)
+		op_fail(op, "fault", "%s of 0x%lx did not fault; the scenario "
+			"expects it to ('faults')", what, va);
+}
+
+/* fill/check ... faults: the first word of every page must fault. */
+static void fault_every_page(const struct scn_op *op, int p,
+			     unsigned long va, unsigned long end, bool store)
+{
+	for (; va < end; va = (va & PAGE_MASK) + PAGE_SIZE) {
+		uint64_t v = op->val;
+		int err = store ? mm_user_store(proc_mm(p), va, v) :
+				  mm_user_load(proc_mm(p), va, &v);
+
+		must_fault(op, err, va, store ? "store" : "load");
+		if (!RT.res.faulted)
+			return;
+	}
+}
+
 static void do_load(const struct scn_op *op, int p)
 {
 	unsigned long va = op_va(op), ova, lo0;
@@ -557,6 +603,10 @@ static void do_load(const struct scn_op *op, int p)
 	struct rcow *c = op_cow(op, p, va);
 	int gen0 = c ? c->gen : 0;
 
+	if (op->flags & SCN_F_FAULTS) {
+		must_fault(op, mm_user_load(proc_mm(p), va, &v), va, "load");
+		return;
+	}
 	file_access_begin(op, p, &targets0, &lo0);
 	opid = oracle_target(op, p, va, &ova);
 	h = opid >= 0 ? oracle_load_begin(opid, ova) : NULL;
@@ -570,6 +620,8 @@ static void do_load(const struct scn_op *op, int p)
 	/* a COWing store overlapped the load: file or copy, not judged */
 	if (c && (c->gen != gen0 || c->inflight))
 		h = NULL;
+	RT.res.has_value = true;
+	RT.res.value = v;
 	if (!oracle_load_end(h, v, why, sizeof(why)))
 		op_fail(op, "lost-store", "%s", why);
 	if (op->has_val && v != op->val)
@@ -588,6 +640,12 @@ static void do_store(const struct scn_op *op, int p)
 
 	int ghost;
 
+	/* a store that must fault: the oracle hears of no store */
+	if (op->flags & SCN_F_FAULTS) {
+		must_fault(op, mm_user_store(proc_mm(p), va, op->val), va,
+			   "store");
+		return;
+	}
 	file_access_begin(op, p, &targets0, &lo0);
 	ghost = file_store_begin(op, p, va, 8);
 	/* the COWing store itself writes the copy */
@@ -626,6 +684,10 @@ static void do_fill(const struct scn_op *op, int p)
 	int opid, err;
 	struct oracle_op *h;
 
+	if (op->flags & SCN_F_FAULTS) {
+		fault_every_page(op, p, va, end, true);
+		return;
+	}
 	file_store_begin(op, p, va, end - va);
 	opid = oracle_target(op, p, va, &ova);
 	h = opid >= 0 ? oracle_store_begin(opid, ova, end - va, op->val) :
@@ -672,6 +734,10 @@ static void do_check(const struct scn_op *op, int p)
 	unsigned long va = op_va(op), end = va + op_len(op);
 	char why[256];
 
+	if (op->flags & SCN_F_FAULTS) {
+		fault_every_page(op, p, va, end, false);
+		return;
+	}
 	for (; va < end; va += 8) {
 		unsigned long ova;
 		int opid = oracle_target(op, p, va, &ova);
@@ -1304,6 +1370,127 @@ static void do_wait(const struct scn_op *op)
 	sg->count--;
 }
 
+/* ---- observations ---- */
+
+unsigned int scenario_pagemap_bits(uint64_t pme, uint64_t kflags,
+				   bool pmd_mapped)
+{
+	unsigned int b = 0;
+
+	b |= pme & PM_PRESENT ? SCN_PM_PRESENT : 0;
+	b |= pme & PM_SWAP ? SCN_PM_SWAPPED : 0;
+	b |= pme & PM_SOFT_DIRTY ? SCN_PM_SOFT_DIRTY : 0;
+	b |= pme & PM_MMAP_EXCLUSIVE ? SCN_PM_EXCLUSIVE : 0;
+	b |= kflags & (1ULL << KPF_THP) ? SCN_PM_THP : 0;
+	b |= pmd_mapped ? SCN_PM_PMD : 0;
+	b |= kflags & (1ULL << KPF_ANON) ? SCN_PM_ANON : 0;
+	b |= kflags & (1ULL << KPF_KSM) ? SCN_PM_KSM : 0;
+	b |= kflags & (1ULL << KPF_ZERO_PAGE) ? SCN_PM_ZERO : 0;
+	return b;
+}
+
+/* pm_names - "present,!exclusive" for the bits of @mask in @bits. */
+static const char *pm_names(unsigned int bits, unsigned int mask, char *buf,
+			    size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < SCN_PM_NR && n < len; i++)
+		if (mask & (1u << i))
+			n += snprintf(buf + n, len - n, "%s%s%s",
+				      n ? "," : "", bits & (1u << i) ? "" : "!",
+				      scenario_pagemap_flags[i]);
+	return buf;
+}
+
+/* pagemap ADDR [LEN] == FLAGS: every page of the range, as pagemap shows
+ * it to the process, has the flags set and the !flags clear. */
+static void do_pagemap_op(const struct scn_op *op, int p)
+{
+	unsigned long va = op_va(op), nr = op_len(op) >> PAGE_SHIFT;
+	unsigned int mask = op->pm_set | op->pm_clear;
+	struct proc_page_state st;
+	char want[160], got[160];
+
+	for (unsigned long i = 0; i < nr; i++, va += PAGE_SIZE) {
+		unsigned int b;
+
+		pagemap_read(proc_mm(p), va, 1, &st);
+		b = scenario_pagemap_bits(st.pme, st.kflags, st.pmd_mapped);
+		if ((b & mask) == op->pm_set)
+			continue;
+		op_fail(op, "pagemap", "page 0x%lx is %s, the scenario expects "
+			"%s", va, pm_names(b, mask, got, sizeof(got)),
+			pm_names(op->pm_set, mask, want, sizeof(want)));
+		return;
+	}
+}
+
+/* the frame mapped at @op's address in @p, or -1UL (with a violation) */
+static unsigned long op_frame(const struct scn_op *op, int p)
+{
+	struct proc_page_state st;
+	unsigned long va = op_va(op);
+
+	pagemap_read(proc_mm(p), va, 1, &st);
+	if (!(st.pme & PM_PRESENT))
+		op_fail(op, "frame", "no frame is mapped at 0x%lx", va);
+	return st.pme & PM_PRESENT ? st.pfn : -1UL;
+}
+
+/* pfn-mark, same-frame, other-frame */
+static void do_frame_op(const struct scn_op *op, int p)
+{
+	unsigned long pfn = op_frame(op, p), mark = RT.marks[op->name];
+	const char *name = RT.s->marks[op->name].name;
+
+	if (pfn == -1UL)
+		return;
+	if (op->kind == SCN_OP_PFN_MARK) {
+		RT.marks[op->name] = pfn + 1;
+		return;
+	}
+	if (!mark) {
+		op_fail(op, "scenario", "frame mark '%s' was not set in this "
+			"execution", name);
+		return;
+	}
+	if ((op->kind == SCN_OP_SAME_FRAME) != (pfn == mark - 1))
+		op_fail(op, "frame", "0x%lx maps frame %#lx, mark '%s' frame "
+			"%#lx: the scenario expects the %s frame", op_va(op),
+			pfn, name, mark - 1,
+			op->kind == SCN_OP_SAME_FRAME ? "same" : "other");
+}
+
+/* wait-exit P: block until process P has exited (its mm is gone). */
+static void do_wait_exit(const struct scn_op *op)
+{
+	struct rproc *rp = &RT.procs[op->name];
+
+	sim_yield(SIM_EV_READ, rp, "scenario:wait-exit");
+	while (!rp->gone)
+		sim_wait(&rp->exit_wq, RT.s->procs[op->name].name, rp,
+			 SIM_SITE("scenario:wait-exit"));
+}
+
+void scenario_set_op_hook(scenario_op_hook fn, void *arg)
+{
+	op_hook = fn;
+	op_hook_arg = arg;
+}
+
+struct mm_struct *scenario_proc_mm(int p)
+{
+	return RT.procs && p >= 0 && p < RT.s->nr_procs ? RT.procs[p].mm :
+							    NULL;
+}
+
+unsigned long scenario_region_addr(int p, int g)
+{
+	return *region_va(p, g);
+}
+
 static void run_op_in(const struct scn_op *op, int p, int target,
 		      struct mm_struct *mm);
 
@@ -1394,6 +1581,11 @@ static void run_op_in(const struct scn_op *op, int p, int target,
 		for (int i = 0; i < op->nr_spawn; i++)
 			start_thread(op->spawn[i]);
 		break;
+	case SCN_OP_PAGEMAP:	do_pagemap_op(op, target); break;
+	case SCN_OP_PFN_MARK:
+	case SCN_OP_SAME_FRAME:
+	case SCN_OP_OTHER_FRAME: do_frame_op(op, target); break;
+	case SCN_OP_WAIT_EXIT:	do_wait_exit(op); break;
 	default:
 		/* scenario_program() refused these at load time */
 		op_fail(op, "scenario", "op not modelled");
@@ -1413,9 +1605,14 @@ static void thread_main(void *arg)
 
 		if (p >= 0 && RT.procs[p].exited)
 			break;	/* the process exited under us */
+		RT.res = (struct scenario_op_result){ 0 };
+		if (op_hook)
+			op_hook(op_hook_arg, op, p, NULL);
 		run_op(op, p);
 		if (op->kind == SCN_OP_EXIT)
 			break;
+		if (op_hook)
+			op_hook(op_hook_arg, op, p, &RT.res);
 	}
 	/*
 	 * The address space goes when the last thread has gone after an
@@ -1426,6 +1623,12 @@ static void thread_main(void *arg)
 	    RT.procs[p].exit_requested)
 		process_exit(p);
 	mm_task_bind(NULL);
+	/* the observer sees an exit once the mm is gone */
+	if (op_hook && t->nr_ops &&
+	    scenario_thread_op(RT.s, t, t->nr_ops - 1)->kind == SCN_OP_EXIT &&
+	    p >= 0 && RT.procs[p].gone)
+		op_hook(op_hook_arg, scenario_thread_op(RT.s, t, t->nr_ops - 1),
+			p, &RT.res);
 }
 
 /* ---- the program ---- */
@@ -1440,6 +1643,7 @@ static void runner_setup(void *arg)
 	RT.procs = sim_zalloc(sizeof(*RT.procs) * (s->nr_procs + 1));
 	RT.handles = sim_zalloc(sizeof(*RT.handles) * (s->nr_handles + 1));
 	RT.sigs = sim_zalloc(sizeof(*RT.sigs) * (s->nr_signals + 1));
+	RT.marks = sim_zalloc(sizeof(*RT.marks) * (s->nr_marks + 1));
 	RT.va = sim_zalloc(sizeof(*RT.va) * (s->nr_procs * s->nr_regions + 1));
 	RT.rfile = sim_zalloc(sizeof(*RT.rfile) *
 			      (s->nr_procs * s->nr_regions + 1));
@@ -1571,7 +1775,8 @@ static const char *unsupported(const struct scenario *s,
 	case SCN_OP_NUMA_SCAN: case SCN_OP_COMPACT: case SCN_OP_PFN_GET:
 	case SCN_OP_MEMFD: case SCN_OP_TRUNCATE: case SCN_OP_FALLOCATE:
 	case SCN_OP_SPLIT: case SCN_OP_SPLIT_DEFERRED: case SCN_OP_KSM_MERGE:
-	case SCN_OP_COLLAPSE:
+	case SCN_OP_COLLAPSE: case SCN_OP_PAGEMAP: case SCN_OP_PFN_MARK:
+	case SCN_OP_SAME_FRAME: case SCN_OP_OTHER_FRAME: case SCN_OP_WAIT_EXIT:
 		return NULL;
 	case SCN_OP_PAGEOUT: case SCN_OP_SWAPIN: case SCN_OP_RECLAIM:
 		return NULL;

@@ -8,9 +8,13 @@
 #ifndef SCENARIO_RUNNER_H
 #define SCENARIO_RUNNER_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct scenario;
+struct scn_op;
+struct mm_struct;
 struct mmsim_program;
 
 /*
@@ -32,5 +36,28 @@ struct mmsim_program *scenario_program_load(const char *path, char *err,
 
 /* Register scenario_program_load with the explorer. */
 void scenario_runner_register(void);
+
+/*
+ * Observing an execution (mmsim kernel, tools/kernel_host.c): before each
+ * op a thread runs, the hook is called with @r NULL; after it (after an
+ * `exit` op: once the process is gone), with what the op saw. Both calls
+ * run in that thread, with no yield point of their own.
+ */
+struct scenario_op_result {
+	bool faulted;		/* a `faults` access faulted */
+	bool has_value;		/* a load: the value it read */
+	uint64_t value;
+};
+typedef void (*scenario_op_hook)(void *arg, const struct scn_op *op,
+				 int proc, const struct scenario_op_result *r);
+/* scenario_set_op_hook - observe every op of later executions (NULL: stop) */
+void scenario_set_op_hook(scenario_op_hook fn, void *arg);
+/* During an execution: process @p's mm (NULL: not created yet, or gone),
+ * and where region @g is in it. */
+struct mm_struct *scenario_proc_mm(int p);
+unsigned long scenario_region_addr(int p, int g);
+/* The SCN_PM_* bits of a pagemap entry, kpageflags word, PMD mapping. */
+unsigned int scenario_pagemap_bits(uint64_t pme, uint64_t kflags,
+				   bool pmd_mapped);
 
 #endif /* SCENARIO_RUNNER_H */

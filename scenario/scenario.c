@@ -101,6 +101,9 @@ void scenario_free(struct scenario *s)
 	for (i = 0; i < s->nr_files; i++)
 		free(s->files[i].name);
 	free(s->files);
+	for (i = 0; i < s->nr_marks; i++)
+		free(s->marks[i].name);
+	free(s->marks);
 	for (i = 0; i < s->config.nr_regress; i++)
 		free(s->config.regress[i]);
 	free(s->procs);

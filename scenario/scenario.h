@@ -34,6 +34,7 @@
 #define SCN_MAX_HANDLES 256
 #define SCN_MAX_SIGNALS 256
 #define SCN_MAX_FILES 64 /* tmpfs files (memfd) */
+#define SCN_MAX_MARKS 64 /* frame marks (pfn-mark) */
 #define SCN_MAX_FILE_SIZE (64ULL << 20) /* one tmpfs file (mm/shmem.c) */
 #define SCN_MAX_REGRESS 16 /* names in config regress= */
 #define SCN_MAX_NODES 64 /* MAX_NUMNODES (arch/physmem.h; runner.c asserts) */
@@ -170,6 +171,17 @@ enum scn_op_kind {
 	SCN_OP_MEMFD,
 	SCN_OP_TRUNCATE,
 	SCN_OP_FALLOCATE,
+	/*
+	 * Observations (docs/scenario-language.md, "Observations"):
+	 * pagemap: addr, len (0: to end), pm_set/pm_clear (SCN_PM_*);
+	 * pfn-mark: name=mark, addr (one page); same-frame, other-frame:
+	 * name=mark, addr; wait-exit: name=process.
+	 */
+	SCN_OP_PAGEMAP,
+	SCN_OP_PFN_MARK,
+	SCN_OP_SAME_FRAME,
+	SCN_OP_OTHER_FRAME,
+	SCN_OP_WAIT_EXIT,
 	SCN_OP_NR,
 };
 
@@ -195,7 +207,26 @@ enum {
 	SCN_F_DIRTY = 1 << 17, /* unpin: unpin_user_pages_dirty */
 	SCN_F_PMD = 1 << 18, /* split: split_huge_pmd only */
 	SCN_F_FOLIO = 1 << 19, /* split: split the folio (default) */
-	SCN_F_NR = 20,
+	/* load, store, fill, check: the access must fault (SIGSEGV/SIGBUS) */
+	SCN_F_FAULTS = 1 << 20,
+	SCN_F_NR = 21,
+};
+
+/*
+ * What `pagemap ADDR [LEN] == FLAGS` states of every page of the range:
+ * /proc/self/pagemap's bits, and /proc/kpageflags' for the frame.
+ */
+enum {
+	SCN_PM_PRESENT = 1 << 0, /* bit 63 */
+	SCN_PM_SWAPPED = 1 << 1, /* bit 62 */
+	SCN_PM_SOFT_DIRTY = 1 << 2, /* bit 55 */
+	SCN_PM_EXCLUSIVE = 1 << 3, /* bit 56: PM_MMAP_EXCLUSIVE */
+	SCN_PM_THP = 1 << 4, /* kpageflags KPF_THP: part of a large folio */
+	SCN_PM_PMD = 1 << 5, /* mapped by a PMD (the model's view) */
+	SCN_PM_ANON = 1 << 6, /* KPF_ANON */
+	SCN_PM_KSM = 1 << 7, /* KPF_KSM */
+	SCN_PM_ZERO = 1 << 8, /* KPF_ZERO_PAGE: the shared zero page */
+	SCN_PM_NR = 9,
 };
 
 /* Protections (mprotect, mmap prot=): a set of these bits, 0 = none. */
@@ -265,6 +296,7 @@ struct scn_op {
 	int file; /* scenario.files[] index (memfd, truncate, fallocate,
 		     mmap file=), or -1 */
 	int huge; /* memfd huge=: enum scn_shmem (0..3), -1: not given */
+	unsigned int pm_set, pm_clear; /* pagemap: SCN_PM_* set / clear */
 	int nr_spawn; /* spawn: thread indices */
 	int *spawn;
 	/*
@@ -327,6 +359,13 @@ struct scn_file {
 	uint64_t size; /* at creation */
 };
 
+/* A frame mark: pfn-mark NAME ADDR remembers the frame mapped there. */
+struct scn_mark {
+	char *name;
+	struct scn_pos pos; /* first mention */
+	int nr_set; /* pfn-mark ops naming it */
+};
+
 struct scn_signal {
 	char *name;
 	struct scn_pos pos; /* first mention */
@@ -364,6 +403,8 @@ struct scenario {
 	int nr_signals;
 	struct scn_file *files;
 	int nr_files;
+	struct scn_mark *marks;
+	int nr_marks;
 	struct scn_expect expect;
 };
 
@@ -418,6 +459,9 @@ bool scenario_equal(const struct scenario *a, const struct scenario *b);
 const char *scenario_op_name(enum scn_op_kind kind);
 const char *scenario_advice_name(enum scn_advice advice);
 const char *scenario_verdict_name(enum scn_verdict v);
+
+/* The words of pagemap flags, indexed by bit number of SCN_PM_*. */
+extern const char *const scenario_pagemap_flags[SCN_PM_NR];
 
 /* Known violation kinds for "expect violation KIND", NULL-terminated. */
 extern const char *const scenario_violation_kinds[];

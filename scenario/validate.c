@@ -350,6 +350,30 @@ static int check_handle_ref(struct parser *p, const struct scn_op *op,
 	return 0;
 }
 
+/*
+ * check_wait_exit - wait-exit P: P is another process than the waiter's,
+ * is created (a root or forked), and one of its threads runs `exit` (a
+ * process whose threads merely end keeps its mm: the wait never ends).
+ */
+static int check_wait_exit(struct parser *p, const struct scn_op *op)
+{
+	const struct scenario *s = p->s;
+	const struct scn_proc *pr = &s->procs[op->name];
+
+	if (pr->fork_op < 0 && !pr->declared && !pr->implicit)
+		return perr(p, op->name_pos, "undefined process '%s'",
+			    pr->name);
+	if (s->threads[op->thread].proc == op->name)
+		return perr(p, op->name_pos, "a thread of '%s' cannot wait "
+			    "for its own process to exit", pr->name);
+	for (int i = 0; i < s->nr_ops; i++)
+		if (s->ops[i].kind == SCN_OP_EXIT &&
+		    s->threads[s->ops[i].thread].proc == op->name)
+			return 0;
+	return perr(p, op->name_pos, "wait-exit '%s' never returns: no "
+		    "thread of it runs 'exit'", pr->name);
+}
+
 /* check_op_args - (4), (6): operands that are not region references. */
 static int check_op_args(struct parser *p, const struct scn_op *op)
 {
@@ -396,6 +420,20 @@ static int check_op_args(struct parser *p, const struct scn_op *op)
 			       perr(p, op->len_pos,
 				    "reclaim count must not be zero") :
 			       0;
+	case SCN_OP_LOAD:
+		if (op->has_val && (op->flags & SCN_F_FAULTS))
+			return perr(p, op->pos, "a load that faults returns "
+				    "no value: drop '== VALUE' or 'faults'");
+		return 0;
+	case SCN_OP_SAME_FRAME:
+	case SCN_OP_OTHER_FRAME:
+		if (!p->s->marks[op->name].nr_set)
+			return perr(p, op->name_pos, "frame mark '%s' is never "
+				    "set (pfn-mark NAME ADDR)",
+				    p->s->marks[op->name].name);
+		return 0;
+	case SCN_OP_WAIT_EXIT:
+		return check_wait_exit(p, op);
 	case SCN_OP_DEVICE_MIGRATE:
 		if (op->to == SCN_TO_DEVICE && !c->device)
 			return perr(

@@ -27,6 +27,24 @@ struct bad {
 };
 
 static const struct bad bad[] = {
+	/* observations (issue 13) */
+	{ "pagemap needs ==", MAP "\tpagemap A 4K present\n" OK, 3, 15,
+	  "expected '==' and pagemap flags" },
+	{ "pagemap flag misspelt", MAP "\tpagemap A == presnt\n" OK, 3, 15,
+	  "expected a pagemap flag" },
+	{ "pagemap flag given twice",
+	  MAP "\tpagemap A == present,!present\n" OK, 3, 24,
+	  "given twice" },
+	{ "faults on a load with a value",
+	  MAP "\tload A == 1 faults\n" OK, 3, 2, "returns no value" },
+	{ "same-frame of a mark never set",
+	  MAP "\tsame-frame m A\n" OK, 3, 13, "never set" },
+	{ "wait-exit of a process that never exits",
+	  MAP "\tfork c\n\twait-exit c\nthread t in c:\n\tload A\n" OK, 4,
+	  12, "never returns" },
+	{ "faults is not a pin flag",
+	  MAP "\tpin R A 4K read faults\n\tunpin R\n" OK, 3, 18,
+	  "expected end of line or one of" },
 	/* lexical */
 	{ "Stray character is named", M "\tstore A $\n" OK, 2, 10, "got '$'" },
 	{ "NUL byte is an error, not an end", M "\tstore A\0 1\n" OK, 2, 9,
@@ -136,7 +154,7 @@ static const struct bad bad[] = {
 	{ "Bad advice with a suggestion", MAP "\tmadvise A dontned\n" OK, 3, 12,
 	  "did you mean 'dontneed'?" },
 	{ "Key not accepted by the op", MAP "\tstore A 1 node=0\n" OK, 3, 12,
-	  "expected end of line, got 'node'" },
+	  "expected end of line or one of faults, got 'node'" },
 	{ "Duplicate key",
 	  "config nodes=2\n" MAP "\tmove-pages A node=0 node=1\n" OK, 4, 22,
 	  "duplicate key 'node'" },
@@ -444,6 +462,15 @@ static void test_good(void)
 		  MAP "\tstore A 1\n\trepeat 3:\n\tload A == 1\n"
 		      "\tstore A+8 2\n\tend\n\trepeat 1:\n\tload A\n\tend\n"
 		      "\tload A+8\n" OK },
+		{ "Observations: faults, pagemap, frame marks, wait-exit",
+		  MAP "\tmmap B 4K prot=none\n\tload B faults\n"
+		      "\tstore B 1 faults\n\tfill B 4K 2 faults\n"
+		      "\tcheck B 4K 2 faults\n\tstore A 1\n"
+		      "\tpagemap A 4K == present,!swapped,soft-dirty,"
+		      "exclusive,!thp,!pmd,anon,!ksm,!zero\n"
+		      "\tpfn-mark m A\n\tfork c\n\twait-exit c\n"
+		      "\tsame-frame m A\n\tpagemap A == !present\n"
+		      "thread t in c:\n\tother-frame m A@init\n\texit\n" OK },
 		{ "A kthread that spawns a kthread",
 		  M "\tspawn k\nkthread k:\n\tspawn j\nkthread j:\n\tcompact\n"
 		    "expect livelock\n" },
@@ -611,7 +638,7 @@ static void test_dir(const char *dir, bool must_parse)
 		return;
 	}
 	while ((d = readdir(dp))) {
-		if (d->d_name[0] == '.')
+		if (d->d_name[0] == '.' || d->d_type == DT_DIR)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
 		s = scenario_load_file(path, &e);
@@ -635,7 +662,7 @@ int main(void)
 {
 	int i;
 
-	plan(NR_BAD + 6 + 10 + 5 + 1 + 4 + 3 + 2 + 3);
+	plan(NR_BAD + 6 + 10 + 5 + 1 + 4 + 3 + 2 + 3 + 1 + 2);
 	for (i = 0; i < NR_BAD; i++)
 		test_bad(&bad[i]);
 	test_seed000();
@@ -646,6 +673,7 @@ int main(void)
 	test_limits();
 	test_load_file();
 	test_dir("scenarios", true);
+	test_dir("scenarios/kernel", true);
 	test_dir("tests/fuzz/corpus", false);
 	return done_testing();
 }

@@ -43,6 +43,8 @@ struct promise {
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cmd_merge(struct cli *c);
 int cmd_bugs(struct cli *c);
+/* mmsim kernel FILE: the model against the host kernel (kernel_host.c) */
+int cmd_kernel(int argc, char **argv);
 /* Read the promise of c->file; switch on the catalogue's bug it shows. */
 int promise_load(struct cli *c, struct promise *pr);
 /* Say whether @r kept the promise; the exit status (@rc if no promise). */

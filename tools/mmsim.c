@@ -55,6 +55,10 @@ static int usage(FILE *f)
 		"  merge A.json B.json ...  join shard results\n"
 		"  bugs          hunt the catalogue of historical kernel "
 		"races [--placeholder]\n"
+		"  kernel FILE   a sequential scenario in the model and on "
+		"this host's kernel,\n"
+		"                compared [--regress NAME] [-v] "
+		"(docs/fidelity.md; exit 77: skipped)\n"
 		"  version       print the version\n"
 		"FILE is builtin:NAME or a .mms scenario. Exit: 0 clean, 1 "
 		"violation found, 2 bad usage.\n");
@@ -605,6 +609,8 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h"))
 		return usage(stdout);
+	if (!strcmp(argv[1], "kernel"))
+		return cmd_kernel(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "version")) {
 		printf("mmsim 0.1\n");
 		return EXIT_CLEAN;
