@@ -1051,26 +1051,55 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	if (pmd_none(vmf->orig_pmd)) {
 		vmf->pte = NULL;
 	} else {
-		vmf->pte = pte_offset_pfn(pmd_pfn(vmf->orig_pmd),
-					  vmf->address);
+		/*
+		 * pte_offset_map_rw_nolock: the PMD read again, and the
+		 * table read, inside an RCU section - khugepaged's
+		 * retract_page_tables unlinks an (empty) table without
+		 * mmap_lock and frees it after a grace period
+		 * (pte_free_defer). The PMD may be none or huge by now: retry.
+		 */
+		rcu_read_lock();
+		vmf->pte = pte_offset_map(vmf->pmd, vmf->address,
+					  &vmf->orig_pmd);
+		if (unlikely(!vmf->pte)) {
+			rcu_read_unlock();
+			return 0;
+		}
 		vmf->orig_pte = ptep_get_lockless(vmf->pte);
-		if (pte_none(vmf->orig_pte))
+		if (pte_none(vmf->orig_pte)) {
+			rcu_read_unlock();
 			vmf->pte = NULL;
+		}
 	}
 	if (!vmf->pte)
 		return vma_is_anonymous(vmf->vma) ? do_anonymous_page(vmf) :
 						    do_fault(vmf);
-	if (!pte_present(vmf->orig_pte))
+	/*
+	 * SIM: the kernel keeps the RCU section until pte_unmap(); here it
+	 * ends once the PTL is held and the entry re-checked (a table whose
+	 * entry is still not none under its PTL is linked: a retract takes
+	 * the PTL and finds every entry none). The swap and NUMA paths map
+	 * the table again themselves; a table they reach is never one that
+	 * is retracted (those hold only none entries).
+	 */
+	if (!pte_present(vmf->orig_pte)) {
+		rcu_read_unlock();
 		return do_swap_page(vmf);
+	}
 	/* A PROTNONE PTE of a PROT_NONE VMA is no NUMA hint. */
-	if (pte_protnone(vmf->orig_pte) && vma_is_accessible(vmf->vma))
+	if (pte_protnone(vmf->orig_pte) && vma_is_accessible(vmf->vma)) {
+		rcu_read_unlock();
 		return do_numa_page(vmf);	/* mm/numa.c */
+	}
 	vmf->ptl = &pmd_page(vmf->orig_pmd)->ptl;
 	spin_lock(vmf->ptl);
 	entry = vmf->orig_pte;
 	if (unlikely(!pte_same(ptep_get_l(vmf->pte, "handle_pte_fault:recheck"),
-			       entry)))
+			       entry))) {
+		rcu_read_unlock();
 		goto unlock;
+	}
+	rcu_read_unlock();
 	if (vmf->flags & (FAULT_FLAG_WRITE | FAULT_FLAG_UNSHARE)) {
 		if (!pte_write(entry))
 			return do_wp_page(vmf);

@@ -789,6 +789,8 @@ static const int madv_map[SCN_MADV_NR] = {
 	[SCN_MADV_FREE] = MADV_FREE,
 	[SCN_MADV_COLD] = MADV_COLD,
 	[SCN_MADV_PAGEOUT] = MADV_PAGEOUT,
+	/* khugepaged (mm/khugepaged.c) */
+	[SCN_MADV_COLLAPSE] = MADV_COLLAPSE,
 };
 
 /*
