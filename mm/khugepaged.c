@@ -416,7 +416,9 @@ static int collapse_huge_page(struct mm_struct *mm, unsigned long address)
 	 * section. Without it (khugepaged-pt-free-vs-gup-fast) that walker
 	 * may still read the table after it was deposited and freed.
 	 */
-	if (!sim_regress_on(SIM_REGRESS_KHUGEPAGED_PT_FREE_VS_GUP_FAST))
+	if (!sim_regress_on(SIM_REGRESS_KHUGEPAGED_PT_FREE_VS_GUP_FAST) &&
+	    /* the kernel of gup-fast-vs-collapse predates the IPI too */
+	    !sim_regress_on(SIM_REGRESS_GUP_FAST_VS_COLLAPSE))
 		tlb_remove_table_sync_one();
 
 	/* (5) the table is ours: pte_offset_map_lock(mm, &_pmd, ...) */

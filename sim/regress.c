@@ -299,6 +299,24 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"the pin",
 		.scenario = "scenarios/gup-fast-no-wp-seq.mms",
 	},
+	[SIM_REGRESS_GUP_FAST_VS_COLLAPSE] = {
+		/* "mm: gup: fix the fast GUP race against THP collapse"
+		 * (Yang Shi): full hash 70cbc3cc78a997d8247b50389d37c4e1736019da
+		 * from its stable backport's "commit ... upstream" line and
+		 * a mainline revlist; v6.0 cycle (link of 2022-09-07); the
+		 * commit date itself is not verified. The kernel it fixed
+		 * had no tlb_remove_table_sync_one() in collapse_huge_page
+		 * either (2ba99c5e0881 came later): the switch removes both */
+		.name = "gup-fast-vs-collapse",
+		.commit = "70cbc3cc78a9",
+		.date = "not verified",
+		.what = "on arm64 GUP-fast re-checks only the PTE after its "
+			"grab: collapse_huge_page cleared the PMD, found no "
+			"pin, and copies the page before it clears the old "
+			"PTE in the unlinked table; the pin lands on the old "
+			"page, which the process no longer maps",
+		.scenario = "scenarios/gup-fast-vs-collapse.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)
