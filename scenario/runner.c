@@ -1116,10 +1116,11 @@ static void do_mremap_op(const struct scn_op *op, int p)
 	unsigned long new_addr = op->at, keep;
 	int opid = RT.procs[p].opid, g = -1;
 
-	if (op_shared(op, p)) {
-		/* SIM: move_vma does not re-link a file VMA's i_mmap yet */
-		sim_limit("%s:%u: mremap: shared mappings are not modelled "
-			  "yet", RT.s->filename, op->pos.line);
+	if (op_shared(op, p) && (op->addr.off || op->len2 != old_len)) {
+		/* SIM: the oracle follows a shared mapping's region only
+		 * when the whole of it moves unresized */
+		sim_limit("%s:%u: mremap: a shared mapping moves only whole "
+			  "and unresized here", RT.s->filename, op->pos.line);
 		return;
 	}
 	if (op->flags & SCN_F_MAYMOVE)
@@ -1143,7 +1144,14 @@ static void do_mremap_op(const struct scn_op *op, int p)
 		oracle_unmap(opid, va + keep, old_len - keep);
 	if (ret == va)
 		return;
-	oracle_move(opid, va, ret, keep);
+	if (op_shared(op, p)) {
+		/* the data stays at its file offsets; the region moves */
+		if (op->name >= 0)
+			RT.rfile[(size_t)p * RT.s->nr_regions + op->name] =
+				*op_rmapf(op, p);
+	} else {
+		oracle_move(opid, va, ret, keep);
+	}
 	pins_move(p, va, ret, keep);
 	if (op->name < 0 && !op->addr.off)
 		*region_va(p, op->addr.region) = ret;

@@ -317,6 +317,24 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"page, which the process no longer maps",
 		.scenario = "scenarios/gup-fast-vs-collapse.mms",
 	},
+	[SIM_REGRESS_MREMAP_MOVE_PMD_VS_RETRACT] = {
+		/* "mm/mremap: fix move_normal_pmd/retract_page_tables race"
+		 * (Jann Horn): full hash 6fa1066fc5d00cb9f1b0e83b7ff6ef98d26ba2aa
+		 * from the 6.6 and 6.11 stable reviews' "commit ... upstream"
+		 * lines and a mainline revlist; the patch mail is dated
+		 * 2024-10-07, merged for v6.12-rc (mm-hotfixes, 2024-10-17);
+		 * CVE-2024-50066 per issue 12, not verified */
+		.name = "mremap-move-pmd-vs-retract",
+		.commit = "6fa1066fc5d0",
+		.date = "not verified",
+		.what = "move_page_tables reads the old PMD (a PTE table) "
+			"before it takes the rmap locks; retract_page_tables "
+			"(MADV_COLLAPSE of the file through another mapping) "
+			"clears it and frees the table meanwhile; "
+			"move_normal_pmd moves the none PMD: the new PMD "
+			"points to pfn 0 as a page table",
+		.scenario = "scenarios/mremap-move-pmd-vs-retract.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

@@ -72,6 +72,8 @@ enum sim_regress_id {
 	SIM_REGRESS_GUP_FAST_NO_WP_SEQ,
 	/* mm/gup.c: GUP-fast re-checks the PTE, not the PMD (collapse) */
 	SIM_REGRESS_GUP_FAST_VS_COLLAPSE,
+	/* mm/mremap.c: move_normal_pmd trusts a PMD read before the locks */
+	SIM_REGRESS_MREMAP_MOVE_PMD_VS_RETRACT,
 	SIM_REGRESS__NR
 };
 
