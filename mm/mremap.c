@@ -109,11 +109,25 @@ static void move_ptes(struct vm_area_struct *vma, pmd_t *old_pmd,
 		set_pte_at_l(mm, new_addr, new_pte, pte, "move_ptes:set");
 	}
 	/* Flush before the old PTL goes: no stale translation survives. */
-	if (force_flush)
+	if (force_flush &&
+	    !sim_regress_on(SIM_REGRESS_MREMAP_FLUSH_AFTER_UNLOCK))
 		flush_tlb_mm_range(&mm->context, old_end - len, old_end);
 	if (new_ptl != old_ptl)
 		spin_unlock(new_ptl);
 	pte_unmap_unlock(old_pte - 1, old_ptl);
+	if (force_flush &&
+	    sim_regress_on(SIM_REGRESS_MREMAP_FLUSH_AFTER_UNLOCK)) {
+		/*
+		 * Before eb66ae030829 (2018, CVE-2018-18281): the flush came
+		 * after the PTLs were dropped. mremap does not own the pages
+		 * it moves: (1) the PTE is at its new place and the PTL free,
+		 * (2) truncate finds it there, zaps it (flushing the new
+		 * address only) and frees the page, (3) a CPU that cached
+		 * the old address still reads and writes the freed page
+		 * until this flush.
+		 */
+		flush_tlb_mm_range(&mm->context, old_end - len, old_end);
+	}
 out:
 	if (rmap_locks)
 		drop_rmap_locks(vma);
@@ -258,8 +272,10 @@ unsigned long move_page_tables(struct vm_area_struct *vma,
 				continue;
 			__split_huge_pmd(vma, old_pmd, old_addr, false, NULL);
 		} else if (extent == PMD_SIZE &&
-			   /* 2012's mremap had no move_normal_pmd (2018) */
-			   !sim_regress_on(SIM_REGRESS_MREMAP_NO_RMAP_LOCKS)) {
+			   /* the mremaps of these bugs had no move_normal_pmd
+			    * (2c91bd4a4e2e, 2018, not verified) */
+			   !sim_regress_on(SIM_REGRESS_MREMAP_NO_RMAP_LOCKS) &&
+			   !sim_regress_on(SIM_REGRESS_MREMAP_FLUSH_AFTER_UNLOCK)) {
 			bool moved;
 
 			/* move_pgt_entry(NORMAL_PMD, ..., true) */

@@ -335,6 +335,24 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"points to pfn 0 as a page table",
 		.scenario = "scenarios/mremap-move-pmd-vs-retract.mms",
 	},
+	[SIM_REGRESS_MREMAP_FLUSH_AFTER_UNLOCK] = {
+		/* "mremap: properly flush TLB before releasing the page"
+		 * (Linus Torvalds): full hash eb66ae030829605d61fbef1909ce310e29f78821
+		 * and author date 2018-10-12 from LTP's mremap06 test
+		 * header; CVE-2018-18281 from Jann Horn's oss-security
+		 * notice ("Since Linux kernel version 3.2, the mremap()
+		 * syscall performs TLB flushes after dropping pagetable
+		 * locks"); the commit date is the author date */
+		.name = "mremap-flush-after-unlock",
+		.commit = "eb66ae030829",
+		.date = "2018-10-12",
+		.what = "move_ptes drops the PTLs before it flushes the old "
+			"addresses: truncate zaps the PTE at its new place, "
+			"flushes only that address and frees the page, while "
+			"another CPU still reads it through its TLB entry of "
+			"the old address",
+		.scenario = "scenarios/mremap-flush-after-unlock.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

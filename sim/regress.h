@@ -74,6 +74,8 @@ enum sim_regress_id {
 	SIM_REGRESS_GUP_FAST_VS_COLLAPSE,
 	/* mm/mremap.c: move_normal_pmd trusts a PMD read before the locks */
 	SIM_REGRESS_MREMAP_MOVE_PMD_VS_RETRACT,
+	/* mm/mremap.c: move_ptes flushes after dropping the PTL */
+	SIM_REGRESS_MREMAP_FLUSH_AFTER_UNLOCK,
 	SIM_REGRESS__NR
 };
 
