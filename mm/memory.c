@@ -1048,26 +1048,32 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 {
 	pte_t entry;
 
+	/*
+	 * pte_offset_map_rw_nolock: the table is read inside an RCU section
+	 * - khugepaged's retract_page_tables unlinks an (empty) table of a
+	 * file VMA without mmap_lock and frees it after a grace period
+	 * (pte_free_defer). SIM: the kernel reads the PMD again inside the
+	 * section; here the section begins with no yield point since
+	 * __handle_mm_fault read orig_pmd, which is the same (no grace
+	 * period can end in between). And only a file VMA's fault takes it:
+	 * an anon table is never freed under mmap_lock read (anon collapse
+	 * holds it for write), and the section's events would change every
+	 * anon scenario's schedules for nothing.
+	 */
+	bool rcu = vmf->vma->vm_file && !pmd_none(vmf->orig_pmd);
+
 	if (pmd_none(vmf->orig_pmd)) {
 		vmf->pte = NULL;
 	} else {
-		/*
-		 * pte_offset_map_rw_nolock: the PMD read again, and the
-		 * table read, inside an RCU section - khugepaged's
-		 * retract_page_tables unlinks an (empty) table without
-		 * mmap_lock and frees it after a grace period
-		 * (pte_free_defer). The PMD may be none or huge by now: retry.
-		 */
-		rcu_read_lock();
-		vmf->pte = pte_offset_map(vmf->pmd, vmf->address,
-					  &vmf->orig_pmd);
-		if (unlikely(!vmf->pte)) {
-			rcu_read_unlock();
-			return 0;
-		}
+		if (rcu)
+			sim_rcu_read_lock_noyield(
+				SIM_SITE("pte_offset_map:rcu"));
+		vmf->pte = pte_offset_pfn(pmd_pfn(vmf->orig_pmd),
+					  vmf->address);
 		vmf->orig_pte = ptep_get_lockless(vmf->pte);
 		if (pte_none(vmf->orig_pte)) {
-			rcu_read_unlock();
+			if (rcu)
+				rcu_read_unlock();
 			vmf->pte = NULL;
 		}
 	}
@@ -1083,12 +1089,14 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	 * is retracted (those hold only none entries).
 	 */
 	if (!pte_present(vmf->orig_pte)) {
-		rcu_read_unlock();
+		if (rcu)
+			rcu_read_unlock();
 		return do_swap_page(vmf);
 	}
 	/* A PROTNONE PTE of a PROT_NONE VMA is no NUMA hint. */
 	if (pte_protnone(vmf->orig_pte) && vma_is_accessible(vmf->vma)) {
-		rcu_read_unlock();
+		if (rcu)
+			rcu_read_unlock();
 		return do_numa_page(vmf);	/* mm/numa.c */
 	}
 	vmf->ptl = &pmd_page(vmf->orig_pmd)->ptl;
@@ -1096,10 +1104,12 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	entry = vmf->orig_pte;
 	if (unlikely(!pte_same(ptep_get_l(vmf->pte, "handle_pte_fault:recheck"),
 			       entry))) {
-		rcu_read_unlock();
+		if (rcu)
+			rcu_read_unlock();
 		goto unlock;
 	}
-	rcu_read_unlock();
+	if (rcu)
+		rcu_read_unlock();
 	if (vmf->flags & (FAULT_FLAG_WRITE | FAULT_FLAG_UNSHARE)) {
 		if (!pte_write(entry))
 			return do_wp_page(vmf);

@@ -1164,6 +1164,19 @@ void sim_rcu_read_lock(const struct sim_site *site)
 	}
 }
 
+void sim_rcu_read_lock_noyield(const struct sim_site *site)
+{
+	struct sim_task *tk;
+
+	if (S.current < 0)
+		return;
+	tk = &tasks[S.current];
+	if (tk->rcu_nesting++ == 0) {
+		S.readers |= 1ULL << S.current;
+		sim_trace_event(SIM_EV_RCU, 0, site);
+	}
+}
+
 void sim_rcu_read_unlock(const struct sim_site *site)
 {
 	struct sim_task *tk;

@@ -201,6 +201,14 @@ struct rcu_head {
 
 void sim_rcu_read_lock(const struct sim_site *site);
 void sim_rcu_read_unlock(const struct sim_site *site);
+/*
+ * sim_rcu_read_lock_noyield - rcu_read_lock() without a yield point of its
+ * own, for a section whose first shared access is itself a yield point
+ * (pte_offset_map's PMD read): entering a read-side section touches
+ * nothing another task reads, so a grace period that ends "between" the
+ * caller's last yield point and this call ends before it.
+ */
+void sim_rcu_read_lock_noyield(const struct sim_site *site);
 void sim_synchronize_rcu(const struct sim_site *site);
 void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head));
 #define rcu_read_lock() sim_rcu_read_lock(SIM_SITE("rcu_read_lock"))
