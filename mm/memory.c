@@ -234,19 +234,30 @@ pte_t *pte_offset_map_lock(struct mm_struct *mm, pmd_t *pmd,
 	spinlock_t *ptl;
 	pte_t *pte;
 
+	/*
+	 * __pte_offset_map_lock: from the PMD read to the lock and its
+	 * re-check inside an RCU section - a table khugepaged retracts is
+	 * freed after a grace period (pte_free_defer), so the lock taken
+	 * through a stale PMD is still a table's. SIM: the section (a quiet
+	 * one, sim/sync.h) ends once the re-check passed, not at pte_unmap:
+	 * the PTL held then keeps the table (a retract takes it).
+	 */
+	sim_rcu_read_lock_quiet(SIM_SITE("pte_offset_map_lock:rcu"));
 	for (;;) {
 		pte = pte_offset_map(pmd, addr, &pmdval);
 		if (!pte)
-			return NULL;
+			break;
 		ptl = &pmd_page(pmdval)->ptl;
 		spin_lock(ptl);
 		if (likely(pmd_same(pmdval, pmdp_get_l(pmd,
 					"pte_offset_map_lock:recheck")))) {
 			*ptlp = ptl;
-			return pte;
+			break;
 		}
 		spin_unlock(ptl);
 	}
+	sim_rcu_read_unlock_quiet(SIM_SITE("pte_offset_map_lock:rcu"));
+	return pte;
 }
 
 /*
@@ -1055,25 +1066,21 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	 * (pte_free_defer). SIM: the kernel reads the PMD again inside the
 	 * section; here the section begins with no yield point since
 	 * __handle_mm_fault read orig_pmd, which is the same (no grace
-	 * period can end in between). And only a file VMA's fault takes it:
-	 * an anon table is never freed under mmap_lock read (anon collapse
-	 * holds it for write), and the section's events would change every
-	 * anon scenario's schedules for nothing.
+	 * period can end in between); the section is a quiet one (no event
+	 * of its own, sim/sync.h).
 	 */
-	bool rcu = vmf->vma->vm_file && !pmd_none(vmf->orig_pmd);
+	bool rcu = !pmd_none(vmf->orig_pmd);
 
 	if (pmd_none(vmf->orig_pmd)) {
 		vmf->pte = NULL;
 	} else {
-		if (rcu)
-			sim_rcu_read_lock_noyield(
-				SIM_SITE("pte_offset_map:rcu"));
+		sim_rcu_read_lock_quiet(SIM_SITE("pte_offset_map:rcu"));
 		vmf->pte = pte_offset_pfn(pmd_pfn(vmf->orig_pmd),
 					  vmf->address);
 		vmf->orig_pte = ptep_get_lockless(vmf->pte);
 		if (pte_none(vmf->orig_pte)) {
 			if (rcu)
-				rcu_read_unlock();
+				sim_rcu_read_unlock_quiet(SIM_SITE("pte_unmap"));
 			vmf->pte = NULL;
 		}
 	}
@@ -1090,13 +1097,13 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	 */
 	if (!pte_present(vmf->orig_pte)) {
 		if (rcu)
-			rcu_read_unlock();
+			sim_rcu_read_unlock_quiet(SIM_SITE("pte_unmap"));
 		return do_swap_page(vmf);
 	}
 	/* A PROTNONE PTE of a PROT_NONE VMA is no NUMA hint. */
 	if (pte_protnone(vmf->orig_pte) && vma_is_accessible(vmf->vma)) {
 		if (rcu)
-			rcu_read_unlock();
+			sim_rcu_read_unlock_quiet(SIM_SITE("pte_unmap"));
 		return do_numa_page(vmf);	/* mm/numa.c */
 	}
 	vmf->ptl = &pmd_page(vmf->orig_pmd)->ptl;
@@ -1105,11 +1112,11 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	if (unlikely(!pte_same(ptep_get_l(vmf->pte, "handle_pte_fault:recheck"),
 			       entry))) {
 		if (rcu)
-			rcu_read_unlock();
+			sim_rcu_read_unlock_quiet(SIM_SITE("pte_unmap"));
 		goto unlock;
 	}
 	if (rcu)
-		rcu_read_unlock();
+		sim_rcu_read_unlock_quiet(SIM_SITE("pte_unmap"));
 	if (vmf->flags & (FAULT_FLAG_WRITE | FAULT_FLAG_UNSHARE)) {
 		if (!pte_write(entry))
 			return do_wp_page(vmf);

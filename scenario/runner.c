@@ -909,18 +909,14 @@ static void do_pin_op(const struct scn_op *op, int p)
 	unsigned int f = gup_flags_of(op);
 	int opid = RT.procs[p].opid;
 
-	if (op_shared(op, p)) {
-		/* SIM: GUP and the pin oracle know private memory only */
-		sim_limit("%s:%u: pin: pins of shared mappings are not "
-			  "modelled yet", RT.s->filename, op->pos.line);
-		return;
-	}
+	bool shared = op_shared(op, p);
 	struct oracle_op *o = NULL;
 	bool *zero = sim_zalloc(sizeof(*zero) * n);
 	long got;
 
 	/* R4: only a short-term R/O FOLL_PIN may keep the zero page */
-	if ((f & (FOLL_PIN | FOLL_WRITE | FOLL_LONGTERM)) == FOLL_PIN)
+	if ((f & (FOLL_PIN | FOLL_WRITE | FOLL_LONGTERM)) == FOLL_PIN &&
+	    !shared)
 		o = oracle_pin_begin(opid, start, n);
 	rh->pages = sim_zalloc(sizeof(*rh->pages) * n);
 	rh->pg = sim_zalloc(sizeof(*rh->pg) * n);
@@ -942,10 +938,15 @@ static void do_pin_op(const struct scn_op *op, int p)
 	}
 	if (o)
 		oracle_pin_end(o, zero);
-	for (int i = 0; i < n; i++)
-		rh->pg[i] = (struct rpage){ .opid = opid,
-					    .va = start + i * PAGE_SIZE,
+	for (int i = 0; i < n; i++) {
+		unsigned long pva = start + i * PAGE_SIZE, ova = pva;
+		/* a shared mapping's pin reaches the file's page: the
+		 * oracle judges its DMA at the file offset */
+		int id = shared ? oracle_target(op, p, pva, &ova) : opid;
+
+		rh->pg[i] = (struct rpage){ .opid = id, .va = ova,
 					    .zero = zero[i] };
+	}
 	sim_free(zero);
 	rh->npages = n;
 	rh->proc = p;
