@@ -8,13 +8,12 @@
  * (empty) PTE table and refaults the huge folio by a PMD, a MAP_PRIVATE
  * mapping with COWed pages keeps its table and its own data; a pinned page
  * makes the collapse fail with the pin still coherent; a second collapse
- * is a success that does nothing. Then the shipped file-collapse
- * scenarios exhausted by bounded DPOR. A few seconds under ASan.
+ * is a success that does nothing. (The concurrent scenarios are
+ * t_shmem_races'.) Well under a second under ASan.
  */
 #include "gup.h"
 #include "mm_test.h"
 #include "pagemap.h"
-#include "explore_test.h"
 
 #define HSZ HPAGE_PMD_SIZE
 
@@ -148,35 +147,6 @@ static const struct mm_test tests[] = {
 	  file_collapse_pinned },
 };
 
-/* The shipped `expect ok` scenario @path: @bound exhausts it clean. */
-static void t_scenario_exhausted(const char *path, const char *bound,
-				 uint64_t min_runs)
-{
-	struct scenario_error e;
-	struct scenario *s = scenario_load_file(path, &e);
-	struct mmsim_program *p;
-	struct explore_result r;
-	char err[512];
-
-	if (!s) {
-		ok(0, "%s loads (%s)", path, e.text);
-		return;
-	}
-	p = scenario_program(s, err, sizeof(err));
-	if (!p) {
-		ok(0, "%s runs (%s)", path, err);
-		return;
-	}
-	r = explore_for(p, bound, 0, 60);
-	ok(r.failures == 0 && r.exhausted && r.executions >= min_runs,
-	   "%s: %s exhausts %llu executions clean", path, bound,
-	   (unsigned long long)r.executions);
-	if (r.nr_fail)
-		diag("%s", r.fail[0].msg);
-	explore_result_free(&r);
-	scenario_program_free(p);
-}
-
 int main(void)
 {
 	int n = sizeof(tests) / sizeof(tests[0]);
@@ -188,6 +158,5 @@ int main(void)
 
 		mt_report(tests[i].description, &r);
 	}
-	(void)t_scenario_exhausted;
 	return done_testing();
 }
