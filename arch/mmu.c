@@ -173,6 +173,14 @@ retry:
 		entryp = (unsigned long *)__pfn_va(table) +
 			 ((va >> (PAGE_SHIFT + 9 * (level - 1))) & 511);
 		e = walk_load(entryp, level, is_store, &sites[level]);
+		/*
+		 * A flush reached this CPU while the walk waited at that
+		 * load: the table may be unlinked and freed already (a
+		 * retracted PTE table, pte_free_defer). The hardware never
+		 * reads it (see below): start again before using @e.
+		 */
+		if (tlb_flush_gen(cpu) != gen)
+			goto retry;
 		if (!(e & _PAGE_PRESENT))
 			return fault(f,
 				     (e & _PAGE_PROTNONE) && (level == PT_PTE ||

@@ -122,11 +122,21 @@ pgtable_t pgtable_trans_huge_withdraw(struct mm_struct *mm, pmd_t *pmdp);
 
 /*
  * khugepaged_collapse_addr - MADV_COLLAPSE of the PMD range at @addr of
- * @mm: its small anon pages copied into one THP mapped by a huge PMD. 0
+ * @mm: its small pages (anon, or tmpfs: see madvise_collapse) copied into
+ * one THP mapped by a huge PMD. 0
  * (collapsed, or already a huge PMD), -EAGAIN (a page pinned, locked,
  * swapped, large, read-only range, ...). Takes mmap_lock itself.
  */
 int khugepaged_collapse_addr(struct mm_struct *mm, unsigned long addr);
+/*
+ * madvise_collapse - MADV_COLLAPSE of every whole PMD range in [@start,
+ * @end): anon ranges as khugepaged_collapse_addr, tmpfs ranges by
+ * collapse_file (a huge folio replaces the small ones in the page cache,
+ * the PTE tables of every VMA mapping it are retracted) and a PMD
+ * mapping in @mm. 0 if every range is PMD-mapped now, else -EAGAIN.
+ */
+int madvise_collapse(struct mm_struct *mm, unsigned long start,
+		     unsigned long end);
 /* Collapses that succeeded / failed in this execution. */
 void khugepaged_collapse_stats(unsigned long *ok, unsigned long *failed);
 

@@ -110,6 +110,9 @@ typedef struct page *pgtable_t;
 #ifndef MADV_HUGEPAGE
 #define MADV_HUGEPAGE	14
 #endif
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE	25
+#endif
 #ifndef MADV_NOHUGEPAGE
 #define MADV_NOHUGEPAGE	15
 #endif

@@ -50,6 +50,9 @@ void tlb_remove_page_size(struct mmu_gather *tlb, struct page *page,
 /* pte_free_tlb etc. - queue a page-table page for freeing after flush
  * (and, under MMU_GATHER_RCU_TABLE_FREE, after an RCU grace period). */
 void tlb_remove_table(struct mmu_gather *tlb, struct page *table);
+/* pte_free_defer - free an unlinked (PMD cleared, flushed) PTE table
+ * after an RCU grace period (khugepaged's retract). */
+void pte_free_defer(struct mm_struct *mm, struct page *table);
 /*
  * tlb_remove_table_sync_one - wait until no CPU is in an interrupts-off
  * lockless page-table walk (GUP-fast) that began before: an IPI to every

@@ -687,6 +687,24 @@ static bool gup_fast_pte_range(pmd_t pmd, pmd_t *pmdp, unsigned long addr,
 			 * old page; DMA goes to a page the process no longer
 			 * maps.
 			 */
+		} else if (sim_regress_on(SIM_REGRESS_GUP_FAST_VS_COLLAPSE)) {
+			/*
+			 * Before 70cbc3cc78a9 ("mm: gup: fix the fast GUP
+			 * race against THP collapse", 2022): only the PTE is
+			 * re-checked. collapse_huge_page (1) clears the PMD
+			 * and flushes - a broadcast TLBI waits for nobody -
+			 * (2) finds no pin, (3) copies the page and only then
+			 * clears the old PTE. A pin taken between (2) and
+			 * (3) sees the PTE unchanged in the unlinked table
+			 * and stays on the old page, which the collapse then
+			 * frees from the mapping: DMA lands where the process
+			 * no longer looks.
+			 */
+			if (!pte_same(pte, ptep_get_l(ptep,
+						      "gup_fast:recheck_pte"))) {
+				gup_put_folio(folio, 1, flags);
+				return false;
+			}
 		} else if (!pmd_same(pmd, pmdp_get_l(pmdp,
 						     "gup_fast:recheck_pmd")) ||
 			   !pte_same(pte,

@@ -26,6 +26,7 @@ static bool madvise_behavior_valid(int behavior)
 	case MADV_FREE:
 	case MADV_COLD:
 	case MADV_PAGEOUT:
+	case MADV_COLLAPSE:
 		return true;
 	}
 	return false;
@@ -170,6 +171,9 @@ int do_madvise(struct mm_struct *mm, unsigned long start, size_t len,
 		return madvise_free(mm, start, end);
 	if (behavior == MADV_WILLNEED)
 		return madvise_willneed(mm, start, end);
+	/* mm/khugepaged.c: takes mmap_lock read per PMD range itself */
+	if (behavior == MADV_COLLAPSE)
+		return madvise_collapse(mm, start, end);
 	mmap_write_lock(mm);
 	for (unsigned long addr = start; addr < end;) {
 		vma = find_vma(mm, addr);

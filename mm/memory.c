@@ -234,19 +234,30 @@ pte_t *pte_offset_map_lock(struct mm_struct *mm, pmd_t *pmd,
 	spinlock_t *ptl;
 	pte_t *pte;
 
+	/*
+	 * __pte_offset_map_lock: from the PMD read to the lock and its
+	 * re-check inside an RCU section - a table khugepaged retracts is
+	 * freed after a grace period (pte_free_defer), so the lock taken
+	 * through a stale PMD is still a table's. SIM: the section (a quiet
+	 * one, sim/sync.h) ends once the re-check passed, not at pte_unmap:
+	 * the PTL held then keeps the table (a retract takes it).
+	 */
+	sim_rcu_read_lock_quiet(SIM_SITE("pte_offset_map_lock:rcu"));
 	for (;;) {
 		pte = pte_offset_map(pmd, addr, &pmdval);
 		if (!pte)
-			return NULL;
+			break;
 		ptl = &pmd_page(pmdval)->ptl;
 		spin_lock(ptl);
 		if (likely(pmd_same(pmdval, pmdp_get_l(pmd,
 					"pte_offset_map_lock:recheck")))) {
 			*ptlp = ptl;
-			return pte;
+			break;
 		}
 		spin_unlock(ptl);
 	}
+	sim_rcu_read_unlock_quiet(SIM_SITE("pte_offset_map_lock:rcu"));
+	return pte;
 }
 
 /*
@@ -1111,29 +1122,64 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 {
 	pte_t entry;
 
+	/*
+	 * pte_offset_map_rw_nolock: the table is read inside an RCU section
+	 * - khugepaged's retract_page_tables unlinks an (empty) table of a
+	 * file VMA without mmap_lock and frees it after a grace period
+	 * (pte_free_defer). SIM: the kernel reads the PMD again inside the
+	 * section; here the section begins with no yield point since
+	 * __handle_mm_fault read orig_pmd, which is the same (no grace
+	 * period can end in between); the section is a quiet one (no event
+	 * of its own, sim/sync.h).
+	 */
+	bool rcu = !pmd_none(vmf->orig_pmd);
+
 	if (pmd_none(vmf->orig_pmd)) {
 		vmf->pte = NULL;
 	} else {
+		sim_rcu_read_lock_quiet(SIM_SITE("pte_offset_map:rcu"));
 		vmf->pte = pte_offset_pfn(pmd_pfn(vmf->orig_pmd),
 					  vmf->address);
 		vmf->orig_pte = ptep_get_lockless(vmf->pte);
-		if (pte_none(vmf->orig_pte))
+		if (pte_none(vmf->orig_pte)) {
+			if (rcu)
+				sim_rcu_read_unlock_quiet(SIM_SITE("pte_unmap"));
 			vmf->pte = NULL;
+		}
 	}
 	if (!vmf->pte)
 		return vma_is_anonymous(vmf->vma) ? do_anonymous_page(vmf) :
 						    do_fault(vmf);
-	if (!pte_present(vmf->orig_pte))
+	/*
+	 * SIM: the kernel keeps the RCU section until pte_unmap(); here it
+	 * ends once the PTL is held and the entry re-checked (a table whose
+	 * entry is still not none under its PTL is linked: a retract takes
+	 * the PTL and finds every entry none). The swap and NUMA paths map
+	 * the table again themselves; a table they reach is never one that
+	 * is retracted (those hold only none entries).
+	 */
+	if (!pte_present(vmf->orig_pte)) {
+		if (rcu)
+			sim_rcu_read_unlock_quiet(SIM_SITE("pte_unmap"));
 		return do_swap_page(vmf);
+	}
 	/* A PROTNONE PTE of a PROT_NONE VMA is no NUMA hint. */
-	if (pte_protnone(vmf->orig_pte) && vma_is_accessible(vmf->vma))
+	if (pte_protnone(vmf->orig_pte) && vma_is_accessible(vmf->vma)) {
+		if (rcu)
+			sim_rcu_read_unlock_quiet(SIM_SITE("pte_unmap"));
 		return do_numa_page(vmf);	/* mm/numa.c */
+	}
 	vmf->ptl = &pmd_page(vmf->orig_pmd)->ptl;
 	spin_lock(vmf->ptl);
 	entry = vmf->orig_pte;
 	if (unlikely(!pte_same(ptep_get_l(vmf->pte, "handle_pte_fault:recheck"),
-			       entry)))
+			       entry))) {
+		if (rcu)
+			sim_rcu_read_unlock_quiet(SIM_SITE("pte_unmap"));
 		goto unlock;
+	}
+	if (rcu)
+		sim_rcu_read_unlock_quiet(SIM_SITE("pte_unmap"));
 	if (vmf->flags & (FAULT_FLAG_WRITE | FAULT_FLAG_UNSHARE)) {
 		if (!pte_write(entry))
 			return do_wp_page(vmf);

@@ -104,6 +104,36 @@ void tlb_remove_table_sync_one(void)
 	smp_call_function_many(&all, tlb_remove_table_smp_sync, NULL);
 }
 
+/*
+ * pte_free_defer - see tlb.h (kernel: mm/pgtable-generic.c). A PTE table
+ * that retract_page_tables / collapse_pte_mapped_thp unlinked (PMD
+ * cleared and flushed) is freed after an RCU grace period: a lockless
+ * walker (GUP-fast, interrupts off) that read the old PMD may still be
+ * reading it. SIM: the table rides in a batch of one from the pool
+ * above; with no batch left the kernel's tlb_remove_table_one fallback
+ * runs (IPI, then free at once).
+ */
+void pte_free_defer(struct mm_struct *mm, struct page *table)
+{
+	struct mmu_table_batch *batch;
+
+	sim_on_reset(table_batches_reset);	/* idempotent */
+	if (sim_task_id() < 0) {
+		pagetable_free(table);
+		return;
+	}
+	batch = table_batch_alloc();
+	if (!batch) {
+		tlb_remove_table_sync_one();
+		pagetable_free(table);
+		return;
+	}
+	batch->nr = 1;
+	batch->tables[0] = table;
+	sim_mark(mm, "pte_free_defer:call_rcu");
+	call_rcu(&batch->rcu, tlb_remove_table_rcu);
+}
+
 static void __tlb_reset_range(struct mmu_gather *tlb)
 {
 	tlb->start = ~0UL;

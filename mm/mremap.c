@@ -21,6 +21,7 @@
  */
 #include "huge_mm.h"
 #include "migrate.h"
+#include "pagemap.h"
 #include "rmap.h"
 #include "sim/regress.h"
 #include "swap.h"
@@ -28,6 +29,8 @@
 
 static void take_rmap_locks(struct vm_area_struct *vma)
 {
+	if (vma->vm_file)
+		i_mmap_lock_write(vma->vm_file->f_mapping);
 	if (vma->anon_vma)
 		anon_vma_lock_write(vma->anon_vma);
 }
@@ -36,6 +39,8 @@ static void drop_rmap_locks(struct vm_area_struct *vma)
 {
 	if (vma->anon_vma)
 		anon_vma_unlock_write(vma->anon_vma);
+	if (vma->vm_file)
+		i_mmap_unlock_write(vma->vm_file->f_mapping);
 }
 
 /* Whether move_ptes/move_huge_pmd take the rmap locks (regress switch). */
@@ -104,11 +109,25 @@ static void move_ptes(struct vm_area_struct *vma, pmd_t *old_pmd,
 		set_pte_at_l(mm, new_addr, new_pte, pte, "move_ptes:set");
 	}
 	/* Flush before the old PTL goes: no stale translation survives. */
-	if (force_flush)
+	if (force_flush &&
+	    !sim_regress_on(SIM_REGRESS_MREMAP_FLUSH_AFTER_UNLOCK))
 		flush_tlb_mm_range(&mm->context, old_end - len, old_end);
 	if (new_ptl != old_ptl)
 		spin_unlock(new_ptl);
 	pte_unmap_unlock(old_pte - 1, old_ptl);
+	if (force_flush &&
+	    sim_regress_on(SIM_REGRESS_MREMAP_FLUSH_AFTER_UNLOCK)) {
+		/*
+		 * Before eb66ae030829 (2018, CVE-2018-18281): the flush came
+		 * after the PTLs were dropped. mremap does not own the pages
+		 * it moves: (1) the PTE is at its new place and the PTL free,
+		 * (2) truncate finds it there, zaps it (flushing the new
+		 * address only) and frees the page, (3) a CPU that cached
+		 * the old address still reads and writes the freed page
+		 * until this flush.
+		 */
+		flush_tlb_mm_range(&mm->context, old_end - len, old_end);
+	}
 out:
 	if (rmap_locks)
 		drop_rmap_locks(vma);
@@ -155,6 +174,56 @@ static bool move_huge_pmd(struct vm_area_struct *vma, unsigned long old_addr,
 	return true;
 }
 
+/*
+ * move_normal_pmd - a whole PTE table moves: the old PMD entry is cleared
+ * and the new (none) one points to the table, under both PMD locks; the
+ * caller holds the rmap locks (i_mmap_rwsem and the anon_vma, for write),
+ * which keep rmap walkers out. False: nothing moved (the caller moves the
+ * PTEs one by one, or finds the old PMD none and goes on).
+ * The race (mremap-move-pmd-vs-retract): move_page_tables (1) read the
+ * old PMD - a table - and chose this path before (2) the rmap locks were
+ * taken; meanwhile khugepaged's retract_page_tables (i_mmap_rwsem read,
+ * the PMD lock, no mmap_lock) (3) cleared the PMD and freed the table.
+ * So (4) the PMD is read again under its lock and must still point to a
+ * table (6fa1066fc5d0).
+ */
+static bool move_normal_pmd(struct vm_area_struct *vma, unsigned long old_addr,
+			    unsigned long new_addr, pmd_t *old_pmd,
+			    pmd_t *new_pmd)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	spinlock_t *old_ptl, *new_ptl;
+	bool res = false;
+	pmd_t pmd;
+
+	if (!pmd_none(pmdp_get_l(new_pmd, "move_normal_pmd:new")))
+		return false;
+	old_ptl = pmd_lock(mm, old_pmd);
+	new_ptl = pmd_lockptr(mm, new_pmd);
+	if (new_ptl != old_ptl)
+		spin_lock_nested(new_ptl, SINGLE_DEPTH_NESTING);
+	pmd = pmdp_get_l(old_pmd, "move_normal_pmd:old");
+	if (sim_regress_on(SIM_REGRESS_MREMAP_MOVE_PMD_VS_RETRACT)) {
+		/*
+		 * Before 6fa1066fc5d0 (2024, CVE-2024-50066): no re-check.
+		 * A PMD that retract_page_tables cleared meanwhile is
+		 * "moved": the new PMD points to the table of pfn 0 (on
+		 * x86 physical page 0 mapped as a page table).
+		 */
+	} else if (unlikely(!pmd_present(pmd) || pmd_trans_huge(pmd))) {
+		goto out_unlock;	/* racing with collapse */
+	}
+	pmd_clear(old_pmd);
+	res = true;
+	pmd_populate(mm, new_pmd, pmd_page(pmd));
+	flush_tlb_mm_range(&mm->context, old_addr, old_addr + PMD_SIZE);
+out_unlock:
+	if (new_ptl != old_ptl)
+		spin_unlock(new_ptl);
+	spin_unlock(old_ptl);
+	return res;
+}
+
 /* alloc_new_pmd - the PMD entry for @addr in @mm, allocating tables. */
 static pmd_t *alloc_new_pmd(struct mm_struct *mm, unsigned long addr)
 {
@@ -166,8 +235,9 @@ static pmd_t *alloc_new_pmd(struct mm_struct *mm, unsigned long addr)
 /*
  * move_page_tables - see migrate.h. PMD extent by extent: a huge PMD that
  * moves whole (both ends PMD-aligned) keeps being huge, else it is split
- * and its PTEs move. SIM: no move_normal_pmd() (moving a whole PTE table
- * by its PMD entry); PTEs always move one by one.
+ * and its PTEs move; a PTE table that moves whole (a PMD-sized, aligned
+ * extent) moves by its PMD entry (move_normal_pmd), else its PTEs move
+ * one by one.
  */
 unsigned long move_page_tables(struct vm_area_struct *vma,
 			       unsigned long old_addr,
@@ -201,7 +271,23 @@ unsigned long move_page_tables(struct vm_area_struct *vma,
 					  new_pmd, need_rmap_locks))
 				continue;
 			__split_huge_pmd(vma, old_pmd, old_addr, false, NULL);
+		} else if (extent == PMD_SIZE &&
+			   /* the mremaps of these bugs had no move_normal_pmd
+			    * (2c91bd4a4e2e, 2018, not verified) */
+			   !sim_regress_on(SIM_REGRESS_MREMAP_NO_RMAP_LOCKS) &&
+			   !sim_regress_on(SIM_REGRESS_MREMAP_FLUSH_AFTER_UNLOCK)) {
+			bool moved;
+
+			/* move_pgt_entry(NORMAL_PMD, ..., true) */
+			take_rmap_locks(vma);
+			moved = move_normal_pmd(vma, old_addr, new_addr,
+						old_pmd, new_pmd);
+			drop_rmap_locks(vma);
+			if (moved)
+				continue;
 		}
+		if (pmd_none(pmdp_get_l(old_pmd, "move_page_tables:none")))
+			continue;
 		if (pte_alloc(mm, new_pmd))
 			break;
 		move_ptes(vma, old_pmd, old_addr, old_addr + extent, new_vma,
@@ -226,7 +312,8 @@ static struct vm_area_struct *mremap_vma_prev(struct mm_struct *mm,
 /*
  * copy_vma - the VMA that will receive [addr, addr+len) of *@vmap at
  * @pgoff: a neighbour below extended over it when compatible (same
- * flags, anon_vma, contiguous pgoff; SIM: no merge with the VMA above),
+ * flags, anon_vma, contiguous pgoff; SIM: no merge with the VMA above,
+ * none for a file VMA),
  * else a copy of *@vmap linked into the same anon_vmas (after it in
  * their lists). *@need_rmap_locks: may a walk visit the new VMA first?
  * mmap_lock held for write.
@@ -239,12 +326,12 @@ static struct vm_area_struct *copy_vma(struct vm_area_struct **vmap,
 	struct vm_area_struct *vma = *vmap, *new_vma, *prev, *next;
 	struct mm_struct *mm = vma->vm_mm;
 
-	if (!vma->anon_vma)
+	if (vma_is_anonymous(vma) && !vma->anon_vma)
 		pgoff = addr >> PAGE_SHIFT;
 	prev = mremap_vma_prev(mm, addr);
 	next = find_vma(mm, addr);
 	if (prev && prev->vm_end == addr && prev != vma &&
-	    prev->vm_flags == vma->vm_flags &&
+	    prev->vm_flags == vma->vm_flags && !vma->vm_file &&
 	    prev->anon_vma == vma->anon_vma &&
 	    prev->vm_pgoff + vma_pages(prev) == pgoff &&
 	    (!next || next->vm_start >= addr + len)) {
@@ -265,6 +352,8 @@ static struct vm_area_struct *copy_vma(struct vm_area_struct **vmap,
 	new_vma->vm_end = addr + len;
 	new_vma->vm_pgoff = pgoff;
 	anon_vma_clone(new_vma, vma);
+	if (new_vma->vm_file)
+		vma_link_file(new_vma);
 	insert_vm_struct(mm, new_vma);
 	mm->total_vm += len >> PAGE_SHIFT;
 	*need_rmap_locks = false;

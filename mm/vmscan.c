@@ -35,6 +35,7 @@
 #include "gup.h"
 #include "huge_mm.h"
 #include "migrate.h"
+#include "pagemap.h"
 #include "rmap.h"
 #include "swap.h"
 #include "sim/regress.h"
@@ -90,7 +91,8 @@ struct ttu_arg {
 };
 
 /*
- * try_to_unmap_pte - one present PTE of @folio (small, anon) at @addr.
+ * try_to_unmap_pte - one present PTE of @folio (small; anon, or a tmpfs
+ * folio khugepaged's collapse_file unmaps) at @addr.
  * PTL held. Returns false to stop the rmap walk (the folio stays mapped).
  * The pin protocol is try_to_migrate's: (1) clear the PTE, then (2)
  * check for pins; GUP-fast (1) pins, then (2) re-checks the PTE.
@@ -121,6 +123,12 @@ static bool try_to_unmap_pte(struct folio *folio, struct vm_area_struct *vma,
 	}
 	if (pte_dirty(pteval))
 		folio_mark_dirty(folio);
+
+	/* a page-cache folio: the mapping goes, the page stays cached */
+	if (!folio_test_anon(folio)) {
+		add_mm_counter(mm, mm_counter_file(folio), -1);
+		goto discard;
+	}
 
 	/* MADV_FREE: a lazyfree folio is dropped, not swapped */
 	if (!folio_test_swapbacked(folio) &&

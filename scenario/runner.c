@@ -855,6 +855,8 @@ static const int madv_map[SCN_MADV_NR] = {
 	[SCN_MADV_FREE] = MADV_FREE,
 	[SCN_MADV_COLD] = MADV_COLD,
 	[SCN_MADV_PAGEOUT] = MADV_PAGEOUT,
+	/* khugepaged (mm/khugepaged.c) */
+	[SCN_MADV_COLLAPSE] = MADV_COLLAPSE,
 };
 
 /*
@@ -973,18 +975,14 @@ static void do_pin_op(const struct scn_op *op, int p)
 	unsigned int f = gup_flags_of(op);
 	int opid = RT.procs[p].opid;
 
-	if (op_shared(op, p)) {
-		/* SIM: GUP and the pin oracle know private memory only */
-		sim_limit("%s:%u: pin: pins of shared mappings are not "
-			  "modelled yet", RT.s->filename, op->pos.line);
-		return;
-	}
+	bool shared = op_shared(op, p);
 	struct oracle_op *o = NULL;
 	bool *zero = sim_zalloc(sizeof(*zero) * n);
 	long got;
 
 	/* R4: only a short-term R/O FOLL_PIN may keep the zero page */
-	if ((f & (FOLL_PIN | FOLL_WRITE | FOLL_LONGTERM)) == FOLL_PIN)
+	if ((f & (FOLL_PIN | FOLL_WRITE | FOLL_LONGTERM)) == FOLL_PIN &&
+	    !shared)
 		o = oracle_pin_begin(opid, start, n);
 	rh->pages = sim_zalloc(sizeof(*rh->pages) * n);
 	rh->pg = sim_zalloc(sizeof(*rh->pg) * n);
@@ -1006,10 +1004,15 @@ static void do_pin_op(const struct scn_op *op, int p)
 	}
 	if (o)
 		oracle_pin_end(o, zero);
-	for (int i = 0; i < n; i++)
-		rh->pg[i] = (struct rpage){ .opid = opid,
-					    .va = start + i * PAGE_SIZE,
+	for (int i = 0; i < n; i++) {
+		unsigned long pva = start + i * PAGE_SIZE, ova = pva;
+		/* a shared mapping's pin reaches the file's page: the
+		 * oracle judges its DMA at the file offset */
+		int id = shared ? oracle_target(op, p, pva, &ova) : opid;
+
+		rh->pg[i] = (struct rpage){ .opid = id, .va = ova,
 					    .zero = zero[i] };
+	}
 	sim_free(zero);
 	rh->npages = n;
 	rh->proc = p;
@@ -1180,10 +1183,11 @@ static void do_mremap_op(const struct scn_op *op, int p)
 	unsigned long new_addr = op->at, keep;
 	int opid = RT.procs[p].opid, g = -1;
 
-	if (op_shared(op, p)) {
-		/* SIM: move_vma does not re-link a file VMA's i_mmap yet */
-		sim_limit("%s:%u: mremap: shared mappings are not modelled "
-			  "yet", RT.s->filename, op->pos.line);
+	if (op_shared(op, p) && (op->addr.off || op->len2 != old_len)) {
+		/* SIM: the oracle follows a shared mapping's region only
+		 * when the whole of it moves unresized */
+		sim_limit("%s:%u: mremap: a shared mapping moves only whole "
+			  "and unresized here", RT.s->filename, op->pos.line);
 		return;
 	}
 	if (op->flags & SCN_F_MAYMOVE)
@@ -1207,7 +1211,14 @@ static void do_mremap_op(const struct scn_op *op, int p)
 		oracle_unmap(opid, va + keep, old_len - keep);
 	if (ret == va)
 		return;
-	oracle_move(opid, va, ret, keep);
+	if (op_shared(op, p)) {
+		/* the data stays at its file offsets; the region moves */
+		if (op->name >= 0)
+			RT.rfile[(size_t)p * RT.s->nr_regions + op->name] =
+				*op_rmapf(op, p);
+	} else {
+		oracle_move(opid, va, ret, keep);
+	}
 	pins_move(p, va, ret, keep);
 	if (op->name < 0 && !op->addr.off)
 		*region_va(p, op->addr.region) = ret;

@@ -299,6 +299,60 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"the pin",
 		.scenario = "scenarios/gup-fast-no-wp-seq.mms",
 	},
+	[SIM_REGRESS_GUP_FAST_VS_COLLAPSE] = {
+		/* "mm: gup: fix the fast GUP race against THP collapse"
+		 * (Yang Shi): full hash 70cbc3cc78a997d8247b50389d37c4e1736019da
+		 * from its stable backport's "commit ... upstream" line and
+		 * a mainline revlist; v6.0 cycle (link of 2022-09-07); the
+		 * commit date itself is not verified. The kernel it fixed
+		 * had no tlb_remove_table_sync_one() in collapse_huge_page
+		 * either (2ba99c5e0881 came later): the switch removes both */
+		.name = "gup-fast-vs-collapse",
+		.commit = "70cbc3cc78a9",
+		.date = "not verified",
+		.what = "on arm64 GUP-fast re-checks only the PTE after its "
+			"grab: collapse_huge_page cleared the PMD, found no "
+			"pin, and copies the page before it clears the old "
+			"PTE in the unlinked table; the pin lands on the old "
+			"page, which the process no longer maps",
+		.scenario = "scenarios/gup-fast-vs-collapse.mms",
+	},
+	[SIM_REGRESS_MREMAP_MOVE_PMD_VS_RETRACT] = {
+		/* "mm/mremap: fix move_normal_pmd/retract_page_tables race"
+		 * (Jann Horn): full hash 6fa1066fc5d00cb9f1b0e83b7ff6ef98d26ba2aa
+		 * from the 6.6 and 6.11 stable reviews' "commit ... upstream"
+		 * lines and a mainline revlist; the patch mail is dated
+		 * 2024-10-07, merged for v6.12-rc (mm-hotfixes, 2024-10-17);
+		 * CVE-2024-50066 per issue 12, not verified */
+		.name = "mremap-move-pmd-vs-retract",
+		.commit = "6fa1066fc5d0",
+		.date = "not verified",
+		.what = "move_page_tables reads the old PMD (a PTE table) "
+			"before it takes the rmap locks; retract_page_tables "
+			"(MADV_COLLAPSE of the file through another mapping) "
+			"clears it and frees the table meanwhile; "
+			"move_normal_pmd moves the none PMD: the new PMD "
+			"points to pfn 0 as a page table",
+		.scenario = "scenarios/mremap-move-pmd-vs-retract.mms",
+	},
+	[SIM_REGRESS_MREMAP_FLUSH_AFTER_UNLOCK] = {
+		/* "mremap: properly flush TLB before releasing the page"
+		 * (Linus Torvalds): full hash eb66ae030829605d61fbef1909ce310e29f78821
+		 * and author date 2018-10-12 from LTP's mremap06 test
+		 * header; CVE-2018-18281 from Jann Horn's oss-security
+		 * notice ("Since Linux kernel version 3.2, the mremap()
+		 * syscall performs TLB flushes after dropping pagetable
+		 * locks"); the commit date is the author date */
+		.name = "mremap-flush-after-unlock",
+		.commit = "eb66ae030829",
+		.date = "2018-10-12",
+		.what = "move_ptes drops the PTLs before it flushes the old "
+			"addresses: truncate zaps the PTE at its new place, "
+			"flushes only that address and frees the page, while "
+			"another CPU still reads it through its TLB entry of "
+			"the old address",
+		.scenario = "scenarios/mremap-flush-after-unlock.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

@@ -70,6 +70,12 @@ enum sim_regress_id {
 	SIM_REGRESS_KHUGEPAGED_PT_FREE_VS_GUP_FAST,
 	/* mm/gup.c: GUP-fast's write_protect_seq check against fork */
 	SIM_REGRESS_GUP_FAST_NO_WP_SEQ,
+	/* mm/gup.c: GUP-fast re-checks the PTE, not the PMD (collapse) */
+	SIM_REGRESS_GUP_FAST_VS_COLLAPSE,
+	/* mm/mremap.c: move_normal_pmd trusts a PMD read before the locks */
+	SIM_REGRESS_MREMAP_MOVE_PMD_VS_RETRACT,
+	/* mm/mremap.c: move_ptes flushes after dropping the PTL */
+	SIM_REGRESS_MREMAP_FLUSH_AFTER_UNLOCK,
 	SIM_REGRESS__NR
 };
 

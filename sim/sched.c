@@ -1164,6 +1164,32 @@ void sim_rcu_read_lock(const struct sim_site *site)
 	}
 }
 
+void sim_rcu_read_lock_quiet(const struct sim_site *site)
+{
+	struct sim_task *tk;
+
+	if (S.current < 0)
+		return;
+	tk = &tasks[S.current];
+	if (tk->rcu_nesting++ == 0)
+		S.readers |= 1ULL << S.current;
+}
+
+void sim_rcu_read_unlock_quiet(const struct sim_site *site)
+{
+	struct sim_task *tk;
+
+	if (S.current < 0)
+		return;
+	tk = &tasks[S.current];
+	if (tk->rcu_nesting == 0) {
+		sim_violation_at(site, "rcu_read_unlock without rcu_read_lock");
+		return;
+	}
+	if (--tk->rcu_nesting == 0 && !is_reader(tk))
+		rcu_quiescent(S.current);
+}
+
 void sim_rcu_read_unlock(const struct sim_site *site)
 {
 	struct sim_task *tk;

@@ -964,6 +964,16 @@ void sim_rcu_read_lock(const struct sim_site *site)
 	rd_inc(t);
 }
 
+void sim_rcu_read_lock_quiet(const struct sim_site *site)
+{
+	sim_rcu_read_lock(site);
+}
+
+void sim_rcu_read_unlock_quiet(const struct sim_site *site)
+{
+	sim_rcu_read_unlock(site);
+}
+
 void sim_rcu_read_unlock(const struct sim_site *site)
 {
 	struct stask *t = cur();

@@ -201,6 +201,18 @@ struct rcu_head {
 
 void sim_rcu_read_lock(const struct sim_site *site);
 void sim_rcu_read_unlock(const struct sim_site *site);
+/*
+ * sim_rcu_read_lock_quiet / sim_rcu_read_unlock_quiet - a read-side
+ * section with no yield point and no trace event of its own, for page-table
+ * walks (pte_offset_map and its callers) whose first shared access is
+ * itself a yield point: entering or leaving the section touches nothing
+ * another task reads, so it is folded into the walk's next or previous
+ * step (which the explorer orders against every grace period end, a
+ * global event). An RCU event per walk would make every PTE access
+ * dependent with everything for DPOR.
+ */
+void sim_rcu_read_lock_quiet(const struct sim_site *site);
+void sim_rcu_read_unlock_quiet(const struct sim_site *site);
 void sim_synchronize_rcu(const struct sim_site *site);
 void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head));
 #define rcu_read_lock() sim_rcu_read_lock(SIM_SITE("rcu_read_lock"))
