@@ -128,6 +128,7 @@ static void put_operands(const struct scenario *s, const struct scn_op *op,
 	case SCN_OP_EXIT:
 	case SCN_OP_COMPACT:
 	case SCN_OP_SPLIT_DEFERRED:
+	case SCN_OP_SWAPOFF:
 		break;
 	case SCN_OP_EXEC:
 		if (op->len)

@@ -46,6 +46,7 @@ const struct op_spec op_specs[SCN_OP_NR] = {
 	[SCN_OP_PAGEOUT] = { "pageout", SCN_OP_PAGEOUT, OPW_ANY },
 	[SCN_OP_RECLAIM] = { "reclaim", SCN_OP_RECLAIM, OPW_ANY },
 	[SCN_OP_SWAPIN] = { "swapin", SCN_OP_SWAPIN, OPW_ANY },
+	[SCN_OP_SWAPOFF] = { "swapoff", SCN_OP_SWAPOFF, OPW_ANY },
 	[SCN_OP_COMPACT] = { "compact", SCN_OP_COMPACT, OPW_ANY, 0, KEY_NODE },
 	[SCN_OP_COLLAPSE] = { "collapse", SCN_OP_COLLAPSE, OPW_ANY },
 	[SCN_OP_SPLIT] = { "split", SCN_OP_SPLIT, OPW_ANY,

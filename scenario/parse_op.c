@@ -328,6 +328,7 @@ static int parse_operands(struct parser *p, struct scn_op *op)
 	case SCN_OP_EXEC:
 	case SCN_OP_COMPACT:
 	case SCN_OP_SPLIT_DEFERRED:
+	case SCN_OP_SWAPOFF:
 		return 0;
 	case SCN_OP_LOAD:
 		return parse_addr(p, op, false) || parse_expectation(p, op);

@@ -1259,6 +1259,7 @@ static void do_file_op(const struct scn_op *op)
  *			rmap; N pages at most (0: all it can)
  *	swapin A	MADV_WILLNEED: read-ahead into the swap cache, no
  *			mapping (the fault is a load or a store)
+ *	swapoff		swapoff(2): every swapped-out page back, mapped
  *	device-migrate	the dmirror driver's migrate_vma, to the device or
  *			back to system memory
  */
@@ -1275,6 +1276,9 @@ static void do_swap_op(const struct scn_op *op, struct mm_struct *mm)
 		break;
 	case SCN_OP_RECLAIM:
 		shrink_node(op->len);
+		break;
+	case SCN_OP_SWAPOFF:
+		swapoff();
 		break;
 	case SCN_OP_DEVICE_MIGRATE:
 		dmirror_migrate(mm, va, op_len(op), op->to == SCN_TO_DEVICE);
@@ -1384,6 +1388,7 @@ static void run_op_in(const struct scn_op *op, int p, int target,
 	case SCN_OP_PAGEOUT:
 	case SCN_OP_SWAPIN:
 	case SCN_OP_RECLAIM:
+	case SCN_OP_SWAPOFF:
 	case SCN_OP_DEVICE_MIGRATE: do_swap_op(op, mm); break;
 	case SCN_OP_SIGNAL:	do_signal(op); break;
 	case SCN_OP_WAIT:	do_wait(op); break;
@@ -1465,6 +1470,12 @@ static void runner_setup(void *arg)
 	oracle_reset();
 	swap_config_bytes = s->config.swap;	/* mm/swapfile.c */
 	swap_config_sync = s->config.swap_io == SCN_SWAP_IO_SYNC;
+	swap_config_swapoff = false;
+	for (int t = 0; t < s->nr_threads; t++)
+		for (int i = 0; i < s->threads[t].nr_ops; i++)
+			if (scenario_thread_op(s, &s->threads[t], i)->kind ==
+			    SCN_OP_SWAPOFF)
+				swap_config_swapoff = true;
 	for (int p = 0; p < s->nr_procs; p++) {
 		if (s->procs[p].parent >= 0)
 			continue;
@@ -1574,6 +1585,7 @@ static const char *unsupported(const struct scenario *s,
 	case SCN_OP_COLLAPSE:
 		return NULL;
 	case SCN_OP_PAGEOUT: case SCN_OP_SWAPIN: case SCN_OP_RECLAIM:
+	case SCN_OP_SWAPOFF:
 		return NULL;
 	case SCN_OP_DEVICE_MIGRATE:
 		if (!s->config.device)

@@ -154,6 +154,7 @@ enum scn_op_kind {
 	SCN_OP_PAGEOUT, /* addr, len (0: to end) */
 	SCN_OP_RECLAIM, /* len=pages to reclaim (0: all it can) */
 	SCN_OP_SWAPIN, /* addr, len (0: to end) */
+	SCN_OP_SWAPOFF, /* no operands: swapoff(2) of the swap device */
 	SCN_OP_COMPACT, /* node (-1: every node) */
 	SCN_OP_COLLAPSE, /* addr (PMD-aligned offset) */
 	SCN_OP_SPLIT, /* addr, flags PMD or FOLIO */

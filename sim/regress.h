@@ -70,6 +70,8 @@ enum sim_regress_id {
 	SIM_REGRESS_KHUGEPAGED_PT_FREE_VS_GUP_FAST,
 	/* mm/gup.c: GUP-fast's write_protect_seq check against fork */
 	SIM_REGRESS_GUP_FAST_NO_WP_SEQ,
+	/* mm/swapfile.c: swap-ins without get_swap_device vs swapoff */
+	SIM_REGRESS_SWAPOFF_VS_SWAPIN,
 	SIM_REGRESS__NR
 };
 
