@@ -135,12 +135,14 @@ static void put_operands(const struct scenario *s, const struct scn_op *op,
 			fprintf(f, " args=%llu", ULL(op->len));
 		break;
 	case SCN_OP_LOAD:
+	case SCN_OP_DEVICE_LOAD:
 	case SCN_OP_DMA_READ:
 		put_addr(s, op, f);
 		if (op->has_val)
 			fprintf(f, " == %#llx", ULL(op->val));
 		break;
 	case SCN_OP_STORE:
+	case SCN_OP_DEVICE_STORE:
 	case SCN_OP_DMA_WRITE:
 		put_addr(s, op, f);
 		fprintf(f, " %#llx", ULL(op->val));

@@ -1260,10 +1260,52 @@ static void do_file_op(const struct scn_op *op)
  *	swapin A	MADV_WILLNEED: read-ahead into the swap cache, no
  *			mapping (the fault is a load or a store)
  *	swapoff		swapoff(2): every swapped-out page back, mapped
+ *	device-load/store A	the dmirror device's access to A (judged)
  *	device-migrate	the dmirror driver's migrate_vma, to the device or
  *			back to system memory
  */
-static void do_swap_op(const struct scn_op *op, struct mm_struct *mm)
+/*
+ * device-load / device-store: the dmirror device reads or writes a word of
+ * the region through its mirror (dmirror_access: the page in system
+ * memory or on the device, faulted in or back as needed). To the value
+ * oracle, a load or a store by the process owning the region, as a DMA
+ * through a pin is.
+ */
+static void do_device_access(const struct scn_op *op, int target,
+			     struct mm_struct *mm)
+{
+	bool write = op->kind == SCN_OP_DEVICE_STORE;
+	unsigned long va = op_va(op), ova;
+	int opid = oracle_target(op, target, va, &ova);
+	uint64_t v = op->val;
+	struct oracle_op *h = NULL;
+	char why[256];
+	int err;
+
+	if (opid >= 0)
+		h = write ? oracle_store_begin(opid, ova, 8, v) :
+			    oracle_load_begin(opid, ova);
+	err = dmirror_access(mm, va, write, &v);
+	if (err) {
+		access_failed(op, err, va, write ? "device-store" :
+						   "device-load");
+		return;
+	}
+	if (write) {
+		oracle_end(h);
+		return;
+	}
+	if (!oracle_load_end(h, v, why, sizeof(why)))
+		op_fail(op, "lost-store", "%s", why);
+	if (op->has_val && v != op->val)
+		op_fail(op, "wrong-value", "device load of 0x%lx returned "
+					 "0x%llx, the scenario expects 0x%llx",
+			va, (unsigned long long)v,
+			(unsigned long long)op->val);
+}
+
+static void do_swap_op(const struct scn_op *op, int target,
+		       struct mm_struct *mm)
 {
 	unsigned long va = op_va(op);
 
@@ -1282,6 +1324,10 @@ static void do_swap_op(const struct scn_op *op, struct mm_struct *mm)
 		break;
 	case SCN_OP_DEVICE_MIGRATE:
 		dmirror_migrate(mm, va, op_len(op), op->to == SCN_TO_DEVICE);
+		break;
+	case SCN_OP_DEVICE_LOAD:
+	case SCN_OP_DEVICE_STORE:
+		do_device_access(op, target, mm);
 		break;
 	default:
 		break;
@@ -1389,7 +1435,9 @@ static void run_op_in(const struct scn_op *op, int p, int target,
 	case SCN_OP_SWAPIN:
 	case SCN_OP_RECLAIM:
 	case SCN_OP_SWAPOFF:
-	case SCN_OP_DEVICE_MIGRATE: do_swap_op(op, mm); break;
+	case SCN_OP_DEVICE_LOAD:
+	case SCN_OP_DEVICE_STORE:
+	case SCN_OP_DEVICE_MIGRATE: do_swap_op(op, target, mm); break;
 	case SCN_OP_SIGNAL:	do_signal(op); break;
 	case SCN_OP_WAIT:	do_wait(op); break;
 	case SCN_OP_MEMFD:
@@ -1591,6 +1639,14 @@ static const char *unsupported(const struct scenario *s,
 		if (!s->config.device)
 			return "device-migrate needs config device= (device "
 			       "memory)";
+		return NULL;
+	case SCN_OP_DEVICE_LOAD:
+	case SCN_OP_DEVICE_STORE:
+		if (s->ops[s->regions[op->addr.region].op].flags &
+		    (SCN_F_FILE | SCN_F_SHARED))
+			return "device-load and device-store need a private "
+			       "anon region (the dmirror device mirrors "
+			       "anonymous memory here)";
 		return NULL;
 	case SCN_OP_NUMA_MIGRATE:
 		if (op->node < 0)

@@ -161,6 +161,10 @@ enum scn_op_kind {
 	SCN_OP_SPLIT_DEFERRED, /* no operands: deferred_split_scan */
 	SCN_OP_KSM_MERGE, /* addr, len (0: to end) */
 	SCN_OP_DEVICE_MIGRATE, /* addr, len (0: to end), to */
+	/* the dmirror device's access through its mirror: addr; load: val if
+	 * has_val (expected); store: val */
+	SCN_OP_DEVICE_LOAD,
+	SCN_OP_DEVICE_STORE,
 	SCN_OP_SIGNAL, /* name=signal */
 	SCN_OP_WAIT, /* name=signal */
 	SCN_OP_SPAWN, /* spawn[0..nr_spawn) = threads */

@@ -205,6 +205,8 @@ static uint64_t op_align(enum scn_op_kind k)
 	switch (k) {
 	case SCN_OP_LOAD:
 	case SCN_OP_STORE:
+	case SCN_OP_DEVICE_LOAD:
+	case SCN_OP_DEVICE_STORE:
 	case SCN_OP_FILL:
 	case SCN_OP_CHECK:
 	case SCN_OP_DMA_READ:
