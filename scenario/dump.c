@@ -160,6 +160,7 @@ static void put_operands(const struct scenario *s, const struct scn_op *op,
 		put_flags(op, f);
 		break;
 	case SCN_OP_RECLAIM:
+	case SCN_OP_KSMD:
 		if (op->len)
 			fprintf(f, " %llu", ULL(op->len));
 		break;

@@ -54,6 +54,7 @@ const struct op_spec op_specs[SCN_OP_NR] = {
 	[SCN_OP_SPLIT_DEFERRED] = { "split-deferred", SCN_OP_SPLIT_DEFERRED,
 				    OPW_ANY },
 	[SCN_OP_KSM_MERGE] = { "ksm-merge", SCN_OP_KSM_MERGE, OPW_ANY },
+	[SCN_OP_KSMD] = { "ksmd", SCN_OP_KSMD, OPW_ANY },
 	[SCN_OP_DEVICE_MIGRATE] = { "device-migrate", SCN_OP_DEVICE_MIGRATE,
 				    OPW_ANY, 0, KEY_TO },
 	[SCN_OP_DEVICE_LOAD] = { "device-load", SCN_OP_DEVICE_LOAD, OPW_ANY },

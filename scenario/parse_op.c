@@ -346,6 +346,7 @@ static int parse_operands(struct parser *p, struct scn_op *op)
 	case SCN_OP_PIN:
 		return ops_pin(p, op);
 	case SCN_OP_RECLAIM:
+	case SCN_OP_KSMD:
 		return opt_len(p, op);
 	case SCN_OP_COLLAPSE:
 	case SCN_OP_SPLIT:

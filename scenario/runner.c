@@ -784,6 +784,7 @@ static const int madv_map[SCN_MADV_NR] = {
 	[SCN_MADV_KEEPONFORK] = MADV_KEEPONFORK,
 	[SCN_MADV_REMOVE] = MADV_REMOVE,
 	[SCN_MADV_MERGEABLE] = MADV_MERGEABLE,
+	[SCN_MADV_UNMERGEABLE] = MADV_UNMERGEABLE,
 	/* swap and reclaim (mm/madvise_reclaim.c) */
 	[SCN_MADV_WILLNEED] = MADV_WILLNEED,
 	[SCN_MADV_FREE] = MADV_FREE,
@@ -1178,6 +1179,9 @@ static void do_migration_op(const struct scn_op *op, struct mm_struct *mm)
 	case SCN_OP_KSM_MERGE:
 		ksm_merge_range(mm, va, op_len(op));
 		break;
+	case SCN_OP_KSMD:
+		ksm_do_scan(op->len ? (int)op->len : 2);
+		break;
 	case SCN_OP_COLLAPSE:
 		khugepaged_collapse_addr(mm, va);
 		break;
@@ -1430,6 +1434,7 @@ static void run_op_in(const struct scn_op *op, int p, int target,
 	case SCN_OP_SPLIT:
 	case SCN_OP_SPLIT_DEFERRED:
 	case SCN_OP_KSM_MERGE:
+	case SCN_OP_KSMD:
 	case SCN_OP_COLLAPSE:	do_migration_op(op, mm); break;
 	case SCN_OP_PAGEOUT:
 	case SCN_OP_SWAPIN:
@@ -1630,6 +1635,7 @@ static const char *unsupported(const struct scenario *s,
 	case SCN_OP_NUMA_SCAN: case SCN_OP_COMPACT: case SCN_OP_PFN_GET:
 	case SCN_OP_MEMFD: case SCN_OP_TRUNCATE: case SCN_OP_FALLOCATE:
 	case SCN_OP_SPLIT: case SCN_OP_SPLIT_DEFERRED: case SCN_OP_KSM_MERGE:
+	case SCN_OP_KSMD:
 	case SCN_OP_COLLAPSE:
 		return NULL;
 	case SCN_OP_PAGEOUT: case SCN_OP_SWAPIN: case SCN_OP_RECLAIM:

@@ -160,6 +160,7 @@ enum scn_op_kind {
 	SCN_OP_SPLIT, /* addr, flags PMD or FOLIO */
 	SCN_OP_SPLIT_DEFERRED, /* no operands: deferred_split_scan */
 	SCN_OP_KSM_MERGE, /* addr, len (0: to end) */
+	SCN_OP_KSMD, /* len = full scans (0: 2, a fresh pair's two) */
 	SCN_OP_DEVICE_MIGRATE, /* addr, len (0: to end), to */
 	/* the dmirror device's access through its mirror: addr; load: val if
 	 * has_val (expected); store: val */

@@ -398,6 +398,11 @@ static int check_op_args(struct parser *p, const struct scn_op *op)
 			       perr(p, op->len_pos,
 				    "reclaim count must not be zero") :
 			       0;
+	case SCN_OP_KSMD:
+		return len_given(op) && (!op->len || op->len > 16) ?
+			       perr(p, op->len_pos,
+				    "ksmd scans must be 1 to 16") :
+			       0;
 	case SCN_OP_DEVICE_MIGRATE:
 		if (op->to == SCN_TO_DEVICE && !c->device)
 			return perr(
