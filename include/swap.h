@@ -94,6 +94,7 @@ struct swap_stats {
 	unsigned long reads;		/* pages read into the swap cache */
 	unsigned long reads_nocache;	/* read by the skip-swapcache path */
 	unsigned long swapoffs;		/* swapoffs completed */
+	unsigned long migrated;		/* swap-cache folios migrated */
 };
 extern struct swap_stats swap_stats;
 
@@ -109,6 +110,13 @@ struct folio *swap_cache_get_folio(swp_entry_t entry);
 /* add_to_swap_cache - @folio (locked, fresh) stands for @entry, whose
  * SWAP_HAS_CACHE the caller holds; the cache takes a reference. */
 void add_to_swap_cache(struct folio *folio, swp_entry_t entry);
+/* swap_cache_replace - migration: the slot of @entry holds @new instead
+ * of @old (frozen). Under swap_cache_lock(). */
+void swap_cache_replace(swp_entry_t entry, struct folio *old,
+			struct folio *new);
+/* swap_cache_lock / swap_cache_unlock - the swap cache's lock. */
+void swap_cache_lock(void);
+void swap_cache_unlock(void);
 /* __delete_from_swap_cache - out of the cache (refcount frozen or
  * locked); the caller drops SWAP_HAS_CACHE and the cache's reference. */
 void __delete_from_swap_cache(struct folio *folio, swp_entry_t entry);

@@ -69,6 +69,19 @@ void add_to_swap_cache(struct folio *folio, swp_entry_t entry)
 	swapcache_wake();
 }
 
+/*
+ * swap_cache_replace - migration: @entry's slot, which holds @old (frozen),
+ * holds @new from now on. The swap cache's lock held.
+ */
+void swap_cache_replace(swp_entry_t entry, struct folio *old,
+			struct folio *new)
+{
+	struct folio **slot = swap_cache_slot(entry, "swap_cache_replace");
+
+	VM_BUG_ON_FOLIO(*slot != old, old);
+	WRITE_ONCE_L(*slot, new, "folio_migrate_mapping:swap_slot");
+}
+
 void __delete_from_swap_cache(struct folio *folio, swp_entry_t entry)
 {
 	struct folio **slot = swap_cache_slot(entry, "delete_from_swap_cache");

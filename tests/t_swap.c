@@ -215,6 +215,37 @@ static void t_swapoff(void)
 	   swap_stats.writes, swap_stats.reads);
 }
 
+/*
+ * Migration of a swap-cache folio (folio_migrate_mapping's swap cache
+ * case): the new folio takes PG_swapcache, the entry and the slot; the
+ * old one leaves the cache. The data follows, a store after the move is
+ * written out by the next pageout and read back.
+ */
+static void t_migrate_swapcache(void)
+{
+	static const char text[] =
+		"config mem=16M swap=64K nodes=2\n"
+		"thread main:\n"
+		"\tmmap A 8K anon\n"
+		"\tstore A 0x1\n"
+		"\tstore A+4K 0x2\n"
+		"\tpageout A\n"
+		"\tload A == 0x1\n"
+		"\tmove-pages A 8K node=1\n"
+		"\tload A == 0x1\n"
+		"\tstore A 0x3\n"
+		"\tpageout A\n"
+		"\tload A == 0x3\n"
+		"\tload A+4K == 0x2\n"
+		"expect ok\n";
+	bool clean = st_run_text("migrate-swapcache", text);
+
+	ok(clean && swap_stats.migrated == 1 && swap_stats.writes == 3,
+	   "A folio in the swap cache migrates (the new folio takes the slot) "
+	   "and its data survives the next swap-out (migrated %lu, writes "
+	   "%lu)", swap_stats.migrated, swap_stats.writes);
+}
+
 int main(void)
 {
 	scenario_runner_register();
@@ -226,5 +257,6 @@ int main(void)
 	st_proof("scenarios/swapin-after-fork.mms", 2000);
 	t_skip_swapcache_aba();
 	t_swapoff();
+	t_migrate_swapcache();
 	return done_testing();
 }
