@@ -48,7 +48,8 @@ static bool madvise_large_covered(struct folio *folio, struct page *page,
 {
 	unsigned long first = addr - (page - &folio->page) * PAGE_SIZE;
 
-	return first >= start && first + folio_nr_pages(folio) * PAGE_SIZE <= end &&
+	return first >= start &&
+	       first + folio_nr_pages(folio) * PAGE_SIZE <= end &&
 	       folio_mapcount(folio) == folio_nr_pages(folio);
 }
 

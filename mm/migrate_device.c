@@ -643,7 +643,7 @@ int dmirror_access(struct mm_struct *mm, unsigned long addr, bool write,
 		}
 		if (pmd)
 			pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
-		if (pte) {						/* (1) */
+		if (pte) {					/* (1) */
 			ptent = ptep_get_l(pte, "dmirror:mirror");
 			if (pte_present(ptent)) {
 				if (!write || pte_write(ptent))
@@ -680,7 +680,7 @@ access:								/* (2) */
 		if (pte)
 			pte_unmap_unlock(pte, ptl);
 fault:
-		fault = handle_mm_fault(vma, addr,			/* (3) */
+		fault = handle_mm_fault(vma, addr,		/* (3) */
 					FAULT_FLAG_REMOTE |
 					(write ? FAULT_FLAG_WRITE : 0), NULL);
 		mmap_read_unlock(mm);
