@@ -619,8 +619,9 @@ vm_fault_t do_swap_page_swap(struct vm_fault *vmf)
 	 * Hold swapoff off: the PTE was read without the PTL, and swapoff
 	 * may have unused it and be freeing the maps. No reference: the
 	 * PTE is gone already (or going); retry the fault. ("swap: fix
-	 * do_swap_page() race with swapoff", 2799e77529c2 as cited by a
-	 * later patch; eb085574a752 had put it in the helpers.)
+	 * do_swap_page() race with swapoff", 2799e77529c2, hash and title
+	 * read in a mainline commit list and a later patch; eb085574a752
+	 * had put it in the helpers.)
 	 */
 	si = get_swap_device(entry);
 	if (unlikely(!si))

@@ -106,7 +106,9 @@ static bool swap_map_freed(struct swap_info_struct *si, const char *who)
 /*
  * get_swap_device - see swap.h (kernel: mm/swapfile.c, since eb085574a752
  * "mm, swap: fix race between swapoff and some swap operations"; the
- * percpu_ref form since 2021). Returns @entry's device with a reference
+ * percpu_ref form since 63d8620ecf93 "mm/swapfile: use percpu_ref to
+ * serialize against concurrent swapoff", posted in April 2021; hashes and
+ * titles read in a mainline commit list). Returns @entry's device with a reference
  * that keeps swapoff from freeing its maps until put_swap_device(), or
  * NULL if swapoff has begun to free them (percpu_ref_kill) or the offset
  * is out of range.
