@@ -455,7 +455,8 @@ bool swap_entry_synchronous(swp_entry_t entry)
  * cannot lock stays; reclaim drops it later. Once the count is dropped
  * the PTL no longer keeps swapoff off: get_swap_device()'s reference
  * does ("mm: swap: fix race between free_swap_and_cache() and swapoff()",
- * 2024, per its posting; hash not verified).
+ * Ryan Roberts; title read in its stable backports of April 2024; the
+ * mainline hash not verified).
  */
 void free_swap_and_cache(swp_entry_t entry)
 {
