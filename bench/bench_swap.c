@@ -6,7 +6,9 @@
  * when it has swap (a host without swap prints none: /proc/swaps lists no
  * device); (2) device migration, pages/s (to the device and back, each
  * page twice); (3) time to detect migrate-vma-dirty-loss with the default
- * search: median over 20 seeds of executions and milliseconds. One
+ * search: median over 20 seeds of executions and milliseconds, and the
+ * same for swapoff-vs-swapin; (4) swapoff of 4 MiB swapped out, pages/s;
+ * the host's swap devices (0: no host swap figure). One
  * "bench: <name> <value> <unit>" line each.
  */
 #include <stdio.h>
@@ -56,35 +58,57 @@ static double time_one(const char *text)
 	return t0;
 }
 
-static double rate(const char *ops)
+/*
+ * rate2 - pages/s of @ops (each page counted @times), run after @pre:
+ * the same run without @ops is timed too and subtracted (its cost is not
+ * theirs). Median of 5.
+ */
+static double rate2(const char *pre, const char *ops, double times)
 {
 	char text[1024];
 	double base, full, v[5];
 
-	/* the same run without the swap (or device) ops: its cost is not
-	 * the swap's */
 	for (int i = 0; i < 5; i++) {
 		snprintf(text, sizeof(text),
 			 "config mem=16M swap=8M device=8M\n"
 			 "thread main:\n\tmmap A 4M anon\n\tfill A 4M 0x5\n"
-			 "\tcheck A 4M 0x5\nexpect ok\n");
+			 "%s\tcheck A 4M 0x5\nexpect ok\n", pre);
 		base = time_one(text);
 		snprintf(text, sizeof(text),
 			 "config mem=16M swap=8M device=8M\n"
 			 "thread main:\n\tmmap A 4M anon\n\tfill A 4M 0x5\n"
-			 "%s\tcheck A 4M 0x5\nexpect ok\n", ops);
+			 "%s%s\tcheck A 4M 0x5\nexpect ok\n", pre, ops);
 		full = time_one(text);
-		v[i] = 2.0 * NPAGES / (full > base ? full - base : full);
+		v[i] = times * NPAGES / (full > base ? full - base : full);
 	}
 	return bench_median(v, 5);
 }
 
-static void detect(void)
+static double rate(const char *ops)
 {
-	int id = sim_regress_by_name("migrate-vma-dirty-loss");
+	return rate2("", ops, 2.0);
+}
+
+/* Swap devices of the host (/proc/swaps lines after its header). */
+static int host_swap_devices(void)
+{
+	FILE *f = fopen("/proc/swaps", "r");
+	char line[512];
+	int n = -1;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	return n < 0 ? 0 : n;
+}
+
+static void detect(const char *name, const char *path)
+{
+	int id = sim_regress_by_name(name);
 	struct scenario_error e;
-	struct scenario *s = scenario_load_file(
-		"scenarios/seed004-device-migrate-dirty.mms", &e);
+	struct scenario *s = scenario_load_file(path, &e);
 	char err[256];
 	struct mmsim_program *p = s ? scenario_program(s, err, sizeof(err)) :
 				      NULL;
@@ -108,13 +132,12 @@ static void detect(void)
 		explore_result_free(&r);
 	}
 	sim_regress_clear();
-	printf("bench: detect_migrate-vma-dirty-loss_found_of_20 %d seeds\n",
-	       found);
+	printf("bench: detect_%s_found_of_20 %d seeds\n", name, found);
 	if (found >= 10) {
-		printf("bench: detect_migrate-vma-dirty-loss_median_execs %.0f "
-		       "executions\n", bench_median(execs, found));
-		printf("bench: detect_migrate-vma-dirty-loss_median_ms %.1f "
-		       "ms\n", bench_median(ms, found));
+		printf("bench: detect_%s_median_execs %.0f executions\n", name,
+		       bench_median(execs, found));
+		printf("bench: detect_%s_median_ms %.1f ms\n", name,
+		       bench_median(ms, found));
 	}
 	scenario_program_free(p);
 }
@@ -127,6 +150,13 @@ int main(void)
 	printf("bench: device_migrate_model %.0f pages/s\n",
 	       rate("\tdevice-migrate A to=device\n"
 		    "\tdevice-migrate A to=system\n"));
-	detect();
+	/* swapoff brings 1,024 swapped-out pages back: each counted once */
+	printf("bench: swapoff_model %.0f pages/s\n",
+	       rate2("\tpageout A\n", "\tswapoff\n", 1.0));
+	/* the host figure needs a swap device: none means no host line */
+	printf("bench: host_swap_devices %d devices\n", host_swap_devices());
+	detect("migrate-vma-dirty-loss",
+	       "scenarios/seed004-device-migrate-dirty.mms");
+	detect("swapoff-vs-swapin", "scenarios/swapoff-vs-swapin.mms");
 	return 0;
 }

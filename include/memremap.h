@@ -56,6 +56,12 @@ void migrate_vma_finalize(struct migrate_vma *migrate);
  * (@to_device) or back. Returns pages migrated. */
 long dmirror_migrate(struct mm_struct *mm, unsigned long start,
 		     unsigned long len, bool to_device);
+/* dmirror_access - the device's load (into *@val) or store (of *@val)
+ * of the word at @addr of @mm, through its mirror of the CPU page table,
+ * faulting the page in (or back from the device) as needed. The page may
+ * be system memory or this device's. 0 or -EFAULT. mmap_lock not held. */
+int dmirror_access(struct mm_struct *mm, unsigned long addr, bool write,
+		   uint64_t *val);
 /* Pages this execution moved to the device and back (tests read it). */
 struct dmirror_stats {
 	unsigned long to_device, to_system, faults;

@@ -107,6 +107,9 @@ typedef struct page *pgtable_t;
 #ifndef MADV_MERGEABLE
 #define MADV_MERGEABLE	12
 #endif
+#ifndef MADV_UNMERGEABLE
+#define MADV_UNMERGEABLE 13
+#endif
 #ifndef MADV_HUGEPAGE
 #define MADV_HUGEPAGE	14
 #endif

@@ -27,12 +27,33 @@
 
 /* SWP_SYNCHRONOUS_IO: a zram-like device; do_swap_page may skip the cache */
 #define SWP_SYNCHRONOUS_IO	(1UL << 0)
+/* SWP_WRITEOK: slots may be allocated (swapoff clears it first) */
+#define SWP_WRITEOK		(1UL << 1)
 
 /* Set by the runner before an execution (config swap=, swap_sync=). */
 extern unsigned long swap_config_bytes;
 extern bool swap_config_sync;
+/* Set by the runner: may this execution run swapoff? (SIM: if not,
+ * get_swap_device and put_swap_device are no yield points: nothing they
+ * could race with.) */
+extern bool swap_config_swapoff;
 
 /* ---- the device (mm/swapfile.c) ---- */
+
+struct swap_info_struct;
+/* get_swap_device - @entry's device, held against swapoff freeing its
+ * maps until put_swap_device(); NULL if swapoff has begun to free them
+ * (the caller backs off: its swap PTE is gone or going). Every path that
+ * reads a swap PTE and then works on the slot without the PTL or a
+ * swap-cache folio's lock holds one (do_swap_page, swap-in read-ahead,
+ * free_swap_and_cache after its decrement). */
+struct swap_info_struct *get_swap_device(swp_entry_t entry);
+void put_swap_device(struct swap_info_struct *si);
+/* swapoff - swapoff(2) of the device: every swapped-out page is brought
+ * back and mapped (try_to_unuse), then the maps are freed. 0, or
+ * -EINVAL (no swap, or off already), -ENOMEM (a page could not be read
+ * in: the device stays). */
+int swapoff(void);
 
 /* folio_alloc_swap - a free slot for @folio (locked, small), added to the
  * swap cache with SWAP_HAS_CACHE. -ENOMEM: no swap, or it is full. */
@@ -72,6 +93,8 @@ struct swap_stats {
 	unsigned long writes;		/* pages written (pageout) */
 	unsigned long reads;		/* pages read into the swap cache */
 	unsigned long reads_nocache;	/* read by the skip-swapcache path */
+	unsigned long swapoffs;		/* swapoffs completed */
+	unsigned long migrated;		/* swap-cache folios migrated */
 };
 extern struct swap_stats swap_stats;
 
@@ -87,6 +110,13 @@ struct folio *swap_cache_get_folio(swp_entry_t entry);
 /* add_to_swap_cache - @folio (locked, fresh) stands for @entry, whose
  * SWAP_HAS_CACHE the caller holds; the cache takes a reference. */
 void add_to_swap_cache(struct folio *folio, swp_entry_t entry);
+/* swap_cache_replace - migration: the slot of @entry holds @new instead
+ * of @old (frozen). Under swap_cache_lock(). */
+void swap_cache_replace(swp_entry_t entry, struct folio *old,
+			struct folio *new);
+/* swap_cache_lock / swap_cache_unlock - the swap cache's lock. */
+void swap_cache_lock(void);
+void swap_cache_unlock(void);
 /* __delete_from_swap_cache - out of the cache (refcount frozen or
  * locked); the caller drops SWAP_HAS_CACHE and the cache's reference. */
 void __delete_from_swap_cache(struct folio *folio, swp_entry_t entry);

@@ -20,15 +20,20 @@
  *  - the stable tree holds KSM folios without a reference; a lookup
  *    validates one as ksm_get_folio does (->mapping still ours, then
  *    folio_try_get, then ->mapping again);
- *  - the unstable tree holds (mm, address) items and persists for the
- *    execution (the kernel rebuilds it every full scan);
- *  - no checksum filter: a page is a candidate at its first scan (the
- *    kernel waits for an unchanged checksum over two scans);
+ *  - the unstable tree holds (mm, address) items; ksmd's full scan
+ *    (ksm_do_scan) empties it first, as the kernel does; a `ksm-merge`
+ *    of one range does not (it is part of a scan);
+ *  - the checksum filter is the kernel's: a page is a candidate for the
+ *    unstable tree only if its checksum (FNV-1a here, xxhash there) did
+ *    not change since its previous scan, so a fresh pair merges at the
+ *    second scan;
  *  - no rmap_walk_ksm: folio_anon_vma() of a KSM folio is NULL, so rmap
  *    walks (migration, split) find no mapping of it and give up;
  *  - no ksm_max_page_sharing chains, no zero-page merging, no break_cow
  *    of a KSM page left with one mapping (it stays read-only; a write
- *    copies it), no MADV_UNMERGEABLE.
+ *    copies it).
+ * MADV_UNMERGEABLE (unmerge_ksm_pages) unshares every KSM page of the
+ * range (break_ksm: an unshare fault copies it) before VM_MERGEABLE goes.
  */
 #include <string.h>
 
@@ -47,6 +52,7 @@ struct ksm_stable_node {
 struct ksm_rmap_item {
 	struct mm_struct *mm;
 	unsigned long address;
+	unsigned int oldchecksum;	/* at the previous scan (0: none) */
 };
 
 static struct {
@@ -54,7 +60,11 @@ static struct {
 	int nr_stable;
 	struct ksm_rmap_item unstable[KSM_TREE_MAX];
 	int nr_unstable;
+	/* the rmap_items of every page scanned: their checksums */
+	struct ksm_rmap_item items[KSM_TREE_MAX * 2];
+	int nr_items;
 	unsigned long pages_merged;	/* replace_page successes */
+	unsigned long full_scans;	/* ksm_scan.seqnr */
 } ksm;
 
 static void ksm_exec_reset(void)
@@ -65,6 +75,11 @@ static void ksm_exec_reset(void)
 unsigned long ksm_pages_merged(void)
 {
 	return ksm.pages_merged;
+}
+
+unsigned long ksm_full_scans(void)
+{
+	return ksm.full_scans;
 }
 
 /* The ->mapping of a KSM folio whose stable node is @node. */
@@ -387,6 +402,102 @@ static int unstable_tree_merge(struct vm_area_struct *vma, struct page *page,
 }
 
 /*
+ * get_next_rmap_item - the rmap_item of (@mm, @addr), made at its first
+ * scan with no checksum. NULL when the table is full (the page is then
+ * not a candidate: as the kernel's failed alloc_rmap_item).
+ */
+static struct ksm_rmap_item *get_next_rmap_item(struct mm_struct *mm,
+						unsigned long addr)
+{
+	struct ksm_rmap_item *it;
+
+	for (int i = 0; i < ksm.nr_items; i++)
+		if (ksm.items[i].mm == mm && ksm.items[i].address == addr)
+			return &ksm.items[i];
+	if (ksm.nr_items == KSM_TREE_MAX * 2)
+		return NULL;
+	it = &ksm.items[ksm.nr_items++];
+	*it = (struct ksm_rmap_item){ .mm = mm, .address = addr };
+	return it;
+}
+
+/*
+ * calc_checksum - a hash of the page's data (the kernel: xxhash of the
+ * page). SIM: FNV-1a over the words; a read of the page.
+ */
+static unsigned int calc_checksum(struct page *page)
+{
+	const uint64_t *w = page_address(page);
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	sim_yield(SIM_EV_READ, sim_data_obj(page), "ksm:calc_checksum");
+	for (unsigned i = 0; i < PAGE_SIZE / sizeof(*w); i++)
+		h = (h ^ w[i]) * 0x100000001b3ULL;
+	return (unsigned int)(h ^ (h >> 32)) | 1;	/* never "none" */
+}
+
+/* Is (@mm, @addr) in the unstable tree of this scan already? */
+static bool in_unstable_tree(struct mm_struct *mm, unsigned long addr)
+{
+	for (int i = 0; i < ksm.nr_unstable; i++)
+		if (ksm.unstable[i].mm == mm && ksm.unstable[i].address == addr)
+			return true;
+	return false;
+}
+
+/*
+ * cmp_and_merge_page - ksmd's work on one page (kernel: mm/ksm.c): a KSM
+ * page is done; else try the stable tree; else the page must have kept
+ * its checksum since the previous scan (a page that changes is not a
+ * candidate: the first scan of a page only records it), then it merges
+ * with an identical page of the unstable tree (both become one KSM page,
+ * in the stable tree) or goes into the unstable tree. So a fresh pair
+ * needs two scans: the first records both checksums, the second puts one
+ * in the unstable tree and merges the other with it. mmap_lock held.
+ */
+static void cmp_and_merge_page(struct vm_area_struct *vma, struct page *page,
+			       unsigned long addr)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct ksm_rmap_item *item;
+	unsigned int checksum;
+
+	if (folio_test_ksm(page_folio(page)))
+		return;
+	if (!stable_tree_merge(vma, page, addr))
+		return;
+	item = get_next_rmap_item(mm, addr);
+	if (!item)
+		return;
+	checksum = calc_checksum(page);
+	if (item->oldchecksum != checksum) {
+		item->oldchecksum = checksum;
+		return;
+	}
+	if (!unstable_tree_merge(vma, page, addr))
+		return;
+	if (ksm.nr_unstable < KSM_TREE_MAX && !in_unstable_tree(mm, addr)) {
+		ksm.unstable[ksm.nr_unstable].mm = mm;
+		ksm.unstable[ksm.nr_unstable++].address = addr;
+	}
+}
+
+/* One VMA's part of a scan: every page of [start, end). */
+static void ksm_scan_range(struct mm_struct *mm, unsigned long start,
+			   unsigned long end)
+{
+	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
+		struct vm_area_struct *vma;
+		struct page *page = get_mergeable_page(mm, addr, &vma);
+
+		if (!page)
+			continue;
+		cmp_and_merge_page(vma, page, addr);
+		folio_put(page_folio(page));
+	}
+}
+
+/*
  * ksm_merge_range - see ksm.h (kernel: ksm_do_scan / cmp_and_merge_page
  * over the range). mmap_lock taken for read.
  */
@@ -398,22 +509,104 @@ unsigned long ksm_merge_range(struct mm_struct *mm, unsigned long start,
 	sim_on_reset(ksm_exec_reset);
 	before = ksm.pages_merged;
 	mmap_read_lock(mm);
-	for (unsigned long addr = start; addr < start + len;
-	     addr += PAGE_SIZE) {
-		struct vm_area_struct *vma;
-		struct page *page = get_mergeable_page(mm, addr, &vma);
-
-		if (!page)
-			continue;
-		if (!folio_test_ksm(page_folio(page)) &&
-		    stable_tree_merge(vma, page, addr) &&
-		    unstable_tree_merge(vma, page, addr) &&
-		    ksm.nr_unstable < KSM_TREE_MAX) {
-			ksm.unstable[ksm.nr_unstable].mm = mm;
-			ksm.unstable[ksm.nr_unstable++].address = addr;
-		}
-		folio_put(page_folio(page));
-	}
+	ksm_scan_range(mm, start, start + len);
 	mmap_read_unlock(mm);
 	return ksm.pages_merged - before;
+}
+
+/*
+ * ksm_do_scan - see ksm.h (kernel: ksm_scan_thread's ksm_do_scan through
+ * scan_get_next_rmap_item until the scan wraps): the unstable tree is
+ * emptied (root_unstable_tree = RB_ROOT), then every mm's VM_MERGEABLE
+ * VMAs (with an anon_vma) are scanned page by page under its mmap_lock
+ * for read; an mm that is exiting (mm_users 0) is skipped (ksm_test_exit).
+ * SIM: every live mm is on the list (the kernel's ksm_mm_head holds those
+ * that did MADV_MERGEABLE); no ksm_mmlist_lock: stepping to the next mm
+ * and taking it (mmget_not_zero) are one step; ksmd scans everything in
+ * one call (the kernel: pages_to_scan per batch, then sleeps).
+ */
+unsigned long ksm_do_scan(int nr_scans)
+{
+	unsigned long before;
+
+	sim_on_reset(ksm_exec_reset);
+	before = ksm.pages_merged;
+	while (nr_scans-- > 0) {
+		struct mm_struct *mm, *prev_mm = NULL;
+
+		ksm.nr_unstable = 0;
+		list_for_each_entry(mm, &sim_mm_list, mm_list) {
+			struct vm_area_struct *vma;
+
+			if (mm->dead ||
+			    !__atomic_load_n(&mm->mm_users.counter, SIM_MO))
+				continue;
+			__atomic_add_fetch(&mm->mm_users.counter, 1, SIM_MO);
+			if (prev_mm)
+				mmput(prev_mm);
+			prev_mm = mm;
+			mmap_read_lock(mm);
+			vma_for_each(vma, mm)
+				if ((vma->vm_flags & VM_MERGEABLE) &&
+				    vma->anon_vma)
+					ksm_scan_range(mm, vma->vm_start,
+						       vma->vm_end);
+			mmap_read_unlock(mm);
+		}
+		if (prev_mm)
+			mmput(prev_mm);
+		ksm.full_scans++;
+	}
+	return ksm.pages_merged - before;
+}
+
+/*
+ * break_ksm - unshare the KSM page mapped at @addr of @vma, if one is
+ * (kernel: walk_page_range_vma with break_ksm_ops, then handle_mm_fault
+ * with FAULT_FLAG_UNSHARE | FAULT_FLAG_REMOTE, again until no KSM page is
+ * mapped there: the fault may back out on a racing change). The copy is
+ * exclusive and read-only (do_wp_page's unshare). 0, or -EFAULT/-ENOMEM.
+ */
+static int break_ksm(struct vm_area_struct *vma, unsigned long addr)
+{
+	for (;;) {
+		struct mm_struct *mm = vma->vm_mm;
+		pmd_t *pmdp = mm_find_pmd(mm, addr);
+		bool ksm_page = false;
+		spinlock_t *ptl;
+		pte_t *ptep;
+		vm_fault_t ret;
+
+		ptep = pmdp ? pte_offset_map_lock(mm, pmdp, addr, &ptl) : NULL;
+		if (ptep) {
+			pte_t pte = ptep_get_l(ptep, "break_ksm:pte");
+			struct page *page = pte_present(pte) ?
+				vm_normal_page(vma, addr, pte) : NULL;
+
+			ksm_page = page && folio_test_ksm(page_folio(page));
+			pte_unmap_unlock(ptep, ptl);
+		}
+		if (!ksm_page)
+			return 0;
+		ret = handle_mm_fault(vma, addr,
+				      FAULT_FLAG_UNSHARE | FAULT_FLAG_REMOTE,
+				      NULL);
+		if (ret & VM_FAULT_OOM)
+			return -ENOMEM;
+		if (ret & VM_FAULT_ERROR)
+			return -EFAULT;
+	}
+}
+
+/* unmerge_ksm_pages - see ksm.h. */
+int unmerge_ksm_pages(struct vm_area_struct *vma, unsigned long start,
+		      unsigned long end)
+{
+	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
+		int err = break_ksm(vma, addr);
+
+		if (err)
+			return err;
+	}
+	return 0;
 }

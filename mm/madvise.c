@@ -8,6 +8,7 @@
 #include "huge_mm.h"
 #include "rmap.h"
 #include "swap.h"
+#include "ksm.h"
 
 /* madvise_behavior_valid - one of the behaviours modelled. */
 static bool madvise_behavior_valid(int behavior)
@@ -22,6 +23,7 @@ static bool madvise_behavior_valid(int behavior)
 	case MADV_KEEPONFORK:
 	case MADV_REMOVE:
 	case MADV_MERGEABLE:
+	case MADV_UNMERGEABLE:
 	case MADV_WILLNEED:
 	case MADV_FREE:
 	case MADV_COLD:
@@ -53,6 +55,9 @@ static long madvise_new_flags(struct vm_area_struct *vma, int behavior)
 	case MADV_MERGEABLE:
 		/* ksm_madvise: SIM: every mm is scanned, no __ksm_enter */
 		return f | VM_MERGEABLE;
+	case MADV_UNMERGEABLE:
+		/* ksm_madvise: the KSM pages were unshared first */
+		return f & ~VM_MERGEABLE;
 	}
 	return -EINVAL;
 }
@@ -184,6 +189,14 @@ int do_madvise(struct mm_struct *mm, unsigned long start, size_t len,
 		if (vma->vm_start > addr)
 			ret = -ENOMEM;	/* a hole: go on, report it */
 		addr = vma->vm_start > addr ? vma->vm_start : addr;
+		/* ksm_madvise(MADV_UNMERGEABLE): unmerge before the flag goes */
+		if (behavior == MADV_UNMERGEABLE &&
+		    (vma->vm_flags & VM_MERGEABLE) && vma->anon_vma &&
+		    unmerge_ksm_pages(vma, addr,
+				      vma->vm_end < end ? vma->vm_end : end)) {
+			ret = -ENOMEM;
+			break;
+		}
 		madvise_update_vma(vma, addr,
 				   vma->vm_end < end ? vma->vm_end : end,
 				   madvise_new_flags(vma, behavior));

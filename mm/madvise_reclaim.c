@@ -5,10 +5,10 @@
  * that the model's mm/madvise.c, which other work changes too, stays as
  * it is). All run under mmap_lock for read, PTE by PTE under the PTL.
  *
- * MADV_PAGEOUT/COLD split a PMD-mapped THP the range covers in part and
- * take one it covers whole as one folio (reclaim splits it), as the
- * kernel does. SIM: a large folio mapped by PTEs is skipped (the kernel
- * splits it too); MADV_FREE skips large folios.
+ * MADV_PAGEOUT/COLD split a large folio (PMD- or PTE-mapped) the range
+ * covers in part and take one it covers whole as one folio (reclaim
+ * splits it), as the kernel does. MADV_FREE splits a large folio (SIM:
+ * even one it covers whole, which the kernel makes lazyfree as it is).
  */
 #include "gup.h"
 #include "huge_mm.h"
@@ -33,6 +33,58 @@ static unsigned long pte_table_end(unsigned long addr, unsigned long end)
 	unsigned long next = (addr + PMD_SIZE) & PMD_MASK;
 
 	return next < end && next > addr ? next : end;
+}
+
+/*
+ * madvise_large_covered - does [@start, @end) map all of @folio (large,
+ * PTE-mapped), whose @page is mapped at @addr? (The kernel's
+ * madvise_folio_pte_batch reaching folio_nr_pages.) SIM: the pages are
+ * taken to be mapped in order, as a THP split at the PMD level is, and
+ * all of them exactly once (its mapcount).
+ */
+static bool madvise_large_covered(struct folio *folio, struct page *page,
+				  unsigned long addr, unsigned long start,
+				  unsigned long end)
+{
+	unsigned long first = addr - (page - &folio->page) * PAGE_SIZE;
+
+	return first >= start &&
+	       first + folio_nr_pages(folio) * PAGE_SIZE <= end &&
+	       folio_mapcount(folio) == folio_nr_pages(folio);
+}
+
+/* The PTEs of @folio from @addr on, within @end (the batch to skip). */
+static unsigned long large_batch(struct folio *folio, struct page *page,
+				 unsigned long addr, unsigned long end)
+{
+	unsigned long first = addr - (page - &folio->page) * PAGE_SIZE;
+	unsigned long last = first + folio_nr_pages(folio) * PAGE_SIZE;
+
+	return ((last < end ? last : end) - addr) >> PAGE_SHIFT;
+}
+
+/*
+ * madvise_split_large - the PTE loops' split of a large folio (kernel:
+ * madvise_cold_or_pageout_pte_range and madvise_free_pte_range, for one
+ * the range covers in part): (1) trylock it (a locked one is left
+ * alone: returns -EBUSY with the PTL held), (2) a reference, (3) drop the
+ * PTL, (4) split_folio, (5) unlock and put. Otherwise returns the split's
+ * result with the PTL dropped: the caller takes it again and, on success,
+ * looks at the same PTE once more (a small folio now).
+ */
+static int madvise_split_large(struct folio *folio, pte_t *pte,
+			       spinlock_t *ptl)
+{
+	int err;
+
+	if (!folio_trylock(folio))				/* (1) */
+		return -EBUSY;
+	folio_get(folio);					/* (2) */
+	pte_unmap_unlock(pte, ptl);				/* (3) */
+	err = split_folio(folio);				/* (4) */
+	folio_unlock(folio);					/* (5) */
+	folio_put(folio);
+	return err ? err : 0;
 }
 
 /*
@@ -131,23 +183,51 @@ static void cold_or_pageout_range(struct vm_area_struct *vma,
 	pte = madvise_pte_lock(mm, addr, &ptl);
 	if (!pte)
 		return;
-	for (; addr < end; addr += PAGE_SIZE, pte++) {
+	for (unsigned long step; addr < end;
+	     addr += step * PAGE_SIZE, pte += step) {
 		pte_t ptent = ptep_get_l(pte, "madvise_cold_or_pageout:pte");
 		struct page *page;
 		struct folio *folio;
+		unsigned long nr;
+		int err;
 
+		step = 1;
 		if (!pte_present(ptent))
 			continue;
 		page = vm_normal_page(vma, addr, ptent);
 		if (!page || is_device_private_page(page))
 			continue;
 		folio = page_folio(page);
-		if (folio_test_large(folio) || !folio_test_anon(folio) ||
-		    folio_mapcount(folio) != 1)
+		if (!folio_test_anon(folio))
 			continue;
+		if (folio_test_large(folio)) {
+			/* folio_maybe_mapped_shared; SIM: by its mapcount */
+			if (folio_mapcount(folio) > folio_nr_pages(folio))
+				continue;
+			/*
+			 * Covered whole: reclaim takes (and splits) it as one
+			 * folio, cold deactivates it; else split it first.
+			 */
+			if (!madvise_large_covered(folio, page, addr, start,
+						   end))
+				goto split;
+		} else if (folio_mapcount(folio) != 1) {
+			continue;
+		}
 		if (!pageout && pte_young(ptent))
 			(void)ptep_test_and_clear_young(vma, addr, pte);
 		cold_or_pageout_folio(folio, pageout, list);
+		continue;
+split:
+		nr = large_batch(folio, page, addr, end);
+		err = madvise_split_large(folio, pte, ptl);
+		if (err != -EBUSY) {
+			pte = madvise_pte_lock(mm, addr, &ptl);
+			if (!pte)
+				goto flush;
+		}
+		/* split: the same PTE again; not: skip the folio's batch */
+		step = err ? nr : 0;
 	}
 	pte_unmap_unlock(pte, ptl);
 flush:
@@ -199,17 +279,30 @@ static void madvise_free_pte_range(struct vm_area_struct *vma,
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long start = addr;
 	long nr_swap = 0;
+	pmd_t *pmd = mm_find_pmd(mm, addr);
 	spinlock_t *ptl;
-	pte_t *pte = madvise_pte_lock(mm, addr, &ptl);
+	pte_t *pte;
 
+	/*
+	 * A PMD-mapped THP: SIM, its PMD is split and the PTE loop below
+	 * splits the folio (the kernel's madvise_free_huge_pmd splits one
+	 * the range covers in part, and makes one it covers whole lazyfree
+	 * as it is).
+	 */
+	if (pmd && pmd_trans_huge(pmdp_get_l(pmd, "madvise_free:pmd")))
+		__split_huge_pmd(vma, pmd, addr, false, NULL);
+	pte = madvise_pte_lock(mm, addr, &ptl);
 	if (!pte)
 		return;
 	flush_tlb_batched_pending(mm);
-	for (; addr < end; addr += PAGE_SIZE, pte++) {
+	for (unsigned long step; addr < end;
+	     addr += step * PAGE_SIZE, pte += step) {
 		pte_t ptent = ptep_get_l(pte, "madvise_free:pte");
 		struct page *page;
 		struct folio *folio;
+		int err;
 
+		step = 1;
 		if (pte_none(ptent))
 			continue;
 		if (!pte_present(ptent)) {
@@ -226,8 +319,32 @@ static void madvise_free_pte_range(struct vm_area_struct *vma,
 		if (!page || is_device_private_page(page))
 			continue;
 		folio = page_folio(page);
-		if (folio_test_large(folio) || !folio_test_anon(folio))
-			continue;	/* SIM: the kernel splits a large one */
+		if (!folio_test_anon(folio))
+			continue;
+		if (folio_test_large(folio)) {
+			unsigned long nr = large_batch(folio, page, addr, end);
+
+			/*
+			 * Split it (the kernel: one the range covers in part;
+			 * SIM: also one it covers whole, which the kernel
+			 * makes lazyfree as it is), then the same PTE again;
+			 * a folio that may be shared, is locked or does not
+			 * split is left alone (its batch skipped).
+			 */
+			step = nr;
+			if (folio_mapcount(folio) > folio_nr_pages(folio))
+				continue;
+			err = madvise_split_large(folio, pte, ptl);
+			if (err == -EBUSY)
+				continue;
+			pte = madvise_pte_lock(mm, addr, &ptl);
+			if (!pte)
+				goto out;
+			flush_tlb_batched_pending(mm);
+			if (!err)
+				step = 0;
+			continue;
+		}
 		if (folio_test_swapcache(folio) || folio_test_dirty(folio)) {
 			if (!folio_trylock(folio))
 				continue;
@@ -255,9 +372,10 @@ static void madvise_free_pte_range(struct vm_area_struct *vma,
 			folio_clear_swapbacked(folio);
 		}
 	}
+	pte_unmap_unlock(pte, ptl);
+out:
 	if (nr_swap)
 		add_mm_counter(mm, MM_SWAPENTS, nr_swap);
-	pte_unmap_unlock(pte, ptl);
 	flush_tlb_mm_range(&mm->context, start, end);
 }
 

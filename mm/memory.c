@@ -683,11 +683,23 @@ vm_fault_t do_swap_page_swap(struct vm_fault *vmf)
 	swp_entry_t entry = pte_to_swp_entry(vmf->orig_pte);
 	struct folio *folio, *swapcache;
 	bool need_clear_cache = false, exclusive, oom = true;
+	struct swap_info_struct *si;
 	rmap_t rmap_flags = RMAP_NONE;
 	vm_fault_t ret = 0;
 	struct page *page;
 	pte_t pte;
 
+	/*
+	 * Hold swapoff off: the PTE was read without the PTL, and swapoff
+	 * may have unused it and be freeing the maps. No reference: the
+	 * PTE is gone already (or going); retry the fault. ("swap: fix
+	 * do_swap_page() race with swapoff", 2799e77529c2, hash and title
+	 * read in a mainline commit list and a later patch; eb085574a752
+	 * had put it in the helpers.)
+	 */
+	si = get_swap_device(entry);
+	if (unlikely(!si))
+		return 0;
 	folio = swap_cache_get_folio(entry);
 	swapcache = folio;
 	if (!folio) {
@@ -715,6 +727,7 @@ vm_fault_t do_swap_page_swap(struct vm_fault *vmf)
 					 * then retry the fault */
 					folio_put(folio);
 					swapcache_wait(entry);
+					put_swap_device(si);
 					return 0;
 				}
 				need_clear_cache = true;
@@ -810,6 +823,7 @@ out:
 	/* the skip path's claim goes after the PTL (after the map) */
 	if (need_clear_cache)
 		swapcache_clear(entry);
+	put_swap_device(si);
 	return ret;
 out_nomap:
 	if (vmf->pte)
@@ -819,6 +833,7 @@ out_page:
 	folio_put(folio);
 	if (need_clear_cache)
 		swapcache_clear(entry);
+	put_swap_device(si);
 	return 0;
 }
 

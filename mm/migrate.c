@@ -39,6 +39,7 @@
 #include "migrate.h"
 #include "pagemap.h"
 #include "rmap.h"
+#include "swap.h"
 #include "sim/regress.h"
 
 /* Passes over a list of folios before giving up on -EAGAIN (kernel: 10). */
@@ -671,17 +672,56 @@ void copy_huge_pmd_migration_entry(struct mm_struct *dst_mm,
 
 /*
  * folio_expected_refs - the references a folio being migrated holds when
- * nothing else uses it. Anon, no swap cache:
+ * nothing else uses it:
  *	1	the isolation reference (folio_isolate_lru), held by us
  *	+0	mappings: all replaced by migration entries, which hold none
- * (+1 for the swap cache and +nr for a large folio in it: not modelled.)
+ *	+nr	the page cache's or the swap cache's, one per page
  */
 static int folio_expected_refs(struct folio *folio)
 {
-	/* a page-cache folio: the cache's one per page too */
-	if (folio_mapping(folio))
+	/* a page-cache folio, or an anon one in the swap cache */
+	if (folio_mapping(folio) || folio_test_swapcache(folio))
 		return 1 + folio_nr_pages(folio);
 	return 1;
+}
+
+/*
+ * folio_migrate_swapcache - folio_migrate_mapping of an anon folio in the
+ * swap cache (the kernel's __folio_migrate_mapping with the swap cache as
+ * the mapping): under the swap cache's lock (1) freeze @src's count, (2)
+ * @dst gets PG_swapcache, the entry and the cache's references, (3) the
+ * cache's slot points at @dst, (4) @src leaves the cache and is unfrozen
+ * without the cache's references. A lookup that took @src before (1)
+ * makes the freeze fail; one that tries after fails folio_try_get, or
+ * sees the slot or @src's PG_swapcache changed on its re-check, and
+ * retries; a swap-in asleep in swapcache_wait is woken to find @dst.
+ */
+static int folio_migrate_swapcache(struct folio *dst, struct folio *src,
+				   int expected_count)
+{
+	swp_entry_t entry = { .val = src->private };
+	long nr = folio_nr_pages(src);
+
+	swap_cache_lock();
+	if (!folio_ref_freeze(src, expected_count)) {		/* (1) */
+		swap_cache_unlock();
+		return -EAGAIN;
+	}
+	/* Point of no return: from here on the new folio is the folio. */
+	dst->index = src->index;
+	__atomic_store_n(&dst->mapping, src->mapping, SIM_MO);
+	__folio_set_swapbacked(dst);
+	dst->private = src->private;				/* (2) */
+	folio_set_swapcache(dst);
+	folio_ref_add(dst, nr);
+	swap_cache_replace(entry, src, dst);			/* (3) */
+	folio_clear_swapcache(src);				/* (4) */
+	src->private = 0;
+	folio_ref_unfreeze(src, expected_count - nr);
+	swap_cache_unlock();
+	swapcache_wake();
+	swap_stats.migrated++;
+	return 0;
 }
 
 /*
@@ -728,6 +768,8 @@ int folio_migrate_mapping(struct folio *dst, struct folio *src,
 		spin_unlock(&mapping->i_pages_lock);
 		return 0;
 	}
+	if (folio_test_swapcache(src))
+		return folio_migrate_swapcache(dst, src, expected_count);
 	if (!folio_ref_freeze(src, expected_count))
 		return -EAGAIN;
 	/* Point of no return: from here on the new folio is the folio. */

@@ -581,3 +581,110 @@ vm_fault_t do_device_private_fault(struct vm_fault *vmf)
 	}
 	return ret;
 }
+
+/*
+ * dmirror_access - see memremap.h (kernel: lib/test_hmm.c dmirror_read /
+ * dmirror_write: dmirror_do_read/do_write through the mirror's page
+ * table, and on -ENOENT dmirror_fault: hmm_range_fault, with
+ * HMM_PFN_REQ_WRITE for a write, then try again).
+ *  (1) under the PTL, the CPU's entry for @addr: a present page (writable
+ *      if @write) or this device's device-private page (writable entry
+ *      if @write) is the mirror's entry;
+ *  (2) the device reads or writes the word in that page, the PTL still
+ *      held: no unmap (migration, reclaim, zap) can come between the
+ *      lookup and the access;
+ *  (3) anything else (none, swapped out, a migration entry, read-only
+ *      for a write) is faulted as hmm_range_fault does
+ *      (handle_mm_fault, FAULT_FLAG_WRITE for a write: a read-only
+ *      device-private entry goes back to system memory through the
+ *      driver's migrate_to_ram first), and (1) again.
+ * SIM: the mirror is the CPU page table itself, read under the PTL: the
+ * kernel's dmirror->pt is filled by hmm_range_fault and cleared by the mmu
+ * interval notifier before any of those unmaps changes the PTE, which
+ * comes to the same moments of validity. The device dirties a system
+ * page it writes (folio_mark_dirty): test_hmm's dmirror_do_write copies
+ * into the page and marks nothing, relying on the write fault's dirty
+ * PTE, which a writable clean PTE (mapped by a read swap-in) lacks.
+ * Returns 0, or -EFAULT (no VMA, or the fault failed).
+ */
+int dmirror_access(struct mm_struct *mm, unsigned long addr, bool write,
+		   uint64_t *val)
+{
+	unsigned idx = (addr & ~PAGE_MASK) / sizeof(uint64_t);
+
+	VM_BUG_ON(addr & 7);
+	for (;;) {
+		struct vm_area_struct *vma;
+		struct page *page = NULL;
+		spinlock_t *ptl;
+		pte_t *pte = NULL, ptent;
+		pmd_t *pmd;
+		vm_fault_t fault;
+
+		mmap_read_lock(mm);
+		vma = vma_lookup(mm, addr);
+		if (!vma || !(vma->vm_flags & (write ? VM_WRITE : VM_READ))) {
+			mmap_read_unlock(mm);
+			return -EFAULT;
+		}
+		pmd = mm_find_pmd(mm, addr);
+		/* a PMD-mapped THP: the mirror maps its subpage */
+		if (pmd && (ptl = __pmd_trans_huge_lock(pmd, vma))) {
+			pmd_t pmdval = pmdp_get_l(pmd, "dmirror:mirror_pmd");
+
+			if (pmd_present(pmdval) && !is_huge_zero_pmd(pmdval) &&
+			    (!write || pmd_write(pmdval)))
+				page = pmd_page(pmdval) +
+				       ((addr & ~PMD_MASK) >> PAGE_SHIFT);
+			if (page)
+				goto access;
+			spin_unlock(ptl);
+			goto fault;
+		}
+		if (pmd)
+			pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
+		if (pte) {					/* (1) */
+			ptent = ptep_get_l(pte, "dmirror:mirror");
+			if (pte_present(ptent)) {
+				if (!write || pte_write(ptent))
+					page = vm_normal_page(vma, addr, ptent);
+			} else if (is_swap_pte(ptent)) {
+				swp_entry_t e = pte_to_swp_entry(ptent);
+
+				if (is_device_private_entry(e) &&
+				    (!write ||
+				     is_writable_device_private_entry(e)))
+					page = pfn_swap_entry_to_page(e);
+			}
+		}
+		if (page) {
+			unsigned long pfn;
+access:								/* (2) */
+			pfn = page_to_pfn(page);
+
+			if (write) {
+				sim_yield(SIM_EV_WRITE, sim_data_obj(page),
+					  "dmirror:write");
+				physmem_store_word(pfn, idx, *val);
+				if (!is_device_private_page(page))
+					folio_mark_dirty(page_folio(page));
+			} else {
+				sim_yield(SIM_EV_READ, sim_data_obj(page),
+					  "dmirror:read");
+				*val = physmem_load_word(pfn, idx);
+			}
+			spin_unlock(ptl);	/* the PTL or the PMD lock */
+			mmap_read_unlock(mm);
+			return 0;
+		}
+		if (pte)
+			pte_unmap_unlock(pte, ptl);
+fault:
+		fault = handle_mm_fault(vma, addr,		/* (3) */
+					FAULT_FLAG_REMOTE |
+					(write ? FAULT_FLAG_WRITE : 0), NULL);
+		mmap_read_unlock(mm);
+		if (fault & VM_FAULT_ERROR)
+			return -EFAULT;
+	}
+}

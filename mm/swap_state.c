@@ -17,19 +17,24 @@
 #include "swap.h"
 
 /* mm/swapfile.c */
-struct folio **swap_cache_slot(swp_entry_t entry);
+struct folio **swap_cache_slot(swp_entry_t entry, const char *who);
+bool swap_cache_freed(const char *who);
 void swap_cache_lock(void);
 void swap_cache_unlock(void);
 
 struct folio *swap_cache_get_folio(swp_entry_t entry)
 {
-	struct folio **slot = swap_cache_slot(entry);
+	struct folio **slot = swap_cache_slot(entry, "swap_cache_get_folio");
 	struct folio *folio;
 
 	if (!slot)
 		return NULL;
 	for (;;) {
 		folio = READ_ONCE_L(*slot, "swap_cache_get_folio:lookup");
+		/* the caller holds swapoff off; else this read may be of
+		 * the swap cache swapoff freed meanwhile */
+		if (swap_cache_freed("swap_cache_get_folio"))
+			return NULL;
 		if (!folio)
 			return NULL;
 		/*
@@ -50,7 +55,7 @@ struct folio *swap_cache_get_folio(swp_entry_t entry)
 
 void add_to_swap_cache(struct folio *folio, swp_entry_t entry)
 {
-	struct folio **slot = swap_cache_slot(entry);
+	struct folio **slot = swap_cache_slot(entry, "add_to_swap_cache");
 
 	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
 	VM_BUG_ON_FOLIO(folio_test_swapcache(folio), folio);
@@ -64,9 +69,22 @@ void add_to_swap_cache(struct folio *folio, swp_entry_t entry)
 	swapcache_wake();
 }
 
+/*
+ * swap_cache_replace - migration: @entry's slot, which holds @old (frozen),
+ * holds @new from now on. The swap cache's lock held.
+ */
+void swap_cache_replace(swp_entry_t entry, struct folio *old,
+			struct folio *new)
+{
+	struct folio **slot = swap_cache_slot(entry, "swap_cache_replace");
+
+	VM_BUG_ON_FOLIO(*slot != old, old);
+	WRITE_ONCE_L(*slot, new, "folio_migrate_mapping:swap_slot");
+}
+
 void __delete_from_swap_cache(struct folio *folio, swp_entry_t entry)
 {
-	struct folio **slot = swap_cache_slot(entry);
+	struct folio **slot = swap_cache_slot(entry, "delete_from_swap_cache");
 
 	VM_BUG_ON_FOLIO(!folio_test_swapcache(folio), folio);
 	VM_BUG_ON_FOLIO(*slot != folio, folio);
@@ -131,29 +149,38 @@ void free_swap_cache(struct folio *folio)
  */
 struct folio *__read_swap_cache_async(swp_entry_t entry, bool *oom)
 {
+	struct swap_info_struct *si;
 	struct folio *folio, *new;
 	int err;
 
 	*oom = false;
+	/* swapoff may have freed the slot's maps since the PTE was read */
+	si = get_swap_device(entry);
+	if (!si)
+		return NULL;
 	for (;;) {
 		folio = swap_cache_get_folio(entry);
 		if (folio) {
 			/* a racing reader may still be reading it */
 			folio_lock(folio);
 			folio_unlock(folio);
+			put_swap_device(si);
 			return folio;
 		}
 		new = folio_alloc(0, 0);
 		if (!new) {
 			*oom = true;
+			put_swap_device(si);
 			return NULL;
 		}
 		err = swapcache_prepare(entry);
 		if (!err)
 			break;
 		folio_put(new);
-		if (err == -ENOENT)
+		if (err == -ENOENT) {
+			put_swap_device(si);
 			return NULL;
+		}
 		/* -EEXIST: the winner adds its folio soon */
 		swapcache_wait(entry);
 	}
@@ -163,6 +190,7 @@ struct folio *__read_swap_cache_async(swp_entry_t entry, bool *oom)
 	swap_read_folio(new, entry);
 	__folio_set_uptodate(new);
 	folio_unlock(new);
+	put_swap_device(si);
 	return new;
 }
 

@@ -25,15 +25,31 @@
 
 unsigned long swap_config_bytes;
 bool swap_config_sync;
+bool swap_config_swapoff;
 
 struct swap_info_struct {
-	unsigned long flags;		/* SWP_SYNCHRONOUS_IO */
+	unsigned long flags;		/* SWP_WRITEOK, SWP_SYNCHRONOUS_IO */
 	unsigned long max;		/* slots, including the header */
 	unsigned long inuse_pages;
 	spinlock_t lock;
 	struct sim_waitq wq;		/* swapcache_wait() sleepers */
-	unsigned char *swap_map;	/* counts | SWAP_HAS_CACHE */
-	struct folio **cache;		/* the swap cache: slot -> folio */
+	struct sim_waitq unuse_wq;	/* try_to_unuse() waiting for a change */
+	/*
+	 * users: the kernel's percpu_ref si->users. get_swap_device() takes
+	 * one unless swapoff killed it (users_dead); the initial reference
+	 * is swapon's, dropped by swapoff after the kill; the last put then
+	 * completes comp, which swapoff waits for before it frees the maps.
+	 * SIM: one counter; tryget_live checks and increments in one step.
+	 */
+	long users;
+	bool users_dead;
+	struct completion comp;
+	/* SIM: bumped by every swap_map change, for try_to_unuse's retry */
+	unsigned long map_gen;
+	unsigned char *swap_map;	/* counts | SWAP_HAS_CACHE; NULL after
+					 * swapoff (vfree) */
+	struct folio **cache;		/* the swap cache: slot -> folio; NULL
+					 * after swapoff */
 	uint64_t **data;		/* the written pages */
 };
 
@@ -46,9 +62,13 @@ static void swap_exec_reset(void)
 	memset(&swap_stats, 0, sizeof(swap_stats));
 }
 
-/* get_swap_device - this execution's device (made on first use), or NULL
- * when the scenario has no swap. SIM: swapon happens at first use. */
-static struct swap_info_struct *get_swap_device(void)
+/*
+ * swap_type_to_swap_info - this execution's device (made on first use:
+ * SIM, swapon happens at first use), or NULL when the scenario has no
+ * swap. The struct stays after swapoff (the kernel never frees a
+ * swap_info_struct); its maps do not.
+ */
+static struct swap_info_struct *swap_type_to_swap_info(void)
 {
 	struct swap_info_struct *si;
 
@@ -57,8 +77,10 @@ static struct swap_info_struct *get_swap_device(void)
 		return swap_info;
 	si = sim_zalloc(sizeof(*si));
 	si->max = swap_config_bytes >> PAGE_SHIFT;
-	si->flags = swap_config_sync ? SWP_SYNCHRONOUS_IO : 0;
+	si->flags = SWP_WRITEOK | (swap_config_sync ? SWP_SYNCHRONOUS_IO : 0);
 	spin_lock_init_class(&si->lock, "swap_info");
+	si->users = 1;		/* enable_swap_info: percpu_ref_resurrect */
+	init_completion(&si->comp);
 	si->swap_map = sim_zalloc(si->max);
 	si->cache = sim_zalloc(sizeof(*si->cache) * si->max);
 	si->data = sim_zalloc(sizeof(*si->data) * si->max);
@@ -66,12 +88,90 @@ static struct swap_info_struct *get_swap_device(void)
 	return si;
 }
 
-/* The slot of @entry, or NULL for a bad entry (reported). */
+/*
+ * swap_map_freed - swapoff freed the maps: whoever reads them now reads
+ * freed memory (the old kernel's NULL swap_map, its vfree'd array or the
+ * freed swap cache). Plain loads, no yield: called right after the access
+ * whose yield point came before it, so a free seen here came first.
+ */
+static bool swap_map_freed(struct swap_info_struct *si, const char *who)
+{
+	if (__atomic_load_n(&si->swap_map, SIM_MO))
+		return false;
+	sim_violation("use-after-free: %s: the swap_map of a swapped-off "
+		      "device (swapoff freed it)", who);
+	return true;
+}
+
+/*
+ * get_swap_device - see swap.h (kernel: mm/swapfile.c, since eb085574a752
+ * "mm, swap: fix race between swapoff and some swap operations"; the
+ * percpu_ref form since 63d8620ecf93 "mm/swapfile: use percpu_ref to
+ * serialize against concurrent swapoff", posted in April 2021; hashes and
+ * titles read in a mainline commit list). Returns @entry's device with a reference
+ * that keeps swapoff from freeing its maps until put_swap_device(), or
+ * NULL if swapoff has begun to free them (percpu_ref_kill) or the offset
+ * is out of range.
+ */
+struct swap_info_struct *get_swap_device(swp_entry_t entry)
+{
+	struct swap_info_struct *si = swap_type_to_swap_info();
+
+	if (!si || swp_type(entry) != 0)
+		return NULL;
+	if (sim_regress_on(SIM_REGRESS_SWAPOFF_VS_SWAPIN)) {
+		/*
+		 * Before eb085574a752 (2019): only the bounds check of
+		 * __swap_duplicate and friends; nothing holds swapoff off.
+		 * (1) do_swap_page reads the swap PTE; (2) it checks the
+		 * offset against si->max; (3) swapoff unuses every entry
+		 * and frees swap_map and the swap cache; (4) the swap-in
+		 * reads them: use-after-free (NULL swap_map).
+		 */
+		if (swp_offset(entry) >= READ_ONCE_L(si->max,
+						     "get_swap_device:max"))
+			return NULL;
+		return si;
+	}
+	/* percpu_ref_tryget_live(&si->users): one atomic step; SIM: no
+	 * yield point when no swapoff can run in this execution */
+	if (swap_config_swapoff)
+		SIM_AT(SIM_EV_RMW, &si->users, "get_swap_device:tryget_live");
+	if (si->users_dead)
+		return NULL;
+	si->users++;
+	/* smp_rmb(): users before the other fields (SC here) */
+	if (swp_offset(entry) >= si->max) {
+		put_swap_device(si);
+		return NULL;
+	}
+	return si;
+}
+
+/* put_swap_device - drop get_swap_device()'s reference. */
+void put_swap_device(struct swap_info_struct *si)
+{
+	if (sim_regress_on(SIM_REGRESS_SWAPOFF_VS_SWAPIN))
+		return;
+	/* percpu_ref_put: the last one after the kill completes si->comp
+	 * (swap_users_ref_free) */
+	if (swap_config_swapoff)
+		SIM_AT(SIM_EV_RMW, &si->users, "put_swap_device");
+	if (!--si->users)
+		complete(&si->comp);
+}
+
+/*
+ * The slot of @entry, or NULL for a bad entry or freed maps (reported).
+ * @who names the reader for the report.
+ */
 static unsigned char *swap_slot(struct swap_info_struct *si,
-				swp_entry_t entry)
+				swp_entry_t entry, const char *who)
 {
 	unsigned long off = swp_offset(entry);
 
+	if (si && swap_map_freed(si, who))
+		return NULL;
 	if (!si || swp_type(entry) != 0 || !off || off >= si->max) {
 		sim_violation("swap: bad swap entry %#lx (type %u offset "
 			      "%#lx)", entry.val, swp_type(entry), off);
@@ -80,28 +180,44 @@ static unsigned char *swap_slot(struct swap_info_struct *si,
 	return &si->swap_map[off];
 }
 
+/* A swap_map change: try_to_unuse() may have to look again. */
+static void swap_map_changed(struct swap_info_struct *si)
+{
+	si->map_gen++;
+	sim_wake_all(&si->unuse_wq);
+}
+
 /*
  * swap_cache_lock / swap_cache_unlock - the lock the swap cache's slots
  * change under (the kernel's xa_lock / cluster lock): si->lock here.
  */
 void swap_cache_lock(void)
 {
-	spin_lock(&get_swap_device()->lock);
+	spin_lock(&swap_type_to_swap_info()->lock);
 }
 
 void swap_cache_unlock(void)
 {
-	spin_unlock(&get_swap_device()->lock);
+	spin_unlock(&swap_type_to_swap_info()->lock);
 }
 
 /* Exposed to mm/swap_state.c: the cache slot of @entry. */
-struct folio **swap_cache_slot(swp_entry_t entry)
+struct folio **swap_cache_slot(swp_entry_t entry, const char *who)
 {
-	struct swap_info_struct *si = get_swap_device();
+	struct swap_info_struct *si = swap_type_to_swap_info();
 
-	if (!swap_slot(si, entry))
+	if (!swap_slot(si, entry, who))
 		return NULL;
 	return &si->cache[swp_offset(entry)];
+}
+
+/* Exposed to mm/swap_state.c: did swapoff free the swap cache before a
+ * lockless read of it (whose yield point came just before)? */
+bool swap_cache_freed(const char *who)
+{
+	struct swap_info_struct *si = swap_type_to_swap_info();
+
+	return si && swap_map_freed(si, who);
 }
 
 /*
@@ -111,7 +227,7 @@ struct folio **swap_cache_slot(swp_entry_t entry)
  */
 int folio_alloc_swap(struct folio *folio)
 {
-	struct swap_info_struct *si = get_swap_device();
+	struct swap_info_struct *si = swap_type_to_swap_info();
 	unsigned long off;
 
 	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
@@ -121,6 +237,11 @@ int folio_alloc_swap(struct folio *folio)
 	if (folio_test_large(folio))
 		return -ENOMEM;
 	spin_lock(&si->lock);
+	/* swapoff cleared SWP_WRITEOK: nothing is allocated from it */
+	if (!(si->flags & SWP_WRITEOK)) {
+		spin_unlock(&si->lock);
+		return -ENOMEM;
+	}
 	for (off = 1; off < si->max; off++)
 		if (!si->swap_map[off])
 			break;
@@ -130,6 +251,7 @@ int folio_alloc_swap(struct folio *folio)
 	}
 	si->swap_map[off] = SWAP_HAS_CACHE;
 	si->inuse_pages++;
+	swap_map_changed(si);
 	spin_unlock(&si->lock);
 	add_to_swap_cache(folio, swp_entry(0, off));
 	return 0;
@@ -143,54 +265,69 @@ static void swap_entry_free(struct swap_info_struct *si, unsigned long off)
 	si->inuse_pages--;
 }
 
+/*
+ * The callers below hold something that keeps swapoff from freeing the
+ * maps under them: the PTL over a swap PTE that refers to the slot
+ * (swapoff cannot finish while one does), the folio lock of a swap-cache
+ * folio, a SWAP_HAS_CACHE claim, or get_swap_device()'s reference. The
+ * maps are read after si->lock is taken (swapoff frees them under it).
+ */
 int swap_duplicate(swp_entry_t entry)
 {
-	struct swap_info_struct *si = get_swap_device();
-	unsigned char *p = swap_slot(si, entry);
+	struct swap_info_struct *si = swap_type_to_swap_info();
+	unsigned char *p;
 	int ret = 0;
 
-	if (!p)
+	if (!si)
 		return -ENOENT;
 	spin_lock(&si->lock);
-	if (!*p)
+	p = swap_slot(si, entry, "swap_duplicate");
+	if (!p)
+		ret = -ENOENT;
+	else if (!*p)
 		ret = -ENOENT;
 	else if ((*p & ~SWAP_HAS_CACHE) >= SWAP_MAP_MAX)
 		ret = -ENOMEM;	/* SIM: no swap count continuation */
 	else
 		(*p)++;
+	if (!ret)
+		swap_map_changed(si);
 	spin_unlock(&si->lock);
 	return ret;
 }
 
 void swap_free(swp_entry_t entry)
 {
-	struct swap_info_struct *si = get_swap_device();
-	unsigned char *p = swap_slot(si, entry);
+	struct swap_info_struct *si = swap_type_to_swap_info();
+	unsigned char *p;
 
-	if (!p)
+	if (!si)
 		return;
 	spin_lock(&si->lock);
-	if (!(*p & ~SWAP_HAS_CACHE)) {
+	p = swap_slot(si, entry, "swap_free");
+	if (p && !(*p & ~SWAP_HAS_CACHE)) {
 		spin_unlock(&si->lock);
 		sim_violation("swap_free: slot %#lx has no swap PTE left "
 			      "(count %#x)", swp_offset(entry), *p);
 		return;
 	}
-	if (!--(*p))
+	if (p && !--(*p))
 		swap_entry_free(si, swp_offset(entry));
+	swap_map_changed(si);
 	spin_unlock(&si->lock);
 }
 
 int swapcache_prepare(swp_entry_t entry)
 {
-	struct swap_info_struct *si = get_swap_device();
-	unsigned char *p = swap_slot(si, entry);
+	struct swap_info_struct *si = swap_type_to_swap_info();
+	unsigned char *p;
 	int ret = 0;
 
-	if (!p)
+	if (!si)
 		return -ENOENT;
 	spin_lock(&si->lock);
-	if (!(*p & ~SWAP_HAS_CACHE))
+	p = swap_slot(si, entry, "swapcache_prepare");
+	if (!p || !(*p & ~SWAP_HAS_CACHE))
 		ret = -ENOENT;
 	else if (*p & SWAP_HAS_CACHE)
 		ret = -EEXIST;
@@ -202,16 +339,20 @@ int swapcache_prepare(swp_entry_t entry)
 
 void swapcache_clear(swp_entry_t entry)
 {
-	struct swap_info_struct *si = get_swap_device();
-	unsigned char *p = swap_slot(si, entry);
+	struct swap_info_struct *si = swap_type_to_swap_info();
+	unsigned char *p;
 
-	if (!p)
+	if (!si)
 		return;
 	spin_lock(&si->lock);
-	VM_BUG_ON(!(*p & SWAP_HAS_CACHE));
-	*p &= ~SWAP_HAS_CACHE;
-	if (!*p)
-		swap_entry_free(si, swp_offset(entry));
+	p = swap_slot(si, entry, "swapcache_clear");
+	if (p) {
+		VM_BUG_ON(!(*p & SWAP_HAS_CACHE));
+		*p &= ~SWAP_HAS_CACHE;
+		if (!*p)
+			swap_entry_free(si, swp_offset(entry));
+		swap_map_changed(si);
+	}
 	spin_unlock(&si->lock);
 	swapcache_wake();
 }
@@ -236,18 +377,24 @@ void swapcache_wake(void)
  */
 void swapcache_wait(swp_entry_t entry)
 {
-	struct swap_info_struct *si = get_swap_device();
+	struct swap_info_struct *si = swap_type_to_swap_info();
 	unsigned long off = swp_offset(entry);
+	unsigned char *map;
+	struct folio **cache;
 
-	if (!swap_slot(si, entry))
+	if (!swap_slot(si, entry, "swapcache_wait"))
 		return;
+	map = si->swap_map;
+	cache = si->cache;
 	for (;;) {
 		struct folio *folio;
+		unsigned char v;
 
-		if (!(READ_ONCE_L(si->swap_map[off], "swapcache_wait") &
-		      SWAP_HAS_CACHE))
+		v = READ_ONCE_L(map[off], "swapcache_wait");
+		if (swap_map_freed(si, "swapcache_wait") ||
+		    !(v & SWAP_HAS_CACHE))
 			return;
-		folio = READ_ONCE(si->cache[off]);
+		folio = READ_ONCE(cache[off]);
 		/* in the cache and not frozen: the lookup will get it */
 		if (folio && folio_ref_count(folio))
 			return;
@@ -256,26 +403,34 @@ void swapcache_wait(swp_entry_t entry)
 		 * parking: a swapcache_clear() and its wakeup between the
 		 * reads above and the sleep would be lost otherwise.
 		 */
-		folio = __atomic_load_n(&si->cache[off], SIM_MO);
-		if (!(__atomic_load_n(&si->swap_map[off], SIM_MO) &
-		      SWAP_HAS_CACHE) ||
+		folio = __atomic_load_n(&cache[off], SIM_MO);
+		if (!(__atomic_load_n(&map[off], SIM_MO) & SWAP_HAS_CACHE) ||
 		    (folio && __atomic_load_n(&folio->_refcount.counter,
 					      SIM_MO)))
 			continue;
-		sim_wait(&si->wq, "swapcache", &si->swap_map[off],
+		sim_wait(&si->wq, "swapcache", &map[off],
 			 SIM_SITE("swapcache_wait"));
 	}
 }
 
+/*
+ * __swap_count - the swap PTEs referring to @entry. The caller keeps
+ * swapoff off (do_swap_page holds get_swap_device's reference; since
+ * "mm: swap: remove get/put_swap_device() in __swap_count()", 2023, per
+ * its posting, the function itself takes none).
+ */
 int __swap_count(swp_entry_t entry)
 {
-	struct swap_info_struct *si = get_swap_device();
-	unsigned char *p = swap_slot(si, entry);
+	struct swap_info_struct *si = swap_type_to_swap_info();
+	unsigned char *p = swap_slot(si, entry, "__swap_count");
+	unsigned char v;
 
 	if (!p)
 		return 0;
-	sim_yield(SIM_EV_READ, p, "__swap_count");
-	return *p & ~SWAP_HAS_CACHE;
+	v = READ_ONCE_L(*p, "__swap_count");
+	if (swap_map_freed(si, "__swap_count"))
+		return 0;
+	return v & ~SWAP_HAS_CACHE;
 }
 
 bool folio_swapped(struct folio *folio)
@@ -287,7 +442,7 @@ bool folio_swapped(struct folio *folio)
 
 bool swap_entry_synchronous(swp_entry_t entry)
 {
-	struct swap_info_struct *si = get_swap_device();
+	struct swap_info_struct *si = swap_type_to_swap_info();
 
 	return si && (si->flags & SWP_SYNCHRONOUS_IO);
 }
@@ -297,33 +452,43 @@ bool swap_entry_synchronous(swp_entry_t entry)
  * PTE's count; if the slot is then held only by its cache folio, and that
  * folio can be locked and is unmapped, drop it from the cache too
  * (__try_to_reclaim_swap with TTRS_UNMAPPED | TTRS_FULL). A folio we
- * cannot lock stays; reclaim drops it later.
+ * cannot lock stays; reclaim drops it later. Once the count is dropped
+ * the PTL no longer keeps swapoff off: get_swap_device()'s reference
+ * does ("mm: swap: fix race between free_swap_and_cache() and swapoff()",
+ * Ryan Roberts; title read in its stable backports of April 2024; the
+ * mainline hash not verified).
  */
 void free_swap_and_cache(swp_entry_t entry)
 {
-	struct swap_info_struct *si = get_swap_device();
-	unsigned char *p = swap_slot(si, entry);
+	struct swap_info_struct *si = get_swap_device(entry);
+	unsigned char *p;
 	struct folio *folio;
 	bool only_cache;
 
-	if (!p)
+	if (!si)
 		return;
 	spin_lock(&si->lock);
+	p = swap_slot(si, entry, "free_swap_and_cache");
+	if (!p) {
+		spin_unlock(&si->lock);
+		goto out;
+	}
 	if (!(*p & ~SWAP_HAS_CACHE)) {
 		spin_unlock(&si->lock);
 		sim_violation("free_swap_and_cache: slot %#lx has no swap PTE "
 			      "left (count %#x)", swp_offset(entry), *p);
-		return;
+		goto out;
 	}
 	if (!--(*p))
 		swap_entry_free(si, swp_offset(entry));
+	swap_map_changed(si);
 	only_cache = *p == SWAP_HAS_CACHE;
 	spin_unlock(&si->lock);
 	if (!only_cache)
-		return;
+		goto out;
 	folio = swap_cache_get_folio(entry);
 	if (!folio)
-		return;
+		goto out;
 	if (folio_trylock(folio)) {
 		if (folio_test_swapcache(folio) &&
 		    folio->private == entry.val && !folio_mapcount(folio) &&
@@ -332,11 +497,13 @@ void free_swap_and_cache(swp_entry_t entry)
 		folio_unlock(folio);
 	}
 	folio_put(folio);
+out:
+	put_swap_device(si);
 }
 
 bool vm_swap_full(void)
 {
-	struct swap_info_struct *si = get_swap_device();
+	struct swap_info_struct *si = swap_type_to_swap_info();
 
 	return si && si->inuse_pages * 2 > si->max;
 }
@@ -367,8 +534,8 @@ unsigned long swap_check_leaks(void)
 {
 	struct swap_info_struct *si = swap_info;
 
-	if (!si)
-		return 0;
+	if (!si || !si->swap_map)
+		return 0;	/* no swap, or swapoff emptied it */
 	swap_reap_orphans(si);
 	for (unsigned long off = 1; off < si->max; off++)
 		if (si->swap_map[off] || si->cache[off])
@@ -386,7 +553,7 @@ unsigned long swap_check_leaks(void)
  */
 void swap_write_folio(struct folio *folio)
 {
-	struct swap_info_struct *si = get_swap_device();
+	struct swap_info_struct *si = swap_type_to_swap_info();
 	unsigned long off = swp_offset((swp_entry_t){ folio->private });
 	unsigned long pfn = page_to_pfn(&folio->page);
 	uint64_t *buf;
@@ -408,7 +575,7 @@ void swap_write_folio(struct folio *folio)
  */
 void swap_read_folio(struct folio *folio, swp_entry_t entry)
 {
-	struct swap_info_struct *si = get_swap_device();
+	struct swap_info_struct *si = swap_type_to_swap_info();
 	unsigned long pfn = page_to_pfn(&folio->page);
 	uint64_t *buf = si ? si->data[swp_offset(entry)] : NULL;
 
@@ -423,4 +590,313 @@ void swap_read_folio(struct folio *folio, swp_entry_t entry)
 	}
 	for (unsigned i = 0; i < WORDS_PER_PAGE; i++)
 		physmem_store_word(pfn, i, buf[i]);
+}
+
+/* ---- swapoff (kernel: mm/swapfile.c) ---- */
+
+/* Is @pte a swap PTE of @entry (its soft-dirty/uffd/exclusive bits
+ * aside)? (pte_same_as_swp) */
+static bool pte_same_as_swp(pte_t pte, swp_entry_t entry)
+{
+	return is_swap_pte(pte) && pte_to_swp_entry(pte).val == entry.val;
+}
+
+/*
+ * unuse_pte - map @folio (locked, the swap cache's folio of @entry, read
+ * in) at @addr in place of the swap PTE of @entry, if it is still there
+ * under the PTL. Read-only unless the entry says the page was exclusive
+ * (do_wp_page reuses it then); the swap PTE's soft-dirty and uffd-wp
+ * bits carry over. Returns 1 if it mapped, 0 if the PTE changed.
+ * SIM: ksm_might_need_to_copy is not modelled (no KSM folio is swapped
+ * out); a swap-in error entry neither (reads do not fail).
+ */
+static int unuse_pte(struct vm_area_struct *vma, pmd_t *pmd,
+		     unsigned long addr, swp_entry_t entry,
+		     struct folio *folio)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *page = &folio->page;
+	rmap_t rmap_flags = RMAP_NONE;
+	spinlock_t *ptl;
+	pte_t *pte, old_pte, new_pte;
+
+	pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
+	if (!pte)
+		return 0;
+	old_pte = ptep_get_l(pte, "unuse_pte:recheck");
+	if (unlikely(!pte_same_as_swp(old_pte, entry))) {
+		pte_unmap_unlock(pte, ptl);
+		return 0;
+	}
+	VM_BUG_ON_FOLIO(folio_test_anon(folio) && PageAnonExclusive(page),
+			folio);
+	add_mm_counter(mm, MM_SWAPENTS, -1);
+	add_mm_counter(mm, MM_ANONPAGES, 1);
+	folio_get(folio);
+	if (pte_swp_exclusive(old_pte))
+		rmap_flags |= RMAP_EXCLUSIVE;
+	if (!folio_test_anon(folio))
+		folio_add_new_anon_rmap(folio, vma, addr, rmap_flags);
+	else
+		folio_add_anon_rmap_pte(folio, page, vma, addr, rmap_flags);
+	new_pte = pte_mkold(pfn_pte(page_to_pfn(page), vma->vm_page_prot));
+	if (pte_swp_soft_dirty(old_pte))
+		new_pte = pte_mksoft_dirty(new_pte);
+	if (pte_swp_uffd_wp(old_pte))
+		new_pte = pte_mkuffd_wp(new_pte);
+	set_pte_at_l(mm, addr, pte, new_pte, "unuse_pte:set");
+	swap_free(entry);
+	pte_unmap_unlock(pte, ptl);
+	return 1;
+}
+
+/*
+ * unuse_one - the swap PTE of @entry at @addr: find its folio in the
+ * swap cache or read it in (swapin_readahead), lock it, unuse_pte(), and
+ * drop it from the swap cache if nothing refers to the slot any more
+ * (folio_free_swap). Returns -ENOMEM if the folio could not be had while
+ * the slot is still in use.
+ */
+static int unuse_one(struct vm_area_struct *vma, pmd_t *pmd,
+		     unsigned long addr, swp_entry_t entry)
+{
+	struct swap_info_struct *si = swap_type_to_swap_info();
+	struct folio *folio;
+
+	folio = swap_cache_get_folio(entry);
+	if (!folio)
+		folio = swapin_readahead(entry);
+	if (!folio) {
+		unsigned char v = READ_ONCE_L(si->swap_map[swp_offset(entry)],
+					      "unuse_pte_range:swap_map");
+
+		/* freed meanwhile (a zap): nothing to do */
+		return v ? -ENOMEM : 0;
+	}
+	folio_lock(folio);
+	/* folio_wait_writeback: SIM, writes are synchronous */
+	/*
+	 * SIM: the kernel goes on without this check (a folio it holds a
+	 * reference on stays in the swap cache: reclaim's freeze fails);
+	 * the model's lookup can return a folio a racing zap's
+	 * folio_free_swap then dropped, and unuse_pte's pte_same would
+	 * then not match anyway.
+	 */
+	if (folio_test_swapcache(folio) && folio->private == entry.val) {
+		unuse_pte(vma, pmd, addr, entry, folio);
+		folio_free_swap(folio);
+	}
+	folio_unlock(folio);
+	folio_put(folio);
+	return 0;
+}
+
+/*
+ * unuse_pte_range - every swap PTE of [addr, end) (one PTE table) of
+ * @vma. The PTE is read under the PTL, which is dropped for the swap-in
+ * (it sleeps) and taken again by unuse_pte.
+ */
+static int unuse_pte_range(struct vm_area_struct *vma, unsigned long addr,
+			   unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	for (; addr < end; addr += PAGE_SIZE) {
+		pmd_t *pmd = mm_find_pmd(mm, addr);
+		spinlock_t *ptl;
+		pte_t *pte, ptent;
+		swp_entry_t entry;
+		int ret;
+
+		if (!pmd)
+			return 0;
+		pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
+		if (!pte)
+			return 0;	/* none, or a huge PMD */
+		/* the rest of this table without dropping the lock */
+		for (;;) {
+			ptent = ptep_get_l(pte, "unuse_pte_range:pte");
+			if (is_swap_pte(ptent) &&
+			    !non_swap_entry(pte_to_swp_entry(ptent)))
+				break;
+			addr += PAGE_SIZE;
+			if (addr >= end)
+				break;
+			pte++;
+		}
+		pte_unmap_unlock(pte, ptl);
+		if (addr >= end)
+			return 0;
+		entry = pte_to_swp_entry(ptent);
+		ret = unuse_one(vma, pmd, addr, entry);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* The end of the PTE table's range from @addr, capped at @end. */
+static unsigned long unuse_table_end(unsigned long addr, unsigned long end)
+{
+	unsigned long next = (addr + PMD_SIZE) & PMD_MASK;
+
+	return next < end && next > addr ? next : end;
+}
+
+/* unuse_mm - every anon VMA of @mm, under its mmap_lock for read. */
+static int unuse_mm(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+	int ret = 0;
+
+	mmap_read_lock(mm);
+	vma_for_each(vma, mm) {
+		unsigned long a;
+
+		if (!vma->anon_vma)
+			continue;
+		for (a = vma->vm_start; a < vma->vm_end && !ret;
+		     a = unuse_table_end(a, vma->vm_end))
+			ret = unuse_pte_range(vma, a,
+					      unuse_table_end(a, vma->vm_end));
+		if (ret)
+			break;
+	}
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+/*
+ * try_to_unuse - bring every page of the device back into memory: walk
+ * every mm (the kernel's mmlist, from init_mm, each held by
+ * mmget_not_zero while it is worked on), then drop what is left in the
+ * swap cache, and start again while any slot is still in use (a fork
+ * copied a swap PTE behind the walk; reclaim that had its slot before
+ * SWP_WRITEOK went unmapped into it; a swap-in holds SWAP_HAS_CACHE).
+ * SIM: every mm is on the list (the kernel adds one at its first swap
+ * entry); shmem_unuse is not needed (tmpfs does not swap here); a pass
+ * that changed nothing and saw no swap_map change waits for one instead
+ * of spinning (the kernel's retry is a busy loop with cond_resched).
+ */
+static int try_to_unuse(struct swap_info_struct *si)
+{
+	while (READ_ONCE_L(si->inuse_pages, "try_to_unuse:inuse")) {
+		unsigned long gen = si->map_gen;
+		struct mm_struct *mm, *prev_mm = NULL;
+		int ret = 0;
+
+		/*
+		 * SIM: no mmlist_lock: stepping to the next mm and its
+		 * mmget_not_zero are one step (plain atomics, no yield), so
+		 * no mm leaves the list between the two; the one being
+		 * worked on is held.
+		 */
+		list_for_each_entry(mm, &sim_mm_list, mm_list) {
+			int users = __atomic_load_n(&mm->mm_users.counter,
+						    SIM_MO);
+
+			if (mm->dead || !users)
+				continue;
+			__atomic_add_fetch(&mm->mm_users.counter, 1, SIM_MO);
+			if (prev_mm)
+				mmput(prev_mm);
+			prev_mm = mm;
+			ret = unuse_mm(mm);
+			if (ret)
+				break;
+		}
+		if (prev_mm)
+			mmput(prev_mm);
+		if (ret)
+			return ret;
+		for (unsigned long i = 1; i < si->max; i++) {
+			swp_entry_t entry = swp_entry(0, i);
+			struct folio *folio;
+
+			/* find_next_to_unuse: a racy scan (false hits are
+			 * fine); SIM: plain loads, one step */
+			if (!__atomic_load_n(&si->swap_map[i], SIM_MO))
+				continue;
+			folio = swap_cache_get_folio(entry);
+			if (!folio)
+				continue;
+			folio_lock(folio);
+			folio_free_swap(folio);
+			folio_unlock(folio);
+			folio_put(folio);
+		}
+		if (!READ_ONCE_L(si->inuse_pages, "try_to_unuse:inuse"))
+			break;
+		/* SIM: sleep until the swap_map changes (see above) */
+		while (__atomic_load_n(&si->map_gen, SIM_MO) == gen &&
+		       __atomic_load_n(&si->inuse_pages, SIM_MO))
+			sim_wait(&si->unuse_wq, "try_to_unuse", &si->map_gen,
+				 SIM_SITE("try_to_unuse:retry"));
+	}
+	return 0;
+}
+
+/*
+ * swapoff - see swap.h (kernel: SYSCALL_DEFINE1(swapoff)):
+ *  1. SWP_WRITEOK goes (under si->lock): nothing new is allocated;
+ *  2. try_to_unuse: every swapped-out page back in memory, mapped;
+ *  3. percpu_ref_kill(&si->users), synchronize_rcu(), then wait for the
+ *     last get_swap_device() reference (wait_for_completion(&si->comp));
+ *  4. under si->lock: max = 0, swap_map = NULL; free swap_map and the
+ *     swap cache (exit_swap_address_space).
+ * A swap-in that read its swap PTE before 2 and had not taken a
+ * reference before 3 gets none: its get_swap_device() fails and the
+ * fault retries (finding the PTE unuse_pte made). One that had goes on
+ * with maps that 4 waits for. Returns 0, or -EINVAL if there is no swap.
+ */
+int swapoff(void)
+{
+	struct swap_info_struct *si = swap_type_to_swap_info();
+	unsigned char *swap_map;
+	struct folio **cache;
+	unsigned long max;
+	int err;
+
+	if (!si)
+		return -EINVAL;
+	spin_lock(&si->lock);
+	if (!(si->flags & SWP_WRITEOK)) {
+		spin_unlock(&si->lock);
+		return -EINVAL;			/* swapped off already */
+	}
+	si->flags &= ~SWP_WRITEOK;		/* (1) */
+	spin_unlock(&si->lock);
+
+	err = try_to_unuse(si);			/* (2) */
+	if (err) {
+		/* reinsert_swap_info */
+		spin_lock(&si->lock);
+		si->flags |= SWP_WRITEOK;
+		spin_unlock(&si->lock);
+		return err;
+	}
+
+	if (!sim_regress_on(SIM_REGRESS_SWAPOFF_VS_SWAPIN)) {
+		/* (3) percpu_ref_kill: no new reference, the initial
+		 * one dropped */
+		SIM_AT(SIM_EV_RMW, &si->users, "swapoff:percpu_ref_kill");
+		si->users_dead = true;
+		if (!--si->users)
+			complete(&si->comp);
+		synchronize_rcu();
+		wait_for_completion(&si->comp);
+	}
+
+	spin_lock(&si->lock);			/* (4) */
+	max = si->max;
+	WRITE_ONCE_L(si->max, 0, "swapoff:max");
+	swap_map = si->swap_map;
+	cache = si->cache;
+	WRITE_ONCE_L(si->swap_map, NULL, "swapoff:free swap_map");
+	WRITE_ONCE_L(si->cache, NULL, "swapoff:exit_swap_address_space");
+	spin_unlock(&si->lock);
+	for (unsigned long i = 1; i < max; i++)
+		VM_BUG_ON(swap_map[i] || cache[i]);
+	swap_stats.swapoffs++;
+	return 0;
 }

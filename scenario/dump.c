@@ -128,12 +128,14 @@ static void put_operands(const struct scenario *s, const struct scn_op *op,
 	case SCN_OP_EXIT:
 	case SCN_OP_COMPACT:
 	case SCN_OP_SPLIT_DEFERRED:
+	case SCN_OP_SWAPOFF:
 		break;
 	case SCN_OP_EXEC:
 		if (op->len)
 			fprintf(f, " args=%llu", ULL(op->len));
 		break;
 	case SCN_OP_LOAD:
+	case SCN_OP_DEVICE_LOAD:
 	case SCN_OP_DMA_READ:
 		put_addr(s, op, f);
 		if (op->has_val)
@@ -141,6 +143,7 @@ static void put_operands(const struct scenario *s, const struct scn_op *op,
 		put_flags(op, f);
 		break;
 	case SCN_OP_STORE:
+	case SCN_OP_DEVICE_STORE:
 	case SCN_OP_DMA_WRITE:
 		put_addr(s, op, f);
 		fprintf(f, " %#llx", ULL(op->val));
@@ -160,6 +163,7 @@ static void put_operands(const struct scenario *s, const struct scn_op *op,
 		put_flags(op, f);
 		break;
 	case SCN_OP_RECLAIM:
+	case SCN_OP_KSMD:
 		if (op->len)
 			fprintf(f, " %llu", ULL(op->len));
 		break;

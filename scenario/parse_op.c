@@ -379,12 +379,15 @@ static int parse_operands(struct parser *p, struct scn_op *op)
 	case SCN_OP_EXEC:
 	case SCN_OP_COMPACT:
 	case SCN_OP_SPLIT_DEFERRED:
+	case SCN_OP_SWAPOFF:
 		return 0;
 	case SCN_OP_LOAD:
+	case SCN_OP_DEVICE_LOAD:
 		return parse_addr(p, op, false) || parse_expectation(p, op);
 	case SCN_OP_DMA_READ:
 		return parse_addr(p, op, true) || parse_expectation(p, op);
 	case SCN_OP_STORE:
+	case SCN_OP_DEVICE_STORE:
 	case SCN_OP_DMA_WRITE:
 		return parse_addr(p, op, op->kind == SCN_OP_DMA_WRITE) ||
 		       parse_num(p, "a value", &op->val, NULL);
@@ -394,6 +397,7 @@ static int parse_operands(struct parser *p, struct scn_op *op)
 	case SCN_OP_PIN:
 		return ops_pin(p, op);
 	case SCN_OP_RECLAIM:
+	case SCN_OP_KSMD:
 		return opt_len(p, op);
 	case SCN_OP_COLLAPSE:
 	case SCN_OP_SPLIT:

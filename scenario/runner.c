@@ -850,6 +850,7 @@ static const int madv_map[SCN_MADV_NR] = {
 	[SCN_MADV_KEEPONFORK] = MADV_KEEPONFORK,
 	[SCN_MADV_REMOVE] = MADV_REMOVE,
 	[SCN_MADV_MERGEABLE] = MADV_MERGEABLE,
+	[SCN_MADV_UNMERGEABLE] = MADV_UNMERGEABLE,
 	/* swap and reclaim (mm/madvise_reclaim.c) */
 	[SCN_MADV_WILLNEED] = MADV_WILLNEED,
 	[SCN_MADV_FREE] = MADV_FREE,
@@ -1255,6 +1256,9 @@ static void do_migration_op(const struct scn_op *op, struct mm_struct *mm)
 	case SCN_OP_KSM_MERGE:
 		ksm_merge_range(mm, va, op_len(op));
 		break;
+	case SCN_OP_KSMD:
+		ksm_do_scan(op->len ? (int)op->len : 2);
+		break;
 	case SCN_OP_COLLAPSE:
 		khugepaged_collapse_addr(mm, va);
 		break;
@@ -1336,10 +1340,53 @@ static void do_file_op(const struct scn_op *op)
  *			rmap; N pages at most (0: all it can)
  *	swapin A	MADV_WILLNEED: read-ahead into the swap cache, no
  *			mapping (the fault is a load or a store)
+ *	swapoff		swapoff(2): every swapped-out page back, mapped
+ *	device-load/store A	the dmirror device's access to A (judged)
  *	device-migrate	the dmirror driver's migrate_vma, to the device or
  *			back to system memory
  */
-static void do_swap_op(const struct scn_op *op, struct mm_struct *mm)
+/*
+ * device-load / device-store: the dmirror device reads or writes a word of
+ * the region through its mirror (dmirror_access: the page in system
+ * memory or on the device, faulted in or back as needed). To the value
+ * oracle, a load or a store by the process owning the region, as a DMA
+ * through a pin is.
+ */
+static void do_device_access(const struct scn_op *op, int target,
+			     struct mm_struct *mm)
+{
+	bool write = op->kind == SCN_OP_DEVICE_STORE;
+	unsigned long va = op_va(op), ova;
+	int opid = oracle_target(op, target, va, &ova);
+	uint64_t v = op->val;
+	struct oracle_op *h = NULL;
+	char why[256];
+	int err;
+
+	if (opid >= 0)
+		h = write ? oracle_store_begin(opid, ova, 8, v) :
+			    oracle_load_begin(opid, ova);
+	err = dmirror_access(mm, va, write, &v);
+	if (err) {
+		access_failed(op, err, va, write ? "device-store" :
+						   "device-load");
+		return;
+	}
+	if (write) {
+		oracle_end(h);
+		return;
+	}
+	if (!oracle_load_end(h, v, why, sizeof(why)))
+		op_fail(op, "lost-store", "%s", why);
+	if (op->has_val && v != op->val)
+		op_fail(op, "wrong-value", "device load of 0x%lx returned "
+					 "0x%llx, the scenario expects 0x%llx",
+			va, (unsigned long long)v,
+			(unsigned long long)op->val);
+}
+
+static void do_swap_op(const struct scn_op *op, int target,
+		       struct mm_struct *mm)
 {
 	unsigned long va = op_va(op);
 
@@ -1353,8 +1400,15 @@ static void do_swap_op(const struct scn_op *op, struct mm_struct *mm)
 	case SCN_OP_RECLAIM:
 		shrink_node(op->len);
 		break;
+	case SCN_OP_SWAPOFF:
+		swapoff();
+		break;
 	case SCN_OP_DEVICE_MIGRATE:
 		dmirror_migrate(mm, va, op_len(op), op->to == SCN_TO_DEVICE);
+		break;
+	case SCN_OP_DEVICE_LOAD:
+	case SCN_OP_DEVICE_STORE:
+		do_device_access(op, target, mm);
 		break;
 	default:
 		break;
@@ -1578,11 +1632,15 @@ static void run_op_in(const struct scn_op *op, int p, int target,
 	case SCN_OP_SPLIT:
 	case SCN_OP_SPLIT_DEFERRED:
 	case SCN_OP_KSM_MERGE:
+	case SCN_OP_KSMD:
 	case SCN_OP_COLLAPSE:	do_migration_op(op, mm); break;
 	case SCN_OP_PAGEOUT:
 	case SCN_OP_SWAPIN:
 	case SCN_OP_RECLAIM:
-	case SCN_OP_DEVICE_MIGRATE: do_swap_op(op, mm); break;
+	case SCN_OP_SWAPOFF:
+	case SCN_OP_DEVICE_LOAD:
+	case SCN_OP_DEVICE_STORE:
+	case SCN_OP_DEVICE_MIGRATE: do_swap_op(op, target, mm); break;
 	case SCN_OP_SIGNAL:	do_signal(op); break;
 	case SCN_OP_WAIT:	do_wait(op); break;
 	case SCN_OP_MEMFD:
@@ -1680,6 +1738,12 @@ static void runner_setup(void *arg)
 	oracle_reset();
 	swap_config_bytes = s->config.swap;	/* mm/swapfile.c */
 	swap_config_sync = s->config.swap_io == SCN_SWAP_IO_SYNC;
+	swap_config_swapoff = false;
+	for (int t = 0; t < s->nr_threads; t++)
+		for (int i = 0; i < s->threads[t].nr_ops; i++)
+			if (scenario_thread_op(s, &s->threads[t], i)->kind ==
+			    SCN_OP_SWAPOFF)
+				swap_config_swapoff = true;
 	for (int p = 0; p < s->nr_procs; p++) {
 		if (s->procs[p].parent >= 0)
 			continue;
@@ -1786,15 +1850,25 @@ static const char *unsupported(const struct scenario *s,
 	case SCN_OP_NUMA_SCAN: case SCN_OP_COMPACT: case SCN_OP_PFN_GET:
 	case SCN_OP_MEMFD: case SCN_OP_TRUNCATE: case SCN_OP_FALLOCATE:
 	case SCN_OP_SPLIT: case SCN_OP_SPLIT_DEFERRED: case SCN_OP_KSM_MERGE:
+	case SCN_OP_KSMD:
 	case SCN_OP_COLLAPSE: case SCN_OP_PAGEMAP: case SCN_OP_PFN_MARK:
 	case SCN_OP_SAME_FRAME: case SCN_OP_OTHER_FRAME: case SCN_OP_WAIT_EXIT:
 		return NULL;
 	case SCN_OP_PAGEOUT: case SCN_OP_SWAPIN: case SCN_OP_RECLAIM:
+	case SCN_OP_SWAPOFF:
 		return NULL;
 	case SCN_OP_DEVICE_MIGRATE:
 		if (!s->config.device)
 			return "device-migrate needs config device= (device "
 			       "memory)";
+		return NULL;
+	case SCN_OP_DEVICE_LOAD:
+	case SCN_OP_DEVICE_STORE:
+		if (s->ops[s->regions[op->addr.region].op].flags &
+		    (SCN_F_FILE | SCN_F_SHARED))
+			return "device-load and device-store need a private "
+			       "anon region (the dmirror device mirrors "
+			       "anonymous memory here)";
 		return NULL;
 	case SCN_OP_NUMA_MIGRATE:
 		if (op->node < 0)

@@ -155,12 +155,18 @@ enum scn_op_kind {
 	SCN_OP_PAGEOUT, /* addr, len (0: to end) */
 	SCN_OP_RECLAIM, /* len=pages to reclaim (0: all it can) */
 	SCN_OP_SWAPIN, /* addr, len (0: to end) */
+	SCN_OP_SWAPOFF, /* no operands: swapoff(2) of the swap device */
 	SCN_OP_COMPACT, /* node (-1: every node) */
 	SCN_OP_COLLAPSE, /* addr (PMD-aligned offset) */
 	SCN_OP_SPLIT, /* addr, flags PMD or FOLIO */
 	SCN_OP_SPLIT_DEFERRED, /* no operands: deferred_split_scan */
 	SCN_OP_KSM_MERGE, /* addr, len (0: to end) */
+	SCN_OP_KSMD, /* len = full scans (0: 2, a fresh pair's two) */
 	SCN_OP_DEVICE_MIGRATE, /* addr, len (0: to end), to */
+	/* the dmirror device's access through its mirror: addr; load: val if
+	 * has_val (expected); store: val */
+	SCN_OP_DEVICE_LOAD,
+	SCN_OP_DEVICE_STORE,
 	SCN_OP_SIGNAL, /* name=signal */
 	SCN_OP_WAIT, /* name=signal */
 	SCN_OP_SPAWN, /* spawn[0..nr_spawn) = threads */

@@ -205,6 +205,8 @@ static uint64_t op_align(enum scn_op_kind k)
 	switch (k) {
 	case SCN_OP_LOAD:
 	case SCN_OP_STORE:
+	case SCN_OP_DEVICE_LOAD:
+	case SCN_OP_DEVICE_STORE:
 	case SCN_OP_FILL:
 	case SCN_OP_CHECK:
 	case SCN_OP_DMA_READ:
@@ -434,6 +436,11 @@ static int check_op_args(struct parser *p, const struct scn_op *op)
 		return 0;
 	case SCN_OP_WAIT_EXIT:
 		return check_wait_exit(p, op);
+	case SCN_OP_KSMD:
+		return len_given(op) && (!op->len || op->len > 16) ?
+			       perr(p, op->len_pos,
+				    "ksmd scans must be 1 to 16") :
+			       0;
 	case SCN_OP_DEVICE_MIGRATE:
 		if (op->to == SCN_TO_DEVICE && !c->device)
 			return perr(

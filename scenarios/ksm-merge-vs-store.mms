@@ -1,5 +1,6 @@
 # ksmd merges two identical pages while the process stores to one of
-# them (issue 11). write_protect_page clears the PTE and flushes before it
+# them (issue 11; two full scans: the first records the checksums, the
+# second merges). write_protect_page clears the PTE and flushes before it
 # checks the count and makes the PTE read-only; replace_page maps the
 # KSM page only if the PTE is still the read-only one it installed and
 # the pages are still identical. A store either lands before the
@@ -17,5 +18,5 @@ thread main:
 	store A 0x9
 	load A == 0x9
 kthread ksmd:
-	ksm-merge A
+	ksmd 2
 expect ok

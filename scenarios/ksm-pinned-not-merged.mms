@@ -17,5 +17,5 @@ thread main:
 	dma-read P == 0x8
 	unpin P
 kthread ksmd:
-	ksm-merge A
+	ksmd 2
 expect ok

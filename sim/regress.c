@@ -353,6 +353,23 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"the old address",
 		.scenario = "scenarios/mremap-flush-after-unlock.mms",
 	},
+	[SIM_REGRESS_SWAPOFF_VS_SWAPIN] = {
+		/* "mm, swap: fix race between swapoff and some swap
+		 * operations" (Huang Ying): full hash eb085574a7526c and
+		 * its date in git blame output of mm/memory.c quoted by an
+		 * LKP report (the author date); the V8 patch was posted
+		 * 2019-02-18; Fixes: 235b62176712 "mm/swap: add cluster
+		 * lock" */
+		.name = "swapoff-vs-swapin",
+		.commit = "eb085574a752",
+		.date = "2019-07-11",
+		.what = "a swap-in reads a swap PTE and then the swap "
+			"device's maps with nothing holding swapoff off: "
+			"swapoff unuses every entry and frees swap_map and "
+			"the swap cache in between, and the swap-in reads "
+			"them (a NULL swap_map dereference)",
+		.scenario = "scenarios/swapoff-vs-swapin.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

@@ -76,6 +76,8 @@ enum sim_regress_id {
 	SIM_REGRESS_MREMAP_MOVE_PMD_VS_RETRACT,
 	/* mm/mremap.c: move_ptes flushes after dropping the PTL */
 	SIM_REGRESS_MREMAP_FLUSH_AFTER_UNLOCK,
+	/* mm/swapfile.c: swap-ins without get_swap_device vs swapoff */
+	SIM_REGRESS_SWAPOFF_VS_SWAPIN,
 	SIM_REGRESS__NR
 };
 

@@ -263,7 +263,15 @@ void sim_wait_on_bit_lock(unsigned long *word, int nr,
 			  const struct sim_site *site)
 {
 	sim_yield_at(SIM_EV_LOCK, (uintptr_t)word, site);
-	while (__atomic_fetch_or(&word[BIT_WORD(nr)], BIT_MASK(nr), SIM_MO) &
+	/*
+	 * Through SIM_RMW: another CPU's pending relaxed RMW of this word
+	 * (a clear_bit of another flag) drains first, as coherence orders
+	 * it; a raw fetch_or left it pending, and its old value then hid
+	 * our lock bit from us (found by swapoff-vs-reclaim, memory=arm64).
+	 */
+	while (SIM_RMW(&word[BIT_WORD(nr)], true,
+		       __atomic_fetch_or(&word[BIT_WORD(nr)], BIT_MASK(nr),
+					 SIM_MO)) &
 	       BIT_MASK(nr))
 		sim_wait(bit_waitqueue(word, nr), "bit lock", word, site);
 	sim_sb_acquire();
@@ -278,7 +286,9 @@ void sim_clear_bit_unlock_wake(unsigned long *word, int nr,
 			       const struct sim_site *site)
 {
 	sim_sb_mb();	/* unlock: a release (SIM: drains) */
-	__atomic_fetch_and(&word[BIT_WORD(nr)], ~BIT_MASK(nr), SIM_MO);
+	SIM_RMW(&word[BIT_WORD(nr)], true,
+		__atomic_fetch_and(&word[BIT_WORD(nr)], ~BIT_MASK(nr),
+				   SIM_MO));
 	sim_trace_event(SIM_EV_UNLOCK, (uintptr_t)word, site);
 	wake_up_bit(word, nr);
 }

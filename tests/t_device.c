@@ -24,7 +24,9 @@
  * Then: a page goes to the device and comes back on a CPU fault with its
  * data (migrate_to_ram), a device page mapped by two processes after fork
  * comes back for both, GUP migrates a device page back before pinning it,
- * and the device race scenarios are proved clean to two preemptions.
+ * the device's own loads and stores (device-load, device-store) reach the
+ * page wherever it is and survive the trip back, and the device race
+ * scenarios are proved clean to two preemptions.
  * A few seconds under ASan.
  */
 #include "include/memremap.h"
@@ -125,14 +127,75 @@ static void t_round_trip(void)
 	   "coherent");
 }
 
+/*
+ * device-load / device-store (dmirror_access, lib/test_hmm.c's
+ * dmirror_read/dmirror_write): the device reads and writes through its
+ * mirror - its own page when the page is on the device, the system page
+ * otherwise - and what it wrote survives the trip back to system memory
+ * (a CPU fault's migrate_to_ram, the driver's migration). A device write
+ * to a page fork shared faults it back and breaks COW first: the child
+ * keeps the old value.
+ */
+static void t_device_access(void)
+{
+	static const char trip[] =
+		"config mem=16M device=64K\n"
+		"thread main:\n"
+		"\tmmap A 8K anon\n"
+		"\tstore A 0x1\n"
+		"\tstore A+4K 0x2\n"
+		"\tdevice-migrate A to=device\n"
+		"\tdevice-store A 0x5\n"
+		"\tdevice-load A == 0x5\n"
+		"\tdevice-load A+4K == 0x2\n"
+		"\tload A == 0x5\n"
+		"\tdevice-store A+4K 0x6\n"
+		"\tdevice-migrate A to=system\n"
+		"\tload A+4K == 0x6\n"
+		"\tdevice-store A 0x7\n"
+		"\tload A == 0x7\n"
+		"expect ok\n";
+	static const char fork_text[] =
+		"config mem=16M device=64K\n"
+		"thread main:\n"
+		"\tmmap A 4K anon\n"
+		"\tstore A 0x1\n"
+		"\tdevice-migrate A to=device\n"
+		"\tfork child\n"
+		"\tdevice-store A 0x9\n"
+		"\tdevice-load A == 0x9\n"
+		"\tload A == 0x9\n"
+		"\tsignal go\n"
+		"thread c in child:\n"
+		"\twait go\n"
+		"\tload A == 0x1\n"
+		"\tdevice-load A == 0x1\n"
+		"expect ok\n";
+	bool clean = st_run_text("device-access", trip);
+
+	ok(clean && dmirror_stats.to_device == 2 &&
+	   dmirror_stats.to_system == 2 && dmirror_stats.faults == 1,
+	   "A device store survives the trip back to system memory (a CPU "
+	   "fault and the driver's migration); the device reads its own "
+	   "page and system pages alike (to device %lu, back %lu, faults "
+	   "%lu)", dmirror_stats.to_device, dmirror_stats.to_system,
+	   dmirror_stats.faults);
+	clean = st_run_text("device-access-fork", fork_text);
+	ok(clean && dmirror_stats.faults == 1,
+	   "A device store to a page fork shared brings it back and breaks "
+	   "COW: no leak into the child (faults %lu)", dmirror_stats.faults);
+}
+
 int main(void)
 {
 	scenario_runner_register();
 	t_seed004();
 	t_fault_no_ref();
 	t_round_trip();
+	t_device_access();
 	st_proof("scenarios/device-fork.mms", 3000);
 	st_proof("scenarios/device-fault-vs-migrate.mms", 3000);
 	st_proof("scenarios/device-migrate-vs-store-reclaim.mms", 3000);
+	st_proof("scenarios/device-load-vs-fault.mms", 3000);
 	return done_testing();
 }

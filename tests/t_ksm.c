@@ -7,7 +7,10 @@
  * alone; a pinned page is not merged and its pin stays reliable; pages
  * of two processes merge; a THP is split to merge its pages; a freed KSM
  * page is not used again. After each execution the invariants (with the
- * leak check) hold. Runs in well under a second.
+ * leak check) hold. ksmd's full scans need two to merge a fresh pair (the
+ * checksum filter); MADV_UNMERGEABLE unshares every KSM page of the range
+ * (ksm_functional_tests.c's test_unmerge and test_unmerge_discarded).
+ * Runs in well under a second.
  */
 #include "gup.h"
 #include "ksm.h"
@@ -37,6 +40,9 @@ static void merge_two(void *arg)
 	mt_store(mm, a + PAGE_SIZE, 0x7);
 	mt_store(mm, a + 2 * PAGE_SIZE, 0x9);
 	before = nr_allocated_pages();
+	/* the first scan only records the checksums */
+	expect(ksm_merge_range(mm, a, 3 * PAGE_SIZE) == 0,
+	       "merged at the first scan");
 	expect(ksm_merge_range(mm, a, 3 * PAGE_SIZE) == 1, "not merged");
 	expect(pt_pfn(mm, a) == pt_pfn(mm, a + PAGE_SIZE),
 	       "identical pages map different frames");
@@ -70,6 +76,7 @@ static void write_copies(void *arg)
 
 	mt_store(mm, a, 0x7);
 	mt_store(mm, a + PAGE_SIZE, 0x7);
+	ksm_merge_range(mm, a, 2 * PAGE_SIZE);
 	ksm_merge_range(mm, a, 2 * PAGE_SIZE);
 	kpfn = pt_pfn(mm, a);
 	expect(kpfn == pt_pfn(mm, a + PAGE_SIZE), "not merged");
@@ -108,6 +115,7 @@ static void pinned_not_merged(void *arg)
 	mt_store(mm, a + PAGE_SIZE, 0x7);
 	expect(pin_user_pages_fast(mm, a + PAGE_SIZE, 1, FOLL_LONGTERM,
 				   &page) == 1, "pin");
+	ksm_merge_range(mm, a, 2 * PAGE_SIZE);
 	expect(ksm_merge_range(mm, a, 2 * PAGE_SIZE) == 0,
 	       "a pinned page was merged");
 	expect(pt_pfn(mm, a + PAGE_SIZE) == page_to_pfn(page),
@@ -130,6 +138,8 @@ static void two_processes(void *arg)
 	mt_store(m1, a, 0x5);
 	mm_task_bind(m2);
 	mt_store(m2, b, 0x5);
+	ksm_merge_range(m1, a, PAGE_SIZE);
+	ksm_merge_range(m2, b, PAGE_SIZE);
 	expect(ksm_merge_range(m1, a, PAGE_SIZE) == 0, "merged alone");
 	expect(ksm_merge_range(m2, b, PAGE_SIZE) == 1, "not merged");
 	expect(pt_pfn(m1, a) == pt_pfn(m2, b), "not one frame");
@@ -151,6 +161,8 @@ static void thp_is_split(void *arg)
 	mt_store(mm, a, 0x3);
 	mt_store(mm, b, 0x3);
 	expect(pt_is_huge(mm, a) && pt_is_huge(mm, b), "no THPs");
+	ksm_merge_range(mm, a, PAGE_SIZE);
+	ksm_merge_range(mm, b, PAGE_SIZE);
 	expect(ksm_merge_range(mm, a, PAGE_SIZE) == 0, "merged alone");
 	expect(ksm_merge_range(mm, b, PAGE_SIZE) == 1, "not merged");
 	expect(!pt_is_huge(mm, a) && !pt_is_huge(mm, b), "THPs not split");
@@ -171,14 +183,112 @@ static void freed_ksm_page_not_reused(void *arg)
 	mt_store(mm, a, 0x7);
 	mt_store(mm, a + PAGE_SIZE, 0x7);
 	ksm_merge_range(mm, a, 2 * PAGE_SIZE);
+	ksm_merge_range(mm, a, 2 * PAGE_SIZE);
+	expect(folio_test_ksm(folio_at(mm, a)), "not merged");
 	expect(vm_munmap(mm, a, 2 * PAGE_SIZE) == 0, "munmap");
 	/* The KSM folio is freed; its stable node must not match again. */
 	mt_store(mm, a + 2 * PAGE_SIZE, 0x7);
+	ksm_merge_range(mm, a + 2 * PAGE_SIZE, PAGE_SIZE);
 	expect(ksm_merge_range(mm, a + 2 * PAGE_SIZE, PAGE_SIZE) == 0,
 	       "merged with a freed KSM page");
 	expect(!folio_test_ksm(folio_at(mm, a + 2 * PAGE_SIZE)),
 	       "mapped a freed KSM page");
 	expect(mt_load(mm, a + 2 * PAGE_SIZE) == 0x7, "value");
+	mmput(mm);
+}
+
+/* ksmd: a fresh pair merges at the second full scan, not the first. */
+static void ksmd_two_scans(void *arg)
+{
+	struct mm_struct *mm = mt_new_mm();
+	unsigned long a = mergeable_mmap(mm, 2 * PAGE_SIZE);
+	unsigned long scans = ksm_full_scans();
+
+	mt_store(mm, a, 0x7);
+	mt_store(mm, a + PAGE_SIZE, 0x7);
+	expect(ksm_do_scan(1) == 0, "merged at the first full scan");
+	expect(pt_pfn(mm, a) != pt_pfn(mm, a + PAGE_SIZE), "shared a frame");
+	expect(ksm_do_scan(1) == 1, "not merged at the second full scan");
+	expect(pt_pfn(mm, a) == pt_pfn(mm, a + PAGE_SIZE), "not one frame");
+	expect(ksm_full_scans() == scans + 2, "full scans %lu",
+	       ksm_full_scans() - scans);
+	mt_quiescent();
+	mmput(mm);
+}
+
+/* A page whose content changed since the previous scan is not a
+ * candidate: it merges one scan after it stopped changing. */
+static void volatile_page_waits(void *arg)
+{
+	struct mm_struct *mm = mt_new_mm();
+	unsigned long a = mergeable_mmap(mm, 2 * PAGE_SIZE);
+
+	mt_store(mm, a, 0x7);
+	mt_store(mm, a + PAGE_SIZE, 0x6);
+	expect(ksm_do_scan(1) == 0, "merged different pages");
+	mt_store(mm, a + PAGE_SIZE, 0x7);
+	expect(ksm_do_scan(1) == 0, "merged a page that just changed");
+	expect(ksm_do_scan(1) == 1, "not merged once stable");
+	expect(mt_load(mm, a + PAGE_SIZE) == 0x7, "value");
+	mt_quiescent();
+	mmput(mm);
+}
+
+/* Does any frame back two pages of [a, a + n pages)? */
+static bool maps_duplicates(struct mm_struct *mm, unsigned long a, int n)
+{
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++) {
+			unsigned long pi = pt_pfn(mm, a + i * PAGE_SIZE);
+
+			if (pi && pi == pt_pfn(mm, a + j * PAGE_SIZE))
+				return true;
+		}
+	return false;
+}
+
+/* ksm_functional_tests.c test_unmerge: MADV_UNMERGEABLE unshares every
+ * KSM page of the range; the data stays. */
+static void unmerge(void *arg)
+{
+	struct mm_struct *mm = mt_new_mm();
+	unsigned long a = mergeable_mmap(mm, 4 * PAGE_SIZE);
+
+	for (int i = 0; i < 4; i++)
+		mt_store(mm, a + i * PAGE_SIZE, 0xcf);
+	ksm_do_scan(2);
+	expect(maps_duplicates(mm, a, 4), "nothing merged");
+	expect(do_madvise(mm, a, 4 * PAGE_SIZE, MADV_UNMERGEABLE) == 0,
+	       "MADV_UNMERGEABLE");
+	expect(!maps_duplicates(mm, a, 4), "pages were not unmerged");
+	for (int i = 0; i < 4; i++) {
+		expect(!folio_test_ksm(folio_at(mm, a + i * PAGE_SIZE)),
+		       "a KSM page is still mapped");
+		expect(mt_load(mm, a + i * PAGE_SIZE) == 0xcf, "value");
+	}
+	/* no longer mergeable: another scan merges nothing */
+	expect(ksm_do_scan(2) == 0, "merged after MADV_UNMERGEABLE");
+	mt_quiescent();
+	mmput(mm);
+}
+
+/* test_unmerge_discarded: half the range discarded (pte_none) first. */
+static void unmerge_discarded(void *arg)
+{
+	struct mm_struct *mm = mt_new_mm();
+	unsigned long a = mergeable_mmap(mm, 4 * PAGE_SIZE);
+
+	for (int i = 0; i < 4; i++)
+		mt_store(mm, a + i * PAGE_SIZE, 0xcf);
+	ksm_do_scan(2);
+	expect(do_madvise(mm, a, 2 * PAGE_SIZE, MADV_DONTNEED) == 0,
+	       "MADV_DONTNEED");
+	expect(do_madvise(mm, a, 4 * PAGE_SIZE, MADV_UNMERGEABLE) == 0,
+	       "MADV_UNMERGEABLE");
+	expect(!maps_duplicates(mm, a, 4), "pages were not unmerged");
+	expect(mt_load(mm, a) == 0 && mt_load(mm, a + 3 * PAGE_SIZE) == 0xcf,
+	       "values");
+	mt_quiescent();
 	mmput(mm);
 }
 
@@ -194,6 +304,13 @@ static const struct mm_test tests[] = {
 	{ "THPs are split so that their pages can merge", thp_is_split },
 	{ "A freed KSM page is not merged with again",
 	  freed_ksm_page_not_reused },
+	{ "ksmd needs two full scans to merge a fresh pair (checksum, then "
+	  "the unstable tree)", ksmd_two_scans },
+	{ "A page that changed since the previous scan is not merged",
+	  volatile_page_waits },
+	{ "Pages were unmerged (MADV_UNMERGEABLE)", unmerge },
+	{ "Pages were unmerged with half the range discarded",
+	  unmerge_discarded },
 };
 
 int main(void)

@@ -16,7 +16,8 @@
  * and swapin-skip-swapcache-aba (the race 13ddaf26be32 closed: two
  * skip-swapcache faults, the slot reused by a swap-out between them, the
  * second maps its stale copy) is found with its switch on and proved
- * clean to three preemptions with it off.
+ * clean to three preemptions with it off. swapoff brings every page back
+ * (its race with swap-ins, swapoff-vs-swapin, is t_scenarios' catalogue).
  * A few seconds under ASan.
  */
 #include "include/swap.h"
@@ -173,6 +174,78 @@ static void t_skip_swapcache_aba(void)
 	scenario_program_free(p);
 }
 
+/*
+ * swapoff (mm/swapfile.c): every swapped-out page comes back, mapped in
+ * every process that refers to it (try_to_unuse through unuse_pte), the
+ * data is the data, and the device is gone: a pageout afterwards keeps
+ * the page (no slot), a second swapoff does nothing.
+ */
+static void t_swapoff(void)
+{
+	static const char text[] =
+		"config mem=16M swap=64K\n"
+		"thread main:\n"
+		"\tmmap A 12K anon\n"
+		"\tstore A 0x11\n"
+		"\tstore A+0x1000 0x22\n"
+		"\tpageout A\n"
+		"\tfork child\n"
+		"\tswapoff\n"
+		"\tswapoff\n"
+		"\tstore A+0x2000 0x33\n"
+		"\tpageout A\n"
+		"\tload A == 0x11\n"
+		"\tstore A+0x1000 0x23\n"
+		"\tload A+0x1000 == 0x23\n"
+		"\tload A+0x2000 == 0x33\n"
+		"\tsignal go\n"
+		"thread c in child:\n"
+		"\twait go\n"
+		"\tload A == 0x11\n"
+		"\tload A+0x1000 == 0x22\n"
+		"\tload A+0x2008 == 0\n"
+		"expect ok\n";
+	bool clean = st_run_text("swapoff", text);
+
+	ok(clean && swap_stats.swapoffs == 1 && swap_stats.writes == 2 &&
+	   swap_stats.reads == 2,
+	   "swapoff brings every page back into both processes with its data; "
+	   "pageout then keeps the page and a second swapoff does nothing "
+	   "(swapoffs %lu, writes %lu, reads %lu)", swap_stats.swapoffs,
+	   swap_stats.writes, swap_stats.reads);
+}
+
+/*
+ * Migration of a swap-cache folio (folio_migrate_mapping's swap cache
+ * case): the new folio takes PG_swapcache, the entry and the slot; the
+ * old one leaves the cache. The data follows, a store after the move is
+ * written out by the next pageout and read back.
+ */
+static void t_migrate_swapcache(void)
+{
+	static const char text[] =
+		"config mem=16M swap=64K nodes=2\n"
+		"thread main:\n"
+		"\tmmap A 8K anon\n"
+		"\tstore A 0x1\n"
+		"\tstore A+4K 0x2\n"
+		"\tpageout A\n"
+		"\tload A == 0x1\n"
+		"\tmove-pages A 8K node=1\n"
+		"\tload A == 0x1\n"
+		"\tstore A 0x3\n"
+		"\tpageout A\n"
+		"\tload A == 0x3\n"
+		"\tload A+4K == 0x2\n"
+		"expect ok\n";
+	bool clean = st_run_text("migrate-swapcache", text);
+
+	ok(clean && swap_stats.migrated == 1 && swap_stats.writes == 3,
+	   "A folio in the swap cache migrates (the new folio takes the slot) "
+	   "and its data survives the next swap-out (migrated %lu, writes "
+	   "%lu)", swap_stats.migrated, swap_stats.writes);
+}
+
 int main(void)
 {
 	scenario_runner_register();
@@ -183,5 +256,7 @@ int main(void)
 	st_proof("scenarios/swapin-skip-swapcache.mms", 3000);
 	st_proof("scenarios/swapin-after-fork.mms", 2000);
 	t_skip_swapcache_aba();
+	t_swapoff();
+	t_migrate_swapcache();
 	return done_testing();
 }
