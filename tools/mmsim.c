@@ -29,7 +29,6 @@
 #include "sim/regress.h"
 #include "tools/cli.h"
 
-#define TRACE_TAIL 24		/* events shown around a failure */
 #define FULL_TRACE 4096		/* --trace: the whole ring */
 #define DETAILED 3		/* failures reported in full */
 #define MAX_TIME 31536000	/* --time: a year of seconds */
@@ -364,7 +363,7 @@ static void print_failures(struct cli *c, const struct mmsim_program *p,
 				 explore_member(c->o.strategy, f->index));
 		putchar('\n');
 		report_failure(stdout, p, f->shrunk ? f->shrunk : f->schedule,
-			       how, TRACE_TAIL);
+			       how, c->trace ? FULL_TRACE : 0);
 	}
 	if (r->nr_fail > DETAILED)
 		printf("\n(%zu more failures kept; --json lists them)\n",
@@ -514,8 +513,7 @@ static int cmd_replay(struct cli *c)
 		       (unsigned long long)res.steps,
 		       (unsigned long long)res.trace_hash);
 	else
-		report_failure(stdout, p, c->schedule, "replayed",
-			       TRACE_TAIL);
+		report_failure(stdout, p, c->schedule, "replayed", 0);
 	if (c->trace && !c->json) {
 		program_exec(p, &cfg, &res);
 		printf("trace:\n");
