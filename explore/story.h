@@ -111,4 +111,7 @@ void story_obj_name(const struct story *s, int obj, char *buf, size_t len);
  * function's name. */
 void story_ev_what(const struct story *s, int i, char *buf, size_t len);
 
+/* The story as one SVG picture (explore/svg.c). 0 on success. */
+int story_svg(FILE *out, const struct story *s);
+
 #endif /* EXPLORE_STORY_H */

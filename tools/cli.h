@@ -23,7 +23,7 @@ struct cli {
 	int nr_files;
 	struct explore_opts o;
 	const char *schedule;
-	const char *svg;
+	const char *svg, *html;
 	bool trace, shrink, no_shrink, json, tap, placeholder, coverage;
 	bool runs_given, time_given, regress_given;
 };

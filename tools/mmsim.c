@@ -7,7 +7,8 @@
  *			   [--keep-going] [--shrink | --no-shrink] [--coverage]
  *			   [--json | --tap]
  *	mmsim run FILE [--strategy S] [--seed S] [--regress NAME] [--json]
- *	mmsim replay FILE --schedule S [--trace] [--svg OUT.svg] [--json]
+ *	mmsim replay FILE --schedule S [--trace] [--svg OUT.svg]
+ *		     [--html OUT.html] [--json]
  *	mmsim list [--json]
  *	mmsim merge A.json B.json ... [--json]
  *	mmsim bugs [--placeholder] [--strategy S] [--runs N | --time T]
@@ -48,7 +49,7 @@ static int usage(FILE *f)
 		"  run FILE      one execution [--strategy S] [--seed S] "
 		"[--json]\n"
 		"  replay FILE --schedule S [--trace] [--svg OUT.svg] "
-		"[--json]\n"
+		"[--html OUT.html] [--json]\n"
 		"  list          the programs that can run (builtin: and "
 		"scenarios/)\n"
 		"  merge A.json B.json ...  join shard results\n"
@@ -184,7 +185,7 @@ static int parse_opt(struct cli *c, int argc, char **argv, int *i)
 
 	static const char *const with_value[] = {
 		"--strategy", "--runs", "--time", "--seed", "--regress",
-		"--jobs", "--shard", "--schedule", "--svg", NULL };
+		"--jobs", "--shard", "--schedule", "--svg", "--html", NULL };
 	for (int k = 0; with_value[k]; k++)
 		if (!strcmp(a, with_value[k])) {
 			if (!v)
@@ -226,6 +227,8 @@ static int parse_opt(struct cli *c, int argc, char **argv, int *i)
 		c->schedule = v;
 	} else if (!strcmp(a, "--svg")) {
 		c->svg = v;
+	} else if (!strcmp(a, "--html")) {
+		c->html = v;
 	} else if (!parse_flag(c, a)) {
 		return cli_error("unknown option '%s' (see mmsim help)", a);
 	}
@@ -467,6 +470,17 @@ static int write_svg(struct cli *c, const struct mmsim_program *p,
 	return 0;
 }
 
+static int write_html(struct cli *c, const struct mmsim_program *p)
+{
+	FILE *f = fopen(c->html, "w");
+
+	if (!f)
+		return cli_error("%s: %s", c->html, strerror(errno));
+	if (report_html(f, p, c->schedule) | fclose(f))
+		return cli_error("%s: write failed", c->html);
+	return 0;
+}
+
 static int cmd_replay(struct cli *c)
 {
 	struct mmsim_program *p = load(c);
@@ -494,6 +508,8 @@ static int cmd_replay(struct cli *c)
 	cfg.replay = c->schedule;
 	program_exec(p, &cfg, &res);
 	if (c->svg && write_svg(c, p, &res))
+		return EXIT_USAGE;
+	if (c->html && write_html(c, p))
 		return EXIT_USAGE;
 	if (c->json)
 		replay_json(c, p, &res, defaulted);
