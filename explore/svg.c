@@ -33,7 +33,7 @@
 #define TASK_CH 38		/* characters in a task lane */
 #define PAGE_CH 30		/* characters in a page lane */
 #define INDENT 7		/* a nested box's inset */
-#define MAX_DEPTH 7		/* nested caller boxes drawn */
+#define MAX_DEPTH 4		/* nested caller boxes drawn: the innermost */
 #define MAX_PAGES 8		/* page lanes */
 #define GAP 10
 
@@ -110,22 +110,27 @@ struct lay {
 	int hidden_pages;
 };
 
-/* Depth of the common prefix of two events' call chains. */
-static int common(const struct story_ev *a, const struct story_ev *b)
-{
-	int d = 0;
-
-	while (d < a->nchain - 1 && d < b->nchain - 1 &&
-	       a->chain[d] == b->chain[d])
-		d++;
-	return d;
-}
-
+/* The callers drawn as boxes: the innermost MAX_DEPTH of the chain. */
 static int depth(const struct story_ev *e)
 {
 	int d = e->nchain - 1;
 
 	return d > MAX_DEPTH ? MAX_DEPTH : d < 0 ? 0 : d;
+}
+
+static const char *boxname(const struct story_ev *e, int d)
+{
+	return e->chain[e->nchain - 1 - depth(e) + d];
+}
+
+/* Depth of the common prefix of two events' boxes. */
+static int common(const struct story_ev *a, const struct story_ev *b)
+{
+	int d = 0;
+
+	while (d < depth(a) && d < depth(b) && boxname(a, d) == boxname(b, d))
+		d++;
+	return d;
 }
 
 static void add_item(struct lay *L, struct item it)
@@ -200,6 +205,10 @@ static void pick_pages(struct lay *L)
 			if (!o->involved || o->type == SO_TABLE ||
 			    (pass == 0) != (o->type == SO_ENTRY))
 				continue;
+			/* a PMD that only ever pointed to a page table */
+			if (o->type == SO_ENTRY && o->level != PSTATE_PTE &&
+			    !o->nr_pfns)
+				continue;
 			for (int c = 0; c < s->nr_ch; c++)
 				nch += s->ch[c].obj == i &&
 				       s->ev[s->ch[c].ev].num > 0;
@@ -252,8 +261,8 @@ static double lane_chars(const struct lay *L, int t)
 		if (step_chars(e) > n)
 			n = step_chars(e);
 		for (int d = 0; d < depth(e); d++)
-			if (strlen(e->chain[d]) + 2 * d * INDENT / CW + 2 > n)
-				n = strlen(e->chain[d]) +
+			if (strlen(boxname(e, d)) + 2 * d * INDENT / CW + 2 > n)
+				n = strlen(boxname(e, d)) +
 				    2 * d * INDENT / CW + 2;
 	}
 	return n > TASK_CH ? TASK_CH : n;
@@ -450,7 +459,7 @@ static void draw_boxes(FILE *out, const struct lay *L)
 				b->y0 = L->it[open[d]].y0 + lab[d] * LH + 1;
 				b->y1 = L->it[last].y1 - 2;
 				b->w = L->task_wl[l] - 6 - 2 * d * INDENT;
-				b->name = s->ev[L->it[open[d]].ev].chain[d];
+				b->name = boxname(&s->ev[L->it[open[d]].ev], d);
 				open[d] = -1;
 			}
 			if (!e)

@@ -92,6 +92,10 @@ static void load(void)
 		}
 		if (type != STT_FUNC || !syms[i].st_size)
 			continue;
+		/* foo.isra.0, foo.constprop.0, foo.part.0: foo */
+		if (strchr(T.strtab + syms[i].st_name, '.') &&
+		    syms[i].st_name)
+			*strchr(T.strtab + syms[i].st_name, '.') = 0;
 		T.v[T.n++] = (struct sym){
 			T.base + syms[i].st_value,
 			T.base + syms[i].st_value + syms[i].st_size,

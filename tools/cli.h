@@ -24,6 +24,7 @@ struct cli {
 	struct explore_opts o;
 	const char *schedule;
 	const char *svg, *html;
+	const char *stories;	/* bugs --stories DIR */
 	bool trace, shrink, no_shrink, json, tap, placeholder, coverage;
 	bool runs_given, time_given, regress_given;
 };

@@ -12,7 +12,7 @@
  *	mmsim list [--json]
  *	mmsim merge A.json B.json ... [--json]
  *	mmsim bugs [--placeholder] [--strategy S] [--runs N | --time T]
- *		   [--json | --tap]
+ *		   [--stories DIR] [--json | --tap]
  *
  * Exit status: 0 nothing found, 1 a violation found (bugs: a bug that
  * misbehaved), 2 bad usage or input. See docs/cli.md.
@@ -54,7 +54,7 @@ static int usage(FILE *f)
 		"scenarios/)\n"
 		"  merge A.json B.json ...  join shard results\n"
 		"  bugs          hunt the catalogue of historical kernel "
-		"races [--placeholder]\n"
+		"races [--placeholder] [--stories DIR]\n"
 		"  version       print the version\n"
 		"FILE is builtin:NAME or a .mms scenario. Exit: 0 clean, 1 "
 		"violation found, 2 bad usage.\n");
@@ -185,7 +185,8 @@ static int parse_opt(struct cli *c, int argc, char **argv, int *i)
 
 	static const char *const with_value[] = {
 		"--strategy", "--runs", "--time", "--seed", "--regress",
-		"--jobs", "--shard", "--schedule", "--svg", "--html", NULL };
+		"--jobs", "--shard", "--schedule", "--svg", "--html", "--stories",
+		NULL };
 	for (int k = 0; with_value[k]; k++)
 		if (!strcmp(a, with_value[k])) {
 			if (!v)
@@ -229,6 +230,8 @@ static int parse_opt(struct cli *c, int argc, char **argv, int *i)
 		c->svg = v;
 	} else if (!strcmp(a, "--html")) {
 		c->html = v;
+	} else if (!strcmp(a, "--stories")) {
+		c->stories = v;
 	} else if (!parse_flag(c, a)) {
 		return cli_error("unknown option '%s' (see mmsim help)", a);
 	}
