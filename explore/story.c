@@ -39,6 +39,8 @@
 #include "mm.h"
 
 #define STORY_MAX_EVENTS 200000
+#define STORY_MAX_CHANGES 6		/* per step, then "... and N more" */
+#define STORY_MAX_PAGES 12		/* entries in the timelines */
 #define HBITS 14			/* hash buckets: 1 << HBITS */
 
 /* ---- a small open-addressing map: uint64 key -> int ---- */
@@ -1097,11 +1099,21 @@ static void print_step(FILE *out, const struct story *s, int i,
 		fprintf(out, "              %s %s\n", e->kind == SIM_EV_BLOCK ?
 			"waits for" : "woken, retries", name);
 	}
-	for (int c = e->ch0; c < e->ch0 + e->nch; c++) {
+	for (int c = e->ch0, shown_ch = 0, more = 0; c < e->ch0 + e->nch;
+	     c++) {
 		if (!s->obj[s->ch[c].obj].involved)
 			continue;
+		/* a split or a collapse changes 512 entries: the first few */
+		if (shown_ch == STORY_MAX_CHANGES) {
+			for (int k = c; k < e->ch0 + e->nch; k++)
+				more += s->obj[s->ch[k].obj].involved;
+			fprintf(out, "              ... and %d more changes "
+				"like these\n", more);
+			break;
+		}
 		change_text(s, &s->ch[c], line, sizeof(line));
 		fprintf(out, "              %s\n", line);
+		shown_ch++;
 	}
 	if (e->writer >= 0) {
 		const struct story_ev *w = &s->ev[e->writer];
@@ -1171,6 +1183,7 @@ void story_print_pages(FILE *out, const struct story *s)
 {
 	char name[96], state[200];
 	bool any = false;
+	int entries = 0, hidden = 0;
 
 	fputs("PAGES (state when first seen, then after each step that "
 	      "changed it)\n", out);
@@ -1182,6 +1195,10 @@ void story_print_pages(FILE *out, const struct story *s)
 			    (pass == 0) != (o->type == SO_ENTRY))
 				continue;
 			any = true;
+			if (pass == 0 && ++entries > STORY_MAX_PAGES) {
+				hidden++;
+				continue;
+			}
 			story_obj_name(s, i, name, sizeof(name));
 			fprintf(out, "  %s\n", name);
 			fprintf(out, "        start  %s\n", o->first);
@@ -1203,6 +1220,9 @@ void story_print_pages(FILE *out, const struct story *s)
 								     .task]);
 			}
 		}
+	if (hidden)
+		fprintf(out, "  ... and %d more entries (their changes are in "
+			"the steps)\n", hidden);
 	if (!any)
 		fputs("  (no page-table entry or folio involved)\n", out);
 }

@@ -13,7 +13,8 @@ for svg in "$dir"/*.svg; do
 done
 for txt in "$dir"/*.txt; do
 	name=$(basename "$txt" .txt)
-	awk -v name="$name" -v txt="$txt" '
+	has=$(grep -c "^<!-- story $name -->\$" docs/bugs.md || true)
+	awk -v name="$name" -v txt="$txt" -v has="$has" '
 	function block() {
 		print "<!-- story " name " -->"
 		print ""
@@ -34,7 +35,7 @@ for txt in "$dir"/*.txt; do
 	skip && $0 == "<!-- /story -->" { skip = 0; next }
 	skip { next }
 	{ print }
-	!done && !seen && ($0 == "## " name || index($0, "## " name " ") == 1) {
+	!has && !done && !seen && ($0 == "## " name || index($0, "## " name " ") == 1) {
 		seen = 1; print ""; block(); done = 1
 	}
 	' docs/bugs.md >docs/bugs.md.new
