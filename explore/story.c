@@ -706,7 +706,33 @@ static void slice(struct story *s)
 	}
 	if (!changed)	/* an end check, or nothing to go on: all changes */
 		for (int c = 0; c < s->nr_ch; c++)
-			s->obj[s->ch[c].obj].involved = true;
+			s->obj[s->ch[c].obj].involved = changed = true;
+	if (!changed) {
+		/* no page at all (a C program): what two tasks accessed,
+		 * one of them writing */
+		struct hmap tasks = { 0 }, wrote = { 0 };
+
+		s->no_pages = true;
+		for (int i = 0; i < s->nr_ev; i++) {
+			const struct story_ev *e = &s->ev[i];
+			int m = sim_access_mode(e->kind), t;
+
+			if (m != 1 && m != 2)
+				continue;
+			t = hmap_get(&tasks, e->addr);
+			if (t >= 0 && t != e->task)
+				t = SIM_MAX_TASKS;	/* shared */
+			hmap_put(&tasks, e->addr, t >= 0 ? t : e->task);
+			if (m == 2)
+				hmap_put(&wrote, e->addr, 1);
+		}
+		for (int i = 0; i < s->nr_ev; i++)
+			if (hmap_get(&tasks, s->ev[i].addr) == SIM_MAX_TASKS &&
+			    hmap_get(&wrote, s->ev[i].addr) >= 0)
+				hmap_put(&addrs, s->ev[i].addr, 1);
+		hmap_free(&tasks);
+		hmap_free(&wrote);
+	}
 	close_objects(s);
 	if (v >= 0)
 		s->ev[v].rel = true;
@@ -743,6 +769,9 @@ static bool shown(const struct story *s, int i)
 		return true;
 	if (e->upper)
 		return false;
+	if (s->no_pages)	/* every access to what the tasks shared */
+		return sim_access_mode(e->kind) == 1 ||
+		       sim_access_mode(e->kind) == 2;
 	if (e->writer >= 0) {
 		/* once per (task, object, write) */
 		for (int j = i - 1; j >= 0 && j >= i - 400; j--)
@@ -840,13 +869,12 @@ struct story *story_build(const struct mmsim_program *p, const char *schedule)
 			if (mm == o->mm && mm->id == o->mm_id)
 				name_entry(o);
 	}
-	if (s->res.outcome != SIM_OK && s->nr_ev) {
-		s->viol = s->nr_ev - 1;
-		if (s->res.fail_task >= 0)
-			while (s->viol > 0 &&
-			       s->ev[s->viol].task != s->res.fail_task)
-				s->viol--;
-	}
+	/* the violating event: the failing task's last (none for a check
+	 * at the end of the execution) */
+	if (s->res.outcome != SIM_OK && s->res.fail_task >= 0)
+		for (int i = s->nr_ev - 1; i >= 0 && s->viol < 0; i--)
+			if (s->ev[i].task == s->res.fail_task)
+				s->viol = i;
 	slice(s);
 	number_steps(s);
 	hmap_free(&R.entries);
@@ -1092,10 +1120,12 @@ static void print_step(FILE *out, const struct story *s, int i,
 	fprintf(out, "  %3d. %-8s %s  %s:%d\n", e->num, s->task_name[e->task],
 		what, e->site->file, e->site->line);
 	if (e->kind == SIM_EV_BLOCK || e->kind == SIM_EV_WAKE) {
-		char name[96] = "it";
+		char name[96];
 
 		if (e->obj1 >= 0)
 			story_obj_name(s, e->obj1, name, sizeof(name));
+		else
+			snprintf(name, sizeof(name), "%s", e->site->label);
 		fprintf(out, "              %s %s\n", e->kind == SIM_EV_BLOCK ?
 			"waits for" : "woken, retries", name);
 	}
@@ -1137,8 +1167,12 @@ static void print_step(FILE *out, const struct story *s, int i,
 	if (i == s->viol) {
 		const char *m = s->res.msg;
 
-		fprintf(out, "              %s: ",
-			sim_outcome_name(s->res.outcome));
+		if (strncmp(m, sim_outcome_name(s->res.outcome),
+			    strlen(sim_outcome_name(s->res.outcome))))
+			fprintf(out, "              %s: ",
+				sim_outcome_name(s->res.outcome));
+		else
+			fputs("              ", out);
 		for (; *m; m++)
 			fputs(*m == '\n' ? "\n              " :
 					   (char[2]){ *m, 0 }, out);
@@ -1172,8 +1206,8 @@ void story_print_steps(FILE *out, const struct story *s)
 	}
 	summary(out, s, from, s->nr_ev);
 	if (s->viol < 0 && s->res.outcome != SIM_OK)
-		fprintf(out, "  end of execution: %s: %s\n",
-			sim_outcome_name(s->res.outcome), s->res.msg);
+		fprintf(out, "  at the end of the execution (a check): %s\n",
+			s->res.msg);
 	if (s->truncated)
 		fprintf(out, "  (the trace was cut at %d events)\n",
 			STORY_MAX_EVENTS);
@@ -1230,6 +1264,7 @@ void story_print_pages(FILE *out, const struct story *s)
 void story_print(FILE *out, const struct story *s)
 {
 	story_print_steps(out, s);
-	story_print_pages(out, s);
+	if (!s->no_pages)
+		story_print_pages(out, s);
 }
 #endif /* !SIM_STRESS */

@@ -88,6 +88,8 @@ struct story {
 	int nr_tasks;
 	char task_name[SIM_MAX_TASKS][24];
 	bool truncated;		/* more events than STORY_MAX_EVENTS */
+	bool no_pages;		/* no page involved: sliced to the shared
+				 * addresses instead */
 };
 
 /*

@@ -484,6 +484,25 @@ static int write_html(struct cli *c, const struct mmsim_program *p)
 	return 0;
 }
 
+/*
+ * A replayed failure's smallest schedule: when shrinking finds one with
+ * fewer preemptions (or runs), the command to replay that one too, so
+ * every replay command mmsim prints can be the compact one.
+ */
+static void print_shrunk(struct cli *c, const struct mmsim_program *p)
+{
+	struct shrink_stats st;
+	char *s = shrink_schedule(p, c->schedule, SHRINK_DEFAULT, &st);
+
+	if (s && strcmp(s, c->schedule)) {
+		printf("  shrunk:   ");
+		report_replay_cmd(stdout, p, s);
+		printf("  (preemptions %u -> %u)\n", st.preempts_before,
+		       st.preempts_after);
+	}
+	free(s);
+}
+
 static int cmd_replay(struct cli *c)
 {
 	struct mmsim_program *p = load(c);
@@ -531,8 +550,10 @@ static int cmd_replay(struct cli *c)
 		       res.msg, res.msg[0] ? " " : "", c->schedule,
 		       (unsigned long long)res.steps,
 		       (unsigned long long)res.trace_hash);
-	else
+	else {
 		report_failure(stdout, p, c->schedule, "replayed", 0);
+		print_shrunk(c, p);
+	}
 	if (c->trace && !c->json) {
 		program_exec(p, &cfg, &res);
 		printf("trace:\n");
