@@ -554,7 +554,8 @@ static void hook(const struct sim_event *se)
 	e = &s->ev[s->nr_ev - 1];
 	e->obj1 = obj_of(e->addr);
 	e->obj2 = e->addr2 ? obj_of(e->addr2) : -1;
-	/* PGD and PUD entries: set once, read by every walk; not followed */
+	/* SIM: PGD and PUD entries (set once, read by every walk) are not
+	 * followed by the slice */
 	e->upper = e->obj1 == -2;
 	e->obj1 = e->obj1 < 0 ? -1 : e->obj1;
 	e->obj2 = e->obj2 < 0 ? -1 : e->obj2;

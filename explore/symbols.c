@@ -4,8 +4,8 @@
  * chains of stories (explore/story.c): the ELF symbol table of the running
  * program (/proc/self/exe), static functions included, read once. Only
  * what the story needs: a function's name and, for a file-local one, the
- * source file it came from. Functions the compiler inlined have no frame
- * and so no name here; the yield site's own function is added by the
+ * source file it came from. SIM: functions the compiler inlined have no
+ * frame and so no name here; the yield site's own function is added by the
  * caller. Returns NULL when the table cannot be read (a stripped binary).
  */
 #ifndef SIM_STRESS
