@@ -30,7 +30,7 @@
 #define LH 16			/* line height */
 #define CW (FS * 0.6)		/* character width (monospace estimate) */
 #define LEFT 128		/* the time column: preemptions, summaries */
-#define TASK_CH 38		/* characters in a task lane */
+#define TASK_CH 40		/* characters in a task lane */
 #define PAGE_CH 30		/* characters in a page lane */
 #define INDENT 7		/* a nested box's inset */
 #define MAX_DEPTH 4		/* nested caller boxes drawn: the innermost */
@@ -94,6 +94,7 @@ struct item {
 	int count;		/* summary: events */
 	int from, to;		/* summary: event range */
 	int nlabels;		/* step: box labels starting here */
+	int wrap;		/* step: its window on a second line */
 	double y0, y1;		/* rows it occupies */
 };
 
@@ -321,7 +322,19 @@ static void layout(struct lay *L, double top)
 		struct item *it = &L->it[i];
 
 		it->y0 = y;
-		y += it->type == IT_STEP ? (it->nlabels + 1) * LH + 4 : LH;
+		if (it->type == IT_STEP) {
+			const struct story_ev *e = &s->ev[it->ev];
+			int l = L->lane_of_task[e->task];
+			double w = L->task_wl[l] - 14 - 2 * depth(e) * INDENT;
+			char what[200], line[300];
+
+			step_text(e, what, sizeof(what));
+			snprintf(line, sizeof(line), "%d. %s", e->num, what);
+			it->wrap = strlen(line) * CW > w &&
+				   strcmp(e->site->label, e->site->func);
+		}
+		y += it->type == IT_STEP ?
+			     (it->nlabels + 1 + it->wrap) * LH + 4 : LH;
 		it->y1 = y;
 	}
 	L->bottom = y + 6;
@@ -507,7 +520,11 @@ static void draw_steps(FILE *out, const struct lay *L)
 		w = L->task_wl[l] - 6 - 2 * d * INDENT;
 		y = it->y0 + it->nlabels * LH;
 		step_text(e, what, sizeof(what));
-		snprintf(line, sizeof(line), "%d. %s", e->num, what);
+		if (it->wrap)	/* "N. function" / "   [window]" */
+			snprintf(line, sizeof(line), "%d. %s", e->num,
+				 e->site->func);
+		else
+			snprintf(line, sizeof(line), "%d. %s", e->num, what);
 		fprintf(out, "<g><title>step %d: %s at %s:%d%s", e->num,
 			s->task_name[e->task], e->site->file, e->site->line,
 			e->op ? " / " : "");
@@ -521,12 +538,20 @@ static void draw_steps(FILE *out, const struct lay *L)
 		fprintf(out, "</title><rect x=\"%.1f\" y=\"%.1f\" "
 			"width=\"%.1f\" height=\"%d\" rx=\"2\" fill=\"%s\" "
 			"stroke=\"%s\" stroke-width=\"%s\"/>\n", x, y + 1, w,
-			LH + 2, it->ev == s->viol ? "#fee2e2" : "#ffffff",
+			(1 + it->wrap) * LH + 2,
+			it->ev == s->viol ? "#fee2e2" : "#ffffff",
 			it->ev == s->viol ? "#dc2626" : "#64748b",
 			it->ev == s->viol ? "2.5" : "1");
 		text(out, x + 4, y + LH - 2, w - 8,
 		     it->ev == s->viol ? "#b91c1c" : "#0f172a",
 		     it->ev == s->viol || e->nch ? "bold" : NULL, line);
+		if (it->wrap) {
+			snprintf(line, sizeof(line), "   %s",
+				 strchr(what, '[') ? strchr(what, '[') : what);
+			text(out, x + 4, y + 2 * LH - 2, w - 8,
+			     it->ev == s->viol ? "#b91c1c" : "#0f172a", NULL,
+			     line);
+		}
 		fputs("</g>\n", out);
 	}
 }
