@@ -455,6 +455,12 @@ static void ev_done(int p)
 		describe_obj_now(e->obj1 >= 0 ? e->obj1 : e->obj2, buf,
 				 sizeof(buf));
 		e->seen = strdup(buf);
+	} else if (m1 == 1 && e->obj1 >= 0 &&
+		   R.s->obj[e->obj1].type == SO_ENTRY &&
+		   !R.s->obj[e->obj1].val) {
+		/* a walk that finds nothing (an rmap walk missing a PTE) */
+		e->saw_none = true;
+		e->seen = strdup("none");
 	}
 	if (m1 == 2)
 		hmap_put(&R.lastw, e->addr, p);
@@ -773,6 +779,15 @@ static bool shown(const struct story *s, int i)
 	if (s->no_pages)	/* every access to what the tasks shared */
 		return sim_access_mode(e->kind) == 1 ||
 		       sim_access_mode(e->kind) == 2;
+	if (e->saw_none && s->obj[e->obj1].involved) {
+		/* once per (task, entry, op) */
+		for (int j = i - 1; j >= 0 && j >= i - 400; j--)
+			if (s->ev[j].task == e->task && s->ev[j].num &&
+			    s->ev[j].saw_none && s->ev[j].obj1 == e->obj1 &&
+			    s->ev[j].op == e->op)
+				return false;
+		return true;
+	}
 	if (e->writer >= 0) {
 		/* once per (task, object, write) */
 		for (int j = i - 1; j >= 0 && j >= i - 400; j--)
@@ -1145,6 +1160,13 @@ static void print_step(FILE *out, const struct story *s, int i,
 		change_text(s, &s->ch[c], line, sizeof(line));
 		fprintf(out, "              %s\n", line);
 		shown_ch++;
+	}
+	if (e->saw_none) {
+		char name[96];
+
+		story_obj_name(s, e->obj1, name, sizeof(name));
+		fprintf(out, "              reads %s = none: finds nothing "
+			"there\n", name);
 	}
 	if (e->writer >= 0) {
 		const struct story_ev *w = &s->ev[e->writer];

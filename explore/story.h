@@ -34,6 +34,7 @@ struct story_ev {
 	int ch0, nch;		/* changes its access made: ch[ch0..+nch) */
 	int writer;		/* read: the other task's write it saw, -1 */
 	char *seen;		/* read of an object: its state then */
+	bool saw_none;		/* read an empty entry (a walk that missed) */
 	int preempt;		/* > 0: preemption number before this event */
 	bool done;		/* the access was performed (task went on) */
 	int at;			/* event before which it was performed: the
