@@ -1251,6 +1251,10 @@ void story_print_pages(FILE *out, const struct story *s)
 			if (!o->involved || o->type == SO_TABLE ||
 			    (pass == 0) != (o->type == SO_ENTRY))
 				continue;
+			/* an address that only looked like a folio's */
+			if (o->type == SO_FOLIO && !o->valid &&
+			    !strncmp(o->first, "not a folio", 11))
+				continue;
 			any = true;
 			if (pass == 0 && ++entries > STORY_MAX_PAGES) {
 				hidden++;
