@@ -157,3 +157,236 @@ void describe_range(struct mm_struct *mm, unsigned long start,
 		fprintf(out, "    %#014lx none (%lu pages)\n", empty_from,
 			(end - empty_from) >> PAGE_SHIFT);
 }
+
+/* ---- page states for stories: no yield point below ---- */
+
+static bool flag(const struct page *page, int bit)
+{
+	return __atomic_load_n(&page->flags, __ATOMIC_RELAXED) >> bit & 1;
+}
+
+/* The head of @page's folio, read without a yield point. */
+static struct page *head_of(struct page *page)
+{
+	unsigned long h = __atomic_load_n(&page->compound_head,
+					  __ATOMIC_RELAXED);
+
+	return h & 1 ? (struct page *)(h - 1) : page;
+}
+
+unsigned long describe_struct_page_pfn(uintptr_t addr)
+{
+	uintptr_t lo = (uintptr_t)mem_map;
+	struct page *page;
+
+	if (addr < lo || addr >= lo + max_pfn * sizeof(struct page))
+		return ~0UL;
+	page = &mem_map[(addr - lo) / sizeof(struct page)];
+	if (flag(page, PG_table))
+		return ~0UL;
+	return page_to_pfn(head_of(page));
+}
+
+bool describe_folio_state(unsigned long pfn, struct pstate_folio *f)
+{
+	struct page *head;
+	long nr;
+
+	if (pfn >= max_pfn)
+		return false;
+	head = head_of(pfn_to_page(pfn));
+	if (flag(head, PG_table) || flag(head, PG_reserved))
+		return false;
+	f->pfn = page_to_pfn(head);
+	f->order = flag(head, PG_head) ?
+		__atomic_load_n(&head->_folio_order, __ATOMIC_RELAXED) : 0;
+	f->ref = __atomic_load_n(&head->_refcount.counter, __ATOMIC_RELAXED);
+	f->flags = __atomic_load_n(&head->flags, __ATOMIC_RELAXED);
+	f->anon_excl = flag(head, PG_anon_exclusive);
+	if (!f->order) {
+		f->map = page_mapcount_raw(head);
+		f->pin = -1;
+		return true;
+	}
+	nr = 1L << f->order;
+	f->map = __atomic_load_n(&head->_entire_mapcount.counter,
+				 __ATOMIC_RELAXED) + 1;
+	for (long i = 0; i < nr; i++)
+		f->map += page_mapcount_raw(head + i);
+	f->pin = __atomic_load_n(&head->_pincount.counter, __ATOMIC_RELAXED);
+	return true;
+}
+
+void describe_folio_text(const struct pstate_folio *f, char *buf, size_t len)
+{
+	static const struct { int bit; const char *name; } names[] = {
+		{ PG_locked, "locked" }, { PG_dirty, "dirty" },
+		{ PG_swapcache, "swapcache" }, { PG_isolated, "isolated" },
+		{ PG_lru, "lru" }, { PG_writeback, "writeback" },
+		{ PG_buddy, "free" },
+	};
+	size_t n;
+
+	if (f->pin >= 0)
+		n = snprintf(buf, len, "ref %d map %d pin %d", f->ref, f->map,
+			     f->pin);
+	else if ((unsigned)f->ref >= GUP_PIN_COUNTING_BIAS)
+		n = snprintf(buf, len, "ref %d (%d pinned) map %d",
+			     f->ref % GUP_PIN_COUNTING_BIAS,
+			     f->ref / GUP_PIN_COUNTING_BIAS, f->map);
+	else
+		n = snprintf(buf, len, "ref %d map %d", f->ref, f->map);
+	if (f->anon_excl && n < len)
+		n += snprintf(buf + n, len - n, " anon-excl");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if ((f->flags >> names[i].bit & 1) && n < len)
+			n += snprintf(buf + n, len - n, " %s", names[i].name);
+}
+
+static unsigned long swp_pfn_or_none(swp_entry_t e)
+{
+	return is_migration_entry(e) || is_device_private_entry(e) ?
+		       swp_offset_pfn(e) : ~0UL;
+}
+
+static void swp_text(swp_entry_t e, bool excl, char *buf, size_t len)
+{
+	if (is_migration_entry(e))
+		snprintf(buf, len, "migration entry (%s)",
+			 is_writable_migration_entry(e) ? "writable" :
+			 is_readable_exclusive_migration_entry(e) ?
+						"readable-exclusive" :
+						"readable");
+	else if (is_device_private_entry(e))
+		snprintf(buf, len, "device-private entry (%s)",
+			 is_writable_device_private_entry(e) ? "writable" :
+							       "readable");
+	else
+		snprintf(buf, len, "swap entry %u:%#lx%s", swp_type(e),
+			 swp_offset(e), excl ? " excl" : "");
+}
+
+void describe_entry_state(const struct pstate_entry *e, char *buf, size_t len)
+{
+	pte_t pte = { e->val };
+	pmd_t pmd = { e->val };
+	struct pstate_folio f;
+	bool excl;
+
+	if (!e->val) {
+		snprintf(buf, len, "none");
+		return;
+	}
+	if (e->level == PSTATE_TABLE) {
+		snprintf(buf, len, "page table %#lx", pmd_pfn(pmd));
+		return;
+	}
+	if (e->level == PSTATE_PMD) {
+		if (!pmd_trans_huge(pmd)) {
+			swp_text(pmd_to_swp_entry(pmd), false, buf, len);
+			return;
+		}
+		excl = describe_folio_state(e->pfn, &f) && f.anon_excl;
+		snprintf(buf, len, "PMD-mapped %s%s%s%s%s",
+			 pmd_protnone(pmd) ? "protnone" :
+			 !pmd_present(pmd) ? "invalidated" :
+			 pmd_write(pmd) ? "RW" : "RO",
+			 pmd_young(pmd) ? " A" : "", pmd_dirty(pmd) ? " D" : "",
+			 excl ? " excl" : "",
+			 is_huge_zero_pmd(pmd) ? " (huge zero page)" : "");
+		return;
+	}
+	if (!pte_present(pte)) {
+		swp_text(pte_to_swp_entry(pte), pte_swp_exclusive(pte), buf,
+			 len);
+		return;
+	}
+	excl = e->pfn != ~0UL && flag(pfn_to_page(pte_pfn(pte)),
+				       PG_anon_exclusive);
+	snprintf(buf, len, "present %s%s%s%s%s",
+		 pte_protnone(pte) ? "protnone" : pte_write(pte) ? "RW" : "RO",
+		 pte_young(pte) ? " A" : "", pte_dirty(pte) ? " D" : "",
+		 excl ? " excl" : "",
+		 is_zero_pfn(pte_pfn(pte)) ? " (zero page)" : "");
+}
+
+static void walk_ptes(struct mm_struct *mm, unsigned long base,
+		      unsigned long table_pfn,
+		      void (*fn)(void *, const struct pstate_entry *),
+		      void *ctx)
+{
+	for (int i = 0; i < PTRS_PER_PTE; i++) {
+		unsigned long va = base + ((unsigned long)i << PAGE_SHIFT);
+		pte_t *ptep = pte_offset_pfn(table_pfn, va);
+		pte_t pte = { peek(ptep) };
+		struct pstate_entry e = {
+			mm, va, PSTATE_PTE, (uintptr_t)ptep,
+			(uintptr_t)pfn_to_page(table_pfn), pte.pte, ~0UL };
+
+		if (pte_none(pte))
+			continue;
+		if (pte_present(pte)) {
+			if (!is_zero_pfn(pte_pfn(pte)) &&
+			    pte_pfn(pte) < max_pfn)
+				e.pfn = page_to_pfn(
+					head_of(pfn_to_page(pte_pfn(pte))));
+		} else {
+			e.pfn = swp_pfn_or_none(pte_to_swp_entry(pte));
+			if (e.pfn != ~0UL && e.pfn < max_pfn)
+				e.pfn = page_to_pfn(
+					head_of(pfn_to_page(e.pfn)));
+		}
+		fn(ctx, &e);
+	}
+}
+
+void describe_walk(struct mm_struct *mm,
+		   void (*fn)(void *ctx, const struct pstate_entry *e),
+		   void *ctx)
+{
+	unsigned long pgd_pfn_ = mm->context.pgd_pfn;
+
+	for (int g = 0; g < PTRS_PER_PGD; g++) {
+		unsigned long vg = (unsigned long)g << PGDIR_SHIFT;
+		pgd_t pgd = { peek(pgd_offset_pfn(pgd_pfn_, vg)) };
+
+		if (!pgd_present(pgd))
+			continue;
+		for (int u = 0; u < PTRS_PER_PUD; u++) {
+			unsigned long vu = vg + ((unsigned long)u << PUD_SHIFT);
+			pud_t pud = { peek(pud_offset_pfn(pgd_pfn(pgd), vu)) };
+
+			if (!pud_present(pud))
+				continue;
+			for (int m = 0; m < PTRS_PER_PMD; m++) {
+				unsigned long vm = vu +
+					((unsigned long)m << PMD_SHIFT);
+				pmd_t *pmdp = pmd_offset_pfn(pud_pfn(pud), vm);
+				pmd_t pmd = { peek(pmdp) };
+				struct pstate_entry e = {
+					mm, vm, PSTATE_PMD, (uintptr_t)pmdp,
+					(uintptr_t)pfn_to_page(pud_pfn(pud)),
+					pmd.pmd, ~0UL };
+
+				if (!pmd.pmd)
+					continue;
+				if (pmd_trans_huge(pmd)) {
+					e.pfn = pmd_pfn(pmd);
+				} else if (!pmd_present(pmd)) {
+					e.pfn = swp_pfn_or_none(
+						pmd_to_swp_entry(pmd));
+				} else {
+					e.level = PSTATE_TABLE;
+					fn(ctx, &e);
+					walk_ptes(mm, vm, pmd_pfn(pmd), fn,
+						  ctx);
+					continue;
+				}
+				if (e.pfn != ~0UL && e.pfn < max_pfn)
+					e.pfn = page_to_pfn(head_of(
+						pfn_to_page(e.pfn)));
+				fn(ctx, &e);
+			}
+		}
+	}
+}

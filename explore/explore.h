@@ -264,9 +264,13 @@ void report_failure(FILE *out, const struct mmsim_program *p,
 		    const char *schedule, const char *how, size_t tail);
 /* Print the execution's trace (the last @n events) as a table. */
 void report_trace(FILE *out, size_t n);
-/* Write the last execution as an SVG swimlane picture. 0 on success. */
+/* Replay @schedule of @p and draw its story (explore/svg.c): one lane
+ * per task and per page involved, time flowing down. 0 on success. */
 int report_svg(FILE *out, const struct mmsim_program *p,
 	       const char *schedule, const struct sim_result *res);
+/* The same picture and the story's text in one self-contained HTML file. */
+int report_html(FILE *out, const struct mmsim_program *p,
+		const char *schedule);
 /* The explore result as JSON (one object, newline-terminated). */
 void report_explore_json(FILE *out, const struct mmsim_program *p,
 			 const struct explore_opts *o,

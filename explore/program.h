@@ -15,6 +15,8 @@
 
 #include "sim/sim.h"
 
+struct mm_struct;
+
 struct mmsim_program {
 	const char *name;	/* shown in reports; a scenario's file name */
 	const char *path;	/* file to name in replay commands, or NULL */
@@ -25,6 +27,16 @@ struct mmsim_program {
 	void (*check)(void *arg);
 	/* Optional: timeline of what the program touched, for reports. */
 	void (*describe)(void *arg, FILE *out);
+	/*
+	 * Optional, for stories (explore/story.c): the op task @task is
+	 * running, as "store A+0x2000 0x4 (file.mms:12)", a string that
+	 * lives as long as the program; NULL if none. No yield point.
+	 */
+	const char *(*task_op)(void *arg, int task);
+	/* Optional, for stories: the process owning @mm ("parent") and a
+	 * name for @va in it ("A+0x2000"). No yield point. */
+	void (*name_va)(void *arg, struct mm_struct *mm, unsigned long va,
+			char *proc, size_t plen, char *where, size_t wlen);
 	void *arg;
 	uint64_t max_steps;	/* 0: the scheduler's default */
 };

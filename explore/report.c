@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "explore/explore.h"
+#include "explore/story.h"
 #include "sim/regress.h"
 
 void json_str(FILE *out, const char *s)
@@ -124,14 +125,21 @@ void report_failure(FILE *out, const struct mmsim_program *p,
 {
 	struct sim_result res;
 	const struct sim_site *s;
+	struct story *st;
 	int pre = schedule_preemptions(p, schedule, NULL);
 
-	replay(p, schedule, &res);
-	s = res.fail_site;
-	for (const char *n = sim_outcome_name(res.outcome); *n; n++)
+	for (const char *n = sim_outcome_name(
+		     (st = story_build(p, schedule)) ? st->res.outcome :
+						       SIM_OK);
+	     *n; n++)
 		fputc(*n - 'a' + 'A', out);
 	fprintf(out, " in %s%s%s%s\n", p->name, how ? " (" : "",
 		how ? how : "", how ? ")" : "");
+	if (st)
+		story_print(out, st);
+	story_free(st);
+	replay(p, schedule, &res);
+	s = res.fail_site;
 	fputs("  what:     ", out);
 	for (const char *m = res.msg; *m; m++)
 		fputs(*m == '\n' ? "\n            " : (char[2]){ *m, 0 }, out);
@@ -145,12 +153,17 @@ void report_failure(FILE *out, const struct mmsim_program *p,
 		"hash %016llx)\n", schedule, pre, pre == 1 ? "" : "s",
 		(unsigned long long)res.steps,
 		(unsigned long long)res.trace_hash);
-	fprintf(out, "  trace (last %zu of %llu events):\n",
-		tail < sim_trace_count() ? tail : (size_t)sim_trace_count(),
-		(unsigned long long)sim_trace_count());
-	report_trace(out, tail);
-	if (p->describe)
+	if (tail) {
+		fprintf(out, "  trace (last %zu of %llu events):\n",
+			tail < sim_trace_count() ? tail :
+						   (size_t)sim_trace_count(),
+			(unsigned long long)sim_trace_count());
+		report_trace(out, tail);
+	}
+	if (p->describe) {
+		fputs("  end state:\n", out);
 		p->describe(p->arg, out);
+	}
 	fputs("  replay:   ", out);
 	report_replay_cmd(out, p, schedule);
 	fputc('\n', out);

@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * explore/svg.c - an execution as an SVG swimlane picture: one lane per
- * task, events left to right in the order they happened, lock holds as
- * bars under the events, the failure marked with a red cross. Standalone
- * SVG 1.1 (no scripts, no external resources); every event has a tooltip
- * with its step, kind, label, function and file:line.
+ * explore/svg.c - the story of an execution (explore/story.c) as one
+ * picture: time flows down; one lane per task, showing the functions it
+ * was in as labelled nested boxes (each caller a box around its callees,
+ * the acting function and its race window as the step's line), the locks
+ * it held as bars on the lane's right edge; one lane per page-table entry
+ * and folio involved, its state as coloured segments with the state
+ * written in them; an arrow from each write to the read of another task
+ * that observed it; preemptions as dashed rules; the violating step framed
+ * in red and explained in the header. Standalone SVG 1.1 (no script, no
+ * external resource); hovering a step shows its file:line and changes.
+ * The HTML form wraps the same picture and the story's text in one file.
  *
- * A lock hold starts after the task's SIM_EV_LOCK (or its last SIM_EV_WAKE
- * if it had to wait) and ends at its SIM_EV_UNLOCK of the same address; a
- * hold still open at the end of the trace runs to the right edge, dashed.
- * SIM: a failed trylock is drawn as a hold until the task's next unlock of
- * that lock (the trace does not say whether a trylock succeeded).
+ * Legibility rules the layout keeps (tests/t_story.c checks the output):
+ * every text is at least 11 px, and no two texts overlap: every label has
+ * a line of its own inside its lane, and a text longer than its lane is
+ * cut (with an ellipsis; the whole of it in the element's tooltip). Widths
+ * are estimated for a monospace font (0.6 em per character).
  */
 #ifndef SIM_STRESS
 #define _GNU_SOURCE
@@ -18,23 +24,18 @@
 #include <string.h>
 
 #include "explore/explore.h"
-#include "sim/sync.h"
+#include "explore/story.h"
 
-#define MAX_EVENTS 1500		/* the last ones, if the trace is longer */
-#define DX 18			/* pixels per event */
-#define LANE_H 44
-#define LEFT 140		/* room for task names */
-#define TOP_MIN 96		/* room for the title */
-#define MAX_OPEN 16		/* nested holds drawn per task */
-
-static int top;			/* where the lanes start in this picture */
-
-struct hold {
-	uintptr_t addr;
-	int start;		/* event index the hold starts after */
-	int pending;		/* 1: LOCK seen, not yet acquired */
-	const struct sim_site *site;
-};
+#define FS 12			/* font size of every text but the title */
+#define LH 16			/* line height */
+#define CW (FS * 0.6)		/* character width (monospace estimate) */
+#define LEFT 128		/* the time column: preemptions, summaries */
+#define TASK_CH 40		/* characters in a task lane */
+#define PAGE_CH 30		/* characters in a page lane */
+#define INDENT 7		/* a nested box's inset */
+#define MAX_DEPTH 4		/* nested caller boxes drawn: the innermost */
+#define MAX_PAGES 8		/* page lanes */
+#define GAP 10
 
 static void xml_text(FILE *out, const char *s)
 {
@@ -52,273 +53,816 @@ static void xml_text(FILE *out, const char *s)
 	}
 }
 
-static const char *kind_color(int kind)
+/* A text at (@x, @y) cut to @maxw pixels; its whole in a tooltip. */
+static void text(FILE *out, double x, double y, double maxw, const char *fill,
+		 const char *weight, const char *s)
 {
-	static const char *const c[SIM_EV__NR] = {
-		"#3b7dd8", "#e8873a", "#9b59b6", "#c0392b", "#27ae60",
-		"#7f8c8d", "#16a085", "#8e44ad", "#d35400", "#2c3e50",
-		"#f1c40f", "#95a5a6", "#95a5a6", "#e74c3c",
-	};
+	int room = (int)(maxw / CW);
+	int len = (int)strlen(s);
 
-	return (unsigned)kind < SIM_EV__NR ? c[kind] : "#000";
-}
+	if (room < 2)
+		return;
+	fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\"", x, y,
+		FS);
+	if (fill)
+		fprintf(out, " fill=\"%s\"", fill);
+	if (weight)
+		fprintf(out, " font-weight=\"%s\"", weight);
+	fputs(" xml:space=\"preserve\">", out);
+	if (len > room) {
+		char *cut = strndup(s, room - 1);
 
-static double ex(int i)
-{
-	return LEFT + DX / 2.0 + i * DX;
-}
-
-static double lane_y(int lane)
-{
-	return top + lane * LANE_H + LANE_H / 2.0;
-}
-
-/* A colour per lock address, stable within the picture. */
-static int lock_hue(uintptr_t addr)
-{
-	uint64_t x = addr * 0x9e3779b97f4a7c15ULL;
-
-	return (int)((x >> 40) % 360);
-}
-
-/* The lock class of @addr if some task still holds it, else NULL. */
-static const char *lock_class(uintptr_t addr)
-{
-	for (int t = 0; t < sim_nr_tasks(); t++) {
-		const struct sim_held_lock *h;
-		int n = sim_held_locks(t, &h);
-
-		for (int i = 0; i < n; i++)
-			if ((uintptr_t)h[i].lock == addr)
-				return h[i].class;
-	}
-	return NULL;
-}
-
-static void draw_hold(FILE *out, int lane, int depth, const struct hold *h,
-		      int end, bool open)
-{
-	double x0 = ex(h->start) + DX / 2.0, x1 = ex(end);
-	double y = lane_y(lane) + 8 + depth * 5;
-	const char *cls = lock_class(h->addr);
-
-	if (x1 < x0 + 4)
-		x1 = x0 + 4;
-	if (cls)
-		fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" "
-			"fill=\"#444\">%s</text>\n", x0, y + 13, cls);
-	fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-		"height=\"4\" fill=\"hsl(%d,70%%,45%%)\" %s><title>lock "
-		"%s %#lx held (%s in %s at %s:%d)%s</title></rect>\n",
-		x0, y, x1 - x0, lock_hue(h->addr),
-		open ? "stroke=\"#000\" stroke-dasharray=\"3,2\"" : "",
-		cls ? cls : "", (unsigned long)h->addr,
-		h->site ? h->site->label : "",
-		h->site ? h->site->func : "", h->site ? h->site->file : "",
-		h->site ? h->site->line : 0, open ? ", never released" : "");
-}
-
-/* Lock holds of task @t over events @ev[0..n). */
-static void draw_holds(FILE *out, const struct sim_event *ev, int n, int t,
-		       int lane)
-{
-	struct hold open[MAX_OPEN];
-	int nr = 0;
-
-	for (int i = 0; i < n; i++) {
-		const struct sim_event *e = &ev[i];
-
-		if (e->task != t)
-			continue;
-		if (nr && open[nr - 1].pending) {
-			/* waiting: the hold starts after the last wake */
-			if (e->kind == SIM_EV_WAKE)
-				open[nr - 1].start = i;
-			else if (e->kind != SIM_EV_BLOCK)
-				open[nr - 1].pending = 0;
-		}
-		if (e->kind == SIM_EV_LOCK && nr < MAX_OPEN) {
-			open[nr++] = (struct hold){ e->addr, i, 1, e->site };
-		} else if (e->kind == SIM_EV_UNLOCK) {
-			for (int k = nr - 1; k >= 0; k--) {
-				if (open[k].addr != e->addr)
-					continue;
-				draw_hold(out, lane, k, &open[k], i, false);
-				memmove(&open[k], &open[k + 1],
-					(nr - k - 1) * sizeof(open[0]));
-				nr--;
-				break;
-			}
-		}
-	}
-	for (int k = 0; k < nr; k++)
-		if (!open[k].pending)
-			draw_hold(out, lane, k, &open[k], n, true);
-}
-
-static void draw_event(FILE *out, const struct sim_event *e, int i,
-		       int lane)
-{
-	const struct sim_site *s = e->site;
-	double x = ex(i), y = lane_y(lane);
-
-	if (e->kind == SIM_EV_BLOCK || e->kind == SIM_EV_WAKE)
-		fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" "
-			"height=\"8\" fill=\"%s\">", x - 4, y - 4,
-			kind_color(e->kind));
-	else
-		fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" "
-			"fill=\"%s\">", x, y, kind_color(e->kind));
-	fprintf(out, "<title>step %u: %s %s ", e->step,
-		sim_task_name(e->task), sim_ev_kind_name(e->kind));
-	xml_text(out, s ? s->label : "");
-	fputs(" in ", out);
-	xml_text(out, s ? s->func : "");
-	fputs(" at ", out);
-	xml_text(out, s ? s->file : "");
-	fprintf(out, ":%d</title></%s>\n", s ? s->line : 0,
-		e->kind == SIM_EV_BLOCK || e->kind == SIM_EV_WAKE ? "rect" :
-								    "circle");
-}
-
-/* Lines of the failure message (each gets a line of the header). */
-static int msg_lines(const char *msg)
-{
-	int n = 1;
-
-	for (; *msg; msg++)
-		n += *msg == '\n';
-	return n;
-}
-
-static void draw_header(FILE *out, const struct mmsim_program *p,
-			const char *schedule, const struct sim_result *res,
-			int n, uint64_t total)
-{
-	const char *m = res->msg[0] ? res->msg : "no violation";
-	char *buf = NULL, *line, *save = NULL;
-	size_t len = 0;
-	FILE *cmd;
-	int y = 40;
-
-	fputs("<text x=\"10\" y=\"22\" font-size=\"15\" "
-	      "font-weight=\"bold\">", out);
-	xml_text(out, p->name);
-	fprintf(out, ": %s</text>\n", sim_outcome_name(res->outcome));
-	buf = strdup(m);
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save), y += 15) {
-		fprintf(out, "<text x=\"10\" y=\"%d\" font-size=\"12\" "
-			"fill=\"#c0392b\" xml:space=\"preserve\">", y);
-		xml_text(out, line);
-		fputs("</text>\n", out);
-	}
-	free(buf);
-	fprintf(out, "<text x=\"10\" y=\"%d\" font-size=\"11\">schedule "
-		"%.200s%s, %llu steps, trace hash %016llx%s</text>\n", y + 3,
-		schedule, strlen(schedule) > 200 ? "..." : "",
-		(unsigned long long)res->steps,
-		(unsigned long long)res->trace_hash,
-		total > (uint64_t)n ? " (last events only)" : "");
-	fprintf(out, "<text x=\"10\" y=\"%d\" font-size=\"11\" "
-		"fill=\"#555\">", y + 20);
-	buf = NULL;
-	cmd = open_memstream(&buf, &len);
-	if (cmd) {
-		report_replay_cmd(cmd, p, schedule);
-		fclose(cmd);
-		xml_text(out, buf);
-		free(buf);
+		fputs("<title>", out);
+		xml_text(out, s);
+		fputs("</title>", out);
+		xml_text(out, cut);
+		fputs("\xe2\x80\xa6", out);	/* ellipsis */
+		free(cut);
+	} else {
+		xml_text(out, s);
 	}
 	fputs("</text>\n", out);
 }
 
-static void draw_legend(FILE *out, int y)
-{
-	static const int kinds[] = { SIM_EV_READ, SIM_EV_WRITE, SIM_EV_RMW,
-				     SIM_EV_LOCK, SIM_EV_UNLOCK, SIM_EV_BLOCK,
-				     SIM_EV_WAKE, SIM_EV_RCU, SIM_EV_START };
-	int x = 10;
+/* ---- layout ---- */
 
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		fprintf(out, "<circle cx=\"%d\" cy=\"%d\" r=\"4.5\" "
-			"fill=\"%s\"/><text x=\"%d\" y=\"%d\" "
-			"font-size=\"11\">%s</text>\n", x + 5, y,
-			kind_color(kinds[i]), x + 13, y + 4,
-			sim_ev_kind_name(kinds[i]));
-		x += 70;
-	}
-	fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"24\" height=\"4\" "
-		"fill=\"hsl(200,70%%,45%%)\"/><text x=\"%d\" y=\"%d\" "
-		"font-size=\"11\">lock held</text>\n", x, y - 2, x + 30,
-		y + 4);
+enum item_type { IT_STEP, IT_PREEMPT, IT_SUMMARY };
+
+struct item {
+	int type;
+	int ev;			/* the step's (or preemption's) event */
+	int count;		/* summary: events */
+	int from, to;		/* summary: event range */
+	int nlabels;		/* step: box labels starting here */
+	int wrap;		/* step: its window on a second line */
+	double y0, y1;		/* rows it occupies */
+};
+
+struct lay {
+	const struct story *s;
+	struct item *it;
+	int n;
+	int lane_of_task[SIM_MAX_TASKS];	/* -1: no lane */
+	int tasks[SIM_MAX_TASKS], nr_tasks;
+	int pages[MAX_PAGES], nr_pages;
+	double task_x[SIM_MAX_TASKS], task_wl[SIM_MAX_TASKS];
+	double page_x[MAX_PAGES], page_wl[MAX_PAGES];
+	double top, bottom, width;
+	int hidden_pages;
+};
+
+/* The callers drawn as boxes: the innermost MAX_DEPTH of the chain. */
+static int depth(const struct story_ev *e)
+{
+	int d = e->nchain - 1;
+
+	return d > MAX_DEPTH ? MAX_DEPTH : d < 0 ? 0 : d;
 }
 
-/* The red cross on the failing event (or at the end, for a check). */
-static void draw_failure(FILE *out, const struct sim_event *ev, int n,
-			 const struct sim_result *res, int nr_lanes)
+static const char *boxname(const struct story_ev *e, int d)
 {
-	int at = n - 1, lane = nr_lanes - 1;
-	double x, y;
+	return e->chain[e->nchain - 1 - depth(e) + d];
+}
 
-	if (res->outcome == SIM_OK)
-		return;
-	if (res->fail_task >= 0) {
-		lane = res->fail_task;
-		while (at > 0 && ev[at].task != res->fail_task)
-			at--;
-	} else {
-		at = n;
+/* Depth of the common prefix of two events' boxes. */
+static int common(const struct story_ev *a, const struct story_ev *b)
+{
+	int d = 0;
+
+	while (d < depth(a) && d < depth(b) && boxname(a, d) == boxname(b, d))
+		d++;
+	return d;
+}
+
+static void add_item(struct lay *L, struct item it)
+{
+	L->it = realloc(L->it, (L->n + 1) * sizeof(*L->it));
+	if (!L->it)
+		abort();
+	L->it[L->n++] = it;
+}
+
+static int unshown(const struct story *s, int from, int to)
+{
+	int n = 0;
+
+	for (int i = from; i < to; i++)
+		n += !s->ev[i].num && s->ev[i].kind != SIM_EV_MARK;
+	return n;
+}
+
+/* The items in time order, as story_print_steps prints them. */
+static void make_items(struct lay *L)
+{
+	const struct story *s = L->s;
+	int from = 0, prev_of[SIM_MAX_TASKS];
+
+	for (int t = 0; t < SIM_MAX_TASKS; t++)
+		prev_of[t] = -1;
+	for (int pos = 0, k = 0; pos < s->nr_ev; pos++) {
+		if (s->ev[pos].preempt) {
+			int n = unshown(s, from, pos);
+
+			if (n)
+				add_item(L, (struct item){ IT_SUMMARY, -1, n,
+							   from, pos });
+			from = pos;
+			add_item(L, (struct item){ IT_PREEMPT, pos });
+		}
+		for (; k < s->nr_steps && s->ev[s->order[k]].at == pos; k++) {
+			int i = s->order[k], n = unshown(s, from, pos + 1);
+			const struct story_ev *e = &s->ev[i];
+			struct item it = { IT_STEP, i };
+			int p = e->task < SIM_MAX_TASKS ? prev_of[e->task] : -1;
+
+			if (n)
+				add_item(L, (struct item){ IT_SUMMARY, -1, n,
+							   from, pos + 1 });
+			from = pos + 1;
+			it.nlabels = depth(e) - (p >= 0 ?
+				(common(&s->ev[p], e) < depth(e) ?
+					 common(&s->ev[p], e) : depth(e)) : 0);
+			if (e->task < SIM_MAX_TASKS)
+				prev_of[e->task] = i;
+			add_item(L, it);
+		}
 	}
-	x = ex(at);
-	y = lane_y(lane);
-	fprintf(out, "<g stroke=\"#e00\" stroke-width=\"3\"><line x1=\"%.1f\" "
-		"y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/><line x1=\"%.1f\" "
-		"y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/><title>", x - 7, y - 7,
-		x + 7, y + 7, x - 7, y + 7, x + 7, y - 7);
-	xml_text(out, res->msg);
-	fputs("</title></g>\n", out);
+	if (unshown(s, from, s->nr_ev))
+		add_item(L, (struct item){ IT_SUMMARY, -1,
+					   unshown(s, from, s->nr_ev), from,
+					   s->nr_ev });
+}
+
+/* Entries first (those that changed most), then folios. */
+static void pick_pages(struct lay *L)
+{
+	const struct story *s = L->s;
+
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < s->nr_obj; i++) {
+			const struct story_obj *o = &s->obj[i];
+			int nch = 0;
+
+			if (!o->involved || o->type == SO_TABLE ||
+			    (pass == 0) != (o->type == SO_ENTRY))
+				continue;
+			/* a PMD that only ever pointed to a page table */
+			if (o->type == SO_ENTRY && o->level != PSTATE_PTE &&
+			    !o->nr_pfns)
+				continue;
+			for (int c = 0; c < s->nr_ch; c++)
+				nch += s->ch[c].obj == i &&
+				       s->ev[s->ch[c].ev].num > 0;
+			if (!nch)
+				continue;
+			if (L->nr_pages == MAX_PAGES) {
+				L->hidden_pages++;
+				continue;
+			}
+			L->pages[L->nr_pages++] = i;
+		}
+}
+
+/* "folio_put", "move_ptes [:clear]", "map_pte [spin_lock]" */
+static void step_text(const struct story_ev *e, char *buf, size_t len)
+{
+	const char *f = e->site->func, *l = e->site->label;
+	size_t fl = strlen(f);
+
+	if (!strcmp(l, f))
+		snprintf(buf, len, "%s", f);
+	else if (!strncmp(l, f, fl) && l[fl] == ':')
+		snprintf(buf, len, "%s [%s]", f, l + fl);
+	else
+		snprintf(buf, len, "%s [%s]", f, l);
+}
+
+static int step_chars(const struct story_ev *e)
+{
+	char what[200];
+	int n;
+
+	step_text(e, what, sizeof(what));
+	n = snprintf(NULL, 0, "%d. %s", e->num, what);
+
+	return n + (int)(2 * depth(e) * INDENT / CW + 1);
+}
+
+/* Characters task @t's lane needs (its widest line), within bounds. */
+static double lane_chars(const struct lay *L, int t)
+{
+	const struct story *s = L->s;
+	double n = 16;
+
+	for (int k = 0; k < s->nr_steps; k++) {
+		const struct story_ev *e = &s->ev[s->order[k]];
+
+		if (e->task != t)
+			continue;
+		if (step_chars(e) > n)
+			n = step_chars(e);
+		for (int d = 0; d < depth(e); d++)
+			if (strlen(boxname(e, d)) + 2 * d * INDENT / CW + 2 > n)
+				n = strlen(boxname(e, d)) +
+				    2 * d * INDENT / CW + 2;
+	}
+	return n > TASK_CH ? TASK_CH : n;
+}
+
+/* Characters page lane @o needs. */
+static double page_chars(const struct lay *L, int o)
+{
+	const struct story *s = L->s;
+	char name[120];
+	double n;
+
+	story_obj_name(s, o, name, sizeof(name));
+	n = strlen(name);
+	if (strlen(s->obj[o].first) > n)
+		n = strlen(s->obj[o].first);
+	for (int c = 0; c < s->nr_ch; c++)
+		if (s->ch[c].obj == o && strlen(s->ch[c].after) > n)
+			n = strlen(s->ch[c].after);
+	n += 1;
+	return n > PAGE_CH ? PAGE_CH : n < 14 ? 14 : n;
+}
+
+static void layout(struct lay *L, double top)
+{
+	const struct story *s = L->s;
+	double x = LEFT, y = top + 2 * LH + 6;	/* lane headers */
+
+	for (int t = 0; t < SIM_MAX_TASKS; t++)
+		L->lane_of_task[t] = -1;
+	for (int k = 0; k < s->nr_steps; k++) {
+		int t = s->ev[s->order[k]].task;
+
+		if (t < SIM_MAX_TASKS && L->lane_of_task[t] < 0)
+			L->lane_of_task[t] = 0;
+	}
+	for (int t = 0; t < s->nr_tasks; t++)
+		if (!L->lane_of_task[t]) {
+			L->lane_of_task[t] = L->nr_tasks;
+			L->tasks[L->nr_tasks++] = t;
+		}
+	for (int l = 0; l < L->nr_tasks; l++) {
+		L->task_x[l] = x;
+		L->task_wl[l] = lane_chars(L, L->tasks[l]) * CW + 14;
+		x += L->task_wl[l] + GAP;
+	}
+	pick_pages(L);
+	for (int l = 0; l < L->nr_pages; l++) {
+		L->page_x[l] = x;
+		L->page_wl[l] = page_chars(L, L->pages[l]) * CW + 12;
+		x += L->page_wl[l] + GAP;
+	}
+	L->width = x + 10;
+	L->top = top;
+	for (int i = 0; i < L->n; i++) {
+		struct item *it = &L->it[i];
+
+		it->y0 = y;
+		if (it->type == IT_STEP) {
+			const struct story_ev *e = &s->ev[it->ev];
+			int l = L->lane_of_task[e->task];
+			double w = L->task_wl[l] - 14 - 2 * depth(e) * INDENT;
+			char what[200], line[300];
+
+			step_text(e, what, sizeof(what));
+			snprintf(line, sizeof(line), "%d. %s", e->num, what);
+			it->wrap = strlen(line) * CW > w &&
+				   strcmp(e->site->label, e->site->func);
+		}
+		y += it->type == IT_STEP ?
+			     (it->nlabels + 1 + it->wrap) * LH + 4 : LH;
+		it->y1 = y;
+	}
+	L->bottom = y + 6;
+}
+
+/* ---- drawing ---- */
+
+static const char *state_colour(const struct story_obj *o, const char *st)
+{
+	if (o->type == SO_FOLIO) {
+		if (strstr(st, "free") || strstr(st, "not a folio"))
+			return "#dee2e6";
+		if (strstr(st, "locked"))
+			return "#fff1a8";
+		return "#dbeafe";
+	}
+	if (!strncmp(st, "none", 4))
+		return "#f3f4f6";
+	if (strstr(st, "migration"))
+		return "#fdba74";
+	if (strstr(st, "protnone"))
+		return "#d8b4fe";
+	if (strstr(st, "invalidated"))
+		return "#fca5a5";
+	if (strstr(st, "swap"))
+		return "#93c5fd";
+	if (strstr(st, "device-private"))
+		return "#c4b5fd";
+	if (strstr(st, "page table"))
+		return "#e5e7eb";
+	if (strstr(st, " RW"))
+		return strstr(st, "PMD") ? "#6ee7b7" : "#86efac";
+	return strstr(st, "PMD") ? "#a7f3d0" : "#bbf7d0";
+}
+
+/* The y of the row where event @ev's access shows (its step, or the
+ * first item after it). */
+static double y_of_event(const struct lay *L, int ev, bool end)
+{
+	for (int i = 0; i < L->n; i++) {
+		const struct item *it = &L->it[i];
+
+		if (it->type == IT_STEP && it->ev == ev)
+			return end ? it->y1 : it->y0;
+	}
+	for (int i = 0; i < L->n; i++) {
+		const struct item *it = &L->it[i];
+		int pos = it->type == IT_STEP ? L->s->ev[it->ev].at :
+			  it->type == IT_PREEMPT ? it->ev : it->to;
+
+		if (pos >= ev)
+			return it->y0;
+	}
+	return L->bottom;
+}
+
+static void draw_lane_heads(FILE *out, const struct lay *L)
+{
+	const struct story *s = L->s;
+	char name[120];
+
+	for (int l = 0; l < L->nr_tasks; l++) {
+		snprintf(name, sizeof(name), "task %s",
+			 s->task_name[L->tasks[l]]);
+		fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+			"height=\"%.1f\" fill=\"#f8fafc\" stroke=\"#cbd5e1\"/>\n",
+			L->task_x[l], L->top, L->task_wl[l], L->bottom - L->top);
+		text(out, L->task_x[l] + 4, L->top + LH - 3, L->task_wl[l] - 8,
+		     NULL, "bold", name);
+	}
+	for (int l = 0; l < L->nr_pages; l++) {
+		const struct story_obj *o = &s->obj[L->pages[l]];
+
+		story_obj_name(s, L->pages[l], name, sizeof(name));
+		fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+			"height=\"%.1f\" fill=\"#fff\" stroke=\"#cbd5e1\"/>\n",
+			L->page_x[l], L->top, L->page_wl[l], L->bottom - L->top);
+		text(out, L->page_x[l] + 4, L->top + LH - 3, L->page_wl[l] - 8,
+		     NULL, "bold", name);
+		text(out, L->page_x[l] + 4, L->top + 2 * LH - 3,
+		     L->page_wl[l] - 8, "#555", NULL,
+		     o->type == SO_ENTRY ? "mapping" : "folio state");
+	}
+	text(out, 6, L->top + LH - 3, LEFT - 10, NULL, "bold", "time");
+}
+
+struct box {
+	int l, d;
+	double x, y0, y1, w;
+	const char *name;
+};
+
+/* The caller boxes of each task lane: rectangles outermost first, then
+ * their labels (each on a line of its own at the box's top). */
+static void draw_boxes(FILE *out, const struct lay *L)
+{
+	const struct story *s = L->s;
+	struct box *bx = NULL;
+	int nb = 0;
+
+	for (int l = 0; l < L->nr_tasks; l++) {
+		int t = L->tasks[l];
+		/* per depth: the item where the open box began, -1 none */
+		int open[MAX_DEPTH + 1], last = -1, lab[MAX_DEPTH + 1];
+
+		for (int d = 0; d <= MAX_DEPTH; d++)
+			open[d] = -1;
+		for (int i = 0; i <= L->n; i++) {
+			const struct story_ev *e = NULL;
+			int keep = 0, d;
+
+			if (i < L->n) {
+				if (L->it[i].type != IT_STEP ||
+				    s->ev[L->it[i].ev].task != t)
+					continue;
+				e = &s->ev[L->it[i].ev];
+				keep = last >= 0 ?
+					common(&s->ev[L->it[last].ev], e) : 0;
+				if (keep > depth(e))
+					keep = depth(e);
+			}
+			/* close the boxes deeper than what stays */
+			for (d = MAX_DEPTH; d >= keep; d--) {
+				struct box *b;
+
+				if (open[d] < 0)
+					continue;
+				bx = realloc(bx, (nb + 1) * sizeof(*bx));
+				if (!bx)
+					abort();
+				b = &bx[nb++];
+				b->l = l;
+				b->d = d;
+				b->x = L->task_x[l] + 3 + d * INDENT;
+				b->y0 = L->it[open[d]].y0 + lab[d] * LH + 1;
+				b->y1 = L->it[last].y1 - 2;
+				b->w = L->task_wl[l] - 6 - 2 * d * INDENT;
+				b->name = boxname(&s->ev[L->it[open[d]].ev], d);
+				open[d] = -1;
+			}
+			if (!e)
+				break;
+			/* open the new ones, one label line each */
+			for (d = keep; d < depth(e); d++) {
+				open[d] = i;
+				lab[d] = d - keep;
+			}
+			last = i;
+		}
+	}
+	for (int d = 0; d <= MAX_DEPTH; d++)
+		for (int k = 0; k < nb; k++)
+			if (bx[k].d == d)
+				fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" "
+					"width=\"%.1f\" height=\"%.1f\" "
+					"rx=\"3\" fill=\"hsl(%d,55%%,%d%%)\" "
+					"stroke=\"#94a3b8\"/>\n", bx[k].x,
+					bx[k].y0, bx[k].w, bx[k].y1 - bx[k].y0,
+					210 + 20 * d, 96 - 3 * d);
+	for (int k = 0; k < nb; k++)
+		text(out, bx[k].x + 4, bx[k].y0 + LH - 4, bx[k].w - 8,
+		     "#334155", NULL, bx[k].name);
+	free(bx);
+}
+
+static void draw_steps(FILE *out, const struct lay *L)
+{
+	const struct story *s = L->s;
+
+	for (int i = 0; i < L->n; i++) {
+		const struct item *it = &L->it[i];
+		const struct story_ev *e;
+		double x, y, w;
+		int l, d;
+		char line[300], what[200];
+
+		if (it->type != IT_STEP)
+			continue;
+		e = &s->ev[it->ev];
+		l = L->lane_of_task[e->task];
+		d = depth(e);
+		x = L->task_x[l] + 3 + d * INDENT;
+		w = L->task_wl[l] - 6 - 2 * d * INDENT;
+		y = it->y0 + it->nlabels * LH;
+		step_text(e, what, sizeof(what));
+		if (it->wrap)	/* "N. function" / "   [window]" */
+			snprintf(line, sizeof(line), "%d. %s", e->num,
+				 e->site->func);
+		else
+			snprintf(line, sizeof(line), "%d. %s", e->num, what);
+		fprintf(out, "<g><title>step %d: %s at %s:%d%s", e->num,
+			s->task_name[e->task], e->site->file, e->site->line,
+			e->op ? " / " : "");
+		xml_text(out, e->op);
+		for (int c = e->ch0; c < e->ch0 + e->nch; c++) {
+			fputs(" / ", out);
+			xml_text(out, s->ch[c].before);
+			fputs(" -&gt; ", out);
+			xml_text(out, s->ch[c].after);
+		}
+		fprintf(out, "</title><rect x=\"%.1f\" y=\"%.1f\" "
+			"width=\"%.1f\" height=\"%d\" rx=\"2\" fill=\"%s\" "
+			"stroke=\"%s\" stroke-width=\"%s\"/>\n", x, y + 1, w,
+			(1 + it->wrap) * LH + 2,
+			it->ev == s->viol ? "#fee2e2" : "#ffffff",
+			it->ev == s->viol ? "#dc2626" : "#64748b",
+			it->ev == s->viol ? "2.5" : "1");
+		text(out, x + 4, y + LH - 2, w - 8,
+		     it->ev == s->viol ? "#b91c1c" : "#0f172a",
+		     it->ev == s->viol || e->nch ? "bold" : NULL, line);
+		if (it->wrap) {
+			snprintf(line, sizeof(line), "   %s",
+				 strchr(what, '[') ? strchr(what, '[') : what);
+			text(out, x + 4, y + 2 * LH - 2, w - 8,
+			     it->ev == s->viol ? "#b91c1c" : "#0f172a", NULL,
+			     line);
+		}
+		fputs("</g>\n", out);
+	}
+}
+
+static void draw_time_column(FILE *out, const struct lay *L)
+{
+	const struct story *s = L->s;
+	char buf[160];
+
+	for (int i = 0; i < L->n; i++) {
+		const struct item *it = &L->it[i];
+
+		if (it->type == IT_PREEMPT) {
+			fprintf(out, "<line x1=\"4\" y1=\"%.1f\" x2=\"%.1f\" "
+				"y2=\"%.1f\" stroke=\"#7c3aed\" "
+				"stroke-dasharray=\"6,4\"/>\n", it->y0 + 2,
+				L->width - 10, it->y0 + 2);
+			snprintf(buf, sizeof(buf), "preemption %d",
+				 s->ev[it->ev].preempt);
+			text(out, 6, it->y1 - 1, LEFT - 10, "#6d28d9", "bold",
+			     buf);
+		} else if (it->type == IT_SUMMARY) {
+			snprintf(buf, sizeof(buf), "... %d step%s", it->count,
+				 it->count == 1 ? "" : "s");
+			text(out, 6, it->y1 - 3, LEFT - 10, "#64748b", NULL,
+			     buf);
+		} else if (s->ev[it->ev].preempt && 0) {
+			;
+		}
+	}
+}
+
+static void draw_pages(FILE *out, const struct lay *L)
+{
+	const struct story *s = L->s;
+
+	for (int l = 0; l < L->nr_pages; l++) {
+		int o = L->pages[l];
+		const struct story_obj *ob = &s->obj[o];
+		const char *state = ob->first;
+		double y = L->top + 2 * LH + 2;
+
+		for (int c = 0; c <= s->nr_ch; c++) {
+			double y1;
+
+			if (c < s->nr_ch && (s->ch[c].obj != o ||
+					     s->ev[s->ch[c].ev].num <= 0))
+				continue;
+			y1 = c < s->nr_ch ? y_of_event(L, s->ch[c].ev, false) :
+					    L->bottom;
+			if (y1 > y) {
+				fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" "
+					"width=\"%.1f\" height=\"%.1f\" "
+					"fill=\"%s\" stroke=\"#fff\"/>\n",
+					L->page_x[l] + 2, y, L->page_wl[l] - 4,
+					y1 - y, state_colour(ob, state));
+				if (y1 - y >= LH)
+					text(out, L->page_x[l] + 6, y + LH - 3,
+					     L->page_wl[l] - 12, "#111827", NULL,
+					     state);
+			}
+			if (c == s->nr_ch)
+				break;
+			state = s->ch[c].after;
+			y = y1;
+		}
+	}
+}
+
+/* Writes observed by another task's read: an arrow, writer to reader. */
+static void draw_arrows(FILE *out, const struct lay *L)
+{
+	const struct story *s = L->s;
+
+	fputs("<defs><marker id=\"ah\" viewBox=\"0 0 10 10\" refX=\"9\" "
+	      "refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" "
+	      "orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" "
+	      "fill=\"#dc2626\"/></marker></defs>\n", out);
+	for (int i = 0; i < L->n; i++) {
+		const struct item *it = &L->it[i];
+		const struct story_ev *r, *w;
+		double x0, y0, x1, y1;
+		int lw, lr;
+
+		if (it->type != IT_STEP)
+			continue;
+		r = &s->ev[it->ev];
+		if (r->writer < 0 || s->ev[r->writer].num <= 0)
+			continue;
+		w = &s->ev[r->writer];
+		lw = L->lane_of_task[w->task];
+		lr = L->lane_of_task[r->task];
+		if (lw < 0 || lr < 0 || lw == lr)
+			continue;
+		y0 = y_of_event(L, r->writer, true) - LH / 2.0;
+		y1 = it->y0 + it->nlabels * LH + LH / 2.0;
+		x0 = lw < lr ? L->task_x[lw] + L->task_wl[lw] - 4 :
+			       L->task_x[lw] + 4;
+		x1 = lw < lr ? L->task_x[lr] + 4 :
+			       L->task_x[lr] + L->task_wl[lr] - 4;
+		fprintf(out, "<path d=\"M%.1f,%.1f C%.1f,%.1f %.1f,%.1f "
+			"%.1f,%.1f\" fill=\"none\" stroke=\"#dc2626\" "
+			"stroke-width=\"1.5\" stroke-opacity=\"0.8\" "
+			"marker-end=\"url(#ah)\"><title>step %d reads what "
+			"step %d wrote</title></path>\n", x0, y0,
+			(x0 + x1) / 2, y0, (x0 + x1) / 2, y1, x1, y1, r->num,
+			w->num);
+	}
+}
+
+/* Lock holds: a bar on the lane's right edge from acquire to release. */
+static void draw_locks(FILE *out, const struct lay *L)
+{
+	const struct story *s = L->s;
+
+	for (int l = 0; l < L->nr_tasks; l++) {
+		int t = L->tasks[l];
+		struct { uintptr_t a; int at; const char *lbl; } open[8];
+		int n = 0;
+
+		for (int i = 0; i <= s->nr_ev; i++) {
+			const struct story_ev *e = i < s->nr_ev ? &s->ev[i] :
+								  NULL;
+
+			if (e && e->task != t)
+				continue;
+			if (e && e->kind == SIM_EV_LOCK && n < 8) {
+				open[n].a = e->addr;
+				open[n].at = i;
+				open[n++].lbl = e->site->func;
+				continue;
+			}
+			for (int k = n - 1; k >= 0; k--) {
+				double y0, y1, x;
+
+				if (e && (e->kind != SIM_EV_UNLOCK ||
+					  open[k].a != e->addr))
+					continue;
+				y0 = y_of_event(L, open[k].at, false);
+				y1 = e ? y_of_event(L, i, false) : L->bottom;
+				x = L->task_x[l] + L->task_wl[l] - 5 - k * 4;
+				if (y1 - y0 >= 4)
+					fprintf(out, "<rect x=\"%.1f\" "
+						"y=\"%.1f\" width=\"3\" "
+						"height=\"%.1f\" "
+						"fill=\"#0369a1\"><title>"
+						"holds the lock taken in "
+						"%s</title></rect>\n", x, y0,
+						y1 - y0, open[k].lbl);
+				memmove(&open[k], &open[k + 1],
+					(n - k - 1) * sizeof(open[0]));
+				n--;
+				if (e)
+					break;
+			}
+		}
+	}
+}
+
+/* Title, violation and replay lines; returns the y below them. */
+static double draw_header(FILE *out, const struct story *s, double width)
+{
+	const char *m = s->res.msg[0] ? s->res.msg : "no violation";
+	char *buf = strdup(m), *line, *save = NULL, *cmd = NULL, head[300];
+	size_t len = 0;
+	FILE *f;
+	double y = 22;
+
+	snprintf(head, sizeof(head), "%s: %s (schedule %s, %d preemption%s)",
+		 s->p->name, sim_outcome_name(s->res.outcome), s->schedule,
+		 s->preempts, s->preempts == 1 ? "" : "s");
+	fprintf(out, "<text x=\"8\" y=\"%.1f\" font-size=\"15\" "
+		"font-weight=\"bold\" xml:space=\"preserve\">", y);
+	xml_text(out, head);
+	fputs("</text>\n", out);
+	y += LH + 4;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		/* wrap long messages at the picture's width */
+		int room = (int)((width - 16) / CW);
+
+		while ((int)strlen(line) > room && room > 10) {
+			char *cut = strndup(line, room);
+
+			text(out, 8, y, width - 16, "#b91c1c", "bold", cut);
+			free(cut);
+			line += room;
+			y += LH;
+		}
+		text(out, 8, y, width - 16, "#b91c1c", "bold", line);
+		y += LH;
+	}
+	free(buf);
+	f = open_memstream(&cmd, &len);
+	if (f) {
+		report_replay_cmd(f, s->p, s->schedule);
+		fclose(f);
+		text(out, 8, y, width - 16, "#475569", NULL, cmd);
+		free(cmd);
+		y += LH;
+	}
+	text(out, 8, y, width - 16, "#475569", NULL,
+	     "red arrows: a write another task's read observed; dashed "
+	     "rules: preemptions; blue bars: locks held");
+	return y + 8;
+}
+
+/* story_svg - the picture of @s on @out. 0 on success. */
+static int svg(FILE *out, const struct story *s, bool inline_)
+{
+	struct lay L = { .s = s };
+	double top, h;
+
+	make_items(&L);
+	layout(&L, 0);
+	/* the header's height depends on the width: lay out twice */
+	{
+		FILE *nul = fopen("/dev/null", "w");
+
+		top = nul ? draw_header(nul, s, L.width < 900 ? 900 :
+							       L.width) : 80;
+		if (nul)
+			fclose(nul);
+	}
+	L.nr_tasks = L.nr_pages = L.hidden_pages = 0;
+	layout(&L, top + 6);
+	if (L.width < 900)
+		L.width = 900;
+	h = L.bottom + (L.hidden_pages ? LH + 10 : 10);
+	if (!inline_)
+		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
+		"width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
+		"font-family=\"DejaVu Sans Mono, monospace\">\n"
+		"<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n",
+		L.width, h, L.width, h);
+	draw_header(out, s, L.width);
+	draw_lane_heads(out, &L);
+	draw_pages(out, &L);
+	draw_boxes(out, &L);
+	draw_locks(out, &L);
+	draw_steps(out, &L);
+	draw_time_column(out, &L);
+	draw_arrows(out, &L);
+	if (L.hidden_pages) {
+		char buf[120];
+
+		snprintf(buf, sizeof(buf), "(%d more pages involved: the "
+			 "text report lists them)", L.hidden_pages);
+		text(out, 8, L.bottom + LH, L.width - 16, "#475569", NULL,
+		     buf);
+	}
+	fputs("</svg>\n", out);
+	free(L.it);
+	return ferror(out) ? -1 : 0;
+}
+
+int story_svg(FILE *out, const struct story *s)
+{
+	return svg(out, s, false);
 }
 
 int report_svg(FILE *out, const struct mmsim_program *p,
 	       const char *schedule, const struct sim_result *res)
 {
-	struct sim_event *ev = calloc(MAX_EVENTS, sizeof(*ev));
-	int n, tasks = sim_nr_tasks();
-	int lanes = tasks + (res->outcome != SIM_OK && res->fail_task < 0);
-	int w, h;
+	struct story *s = story_build(p, schedule);
+	int rc;
 
-	if (!ev)
+	(void)res;
+	if (!s)
 		return -1;
-	n = (int)sim_trace_tail(ev, MAX_EVENTS);
-	w = LEFT + (n + 2) * DX + 20;
-	if (w < 760)
-		w = 760;
-	top = TOP_MIN + 15 * (msg_lines(res->msg) - 1);
-	h = top + lanes * LANE_H + 40;
-	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
-		"width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-		"font-family=\"monospace\">\n<rect width=\"100%%\" "
-		"height=\"100%%\" fill=\"#fff\"/>\n", w, h, w, h);
-	draw_header(out, p, schedule, res, n, sim_trace_count());
-	for (int l = 0; l < lanes; l++) {
-		fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\""
-			" stroke=\"#ddd\"/>\n<text x=\"10\" y=\"%.1f\" "
-			"font-size=\"12\">", LEFT, lane_y(l), w - 10,
-			lane_y(l), lane_y(l) + 4);
-		xml_text(out, l < tasks ? sim_task_name(l) : "main (check)");
-		fputs("</text>\n", out);
+	rc = story_svg(out, s);
+	story_free(s);
+	return rc;
+}
+
+int report_html(FILE *out, const struct mmsim_program *p,
+		const char *schedule)
+{
+	struct story *s = story_build(p, schedule);
+	char *txt = NULL;
+	size_t len = 0;
+	FILE *f;
+	int rc;
+
+	if (!s)
+		return -1;
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
+	      "charset=\"utf-8\"><title>", out);
+	xml_text(out, s->p->name);
+	fprintf(out, ": %s</title>\n<style>body{font-family:DejaVu Sans "
+		"Mono,monospace;margin:12px;background:#fff;color:#111}"
+		"pre{font-size:12px;line-height:1.35}svg text{pointer-events:"
+		"all}</style></head><body>\n", sim_outcome_name(s->res.outcome));
+	rc = svg(out, s, true);
+	f = open_memstream(&txt, &len);
+	if (f) {
+		story_print(f, s);
+		fclose(f);
+		fputs("<details open><summary>the story as text</summary>"
+		      "<pre>", out);
+		for (char *c = txt; c && *c; c++)
+			if (*c == '\n')
+				fputc('\n', out);
+			else
+				xml_text(out, (char[2]){ *c, 0 });
+		fputs("</pre></details>\n", out);
+		free(txt);
 	}
-	for (int t = 0; t < tasks; t++)
-		draw_holds(out, ev, n, t, t);
-	for (int i = 0; i < n; i++)
-		draw_event(out, &ev[i], i, ev[i].task < tasks ? ev[i].task :
-							      lanes - 1);
-	draw_failure(out, ev, n, res, lanes);
-	draw_legend(out, h - 16);
-	fputs("</svg>\n", out);
-	free(ev);
-	return ferror(out) ? -1 : 0;
+	fputs("</body></html>\n", out);
+	story_free(s);
+	return rc || ferror(out) ? -1 : 0;
 }
 #endif /* !SIM_STRESS */

@@ -66,6 +66,7 @@ struct runner {
 	struct physmem_config mem;
 	struct mmsim_program prog;
 	char name[256];
+	char **op_text;		/* per op, for stories: made when asked */
 };
 
 /* Per-execution state (in the sim arena). */
@@ -154,6 +155,7 @@ static struct {
 	struct rsig *sigs;
 	unsigned long *marks;	/* pfn-mark: 1 + the frame; 0: not set */
 	struct scenario_op_result res;	/* of the op running (observer) */
+	const struct scn_op *cur_op[SIM_MAX_TASKS];	/* for stories */
 } RT;
 
 /* The observer of every op (mmsim kernel), NULL: none. */
@@ -1677,6 +1679,7 @@ static void thread_main(void *arg)
 		RT.res = (struct scenario_op_result){ 0 };
 		if (op_hook)
 			op_hook(op_hook_arg, op, p, NULL);
+		RT.cur_op[sim_task_id()] = op;
 		run_op(op, p);
 		if (op->kind == SCN_OP_EXIT)
 			break;
@@ -1709,6 +1712,7 @@ static void runner_setup(void *arg)
 
 	RT.r = r;
 	RT.s = s;
+	memset(RT.cur_op, 0, sizeof(RT.cur_op));
 	RT.procs = sim_zalloc(sizeof(*RT.procs) * (s->nr_procs + 1));
 	RT.handles = sim_zalloc(sizeof(*RT.handles) * (s->nr_handles + 1));
 	RT.sigs = sim_zalloc(sizeof(*RT.sigs) * (s->nr_signals + 1));
@@ -1820,6 +1824,68 @@ static void runner_describe(void *arg, FILE *out)
 				s->regions[g].name, va,
 				(unsigned long long)s->regions[g].size);
 			describe_range(mm, va, va + s->regions[g].size, out);
+		}
+	}
+}
+
+/* runner_task_op - the op @task runs, "op operands (file:line)". */
+static const char *runner_task_op(void *arg, int task)
+{
+	struct runner *r = arg;
+	const struct scn_op *op;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int i;
+
+	if (task < 0 || task >= SIM_MAX_TASKS || RT.r != r ||
+	    !(op = RT.cur_op[task]))
+		return NULL;
+	i = (int)(op - r->s->ops);
+	if (!r->op_text)
+		r->op_text = calloc(r->s->nr_ops + 1, sizeof(*r->op_text));
+	if (!r->op_text)
+		return NULL;
+	if (r->op_text[i])
+		return r->op_text[i];
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	scenario_dump_op(r->s, op, f);
+	fprintf(f, " (%s:%u)", scenario_file_name(r->s->filename),
+		op->pos.line);
+	fclose(f);
+	return r->op_text[i] = buf;
+}
+
+/*
+ * runner_name_va - the process whose mm @mm is (else "mm<id>", an mm
+ * not yet or no longer a process's: exec's new one) and @va as "region+
+ * offset" when a region of that process covers it.
+ */
+static void runner_name_va(void *arg, struct mm_struct *mm, unsigned long va,
+			   char *proc, size_t plen, char *where, size_t wlen)
+{
+	const struct scenario *s = RT.s;
+	int p;
+
+	snprintf(proc, plen, "mm%d", mm->id);
+	snprintf(where, wlen, "%#lx", va);
+	if (!s || !RT.procs || RT.r != arg)
+		return;
+	for (p = 0; p < s->nr_procs; p++)
+		if (RT.procs[p].mm == mm)
+			break;
+	if (p == s->nr_procs)
+		return;
+	snprintf(proc, plen, "%s", s->procs[p].name);
+	for (int g = 0; g < s->nr_regions; g++) {
+		unsigned long lo = *region_va(p, g);
+
+		if (va >= lo && va < lo + s->regions[g].size) {
+			snprintf(where, wlen, "%s+%#lx", s->regions[g].name,
+				 va - lo);
+			return;
 		}
 	}
 }
@@ -2002,6 +2068,8 @@ struct mmsim_program *scenario_program(struct scenario *s, char *err,
 		.setup = runner_setup,
 		.check = runner_check,
 		.describe = runner_describe,
+		.task_op = runner_task_op,
+		.name_va = runner_name_va,
 		.arg = r,
 		.max_steps = s->config.steps,
 	};
@@ -2017,6 +2085,10 @@ void scenario_program_free(struct mmsim_program *p)
 	r = p->arg;
 	if (RT.r == r)
 		memset(&RT, 0, sizeof(RT));
+	if (r->op_text)
+		for (int i = 0; i < r->s->nr_ops; i++)
+			free(r->op_text[i]);
+	free(r->op_text);
 	scenario_free(r->s);
 	free(r->region_va);
 	free(r);

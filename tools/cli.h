@@ -23,7 +23,8 @@ struct cli {
 	int nr_files;
 	struct explore_opts o;
 	const char *schedule;
-	const char *svg;
+	const char *svg, *html;
+	const char *stories;	/* bugs --stories DIR */
 	bool trace, shrink, no_shrink, json, tap, placeholder, coverage;
 	bool runs_given, time_given, regress_given;
 };

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "explore/story.h"
 #include "sim/regress.h"
 #include "tools/cli.h"
 
@@ -198,6 +199,44 @@ static char *shrunk(const struct mmsim_program *p, int id,
 	return s ? s : strdup(schedule);
 }
 
+/*
+ * --stories DIR: the story of the shrunk schedule (switch @id on) as
+ * DIR/NAME.txt and its picture as DIR/NAME.svg (docs/bugs.md shows them;
+ * make stories regenerates them, tests/t_story.c checks they are current).
+ */
+static void write_story(struct cli *c, const struct mmsim_program *p, int id,
+			const char *schedule)
+{
+	const char *name = sim_regress_table[id].name;
+	char path[4096];
+	struct story *st;
+	FILE *f;
+
+	sim_regress_clear();
+	sim_regress_set(id, true);
+	st = story_build(p, schedule);
+	sim_regress_clear();
+	if (!st)
+		return;
+	snprintf(path, sizeof(path), "%s/%s.txt", c->stories, name);
+	f = fopen(path, "w");
+	if (f) {
+		story_print(f, st);
+		fclose(f);
+	} else {
+		cli_error("%s: cannot write", path);
+	}
+	snprintf(path, sizeof(path), "%s/%s.svg", c->stories, name);
+	f = fopen(path, "w");
+	if (f) {
+		story_svg(f, st);
+		fclose(f);
+	} else {
+		cli_error("%s: cannot write", path);
+	}
+	story_free(st);
+}
+
 static void hunt(struct cli *c, struct hunt *h, struct progress *pr)
 {
 	const struct sim_regress *e = &sim_regress_table[h->id];
@@ -218,6 +257,8 @@ static void hunt(struct cli *c, struct hunt *h, struct progress *pr)
 		pr->phase = "on, shrinking";
 		progress_show(pr, true);
 		h->schedule = shrunk(p, h->id, r.fail[0].schedule);
+		if (c->stories)
+			write_story(c, p, h->id, h->schedule);
 	} else if (r.error[0]) {
 		snprintf(h->err, sizeof(h->err), "%s", r.error);
 	} else if (e->default_search_misses) {

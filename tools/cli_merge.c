@@ -171,7 +171,10 @@ static void merge_print(struct cli *c, struct merge *m, unsigned missing)
 		       sim_outcome_name(m->r.fail[i].outcome),
 		       (unsigned long long)m->r.fail[i].index,
 		       m->r.fail[i].msg);
-		report_replay_cmd(stdout, &p, m->r.fail[i].schedule);
+		report_replay_cmd(stdout, &p, m->r.fail[i].shrunk &&
+					     m->r.fail[i].shrunk[0] ?
+					     m->r.fail[i].shrunk :
+					     m->r.fail[i].schedule);
 		putchar('\n');
 	}
 }

@@ -7,11 +7,12 @@
  *			   [--keep-going] [--shrink | --no-shrink] [--coverage]
  *			   [--json | --tap]
  *	mmsim run FILE [--strategy S] [--seed S] [--regress NAME] [--json]
- *	mmsim replay FILE --schedule S [--trace] [--svg OUT.svg] [--json]
+ *	mmsim replay FILE --schedule S [--trace] [--svg OUT.svg]
+ *		     [--html OUT.html] [--json]
  *	mmsim list [--json]
  *	mmsim merge A.json B.json ... [--json]
  *	mmsim bugs [--placeholder] [--strategy S] [--runs N | --time T]
- *		   [--json | --tap]
+ *		   [--stories DIR] [--json | --tap]
  *
  * Exit status: 0 nothing found, 1 a violation found (bugs: a bug that
  * misbehaved), 2 bad usage or input. See docs/cli.md.
@@ -29,7 +30,6 @@
 #include "sim/regress.h"
 #include "tools/cli.h"
 
-#define TRACE_TAIL 24		/* events shown around a failure */
 #define FULL_TRACE 4096		/* --trace: the whole ring */
 #define DETAILED 3		/* failures reported in full */
 #define MAX_TIME 31536000	/* --time: a year of seconds */
@@ -49,12 +49,12 @@ static int usage(FILE *f)
 		"  run FILE      one execution [--strategy S] [--seed S] "
 		"[--json]\n"
 		"  replay FILE --schedule S [--trace] [--svg OUT.svg] "
-		"[--json]\n"
+		"[--html OUT.html] [--json]\n"
 		"  list          the programs that can run (builtin: and "
 		"scenarios/)\n"
 		"  merge A.json B.json ...  join shard results\n"
 		"  bugs          hunt the catalogue of historical kernel "
-		"races [--placeholder]\n"
+		"races [--placeholder] [--stories DIR]\n"
 		"  kernel FILE   a sequential scenario in the model and on "
 		"this host's kernel,\n"
 		"                compared [--regress NAME] [-v] "
@@ -189,7 +189,8 @@ static int parse_opt(struct cli *c, int argc, char **argv, int *i)
 
 	static const char *const with_value[] = {
 		"--strategy", "--runs", "--time", "--seed", "--regress",
-		"--jobs", "--shard", "--schedule", "--svg", NULL };
+		"--jobs", "--shard", "--schedule", "--svg", "--html", "--stories",
+		NULL };
 	for (int k = 0; with_value[k]; k++)
 		if (!strcmp(a, with_value[k])) {
 			if (!v)
@@ -231,6 +232,10 @@ static int parse_opt(struct cli *c, int argc, char **argv, int *i)
 		c->schedule = v;
 	} else if (!strcmp(a, "--svg")) {
 		c->svg = v;
+	} else if (!strcmp(a, "--html")) {
+		c->html = v;
+	} else if (!strcmp(a, "--stories")) {
+		c->stories = v;
 	} else if (!parse_flag(c, a)) {
 		return cli_error("unknown option '%s' (see mmsim help)", a);
 	}
@@ -368,7 +373,7 @@ static void print_failures(struct cli *c, const struct mmsim_program *p,
 				 explore_member(c->o.strategy, f->index));
 		putchar('\n');
 		report_failure(stdout, p, f->shrunk ? f->shrunk : f->schedule,
-			       how, TRACE_TAIL);
+			       how, c->trace ? FULL_TRACE : 0);
 	}
 	if (r->nr_fail > DETAILED)
 		printf("\n(%zu more failures kept; --json lists them)\n",
@@ -472,6 +477,36 @@ static int write_svg(struct cli *c, const struct mmsim_program *p,
 	return 0;
 }
 
+static int write_html(struct cli *c, const struct mmsim_program *p)
+{
+	FILE *f = fopen(c->html, "w");
+
+	if (!f)
+		return cli_error("%s: %s", c->html, strerror(errno));
+	if (report_html(f, p, c->schedule) | fclose(f))
+		return cli_error("%s: write failed", c->html);
+	return 0;
+}
+
+/*
+ * A replayed failure's smallest schedule: when shrinking finds one with
+ * fewer preemptions (or runs), the command to replay that one too, so
+ * every replay command mmsim prints can be the compact one.
+ */
+static void print_shrunk(struct cli *c, const struct mmsim_program *p)
+{
+	struct shrink_stats st;
+	char *s = shrink_schedule(p, c->schedule, SHRINK_DEFAULT, &st);
+
+	if (s && strcmp(s, c->schedule)) {
+		printf("  shrunk:   ");
+		report_replay_cmd(stdout, p, s);
+		printf("  (preemptions %u -> %u)\n", st.preempts_before,
+		       st.preempts_after);
+	}
+	free(s);
+}
+
 static int cmd_replay(struct cli *c)
 {
 	struct mmsim_program *p = load(c);
@@ -500,6 +535,8 @@ static int cmd_replay(struct cli *c)
 	program_exec(p, &cfg, &res);
 	if (c->svg && write_svg(c, p, &res))
 		return EXIT_USAGE;
+	if (c->html && write_html(c, p))
+		return EXIT_USAGE;
 	if (c->json)
 		replay_json(c, p, &res, defaulted);
 	else if (defaulted)
@@ -517,9 +554,10 @@ static int cmd_replay(struct cli *c)
 		       res.msg, res.msg[0] ? " " : "", c->schedule,
 		       (unsigned long long)res.steps,
 		       (unsigned long long)res.trace_hash);
-	else
-		report_failure(stdout, p, c->schedule, "replayed",
-			       TRACE_TAIL);
+	else {
+		report_failure(stdout, p, c->schedule, "replayed", 0);
+		print_shrunk(c, p);
+	}
 	if (c->trace && !c->json) {
 		program_exec(p, &cfg, &res);
 		printf("trace:\n");
