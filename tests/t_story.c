@@ -73,6 +73,18 @@ static const struct {
 					   "do_device_private_fault" } },
 	{ "khugepaged-pt-free-vs-gup-fast", { "collapse_huge_page" } },
 	{ "gup-fast-no-wp-seq", { "gup_fast" } },
+	{ "gup-fast-vs-collapse", { "gup_fast_pmd_range",
+				    "pmdp_collapse_flush",
+				    "collapse_huge_page", "do_load" } },
+	{ "mremap-move-pmd-vs-retract", { "move_page_tables",
+					  "find_pmd_or_thp_or_none",
+					  "move_normal_pmd", "hw_access" } },
+	{ "mremap-flush-after-unlock", { "move_ptes", "zap_pte_range",
+					 "shmem_undo_range",
+					 "check_frame" } },
+	{ "swapoff-vs-swapin", { "try_to_unmap_one",
+				 "swap_cache_get_folio", "unuse_pte",
+				 "swap_map_freed" } },
 };
 
 static char *slurp(const char *path)
