@@ -15,7 +15,7 @@
 # Schedule d9b40d3c7b (4 preemptions: g stops after its PMD read, k runs
 # to its second count check, g grabs, t2 stores) replays to the lost
 # store (tests/t_arm64.c). The default search finds it through its rff
-# quarter (reads-from fuzzing: docs/explorer.md), 6,828 - 70,150
+# quarter (reads-from fuzzing: docs/explorer.md), 6,084 - 46,842
 # executions on 7 of seeds 0-7 (tests/t_rff.c); random, POS, vpos and
 # PCT alone do not in 200,000.
 config arch=arm64 nodes=2 mem=32M thp=always thp_numa=legacy regress=thp-numa-count-recheck

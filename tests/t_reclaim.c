@@ -437,6 +437,7 @@ int main(void)
 	t_madv_free_vs_gup();
 	st_proof("scenarios/reclaim-vs-store.mms", 3000);
 	st_proof("scenarios/reclaim-vs-gup-pin.mms", 3000);
+	st_proof("scenarios/reclaim-vs-gup-fast-vs-store.mms", 3000);
 	st_proof("scenarios/reclaim-vs-fork.mms", 3000);
 	st_proof("scenarios/reclaim-vs-migration.mms", 3000);
 	st_proof("scenarios/madv-free-redirty.mms", 3000);

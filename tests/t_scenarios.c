@@ -19,7 +19,7 @@
  *    the default strategy.
  *  - a scenario whose assertion is false is reported (the runner can fail).
  *
- * About 60 s of CPU under ASan (thp-numa-count-recheck's 37,564 THP
+ * About 60 s of CPU under ASan (thp-numa-count-recheck's 4,558 THP
  * executions to find it; the DPOR ladders: its dpor:1 is ~500).
  */
 #include <stdlib.h>
@@ -37,8 +37,8 @@
 #define SAMPLE_EXECS	20000	/* the fallback sample */
 /* The default search's budget to find a catalogued bug: the slowest,
  * thp-numa-count-recheck, is found by its rff quarter at execution
- * 37,564 (seed 0; ~12 s of CPU under ASan; the DPOR ladder alone finds it
- * by ~262,000 whatever the seed); the rest in < 5,000. */
+ * 4,558 (seed 0; the DPOR ladder alone finds it by ~262,000 whatever the
+ * seed); mremap-flush-after-unlock at 15,609; the rest in < 5,000. */
 #define ON_BUDGET	80000
 
 static struct explore_result run(const struct mmsim_program *p,
