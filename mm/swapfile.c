@@ -406,8 +406,21 @@ void swapcache_wait(swp_entry_t entry)
 		folio = __atomic_load_n(&cache[off], SIM_MO);
 		if (!(__atomic_load_n(&map[off], SIM_MO) & SWAP_HAS_CACHE) ||
 		    (folio && __atomic_load_n(&folio->_refcount.counter,
-					      SIM_MO)))
+					      SIM_MO))) {
+			/*
+			 * SIM: memory changed, but maybe only in another
+			 * CPU's store buffer (memory=tso|arm64): make those
+			 * stores visible now - one order the hardware allows
+			 * - or the loads above would see the old values and
+			 * this loop spin without end (found by t_memory_models
+			 * on migrate-swapcache-vs-swapin under tso).
+			 */
+			sim_sb_flush_addr(&map[off]);
+			sim_sb_flush_addr(&cache[off]);
+			if (folio)
+				sim_sb_flush_addr(&folio->_refcount.counter);
 			continue;
+		}
 		sim_wait(&si->wq, "swapcache", &map[off],
 			 SIM_SITE("swapcache_wait"));
 	}
