@@ -33,6 +33,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -1346,10 +1347,35 @@ static void compare_step(const struct scenario *s, int i)
 	compare_pages(s, st);
 }
 
+/*
+ * Every host process on the CPU this one runs on (the workers inherit
+ * it): the kernel's per-CPU LRU batches hold a reference on a folio
+ * until drained, and a write fault's reuse check drains only its own
+ * CPU's (wp_can_reuse_anon_folio: lru_add_drain()), so a worker that ran
+ * on another CPU than the one that faulted the page in may see an extra
+ * reference and copy where it would reuse on one CPU. The model has no
+ * per-CPU batches; on one CPU the host agrees with it (same-frame after
+ * a child's exit flaked without this: 2 runs in 5 copied).
+ */
+static void pin_to_one_cpu(void)
+{
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu >= 0 ? cpu : 0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		fprintf(stderr, "mmsim kernel: sched_setaffinity: %s (runs "
+			"unpinned: reuse checks may copy)\n",
+			strerror(errno));
+}
+
 static int run_host(const struct scenario *s)
 {
 	int np = s->nr_procs;
 	double t0 = now_ms();
+
+	pin_to_one_cpu();
 
 	W.cmd = calloc(np, sizeof(*W.cmd));
 	W.rep = calloc(np, sizeof(*W.rep));
