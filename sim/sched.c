@@ -1151,7 +1151,8 @@ static void run_ready_rcu_callbacks(void)
 	}
 }
 
-void sim_rcu_read_lock(const struct sim_site *site)
+/* Enter a read-side section; the outermost one yields unless @quiet. */
+static void rcu_read_lock_common(const struct sim_site *site, bool quiet)
 {
 	struct sim_task *tk;
 
@@ -1160,37 +1161,23 @@ void sim_rcu_read_lock(const struct sim_site *site)
 	tk = &tasks[S.current];
 	if (tk->rcu_nesting++ == 0) {
 		S.readers |= 1ULL << S.current;
-		sim_yield_at(SIM_EV_RCU, 0, site);
+		if (!quiet)
+			sim_yield_at(SIM_EV_RCU, 0, site);
 	}
+}
+
+void sim_rcu_read_lock(const struct sim_site *site)
+{
+	rcu_read_lock_common(site, false);
 }
 
 void sim_rcu_read_lock_quiet(const struct sim_site *site)
 {
-	struct sim_task *tk;
-
-	if (S.current < 0)
-		return;
-	tk = &tasks[S.current];
-	if (tk->rcu_nesting++ == 0)
-		S.readers |= 1ULL << S.current;
+	rcu_read_lock_common(site, true);
 }
 
-void sim_rcu_read_unlock_quiet(const struct sim_site *site)
-{
-	struct sim_task *tk;
-
-	if (S.current < 0)
-		return;
-	tk = &tasks[S.current];
-	if (tk->rcu_nesting == 0) {
-		sim_violation_at(site, "rcu_read_unlock without rcu_read_lock");
-		return;
-	}
-	if (--tk->rcu_nesting == 0 && !is_reader(tk))
-		rcu_quiescent(S.current);
-}
-
-void sim_rcu_read_unlock(const struct sim_site *site)
+/* Leave a read-side section; the outermost one is traced unless @quiet. */
+static void rcu_read_unlock_common(const struct sim_site *site, bool quiet)
 {
 	struct sim_task *tk;
 
@@ -1202,10 +1189,21 @@ void sim_rcu_read_unlock(const struct sim_site *site)
 		return;
 	}
 	if (--tk->rcu_nesting == 0) {
-		sim_trace_event(SIM_EV_RCU, 0, site);
+		if (!quiet)
+			sim_trace_event(SIM_EV_RCU, 0, site);
 		if (!is_reader(tk))
 			rcu_quiescent(S.current);
 	}
+}
+
+void sim_rcu_read_unlock_quiet(const struct sim_site *site)
+{
+	rcu_read_unlock_common(site, true);
+}
+
+void sim_rcu_read_unlock(const struct sim_site *site)
+{
+	rcu_read_unlock_common(site, false);
 }
 
 void sim_synchronize_rcu(const struct sim_site *site)
