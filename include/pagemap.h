@@ -16,7 +16,12 @@
  *
  * SIM: i_pages is a flat array of slots sized at the file's creation
  * (the kernel's xarray grows); a large folio fills every slot it covers
- * with its head (the kernel's multi-index entry).
+ * with its head (the kernel's multi-index entry). Every access to a slot
+ * goes through xa_load_slot / xa_store_slot / xa_find_slot below, whose
+ * yields name the slot and the xarray itself (i_pages_head): a store of
+ * any slot conflicts with every lookup and scan of the file, as a store
+ * into an xarray node would with a walk through it. A scan over empty
+ * slots (xa_find, the kernel's find_get_entries/xas_find) is one step.
  */
 #ifndef MMSIM_PAGEMAP_H
 #define MMSIM_PAGEMAP_H
@@ -47,6 +52,7 @@ struct address_space {
 	struct list_head i_mmap;
 	spinlock_t i_pages_lock;	/* xa_lock */
 	struct folio **i_pages;		/* SIM: flat slots (see above) */
+	unsigned long i_pages_head;	/* SIM: names the xarray (above) */
 	unsigned long nr_slots;
 	unsigned long i_size;		/* bytes; i_size_read/write */
 	unsigned long nrpages;		/* i_pages_lock */
@@ -90,6 +96,57 @@ static inline void i_mmap_unlock_write(struct address_space *mapping)
 {
 	up_write(&mapping->i_mmap_rwsem);
 }
+
+/*
+ * xa_load_slot - an RCU lookup of the slot at @index (xas_load): one
+ * step that reads the slot and the xarray.
+ */
+#define xa_load_slot(mapping, index, lbl)                                  \
+	({ struct address_space *__m = (mapping);                          \
+	   unsigned long __i = (index);                                    \
+	   sim_yield2(SIM_EV_READ, &__m->i_pages[__i], SIM_EV_READ,        \
+		      &__m->i_pages_head, lbl);                            \
+	   SIM_LOAD(&__m->i_pages[__i]); })
+
+/*
+ * xa_store_slots - store @entry into the @nr slots from @index (xas_store
+ * of a single or multi-index entry), under the xa_lock: one step. @fl is
+ * the store's ordering for the store buffer (0: plain; rcu_assign_pointer
+ * is a release).
+ */
+#define xa_store_slots(mapping, index, nr, entry, fl, lbl)                 \
+	do {                                                               \
+		struct address_space *__m = (mapping);                     \
+		unsigned long __i = (index), __n = (nr);                   \
+		struct folio *__f = (entry);                               \
+		sim_yield2(SIM_EV_WRITE, &__m->i_pages[__i], SIM_EV_WRITE, \
+			   &__m->i_pages_head, lbl);                       \
+		for (unsigned long __k = 0; __k < __n; __k++)              \
+			SIM_STORE(&__m->i_pages[__i + __k], __f, (fl));    \
+	} while (0)
+
+/*
+ * xa_find_slot - the first cached folio at or after *@index and below
+ * @max (xas_find under RCU, as find_get_entries and filemap_map_pages
+ * walk): *@index moves to it; NULL (and *@index = @max) if none. One
+ * step: SIM: the kernel reads the empty slots one node at a time; here a
+ * racing store into a slot the walk has not reached yet is seen or not
+ * as a whole with the step (see docs/deviations.md).
+ */
+#define xa_find_slot(mapping, indexp, max, lbl)                            \
+	({ struct address_space *__m = (mapping);                          \
+	   unsigned long *__ip = (indexp), __max = (max);                  \
+	   struct folio *__f = NULL;                                       \
+	   if (*__ip < __max) {                                            \
+		   sim_yield2(SIM_EV_READ, &__m->i_pages[*__ip],           \
+			      SIM_EV_READ, &__m->i_pages_head, lbl);       \
+		   for (; *__ip < __max; (*__ip)++) {                      \
+			   __f = SIM_LOAD(&__m->i_pages[*__ip]);           \
+			   if (__f)                                        \
+				   break;                                  \
+		   }                                                       \
+	   }                                                               \
+	   __f; })
 
 /* folio_file_page - the page of @folio at file index @index. */
 static inline struct page *folio_file_page(struct folio *folio,

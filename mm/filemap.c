@@ -90,7 +90,7 @@ struct folio *filemap_get_entry(struct address_space *mapping,
 		return NULL;
 	rcu_read_lock();
 repeat:
-	folio = READ_ONCE_L(mapping->i_pages[index], "filemap_get_entry:slot");
+	folio = xa_load_slot(mapping, index, "filemap_get_entry:slot");
 	if (folio) {
 		if (!folio_try_get(folio)) {
 			/*
@@ -103,8 +103,8 @@ repeat:
 			spin_unlock(&mapping->i_pages_lock);
 			goto repeat;
 		}
-		if (unlikely(folio != READ_ONCE_L(mapping->i_pages[index],
-						  "filemap_get_entry:reload"))) {
+		if (unlikely(folio != xa_load_slot(mapping, index,
+						   "filemap_get_entry:reload"))) {
 			folio_put(folio);
 			goto repeat;
 		}
@@ -126,9 +126,8 @@ void filemap_remove_folio(struct folio *folio)
 
 	VM_BUG_ON_FOLIO(!__test_bit(PG_locked, &folio->flags), folio);
 	spin_lock(&mapping->i_pages_lock);
-	for (long i = 0; i < nr; i++)
-		WRITE_ONCE_L(mapping->i_pages[folio->index + i], NULL,
-			     "filemap_remove_folio:slot");
+	xa_store_slots(mapping, folio->index, nr, NULL, 0,
+		       "filemap_remove_folio:slot");
 	mapping->nrpages -= nr;
 	WRITE_ONCE_L(folio->mapping, NULL, "filemap_remove_folio:mapping");
 	spin_unlock(&mapping->i_pages_lock);
@@ -150,17 +149,20 @@ static struct folio *next_uptodate_folio(struct address_space *mapping,
 {
 	unsigned long max_idx;
 
-	for (; *index <= end_pgoff && *index < mapping->nr_slots; (*index)++) {
-		struct folio *folio = READ_ONCE_L(mapping->i_pages[*index],
-						  "next_uptodate_folio:slot");
+	unsigned long max = end_pgoff + 1 < mapping->nr_slots ?
+				    end_pgoff + 1 : mapping->nr_slots;
+
+	for (; *index < max; (*index)++) {
+		struct folio *folio = xa_find_slot(mapping, index, max,
+						   "next_uptodate_folio:slot");
 
 		if (!folio)
-			continue;
+			return NULL;
 		if (test_bit(PG_locked, &folio->flags))
 			continue;
 		if (!folio_try_get(folio))
 			continue;
-		if (unlikely(folio != READ_ONCE_L(mapping->i_pages[*index],
+		if (unlikely(folio != xa_load_slot(mapping, *index,
 				"next_uptodate_folio:reload")))
 			goto skip;
 		if (!folio_test_uptodate(folio))

@@ -744,8 +744,8 @@ static int collapse_file(struct mm_struct *mm, unsigned long addr,
 	folio_mark_dirty(new_folio);
 	for (index = start; index < end; index++)
 		__atomic_store_n(&mapping->i_pages[index], new_folio, SIM_MO);
-	sim_yield(SIM_EV_WRITE, &mapping->i_pages[start],
-		  "collapse_file:xas_store");
+	sim_yield2(SIM_EV_WRITE, &mapping->i_pages[start], SIM_EV_WRITE,
+		   &mapping->i_pages_head, "collapse_file:xas_store");
 	mapping->nrpages += nr_none;
 	spin_unlock(xa);
 

@@ -126,9 +126,11 @@ static int shmem_add_to_page_cache(struct folio *folio,
 	folio->mapping = mapping;	/* not visible yet: plain store */
 	folio_ref_add(folio, nr);
 	spin_lock(&mapping->i_pages_lock);
-	for (long i = 0; i < nr; i++) {
-		if (READ_ONCE_L(mapping->i_pages[index + i],
-				"shmem_add_to_page_cache:slot")) {
+	{
+		unsigned long i = index;
+
+		if (xa_find_slot(mapping, &i, index + nr,
+				 "shmem_add_to_page_cache:slot")) {
 			spin_unlock(&mapping->i_pages_lock);
 			folio->mapping = NULL;
 			folio_ref_sub(folio, nr);
@@ -139,8 +141,8 @@ static int shmem_add_to_page_cache(struct folio *folio,
 	 * lockless readers re-check with folio_try_get + a reload. */
 	for (long i = 0; i < nr; i++)
 		__atomic_store_n(&mapping->i_pages[index + i], folio, SIM_MO);
-	sim_yield(SIM_EV_WRITE, &mapping->i_pages[index],
-		  "shmem_add_to_page_cache:publish");
+	sim_yield2(SIM_EV_WRITE, &mapping->i_pages[index], SIM_EV_WRITE,
+		   &mapping->i_pages_head, "shmem_add_to_page_cache:publish");
 	mapping->nrpages += nr;
 	spin_unlock(&mapping->i_pages_lock);
 	return 0;
@@ -289,8 +291,12 @@ static void shmem_undo_range(struct address_space *mapping,
 	if (end > mapping->nr_slots)
 		end = mapping->nr_slots;
 	for (index = start; index < end;) {
-		struct folio *folio = filemap_get_entry(mapping, index);
+		struct folio *folio;
 
+		/* find_lock_entries: the next cached index, then a lookup */
+		if (!xa_find_slot(mapping, &index, end, "shmem_undo_range:find"))
+			break;
+		folio = filemap_get_entry(mapping, index);
 		if (!folio) {
 			index++;
 			continue;

@@ -30,6 +30,9 @@ bool swap_config_swapoff;
 struct swap_info_struct {
 	unsigned long flags;		/* SWP_WRITEOK, SWP_SYNCHRONOUS_IO */
 	unsigned long max;		/* slots, including the header */
+	/* SIM: one past the highest slot ever allocated (slots are taken
+	 * first-fit, so scans of every slot stop here) */
+	unsigned long highest;
 	unsigned long inuse_pages;
 	spinlock_t lock;
 	struct sim_waitq wq;		/* swapcache_wait() sleepers */
@@ -50,7 +53,19 @@ struct swap_info_struct {
 					 * swapoff (vfree) */
 	struct folio **cache;		/* the swap cache: slot -> folio; NULL
 					 * after swapoff */
-	uint64_t **data;		/* the written pages */
+	/* the written pages, by slot; SIM: grown on demand to data_cap
+	 * slots (most executions write a few slots of a large device) */
+	struct swap_page **data;
+	unsigned long data_cap;
+};
+
+/*
+ * A written slot: the page's contents as physmem keeps them - a mark
+ * (every word one value, or one but for one word) costs no page.
+ */
+struct swap_page {
+	struct frame_data mark;		/* state FD_REAL: words[] hold it */
+	uint64_t words[];
 };
 
 static struct swap_info_struct *swap_info;
@@ -83,7 +98,6 @@ static struct swap_info_struct *swap_type_to_swap_info(void)
 	init_completion(&si->comp);
 	si->swap_map = sim_zalloc(si->max);
 	si->cache = sim_zalloc(sizeof(*si->cache) * si->max);
-	si->data = sim_zalloc(sizeof(*si->data) * si->max);
 	swap_info = si;
 	return si;
 }
@@ -250,6 +264,8 @@ int folio_alloc_swap(struct folio *folio)
 		return -ENOMEM;	/* full: reclaim keeps the folio */
 	}
 	si->swap_map[off] = SWAP_HAS_CACHE;
+	if (off >= si->highest)
+		si->highest = off + 1;
 	si->inuse_pages++;
 	swap_map_changed(si);
 	spin_unlock(&si->lock);
@@ -261,7 +277,8 @@ int folio_alloc_swap(struct folio *folio)
 static void swap_entry_free(struct swap_info_struct *si, unsigned long off)
 {
 	VM_BUG_ON(si->cache[off]);
-	si->data[off] = NULL;	/* SIM: arena memory, reused after reset */
+	if (off < si->data_cap)
+		si->data[off] = NULL;	/* SIM: arena memory, reused after reset */
 	si->inuse_pages--;
 }
 
@@ -531,7 +548,7 @@ bool vm_swap_full(void)
  */
 static void swap_reap_orphans(struct swap_info_struct *si)
 {
-	for (unsigned long off = 1; off < si->max; off++) {
+	for (unsigned long off = 1; off < si->highest; off++) {
 		struct folio *folio = si->cache[off];
 
 		if (!folio || si->swap_map[off] != SWAP_HAS_CACHE ||
@@ -550,7 +567,7 @@ unsigned long swap_check_leaks(void)
 	if (!si || !si->swap_map)
 		return 0;	/* no swap, or swapoff emptied it */
 	swap_reap_orphans(si);
-	for (unsigned long off = 1; off < si->max; off++)
+	for (unsigned long off = 1; off < si->highest; off++)
 		if (si->swap_map[off] || si->cache[off])
 			return off;
 	return 0;
@@ -569,16 +586,35 @@ void swap_write_folio(struct folio *folio)
 	struct swap_info_struct *si = swap_type_to_swap_info();
 	unsigned long off = swp_offset((swp_entry_t){ folio->private });
 	unsigned long pfn = page_to_pfn(&folio->page);
-	uint64_t *buf;
+	const struct frame_data *fd = &physmem_fdata[pfn];
+	struct swap_page *sp;
 
 	VM_BUG_ON_FOLIO(!folio_test_swapcache(folio), folio);
 	sim_yield(SIM_EV_READ, sim_data_obj(&folio->page), "swap_writepage");
 	swap_stats.writes++;
-	buf = si->data[off];
-	if (!buf)
-		buf = si->data[off] = sim_zalloc(PAGE_SIZE);
-	for (unsigned i = 0; i < WORDS_PER_PAGE; i++)
-		buf[i] = physmem_load_word(pfn, i);
+	if (off >= si->data_cap) {
+		unsigned long cap = 2 * off > 64 ? 2 * off : 64;
+		struct swap_page **d;
+
+		if (cap > si->max)
+			cap = si->max;
+		d = sim_zalloc(sizeof(*d) * cap);
+		if (si->data_cap)
+			memcpy(d, si->data, sizeof(*d) * si->data_cap);
+		si->data = d;
+		si->data_cap = cap;
+	}
+	/* SIM: arena memory: a rewrite of the slot takes a new page */
+	if (fd->state != FD_REAL) {
+		sp = sim_zalloc(sizeof(*sp));
+		sp->mark = *fd;
+	} else {
+		sp = sim_zalloc(sizeof(*sp) + PAGE_SIZE);
+		sp->mark.state = FD_REAL;
+		for (unsigned i = 0; i < WORDS_PER_PAGE; i++)
+			sp->words[i] = physmem_load_word(pfn, i);
+	}
+	si->data[off] = sp;
 }
 
 /*
@@ -590,19 +626,35 @@ void swap_read_folio(struct folio *folio, swp_entry_t entry)
 {
 	struct swap_info_struct *si = swap_type_to_swap_info();
 	unsigned long pfn = page_to_pfn(&folio->page);
-	uint64_t *buf = si ? si->data[swp_offset(entry)] : NULL;
+	unsigned long off = swp_offset(entry);
+	const struct swap_page *sp = si && off < si->data_cap ?
+					     si->data[off] : NULL;
 
 	sim_yield(SIM_EV_WRITE, sim_data_obj(&folio->page), "swap_read_folio");
 	if (folio_test_swapcache(folio))
 		swap_stats.reads++;
 	else
 		swap_stats.reads_nocache++;
-	if (!buf) {
+	if (!sp) {
 		physmem_fill_words(pfn, 0, WORDS_PER_PAGE, 0);
 		return;
 	}
-	for (unsigned i = 0; i < WORDS_PER_PAGE; i++)
-		physmem_store_word(pfn, i, buf[i]);
+	switch (sp->mark.state) {
+	case FD_REAL:
+		for (unsigned i = 0; i < WORDS_PER_PAGE; i++)
+			physmem_store_word(pfn, i, sp->words[i]);
+		break;
+	case FD_POISON:
+		physmem_fill_words(pfn, 0, WORDS_PER_PAGE, PAGE_POISON);
+		break;
+	case FD_UNIFORM1:
+		physmem_fill_words(pfn, 0, WORDS_PER_PAGE, sp->mark.val);
+		physmem_store_word(pfn, sp->mark.idx, sp->mark.exc);
+		break;
+	default:
+		physmem_fill_words(pfn, 0, WORDS_PER_PAGE, sp->mark.val);
+		break;
+	}
 }
 
 /* ---- swapoff (kernel: mm/swapfile.c) ---- */
@@ -822,7 +874,7 @@ static int try_to_unuse(struct swap_info_struct *si)
 			mmput(prev_mm);
 		if (ret)
 			return ret;
-		for (unsigned long i = 1; i < si->max; i++) {
+		for (unsigned long i = 1; i < si->highest; i++) {
 			swp_entry_t entry = swp_entry(0, i);
 			struct folio *folio;
 

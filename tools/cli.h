@@ -38,6 +38,7 @@ struct promise {
 	char regress[64];	/* the bug switch the file shows, or "" */
 	const char *regress_from;	/* "its config line", "the catalogue" */
 	bool switched;		/* switched on here, from the catalogue */
+	bool by_flag;		/* the catalogue's switch, given by --regress */
 };
 
 /* Print "mmsim: <msg>" to stderr; returns EXIT_USAGE. */

@@ -74,6 +74,8 @@ int promise_load(struct cli *c, struct promise *pr)
 			if (!c->regress_given) {
 				sim_regress_set(i, true);
 				pr->switched = true;
+			} else if (sim_regress_on(i)) {
+				pr->by_flag = true;	/* --regress named it */
 			}
 			break;
 		}
@@ -113,7 +115,7 @@ int promise_judge(struct cli *c, const struct promise *pr,
 {
 	bool text = !c->json && !c->tap, held;
 	const struct explore_failure *hit = NULL;
-	char name[80], sw[160] = "";
+	char name[80], sw[256] = "";
 
 	if (!pr->has || rc == EXIT_USAGE)
 		return rc;
@@ -125,10 +127,13 @@ int promise_judge(struct cli *c, const struct promise *pr,
 	}
 	promise_name(pr, name, sizeof(name));
 	if (pr->regress[0])
-		snprintf(sw, sizeof(sw), ", regression %s %s by %s", pr->regress,
+		snprintf(sw, sizeof(sw), ", regression %s %s %s", pr->regress,
+			 pr->by_flag ? "named by" :
 			 pr->switched || pr->regress_from[0] == 'i' ?
-			 "switched on" : "named (not switched on: --regress "
-			 "given)", pr->regress_from);
+			 "switched on by" :
+			 "not switched on (--regress names others), named by",
+			 pr->by_flag ? "the catalogue, switched on by --regress" :
+			 pr->regress_from);
 	if (pr->verdict == SCN_EXPECT_OK) {
 		held = !r->failures;
 	} else {
