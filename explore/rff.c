@@ -80,7 +80,8 @@ static struct {
 	struct rff_entry corpus[RFF_CORPUS];
 	unsigned nr, next;		/* entries, slot of the next one */
 	/* the running execution */
-	uint8_t *plan;			/* choices to follow, NULL: random */
+	uint8_t *plan;			/* choices to follow, NULL: random
+					 * (one of mut_choice[]) */
 	uint32_t plan_n, plan_at;
 	uint8_t choice[RFF_MAX_CHOICES];
 	struct sim_access acc[RFF_MAX_CHOICES];
@@ -95,6 +96,9 @@ static struct {
 	uint32_t nr_new;
 	bool overflow;			/* new_pairs full: still new */
 	uint64_t added, mutated;
+	/* mutate()'s two working copies (choices and their accesses) */
+	uint8_t mut_choice[2][RFF_MAX_CHOICES];
+	struct sim_access mut_acc[2][RFF_MAX_CHOICES];
 } R;
 
 /* ---- read-from pairs ---- */
@@ -268,19 +272,13 @@ static bool mutate(void)
 							R.nr < 8 ? R.nr : 8);
 	const struct rff_entry *p =
 		&R.corpus[(R.next + RFF_CORPUS - 1 - back) % RFF_CORPUS];
-	uint8_t *c[2];
-	struct sim_access *a[2];
+	uint8_t *c[2] = { R.mut_choice[0], R.mut_choice[1] };
+	struct sim_access *a[2] = { R.mut_acc[0], R.mut_acc[1] };
 	uint32_t j, k;
 	int cur = 0, done = 0;
 
-	if (!p->choice || p->n < 2)
+	if (!p->choice || p->n < 2 || p->n > RFF_MAX_CHOICES)
 		return false;
-	c[0] = malloc(p->n);
-	c[1] = malloc(p->n);
-	a[0] = malloc(p->n * sizeof(**a));
-	a[1] = malloc(p->n * sizeof(**a));
-	if (!c[0] || !c[1] || !a[0] || !a[1])
-		goto out;
 	memcpy(c[0], p->choice, p->n);
 	memcpy(a[0], p->acc, p->n * sizeof(**a));
 	do {
@@ -292,16 +290,10 @@ static bool mutate(void)
 	} while (done < RFF_STACK && !sim_rng_below(&R.rng, 4));
 	if (done) {
 		R.plan = c[cur];
-		c[cur] = NULL;
 		R.plan_n = p->n;
 		R.plan_at = 0;
 		R.mutated++;
 	}
-out:
-	free(c[0]);
-	free(c[1]);
-	free(a[0]);
-	free(a[1]);
 	return done > 0;
 }
 
@@ -317,7 +309,6 @@ static void rff_begin(struct sim_strategy *s, uint64_t seed)
 	R.nr_new = 0;
 	R.overflow = false;
 	R.n = 0;
-	free(R.plan);
 	R.plan = NULL;
 	if (R.nr && sim_rng_below(&R.rng, RFF_FRESH))
 		mutate();
@@ -362,7 +353,6 @@ static void rff_end(struct sim_strategy *s, const struct sim_result *r)
 	struct rff_entry *e;
 
 	sim_set_trace_hook(NULL);
-	free(R.plan);
 	R.plan = NULL;
 	if (!R.nr_new && !R.overflow)
 		return;
