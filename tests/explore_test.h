@@ -71,6 +71,32 @@ static inline struct mmsim_program *test_program_load(const char *name,
 	return p;
 }
 
+/*
+ * check_scenario_exhausted - a TAP line: the scenario file @path is
+ * clean in every schedule @bound ("dpor:P") covers, the bound was
+ * exhausted within @seconds, and at least @min executions ran.
+ */
+static inline void check_scenario_exhausted(const char *path,
+					    const char *bound, uint64_t min,
+					    double seconds)
+{
+	struct mmsim_program *p = test_program_load(path, NULL);
+	struct explore_result r;
+
+	if (!p) {
+		ok(0, "%s loads and runs", path);
+		return;
+	}
+	r = explore_for(p, bound, 0, seconds);
+	ok(r.failures == 0 && r.exhausted && r.executions >= min,
+	   "%s: %s exhausts %llu executions clean", path, bound,
+	   (unsigned long long)r.executions);
+	if (r.nr_fail)
+		diag("%s", r.fail[0].msg);
+	explore_result_free(&r);
+	scenario_program_free(p);
+}
+
 /* builtin_program - program_load(@name), its error a diagnostic. */
 static inline const struct mmsim_program *builtin_program(const char *name)
 {

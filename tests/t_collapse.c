@@ -197,19 +197,7 @@ static struct mmsim_program *scenario_prog(const char *path)
 static void t_scenario_exhausted(const char *path, const char *bound,
 				 uint64_t min_runs)
 {
-	struct mmsim_program *p = scenario_prog(path);
-	struct explore_result r;
-
-	if (!p)
-		return;
-	r = explore_for(p, bound, 0, 60);
-	ok(r.failures == 0 && r.exhausted && r.executions >= min_runs,
-	   "%s: %s exhausts %llu executions clean", path, bound,
-	   (unsigned long long)r.executions);
-	if (r.nr_fail)
-		diag("%s", r.fail[0].msg);
-	explore_result_free(&r);
-	scenario_program_free(p);
+	check_scenario_exhausted(path, bound, min_runs, 60);
 }
 
 /*

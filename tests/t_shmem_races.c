@@ -20,29 +20,7 @@
 
 static void t_exhausted(const char *path, const char *bound, uint64_t min)
 {
-	struct scenario_error e;
-	struct scenario *s = scenario_load_file(path, &e);
-	struct mmsim_program *p;
-	struct explore_result r;
-	char err[512];
-
-	if (!s) {
-		ok(0, "%s loads (%s)", path, e.text);
-		return;
-	}
-	p = scenario_program(s, err, sizeof(err));
-	if (!p) {
-		ok(0, "%s runs (%s)", path, err);
-		return;
-	}
-	r = explore_for(p, bound, 0, 120);
-	ok(r.failures == 0 && r.exhausted && r.executions >= min,
-	   "%s: %s exhausts %llu executions clean", path, bound,
-	   (unsigned long long)r.executions);
-	if (r.nr_fail)
-		diag("%s", r.fail[0].msg);
-	explore_result_free(&r);
-	scenario_program_free(p);
+	check_scenario_exhausted(path, bound, min, 120);
 }
 
 int main(void)
