@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -474,10 +475,12 @@ static bool hunt_recv(int fd, struct hunt *hs, int n)
 }
 
 /*
- * Hunt hs[0..n) in @nr_workers processes: worker k hunts entries k,
- * k + nr_workers, ... one after another (each hunt is a function of its
- * entry alone, so the table is the one a single process prints) and
- * sends each result back as it ends; the progress line counts them.
+ * Hunt hs[0..n) in @nr_workers processes: each worker takes the next
+ * entry nobody has taken (a counter in shared memory), hunts it and
+ * sends the result back, until none is left - a long hunt does not hold
+ * up entries queued behind it on the same worker. Each hunt is a
+ * function of its entry alone, so the table is the one a single process
+ * prints. The progress line counts the results.
  * False if a worker could not be started or died: the caller hunts in
  * process instead.
  */
@@ -487,9 +490,16 @@ static bool hunt_parallel(struct cli *c, struct hunt *hs, int n,
 	int fds[2], got = 0;
 	pid_t pids[16];
 	bool ok = true;
+	int *next = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
-	if (pipe(fds))
+	if (next == MAP_FAILED)
 		return false;
+	*next = 0;
+	if (pipe(fds)) {
+		munmap(next, sizeof(int));
+		return false;
+	}
 	for (int k = 0; k < nr_workers; k++) {
 		pids[k] = fork();
 		if (pids[k] < 0) {
@@ -502,7 +512,12 @@ static bool hunt_parallel(struct cli *c, struct hunt *hs, int n,
 
 			close(fds[0]);
 			c->o.jobs = 1;
-			for (int i = k; i < n; i += nr_workers) {
+			for (;;) {
+				int i = __atomic_fetch_add(next, 1,
+							   __ATOMIC_SEQ_CST);
+
+				if (i >= n)
+					break;
 				hunt(c, &hs[i], &quiet);
 				hunt_send(fds[1], i, &hs[i]);
 			}
@@ -524,6 +539,7 @@ static bool hunt_parallel(struct cli *c, struct hunt *hs, int n,
 		    WEXITSTATUS(st))
 			ok = false;
 	}
+	munmap(next, sizeof(int));
 	if (got < n)
 		ok = false;
 	if (!ok) {
