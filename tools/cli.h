@@ -30,6 +30,16 @@ struct cli {
 };
 
 /* What a scenario file promises (its expect line); see cli_promise.c. */
+/*
+ * Budgets without --runs/--time: `explore` samples EXPLORE_RUNS
+ * executions; a scenario whose expect line promises a violation, and
+ * `mmsim bugs`, search up to HUNT_RUNS for it (the slowest catalogued
+ * race, seed 000 on arm64, needs 2,000 - 60,000 with the default search)
+ * and stop at the first.
+ */
+#define EXPLORE_RUNS	10000
+#define HUNT_RUNS	400000
+
 struct promise {
 	bool has;		/* a .mms file with an expect line */
 	int verdict;		/* enum scn_verdict */

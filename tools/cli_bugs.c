@@ -37,7 +37,6 @@
  * search), and to sample the clean direction where no proof fits (the
  * issue's floor for `make hunt`: 100,000).
  */
-#define HUNT_RUNS	400000
 #define SAMPLE_RUNS	100000
 
 struct hunt {

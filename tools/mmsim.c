@@ -402,7 +402,10 @@ static int cmd_explore(struct cli *c)
 		c->o.progress = false;
 	} else if (!c->runs_given && !c->time_given &&
 		   !is_exhaustive(c->o.strategy)) {
-		c->o.runs = 10000;	/* the portfolio's worst seeds need ~3,000 */
+		c->o.runs = pr.has && pr.verdict != SCN_EXPECT_OK &&
+					    !c->o.keep_going ?
+				    HUNT_RUNS :
+				    EXPLORE_RUNS;
 	}
 	if (c->coverage)
 		c->o.coverage = coverage_new();
