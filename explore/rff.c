@@ -124,10 +124,51 @@ static struct obj_slot *obj_find(uintptr_t key)
 	return NULL;	/* full: this object is not followed */
 }
 
+/*
+ * A site's name as a number: a hash of its file, line and label, the
+ * same in every process (a site's address is not: ASLR), so that which
+ * read-from pairs count as new - and so the corpus and every execution
+ * after it - is a function of (scenario, seed) alone. Cached by address.
+ */
+#define RFF_SITE_SLOTS	2048
+static struct {
+	const struct sim_site *site;
+	uint64_t id;
+} site_ids[RFF_SITE_SLOTS];
+
+static uint64_t str_hash(uint64_t h, const char *s)
+{
+	for (; s && *s; s++)
+		h = (h ^ (uint8_t)*s) * 0x100000001b3ULL;	/* FNV-1a */
+	return h;
+}
+
+static uint64_t site_id(const struct sim_site *site)
+{
+	uint32_t h = (uint32_t)(((uintptr_t)site * 0x9e3779b97f4a7c15ULL) >>
+				53);
+	uint64_t id = str_hash(str_hash(0xcbf29ce484222325ULL, site->file),
+			       site->label) ^
+		      (uint64_t)site->line * 0x9e3779b97f4a7c15ULL;
+
+	for (uint32_t i = 0; i < 16; i++) {
+		uint32_t k = (h + i) & (RFF_SITE_SLOTS - 1);
+
+		if (site_ids[k].site == site)
+			return site_ids[k].id;
+		if (!site_ids[k].site) {
+			site_ids[k].site = site;
+			site_ids[k].id = id;
+			return id;
+		}
+	}
+	return id;	/* full: computed each time, the same value */
+}
+
 /* The event's key: (site, task, occurrence of the site in the task). */
 static uint64_t event_key(int task, const struct sim_site *site)
 {
-	uint64_t h = (uint64_t)(uintptr_t)site * 0x9e3779b97f4a7c15ULL ^
+	uint64_t h = site_id(site) * 0x9e3779b97f4a7c15ULL ^
 		     (uint64_t)(task + 1) * 0xff51afd7ed558ccdULL;
 	uint8_t n = RFF_OCC_MAX;
 
