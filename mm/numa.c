@@ -28,21 +28,27 @@
 
 enum thp_numa_mode thp_numa_mode = THP_NUMA_CURRENT;
 
-/* numa_migrate_range's "as if on node N" (per task), -1: none. */
+/*
+ * numa_migrate_range's "as if on node N" (per task), as N + 1; 0: none.
+ * Zero is "none" so that the first execution of a process, which runs
+ * before the reset hook is registered (at the first numa scan), starts
+ * as every later one does: with -1 as "none" its static zeroes said
+ * "node 0", and a replay in a fresh process diverged from the exploring
+ * process's execution (numa-protnone-no-flush's printed replay).
+ */
 static int numa_target_override[SIM_MAX_TASKS];
 
 static void numa_exec_reset(void)
 {
-	for (int i = 0; i < SIM_MAX_TASKS; i++)
-		numa_target_override[i] = -1;
+	memset(numa_target_override, 0, sizeof(numa_target_override));
 }
 
 int numa_fault_target_node(void)
 {
 	int me = sim_task_id();
 
-	if (me >= 0 && numa_target_override[me] >= 0)
-		return numa_target_override[me];
+	if (me >= 0 && numa_target_override[me] > 0)
+		return numa_target_override[me] - 1;
 	return numa_node_id();
 }
 
@@ -545,7 +551,7 @@ int numa_migrate_range(struct mm_struct *mm, unsigned long start,
 		return -EINVAL;
 	numa_scan_range(mm, start, len);
 	if (me >= 0)
-		numa_target_override[me] = node;
+		numa_target_override[me] = node + 1;
 	for (unsigned long addr = start & PAGE_MASK, next; addr < start + len;
 	     addr = next) {
 		struct vm_area_struct *vma;
@@ -570,6 +576,6 @@ int numa_migrate_range(struct mm_struct *mm, unsigned long start,
 				   addr + PAGE_SIZE;
 	}
 	if (me >= 0)
-		numa_target_override[me] = -1;
+		numa_target_override[me] = 0;
 	return (int)(migrate_nr_succeeded() - before);
 }
