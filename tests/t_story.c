@@ -363,8 +363,7 @@ static void check_slice(const struct mmsim_program *p, const struct story *st,
 			continue;
 		if (e->op != st->ev[v].op)
 			break;
-		/* PGD and PUD entries are not followed (explore/story.c) */
-		if (e->writer >= 0 && !e->upper && !st->ev[e->writer].rel) {
+		if (e->writer >= 0 && !st->ev[e->writer].rel) {
 			writers_kept = false;
 			diag("step at event %d reads what event %d (%s) wrote, "
 			     "not in the slice", j, e->writer,
