@@ -9,14 +9,20 @@
  * written in them; an arrow from each write to the read of another task
  * that observed it; preemptions as dashed rules; the violating step framed
  * in red and explained in the header. Standalone SVG 1.1 (no script, no
- * external resource); hovering a step shows its file:line and changes.
+ * external resource); hovering a step shows its file:line, whole call
+ * chain and changes.
  * The HTML form wraps the same picture and the story's text in one file.
  *
  * Legibility rules the layout keeps (tests/t_story.c checks the output):
- * every text is at least 11 px, and no two texts overlap: every label has
- * a line of its own inside its lane, and a text longer than its lane is
- * cut (with an ellipsis; the whole of it in the element's tooltip). Widths
- * are estimated for a monospace font (0.6 em per character).
+ * the whole story in one picture that fits a laptop screen at 100 %
+ * (MAX_W x MAX_H: lanes narrowed, page lanes merged or left out, the steps
+ * that matter least summarised into "...N steps" rows, caller boxes made
+ * shallower, until it fits, the race always kept); every text is at least
+ * 11 px, and no two texts overlap: every label has a line of its own
+ * inside its lane, and a text longer than its lane is cut (with an
+ * ellipsis; the whole of it in the element's tooltip) or, a page state,
+ * wrapped. Widths are estimated for a monospace font (0.6 em per
+ * character).
  */
 #ifndef SIM_STRESS
 #define _GNU_SOURCE
@@ -32,19 +38,19 @@
 #define LEFT 92			/* the time column: preemptions, summaries */
 #define TASK_CH 56		/* characters in a task lane, at most */
 #define TASK_FIT 40		/* ... when the picture is too wide */
-#define TASK_MID 30		/* ... when the picture is too wide */
+#define TASK_MID 30		/* ... when it is still too wide */
 #define TASK_MIN 22		/* ... at the very least */
 #define PAGE_CH 30		/* characters in a page lane, at most */
 #define PAGE_WRAP 17		/* ... when too wide (the state wraps) */
-#define PAGE_MID 14
+#define PAGE_MID 14		/* ... when it is still too wide */
 #define PAGE_MIN 13		/* ... at the very least */
 #define INDENT 6		/* a nested box's inset */
 #define MAX_DEPTH 3		/* nested caller boxes drawn: the innermost */
 #define MAX_PAGES 8		/* page lanes */
-#define GAP 8
+#define GAP 8			/* between two lanes */
 #define MAX_W 1366		/* a laptop screen's width */
 #define MAX_H 1600		/* the picture's height, at most */
-#define MIN_W 900
+#define MIN_W 900		/* room for the header */
 
 static void xml_text(FILE *out, const char *s)
 {
@@ -649,7 +655,9 @@ static void score_steps(struct lay *L)
  * Lay the picture out below a header of height @top: the lanes, then the
  * least summarised rows that fit MAX_H: first every step with its caller
  * boxes 3 deep, then 2 deep, then steps summarised by score and the boxes
- * made shallower, until the picture fits (or only the race is left).
+ * made shallower, until the picture fits. The race always stays: the
+ * violation, the steps around each preemption and both ends of every
+ * arrow score over the last threshold tried.
  */
 static void layout(struct lay *L, double top)
 {
@@ -657,9 +665,7 @@ static void layout(struct lay *L, double top)
 		{ 3, 0, true },	 { 2, 0, false }, { 2, 11, false },
 		{ 2, 16, false }, { 2, 31, false }, { 2, 36, false },
 		{ 1, 36, false }, { 1, 51, false }, { 1, 56, false },
-		{ 1, 71, false }, { 1, 76, false }, { 1, 81, false },
-		{ 1, 86, false }, { 0, 86, false }, { 0, 91, false },
-		{ 0, 96, false },
+		{ 1, 71, false }, { 1, 76, false }, { 0, 76, false },
 	};
 	int n = sizeof(try) / sizeof(try[0]);
 
@@ -1223,6 +1229,10 @@ static int svg(FILE *out, const struct story *s, bool inline_)
 		"font-family=\"DejaVu Sans Mono, monospace\">\n"
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n",
 		L.width, h, L.width, h);
+	fprintf(out, "<!-- layout: caller boxes %d deep, %d of %d steps "
+		"summarised (score under %d), %d page lanes left out -->\n",
+		L.depth, L.hidden_steps, s->nr_steps, L.thresh,
+		L.hidden_pages);
 	draw_header(out, s, L.width);
 	draw_lane_heads(out, &L);
 	draw_pages(out, &L);

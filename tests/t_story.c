@@ -8,7 +8,9 @@
  *  2. the story names the kernel functions of the bug's docs/bugs.md
  *     steps, in order (the table below);
  *  3. its SVG has no text under 11 px and no two texts overlapping, and
- *     fits a laptop screen: at most 1,366 px wide and 1,600 px tall;
+ *     fits a laptop screen: at most 1,366 px wide and 1,600 px tall,
+ *     and, however much it summarises, keeps the violating step, every
+ *     preemption and both steps of every cross-task read in the race;
  *  4. rsvg-convert renders it (SKIP without rsvg-convert);
  *  5. its HTML opens in headless Chromium without console errors and its
  *     picture renders, not blank (SKIP without chromium). One Chromium
@@ -394,6 +396,59 @@ static void check_html_all(char names[][64], int n, const char *dir)
 	free(errs);
 }
 
+/*
+ * The race stays in the picture however much it summarises: the violating
+ * step, every preemption, and both steps of every cross-task read whose
+ * write was made after the first preemption.
+ */
+static bool race_drawn(const struct story *st, const char *svg, char *why,
+		       size_t len)
+{
+	int first = st->nr_ev, n = 0;
+	char key[64];
+
+	for (int i = 0; i < st->nr_ev; i++)
+		if (st->ev[i].preempt) {
+			if (first == st->nr_ev)
+				first = i;
+			snprintf(key, sizeof(key), ">preemption %d<",
+				 st->ev[i].preempt);
+			if (!strstr(svg, key)) {
+				snprintf(why, len, "no preemption %d",
+					 st->ev[i].preempt);
+				return false;
+			}
+		}
+	for (int i = 0; i < st->nr_ev; i++) {
+		const struct story_ev *e = &st->ev[i];
+		int w = e->writer;
+		bool need = i == st->viol && e->num > 0;
+
+		if (e->num > 0 && w >= 0 && st->ev[w].num > 0 &&
+		    st->ev[w].task != e->task && st->ev[w].at >= first) {
+			snprintf(key, sizeof(key), "<title>step %d: ",
+				 st->ev[w].num);
+			if (!strstr(svg, key)) {
+				snprintf(why, len, "step %d (written, read by "
+					 "step %d) not drawn", st->ev[w].num,
+					 e->num);
+				return false;
+			}
+			need = true;
+			n++;
+		}
+		snprintf(key, sizeof(key), "<title>step %d: ", e->num);
+		if (need && !strstr(svg, key)) {
+			snprintf(why, len, "step %d not drawn", e->num);
+			return false;
+		}
+	}
+	snprintf(why, len, "%d preemption%s, %d cross-task read%s",
+		 st->preempts, st->preempts == 1 ? "" : "s", n,
+		 n == 1 ? "" : "s");
+	return true;
+}
+
 /* The picture's size: at most a laptop screen's width, 1,600 px tall. */
 static bool svg_size_ok(const char *svg, char *why, size_t len)
 {
@@ -567,6 +622,9 @@ int main(void)
 		ok(svg_size_ok(svg, why, sizeof(why)), "%s: the picture fits "
 		   "a laptop screen, <= 1366 px wide, <= 1600 px tall (%s)",
 		   e->name, why);
+		ok(race_drawn(st, svg, why, sizeof(why)), "%s: the picture "
+		   "keeps the race: violation, preemptions, both ends of the "
+		   "reads after the first preemption (%s)", e->name, why);
 		if (rsvg) {
 			char svgp[600], cmd[1400];
 
