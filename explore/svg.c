@@ -128,7 +128,8 @@ struct lay {
 	struct item *it;
 	int n;
 	int depth;		/* caller boxes drawn: the innermost */
-	int thresh;		/* steps scoring less are summarised */
+	int nhide;		/* the steps summarised: rank under it */
+	int *rank;		/* per event: steps by score, then time */
 	bool wrap;		/* a step's window may take a second line */
 	int *score;		/* per event (steps only) */
 	int lane_of_task[SIM_MAX_TASKS];	/* -1: no lane */
@@ -177,7 +178,7 @@ static void add_item(struct lay *L, struct item it)
 
 static bool hidden(const struct lay *L, int i)
 {
-	return L->s->ev[i].num > 0 && L->score[i] < L->thresh;
+	return L->s->ev[i].num > 0 && L->rank[i] < L->nhide;
 }
 
 static int unshown(const struct lay *L, int from, int to)
@@ -201,7 +202,7 @@ static int hidden_in(const struct lay *L, int from, int to)
 }
 
 /* The items in time order, as story_print_steps prints them; the steps
- * scoring under L->thresh join the summary rows. */
+ * ranked under L->nhide join the summary rows. */
 static void make_items(struct lay *L)
 {
 	const struct story *s = L->s;
@@ -651,33 +652,83 @@ static void score_steps(struct lay *L)
 		L->score[s->viol] = 1000;
 }
 
+static const struct lay *rank_lay;
+
+static int by_score(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	const int *sc = rank_lay->score;
+
+	if (sc[x] != sc[y])
+		return sc[x] < sc[y] ? -1 : 1;
+	return rank_lay->s->ev[x].num < rank_lay->s->ev[y].num ? -1 : 1;
+}
+
+/* Rank the steps: lowest score first, earliest first among equals (the
+ * set-up goes first, and in runs). */
+static void rank_steps(struct lay *L)
+{
+	const struct story *s = L->s;
+	int *v = malloc((s->nr_steps + 1) * sizeof(*v));
+
+	L->rank = malloc((s->nr_ev + 1) * sizeof(*L->rank));
+	if (!v || !L->rank)
+		abort();
+	memcpy(v, s->order, s->nr_steps * sizeof(*v));
+	rank_lay = L;
+	qsort(v, s->nr_steps, sizeof(*v), by_score);
+	for (int i = 0; i < s->nr_ev; i++)
+		L->rank[i] = s->nr_ev;
+	for (int k = 0; k < s->nr_steps; k++)
+		L->rank[v[k]] = k;
+	free(v);
+}
+
+/* How many steps, lowest ranked first, score under @limit. */
+static int steps_under(const struct lay *L, int limit)
+{
+	int n = 0;
+
+	for (int k = 0; k < L->s->nr_steps; k++)
+		n += L->score[L->s->order[k]] < limit;
+	return n;
+}
+
 /*
  * Lay the picture out below a header of height @top: the lanes, then the
- * least summarised rows that fit MAX_H: first every step with its caller
- * boxes 3 deep, then 2 deep, then steps summarised by score and the boxes
- * made shallower, until the picture fits. The race always stays: the
- * violation, the steps around each preemption and both ends of every
- * arrow score over the last threshold tried.
+ * least summarised rows that fit MAX_H: every step with its caller boxes
+ * 3 deep (a long window on a second line), then 2 deep; then, the boxes 2
+ * deep, the steps summarised one by one in rank order while they score
+ * under 36 (a folio's change, a step of no drawn page); then, 1 deep and
+ * then none, under 76 (an entry's change, a task blocking). The race
+ * always stays: the violation, the steps around each preemption and both
+ * ends of every arrow score 80 or more.
  */
 static void layout(struct lay *L, double top)
 {
-	static const struct { int depth, thresh; bool wrap; } try[] = {
-		{ 3, 0, true },	 { 2, 0, false }, { 2, 11, false },
-		{ 2, 16, false }, { 2, 31, false }, { 2, 36, false },
-		{ 1, 36, false }, { 1, 51, false }, { 1, 56, false },
-		{ 1, 71, false }, { 1, 76, false }, { 0, 76, false },
+	static const struct { int depth, limit; bool wrap; } try[] = {
+		{ 3, 0, true }, { 2, 0, false }, { 2, 36, false },
+		{ 1, 76, false }, { 0, 76, false },
 	};
 	int n = sizeof(try) / sizeof(try[0]);
 
+	rank_steps(L);
 	for (int k = 0; k < n; k++) {
+		int most = steps_under(L, try[k].limit);
+
 		L->depth = try[k].depth;
-		L->thresh = try[k].thresh;
 		L->wrap = try[k].wrap;
-		make_items(L);
-		rows(L, top);
-		if (L->bottom + (L->hidden_pages ? LH + 10 : 10) <= MAX_H)
-			break;
+		for (L->nhide = 0; L->nhide <= most; L->nhide++) {
+			make_items(L);
+			rows(L, top);
+			if (L->bottom + (L->hidden_pages ? LH + 10 : 10) <=
+			    MAX_H)
+				return;
+		}
+		L->nhide = most;
 	}
+	make_items(L);
+	rows(L, top);
 }
 
 /* ---- drawing ---- */
@@ -1230,9 +1281,8 @@ static int svg(FILE *out, const struct story *s, bool inline_)
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n",
 		L.width, h, L.width, h);
 	fprintf(out, "<!-- layout: caller boxes %d deep, %d of %d steps "
-		"summarised (score under %d), %d page lanes left out -->\n",
-		L.depth, L.hidden_steps, s->nr_steps, L.thresh,
-		L.hidden_pages);
+		"summarised, %d page lanes left out -->\n", L.depth,
+		L.hidden_steps, s->nr_steps, L.hidden_pages);
 	draw_header(out, s, L.width);
 	draw_lane_heads(out, &L);
 	draw_pages(out, &L);
@@ -1253,6 +1303,7 @@ static int svg(FILE *out, const struct story *s, bool inline_)
 	fputs("</svg>\n", out);
 	free(L.it);
 	free(L.score);
+	free(L.rank);
 	return ferror(out) ? -1 : 0;
 }
 
