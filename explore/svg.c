@@ -1294,9 +1294,9 @@ static int svg(FILE *out, const struct story *s, bool inline_)
 	if (L.hidden_pages) {
 		char buf[120];
 
-		snprintf(buf, sizeof(buf), "(%d more page%s involved: the "
-			 "text report lists them)", L.hidden_pages,
-			 L.hidden_pages == 1 ? "" : "s");
+		snprintf(buf, sizeof(buf), "(%d more entr%s and folios "
+			 "involved: the text story lists them)",
+			 L.hidden_pages, L.hidden_pages == 1 ? "y" : "ies");
 		text(out, 8, L.bottom + LH, L.width - 16, "#475569", NULL,
 		     buf);
 	}
