@@ -1281,8 +1281,8 @@ static int svg(FILE *out, const struct story *s, bool inline_)
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n",
 		L.width, h, L.width, h);
 	fprintf(out, "<!-- layout: caller boxes %d deep, %d of %d steps "
-		"summarised, %d page lanes left out -->\n", L.depth,
-		L.hidden_steps, s->nr_steps, L.hidden_pages);
+		"summarised, %d entries and folios not drawn -->\n",
+		L.depth, L.hidden_steps, s->nr_steps, L.hidden_pages);
 	draw_header(out, s, L.width);
 	draw_lane_heads(out, &L);
 	draw_pages(out, &L);
