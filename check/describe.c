@@ -281,6 +281,16 @@ void describe_entry_state(const struct pstate_entry *e, char *buf, size_t len)
 		snprintf(buf, len, "page table %#lx", pmd_pfn(pmd));
 		return;
 	}
+	if (e->level == PSTATE_PUD) {
+		snprintf(buf, len, "page table %#lx",
+			 pud_pfn((pud_t){ e->val }));
+		return;
+	}
+	if (e->level == PSTATE_PGD) {
+		snprintf(buf, len, "page table %#lx",
+			 pgd_pfn((pgd_t){ e->val }));
+		return;
+	}
 	if (e->level == PSTATE_PMD) {
 		if (!pmd_trans_huge(pmd)) {
 			swp_text(pmd_to_swp_entry(pmd), false, buf, len);
@@ -348,16 +358,25 @@ void describe_walk(struct mm_struct *mm,
 
 	for (int g = 0; g < PTRS_PER_PGD; g++) {
 		unsigned long vg = (unsigned long)g << PGDIR_SHIFT;
-		pgd_t pgd = { peek(pgd_offset_pfn(pgd_pfn_, vg)) };
+		pgd_t *pgdp = pgd_offset_pfn(pgd_pfn_, vg);
+		pgd_t pgd = { peek(pgdp) };
 
 		if (!pgd_present(pgd))
 			continue;
+		fn(ctx, &(struct pstate_entry){
+			mm, vg, PSTATE_PGD, (uintptr_t)pgdp,
+			(uintptr_t)pfn_to_page(pgd_pfn_), pgd.pgd, ~0UL });
 		for (int u = 0; u < PTRS_PER_PUD; u++) {
 			unsigned long vu = vg + ((unsigned long)u << PUD_SHIFT);
-			pud_t pud = { peek(pud_offset_pfn(pgd_pfn(pgd), vu)) };
+			pud_t *pudp = pud_offset_pfn(pgd_pfn(pgd), vu);
+			pud_t pud = { peek(pudp) };
 
 			if (!pud_present(pud))
 				continue;
+			fn(ctx, &(struct pstate_entry){
+				mm, vu, PSTATE_PUD, (uintptr_t)pudp,
+				(uintptr_t)pfn_to_page(pgd_pfn(pgd)), pud.pud,
+				~0UL });
 			for (int m = 0; m < PTRS_PER_PMD; m++) {
 				unsigned long vm = vu +
 					((unsigned long)m << PMD_SHIFT);

@@ -25,9 +25,11 @@ void describe_range(struct mm_struct *mm, unsigned long start,
 #include <stdbool.h>
 #include <stdint.h>
 
-/* What a page-state entry is: a PTE, a leaf (or non-present) PMD, or a
- * PMD pointing to a PTE table. */
-enum pstate_level { PSTATE_PTE, PSTATE_PMD, PSTATE_TABLE };
+/* What a page-state entry is: a PTE, a leaf (or non-present) PMD, a PMD
+ * pointing to a PTE table, a PUD entry or a PGD entry (those two always
+ * point to a table: the model has no 1 GiB pages). */
+enum pstate_level { PSTATE_PTE, PSTATE_PMD, PSTATE_TABLE, PSTATE_PUD,
+		    PSTATE_PGD };
 
 /* One non-empty table entry of an mm. */
 struct pstate_entry {
@@ -50,8 +52,10 @@ struct pstate_folio {
 };
 
 /*
- * describe_walk - call @fn for every non-empty entry of @mm's tables (PTE,
- * leaf or swap PMD, and PMDs pointing to tables), in address order. Reads
+ * describe_walk - call @fn for every non-empty entry of @mm's tables (PGD,
+ * PUD, PTE, leaf or swap PMD, and PMDs pointing to tables), in address
+ * order, each table's entry before the entries of the table it points to.
+ * Reads
  * plain values: no yield point, no lock, so a trace hook may call it.
  */
 void describe_walk(struct mm_struct *mm,

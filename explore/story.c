@@ -18,8 +18,9 @@
  * Slicing. The objects of the violating event (and of the failing task's
  * events in the same scenario op) are involved; so is every folio an
  * involved entry pointed to and every entry that pointed to an involved
- * folio, the PMD above an involved PTE and the page table holding it
- * (its PTL). An event is in the slice when it touches an involved object
+ * folio, the entry above an involved entry (the PMD above a PTE, the PUD
+ * above a PMD, the PGD above a PUD) and the page table holding it (its
+ * PTL). An event is in the slice when it touches an involved object
  * or changed one; then, transitively, the reads whose values another task
  * wrote, made by a sliced event's task in the same function just before
  * it (the same op, for the violating task), and those writes. The story
@@ -120,12 +121,12 @@ static void hmap_free(struct hmap *m)
 
 static struct {
 	struct story *s;
-	struct hmap entries;	/* (mm id, va, pmd?) -> obj */
+	struct hmap entries;	/* (mm id, va, level) -> obj */
 	struct hmap slots;	/* slot address -> obj */
 	struct hmap folios;	/* pfn -> obj */
 	struct hmap tables;	/* table frame pfn -> obj (SO_TABLE) */
 	struct hmap tbase;	/* table frame pfn -> index into tb[] */
-	struct { struct mm_struct *mm; unsigned long base; int pmd; } *tb;
+	struct { struct mm_struct *mm; unsigned long base; int lvl; } *tb;
 	int nr_tb, cap_tb;
 	struct hmap lastw;	/* address -> last write event done */
 	int last[SIM_MAX_TASKS];	/* each task's last event */
@@ -150,10 +151,26 @@ static void *grow(void *p, int *cap, int need, size_t size)
 	return n;
 }
 
-static uint64_t entry_key(const struct mm_struct *mm, unsigned long va,
-			  bool pmd)
+/* Entry levels the story follows: 0 PTE, 1 PMD, 2 PUD, 3 PGD. */
+static int lvl_of(int level)
 {
-	return ((uint64_t)mm->id << 52) ^ (va >> PAGE_SHIFT << 1) ^ pmd;
+	return level == PSTATE_PTE ? 0 : level == PSTATE_PUD ? 2 :
+	       level == PSTATE_PGD ? 3 : 1;
+}
+
+/* The span of address space one entry of level @lvl maps. */
+static unsigned long lvl_span(int lvl)
+{
+	static const unsigned long span[4] = { PAGE_SIZE, PMD_SIZE,
+					       PUD_SIZE, PGDIR_SIZE };
+
+	return span[lvl];
+}
+
+static uint64_t entry_key(const struct mm_struct *mm, unsigned long va,
+			  int lvl)
+{
+	return ((uint64_t)mm->id << 52) ^ (va >> PAGE_SHIFT << 2) ^ lvl;
 }
 
 static int new_obj(int type)
@@ -191,7 +208,8 @@ static void entry_text(const struct story_obj *o, char *buf, size_t len)
 
 	describe_entry_state(&e, buf, len);
 	n = strlen(buf);
-	if (o->pfn != ~0UL && o->level != PSTATE_TABLE && n < len)
+	if (o->pfn != ~0UL && o->level != PSTATE_TABLE &&
+	    o->level != PSTATE_PUD && o->level != PSTATE_PGD && n < len)
 		snprintf(buf + n, len - n, ", folio %#lx", o->pfn);
 }
 
@@ -214,18 +232,18 @@ static void add_change(int ev, int obj, const char *before, const char *after)
 
 static int folio_obj(unsigned long pfn, bool create);
 
-/* The table frame holding entries of @mm at @base (level @pmd). */
+/* The table frame holding entries of @mm at @base (level @lvl). */
 static void note_table(uintptr_t slot, struct mm_struct *mm, unsigned long va,
-		       int pmd)
+		       int lvl)
 {
 	unsigned long tpfn = __pa_host((void *)slot) >> PAGE_SHIFT;
-	unsigned long span = pmd ? PMD_SIZE : PAGE_SIZE;
+	unsigned long span = lvl_span(lvl);
 	unsigned long idx = (slot & (PAGE_SIZE - 1)) / sizeof(unsigned long);
 	unsigned long base = va - idx * span;
 	int i = hmap_get(&R.tbase, tpfn);
 
 	if (i >= 0 && R.tb[i].mm == mm && R.tb[i].base == base &&
-	    R.tb[i].pmd == pmd)
+	    R.tb[i].lvl == lvl)
 		return;
 	if (i < 0) {
 		R.tb = grow(R.tb, &R.cap_tb, R.nr_tb + 1, sizeof(*R.tb));
@@ -234,13 +252,15 @@ static void note_table(uintptr_t slot, struct mm_struct *mm, unsigned long va,
 	}
 	R.tb[i].mm = mm;
 	R.tb[i].base = base;
-	R.tb[i].pmd = pmd;
+	R.tb[i].lvl = lvl;
 }
 
-static int entry_obj(struct mm_struct *mm, unsigned long va, int pmd,
+static int entry_obj(struct mm_struct *mm, unsigned long va, int lvl,
 		     uintptr_t slot)
 {
-	uint64_t k = entry_key(mm, va, pmd);
+	static const uint8_t level[4] = { PSTATE_PTE, PSTATE_PMD, PSTATE_PUD,
+					  PSTATE_PGD };
+	uint64_t k = entry_key(mm, va, lvl);
 	int i = hmap_get(&R.entries, k);
 	struct story_obj *o;
 
@@ -256,7 +276,7 @@ static int entry_obj(struct mm_struct *mm, unsigned long va, int pmd,
 	o->mm = mm;
 	o->mm_id = mm->id;
 	o->va = va;
-	o->level = pmd ? PSTATE_PMD : PSTATE_PTE;
+	o->level = level[lvl];
 	o->slot = slot;
 	o->gen = R.gen;
 	name_entry(o);
@@ -279,18 +299,18 @@ static void note_pfn(struct story_obj *o, unsigned long pfn)
 static void see_entry(void *ctx, const struct pstate_entry *e)
 {
 	int attr = *(int *)ctx;
-	int i = entry_obj(e->mm, e->va, e->level != PSTATE_PTE, e->slot);
+	int i = entry_obj(e->mm, e->va, lvl_of(e->level), e->slot);
 	struct story_obj *o = &R.s->obj[i];
 	char before[128], after[128];
 
-	note_table(e->slot, e->mm, e->va, e->level != PSTATE_PTE);
+	note_table(e->slot, e->mm, e->va, lvl_of(e->level));
 	o->gen = R.gen;
 	if (o->val == e->val && o->level == e->level)
 		return;
 	entry_text(o, before, sizeof(before));
 	o->val = e->val;
 	o->level = e->level;
-	o->pfn = e->level == PSTATE_TABLE ? ~0UL : e->pfn;
+	o->pfn = e->level >= PSTATE_TABLE ? ~0UL : e->pfn;
 	if (o->pfn != ~0UL) {
 		note_pfn(o, o->pfn);
 		folio_obj(o->pfn, true);
@@ -361,13 +381,12 @@ static int obj_of(uintptr_t a)
 		if (t >= 0 && describe_struct_page_pfn(
 				      (uintptr_t)&mem_map[tpfn]) == ~0UL)
 			return entry_obj(R.tb[t].mm, R.tb[t].base + idx *
-					 (R.tb[t].pmd ? PMD_SIZE : PAGE_SIZE),
-					 R.tb[t].pmd,
+					 lvl_span(R.tb[t].lvl), R.tb[t].lvl,
 					 (uintptr_t)__pfn_va(tpfn) +
 						 idx * sizeof(unsigned long));
 		pfn = describe_struct_page_pfn((uintptr_t)&mem_map[tpfn]);
 		if (pfn == ~0UL)
-			return -2;	/* an upper-level table's entry */
+			return -1;	/* a table not installed yet */
 		return folio_obj(pfn, true);
 	}
 	/* a struct page: a folio's, or a page table's (its PTL) */
@@ -389,8 +408,12 @@ static void snapshot(int attr)
 	char before[128], after[128];
 
 	R.gen++;
-	list_for_each_entry(mm, &sim_mm_list, mm_list)
+	list_for_each_entry(mm, &sim_mm_list, mm_list) {
+		/* the PGD itself, even with no entry set yet */
+		note_table((uintptr_t)pgd_offset_pfn(mm->context.pgd_pfn, 0),
+			   mm, 0, 3);
 		describe_walk(mm, see_entry, &attr);
+	}
 	for (int i = 0; i < s->nr_obj; i++) {
 		struct story_obj *o = &s->obj[i];
 
@@ -471,8 +494,9 @@ static void ev_done(int p)
 /*
  * The kernel functions the event's task is in, outermost first: its
  * frames below the scenario runner (or the task's entry), without the
- * scheduler's and the story's own, then the yield site's function (often
- * an inlined helper with no frame of its own).
+ * scheduler's and the story's own, each with the functions the compiler
+ * inlined into it at the call (explore/symbols.c), then the yield site's
+ * function if it is not the innermost already.
  */
 static void call_chain(struct story_ev *e)
 {
@@ -480,8 +504,10 @@ static void call_chain(struct story_ev *e)
 	const char *v[32];
 	int n = backtrace(bt, 32), k = 0;
 
-	for (int i = 1; i < n; i++) {
+	for (int i = 1; i < n && k < 32; i++) {
 		const char *file = NULL, *name = sym_name(bt[i], &file);
+		const char *in[8];
+		int m;
 
 		if (!name)
 			continue;
@@ -493,8 +519,23 @@ static void call_chain(struct story_ev *e)
 			      !strcmp(file, "story.c") ||
 			      !strcmp(file, "program.c"))))
 			continue;
-		if (!k || strcmp(v[k - 1], name))
-			v[k++] = name;
+		/* innermost first: the inlined ones, then the frame's own
+		 * (its symbol's name: foo.isra.0 is foo) */
+		m = sym_inlined(bt[i], in, 7);
+		if (!m || strcmp(in[m - 1], name))
+			in[m++] = name;
+		/* the yield's caller: the site is in e->site->func, whatever
+		 * the optimised code's line table says about the call */
+		for (int j = 0; !k && j < m; j++)
+			if (!strcmp(in[j], e->site->func)) {
+				memmove(in, &in[j], (m - j) * sizeof(in[0]));
+				m -= j;
+				break;
+			}
+		for (int j = 0; j < m && k < 32; j++)
+			if (strncmp(in[j], "sim_", 4) &&
+			    (!k || strcmp(v[k - 1], in[j])))
+				v[k++] = in[j];
 	}
 	/* v[] is innermost first */
 	if (!k || strcmp(v[0], e->site->func)) {
@@ -560,11 +601,6 @@ static void hook(const struct sim_event *se)
 	e = &s->ev[s->nr_ev - 1];
 	e->obj1 = obj_of(e->addr);
 	e->obj2 = e->addr2 ? obj_of(e->addr2) : -1;
-	/* SIM: PGD and PUD entries (set once, read by every walk) are not
-	 * followed by the slice */
-	e->upper = e->obj1 == -2;
-	e->obj1 = e->obj1 < 0 ? -1 : e->obj1;
-	e->obj2 = e->obj2 < 0 ? -1 : e->obj2;
 	if (t < SIM_MAX_TASKS)
 		R.last[t] = s->nr_ev - 1;
 	R.in_hook = false;
@@ -630,11 +666,16 @@ static void close_objects(struct story *s)
 			}
 			if (!o->involved)
 				continue;
-			if (o->level == PSTATE_PTE)
+			/* the entry above it: PMD, PUD, PGD */
+			if (o->level != PSTATE_PGD) {
+				int up = lvl_of(o->level) + 1;
+
 				involve(s, hmap_get(&R.entries,
 						    entry_key(o->mm, o->va &
-							      PMD_MASK, 1)),
+							      ~(lvl_span(up) - 1),
+							      up)),
 					&changed);
+			}
 			involve(s, hmap_get(&R.tables,
 					    __pa_host((void *)o->slot) >>
 						    PAGE_SHIFT),
@@ -678,7 +719,7 @@ static bool pull_reads(struct story *s, int i, struct hmap *addrs)
 		if (i == s->viol ? r->op != e->op :
 				   r->site->func != e->site->func)
 			break;
-		if (r->writer < 0 || r->upper)
+		if (r->writer < 0)
 			continue;
 		if (!r->rel || !s->ev[r->writer].rel) {
 			r->rel = true;
@@ -774,8 +815,6 @@ static bool shown(const struct story *s, int i)
 		return true;
 	if (e->kind == SIM_EV_BLOCK || e->kind == SIM_EV_WAKE)
 		return true;
-	if (e->upper)
-		return false;
 	if (s->no_pages)	/* every access to what the tasks shared */
 		return sim_access_mode(e->kind) == 1 ||
 		       sim_access_mode(e->kind) == 2;
@@ -933,7 +972,9 @@ void story_obj_name(const struct story *s, int i, char *buf, size_t len)
 	switch (o->type) {
 	case SO_ENTRY:
 		snprintf(buf, len, "%s of %s:%s",
-			 o->level == PSTATE_PTE ? "PTE" : "PMD", o->proc,
+			 o->level == PSTATE_PTE ? "PTE" :
+			 o->level == PSTATE_PUD ? "PUD" :
+			 o->level == PSTATE_PGD ? "PGD" : "PMD", o->proc,
 			 o->where);
 		break;
 	case SO_FOLIO:

@@ -30,7 +30,6 @@ struct story_ev {
 					 * the site's function */
 	uint8_t nchain;
 	int obj1, obj2;		/* story objects of addr, addr2; -1 none */
-	bool upper;		/* addr is a PGD or PUD entry */
 	int ch0, nch;		/* changes its access made: ch[ch0..+nch) */
 	int writer;		/* read: the other task's write it saw, -1 */
 	char *seen;		/* read of an object: its state then */
@@ -45,7 +44,8 @@ struct story_ev {
 
 enum story_obj_type { SO_ENTRY, SO_FOLIO, SO_TABLE };
 
-/* A page-table entry, a folio or a page table followed over time. */
+/* A page-table entry (PGD, PUD, PMD or PTE), a folio or a page table
+ * followed over time. */
 struct story_obj {
 	uint8_t type;
 	uint8_t level;		/* SO_ENTRY: enum pstate_level now */

@@ -9,14 +9,20 @@
  * written in them; an arrow from each write to the read of another task
  * that observed it; preemptions as dashed rules; the violating step framed
  * in red and explained in the header. Standalone SVG 1.1 (no script, no
- * external resource); hovering a step shows its file:line and changes.
+ * external resource); hovering a step shows its file:line, whole call
+ * chain and changes.
  * The HTML form wraps the same picture and the story's text in one file.
  *
  * Legibility rules the layout keeps (tests/t_story.c checks the output):
- * every text is at least 11 px, and no two texts overlap: every label has
- * a line of its own inside its lane, and a text longer than its lane is
- * cut (with an ellipsis; the whole of it in the element's tooltip). Widths
- * are estimated for a monospace font (0.6 em per character).
+ * the whole story in one picture that fits a laptop screen at 100 %
+ * (MAX_W x MAX_H: lanes narrowed, page lanes merged or left out, the steps
+ * that matter least summarised into "...N steps" rows, caller boxes made
+ * shallower, until it fits, the race always kept); every text is at least
+ * 11 px, and no two texts overlap: every label has a line of its own
+ * inside its lane, and a text longer than its lane is cut (with an
+ * ellipsis; the whole of it in the element's tooltip) or, a page state,
+ * wrapped. Widths are estimated for a monospace font (0.6 em per
+ * character).
  */
 #ifndef SIM_STRESS
 #define _GNU_SOURCE
@@ -26,16 +32,25 @@
 #include "explore/explore.h"
 #include "explore/story.h"
 
-#define FS 12			/* font size of every text but the title */
-#define LH 16			/* line height */
+#define FS 11			/* font size of every text but the title */
+#define LH 14			/* line height */
 #define CW (FS * 0.6)		/* character width (monospace estimate) */
-#define LEFT 128		/* the time column: preemptions, summaries */
-#define TASK_CH 40		/* characters in a task lane */
-#define PAGE_CH 30		/* characters in a page lane */
-#define INDENT 7		/* a nested box's inset */
-#define MAX_DEPTH 4		/* nested caller boxes drawn: the innermost */
+#define LEFT 92			/* the time column: preemptions, summaries */
+#define TASK_CH 56		/* characters in a task lane, at most */
+#define TASK_FIT 40		/* ... when the picture is too wide */
+#define TASK_MID 30		/* ... when it is still too wide */
+#define TASK_MIN 22		/* ... at the very least */
+#define PAGE_CH 30		/* characters in a page lane, at most */
+#define PAGE_WRAP 17		/* ... when too wide (the state wraps) */
+#define PAGE_MID 14		/* ... when it is still too wide */
+#define PAGE_MIN 13		/* ... at the very least */
+#define INDENT 6		/* a nested box's inset */
+#define MAX_DEPTH 3		/* nested caller boxes drawn: the innermost */
 #define MAX_PAGES 8		/* page lanes */
-#define GAP 10
+#define GAP 8			/* between two lanes */
+#define MAX_W 1366		/* a laptop screen's width */
+#define MAX_H 1600		/* the picture's height, at most */
+#define MIN_W 900		/* room for the header */
 
 static void xml_text(FILE *out, const char *s)
 {
@@ -84,6 +99,9 @@ static void text(FILE *out, double x, double y, double maxw, const char *fill,
 	fputs("</text>\n", out);
 }
 
+static void wrapped(FILE *out, double x, double y0, double y1, double maxw,
+		    const char *weight, const char *st);
+
 /* ---- layout ---- */
 
 enum item_type { IT_STEP, IT_PREEMPT, IT_SUMMARY };
@@ -91,45 +109,61 @@ enum item_type { IT_STEP, IT_PREEMPT, IT_SUMMARY };
 struct item {
 	int type;
 	int ev;			/* the step's (or preemption's) event */
-	int count;		/* summary: events */
+	int count;		/* summary: events and hidden steps */
 	int from, to;		/* summary: event range */
 	int nlabels;		/* step: box labels starting here */
+	int pre;		/* step: events summarised just before it */
 	int wrap;		/* step: its window on a second line */
 	double y0, y1;		/* rows it occupies */
+};
+
+/* A page lane: one entry or folio, or entries that changed alike. */
+struct plane {
+	int obj;		/* the first of them */
+	int n;			/* how many */
 };
 
 struct lay {
 	const struct story *s;
 	struct item *it;
 	int n;
+	int depth;		/* caller boxes drawn: the innermost */
+	int nhide;		/* the steps summarised: rank under it */
+	int *rank;		/* per event: steps by score, then time */
+	bool wrap;		/* a step's window may take a second line */
+	int *score;		/* per event (steps only) */
 	int lane_of_task[SIM_MAX_TASKS];	/* -1: no lane */
 	int tasks[SIM_MAX_TASKS], nr_tasks;
-	int pages[MAX_PAGES], nr_pages;
+	struct plane pages[MAX_PAGES];
+	int nr_pages;
 	double task_x[SIM_MAX_TASKS], task_wl[SIM_MAX_TASKS];
 	double page_x[MAX_PAGES], page_wl[MAX_PAGES];
 	double top, bottom, width;
-	int hidden_pages;
+	int hidden_pages, hidden_steps;
 };
 
-/* The callers drawn as boxes: the innermost MAX_DEPTH of the chain. */
-static int depth(const struct story_ev *e)
+/* The callers drawn as boxes: the innermost L->depth of the chain. */
+static int depth_of(const struct lay *L, const struct story_ev *e)
 {
 	int d = e->nchain - 1;
 
-	return d > MAX_DEPTH ? MAX_DEPTH : d < 0 ? 0 : d;
+	return d > L->depth ? L->depth : d < 0 ? 0 : d;
 }
 
-static const char *boxname(const struct story_ev *e, int d)
+static const char *boxname(const struct lay *L, const struct story_ev *e,
+			   int d)
 {
-	return e->chain[e->nchain - 1 - depth(e) + d];
+	return e->chain[e->nchain - 1 - depth_of(L, e) + d];
 }
 
 /* Depth of the common prefix of two events' boxes. */
-static int common(const struct story_ev *a, const struct story_ev *b)
+static int common(const struct lay *L, const struct story_ev *a,
+		  const struct story_ev *b)
 {
 	int d = 0;
 
-	while (d < depth(a) && d < depth(b) && boxname(a, d) == boxname(b, d))
+	while (d < depth_of(L, a) && d < depth_of(L, b) &&
+	       boxname(L, a, d) == boxname(L, b, d))
 		d++;
 	return d;
 }
@@ -142,26 +176,45 @@ static void add_item(struct lay *L, struct item it)
 	L->it[L->n++] = it;
 }
 
-static int unshown(const struct story *s, int from, int to)
+static bool hidden(const struct lay *L, int i)
+{
+	return L->s->ev[i].num > 0 && L->rank[i] < L->nhide;
+}
+
+static int unshown(const struct lay *L, int from, int to)
+{
+	const struct story *s = L->s;
+	int n = 0;
+
+	for (int i = from; i < to; i++)
+		n += (!s->ev[i].num && s->ev[i].kind != SIM_EV_MARK) ||
+		     hidden(L, i);
+	return n;
+}
+
+static int hidden_in(const struct lay *L, int from, int to)
 {
 	int n = 0;
 
 	for (int i = from; i < to; i++)
-		n += !s->ev[i].num && s->ev[i].kind != SIM_EV_MARK;
+		n += hidden(L, i);
 	return n;
 }
 
-/* The items in time order, as story_print_steps prints them. */
+/* The items in time order, as story_print_steps prints them; the steps
+ * ranked under L->nhide join the summary rows. */
 static void make_items(struct lay *L)
 {
 	const struct story *s = L->s;
 	int from = 0, prev_of[SIM_MAX_TASKS];
 
+	L->n = 0;
+	L->hidden_steps = 0;
 	for (int t = 0; t < SIM_MAX_TASKS; t++)
 		prev_of[t] = -1;
 	for (int pos = 0, k = 0; pos < s->nr_ev; pos++) {
 		if (s->ev[pos].preempt) {
-			int n = unshown(s, from, pos);
+			int n = unshown(L, from, pos);
 
 			if (n)
 				add_item(L, (struct item){ IT_SUMMARY, -1, n,
@@ -170,30 +223,66 @@ static void make_items(struct lay *L)
 			add_item(L, (struct item){ IT_PREEMPT, pos });
 		}
 		for (; k < s->nr_steps && s->ev[s->order[k]].at == pos; k++) {
-			int i = s->order[k], n = unshown(s, from, pos + 1);
+			int i = s->order[k], n;
 			const struct story_ev *e = &s->ev[i];
 			struct item it = { IT_STEP, i };
 			int p = e->task < SIM_MAX_TASKS ? prev_of[e->task] : -1;
 
-			if (n)
+			if (hidden(L, i)) {
+				L->hidden_steps++;
+				continue;
+			}
+			n = unshown(L, from, pos + 1);
+			/* events no step stands for: counted on the step's
+			 * row; hidden steps: a row of their own */
+			if (n && !hidden_in(L, from, pos + 1))
+				it.pre = n;
+			else if (n)
 				add_item(L, (struct item){ IT_SUMMARY, -1, n,
 							   from, pos + 1 });
 			from = pos + 1;
-			it.nlabels = depth(e) - (p >= 0 ?
-				(common(&s->ev[p], e) < depth(e) ?
-					 common(&s->ev[p], e) : depth(e)) : 0);
+			it.nlabels = depth_of(L, e) - (p >= 0 ?
+				(common(L, &s->ev[p], e) < depth_of(L, e) ?
+					 common(L, &s->ev[p], e) :
+					 depth_of(L, e)) : 0);
 			if (e->task < SIM_MAX_TASKS)
 				prev_of[e->task] = i;
 			add_item(L, it);
 		}
 	}
-	if (unshown(s, from, s->nr_ev))
+	if (unshown(L, from, s->nr_ev))
 		add_item(L, (struct item){ IT_SUMMARY, -1,
-					   unshown(s, from, s->nr_ev), from,
+					   unshown(L, from, s->nr_ev), from,
 					   s->nr_ev });
 }
 
-/* Entries first (those that changed most), then folios. */
+/* The changes of object @o at numbered steps, as (event, state) pairs. */
+static bool same_changes(const struct story *s, int a, int b)
+{
+	int ca = 0, cb = 0;
+
+	if (strcmp(s->obj[a].first, s->obj[b].first))
+		return false;
+	for (;;) {
+		while (ca < s->nr_ch && (s->ch[ca].obj != a ||
+					 s->ev[s->ch[ca].ev].num <= 0))
+			ca++;
+		while (cb < s->nr_ch && (s->ch[cb].obj != b ||
+					 s->ev[s->ch[cb].ev].num <= 0))
+			cb++;
+		if (ca == s->nr_ch || cb == s->nr_ch)
+			return ca == s->nr_ch && cb == s->nr_ch;
+		if (s->ch[ca].ev != s->ch[cb].ev ||
+		    strcmp(s->ch[ca].after, s->ch[cb].after))
+			return false;
+		ca++;
+		cb++;
+	}
+}
+
+/* Entries first (in the order first seen), then folios; entries of one
+ * mm and level that changed at the same steps to the same states share a
+ * lane (a split's 512 PTEs). */
 static void pick_pages(struct lay *L)
 {
 	const struct story *s = L->s;
@@ -201,12 +290,13 @@ static void pick_pages(struct lay *L)
 	for (int pass = 0; pass < 2; pass++)
 		for (int i = 0; i < s->nr_obj; i++) {
 			const struct story_obj *o = &s->obj[i];
-			int nch = 0;
+			int nch = 0, l;
 
 			if (!o->involved || o->type == SO_TABLE ||
 			    (pass == 0) != (o->type == SO_ENTRY))
 				continue;
-			/* a PMD that only ever pointed to a page table */
+			/* a PMD (PUD, PGD) that only ever pointed to a
+			 * page table */
 			if (o->type == SO_ENTRY && o->level != PSTATE_PTE &&
 			    !o->nr_pfns)
 				continue;
@@ -215,11 +305,24 @@ static void pick_pages(struct lay *L)
 				       s->ev[s->ch[c].ev].num > 0;
 			if (!nch)
 				continue;
+			for (l = 0; l < L->nr_pages; l++) {
+				const struct story_obj *q =
+					&s->obj[L->pages[l].obj];
+
+				if (o->type == SO_ENTRY && q->type == SO_ENTRY &&
+				    q->mm == o->mm && q->level == o->level &&
+				    same_changes(s, L->pages[l].obj, i))
+					break;
+			}
+			if (l < L->nr_pages) {
+				L->pages[l].n++;
+				continue;
+			}
 			if (L->nr_pages == MAX_PAGES) {
 				L->hidden_pages++;
 				continue;
 			}
-			L->pages[L->nr_pages++] = i;
+			L->pages[L->nr_pages++] = (struct plane){ i, 1 };
 		}
 }
 
@@ -237,7 +340,7 @@ static void step_text(const struct story_ev *e, char *buf, size_t len)
 		snprintf(buf, len, "%s [%s]", f, l);
 }
 
-static int step_chars(const struct story_ev *e)
+static int step_chars(const struct lay *L, const struct story_ev *e)
 {
 	char what[200];
 	int n;
@@ -245,10 +348,10 @@ static int step_chars(const struct story_ev *e)
 	step_text(e, what, sizeof(what));
 	n = snprintf(NULL, 0, "%d. %s", e->num, what);
 
-	return n + (int)(2 * depth(e) * INDENT / CW + 1);
+	return n + (int)(2 * depth_of(L, e) * INDENT / CW + 1);
 }
 
-/* Characters task @t's lane needs (its widest line), within bounds. */
+/* Characters task @t's lane would like (its widest line). */
 static double lane_chars(const struct lay *L, int t)
 {
 	const struct story *s = L->s;
@@ -259,24 +362,39 @@ static double lane_chars(const struct lay *L, int t)
 
 		if (e->task != t)
 			continue;
-		if (step_chars(e) > n)
-			n = step_chars(e);
-		for (int d = 0; d < depth(e); d++)
-			if (strlen(boxname(e, d)) + 2 * d * INDENT / CW + 2 > n)
-				n = strlen(boxname(e, d)) +
+		if (step_chars(L, e) > n)
+			n = step_chars(L, e);
+		for (int d = 0; d < depth_of(L, e); d++)
+			if (strlen(boxname(L, e, d)) + 2 * d * INDENT / CW + 2 >
+			    n)
+				n = strlen(boxname(L, e, d)) +
 				    2 * d * INDENT / CW + 2;
 	}
 	return n > TASK_CH ? TASK_CH : n;
 }
 
-/* Characters page lane @o needs. */
-static double page_chars(const struct lay *L, int o)
+/* "PTE of c:A+0x2000", "PTEs of c:A+0x2000.. (510)" */
+static void lane_name(const struct lay *L, int l, char *buf, size_t len)
 {
 	const struct story *s = L->s;
-	char name[120];
+	const struct story_obj *o = &s->obj[L->pages[l].obj];
+
+	story_obj_name(s, L->pages[l].obj, buf, len);
+	if (L->pages[l].n > 1)
+		snprintf(buf, len, "%ss of %s:%s.. (%d)",
+			 o->level == PSTATE_PTE ? "PTE" : "PMD", o->proc,
+			 o->where, L->pages[l].n);
+}
+
+/* Characters page lane @l would like. */
+static double page_chars(const struct lay *L, int l)
+{
+	const struct story *s = L->s;
+	int o = L->pages[l].obj;
+	char name[160];
 	double n;
 
-	story_obj_name(s, o, name, sizeof(name));
+	lane_name(L, l, name, sizeof(name));
 	n = strlen(name);
 	if (strlen(s->obj[o].first) > n)
 		n = strlen(s->obj[o].first);
@@ -287,10 +405,68 @@ static double page_chars(const struct lay *L, int o)
 	return n > PAGE_CH ? PAGE_CH : n < 14 ? 14 : n;
 }
 
-static void layout(struct lay *L, double top)
+static double task_px(double chars)
+{
+	return chars * CW + 14;
+}
+
+static double page_px(double chars)
+{
+	return chars * CW + 12;
+}
+
+/* What page lane @l is worth: its changes in the story, and most if the
+ * violating step touched it (or its folio). */
+static int page_value(const struct lay *L, int l)
 {
 	const struct story *s = L->s;
-	double x = LEFT, y = top + 2 * LH + 6;	/* lane headers */
+	int o = L->pages[l].obj, v = 0;
+
+	for (int c = 0; c < s->nr_ch; c++)
+		v += s->ch[c].obj == o && s->ev[s->ch[c].ev].num > 0;
+	if (s->viol >= 0) {
+		const struct story_ev *e = &s->ev[s->viol];
+
+		for (int k = 0; k < 2; k++) {
+			int x = k ? e->obj2 : e->obj1;
+
+			if (x == o || (x >= 0 && s->obj[x].type == SO_ENTRY &&
+				       s->obj[o].type == SO_FOLIO &&
+				       s->obj[x].pfn == s->obj[o].pfn))
+				v += 1000;
+		}
+	}
+	return v;
+}
+
+/* Leave out the page lane worth least (the last of equals). */
+static void drop_page(struct lay *L, double *want)
+{
+	int worst = L->nr_pages - 1;
+
+	for (int l = L->nr_pages - 2; l >= 0; l--)
+		if (page_value(L, l) < page_value(L, worst))
+			worst = l;
+	L->hidden_pages += L->pages[worst].n;
+	memmove(&L->pages[worst], &L->pages[worst + 1],
+		(L->nr_pages - worst - 1) * sizeof(L->pages[0]));
+	memmove(&want[worst], &want[worst + 1],
+		(L->nr_pages - worst - 1) * sizeof(want[0]));
+	L->nr_pages--;
+}
+
+/*
+ * The lanes and their widths: each as wide as its longest line, then, if
+ * the picture would be wider than MAX_W, task lanes (their lines cut,
+ * whole in the tooltip) and page lanes (their state text wraps) narrowed
+ * in turns, page lanes beyond five, then four left out (those the
+ * violation touched last), then narrower still, then more left out.
+ */
+static void lanes(struct lay *L)
+{
+	const struct story *s = L->s;
+	double want_t[SIM_MAX_TASKS], want_p[MAX_PAGES];
+	double cap_t = TASK_CH, cap_p = PAGE_CH, x = LEFT;
 
 	for (int t = 0; t < SIM_MAX_TASKS; t++)
 		L->lane_of_task[t] = -1;
@@ -305,27 +481,73 @@ static void layout(struct lay *L, double top)
 			L->lane_of_task[t] = L->nr_tasks;
 			L->tasks[L->nr_tasks++] = t;
 		}
+	for (int l = 0; l < L->nr_tasks; l++)
+		want_t[l] = lane_chars(L, L->tasks[l]);
+	pick_pages(L);
+	for (int l = 0; l < L->nr_pages; l++)
+		want_p[l] = page_chars(L, l);
+	for (;;) {
+		double w = LEFT + 10;
+
+		for (int l = 0; l < L->nr_tasks; l++)
+			w += task_px(want_t[l] < cap_t ? want_t[l] : cap_t) +
+			     GAP;
+		for (int l = 0; l < L->nr_pages; l++)
+			w += page_px(want_p[l] < cap_p ? want_p[l] : cap_p) +
+			     GAP;
+		if (w <= MAX_W)
+			break;
+		if (cap_t > TASK_FIT)
+			cap_t--;
+		else if (cap_p > PAGE_WRAP)
+			cap_p--;
+		else if (L->nr_pages > 5)
+			drop_page(L, want_p);
+		else if (cap_t > TASK_MID)
+			cap_t--;
+		else if (cap_p > PAGE_MID)
+			cap_p--;
+		else if (L->nr_pages > 4)
+			drop_page(L, want_p);
+		else if (cap_t > TASK_MIN)
+			cap_t--;
+		else if (cap_p > PAGE_MIN)
+			cap_p--;
+		else if (L->nr_pages)
+			drop_page(L, want_p);
+		else
+			break;
+	}
 	for (int l = 0; l < L->nr_tasks; l++) {
 		L->task_x[l] = x;
-		L->task_wl[l] = lane_chars(L, L->tasks[l]) * CW + 14;
+		L->task_wl[l] = task_px(want_t[l] < cap_t ? want_t[l] : cap_t);
 		x += L->task_wl[l] + GAP;
 	}
-	pick_pages(L);
 	for (int l = 0; l < L->nr_pages; l++) {
 		L->page_x[l] = x;
-		L->page_wl[l] = page_chars(L, L->pages[l]) * CW + 12;
+		L->page_wl[l] = page_px(want_p[l] < cap_p ? want_p[l] : cap_p);
 		x += L->page_wl[l] + GAP;
 	}
-	L->width = x + 10;
+	L->width = x + 10 < MIN_W ? MIN_W : x + 10;
+}
+
+/* The rows: each item's y range from @top (below the lane heads). */
+static void rows(struct lay *L, double top)
+{
+	const struct story *s = L->s;
+	double y = top + 2 * LH + 6;	/* lane headers */
+
 	L->top = top;
 	for (int i = 0; i < L->n; i++) {
 		struct item *it = &L->it[i];
 
 		it->y0 = y;
-		if (it->type == IT_STEP) {
+		it->wrap = 0;
+		if (it->type == IT_STEP && L->wrap) {
 			const struct story_ev *e = &s->ev[it->ev];
 			int l = L->lane_of_task[e->task];
-			double w = L->task_wl[l] - 14 - 2 * depth(e) * INDENT;
+			double w = L->task_wl[l] - 14 -
+				   2 * depth_of(L, e) * INDENT;
 			char what[200], line[300];
 
 			step_text(e, what, sizeof(what));
@@ -338,6 +560,175 @@ static void layout(struct lay *L, double top)
 		it->y1 = y;
 	}
 	L->bottom = y + 6;
+}
+
+/* The first preemption's event (the end of the set-up), or nr_ev. */
+static int first_preemption(const struct story *s)
+{
+	for (int i = 0; i < s->nr_ev; i++)
+		if (s->ev[i].preempt)
+			return i;
+	return s->nr_ev;
+}
+
+/* A read of a table pointer (a PGD, PUD or PMD entry pointing to a page
+ * table) that the set-up before the first preemption wrote: no race, and
+ * no arrow either. */
+static bool setup_table_read(const struct lay *L, const struct story_ev *e)
+{
+	const struct story *s = L->s;
+
+	return e->writer >= 0 && e->seen &&
+	       !strncmp(e->seen, "page table", 10) &&
+	       s->ev[e->writer].at < first_preemption(s);
+}
+
+/*
+ * How much a step matters to the picture: the violation most, then the
+ * steps around a preemption, the two ends of a cross-task read (the
+ * race's arrows), a task blocking or woken, a change of a drawn entry, of
+ * a drawn folio; steps after the first preemption a little more than the
+ * set-up before it. Steps are summarised lowest first until the picture
+ * fits MAX_H.
+ */
+static void score_steps(struct lay *L)
+{
+	const struct story *s = L->s;
+	int first_pre = first_preemption(s), last = -1;
+	bool after_pre = false;
+
+	L->score = calloc(s->nr_ev + 1, sizeof(*L->score));
+	if (!L->score)
+		abort();
+	for (int k = 0; k < s->nr_steps; k++) {
+		int i = s->order[k];
+		const struct story_ev *e = &s->ev[i];
+		int sc = 10;
+
+		for (int c = e->ch0; c < e->ch0 + e->nch; c++)
+			for (int l = 0; l < L->nr_pages; l++) {
+				const struct story_obj *o =
+					&s->obj[s->ch[c].obj];
+				const struct story_obj *q =
+					&s->obj[L->pages[l].obj];
+
+				if (s->ch[c].obj == L->pages[l].obj ||
+				    (L->pages[l].n > 1 &&
+				     o->type == SO_ENTRY && o->mm == q->mm &&
+				     o->level == q->level))
+					sc = o->type == SO_ENTRY ?
+						(sc > 50 ? sc : 50) :
+						(sc > 30 ? sc : 30);
+			}
+		if (e->kind == SIM_EV_BLOCK || e->kind == SIM_EV_WAKE)
+			sc = sc > 70 ? sc : 70;
+		if (e->writer >= 0 && s->ev[e->writer].num > 0 &&
+		    s->ev[e->writer].task != e->task &&
+		    !setup_table_read(L, e)) {
+			sc = sc > 80 ? sc : 80;
+			if (L->score[e->writer] < 80)
+				L->score[e->writer] = 80;
+		}
+		if (e->at >= first_pre)
+			sc += 5;
+		if (sc > L->score[i])
+			L->score[i] = sc;
+	}
+	/* the last step before each preemption and the first after it */
+	for (int pos = 0, k = 0; pos < s->nr_ev; pos++) {
+		if (s->ev[pos].preempt) {
+			if (last >= 0)
+				L->score[last] = 90;
+			after_pre = true;
+		}
+		for (; k < s->nr_steps && s->ev[s->order[k]].at == pos; k++) {
+			last = s->order[k];
+			if (after_pre)
+				L->score[last] = 90;
+			after_pre = false;
+		}
+	}
+	if (s->viol >= 0)
+		L->score[s->viol] = 1000;
+}
+
+static const struct lay *rank_lay;
+
+static int by_score(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	const int *sc = rank_lay->score;
+
+	if (sc[x] != sc[y])
+		return sc[x] < sc[y] ? -1 : 1;
+	return rank_lay->s->ev[x].num < rank_lay->s->ev[y].num ? -1 : 1;
+}
+
+/* Rank the steps: lowest score first, earliest first among equals (the
+ * set-up goes first, and in runs). */
+static void rank_steps(struct lay *L)
+{
+	const struct story *s = L->s;
+	int *v = malloc((s->nr_steps + 1) * sizeof(*v));
+
+	L->rank = malloc((s->nr_ev + 1) * sizeof(*L->rank));
+	if (!v || !L->rank)
+		abort();
+	memcpy(v, s->order, s->nr_steps * sizeof(*v));
+	rank_lay = L;
+	qsort(v, s->nr_steps, sizeof(*v), by_score);
+	for (int i = 0; i < s->nr_ev; i++)
+		L->rank[i] = s->nr_ev;
+	for (int k = 0; k < s->nr_steps; k++)
+		L->rank[v[k]] = k;
+	free(v);
+}
+
+/* How many steps, lowest ranked first, score under @limit. */
+static int steps_under(const struct lay *L, int limit)
+{
+	int n = 0;
+
+	for (int k = 0; k < L->s->nr_steps; k++)
+		n += L->score[L->s->order[k]] < limit;
+	return n;
+}
+
+/*
+ * Lay the picture out below a header of height @top: the lanes, then the
+ * least summarised rows that fit MAX_H: every step with its caller boxes
+ * 3 deep (a long window on a second line), then 2 deep; then, the boxes 2
+ * deep, the steps summarised one by one in rank order while they score
+ * under 36 (a folio's change, a step of no drawn page); then, 1 deep and
+ * then none, under 76 (an entry's change, a task blocking). The race
+ * always stays: the violation, the steps around each preemption and both
+ * ends of every arrow score 80 or more.
+ */
+static void layout(struct lay *L, double top)
+{
+	static const struct { int depth, limit; bool wrap; } try[] = {
+		{ 3, 0, true }, { 2, 0, false }, { 2, 36, false },
+		{ 1, 76, false }, { 0, 76, false },
+	};
+	int n = sizeof(try) / sizeof(try[0]);
+
+	rank_steps(L);
+	for (int k = 0; k < n; k++) {
+		int most = steps_under(L, try[k].limit);
+
+		L->depth = try[k].depth;
+		L->wrap = try[k].wrap;
+		for (L->nhide = 0; L->nhide <= most; L->nhide++) {
+			make_items(L);
+			rows(L, top);
+			if (L->bottom + (L->hidden_pages ? LH + 10 : 10) <=
+			    MAX_H)
+				return;
+		}
+		L->nhide = most;
+	}
+	make_items(L);
+	rows(L, top);
 }
 
 /* ---- drawing ---- */
@@ -406,17 +797,13 @@ static void draw_lane_heads(FILE *out, const struct lay *L)
 		     NULL, "bold", name);
 	}
 	for (int l = 0; l < L->nr_pages; l++) {
-		const struct story_obj *o = &s->obj[L->pages[l]];
-
-		story_obj_name(s, L->pages[l], name, sizeof(name));
+		lane_name(L, l, name, sizeof(name));
 		fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 			"height=\"%.1f\" fill=\"#fff\" stroke=\"#cbd5e1\"/>\n",
 			L->page_x[l], L->top, L->page_wl[l], L->bottom - L->top);
-		text(out, L->page_x[l] + 4, L->top + LH - 3, L->page_wl[l] - 8,
-		     NULL, "bold", name);
-		text(out, L->page_x[l] + 4, L->top + 2 * LH - 3,
-		     L->page_wl[l] - 8, "#555", NULL,
-		     o->type == SO_ENTRY ? "mapping" : "folio state");
+		/* "PTE of" / "proc:where" on two lines if need be */
+		wrapped(out, L->page_x[l] + 4, L->top, L->top + 2 * LH,
+			L->page_wl[l] - 8, "bold", name);
 	}
 	text(out, 6, L->top + LH - 3, LEFT - 10, NULL, "bold", "time");
 }
@@ -452,9 +839,10 @@ static void draw_boxes(FILE *out, const struct lay *L)
 					continue;
 				e = &s->ev[L->it[i].ev];
 				keep = last >= 0 ?
-					common(&s->ev[L->it[last].ev], e) : 0;
-				if (keep > depth(e))
-					keep = depth(e);
+					common(L, &s->ev[L->it[last].ev], e) :
+					0;
+				if (keep > depth_of(L, e))
+					keep = depth_of(L, e);
 			}
 			/* close the boxes deeper than what stays */
 			for (d = MAX_DEPTH; d >= keep; d--) {
@@ -472,13 +860,14 @@ static void draw_boxes(FILE *out, const struct lay *L)
 				b->y0 = L->it[open[d]].y0 + lab[d] * LH + 1;
 				b->y1 = L->it[last].y1 - 2;
 				b->w = L->task_wl[l] - 6 - 2 * d * INDENT;
-				b->name = boxname(&s->ev[L->it[open[d]].ev], d);
+				b->name = boxname(L, &s->ev[L->it[open[d]].ev],
+						  d);
 				open[d] = -1;
 			}
 			if (!e)
 				break;
 			/* open the new ones, one label line each */
-			for (d = keep; d < depth(e); d++) {
+			for (d = keep; d < depth_of(L, e); d++) {
 				open[d] = i;
 				lab[d] = d - keep;
 			}
@@ -515,7 +904,7 @@ static void draw_steps(FILE *out, const struct lay *L)
 			continue;
 		e = &s->ev[it->ev];
 		l = L->lane_of_task[e->task];
-		d = depth(e);
+		d = depth_of(L, e);
 		x = L->task_x[l] + 3 + d * INDENT;
 		w = L->task_wl[l] - 6 - 2 * d * INDENT;
 		y = it->y0 + it->nlabels * LH;
@@ -525,9 +914,14 @@ static void draw_steps(FILE *out, const struct lay *L)
 				 e->site->func);
 		else
 			snprintf(line, sizeof(line), "%d. %s", e->num, what);
-		fprintf(out, "<g><title>step %d: %s at %s:%d%s", e->num,
-			s->task_name[e->task], e->site->file, e->site->line,
-			e->op ? " / " : "");
+		fprintf(out, "<g><title>step %d: %s at %s:%d / ", e->num,
+			s->task_name[e->task], e->site->file, e->site->line);
+		for (int k = 0; k < e->nchain; k++) {
+			fputs(k ? " &gt; " : "", out);
+			xml_text(out, e->chain[k]);
+		}
+		if (e->op)
+			fputs(" / ", out);
 		xml_text(out, e->op);
 		for (int c = e->ch0; c < e->ch0 + e->nch; c++) {
 			fputs(" / ", out);
@@ -556,6 +950,42 @@ static void draw_steps(FILE *out, const struct lay *L)
 	}
 }
 
+/* The summary rows: "... N steps" in the time column, and in each task
+ * lane that had numbered steps there the range of their numbers (the text
+ * story tells them). */
+static void draw_summary(FILE *out, const struct lay *L, const struct item *it)
+{
+	const struct story *s = L->s;
+	char buf[160];
+
+	snprintf(buf, sizeof(buf), "\xe2\x80\xa6%d step%s", it->count,
+		 it->count == 1 ? "" : "s");
+	text(out, 6, it->y1 - 3, LEFT - 8, "#64748b", NULL, buf);
+	for (int l = 0; l < L->nr_tasks; l++) {
+		int lo = 0, hi = 0, n = 0;
+
+		for (int k = 0; k < s->nr_steps; k++) {
+			int i = s->order[k];
+
+			if (s->ev[i].task != L->tasks[l] || !hidden(L, i) ||
+			    i < it->from || i >= it->to)
+				continue;
+			if (!n++)
+				lo = s->ev[i].num;
+			hi = s->ev[i].num;
+		}
+		if (!n)
+			continue;
+		if (lo == hi)
+			snprintf(buf, sizeof(buf), "(step %d)", lo);
+		else
+			snprintf(buf, sizeof(buf), "(%d steps, %d-%d)", n, lo,
+				 hi);
+		text(out, L->task_x[l] + L->task_wl[l] / 2 - 40, it->y1 - 3,
+		     L->task_wl[l] / 2 + 30, "#64748b", NULL, buf);
+	}
+}
+
 static void draw_time_column(FILE *out, const struct lay *L)
 {
 	const struct story *s = L->s;
@@ -571,25 +1001,87 @@ static void draw_time_column(FILE *out, const struct lay *L)
 				L->width - 10, it->y0 + 2);
 			snprintf(buf, sizeof(buf), "preemption %d",
 				 s->ev[it->ev].preempt);
-			text(out, 6, it->y1 - 1, LEFT - 10, "#6d28d9", "bold",
+			text(out, 6, it->y1 - 1, LEFT - 8, "#6d28d9", "bold",
 			     buf);
 		} else if (it->type == IT_SUMMARY) {
-			snprintf(buf, sizeof(buf), "... %d step%s", it->count,
-				 it->count == 1 ? "" : "s");
-			text(out, 6, it->y1 - 3, LEFT - 10, "#64748b", NULL,
-			     buf);
-		} else if (s->ev[it->ev].preempt && 0) {
-			;
+			draw_summary(out, L, it);
+		} else if (it->pre) {
+			snprintf(buf, sizeof(buf), "\xe2\x80\xa6%d step%s",
+				 it->pre, it->pre == 1 ? "" : "s");
+			text(out, 6, it->y0 + LH - 3, LEFT - 8, "#64748b",
+			     NULL, buf);
 		}
 	}
 }
 
+/* @st wrapped at spaces into the lines of [@y0, @y1) at @x, @maxw wide;
+ * what does not fit is cut (the whole in the tooltip). */
+static void wrapped(FILE *out, double x, double y0, double y1, double maxw,
+		    const char *weight, const char *st)
+{
+	int room = (int)(maxw / CW), lines = (int)((y1 - y0) / LH);
+	const char *p = st;
+
+	for (int k = 0; k < lines && *p; k++) {
+		int len = (int)strlen(p), cut = len;
+		char *line;
+
+		if (len > room && k < lines - 1) {
+			/* the last space (or after a ':') that keeps it
+			 * in room */
+			for (cut = room; cut > 0 && p[cut] != ' ' &&
+					 p[cut - 1] != ':'; cut--)
+				;
+			if (!cut)
+				cut = room;
+		}
+		if (k == lines - 1 || cut == len) {
+			/* the rest: text() cuts it with its tooltip */
+			if (k && len > room) {
+				char *whole = NULL;
+				size_t n = 0;
+				FILE *f = open_memstream(&whole, &n);
+
+				if (!f)
+					return;
+				fputs(st, f);
+				fclose(f);
+				line = strndup(p, room - 1);
+				fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" "
+					"font-size=\"%d\" fill=\"#111827\"%s "
+					"xml:space=\"preserve\"><title>", x,
+					y0 + (k + 1) * LH - 3, FS, weight ?
+					" font-weight=\"bold\"" : "");
+				xml_text(out, whole);
+				fputs("</title>", out);
+				xml_text(out, line);
+				fputs("\xe2\x80\xa6</text>\n", out);
+				free(line);
+				free(whole);
+			} else {
+				text(out, x, y0 + (k + 1) * LH - 3, maxw,
+				     "#111827", weight, p);
+			}
+			return;
+		}
+		line = strndup(p, cut);
+		text(out, x, y0 + (k + 1) * LH - 3, maxw, "#111827", weight,
+		     line);
+		free(line);
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+/* Each page lane's states as segments from the step that made each to
+ * the next change; a state written again unchanged extends its segment. */
 static void draw_pages(FILE *out, const struct lay *L)
 {
 	const struct story *s = L->s;
 
 	for (int l = 0; l < L->nr_pages; l++) {
-		int o = L->pages[l];
+		int o = L->pages[l].obj;
 		const struct story_obj *ob = &s->obj[o];
 		const char *state = ob->first;
 		double y = L->top + 2 * LH + 2;
@@ -598,25 +1090,29 @@ static void draw_pages(FILE *out, const struct lay *L)
 			double y1;
 
 			if (c < s->nr_ch && (s->ch[c].obj != o ||
-					     s->ev[s->ch[c].ev].num <= 0))
+					     s->ev[s->ch[c].ev].num <= 0 ||
+					     !strcmp(s->ch[c].after, state)))
 				continue;
 			y1 = c < s->nr_ch ? y_of_event(L, s->ch[c].ev, false) :
 					    L->bottom;
 			if (y1 > y) {
 				fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" "
 					"width=\"%.1f\" height=\"%.1f\" "
-					"fill=\"%s\" stroke=\"#fff\"/>\n",
+					"fill=\"%s\" stroke=\"#fff\"><title>",
 					L->page_x[l] + 2, y, L->page_wl[l] - 4,
 					y1 - y, state_colour(ob, state));
-				if (y1 - y >= LH)
-					text(out, L->page_x[l] + 6, y + LH - 3,
-					     L->page_wl[l] - 12, "#111827", NULL,
-					     state);
+				xml_text(out, state);
+				fputs("</title></rect>\n", out);
+				wrapped(out, L->page_x[l] + 6, y, y1,
+					L->page_wl[l] - 12, NULL, state);
 			}
 			if (c == s->nr_ch)
 				break;
 			state = s->ch[c].after;
-			y = y1;
+			/* (a change recorded later may show on an earlier
+			 * row: steps are drawn in the order their accesses
+			 * were performed) */
+			y = y1 > y ? y1 : y;
 		}
 	}
 }
@@ -639,7 +1135,8 @@ static void draw_arrows(FILE *out, const struct lay *L)
 		if (it->type != IT_STEP)
 			continue;
 		r = &s->ev[it->ev];
-		if (r->writer < 0 || s->ev[r->writer].num <= 0)
+		if (r->writer < 0 || s->ev[r->writer].num <= 0 ||
+		    setup_table_read(L, r))
 			continue;
 		w = &s->ev[r->writer];
 		lw = L->lane_of_task[w->task];
@@ -755,31 +1252,26 @@ static double draw_header(FILE *out, const struct story *s, double width)
 	}
 	text(out, 8, y, width - 16, "#475569", NULL,
 	     "red arrows: a write another task's read observed; dashed "
-	     "rules: preemptions; blue bars: locks held");
+	     "rules: preemptions; blue bars: locks held; \"... N steps\": "
+	     "steps summarised (the text story has them all)");
 	return y + 8;
 }
 
 /* story_svg - the picture of @s on @out. 0 on success. */
 static int svg(FILE *out, const struct story *s, bool inline_)
 {
-	struct lay L = { .s = s };
-	double top, h;
+	struct lay L = { .s = s, .depth = MAX_DEPTH };
+	FILE *nul = fopen("/dev/null", "w");
+	double top = 80, h;
 
-	make_items(&L);
-	layout(&L, 0);
-	/* the header's height depends on the width: lay out twice */
-	{
-		FILE *nul = fopen("/dev/null", "w");
-
-		top = nul ? draw_header(nul, s, L.width < 900 ? 900 :
-							       L.width) : 80;
-		if (nul)
-			fclose(nul);
+	lanes(&L);
+	score_steps(&L);
+	/* the header's height depends on the width */
+	if (nul) {
+		top = draw_header(nul, s, L.width);
+		fclose(nul);
 	}
-	L.nr_tasks = L.nr_pages = L.hidden_pages = 0;
 	layout(&L, top + 6);
-	if (L.width < 900)
-		L.width = 900;
 	h = L.bottom + (L.hidden_pages ? LH + 10 : 10);
 	if (!inline_)
 		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
@@ -788,6 +1280,9 @@ static int svg(FILE *out, const struct story *s, bool inline_)
 		"font-family=\"DejaVu Sans Mono, monospace\">\n"
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n",
 		L.width, h, L.width, h);
+	fprintf(out, "<!-- layout: caller boxes %d deep, %d of %d steps "
+		"summarised, %d entries and folios not drawn -->\n",
+		L.depth, L.hidden_steps, s->nr_steps, L.hidden_pages);
 	draw_header(out, s, L.width);
 	draw_lane_heads(out, &L);
 	draw_pages(out, &L);
@@ -799,13 +1294,16 @@ static int svg(FILE *out, const struct story *s, bool inline_)
 	if (L.hidden_pages) {
 		char buf[120];
 
-		snprintf(buf, sizeof(buf), "(%d more pages involved: the "
-			 "text report lists them)", L.hidden_pages);
+		snprintf(buf, sizeof(buf), "(%d more entr%s and folios "
+			 "involved: the text story lists them)",
+			 L.hidden_pages, L.hidden_pages == 1 ? "y" : "ies");
 		text(out, 8, L.bottom + LH, L.width - 16, "#475569", NULL,
 		     buf);
 	}
 	fputs("</svg>\n", out);
 	free(L.it);
+	free(L.score);
+	free(L.rank);
 	return ferror(out) ? -1 : 0;
 }
 

@@ -215,9 +215,10 @@ static void write_story(struct cli *c, const struct mmsim_program *p, int id,
 	sim_regress_clear();
 	sim_regress_set(id, true);
 	st = story_build(p, schedule);
-	sim_regress_clear();
-	if (!st)
+	if (!st) {
+		sim_regress_clear();
 		return;
+	}
 	snprintf(path, sizeof(path), "%s/%s.txt", c->stories, name);
 	f = fopen(path, "w");
 	if (f) {
@@ -234,6 +235,9 @@ static void write_story(struct cli *c, const struct mmsim_program *p, int id,
 	} else {
 		cli_error("%s: cannot write", path);
 	}
+	/* (the switch stays on until here: the picture's replay command
+	 * names it) */
+	sim_regress_clear();
 	story_free(st);
 }
 
