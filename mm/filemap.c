@@ -91,7 +91,8 @@ struct folio *filemap_get_entry(struct address_space *mapping,
 	rcu_read_lock();
 repeat:
 	folio = READ_ONCE_L(mapping->i_pages[index], "filemap_get_entry:slot");
-	if (folio) {
+	/* a tmpfs page on swap: the value entry, as it is (no reference) */
+	if (folio && !xa_is_value(folio)) {
 		if (!folio_try_get(folio)) {
 			/*
 			 * Frozen (migration's point of no return) or freed:
@@ -154,7 +155,7 @@ static struct folio *next_uptodate_folio(struct address_space *mapping,
 		struct folio *folio = READ_ONCE_L(mapping->i_pages[*index],
 						  "next_uptodate_folio:slot");
 
-		if (!folio)
+		if (!folio || xa_is_value(folio))
 			continue;
 		if (test_bit(PG_locked, &folio->flags))
 			continue;
