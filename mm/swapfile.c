@@ -539,8 +539,11 @@ static void swap_reap_orphans(struct swap_info_struct *si)
 		    folio_mapcount(folio) || folio_ref_count(folio) != 1 ||
 		    !folio_trylock(folio))
 			continue;
+		/* the cache's reference is the last: ours frees it */
+		folio_get(folio);
 		delete_from_swap_cache(folio);
 		folio_unlock(folio);
+		folio_put(folio);
 	}
 }
 
