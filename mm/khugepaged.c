@@ -499,10 +499,11 @@ out_nolock:
  * then retries) or a hole (allocates a small folio: (5) fails) or the
  * locked huge folio (waits). GUP-fast that read a PTE before (2) grabs
  * the page and re-checks the PTE: cleared, it lets go.
- * SIM: no swap entries or !uptodate folios in the range (shmem swap is
- * not modelled), no userfaultfd, no memcg charge; the kernel's
- * XA_RETRY_ENTRYs are not needed: the model holds the xa_lock from the
- * hole check to the store of the huge folio, as the kernel does.
+ * SIM: a swap entry in the range fails the collapse (the kernel reads it
+ * back in), no !uptodate folios, no userfaultfd, no memcg charge; the
+ * kernel's XA_RETRY_ENTRYs are not needed: the model holds the xa_lock
+ * from the hole check to the store of the huge folio, as the kernel
+ * does.
  */
 
 /*
