@@ -189,6 +189,19 @@ static void swap_map_changed(struct swap_info_struct *si)
 }
 
 /*
+ * swap_cache_changed - a folio entered the swap cache (under
+ * swap_cache_lock): try_to_unuse's pass may have missed it (a swap-in
+ * between its swapcache_prepare and add_to_swap_cache whose entry a
+ * truncation or zap freed meanwhile leaves the folio to the cache alone),
+ * so it must look again, as the kernel's busy retry would.
+ */
+void swap_cache_changed(void)
+{
+	if (swap_info)
+		swap_map_changed(swap_info);
+}
+
+/*
  * swap_cache_lock / swap_cache_unlock - the lock the swap cache's slots
  * change under (the kernel's xa_lock / cluster lock): si->lock here.
  */
