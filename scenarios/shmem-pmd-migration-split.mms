@@ -17,5 +17,5 @@ thread main:
 	load A == 0x1
 	load A+0x1000 == 0
 kthread k:
-	move-pages A 2M node=1
+	move-pages A 4K node=1
 expect violation
