@@ -17,11 +17,16 @@
  * SIM: i_pages is a flat array of slots sized at the file's creation
  * (the kernel's xarray grows); a large folio fills every slot it covers
  * with its head (the kernel's multi-index entry). Every access to a slot
- * goes through xa_load_slot / xa_store_slot / xa_find_slot below, whose
+ * goes through xa_load_slot / xa_store_slots / xa_find_slot below, whose
  * yields name the slot and the xarray itself (i_pages_head): a store of
  * any slot conflicts with every lookup and scan of the file, as a store
  * into an xarray node would with a walk through it. A scan over empty
  * slots (xa_find, the kernel's find_get_entries/xas_find) is one step.
+ *
+ * A slot holds NULL, a folio, or - for a tmpfs page swapped out - a value
+ * entry (xa_mk_value) carrying the swap entry (swp_to_radix_entry), as
+ * the kernel's xarray does. Readers that want folios check xa_is_value
+ * before they touch the pointer.
  */
 #ifndef MMSIM_PAGEMAP_H
 #define MMSIM_PAGEMAP_H
@@ -59,12 +64,42 @@ struct address_space {
 	int huge;			/* enum shmem_huge of the file */
 	bool anon;			/* SIM: MAP_SHARED|MAP_ANONYMOUS */
 	int id;				/* SIM: for reports */
+	/* shmem_swaplist_lock: on shmem_swaplist (it has swapped pages) */
+	struct list_head swaplist;
+	unsigned long swapped;		/* i_pages_lock: swap entries held */
 };
 
 /* An open file: what a VMA holds (vm_file). */
 struct file {
 	struct address_space *f_mapping;
 };
+
+/* Value entries of the xarray (kernel: include/linux/xarray.h). */
+static inline bool xa_is_value(const void *entry)
+{
+	return (unsigned long)entry & 1;
+}
+
+static inline void *xa_mk_value(unsigned long v)
+{
+	return (void *)((v << 1) | 1);
+}
+
+static inline unsigned long xa_to_value(const void *entry)
+{
+	return (unsigned long)entry >> 1;
+}
+
+/* A swap entry in a tmpfs file's page cache (include/linux/swapops.h). */
+static inline struct folio *swp_to_radix_entry(swp_entry_t entry)
+{
+	return xa_mk_value(entry.val);
+}
+
+static inline swp_entry_t radix_to_swp_entry(const void *arg)
+{
+	return (swp_entry_t){ .val = xa_to_value(arg) };
+}
 
 static inline unsigned long i_size_read(struct address_space *mapping)
 {
@@ -199,11 +234,26 @@ void shmem_punch_hole(struct address_space *mapping, unsigned long off,
 		      unsigned long len);
 /* shmem_evict - the last reference is gone: free the whole cache. */
 void shmem_evict(struct address_space *mapping);
+/* folio_is_shmem_cache - is @folio in a tmpfs file's page cache? (Every
+ * file of the model is tmpfs: the kernel's shmem_mapping(folio->mapping).) */
+static inline bool folio_is_shmem_cache(const struct folio *folio)
+{
+	return folio_mapping(folio) && folio_test_swapbacked(folio);
+}
+/* shmem_writeout - reclaim's pageout of the locked, unmapped, clean-for-
+ * I/O tmpfs @folio: a swap slot, the page-cache slot becomes its swap
+ * entry, the folio leaves the page cache for the swap cache, written.
+ * 0, or -ENOSPC: no slot (the caller redirties and keeps it). */
+int shmem_writeout(struct folio *folio);
+/* shmem_unuse - swapoff: bring every tmpfs page on swap back into its
+ * page cache. 0, or -ENOMEM. */
+int shmem_unuse(void);
 
 /* ---- page cache (mm/filemap.c) ---- */
 
 /* filemap_get_entry - lockless lookup: the folio at @index with a
- * reference, or NULL. */
+ * reference, a value entry (a tmpfs page on swap: no reference), or
+ * NULL. */
 struct folio *filemap_get_entry(struct address_space *mapping,
 				unsigned long index);
 /* filemap_map_pages - vm_ops->map_pages: faultaround over the cached,

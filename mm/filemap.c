@@ -91,7 +91,8 @@ struct folio *filemap_get_entry(struct address_space *mapping,
 	rcu_read_lock();
 repeat:
 	folio = xa_load_slot(mapping, index, "filemap_get_entry:slot");
-	if (folio) {
+	/* a tmpfs page on swap: the value entry, as it is (no reference) */
+	if (folio && !xa_is_value(folio)) {
 		if (!folio_try_get(folio)) {
 			/*
 			 * Frozen (migration's point of no return) or freed:
@@ -158,6 +159,8 @@ static struct folio *next_uptodate_folio(struct address_space *mapping,
 
 		if (!folio)
 			return NULL;
+		if (xa_is_value(folio))
+			continue;
 		if (test_bit(PG_locked, &folio->flags))
 			continue;
 		if (!folio_try_get(folio))

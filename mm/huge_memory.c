@@ -410,13 +410,16 @@ int zap_huge_pmd(struct mmu_gather *tlb, struct vm_area_struct *vma,
 		page = pmd_page(orig_pmd);
 		folio = page_folio(page);
 		folio_remove_rmap_pmd(folio, page, vma);
+	} else {
+		/* a PMD migration entry: the folio it names, no mapping */
+		folio = pfn_swap_entry_folio(pmd_to_swp_entry(orig_pmd));
 	}
-	if (!folio || folio_test_anon(folio)) {
+	if (folio_test_anon(folio)) {
 		zap_deposited_table(mm, pmd);
 		add_mm_counter(mm, MM_ANONPAGES, -(long)HPAGE_PMD_NR);
 	} else {
 		/* a file THP has no deposit (!arch_needs_pgtable_deposit) */
-		if (pmd_dirty(orig_pmd))
+		if (page && pmd_dirty(orig_pmd))
 			folio_set_dirty(folio);
 		add_mm_counter(mm, mm_counter_file(folio),
 			       -(long)HPAGE_PMD_NR);
@@ -476,14 +479,52 @@ static void __split_huge_pmd_locked(struct vm_area_struct *vma, pmd_t *pmd,
 	if (!vma_is_anonymous(vma)) {
 		/*
 		 * A file THP: just zap the PMD; the PTEs refault from the
-		 * page cache (no deposit to withdraw on x86/arm64).
+		 * page cache (no deposit to withdraw on x86/arm64). A PMD
+		 * migration entry (a tmpfs THP being migrated) is zapped
+		 * too: it holds no mapping and no reference, and the fault
+		 * that meets the none PMD waits for the folio lock in
+		 * shmem_fault until the migration is done.
 		 */
+		if (sim_regress_on(SIM_REGRESS_SHMEM_PMD_MIGRATION_SPLIT)) {
+			/*
+			 * REGRESSION shmem-pmd-migration-split: before
+			 * 99fa8a48203d "mm/thp: fix __split_huge_pmd_locked()
+			 * on shmem migration entry" (Hugh Dickins, v5.13-rc7)
+			 * this branch forgot PMD migration entries, which
+			 * e71769ae5260 ("mm: enable thp migration for shmem
+			 * thp") had made possible:
+			 *  (1) migration (move_pages) replaces the tmpfs
+			 *      THP's huge PMD by a migration entry;
+			 *  (2) a hole punch in part of the THP zaps the range
+			 *      (unmap_mapping_range -> zap_pmd_range), which
+			 *      splits the PMD it covers only in part;
+			 *  (3) here the old pmdp_huge_clear_flush checked
+			 *      VM_BUG_ON(... || !pmd_present(*pmdp)) - the
+			 *      crash of a DEBUG_VM kernel; without DEBUG_VM,
+			 *      pmd_page() of the entry was a bad page that
+			 *      page_remove_rmap and put_page then used.
+			 */
+			VM_BUG_ON(!pmd_present(pmdp_get_l(pmd,
+					"split_huge_pmd:file_present")));
+		}
 		old_pmd = pmdp_huge_clear_flush(vma, haddr, pmd);
+		if (is_pmd_migration_entry(old_pmd)) {
+			/* the migration holds the folio (locked, isolated) */
+			folio = pfn_swap_entry_folio(pmd_to_swp_entry(old_pmd));
+			add_mm_counter(mm, mm_counter_file(folio),
+				       -(long)HPAGE_PMD_NR);
+			return;
+		}
 		page = pmd_page(old_pmd);
 		folio = page_folio(page);
 		if (pmd_dirty(old_pmd))
 			folio_set_dirty(folio);
 		folio_remove_rmap_pmd(folio, page, vma);
+		/*
+		 * The counter before the put, as the kernel orders them:
+		 * once our reference is gone a migration may free the folio,
+		 * and mm_counter_file would read a freed folio's flags.
+		 */
 		add_mm_counter(mm, mm_counter_file(folio),
 			       -(long)HPAGE_PMD_NR);
 		/* SIM: the reference is dropped after the flush above */
@@ -578,8 +619,14 @@ void __split_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd,
 	ptl = pmd_lock(vma->vm_mm, pmd);
 	pmdval = pmdp_get_l(pmd, "__split_huge_pmd:recheck");
 	if (is_pmd_migration_entry(pmdval)) {
-		/* 512 PTE migration entries (mm/migrate.c). */
-		if (!freeze)
+		/* anon: 512 PTE migration entries (mm/migrate.c); a file
+		 * VMA's entry is zapped (__split_huge_pmd_locked) */
+		if (freeze)
+			;
+		else if (!vma_is_anonymous(vma))
+			__split_huge_pmd_locked(vma, pmd,
+						address & HPAGE_PMD_MASK, false);
+		else
 			__split_huge_pmd_migration_entry(
 				vma, pmd, address & HPAGE_PMD_MASK);
 	} else if (pmd_trans_huge(pmdval) &&

@@ -61,6 +61,7 @@ enum scan_result {
 	SCAN_TRUNCATED,
 	SCAN_PAGE_FILLED,
 	SCAN_PTE_MAPPED_HUGEPAGE,
+	SCAN_EXCEED_SWAP_PTE,
 };
 
 static unsigned long collapse_ok, collapse_failed;
@@ -498,10 +499,11 @@ out_nolock:
  * then retries) or a hole (allocates a small folio: (5) fails) or the
  * locked huge folio (waits). GUP-fast that read a PTE before (2) grabs
  * the page and re-checks the PTE: cleared, it lets go.
- * SIM: no swap entries or !uptodate folios in the range (shmem swap is
- * not modelled), no userfaultfd, no memcg charge; the kernel's
- * XA_RETRY_ENTRYs are not needed: the model holds the xa_lock from the
- * hole check to the store of the huge folio, as the kernel does.
+ * SIM: a swap entry in the range fails the collapse (the kernel reads it
+ * back in), no !uptodate folios, no userfaultfd, no memcg charge; the
+ * kernel's XA_RETRY_ENTRYs are not needed: the model holds the xa_lock
+ * from the hole check to the store of the huge folio, as the kernel
+ * does.
  */
 
 /*
@@ -688,6 +690,13 @@ static int collapse_file(struct mm_struct *mm, unsigned long addr,
 	spin_lock(xa);
 	for (index = start; index < end; index++) {
 		folio = xa_peek(mapping, index);
+		if (xa_is_value(folio)) {
+			/* SIM: a page on swap is not read back in for the
+			 * collapse (the kernel swaps it in under
+			 * max_ptes_swap): the collapse fails */
+			result = SCAN_EXCEED_SWAP_PTE;
+			break;
+		}
 		if (!folio) {
 			if (index == start) {
 				unsigned long i = start;
@@ -795,6 +804,10 @@ static int hpage_collapse_scan_file(struct mm_struct *mm, unsigned long addr,
 
 		if (!folio)
 			continue;
+		if (xa_is_value(folio)) {
+			result = SCAN_EXCEED_SWAP_PTE;	/* SIM: see collapse_file */
+			break;
+		}
 		if (folio_test_large(folio)) {
 			result = folio_order(folio) == HPAGE_PMD_ORDER &&
 					 folio->index == start ?
@@ -825,8 +838,8 @@ static struct folio *filemap_lock_folio(struct address_space *mapping,
 
 repeat:
 	folio = filemap_get_entry(mapping, index);
-	if (!folio)
-		return NULL;
+	if (!folio || xa_is_value(folio))
+		return NULL;	/* a swap entry: __filemap_get_folio's NULL */
 	folio_lock(folio);
 	if (READ_ONCE(folio->mapping) != mapping) {
 		folio_unlock(folio);

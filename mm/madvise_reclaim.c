@@ -13,6 +13,7 @@
 #include "gup.h"
 #include "huge_mm.h"
 #include "migrate.h"
+#include "pagemap.h"
 #include "rmap.h"
 #include "swap.h"
 
@@ -198,7 +199,10 @@ static void cold_or_pageout_range(struct vm_area_struct *vma,
 		if (!page || is_device_private_page(page))
 			continue;
 		folio = page_folio(page);
-		if (!folio_test_anon(folio))
+		/* a tmpfs folio too (can_do_file_pageout: the model's
+		 * processes own their files); SIM: not a large one */
+		if (!folio_test_anon(folio) &&
+		    (folio_test_large(folio) || !folio_is_shmem_cache(folio)))
 			continue;
 		if (folio_test_large(folio)) {
 			/* folio_maybe_mapped_shared; SIM: by its mapcount */

@@ -473,6 +473,12 @@ void remove_migration_pmd(struct vm_area_struct *vma, unsigned long haddr,
 		pmde = pmd_mkdirty(pmde);
 	if (!is_readable_migration_entry(entry))
 		rmap_flags |= RMAP_EXCLUSIVE;
+	if (!folio_test_anon(folio)) {
+		/* a tmpfs THP: no exclusivity to restore */
+		folio_add_file_rmap_pmd(folio, &folio->page, vma);
+		set_pmd_at(vma->vm_mm, haddr, pmd, pmde);
+		return;
+	}
 	folio_add_anon_rmap_pmd(folio, &folio->page, vma, haddr, rmap_flags);
 	VM_BUG_ON(pmd_write(pmde) && !PageAnonExclusive(&folio->page));
 	set_pmd_at(vma->vm_mm, haddr, pmd, pmde);
@@ -887,15 +893,6 @@ static int migrate_folio_unmap(struct folio *src, int node,
 	__folio_set_locked(dst);
 	st->dst = dst;
 	st->was_mapped = false;
-	/* SIM: a PMD-mapped tmpfs THP is not migrated (no shmem PMD
-	 * migration entries yet) */
-	if (folio_mapping(src) && folio_test_large(src) &&
-	    atomic_read(&src->_entire_mapcount) >= 0) {
-		__folio_clear_locked(dst);
-		folio_unlock(src);
-		rc = -EBUSY;
-		goto out;
-	}
 	if (folio_mapped(src)) {
 		VM_BUG_ON_FOLIO(!st->anon_vma && folio_test_anon(src), src);
 		try_to_migrate(src, mode == MIGRATE_ASYNC ? TTU_BATCH_FLUSH : 0);

@@ -9,18 +9,48 @@
  * cache locked. Faults find it locklessly and lock it; a folio whose
  * ->mapping changed under the lock was truncated: retry.
  *
- * SIM: no swap (shmem folios are never reclaimed: the swap helper's
- * machinery is not wired to tmpfs), no xattrs, no quotas, no writes by
- * write(2): every byte of a file comes from a mapping.
+ * Swap (shmem_writeout, shmem_swapin_folio): reclaim writes a small tmpfs
+ * folio to a swap slot and its page-cache slot then holds the swap entry
+ * (a value entry); the folio itself leaves through the swap cache. A
+ * lookup that finds the entry reads the page back through the swap cache
+ * and puts the folio in place of the entry, under the xa_lock, if the
+ * slot still holds that entry.
+ *
+ * SIM: no xattrs, no quotas, no writes by write(2): every byte of a file
+ * comes from a mapping. A large tmpfs folio is not swapped (reclaim keeps
+ * it; the kernel splits it in shmem_writeout).
  */
+#include "gup.h"
 #include "huge_mm.h"
 #include "pagemap.h"
 #include "rmap.h"
+#include "swap.h"
 
 int shmem_huge = SHMEM_HUGE_NEVER;
 static int nr_files;	/* SIM: ids for reports (not reset: cosmetic) */
 
 #define SHMEM_MAX_SIZE (64UL << 20)	/* SIM: slots are a flat array */
+
+/*
+ * shmem_swaplist: the files that have (had) pages on swap, for swapoff's
+ * shmem_unuse. SIM: a file stays on it once added (the kernel takes it
+ * off when info->swapped drops to 0); files live as long as the
+ * execution, so the walk needs no reference on them.
+ */
+static struct {
+	spinlock_t lock;		/* shmem_swaplist_lock */
+	struct list_head list;
+} shmem_swaplist = {
+	.lock = { .class = "shmem_swaplist" },
+	.list = LIST_HEAD_INIT(shmem_swaplist.list),
+};
+
+/* A new execution: empty list, lock free (an aborted one may hold it). */
+static void shmem_swaplist_reset(void)
+{
+	spin_lock_init_class(&shmem_swaplist.lock, "shmem_swaplist");
+	INIT_LIST_HEAD(&shmem_swaplist.list);
+}
 
 /*
  * shmem_file_setup - see pagemap.h. The slot array covers @size rounded
@@ -44,6 +74,8 @@ struct file *shmem_file_setup(unsigned long size, int huge)
 	mapping->i_size = size;
 	mapping->huge = huge;
 	mapping->id = nr_files++;
+	INIT_LIST_HEAD(&mapping->swaplist);
+	sim_on_reset(shmem_swaplist_reset);	/* idempotent */
 	file = sim_zalloc(sizeof(*file));
 	file->f_mapping = mapping;
 	return file;
@@ -111,28 +143,31 @@ static bool shmem_huge_allowed(struct address_space *mapping,
 }
 
 /*
- * shmem_add_to_page_cache - insert the new locked @folio at its index:
- * every slot it covers must still be empty (-EEXIST: a racing fault won;
- * the caller frees its folio and looks again). The cache takes one
- * reference per page.
+ * shmem_add_to_page_cache - insert the locked @folio at @index in place
+ * of @expected: every slot it covers must still hold @expected - NULL
+ * for a new folio, the swap entry for one read back from swap (-EEXIST:
+ * a racing fault, swap-in or truncation won; the caller looks again).
+ * The cache takes one reference per page.
  */
 static int shmem_add_to_page_cache(struct folio *folio,
 				   struct address_space *mapping,
-				   unsigned long index)
+				   unsigned long index, struct folio *expected)
 {
 	long nr = folio_nr_pages(folio);
 
 	folio->index = index;
-	folio->mapping = mapping;	/* not visible yet: plain store */
+	/* not visible yet (a new folio), or locked by us (from swap) */
+	__atomic_store_n(&folio->mapping, mapping, SIM_MO);
 	folio_ref_add(folio, nr);
 	spin_lock(&mapping->i_pages_lock);
-	{
-		unsigned long i = index;
-
-		if (xa_find_slot(mapping, &i, index + nr,
-				 "shmem_add_to_page_cache:slot")) {
+	/* the occupancy check: one step over the folio's slots (xas_find
+	 * under the lock), each must hold @expected */
+	sim_yield2(SIM_EV_READ, &mapping->i_pages[index], SIM_EV_READ,
+		   &mapping->i_pages_head, "shmem_add_to_page_cache:slot");
+	for (long i = 0; i < nr; i++) {
+		if (SIM_LOAD(&mapping->i_pages[index + i]) != expected) {
 			spin_unlock(&mapping->i_pages_lock);
-			folio->mapping = NULL;
+			__atomic_store_n(&folio->mapping, NULL, SIM_MO);
 			folio_ref_sub(folio, nr);
 			return -EEXIST;
 		}
@@ -144,9 +179,195 @@ static int shmem_add_to_page_cache(struct folio *folio,
 	sim_yield2(SIM_EV_WRITE, &mapping->i_pages[index], SIM_EV_WRITE,
 		   &mapping->i_pages_head, "shmem_add_to_page_cache:publish");
 	mapping->nrpages += nr;
+	if (expected)
+		mapping->swapped -= nr;
 	spin_unlock(&mapping->i_pages_lock);
 	return 0;
 }
+
+/* ---- swap ---- */
+
+/*
+ * shmem_confirm_swap - does the slot at @index still hold @swap? (A
+ * lockless xa_load: a swap-in, truncation or hole punch may have replaced
+ * it.)
+ */
+static bool shmem_confirm_swap(struct address_space *mapping,
+			       unsigned long index, swp_entry_t swap)
+{
+	return xa_load_slot(mapping, index, "shmem_confirm_swap") ==
+	       swp_to_radix_entry(swap);
+}
+
+/*
+ * shmem_delete_from_page_cache - the locked @folio (in the swap cache
+ * now) leaves the page cache: its slot holds @radswap instead, ->mapping
+ * goes NULL (a locker that re-checks it sees it gone: "truncated or
+ * swapped out"), then the cache's references are dropped.
+ */
+static void shmem_delete_from_page_cache(struct folio *folio,
+					 struct folio *radswap)
+{
+	struct address_space *mapping = folio->mapping;
+	long nr = folio_nr_pages(folio);
+
+	spin_lock(&mapping->i_pages_lock);
+	VM_BUG_ON_FOLIO(mapping->i_pages[folio->index] != folio, folio);
+	xa_store_slots(mapping, folio->index, 1, radswap, 0,
+		       "shmem_delete_from_page_cache:slot");
+	WRITE_ONCE_L(folio->mapping, NULL,
+		     "shmem_delete_from_page_cache:mapping");
+	mapping->nrpages -= nr;
+	mapping->swapped += nr;
+	spin_unlock(&mapping->i_pages_lock);
+	folio_put_refs(folio, nr);
+}
+
+/*
+ * shmem_writeout - see pagemap.h. Folio locked, unmapped (reclaim's
+ * try_to_unmap; faults lock the folio before they map it, so none can
+ * map it again now), PG_dirty already cleared for the I/O:
+ *  (1) the file goes on shmem_swaplist first, so that swapoff finds it
+ *      as soon as a page of it is on swap;
+ *  (2) folio_alloc_swap: a slot, and the folio is in the swap cache
+ *      (SWAP_HAS_CACHE) as well as in the page cache;
+ *  (3) the slot's count for the entry the page cache will hold
+ *      (swap_duplicate: the kernel's swap_duplicate_nr / folio_dup_swap);
+ *  (4) shmem_delete_from_page_cache: the page-cache slot holds the swap
+ *      entry; a lookup from now on finds the entry and the swap cache;
+ *  (5) write the folio to its slot. Reclaim then drops it from the swap
+ *      cache (__remove_mapping) unless someone took a reference.
+ * No slot: redirtied and kept (the kernel's AOP_WRITEPAGE_ACTIVATE).
+ */
+int shmem_writeout(struct folio *folio)
+{
+	struct address_space *mapping = folio->mapping;
+	swp_entry_t swap;
+
+	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
+	/* SIM: reclaim passes no large folio (see the file comment) */
+	VM_BUG_ON_FOLIO(folio_test_large(folio), folio);
+	spin_lock(&shmem_swaplist.lock);			/* (1) */
+	if (list_empty(&mapping->swaplist))
+		list_add(&mapping->swaplist, &shmem_swaplist.list);
+	spin_unlock(&shmem_swaplist.lock);
+	if (folio_alloc_swap(folio))				/* (2) */
+		goto redirty;
+	swap.val = folio->private;
+	if (swap_duplicate(swap)) {				/* (3) */
+		/* SIM: cannot fail on a slot just allocated */
+		delete_from_swap_cache(folio);
+		goto redirty;
+	}
+	shmem_delete_from_page_cache(folio, swp_to_radix_entry(swap)); /* (4) */
+	VM_BUG_ON_FOLIO(folio_mapcount(folio), folio);
+	swap_write_folio(folio);				/* (5) */
+	return 0;
+redirty:
+	folio_mark_dirty(folio);
+	return -ENOSPC;
+}
+
+/*
+ * shmem_swapin_folio - the slot at @index held the swap entry @radswap:
+ * bring the page back. Returns 0 with the folio in *@foliop (locked, a
+ * reference held, in the page cache at @index, out of the swap cache,
+ * dirty: its only copy once the slot is freed), -EEXIST when the slot
+ * changed meanwhile (look again), -ENOMEM, or -EINVAL (swapoff freed the
+ * device and the entry is still there: cannot happen while swapoff is
+ * bringing every page back first).
+ *  (1) get_swap_device: swapoff cannot free the maps until we are done;
+ *      shmem_confirm_swap: the slot still holds the entry;
+ *  (2) the swap cache's folio, or a new one read in (the lookup's
+ *      folio_try_get and re-check, swapcache_prepare against a racing
+ *      swap-in: mm/swap_state.c);
+ *  (3) lock it; it must still be the swap cache's folio of this entry
+ *      (reclaim may have dropped it, and it may have been reused since)
+ *      and the slot must still hold the entry (a racing swap-in or a
+ *      truncation replaced it: "checking folio is not enough");
+ *  (4) shmem_add_to_page_cache in place of the entry, under the xa_lock:
+ *      the check of (3) again, where it cannot change;
+ *  (5) out of the swap cache, dirty, the slot's count dropped.
+ */
+static int shmem_swapin_folio(struct address_space *mapping,
+			      unsigned long index, struct folio *radswap,
+			      struct folio **foliop)
+{
+	swp_entry_t swap = radix_to_swp_entry(radswap);
+	struct swap_info_struct *si;
+	struct folio *folio;
+	bool oom;
+	int error;
+
+	*foliop = NULL;
+	si = get_swap_device(swap);				/* (1) */
+	if (!si)
+		return shmem_confirm_swap(mapping, index, swap) ? -EINVAL :
+								  -EEXIST;
+	if (!shmem_confirm_swap(mapping, index, swap)) {
+		put_swap_device(si);
+		return -EEXIST;
+	}
+	folio = swap_cache_get_folio(swap);			/* (2) */
+	if (!folio) {
+		/* SIM: always through the swap cache (the kernel skips it
+		 * for a SWP_SYNCHRONOUS_IO device: shmem_swap_alloc_folio) */
+		folio = __read_swap_cache_async(swap, &oom);
+		if (!folio) {
+			error = oom ? -ENOMEM : -EEXIST;
+			goto failed_nolock;
+		}
+	}
+	folio_lock(folio);					/* (3) */
+	if (!folio_test_swapcache(folio) || folio->private != swap.val ||
+	    !shmem_confirm_swap(mapping, index, swap)) {
+		error = -EEXIST;
+		goto unlock;
+	}
+	error = shmem_add_to_page_cache(folio, mapping, index, radswap);
+	if (error)						/* (4) */
+		goto unlock;
+	delete_from_swap_cache(folio);				/* (5) */
+	folio_mark_dirty(folio);
+	swap_free(swap);
+	put_swap_device(si);
+	*foliop = folio;
+	return 0;
+unlock:
+	folio_unlock(folio);
+	folio_put(folio);
+failed_nolock:
+	if (error == -ENOMEM && !shmem_confirm_swap(mapping, index, swap))
+		error = -EEXIST;
+	put_swap_device(si);
+	return error;
+}
+
+/*
+ * shmem_free_swap - truncation met the swap entry @radswap at @index:
+ * take it out of the slot (a compare-and-exchange under the xa_lock: a
+ * racing swap-in may have replaced it with its folio) and free the slot
+ * and any swap-cache folio of it. Returns false if the slot changed.
+ */
+static bool shmem_free_swap(struct address_space *mapping, unsigned long index,
+			    struct folio *radswap)
+{
+	bool ours;
+
+	spin_lock(&mapping->i_pages_lock);
+	ours = xa_load_slot(mapping, index, "shmem_free_swap:slot") ==
+	       radswap;
+	if (ours) {
+		xa_store_slots(mapping, index, 1, NULL, 0,
+			       "shmem_free_swap:clear");
+		mapping->swapped--;
+	}
+	spin_unlock(&mapping->i_pages_lock);
+	if (ours)
+		free_swap_and_cache(radix_to_swp_entry(radswap));
+	return ours;
+}
+
 
 /*
  * shmem_alloc_and_add_folio - a new zeroed, locked, uptodate folio of
@@ -168,7 +389,7 @@ static struct folio *shmem_alloc_and_add_folio(struct address_space *mapping,
 	__folio_set_swapbacked(folio);
 	__folio_set_uptodate(folio);
 	*err = shmem_add_to_page_cache(folio, mapping,
-				       ALIGN_DOWN(index, 1UL << order));
+				       ALIGN_DOWN(index, 1UL << order), NULL);
 	if (*err) {
 		__folio_clear_locked(folio);
 		folio_put(folio);
@@ -177,24 +398,40 @@ static struct folio *shmem_alloc_and_add_folio(struct address_space *mapping,
 	return folio;
 }
 
+/* What shmem_get_folio_gfp may do (kernel: enum sgp_type). */
+enum sgp_type {
+	SGP_READ,	/* no allocation: *foliop NULL for a hole */
+	SGP_CACHE,	/* allocate a folio for a hole */
+};
+
 /*
- * shmem_get_folio - the locked folio holding @index, with a reference, in
- * *@foliop; allocated (huge if allowed) if missing. Returns 0, -EINVAL
- * (at or past EOF: the fault's SIGBUS) or -ENOMEM. (1) look up
- * locklessly, (2) lock, (3) a ->mapping that changed means truncation
- * won: retry; a new folio is checked against i_size again after it is
- * in the cache ("Perhaps the file has been truncated since we checked").
+ * shmem_get_folio_gfp - the locked folio holding @index, with a reference,
+ * in *@foliop; allocated (huge if allowed) if missing and @sgp is
+ * SGP_CACHE, read back if on swap. Returns 0, -EINVAL (at or past EOF:
+ * the fault's SIGBUS) or -ENOMEM. (1) look up locklessly, (2) a swap
+ * entry: shmem_swapin_folio (-EEXIST: the slot changed, retry), (3) lock,
+ * (4) a ->mapping that changed means truncation or swap-out won: retry; a
+ * new folio is checked against i_size again after it is in the cache
+ * ("Perhaps the file has been truncated since we checked").
  */
-static int shmem_get_folio(struct address_space *mapping, unsigned long index,
-			   struct vm_area_struct *vma, struct folio **foliop)
+static int shmem_get_folio_gfp(struct address_space *mapping,
+			       unsigned long index, struct vm_area_struct *vma,
+			       enum sgp_type sgp, struct folio **foliop)
 {
 	struct folio *folio;
 	int err;
 
+	*foliop = NULL;
 repeat:
 	if (index >= DIV_ROUND_UP(i_size_read(mapping), PAGE_SIZE))
 		return -EINVAL;
 	folio = filemap_get_entry(mapping, index);
+	if (xa_is_value(folio)) {
+		err = shmem_swapin_folio(mapping, index, folio, foliop);
+		if (err == -EEXIST)
+			goto repeat;
+		return err;
+	}
 	if (folio) {
 		folio_lock(folio);
 		if (unlikely(READ_ONCE_L(folio->mapping,
@@ -207,6 +444,8 @@ repeat:
 		*foliop = folio;
 		return 0;
 	}
+	if (sgp == SGP_READ)
+		return 0;
 	folio = NULL;
 	if (shmem_huge_allowed(mapping, index, vma))
 		folio = shmem_alloc_and_add_folio(mapping, index,
@@ -233,7 +472,8 @@ vm_fault_t shmem_fault(struct vm_fault *vmf)
 {
 	struct address_space *mapping = vmf->vma->vm_file->f_mapping;
 	struct folio *folio = NULL;
-	int err = shmem_get_folio(mapping, vmf->pgoff, vmf->vma, &folio);
+	int err = shmem_get_folio_gfp(mapping, vmf->pgoff, vmf->vma, SGP_CACHE,
+				      &folio);
 
 	if (err == -ENOMEM)
 		return VM_FAULT_OOM;
@@ -244,10 +484,33 @@ vm_fault_t shmem_fault(struct vm_fault *vmf)
 }
 
 /*
+ * shmem_get_partial_folio - the locked folio at @index for a partial
+ * zeroing: a cached one (even past EOF), else one read back from swap
+ * (shmem_get_folio_gfp with SGP_READ: not past EOF, no allocation).
+ */
+static struct folio *shmem_get_partial_folio(struct address_space *mapping,
+					     unsigned long index)
+{
+	struct folio *folio = filemap_get_entry(mapping, index);
+
+	if (folio && !xa_is_value(folio)) {
+		folio_lock(folio);
+		if (READ_ONCE(folio->mapping) == mapping)
+			return folio;
+		folio_unlock(folio);
+		folio_put(folio);
+	}
+	if (shmem_get_folio_gfp(mapping, index, NULL, SGP_READ, &folio))
+		return NULL;
+	return folio;
+}
+
+/*
  * shmem_zero_partial - zero bytes [from, to) of the file inside one page
- * (truncate and punch of a partial page: the kernel's folio_zero_range).
- * The folio, if cached, is locked around it; a store racing through a
- * mapping lands before or after the one step.
+ * (truncate and punch of a partial page: the kernel's folio_zero_range,
+ * then folio_mark_dirty). The folio, if cached or on swap, is locked
+ * around it; a store racing through a mapping lands before or after the
+ * one step.
  */
 static void shmem_zero_partial(struct address_space *mapping,
 			       unsigned long from, unsigned long to)
@@ -258,17 +521,14 @@ static void shmem_zero_partial(struct address_space *mapping,
 
 	if (from >= to || index >= mapping->nr_slots)
 		return;
-	folio = filemap_get_entry(mapping, index);
+	folio = shmem_get_partial_folio(mapping, index);
 	if (!folio)
 		return;
-	folio_lock(folio);
-	if (READ_ONCE(folio->mapping) == mapping) {
-		page = folio_file_page(folio, index);
-		sim_yield(SIM_EV_WRITE, sim_data_obj(page), "folio_zero_range");
-		physmem_fill_words(page_to_pfn(page),
-				   (from & ~PAGE_MASK) / 8,
-				   ((to - 1) & ~PAGE_MASK) / 8 + 1, 0);
-	}
+	page = folio_file_page(folio, index);
+	sim_yield(SIM_EV_WRITE, sim_data_obj(page), "folio_zero_range");
+	physmem_fill_words(page_to_pfn(page), (from & ~PAGE_MASK) / 8,
+			   ((to - 1) & ~PAGE_MASK) / 8 + 1, 0);
+	folio_mark_dirty(folio);
 	folio_unlock(folio);
 	folio_put(folio);
 }
@@ -301,6 +561,12 @@ static void shmem_undo_range(struct address_space *mapping,
 			index++;
 			continue;
 		}
+		if (xa_is_value(folio)) {
+			/* on swap: free it; replaced by a swap-in: again */
+			if (shmem_free_swap(mapping, index, folio))
+				index++;
+			continue;
+		}
 		folio_lock(folio);
 		if (READ_ONCE(folio->mapping) != mapping) {
 			folio_unlock(folio);
@@ -324,6 +590,7 @@ static void shmem_undo_range(struct address_space *mapping,
 				physmem_fill_words(page_to_pfn(p), 0,
 						   PAGE_SIZE / 8, 0);
 			}
+			folio_mark_dirty(folio);
 		}
 		index = folio_next_index(folio);
 		folio_unlock(folio);
@@ -383,4 +650,59 @@ void shmem_evict(struct address_space *mapping)
 {
 	VM_BUG_ON(!list_empty(&mapping->i_mmap));
 	shmem_undo_range(mapping, 0, -1UL);
+}
+
+/*
+ * shmem_unuse_inode - swapoff: every swap entry in @mapping's page cache
+ * read back in (shmem_swapin_folio), left cached and unmapped. The scan
+ * of the slots is racy (SIM: plain loads, one step, as try_to_unuse's
+ * find_next_to_unuse); shmem_swapin_folio re-checks each entry.
+ */
+static int shmem_unuse_inode(struct address_space *mapping)
+{
+	for (unsigned long index = 0; index < mapping->nr_slots; index++) {
+		struct folio *entry, *folio;
+		int err;
+
+		entry = __atomic_load_n(&mapping->i_pages[index], SIM_MO);
+		if (!xa_is_value(entry))
+			continue;
+		err = shmem_swapin_folio(mapping, index, entry, &folio);
+		if (err == -EEXIST) {
+			index--;	/* the slot changed: look again */
+			continue;
+		}
+		if (err)
+			return err;
+		folio_unlock(folio);
+		folio_put(folio);
+	}
+	return 0;
+}
+
+/*
+ * shmem_unuse - see pagemap.h. Walks shmem_swaplist; the lock is dropped
+ * around each file (swap-in sleeps). SIM: files never leave the list, so
+ * the next one is read under the lock without pinning the current one.
+ */
+int shmem_unuse(void)
+{
+	struct list_head *pos;
+	int err = 0;
+
+	spin_lock(&shmem_swaplist.lock);
+	pos = shmem_swaplist.list.next;
+	while (pos != &shmem_swaplist.list) {
+		struct address_space *mapping =
+			list_entry(pos, struct address_space, swaplist);
+
+		spin_unlock(&shmem_swaplist.lock);
+		err = shmem_unuse_inode(mapping);
+		spin_lock(&shmem_swaplist.lock);
+		if (err)
+			break;
+		pos = pos->next;
+	}
+	spin_unlock(&shmem_swaplist.lock);
+	return err;
 }

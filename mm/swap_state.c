@@ -21,6 +21,7 @@ struct folio **swap_cache_slot(swp_entry_t entry, const char *who);
 bool swap_cache_freed(const char *who);
 void swap_cache_lock(void);
 void swap_cache_unlock(void);
+void swap_cache_changed(void);
 
 struct folio *swap_cache_get_folio(swp_entry_t entry)
 {
@@ -65,6 +66,7 @@ void add_to_swap_cache(struct folio *folio, swp_entry_t entry)
 	folio_set_swapbacked(folio);
 	swap_cache_lock();
 	WRITE_ONCE_L(*slot, folio, "add_to_swap_cache");
+	swap_cache_changed();	/* swapoff's try_to_unuse looks again */
 	swap_cache_unlock();
 	swapcache_wake();
 }

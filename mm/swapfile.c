@@ -21,6 +21,7 @@
  * first free one from the bottom. Writes and reads are synchronous and one
  * step each (no PG_writeback); the data lives in the execution's arena.
  */
+#include "pagemap.h"
 #include "swap.h"
 
 unsigned long swap_config_bytes;
@@ -199,6 +200,19 @@ static void swap_map_changed(struct swap_info_struct *si)
 {
 	si->map_gen++;
 	sim_wake_all(&si->unuse_wq);
+}
+
+/*
+ * swap_cache_changed - a folio entered the swap cache (under
+ * swap_cache_lock): try_to_unuse's pass may have missed it (a swap-in
+ * between its swapcache_prepare and add_to_swap_cache whose entry a
+ * truncation or zap freed meanwhile leaves the folio to the cache alone),
+ * so it must look again, as the kernel's busy retry would.
+ */
+void swap_cache_changed(void)
+{
+	if (swap_info)
+		swap_map_changed(swap_info);
 }
 
 /*
@@ -555,8 +569,11 @@ static void swap_reap_orphans(struct swap_info_struct *si)
 		    folio_mapcount(folio) || folio_ref_count(folio) != 1 ||
 		    !folio_trylock(folio))
 			continue;
+		/* the cache's reference is the last: ours frees it */
+		folio_get(folio);
 		delete_from_swap_cache(folio);
 		folio_unlock(folio);
+		folio_put(folio);
 	}
 }
 
@@ -832,14 +849,15 @@ static int unuse_mm(struct mm_struct *mm)
 }
 
 /*
- * try_to_unuse - bring every page of the device back into memory: walk
+ * try_to_unuse - bring every page of the device back into memory: first
+ * the tmpfs pages (shmem_unuse: back into their page caches), then walk
  * every mm (the kernel's mmlist, from init_mm, each held by
  * mmget_not_zero while it is worked on), then drop what is left in the
  * swap cache, and start again while any slot is still in use (a fork
  * copied a swap PTE behind the walk; reclaim that had its slot before
  * SWP_WRITEOK went unmapped into it; a swap-in holds SWAP_HAS_CACHE).
  * SIM: every mm is on the list (the kernel adds one at its first swap
- * entry); shmem_unuse is not needed (tmpfs does not swap here); a pass
+ * entry); a pass
  * that changed nothing and saw no swap_map change waits for one instead
  * of spinning (the kernel's retry is a busy loop with cond_resched).
  */
@@ -848,7 +866,12 @@ static int try_to_unuse(struct swap_info_struct *si)
 	while (READ_ONCE_L(si->inuse_pages, "try_to_unuse:inuse")) {
 		unsigned long gen = si->map_gen;
 		struct mm_struct *mm, *prev_mm = NULL;
-		int ret = 0;
+		int ret;
+
+		/* tmpfs pages on swap first (mm/shmem.c) */
+		ret = shmem_unuse();
+		if (ret)
+			return ret;
 
 		/*
 		 * SIM: no mmlist_lock: stepping to the next mm and its

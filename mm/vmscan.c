@@ -65,23 +65,46 @@ static bool folio_referenced_one(struct folio *folio,
 }
 
 /*
- * folio_referenced - see swap.h. SIM: x86's ptep_clear_flush_young does
- * not flush either; a CPU with a cached entry keeps using it without
- * setting the bit again until its TLB entry goes.
+ * __folio_referenced - folio_referenced with @is_locked saying whether the
+ * caller holds the folio lock. A tmpfs folio's rmap walk needs it (its
+ * ->mapping must not change under the walk): trylocked, and a folio that
+ * cannot be locked counts as referenced, as the kernel's.
+ * SIM: x86's ptep_clear_flush_young does not flush either; a CPU with a
+ * cached entry keeps using it without setting the bit again until its
+ * TLB entry goes.
  */
-int folio_referenced(struct folio *folio)
+static int __folio_referenced(struct folio *folio, bool is_locked)
 {
 	int referenced = 0;
+	bool we_locked = false;
 	struct rmap_walk_control rwc = {
 		.arg = &referenced,
 		.rmap_one = folio_referenced_one,
 		.anon_lock = folio_lock_anon_vma_read,
 	};
 
-	if (!folio_test_anon(folio) || !folio_mapcount(folio))
+	if (!folio_mapcount(folio))
 		return 0;
+	if (!folio_test_anon(folio)) {
+		if (!is_locked) {
+			if (!folio_trylock(folio))
+				return 1;
+			we_locked = true;
+		}
+		if (!folio_mapping(folio))
+			goto out;	/* truncated, or off to swap */
+	}
 	rmap_walk(folio, &rwc);
+out:
+	if (we_locked)
+		folio_unlock(folio);
 	return referenced;
+}
+
+/* folio_referenced - see swap.h. */
+int folio_referenced(struct folio *folio)
+{
+	return __folio_referenced(folio, true);
 }
 
 /* ---- try_to_unmap ---- */
@@ -269,6 +292,39 @@ static enum folio_references folio_check_references(struct folio *folio)
 }
 
 /*
+ * __remove_mapping_shmem - a clean tmpfs folio (locked, unmapped, never
+ * written since it was zero-filled: nothing on it that a new zeroed folio
+ * would not have) leaves the page cache, as __remove_mapping does for a
+ * file folio: under the xa_lock (1) freeze the count at the isolation's
+ * and the cache's references, (2) re-check PG_dirty, (3) empty the slots
+ * (no shadow entry: the folio is swap-backed) and clear ->mapping. A
+ * later fault there allocates a new zeroed folio.
+ */
+static bool __remove_mapping_shmem(struct folio *folio)
+{
+	struct address_space *mapping = folio->mapping;
+	long nr = folio_nr_pages(folio);
+	int refcount = 1 + nr;
+
+	spin_lock(&mapping->i_pages_lock);
+	if (!folio_ref_freeze(folio, refcount))			/* (1) */
+		goto cannot_free;
+	if (unlikely(folio_test_dirty(folio))) {		/* (2) */
+		folio_ref_unfreeze(folio, refcount);
+		goto cannot_free;
+	}
+	xa_store_slots(mapping, folio->index, nr, NULL, 0,	/* (3) */
+		       "__remove_mapping:slot");
+	mapping->nrpages -= nr;
+	WRITE_ONCE_L(folio->mapping, NULL, "__remove_mapping:mapping");
+	spin_unlock(&mapping->i_pages_lock);
+	return true;
+cannot_free:
+	spin_unlock(&mapping->i_pages_lock);
+	return false;
+}
+
+/*
  * __remove_mapping - the folio (locked, unmapped, clean) leaves the swap
  * cache. (1) freeze the count at what we expect (the isolation reference
  * and the cache's): a GUP or speculative reference makes it fail; (2)
@@ -296,17 +352,32 @@ static bool __remove_mapping(struct folio *folio)
 	return true;
 }
 
+/* What pageout did (kernel: pageout_t). */
+typedef enum {
+	PAGE_ACTIVATE,	/* not written: keep it (activated) */
+	PAGE_SUCCESS,	/* written */
+	PAGE_CLEAN,	/* nothing to write */
+} pageout_t;
+
 /*
- * pageout - write the dirty @folio (locked, in the swap cache, unmapped)
- * to its slot. PG_dirty is cleared before the write
+ * pageout - write the dirty @folio (locked, unmapped): an anon folio is
+ * in the swap cache and goes to its slot; a tmpfs folio goes to
+ * shmem_writeout, which moves it from the page cache to the swap cache
+ * (or fails: no slot). PG_dirty is cleared before the write
  * (folio_clear_dirty_for_io): a store after the clear would set it again.
  * SIM: the write completes at once (no PG_writeback, no async end).
  */
-static void pageout(struct folio *folio)
+static pageout_t pageout(struct folio *folio)
 {
 	if (!folio_test_clear_dirty(folio))
-		return;
+		return PAGE_CLEAN;
+	if (folio_is_shmem_cache(folio)) {
+		if (shmem_writeout(folio))
+			return PAGE_ACTIVATE;	/* redirtied */
+		return PAGE_SUCCESS;
+	}
 	swap_write_folio(folio);
+	return PAGE_SUCCESS;
 }
 
 /*
@@ -359,8 +430,12 @@ static unsigned long shrink_folio_list(struct list_head *folio_list,
 		list_del(&folio->lru);
 		if (!folio_trylock(folio))
 			goto keep;
-		if (!folio_test_anon(folio) && !folio_test_swapcache(folio))
+		if (!folio_test_anon(folio) && !folio_test_swapcache(folio) &&
+		    !folio_is_shmem_cache(folio))
 			goto keep_locked;	/* freed and reused meanwhile */
+		/* SIM: a large tmpfs folio is not swapped (not split) */
+		if (folio_is_shmem_cache(folio) && folio_test_large(folio))
+			goto keep_locked;
 		if (!ignore_references) {
 			switch (folio_check_references(folio)) {
 			case FOLIOREF_ACTIVATE:
@@ -397,7 +472,8 @@ static unsigned long shrink_folio_list(struct list_head *folio_list,
 		/* (5) try_to_unmap_flush_dirty, then write */
 		if (folio_test_dirty(folio) && folio_test_swapbacked(folio)) {
 			try_to_unmap_flush_dirty();
-			pageout(folio);
+			if (pageout(folio) == PAGE_ACTIVATE)
+				goto activate_locked;
 		}
 		/* a lazyfree folio: only our reference may be left */
 		if (!folio_test_swapbacked(folio)) {
@@ -409,9 +485,15 @@ static unsigned long shrink_folio_list(struct list_head *folio_list,
 			}
 			goto free_it;	/* frozen: freed as it is */
 		}
-		/* (6) */
-		if (!folio_test_swapcache(folio) || !__remove_mapping(folio))
+		/* (6) a clean tmpfs folio still in the page cache leaves it;
+		 * a written one leaves the swap cache */
+		if (folio_is_shmem_cache(folio)) {
+			if (!__remove_mapping_shmem(folio))
+				goto keep_locked;
+		} else if (!folio_test_swapcache(folio) ||
+			   !__remove_mapping(folio)) {
 			goto keep_locked;
+		}
 free_it:
 		nr_reclaimed += nr;
 		folio_clear_active(folio);
@@ -482,12 +564,14 @@ static void isolate_lru_folios(struct reclaim_candidates *rc,
 
 		if (PageTail(page) || is_huge_zero_folio(folio) ||
 		    page == ZERO_PAGE(0) ||
-		    (!folio_test_anon(folio) && !folio_test_swapcache(folio)))
+		    (!folio_test_anon(folio) && !folio_test_swapcache(folio) &&
+		     !folio_is_shmem_cache(folio)))
 			continue;
 		if (!folio_isolate_lru(folio))
 			continue;
 		if (page_folio(page) != folio ||
-		    (!folio_test_anon(folio) && !folio_test_swapcache(folio))) {
+		    (!folio_test_anon(folio) && !folio_test_swapcache(folio) &&
+		     !folio_is_shmem_cache(folio))) {
 			folio_putback_lru(folio);
 			continue;
 		}
@@ -508,7 +592,7 @@ static void shrink_active_list(struct list_head *active)
 						       lru);
 
 		list_del(&folio->lru);
-		folio_referenced(folio);
+		__folio_referenced(folio, false);
 		folio_clear_active(folio);
 		folio_putback_lru(folio);
 	}

@@ -370,6 +370,24 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"them (a NULL swap_map dereference)",
 		.scenario = "scenarios/swapoff-vs-swapin.mms",
 	},
+	[SIM_REGRESS_SHMEM_PMD_MIGRATION_SPLIT] = {
+		/* "mm/thp: fix __split_huge_pmd_locked() on shmem migration
+		 * entry" (Hugh Dickins): full hash 99fa8a48203d62b3743d866fc48ef6abaee682be
+		 * in its stable backports ("[ Upstream commit ... ]",
+		 * 5.10.47 and 4.19 reviews, 2021-06/07) and a vendor
+		 * backport ("mainline inclusion from mainline-v5.13-rc7");
+		 * Fixes: e71769ae5260 "mm: enable thp migration for shmem
+		 * thp"; the commit date itself not verified */
+		.name = "shmem-pmd-migration-split",
+		.commit = "99fa8a48203d",
+		.date = "not verified",
+		.what = "__split_huge_pmd_locked's file branch forgot PMD "
+			"migration entries: a hole punch that splits the PMD "
+			"of a tmpfs THP being migrated hits VM_BUG_ON("
+			"!pmd_present) in pmdp_huge_clear_flush (or uses "
+			"pmd_page() of the entry as a page)",
+		.scenario = "scenarios/shmem-pmd-migration-split.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

@@ -78,6 +78,8 @@ enum sim_regress_id {
 	SIM_REGRESS_MREMAP_FLUSH_AFTER_UNLOCK,
 	/* mm/swapfile.c: swap-ins without get_swap_device vs swapoff */
 	SIM_REGRESS_SWAPOFF_VS_SWAPIN,
+	/* mm/huge_memory.c: a file PMD split forgets migration entries */
+	SIM_REGRESS_SHMEM_PMD_MIGRATION_SPLIT,
 	SIM_REGRESS__NR
 };
 

@@ -91,6 +91,9 @@ static const struct {
 	{ "swapoff-vs-swapin", { "try_to_unmap_one",
 				 "swap_cache_get_folio", "unuse_pte",
 				 "swap_map_freed" } },
+	{ "shmem-pmd-migration-split", { "set_pmd_migration_entry",
+					 "zap_pmd_range",
+					 "__split_huge_pmd_locked" } },
 };
 
 static char *slurp(const char *path)
