@@ -145,6 +145,20 @@ void shmem_evict(struct address_space *mapping);
 
 /* ---- page cache (mm/filemap.c) ---- */
 
+/*
+ * xas_store_l - xa_lock held: the slot of @index points at @folio. The
+ * kernel publishes an xarray entry with rcu_assign_pointer(), a release
+ * store: what was written to @folio before (its ->mapping, ->index, its
+ * count) is visible to a lockless lookup that sees the slot. Under
+ * memory=arm64 a later plain store may still become visible before it.
+ */
+#define xas_store_l(mapping, index, folio, lbl)                            \
+	do {                                                               \
+		SIM_AT(SIM_EV_WRITE, &(mapping)->i_pages[(index)], lbl);   \
+		SIM_STORE(&(mapping)->i_pages[(index)], (folio),           \
+			  SIM_SB_RELEASE);                                 \
+	} while (0)
+
 /* filemap_get_entry - lockless lookup: the folio at @index with a
  * reference, or NULL. */
 struct folio *filemap_get_entry(struct address_space *mapping,

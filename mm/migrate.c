@@ -762,8 +762,8 @@ int folio_migrate_mapping(struct folio *dst, struct folio *src,
 		__folio_set_swapbacked(dst);
 		folio_ref_add(dst, nr);
 		for (long i = 0; i < nr; i++)
-			WRITE_ONCE_L(mapping->i_pages[src->index + i], dst,
-				     "folio_migrate_mapping:slot");
+			xas_store_l(mapping, src->index + i, dst,
+				    "folio_migrate_mapping:slot");
 		folio_ref_unfreeze(src, expected_count - nr);
 		spin_unlock(&mapping->i_pages_lock);
 		return 0;

@@ -287,6 +287,13 @@ void sim_sb_flush(int cpu)
 	recompute();
 }
 
+bool sim_sb_pending_slow(void)
+{
+	int me = sim_task_id();
+
+	return me >= 0 && me < SIM_SB_MAX_CPUS && cpus[me].n;
+}
+
 void sim_sb_mb_slow(void)
 {
 	sim_sb_flush(sim_task_id());
