@@ -155,9 +155,11 @@ void shmem_evict(struct address_space *mapping);
 #define xas_store_l(mapping, index, folio, lbl)                            \
 	do {                                                               \
 		SIM_AT(SIM_EV_WRITE, &(mapping)->i_pages[(index)], lbl);   \
-		SIM_STORE(&(mapping)->i_pages[(index)], (folio),           \
-			  SIM_SB_RELEASE);                                 \
+		__xa_store((mapping), (index), (folio));                   \
 	} while (0)
+/* __xa_store - the same store without a yield point (the caller's). */
+#define __xa_store(mapping, index, folio)                                  \
+	SIM_STORE(&(mapping)->i_pages[(index)], (folio), SIM_SB_RELEASE)
 
 /* filemap_get_entry - lockless lookup: the folio at @index with a
  * reference, or NULL. */

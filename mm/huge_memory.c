@@ -1001,14 +1001,29 @@ static int __folio_split(struct folio *folio, struct page *lock_at,
 		spin_unlock(&q->split_queue_lock);
 		/* (5) */
 		__split_unmapped_folio(folio);
-		for (unsigned long j = 1; j < nr; j++) {
-			struct folio *new_folio =
-				page_folio(folio_page(folio, j));
+		if (mapping) {
+			/*
+			 * In order, each tail is unfrozen at 1 + its cache
+			 * reference and its slot points at it (__xa_store,
+			 * a release). SIM: one yield point for the loop, as
+			 * shmem_add_to_page_cache has for its slots; the
+			 * stores pend in the store buffer one by one.
+			 */
+			sim_yield(SIM_EV_WRITE,
+				  &mapping->i_pages[folio->index + 1],
+				  "__folio_split:xa_store");
+			for (unsigned long j = 1; j < nr; j++) {
+				struct folio *new_folio =
+					page_folio(folio_page(folio, j));
 
-			folio_ref_unfreeze(new_folio, 1 + (mapping ? 1 : 0));
-			if (mapping)
-				xas_store_l(mapping, new_folio->index,
-					    new_folio, "__folio_split:xa_store");
+				__folio_ref_unfreeze(new_folio, 2);
+				__xa_store(mapping, new_folio->index,
+					   new_folio);
+			}
+		} else {
+			for (unsigned long j = 1; j < nr; j++)
+				folio_ref_unfreeze(
+					page_folio(folio_page(folio, j)), 1);
 		}
 		/*
 		 * Unfreeze the head only after every slot that pointed at
