@@ -1006,16 +1006,33 @@ static int __folio_split(struct folio *folio, struct page *lock_at,
 			 * In order, each tail is unfrozen at 1 + its cache
 			 * reference and its slot points at it (__xa_store,
 			 * a release). SIM: one yield point for the loop, as
-			 * shmem_add_to_page_cache has for its slots; the
-			 * stores pend in the store buffer one by one.
+			 * shmem_add_to_page_cache has for its slots. The
+			 * freeze drained our store buffer, and a full buffer
+			 * drains its oldest store first: when the loop ends
+			 * only the last SIM_SB_CAP stores can be pending, the
+			 * earlier ones visible in order. Those are stored
+			 * visible at once (no drain event each).
 			 */
+			unsigned long direct = nr - 1 > SIM_SB_CAP / 2 ?
+					       nr - 1 - SIM_SB_CAP / 2 : 0;
+
 			sim_yield(SIM_EV_WRITE,
 				  &mapping->i_pages[folio->index + 1],
 				  "__folio_split:xa_store");
 			for (unsigned long j = 1; j < nr; j++) {
 				struct folio *new_folio =
 					page_folio(folio_page(folio, j));
+				struct folio **slot =
+					&mapping->i_pages[new_folio->index];
 
+				if (j <= direct) {
+					__atomic_store_n(
+						&new_folio->_refcount.counter,
+						2, SIM_MO);
+					__atomic_store_n(slot, new_folio,
+							 SIM_MO);
+					continue;
+				}
 				__folio_ref_unfreeze(new_folio, 2);
 				__xa_store(mapping, new_folio->index,
 					   new_folio);

@@ -27,7 +27,7 @@
 #include "sim/internal.h"
 #include "sim/storebuf.h"
 
-#define SB_CAP	16	/* pending stores per CPU; a full buffer drains */
+#define SB_CAP	SIM_SB_CAP
 
 struct sb_entry {
 	void *p;		/* host address of the stored object */

@@ -57,6 +57,9 @@ enum sim_memory {
 #define SIM_SB_MAX_IDS	26	/* letters A-Z in a schedule string */
 #define SIM_SB_MAX_CPUS	SIM_SB_ID_BASE
 
+/* Pending stores per CPU; a full buffer drains its oldest first. */
+#define SIM_SB_CAP	16
+
 /* Flags of a buffered store. */
 #define SIM_SB_RELEASE	0x1	/* visible only after every earlier store */
 

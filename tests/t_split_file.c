@@ -23,8 +23,8 @@
 
 #define SCENARIO "scenarios/page-ref-unfreeze-relaxed.mms"
 /* seed 2 of the default search, shrunk (6 preemptions) */
-#define FOUND_SCHEDULE "aA2a2b39G3c17b456c35"
-#define CLEAN_RUNS 2000
+#define FOUND_SCHEDULE "aA2a2b39G3c17b485c35"
+#define CLEAN_RUNS 5000
 
 static const char split_text[] =
 	"config mem=32M thp=always\n"
