@@ -80,9 +80,8 @@ int main(int argc, char **argv)
 	scenario_runner_register();
 	for (int id = 0; id < SIM_REGRESS__NR; id++) {
 		/* placeholders and entries whose machine is incomplete
-		 * (.needs) are not hunted: their scenario's violations are
-		 * not the bug's (page-ref-unfreeze-relaxed's scenario shows
-		 * the anon-exclusive-set-vs-gup-fast finding either way) */
+		 * (.needs) are not hunted: their scenario's violations
+		 * need not be the bug's */
 		if (sim_regress_table[id].placeholder ||
 		    sim_regress_table[id].needs)
 			continue;

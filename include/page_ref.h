@@ -192,6 +192,22 @@ static inline bool page_ref_freeze(struct page *page, int count)
 }
 
 /*
+ * __folio_ref_unfreeze - folio_ref_unfreeze without its yield point, for
+ * a batch of unfreezes under one yield the caller makes (a THP split's
+ * tails). The same store, ordered the same way.
+ */
+static inline void __folio_ref_unfreeze(struct folio *folio, int count)
+{
+	VM_BUG_ON_FOLIO(count <= 0, folio);
+	VM_BUG_ON_FOLIO(__atomic_load_n(&folio->_refcount.counter,
+					SIM_MO) != 0, folio);
+	if (sim_regress_on(SIM_REGRESS_PAGE_REF_UNFREEZE_RELAXED))
+		SIM_STORE(&folio->_refcount.counter, count, 0);
+	else
+		SIM_STORE(&folio->_refcount.counter, count, SIM_SB_RELEASE);
+}
+
+/*
  * folio_ref_unfreeze - set a frozen (0) count to @count, with release
  * semantics: whatever the freezer wrote to the folio, its mapping and the
  * page tables while the count was frozen is visible before the count is

@@ -17,6 +17,7 @@
 #include "migrate.h"
 #include "pagemap.h"
 #include "rmap.h"
+#include "swap.h"
 #include "tlb.h"
 #include "sim/regress.h"
 
@@ -862,7 +863,8 @@ void thp_split_stats(unsigned long *ok, unsigned long *failed)
  */
 bool can_split_folio(struct folio *folio, int caller_pins, int *pextra_pins)
 {
-	int extra_pins = 0;	/* SIM: no swap cache */
+	/* a page-cache folio: the cache's references, one per page */
+	int extra_pins = folio_test_anon(folio) ? 0 : folio_nr_pages(folio);
 
 	if (pextra_pins)
 		*pextra_pins = extra_pins;
@@ -884,7 +886,11 @@ static void unmap_folio(struct folio *folio)
 	VM_BUG_ON_FOLIO(!folio_test_large(folio), folio);
 	if (folio_test_pmd_mappable(folio))
 		ttu_flags |= TTU_SPLIT_HUGE_PMD;
-	try_to_migrate(folio, ttu_flags);
+	/* file pages are simply unmapped, to be faulted back on demand */
+	if (folio_test_anon(folio))
+		try_to_migrate(folio, ttu_flags);
+	else
+		try_to_unmap(folio, ttu_flags);
 	/* SIM: no TTU_BATCH_FLUSH; every PTE clear flushed already. */
 }
 
@@ -899,6 +905,9 @@ static void remap_page(struct folio *folio, unsigned long nr)
 {
 	unsigned long i = 0;
 
+	/* unmap_folio left a file folio unmapped: nothing to restore */
+	if (!folio_test_anon(folio))
+		return;
 	for (;;) {
 		remove_migration_ptes(folio, folio, true);
 		i += folio_nr_pages(folio);
@@ -954,16 +963,23 @@ static void __split_unmapped_folio(struct folio *folio)
 /*
  * __folio_split - see split_huge_page_to_list_to_order() in huge_mm.h.
  * The protocol (kernel: __folio_split, __folio_freeze_and_split_unmapped):
- *  (1) the anon_vma lock for write: no rmap walk, no other split;
- *  (2) a racy check that nothing but the mappings and our reference hold
- *      the folio (else -EAGAIN);
- *  (3) unmap_folio: every mapping becomes a migration entry;
- *  (4) under the split queue lock, freeze the count at exactly our
- *      reference (1 + extra pins): a GUP pin or a speculative reference
- *      taken since (2) makes it fail (-EAGAIN, the folio stays whole);
- *      frozen, nobody can take a new reference; dequeue it;
- *  (5) split the struct pages, unfreeze each new folio at 1 (the head's 1
- *      is our reference; each tail's one is dropped in (7));
+ *  (1) the anon_vma lock for write (a file folio: i_mmap_rwsem for read):
+ *      no rmap walk, no other split;
+ *  (2) a racy check that nothing but the mappings, the page cache and
+ *      our reference hold the folio (else -EAGAIN);
+ *  (3) unmap_folio: every mapping becomes a migration entry (a file
+ *      folio's are zapped: they refault from the page cache);
+ *  (4) a file folio: under the xa_lock, the slot must still hold it;
+ *      under the split queue lock, freeze the count at exactly our
+ *      reference + the cache's (1 + extra pins): a GUP pin or a
+ *      speculative reference taken since (2) makes it fail (-EAGAIN, the
+ *      folio stays whole); frozen, nobody can take a new reference;
+ *      dequeue it;
+ *  (5) split the struct pages, unfreeze each new tail folio at 1 + its
+ *      cache reference and point its page-cache slot at it, then unfreeze
+ *      the head last (our 1 + its cache reference): a lookup that gets
+ *      the head after that must see every slot that moved (the
+ *      unfreeze's release, include/page_ref.h);
  *  (6) remap_page: migration entries become PTEs of the new folios (or of
  *      the old one, if (4) failed);
  *  (7) unlock and put every new folio except the one holding @lock_at;
@@ -976,7 +992,8 @@ static int __folio_split(struct folio *folio, struct page *lock_at,
 {
 	unsigned long nr = folio_nr_pages(folio);
 	struct deferred_split *q = get_deferred_split_queue();
-	struct anon_vma *anon_vma;
+	struct address_space *mapping = NULL;
+	struct anon_vma *anon_vma = NULL;
 	int extra_pins, ret = 0;
 
 	VM_WARN_ON_FOLIO(!folio_test_locked(folio), folio);
@@ -984,13 +1001,25 @@ static int __folio_split(struct folio *folio, struct page *lock_at,
 		return -EINVAL;
 	if (is_huge_zero_folio(folio))
 		return -EBUSY;
-	if (!folio_test_anon(folio))
-		return -EBUSY;	/* SIM: no file folios */
 	/* (1) */
-	anon_vma = folio_get_anon_vma(folio);
-	if (!anon_vma)
-		return -EBUSY;
-	anon_vma_lock_write(anon_vma);
+	if (folio_test_anon(folio)) {
+		anon_vma = folio_get_anon_vma(folio);
+		if (!anon_vma)
+			return -EBUSY;
+		anon_vma_lock_write(anon_vma);
+	} else {
+		mapping = folio_mapping(folio);
+		if (!mapping)
+			return -EBUSY;	/* truncated meanwhile */
+		/*
+		 * SIM: a folio reaching past EOF is not split (the kernel
+		 * drops the pages beyond it from the cache as it splits).
+		 */
+		if (folio_next_index(folio) >
+		    DIV_ROUND_UP(i_size_read(mapping), PAGE_SIZE))
+			return -EBUSY;
+		i_mmap_lock_read(mapping);
+	}
 	/* (2) */
 	if (!can_split_folio(folio, 1, &extra_pins)) {
 		ret = -EAGAIN;
@@ -1000,6 +1029,15 @@ static int __folio_split(struct folio *folio, struct page *lock_at,
 	unmap_folio(folio);
 	/* SIM: local_irq_disable() omitted: it guards no modelled lock. */
 	/* (4) */
+	if (mapping) {
+		spin_lock(&mapping->i_pages_lock);
+		if (READ_ONCE_L(mapping->i_pages[folio->index],
+				"__folio_split:xas_load") != folio) {
+			spin_unlock(&mapping->i_pages_lock);
+			ret = -EAGAIN;
+			goto remap;
+		}
+	}
 	spin_lock(&q->split_queue_lock);
 	if (folio_ref_freeze(folio, 1 + extra_pins)) {
 		int i = ds_find(q, folio);
@@ -1010,13 +1048,62 @@ static int __folio_split(struct folio *folio, struct page *lock_at,
 		spin_unlock(&q->split_queue_lock);
 		/* (5) */
 		__split_unmapped_folio(folio);
-		for (unsigned long j = 1; j < nr; j++)
-			folio_ref_unfreeze(page_folio(folio_page(folio, j)), 1);
-		folio_ref_unfreeze(folio, 1 + extra_pins);
+		if (mapping) {
+			/*
+			 * In order, each tail is unfrozen at 1 + its cache
+			 * reference and its slot points at it (__xa_store,
+			 * a release). SIM: one yield point for the loop, as
+			 * shmem_add_to_page_cache has for its slots. The
+			 * freeze drained our store buffer, and a full buffer
+			 * drains its oldest store first: when the loop ends
+			 * only the last SIM_SB_CAP stores can be pending, the
+			 * earlier ones visible in order. Those are stored
+			 * visible at once (no drain event each).
+			 */
+			unsigned long direct = nr - 1 > SIM_SB_CAP / 2 ?
+					       nr - 1 - SIM_SB_CAP / 2 : 0;
+
+			sim_yield2(SIM_EV_WRITE,
+				   &mapping->i_pages[folio->index + 1],
+				   SIM_EV_WRITE, &mapping->i_pages_head,
+				   "__folio_split:xa_store");
+			for (unsigned long j = 1; j < nr; j++) {
+				struct folio *new_folio =
+					page_folio(folio_page(folio, j));
+				struct folio **slot =
+					&mapping->i_pages[new_folio->index];
+
+				if (j <= direct) {
+					__atomic_store_n(
+						&new_folio->_refcount.counter,
+						2, SIM_MO);
+					__atomic_store_n(slot, new_folio,
+							 SIM_MO);
+					continue;
+				}
+				__folio_ref_unfreeze(new_folio, 2);
+				__xa_store(mapping, new_folio->index,
+					   new_folio);
+			}
+		} else {
+			for (unsigned long j = 1; j < nr; j++)
+				folio_ref_unfreeze(
+					page_folio(folio_page(folio, j)), 1);
+		}
+		/*
+		 * Unfreeze the head only after every slot that pointed at
+		 * it points at its new folio: a lookup that gets the head
+		 * re-checks its slot (filemap_get_entry), which must then
+		 * show the move.
+		 */
+		folio_ref_unfreeze(folio, 1 + (mapping ? 1 : 0));
 	} else {
 		spin_unlock(&q->split_queue_lock);
 		ret = -EAGAIN;
 	}
+	if (mapping)
+		spin_unlock(&mapping->i_pages_lock);
+remap:
 	/* (6) */
 	remap_page(folio, nr);
 	/* (7) */
@@ -1039,8 +1126,12 @@ static int __folio_split(struct folio *folio, struct page *lock_at,
 		}
 	}
 out_unlock:
-	anon_vma_unlock_write(anon_vma);
-	put_anon_vma(anon_vma);
+	if (anon_vma) {
+		anon_vma_unlock_write(anon_vma);
+		put_anon_vma(anon_vma);
+	} else {
+		i_mmap_unlock_read(mapping);
+	}
 	split_account(ret);
 	return ret;
 }
@@ -1118,13 +1209,15 @@ found:
 int split_huge_pages_addr(struct mm_struct *mm, unsigned long addr,
 			  bool pmd_only)
 {
+	struct address_space *mapping;
 	struct vm_area_struct *vma;
 	struct folio *folio;
 	int ret = -ENOENT;
 
 	mmap_read_lock(mm);
 	vma = vma_lookup(mm, addr);
-	if (!vma || !vma_is_anonymous(vma))
+	/* SIM: a file VMA only of tmpfs (the model's only files) */
+	if (!vma || (!vma_is_anonymous(vma) && !vma->vm_file))
 		goto out;
 	if (pmd_only) {
 		split_huge_pmd_address(vma, addr, false, NULL);
@@ -1135,12 +1228,15 @@ int split_huge_pages_addr(struct mm_struct *mm, unsigned long addr,
 	if (!folio)
 		goto out;
 	ret = -EINVAL;
-	if (!folio_test_large(folio) || !folio_test_anon(folio))
+	if (!folio_test_large(folio))
 		goto put;
+	mapping = folio_mapping(folio);
 	ret = -EBUSY;
 	if (!folio_trylock(folio))		/* (2) */
 		goto put;
-	ret = split_folio(folio);		/* (3) */
+	/* a file folio truncated since the walk: skip it */
+	if (folio_test_anon(folio) || folio->mapping == mapping)
+		ret = split_folio(folio);	/* (3) */
 	folio_unlock(folio);			/* (4) */
 put:
 	folio_put(folio);

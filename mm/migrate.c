@@ -767,7 +767,8 @@ int folio_migrate_mapping(struct folio *dst, struct folio *src,
 		__atomic_store_n(&dst->mapping, src->mapping, SIM_MO);
 		__folio_set_swapbacked(dst);
 		folio_ref_add(dst, nr);
-		xa_store_slots(mapping, src->index, nr, dst, 0,
+		/* xas_store: rcu_assign_pointer, a release store */
+		xa_store_slots(mapping, src->index, nr, dst, SIM_SB_RELEASE,
 			       "folio_migrate_mapping:slot");
 		folio_ref_unfreeze(src, expected_count - nr);
 		spin_unlock(&mapping->i_pages_lock);

@@ -230,8 +230,18 @@ discard:
 static bool try_to_unmap_one(struct folio *folio, struct vm_area_struct *vma,
 			     unsigned long addr, void *arg)
 {
-	DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, addr, 0);
+	struct ttu_arg *ta = arg;
+	DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, addr,
+			      (ta->flags & TTU_SYNC) ? PVMW_SYNC : 0);
 
+	/*
+	 * split_huge_page's unmap_folio of a file THP: its PMD mapping is
+	 * zapped (__split_huge_pmd_locked of a file VMA); the pages refault
+	 * from the page cache. SIM: split before the walk, as
+	 * try_to_migrate_one does (mm/migrate.c).
+	 */
+	if (ta->flags & TTU_SPLIT_HUGE_PMD)
+		split_huge_pmd_address(vma, addr, false, folio);
 	while (page_vma_mapped_walk(&pvmw)) {
 		/* SIM: PMD-mapped folios are never passed here (no split) */
 		if (!pvmw.pte ||
@@ -260,7 +270,10 @@ void try_to_unmap(struct folio *folio, enum ttu_flags flags)
 	};
 
 	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
-	rmap_walk(folio, &rwc);
+	if (flags & TTU_RMAP_LOCKED)
+		rmap_walk_locked(folio, &rwc);
+	else
+		rmap_walk(folio, &rwc);
 }
 
 /* ---- shrink_folio_list ---- */

@@ -120,14 +120,14 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 		.date = "2017-06-13",
 		.what = "page_ref_unfreeze was a plain atomic_set: on arm64 "
 			"the unfrozen count becomes visible before the stores "
-			"of the frozen section, and a speculative "
-			"folio_try_get sees the folio as it was",
+			"of the frozen section; a THP split's head unfrozen "
+			"before its tails' page-cache slots: a lookup maps the "
+			"head's page for a tail's index",
 		.scenario = "scenarios/page-ref-unfreeze-relaxed.mms",
-		.needs = "arch=arm64 (GUP-fast not waited for by a flush) and "
-			 "an observer the model lacks: not found even with "
-			 "that; with the switch off its scenario can show the "
-			 "anon-exclusive-set-vs-gup-fast finding, a warning "
-			 "arm64 allows (docs/bugs.md)",
+		/* arm64 store buffers: the split of a huge tmpfs folio
+		 * unfreezes the head before its tails' slot stores are
+		 * visible; a shmem fault's lookup maps the head for a
+		 * tail's index (docs/bugs.md) */
 	},
 	[SIM_REGRESS_ANON_EXCLUSIVE_CLEAR_NO_BARRIER] = {
 		.name = "anon-exclusive-clear-no-barrier",

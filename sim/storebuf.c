@@ -27,7 +27,7 @@
 #include "sim/internal.h"
 #include "sim/storebuf.h"
 
-#define SB_CAP	16	/* pending stores per CPU; a full buffer drains */
+#define SB_CAP	SIM_SB_CAP
 
 struct sb_entry {
 	void *p;		/* host address of the stored object */
@@ -285,6 +285,13 @@ void sim_sb_flush(int cpu)
 		return;
 	drain_upto(cpu, NULL);
 	recompute();
+}
+
+bool sim_sb_pending_slow(void)
+{
+	int me = sim_task_id();
+
+	return me >= 0 && me < SIM_SB_MAX_CPUS && cpus[me].n;
 }
 
 void sim_sb_mb_slow(void)

@@ -57,6 +57,9 @@ enum sim_memory {
 #define SIM_SB_MAX_IDS	26	/* letters A-Z in a schedule string */
 #define SIM_SB_MAX_CPUS	SIM_SB_ID_BASE
 
+/* Pending stores per CPU; a full buffer drains its oldest first. */
+#define SIM_SB_CAP	16
+
 /* Flags of a buffered store. */
 #define SIM_SB_RELEASE	0x1	/* visible only after every earlier store */
 
@@ -66,6 +69,7 @@ static inline void sim_sb_mb(void) { }
 static inline void sim_sb_wmb(void) { }
 static inline void sim_sb_acquire(void) { }
 static inline void sim_sb_flush_addr(const void *p) { }
+static inline bool sim_sb_pending(void) { return false; }
 /* Stress mode runs on the host's own memory model: memory= is ignored. */
 static inline void sim_set_memory_model(enum sim_memory m) { }
 static inline enum sim_memory sim_memory_model(void) { return SIM_MEM_SC; }
@@ -106,6 +110,8 @@ void sim_sb_mb_slow(void);
 void sim_sb_wmb_slow(void);
 /* The stores of CPU @cpu all become visible now (in order). */
 void sim_sb_flush(int cpu);
+/* Has the running CPU stores still pending? */
+bool sim_sb_pending_slow(void);
 /* The walker's compare-and-swap on @p: every pending store to it first. */
 void sim_sb_flush_addr(const void *p);
 
@@ -126,6 +132,11 @@ static inline void sim_sb_wmb(void)
 {
 	if (__builtin_expect(sim_sb_live, 0))
 		sim_sb_wmb_slow();
+}
+
+static inline bool sim_sb_pending(void)
+{
+	return __builtin_expect(sim_sb_live, 0) && sim_sb_pending_slow();
 }
 
 /* A lock was taken: under tso a locked instruction (drains); an acquire

@@ -54,6 +54,18 @@ bool sim_spin_trylock(spinlock_t *l, const struct sim_site *site)
 
 void sim_spin_unlock(spinlock_t *l, const struct sim_site *site)
 {
+	/*
+	 * The unlock is a release: the critical section's stores become
+	 * visible no later than the lock's release (SIM: the drain below,
+	 * at once). Until then other CPUs may see them in any order the
+	 * memory model allows: with stores pending (tso, arm64), the
+	 * unlock is a scheduling point, still holding the lock, at which
+	 * other CPUs run and pending stores drain one by one. Never under
+	 * memory=sc (nothing is ever pending).
+	 */
+	if (sim_sb_pending())
+		sim_yield_at(SIM_EV_WRITE, (uintptr_t)l,
+			     SIM_SITE("spin_unlock:release"));
 	if (l->locked != me() || !sim_held_pop(l)) {
 		sim_violation_at(site, "spin_unlock of %s not held by this task",
 				 l->class);

@@ -146,7 +146,7 @@ static void check_drains(void)
  * sanity_check_pinned_pages() warns. Is @r's first failure that warning?
  */
 #define FINDING_SCENARIO "scenarios/anon-exclusive-set-vs-gup-fast.mms"
-#define FINDING_SCHEDULE "c34Ac3CBb15"
+#define FINDING_SCHEDULE "Aa2c39AB2b15"
 
 static bool is_finding(const char *msg, const char *func)
 {
