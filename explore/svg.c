@@ -648,8 +648,14 @@ static void score_steps(struct lay *L)
 			after_pre = false;
 		}
 	}
-	if (s->viol >= 0)
+	if (s->viol >= 0) {
+		int w = s->ev[s->viol].writer;
+
 		L->score[s->viol] = 1000;
+		/* the write the violating read saw: never summarised */
+		if (w >= 0 && s->ev[w].num > 0 && L->score[w] < 95)
+			L->score[w] = 95;
+	}
 }
 
 static const struct lay *rank_lay;
@@ -701,14 +707,18 @@ static int steps_under(const struct lay *L, int limit)
  * deep, the steps summarised one by one in rank order while they score
  * under 36 (a folio's change, a step of no drawn page); then, 1 deep and
  * then none, under 76 (an entry's change, a task blocking). The race
- * always stays: the violation, the steps around each preemption and both
- * ends of every arrow score 80 or more.
+ * stays: the violation, the steps around each preemption and both ends
+ * of every arrow score 80 or more - unless even that does not fit (a
+ * faultaround after the race maps 16 folios the racing task wrote: 16
+ * arrows): then, last, the arrows' steps are summarised too, earliest
+ * first, but never the violation, the write it read, or a preemption's
+ * steps (90 and more); the SVG's layout comment says how many.
  */
 static void layout(struct lay *L, double top)
 {
 	static const struct { int depth, limit; bool wrap; } try[] = {
 		{ 3, 0, true }, { 2, 0, false }, { 2, 36, false },
-		{ 1, 76, false }, { 0, 76, false },
+		{ 1, 76, false }, { 0, 76, false }, { 0, 90, false },
 	};
 	int n = sizeof(try) / sizeof(try[0]);
 
@@ -1280,9 +1290,18 @@ static int svg(FILE *out, const struct story *s, bool inline_)
 		"font-family=\"DejaVu Sans Mono, monospace\">\n"
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n",
 		L.width, h, L.width, h);
-	fprintf(out, "<!-- layout: caller boxes %d deep, %d of %d steps "
-		"summarised, %d entries and folios not drawn -->\n",
-		L.depth, L.hidden_steps, s->nr_steps, L.hidden_pages);
+	{
+		int arrows = 0;
+
+		for (int j = 0; j < s->nr_steps; j++)
+			arrows += L.rank[s->order[j]] < L.nhide &&
+				  L.score[s->order[j]] >= 80;
+		fprintf(out, "<!-- layout: caller boxes %d deep, %d of %d "
+			"steps summarised (%d of them arrow ends), %d "
+			"entries and folios not drawn -->\n",
+			L.depth, L.hidden_steps, s->nr_steps, arrows,
+			L.hidden_pages);
+	}
 	draw_header(out, s, L.width);
 	draw_lane_heads(out, &L);
 	draw_pages(out, &L);
