@@ -50,7 +50,8 @@
 #define RFF_CORPUS	4096		/* entries kept (oldest dropped) */
 #define RFF_FRESH	16		/* 1 in 16: a random walk */
 #define RFF_MAX_CHOICES	(1u << 15)	/* recorded per execution */
-#define RFF_OBJ_SLOTS	4096		/* last writers, per execution */
+#define RFF_OBJ_SLOTS	16384		/* last writers, per execution: at
+					 * most half of them used */
 
 struct rff_entry {
 	uint8_t *choice;		/* task per choice */
@@ -103,17 +104,26 @@ static struct {
 
 /* ---- read-from pairs ---- */
 
+/*
+ * The slot of object @key, made if new; NULL when half the table is in
+ * use (a THP split touches thousands of objects): the objects after that
+ * in the execution are not followed. Counting, not probing, decides
+ * which (a full table made every later lookup scan all of it, and which
+ * keys found room would depend on their addresses).
+ */
 static struct obj_slot *obj_find(uintptr_t key)
 {
 	uint64_t h = (uint64_t)key * 0x9e3779b97f4a7c15ULL;
 
-	for (uint32_t i = 0, s = (uint32_t)(h >> 52); i < RFF_OBJ_SLOTS;
+	for (uint32_t i = 0, s = (uint32_t)(h >> 50); i < RFF_OBJ_SLOTS;
 	     i++, s = (s + 1) & (RFF_OBJ_SLOTS - 1)) {
 		struct obj_slot *o = &R.obj[s];
 
 		if (o->key == key)
 			return o;
 		if (!o->key) {
+			if (R.nr_used >= RFF_OBJ_SLOTS / 2)
+				return NULL;	/* not followed */
 			o->key = key;
 			o->writer = 0;
 			o->task = -1;
@@ -121,7 +131,7 @@ static struct obj_slot *obj_find(uintptr_t key)
 			return o;
 		}
 	}
-	return NULL;	/* full: this object is not followed */
+	return NULL;
 }
 
 /*
@@ -143,13 +153,17 @@ static uint64_t str_hash(uint64_t h, const char *s)
 	return h;
 }
 
+static uint64_t site_hash(const struct sim_site *site)
+{
+	return str_hash(str_hash(0xcbf29ce484222325ULL, site->file),
+			site->label) ^
+	       (uint64_t)site->line * 0x9e3779b97f4a7c15ULL;
+}
+
 static uint64_t site_id(const struct sim_site *site)
 {
 	uint32_t h = (uint32_t)(((uintptr_t)site * 0x9e3779b97f4a7c15ULL) >>
 				53);
-	uint64_t id = str_hash(str_hash(0xcbf29ce484222325ULL, site->file),
-			       site->label) ^
-		      (uint64_t)site->line * 0x9e3779b97f4a7c15ULL;
 
 	for (uint32_t i = 0; i < 16; i++) {
 		uint32_t k = (h + i) & (RFF_SITE_SLOTS - 1);
@@ -158,11 +172,11 @@ static uint64_t site_id(const struct sim_site *site)
 			return site_ids[k].id;
 		if (!site_ids[k].site) {
 			site_ids[k].site = site;
-			site_ids[k].id = id;
-			return id;
+			site_ids[k].id = site_hash(site);
+			return site_ids[k].id;
 		}
 	}
-	return id;	/* full: computed each time, the same value */
+	return site_hash(site);	/* full: computed each time, the same */
 }
 
 /* The event's key: (site, task, occurrence of the site in the task). */
