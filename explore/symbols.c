@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "explore/symbols.h"
@@ -155,7 +156,8 @@ struct inl {
 
 static struct {
 	pid_t owner;		/* the process that started it */
-	bool failed;
+	pid_t pid;		/* addr2line's */
+	bool failed, reaper;
 	int fd;
 	FILE *in;
 	struct inl *tab;
@@ -165,6 +167,17 @@ static struct {
 } A;
 
 extern char **environ;
+
+/* At exit: close addr2line's input (it ends) and reap it, so it does not
+ * stay a zombie (a process of ours that a waitpid(-1) could report). */
+static void a2l_stop(void)
+{
+	if (A.owner != getpid() || !A.in)
+		return;
+	fclose(A.in);
+	A.in = NULL;
+	waitpid(A.pid, NULL, 0);
+}
 
 static bool a2l_start(void)
 {
@@ -210,11 +223,14 @@ static bool a2l_start(void)
 	if (sv[0] < 0)
 		return false;
 	A.fd = sv[0];
+	A.pid = pid;
 	A.in = fdopen(sv[0], "r");
 	if (!A.in) {
 		close(sv[0]);
 		return false;
 	}
+	if (!A.reaper)
+		A.reaper = !atexit(a2l_stop);
 	A.failed = false;
 	return true;
 }
