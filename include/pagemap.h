@@ -234,6 +234,9 @@ void shmem_punch_hole(struct address_space *mapping, unsigned long off,
 		      unsigned long len);
 /* shmem_evict - the last reference is gone: free the whole cache. */
 void shmem_evict(struct address_space *mapping);
+/* shmem_evict_exited - the same when no task can run any more (the end
+ * of an execution): a folio only the cache holds leaves in one step. */
+void shmem_evict_exited(struct address_space *mapping);
 /* folio_is_shmem_cache - is @folio in a tmpfs file's page cache? (Every
  * file of the model is tmpfs: the kernel's shmem_mapping(folio->mapping).) */
 static inline bool folio_is_shmem_cache(const struct folio *folio)

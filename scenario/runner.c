@@ -1793,7 +1793,7 @@ static void runner_check(void *arg)
 	/* the scenario's memfds are closed last: their inodes go */
 	for (int i = 0; i < s->nr_files; i++)
 		if (RT.files[i].file)
-			shmem_evict(RT.files[i].file->f_mapping);
+			shmem_evict_exited(RT.files[i].file->f_mapping);
 	/* zap freed every swap PTE's slot (mm/swapfile.c invariant 3) */
 	if (swap_check_leaks()) {
 		sim_violation("swap-leak: %s: slot %#lx is still in use after "

@@ -18,7 +18,9 @@
  *    changing the file;
  *  - truncate unmaps and frees the pages past EOF; a fault there is
  *    SIGBUS (-EIO); MADV_REMOVE zeroes a hole;
- *  - the lockless lookup returns the cached folio with a reference.
+ *  - the lockless lookup returns the cached folio with a reference;
+ *  - the end-of-execution eviction frees what the kernel's path frees,
+ *    and a folio with a leaked reference stays allocated.
  * Fractions of a second under ASan.
  */
 #include "mm_test.h"
@@ -240,6 +242,53 @@ static void t_shared_anon_goes(void *arg)
 	mmput(mm);
 }
 
+/*
+ * The end-of-execution eviction (shmem_evict_exited) frees what the
+ * kernel's path frees and no more: with one folio held by an extra
+ * reference (a leak, as the all-exited invariants would see it), the
+ * other cached pages go, that folio stays allocated with the reference,
+ * out of the cache; the kernel's path (shmem_evict) on a second file in
+ * the same state frees the same number of pages.
+ */
+static void t_evict_exited(void *arg)
+{
+	struct mm_struct *mm = mt_new_mm();
+	unsigned long freed[2];
+
+	for (int k = 0; k < 2; k++) {
+		struct file *f = shmem_file_setup(SZ, SHMEM_HUGE_NEVER);
+		unsigned long a = map_file(mm, f, SZ, 0, true);
+		struct folio *held;
+		unsigned long before;
+
+		for (int i = 0; i < 3; i++)
+			mt_store(mm, a + i * PAGE_SIZE, 0x20 + i);
+		mt_quiescent();
+		vm_munmap(mm, a, SZ);
+		held = filemap_get_entry(f->f_mapping, 1);	/* +1 ref */
+		expect(held && !xa_is_value(held), "page 1 is cached");
+		before = nr_allocated_pages();
+		if (k)
+			shmem_evict(f->f_mapping);
+		else
+			shmem_evict_exited(f->f_mapping);
+		freed[k] = before - nr_allocated_pages();
+		expect(f->f_mapping->nrpages == 0, "%s: the cache is empty",
+		       k ? "shmem_evict" : "shmem_evict_exited");
+		expect(folio_ref_count(held) == 1 && !held->mapping,
+		       "%s: the held folio keeps its reference, out of the "
+		       "cache (refcount %d)",
+		       k ? "shmem_evict" : "shmem_evict_exited",
+		       folio_ref_count(held));
+		folio_put(held);
+	}
+	expect(freed[0] == 2 && freed[1] == 2,
+	       "both paths free the two unreferenced pages (%lu, %lu)",
+	       freed[0], freed[1]);
+	mm_task_bind(NULL);
+	mmput(mm);
+}
+
 static const struct mm_test tests[] = {
 	{ "Faultaround maps the cached pages of its window, and only those",
 	  t_faultaround },
@@ -252,6 +301,8 @@ static const struct mm_test tests[] = {
 	  "punches", t_truncate },
 	{ "Shared anonymous memory is a tmpfs file freed with its last "
 	  "mapping", t_shared_anon_goes },
+	{ "The end-of-execution eviction frees what the kernel's path frees "
+	  "and keeps a leaked reference's folio", t_evict_exited },
 };
 
 int main(void)
