@@ -90,6 +90,7 @@
 
 #include "arch/physmem.h"
 #include "explore/explore.h"
+#include "explore/site_cache.h"
 #include "sim/sync.h"
 
 #define DPOR_MAX_ACC	8	/* named accesses per event; more: global */
@@ -206,7 +207,7 @@ static const char *const frame_copy_labels[] = {
 	"copy_strings:write",
 };
 
-static bool site_touches_user_memory(const struct sim_site *s)
+static uint64_t site_touches_user_memory(const struct sim_site *s)
 {
 	if (s->file && strstr(s->file, "arch/mmu.c"))
 		return true;	/* the walker */
@@ -217,35 +218,16 @@ static bool site_touches_user_memory(const struct sim_site *s)
 	return false;
 }
 
-/* The sites seen, with their answer (sites are static: the cache is
- * never stale; a full cache just asks again). */
-#define SITE_CACHE 1024
-static struct {
-	const struct sim_site *site;
-	bool user;
-} site_cache[SITE_CACHE];
+/* The sites seen, with their answer (explore/site_cache.h). */
+static struct site_cache user_sites;
 
 static bool touches_user_memory(int kind, const struct sim_site *s)
 {
-	uint32_t h;
-
 	if (kind == SIM_EV_USER || kind == SIM_EV_TLB || kind == SIM_EV_IRQ)
 		return true;
 	if (!s)
 		return false;
-	h = (uint32_t)(((uintptr_t)s * 0x9e3779b97f4a7c15ULL) >> 54);
-	for (uint32_t i = 0; i < 8; i++) {
-		uint32_t k = (h + i) & (SITE_CACHE - 1);
-
-		if (site_cache[k].site == s)
-			return site_cache[k].user;
-		if (!site_cache[k].site) {
-			site_cache[k].site = s;
-			site_cache[k].user = site_touches_user_memory(s);
-			return site_cache[k].user;
-		}
-	}
-	return site_touches_user_memory(s);
+	return site_cache_get(&user_sites, s, site_touches_user_memory);
 }
 
 static void event_add_one(struct dpor_event *e, int kind, uintptr_t addr)

@@ -45,6 +45,7 @@
 #include <string.h>
 
 #include "explore/explore.h"
+#include "explore/site_cache.h"
 
 #define RFF_COV_BITS	(1u << 16)	/* read-from pairs, hashed */
 #define RFF_CORPUS	4096		/* entries kept (oldest dropped) */
@@ -140,11 +141,7 @@ static struct obj_slot *obj_find(uintptr_t key)
  * read-from pairs count as new - and so the corpus and every execution
  * after it - is a function of (scenario, seed) alone. Cached by address.
  */
-#define RFF_SITE_SLOTS	2048
-static struct {
-	const struct sim_site *site;
-	uint64_t id;
-} site_ids[RFF_SITE_SLOTS];
+static struct site_cache site_ids;
 
 static uint64_t str_hash(uint64_t h, const char *s)
 {
@@ -162,21 +159,7 @@ static uint64_t site_hash(const struct sim_site *site)
 
 static uint64_t site_id(const struct sim_site *site)
 {
-	uint32_t h = (uint32_t)(((uintptr_t)site * 0x9e3779b97f4a7c15ULL) >>
-				53);
-
-	for (uint32_t i = 0; i < 16; i++) {
-		uint32_t k = (h + i) & (RFF_SITE_SLOTS - 1);
-
-		if (site_ids[k].site == site)
-			return site_ids[k].id;
-		if (!site_ids[k].site) {
-			site_ids[k].site = site;
-			site_ids[k].id = site_hash(site);
-			return site_ids[k].id;
-		}
-	}
-	return site_hash(site);	/* full: computed each time, the same */
+	return site_cache_get(&site_ids, site, site_hash);
 }
 
 /* The event's key: (site, task, occurrence of the site in the task). */

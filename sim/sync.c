@@ -12,6 +12,8 @@
  */
 #ifndef SIM_STRESS
 
+#include <string.h>
+
 #include "sim/atomic.h"
 #include "sim/internal.h"
 #include "sim/storebuf.h"
@@ -253,15 +255,55 @@ void sim_mutex_unlock(struct mutex *m, const struct sim_site *site)
 
 /* ---- bits ---- */
 
-/* The kernel hashes (word, bit) to one of a table of wait queues. */
-#define BIT_WAIT_TABLE 64
-static struct sim_waitq bit_wait_table[BIT_WAIT_TABLE];
+/*
+ * One wait queue per (word, bit) waited on in this execution. The kernel
+ * hashes (word, bit) into a shared table but wakes only the waiters whose
+ * key matches (wake_bit_function), so nobody wakes for another's bit. A
+ * table shared by host address here woke waiters of other words whenever
+ * ASLR made their addresses collide: a woken waiter is runnable, and a
+ * schedule recorded in one process diverged in another (a replay of
+ * page-ref-unfreeze-relaxed failed about one run in three). Exact queues
+ * make who wakes a function of the execution alone. Past the table's
+ * size, every other (word, bit) shares the last queue (claimed in
+ * execution order: still deterministic; waiters re-check their bit).
+ */
+#define BIT_WAIT_SLOTS 256
+static struct {
+	unsigned long *word;	/* NULL: free */
+	int nr;
+	struct sim_waitq wq;
+} bit_wait[BIT_WAIT_SLOTS];
+static unsigned bit_wait_used;
+static struct sim_waitq bit_wait_overflow;
+
+static void bit_wait_reset(void)
+{
+	memset(bit_wait, 0, sizeof(bit_wait));
+	bit_wait_used = 0;
+	bit_wait_overflow.waiters = 0;
+}
 
 static struct sim_waitq *bit_waitqueue(unsigned long *word, int nr)
 {
 	uintptr_t h = ((uintptr_t)word >> 3) * 31 + (uintptr_t)nr;
 
-	return &bit_wait_table[(h ^ (h >> 7)) % BIT_WAIT_TABLE];
+	sim_on_reset(bit_wait_reset);	/* idempotent */
+	for (unsigned i = 0; i < BIT_WAIT_SLOTS; i++) {
+		unsigned k = (unsigned)((h ^ (h >> 7)) + i) %
+			     BIT_WAIT_SLOTS;
+
+		if (bit_wait[k].word == word && bit_wait[k].nr == nr)
+			return &bit_wait[k].wq;
+		if (!bit_wait[k].word) {
+			if (bit_wait_used >= BIT_WAIT_SLOTS / 2)
+				break;
+			bit_wait[k].word = word;
+			bit_wait[k].nr = nr;
+			bit_wait_used++;
+			return &bit_wait[k].wq;
+		}
+	}
+	return &bit_wait_overflow;
 }
 
 void sim_wait_on_bit(unsigned long *word, int nr, const struct sim_site *site)
