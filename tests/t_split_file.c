@@ -22,8 +22,10 @@
 #include "explore_test.h"
 
 #define SCENARIO "scenarios/page-ref-unfreeze-relaxed.mms"
-/* seed 2 of the default search, shrunk (6 preemptions) */
-#define FOUND_SCHEDULE "aA2a2b39G3c17b485c35"
+/* seed 0 of the default search, shrunk (6 preemptions); the same in
+ * every process since the bit-wait queues stopped depending on host
+ * addresses (session 5) */
+#define FOUND_SCHEDULE "a8b39E5c17b2c35"
 #define CLEAN_RUNS 5000
 
 static const char split_text[] =
