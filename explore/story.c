@@ -1003,6 +1003,30 @@ void story_ev_what(const struct story *s, int i, char *buf, size_t len)
 		snprintf(buf + n, len - n, " [%s]", l);
 }
 
+/*
+ * The flags among the @nx words @x that are not among the @ny words @y,
+ * appended to @buf (@n used of @len) as "<sign>flag"; the counts' words
+ * are not flags. Returns the new length.
+ */
+static size_t flags_not_in(char (*x)[24], int nx, char (*y)[24], int ny,
+			   char sign, char *buf, size_t n, size_t len)
+{
+	for (int i = 0; i < nx; i++) {
+		bool in = false;
+
+		if (strchr("0123456789(", x[i][0]) ||
+		    !strcmp(x[i], "ref") || !strcmp(x[i], "map") ||
+		    !strcmp(x[i], "pin") || !strcmp(x[i], "pinned)"))
+			continue;
+		for (int k = 0; k < ny; k++)
+			in |= !strcmp(y[k], x[i]);
+		if (!in && n < len)
+			n += snprintf(buf + n, len - n, "%s%c%s",
+				      n ? ", " : "", sign, x[i]);
+	}
+	return n;
+}
+
 /* Folio states differ in a few fields: "ref 2 -> 3, +locked". */
 static void folio_delta(const char *a, const char *b, char *buf, size_t len)
 {
@@ -1038,32 +1062,8 @@ static void folio_delta(const char *a, const char *b, char *buf, size_t len)
 							  "pincount",
 				      wa[i + 1], wb[i + 1]);
 	}
-	for (int i = 0; i < nb; i++) {
-		bool had = false;
-
-		if (strchr("0123456789(", wb[i][0]) ||
-		    !strcmp(wb[i], "ref") || !strcmp(wb[i], "map") ||
-		    !strcmp(wb[i], "pin") || !strcmp(wb[i], "pinned)"))
-			continue;
-		for (int k = 0; k < na; k++)
-			had |= !strcmp(wa[k], wb[i]);
-		if (!had && n < len)
-			n += snprintf(buf + n, len - n, "%s+%s",
-				      n ? ", " : "", wb[i]);
-	}
-	for (int i = 0; i < na; i++) {
-		bool has = false;
-
-		if (strchr("0123456789(", wa[i][0]) ||
-		    !strcmp(wa[i], "ref") || !strcmp(wa[i], "map") ||
-		    !strcmp(wa[i], "pin") || !strcmp(wa[i], "pinned)"))
-			continue;
-		for (int k = 0; k < nb; k++)
-			has |= !strcmp(wb[k], wa[i]);
-		if (!has && n < len)
-			n += snprintf(buf + n, len - n, "%s-%s",
-				      n ? ", " : "", wa[i]);
-	}
+	n = flags_not_in(wb, nb, wa, na, '+', buf, n, len);	/* gained */
+	n = flags_not_in(wa, na, wb, nb, '-', buf, n, len);	/* lost */
 	if (!n)
 		snprintf(buf, len, "%s -> %s", a, b);
 }

@@ -255,19 +255,14 @@ int shmem_unuse(void);
 /* ---- page cache (mm/filemap.c) ---- */
 
 /*
- * xas_store_l - xa_lock held: the slot of @index points at @folio. The
- * kernel publishes an xarray entry with rcu_assign_pointer(), a release
- * store: what was written to @folio before (its ->mapping, ->index, its
- * count) is visible to a lockless lookup that sees the slot. Under
- * memory=arm64 a later plain store may still become visible before it.
+ * __xa_store - xa_lock held: the slot of @index points at @folio, with no
+ * yield point (the caller makes one for a batch, as __folio_split does;
+ * a single store with its own is xa_store_slots(..., SIM_SB_RELEASE, ...)).
+ * The kernel publishes an xarray entry with rcu_assign_pointer(), a
+ * release store: what was written to @folio before (its ->mapping,
+ * ->index, its count) is visible to a lockless lookup that sees the slot.
+ * Under memory=arm64 a later plain store may still become visible first.
  */
-#define xas_store_l(mapping, index, folio, lbl)                            \
-	do {                                                               \
-		sim_yield2(SIM_EV_WRITE, &(mapping)->i_pages[(index)],     \
-			   SIM_EV_WRITE, &(mapping)->i_pages_head, lbl);   \
-		__xa_store((mapping), (index), (folio));                   \
-	} while (0)
-/* __xa_store - the same store without a yield point (the caller's). */
 #define __xa_store(mapping, index, folio)                                  \
 	SIM_STORE(&(mapping)->i_pages[(index)], (folio), SIM_SB_RELEASE)
 

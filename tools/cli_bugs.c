@@ -219,21 +219,19 @@ static void write_story(struct cli *c, const struct mmsim_program *p, int id,
 		sim_regress_clear();
 		return;
 	}
-	snprintf(path, sizeof(path), "%s/%s.txt", c->stories, name);
-	f = fopen(path, "w");
-	if (f) {
-		story_print(f, st);
+	for (int svg = 0; svg < 2; svg++) {	/* NAME.txt, then NAME.svg */
+		snprintf(path, sizeof(path), "%s/%s.%s", c->stories, name,
+			 svg ? "svg" : "txt");
+		f = fopen(path, "w");
+		if (!f) {
+			cli_error("%s: cannot write", path);
+			continue;
+		}
+		if (svg)
+			story_svg(f, st);
+		else
+			story_print(f, st);
 		fclose(f);
-	} else {
-		cli_error("%s: cannot write", path);
-	}
-	snprintf(path, sizeof(path), "%s/%s.svg", c->stories, name);
-	f = fopen(path, "w");
-	if (f) {
-		story_svg(f, st);
-		fclose(f);
-	} else {
-		cli_error("%s: cannot write", path);
 	}
 	/* (the switch stays on until here: the picture's replay command
 	 * names it) */
