@@ -256,7 +256,7 @@ void sim_mutex_unlock(struct mutex *m, const struct sim_site *site)
 /* ---- bits ---- */
 
 /*
- * One wait queue per (word, bit) waited on in this execution. The kernel
+ * SIM: one wait queue per (word, bit) waited on in this execution; the kernel
  * hashes (word, bit) into a shared table but wakes only the waiters whose
  * key matches (wake_bit_function), so nobody wakes for another's bit. A
  * table shared by host address here woke waiters of other words whenever
