@@ -244,6 +244,8 @@ static inline void __free_page(struct page *page)
  * struct page ("Bad page state": mapped, locked, on the LRU, ...).
  */
 void free_frozen_pages(struct page *page, unsigned int order);
+/* free_frozen_pages(@page + i, 0) for every i < @nr, as one pass. */
+void free_frozen_pages_run(struct page *page, unsigned long nr);
 /* split_page - a non-compound block of @order becomes 2^order pages, ref 1. */
 void split_page(struct page *page, unsigned int order);
 /*

@@ -81,6 +81,7 @@ struct run {
 	bool show_progress;	/* this process prints the progress line */
 	/* the default in one process: its bounded-DPOR ladder (see below) */
 	struct dpor *ladder;
+	struct dfs *ladder_dfs;	/* the dfs ladder instead (store buffers) */
 	unsigned ladder_bound;
 	uint64_t ladder_execs;	/* complete executions of this rung */
 	char ladder_name[16];
@@ -314,6 +315,7 @@ static bool account(struct run *ru, uint64_t index, uint64_t seed,
 	bool failed = res->outcome != SIM_OK;
 
 	r->executions++;
+	r->steps += res->steps;
 	r->outcomes[res->outcome]++;
 	__atomic_add_fetch(&ru->sh->execs[ru->job], 1, __ATOMIC_RELAXED);
 	if (ru->o->on_exec)
@@ -419,8 +421,13 @@ static struct sim_strategy *seeded_strategy(struct run *ru, uint64_t i,
  * deterministic, so the run is a function of (program, seed). With --jobs
  * J, job 0 gives every other one of its executions to the ladder; with
  * --shard the portfolio runs alone (DPOR is one process's). The
- * ladder stops for good when DPOR cannot run (store buffers) or when
- * unbounded DPOR is exhausted.
+ * ladder stops for good when unbounded DPOR is exhausted.
+ * Where DPOR cannot run (memory=tso|arm64: the store buffers' drains are
+ * choices DPOR does not model) the ladder is plain bounded dfs instead:
+ * dfs:1, dfs:2, ... dfs:LADDER_TOP, each rung with the same share (a
+ * drain taken before the default counts as a preemption there).
+ * page-ref-unfreeze-relaxed: dfs:2 finds it at 1,006, dfs:1 exhausts at
+ * 125.
  */
 #define LADDER_TOP 6	/* after dpor:6, unbounded */
 /*
@@ -438,6 +445,13 @@ static void ladder_set(struct run *ru, unsigned bound)
 {
 	ru->ladder_bound = bound;
 	ru->ladder_execs = 0;
+	if (ru->ladder_dfs) {
+		dfs_free(ru->ladder_dfs);
+		ru->ladder_dfs = dfs_new(bound, 0, 1);
+		snprintf(ru->ladder_name, sizeof(ru->ladder_name), "dfs:%u",
+			 bound);
+		return;
+	}
 	ru->ladder = dpor_new_finder(bound);
 	if (bound == UINT_MAX)
 		snprintf(ru->ladder_name, sizeof(ru->ladder_name), "dpor");
@@ -451,10 +465,45 @@ static void ladder_climb(struct run *ru)
 {
 	unsigned b = ru->ladder_bound;
 
+	if (ru->ladder_dfs) {
+		if (b < LADDER_TOP) {
+			ladder_set(ru, b + 1);
+		} else {
+			dfs_free(ru->ladder_dfs);
+			ru->ladder_dfs = NULL;	/* no unbounded dfs rung */
+		}
+		return;
+	}
 	dpor_free(ru->ladder);
 	ru->ladder = NULL;
 	if (b != UINT_MAX)
 		ladder_set(ru, b >= LADDER_TOP ? UINT_MAX : b + 1);
+}
+
+/* The dfs ladder's next complete execution (see ladder_exec). */
+static bool ladder_exec_dfs(struct run *ru, struct sim_result *res)
+{
+	while (ru->ladder_dfs) {
+		struct sim_config cfg = { .strategy =
+						  dfs_strategy(ru->ladder_dfs) };
+		bool more;
+
+		program_exec(ru->p, &cfg, res);
+		if (dfs_error(ru->ladder_dfs)) {
+			dfs_free(ru->ladder_dfs);
+			ru->ladder_dfs = NULL;
+			return false;
+		}
+		more = dfs_next(ru->ladder_dfs);
+		ru->ladder_execs++;
+		/* dfs has no reduction: a rung's share is the next DPOR
+		 * rung's (4 times its own) */
+		if (!more || ru->ladder_execs >= (uint64_t)LADDER_CAP_BASE
+							 << 2 * (ru->ladder_bound + 1))
+			ladder_climb(ru);
+		return true;
+	}
+	return false;
 }
 
 /*
@@ -462,8 +511,25 @@ static void ladder_climb(struct run *ru)
  * skipped, as run_dpor counts them apart); its result in @res. False when
  * none was run: the ladder has ended.
  */
+/*
+ * Before a ladder execution: under store buffers (known from the
+ * executions before it: slot 0 is the portfolio's) the dpor ladder
+ * becomes the dfs one, from dfs:1.
+ */
+static void ladder_prepare(struct run *ru)
+{
+	if (!ru->ladder || !sim_sb_live)
+		return;
+	dpor_free(ru->ladder);
+	ru->ladder = NULL;
+	ru->ladder_dfs = dfs_new(1, 0, 1);
+	ladder_set(ru, 1);
+}
+
 static bool ladder_exec(struct run *ru, struct sim_result *res)
 {
+	if (ru->ladder_dfs)
+		return ladder_exec_dfs(ru, res);
 	while (ru->ladder) {
 		struct sim_config cfg = { .strategy =
 						  dpor_strategy(ru->ladder) };
@@ -531,10 +597,11 @@ static void run_seeded(struct run *ru)
 		if (out_of_budget(ru, i))
 			goto out;
 		slot = (i - ru->shard) / ru->nr_shards;
-		if (ladder && (slot & 1) && ru->ladder &&
+		if (ladder && (slot & 1) && (ru->ladder || ru->ladder_dfs) &&
 		    (ru->ladder_bound <= 2 || (slot & 7) == 7)) {
 			char name[sizeof(ru->ladder_name)];
 
+			ladder_prepare(ru);
 			memcpy(name, ru->ladder_name, sizeof(name));
 			ru->member = name;
 			if (ladder_exec(ru, &res)) {
@@ -565,7 +632,10 @@ static void run_seeded(struct run *ru)
 out:
 	if (ru->ladder)
 		dpor_free(ru->ladder);
+	if (ru->ladder_dfs)
+		dfs_free(ru->ladder_dfs);
 	ru->ladder = NULL;
+	ru->ladder_dfs = NULL;
 	ru->member = NULL;
 }
 

@@ -171,6 +171,7 @@ struct explore_failure {
 
 struct explore_result {
 	uint64_t executions;	/* owned executions run */
+	uint64_t steps;		/* their events, in all (the work done) */
 	uint64_t failures;	/* of which did not end SIM_OK */
 	uint64_t outcomes[SIM_LIMIT + 1];
 	bool exhausted;		/* dfs: every schedule in the bound was run;

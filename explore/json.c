@@ -446,6 +446,7 @@ int explore_result_add_json(struct explore_result *r, const struct json *j,
 		return -1;
 	}
 	r->executions += json_get_u64(j, "executions", 0);
+	r->steps += json_get_u64(j, "steps", 0);
 	r->failures += json_get_u64(j, "violations", 0) +
 		       json_get_u64(j, "limits", 0);
 	for (int o = SIM_OK; o <= SIM_LIMIT; o++)

@@ -226,9 +226,10 @@ void report_explore_json(FILE *out, const struct mmsim_program *p,
 		json_str(out, sim_regress_table[i].name);
 	}
 	fputc(']', out);
-	fprintf(out, ", \"executions\": %llu, \"violations\": %llu, "
-		"\"limits\": %llu, \"outcomes\": {",
+	fprintf(out, ", \"executions\": %llu, \"steps\": %llu, "
+		"\"violations\": %llu, \"limits\": %llu, \"outcomes\": {",
 		(unsigned long long)r->executions,
+		(unsigned long long)r->steps,
 		(unsigned long long)(r->failures - explore_nr_limits(r)),
 		(unsigned long long)explore_nr_limits(r));
 	for (int i = SIM_OK; i <= SIM_LIMIT; i++)

@@ -509,6 +509,8 @@ struct folio *vma_alloc_folio(gfp_t gfp, int order,
 			      bool hugepage);
 /* folio_put - drop a reference; the last one frees the whole folio. */
 void folio_put(struct folio *folio);
+void folio_put_unobserved(struct folio *folio);
+void folios_free_run(struct folio *first, unsigned long nr);
 void folio_put_refs(struct folio *folio, int refs);
 static inline void put_page(struct page *page)
 {

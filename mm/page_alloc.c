@@ -53,7 +53,36 @@ struct folio *vma_alloc_folio(gfp_t gfp, int order,
  * __folio_put - the last reference is gone: give the frames back. The
  * folio must be unmapped (all mapcounts at their base values).
  */
+static bool __folio_put_prepare(struct folio *folio);
+
 static void __folio_put(struct folio *folio)
+{
+	if (__folio_put_prepare(folio))
+		free_frozen_pages(&folio->page, folio_order(folio));
+}
+
+/*
+ * folios_free_run - __folio_put() of @nr order-0 folios of consecutive
+ * pfns from @first, each of whose last reference is gone: their frames
+ * go back in one pass (free_frozen_pages_run), as the kernel's
+ * folios_put_refs() frees a batch.
+ */
+void folios_free_run(struct folio *first, unsigned long nr)
+{
+	for (unsigned long i = 0; i < nr; i++) {
+		struct folio *f = (struct folio *)(&first->page + i);
+
+		VM_BUG_ON_FOLIO(folio_test_large(f) ||
+					is_device_private_page(&f->page),
+				f);
+		__folio_put_prepare(f);
+	}
+	free_frozen_pages_run(&first->page, nr);
+}
+
+/* __folio_put's part before the frames go: false if nothing is left to
+ * free (a device page went back to its driver). */
+static bool __folio_put_prepare(struct folio *folio)
 {
 	unsigned int order = folio_order(folio);
 
@@ -76,9 +105,9 @@ static void __folio_put(struct folio *folio)
 	/* a device page goes back to its driver (pgmap->ops->page_free) */
 	if (is_device_private_page(&folio->page)) {
 		free_device_private_page(&folio->page);
-		return;
+		return false;
 	}
-	free_frozen_pages(&folio->page, order);
+	return true;
 }
 
 /*
@@ -103,6 +132,23 @@ void folio_free_frozen(struct folio *folio)
 void folio_put(struct folio *folio)
 {
 	if (folio_put_testzero(folio))
+		__folio_put(folio);
+}
+
+/*
+ * folio_put_unobserved - folio_put with no scheduling point before it
+ * (the access is still noted: sim_note). SIM: only for a folio nobody
+ * else holds or stands at, where __folio_split's tail loop says why.
+ */
+void folio_put_unobserved(struct folio *folio)
+{
+	int v;
+
+	sim_note(SIM_EV_RMW, &folio->_refcount, "page_ref_sub_and_test");
+	v = SIM_RMW(&folio->_refcount.counter, true,
+		    __atomic_sub_fetch(&folio->_refcount.counter, 1, SIM_MO));
+	VM_BUG_ON_FOLIO(v < 0, folio);
+	if (v == 0)
 		__folio_put(folio);
 }
 

@@ -661,11 +661,17 @@ void shmem_evict(struct address_space *mapping)
  * shmem_undo_range's lookup, lock, removal and put would have. Anything
  * else (a swap entry, a locked or mapped folio) and the rest of the file
  * take shmem_undo_range. A folio with a leaked reference stays allocated
- * either way, for the all-exited invariants to report. (A split tmpfs THP
+ * either way, for the all-exited invariants to report. Order-0 folios
+ * of consecutive pfns go back to the allocator as one run
+ * (folios_free_run), as the kernel frees a batch. (A split tmpfs THP
  * left 512 folios: their protocol was half of every execution's time.)
  */
 void shmem_evict_exited(struct address_space *mapping)
 {
+	/* order-0 folios freed, not yet given back: [run, run + nr_run) */
+	struct folio *run = NULL;
+	unsigned long nr_run = 0;
+
 	VM_BUG_ON(!list_empty(&mapping->i_mmap));
 	for (unsigned long index = 0; index < mapping->nr_slots; index++) {
 		struct folio *folio = mapping->i_pages[index];
@@ -677,6 +683,8 @@ void shmem_evict_exited(struct address_space *mapping)
 		    test_bit(PG_locked, &folio->flags) ||
 		    folio_mapcount(folio) || folio->mapping != mapping ||
 		    folio->index != index) {
+			if (nr_run)
+				folios_free_run(run, nr_run);
 			shmem_undo_range(mapping, index << PAGE_SHIFT, -1UL);
 			return;
 		}
@@ -685,9 +693,27 @@ void shmem_evict_exited(struct address_space *mapping)
 			mapping->i_pages[index + i] = NULL;
 		mapping->nrpages -= nr;
 		folio->mapping = NULL;
-		folio_put_refs(folio, nr);
 		index += nr - 1;
+		if (!folio_ref_sub_and_test(folio, nr))
+			continue;	/* a leaked reference: it stays */
+		if (nr == 1 && !is_device_private_page(&folio->page) &&
+		    nr_run && &run->page + nr_run == &folio->page) {
+			nr_run++;	/* the next pfn: one more in the run */
+			continue;
+		}
+		if (nr_run)
+			folios_free_run(run, nr_run);
+		run = NULL;
+		nr_run = 0;
+		if (nr == 1 && !is_device_private_page(&folio->page)) {
+			run = folio;
+			nr_run = 1;
+		} else {
+			folio_free_frozen(folio);	/* the last ref went */
+		}
 	}
+	if (nr_run)
+		folios_free_run(run, nr_run);
 }
 
 /*

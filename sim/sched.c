@@ -603,6 +603,27 @@ void sim_trace_mark(uintptr_t addr, const struct sim_site *site)
 	sim_trace_event(SIM_EV_MARK, addr, site);
 }
 
+void sim_note_at(int kind, uintptr_t addr, const struct sim_site *site)
+{
+	sim_trace_event(kind, addr, site);
+}
+
+bool sim_others_stand_at(const void *addr, unsigned long len)
+{
+	uintptr_t lo = (uintptr_t)addr, hi = lo + len;
+
+	for (int t = 0; t < S.nr_tasks; t++) {
+		const struct sim_access *a = &next_access[t];
+
+		if (t == S.current || tasks[t].state == SIM_TASK_DONE)
+			continue;
+		if ((a->addr >= lo && a->addr < hi) ||
+		    (a->addr2 >= lo && a->addr2 < hi))
+			return true;
+	}
+	return false;
+}
+
 const struct sim_access *sim_task_next(int t)
 {
 	return &next_access[t];

@@ -111,6 +111,26 @@ void sim_yield_at2(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
 	sim_yield_at2((kind), (uintptr_t)(addr), (kind2), (uintptr_t)(addr2), \
 		      SIM_SITE(label))
 #endif
+/*
+ * sim_note - an access the running task makes with no scheduling point
+ * before it: it joins the task's current step, where the explorer's
+ * dependence relation (DPOR) sees it. Only for the places marked SIM:
+ * that drop a yield point (docs/deviations.md). Stress mode: nothing.
+ * sim_others_stand_at - is another live task about to make an access
+ * (its next one) that touches [@addr, @addr + @len)? Stress mode: true.
+ */
+#ifdef SIM_STRESS
+#define sim_note(kind, addr, label) ((void)(addr))
+static inline bool sim_others_stand_at(const void *addr, unsigned long len)
+{
+	return true;
+}
+#else
+void sim_note_at(int kind, uintptr_t addr, const struct sim_site *site);
+#define sim_note(kind, addr, label)                                        \
+	sim_note_at((kind), (uintptr_t)(addr), SIM_SITE(label))
+bool sim_others_stand_at(const void *addr, unsigned long len);
+#endif
 /* Record an event without a scheduling point (annotations). */
 void sim_trace_mark(uintptr_t addr, const struct sim_site *site);
 #define sim_mark(addr, label) sim_trace_mark((uintptr_t)(addr), SIM_SITE(label))

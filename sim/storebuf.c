@@ -169,8 +169,8 @@ static void drain_entry(int c, int i)
 }
 
 /* CPU @c's entries up to its last one for @p (all if @p is NULL), in
- * order: always a legal sequence of drains. */
-static void drain_upto(int c, const void *p)
+ * order: always a legal sequence of drains. Returns how many. */
+static int drain_upto(int c, const void *p)
 {
 	struct sb_cpu *b = &cpus[c];
 	int last = b->n - 1;
@@ -180,13 +180,16 @@ static void drain_upto(int c, const void *p)
 			last--;
 	for (int i = 0; i <= last; i++)
 		drain_entry(c, 0);
+	return last + 1;
 }
 
 /* Every CPU but @me makes its pending stores to @p visible (invariant 1:
- * a store or RMW of @me to @p comes after them in coherence order). */
-static void others_drain(const void *p, int me)
+ * a store or RMW of @me to @p comes after them in coherence order).
+ * Returns whether any did. */
+static bool others_drain(const void *p, int me)
 {
 	uint64_t m = nonempty & ~(me >= 0 ? 1ULL << me : 0);
+	bool any = false;
 
 	while (m) {
 		int c = __builtin_ctzll(m);
@@ -195,10 +198,12 @@ static void others_drain(const void *p, int me)
 		for (int i = 0; i < cpus[c].n; i++) {
 			if (cpus[c].e[i].p == p) {
 				drain_upto(c, p);
+				any = true;
 				break;
 			}
 		}
 	}
+	return any;
 }
 
 static void append(int me, void *p, unsigned size, uint64_t old,
@@ -239,8 +244,13 @@ void sim_sb_store(void *p, unsigned size, uint64_t val, unsigned flags)
 
 uint64_t sim_sb_visible(const void *p, unsigned size, uint64_t mem)
 {
-	int me = sim_task_id();
-	uint64_t m = nonempty & ~(me >= 0 ? 1ULL << me : 0);
+	int me;
+	uint64_t m;
+
+	if (!nonempty)
+		return mem;	/* nothing pending anywhere */
+	me = sim_task_id();
+	m = nonempty & ~(me >= 0 ? 1ULL << me : 0);
 
 	while (m) {
 		int c = __builtin_ctzll(m);
@@ -256,13 +266,18 @@ uint64_t sim_sb_visible(const void *p, unsigned size, uint64_t mem)
 
 uint64_t sim_sb_rmw_begin(void *p, unsigned size, bool full)
 {
-	int me = sim_task_id();
+	int me;
+	bool changed;
 
+	if (!nonempty)
+		return raw_load(p, size);	/* nothing pending anywhere */
+	me = sim_task_id();
 	if (me >= 0) {
-		others_drain(p, me);
+		changed = others_drain(p, me);
 		if (full || model == SIM_MEM_TSO)
-			drain_upto(me, NULL);
-		recompute();
+			changed |= drain_upto(me, NULL) > 0;
+		if (changed)
+			recompute();
 	}
 	return raw_load(p, size);
 }

@@ -801,6 +801,11 @@ void sim_wait_on_bit_lock(unsigned long *word, int nr,
 	set_blocked(0);
 }
 
+bool sim_bit_has_waiters(unsigned long *word, int nr)
+{
+	return true;	/* unknowable without a lock: assume someone waits */
+}
+
 void wake_up_bit(unsigned long *word, int nr)
 {
 }

@@ -283,11 +283,19 @@ static void bit_wait_reset(void)
 	bit_wait_overflow.waiters = 0;
 }
 
-static struct sim_waitq *bit_waitqueue(unsigned long *word, int nr)
+/*
+ * The queue of (@word, @nr); @add: make one if there is none (a waiter),
+ * else NULL when none exists (nobody waits there: a wake is a no-op).
+ */
+static struct sim_waitq *bit_waitqueue_find(unsigned long *word, int nr,
+					    bool add)
 {
 	uintptr_t h = ((uintptr_t)word >> 3) * 31 + (uintptr_t)nr;
 
-	sim_on_reset(bit_wait_reset);	/* idempotent */
+	if (!add && !bit_wait_used)
+		return NULL;	/* no queue at all yet */
+	if (add)
+		sim_on_reset(bit_wait_reset);	/* idempotent */
 	for (unsigned i = 0; i < BIT_WAIT_SLOTS; i++) {
 		unsigned k = (unsigned)((h ^ (h >> 7)) + i) %
 			     BIT_WAIT_SLOTS;
@@ -297,6 +305,8 @@ static struct sim_waitq *bit_waitqueue(unsigned long *word, int nr)
 		if (!bit_wait[k].word) {
 			if (bit_wait_used >= BIT_WAIT_SLOTS / 2)
 				break;
+			if (!add)
+				return NULL;
 			bit_wait[k].word = word;
 			bit_wait[k].nr = nr;
 			bit_wait_used++;
@@ -304,6 +314,18 @@ static struct sim_waitq *bit_waitqueue(unsigned long *word, int nr)
 		}
 	}
 	return &bit_wait_overflow;
+}
+
+static struct sim_waitq *bit_waitqueue(unsigned long *word, int nr)
+{
+	return bit_waitqueue_find(word, nr, true);
+}
+
+bool sim_bit_has_waiters(unsigned long *word, int nr)
+{
+	struct sim_waitq *wq = bit_waitqueue_find(word, nr, false);
+
+	return wq && wq->waiters;
 }
 
 void sim_wait_on_bit(unsigned long *word, int nr, const struct sim_site *site)
@@ -333,7 +355,10 @@ void sim_wait_on_bit_lock(unsigned long *word, int nr,
 
 void wake_up_bit(unsigned long *word, int nr)
 {
-	sim_wake_all(bit_waitqueue(word, nr));
+	struct sim_waitq *wq = bit_waitqueue_find(word, nr, false);
+
+	if (wq)
+		sim_wake_all(wq);
 }
 
 void sim_clear_bit_unlock_wake(unsigned long *word, int nr,

@@ -141,6 +141,8 @@ void sim_wait_on_bit_lock(unsigned long *word, int nr,
 			  const struct sim_site *site);
 /* Wake waiters of bit @nr of @word. Not a scheduling point. */
 void wake_up_bit(unsigned long *word, int nr);
+/* Does a task sleep on bit @nr of @word? (Stress mode: always true.) */
+bool sim_bit_has_waiters(unsigned long *word, int nr);
 #define wait_on_bit(word, nr) sim_wait_on_bit((word), (nr), SIM_SITE("wait_on_bit"))
 #define wait_on_bit_lock(word, nr)                                         \
 	sim_wait_on_bit_lock((word), (nr), SIM_SITE("wait_on_bit_lock"))

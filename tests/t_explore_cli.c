@@ -231,6 +231,15 @@ static void test_bugs(void)
 	       "carries it");
 	expect("explore builtin:regress-demo --strategy dfs:3", 0,
 	       "exhausted", "With the switch off, dfs:3 proves it clean");
+	/* store buffers: no DPOR; the ladders are bounded dfs */
+	expect("bugs anon-exclusive-clear-no-barrier", 0,
+	       "proved to 2 preemptions (dfs)",
+	       "Where DPOR cannot run (memory=arm64), mmsim bugs proves the "
+	       "clean direction by bounded dfs");
+	expect("explore scenarios/page-ref-unfreeze-relaxed.mms", 0,
+	       "found by dfs:2",
+	       "Where DPOR cannot run, the default search's ladder is bounded "
+	       "dfs (page-ref-unfreeze-relaxed: dfs:2 finds it)");
 }
 
 /*
@@ -298,7 +307,7 @@ int main(void)
 
 	if (getenv("MMSIM"))
 		mmsim = getenv("MMSIM");
-	plan(15 + 7 + 1 + 2 + 6 + 1 + 2);
+	plan(15 + 7 + 1 + 2 + 8 + 1 + 2);
 	snprintf(tmp, sizeof(tmp), "/tmp/t_explore_cli.XXXXXX");
 	if (access(mmsim, X_OK) || !mkdtemp(tmp)) {
 		printf("Bail out! no %s (run make first) or no temp dir\n",

@@ -592,6 +592,76 @@ static bool t_device(void)
 	return good && assert_physmem_state();
 }
 
+/*
+ * Split a 2 MiB block into order-0 pages and free them all: [lo, hi) with
+ * free_frozen_pages_run() when @run, the rest (and all when !@run) one by
+ * one. What the allocator hands out next goes into @out.
+ */
+static bool free_split(unsigned long lo, unsigned long hi, bool run,
+		       unsigned long out[5])
+{
+	static const unsigned orders[4] = { HPAGE_PMD_ORDER, 3, 0,
+					    HPAGE_PMD_ORDER };
+	struct page *p;
+	bool good;
+
+	begin();
+	p = alloc_pages(GFP_KERNEL, HPAGE_PMD_ORDER);
+	if (!p)
+		return false;
+	split_page(p, HPAGE_PMD_ORDER);
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		if (run && i == lo) {
+			for (unsigned long j = lo; j < hi; j++)
+				p[j]._refcount.counter = 0;
+			free_frozen_pages_run(p + lo, hi - lo);
+			i = hi - 1;
+			continue;
+		}
+		__free_pages(p + i, 0);
+	}
+	good = nr_allocated_pages() == 0 && assert_physmem_state();
+	out[4] = nr_free_pages();
+	for (int k = 0; k < 4; k++) {
+		struct page *q = alloc_pages(GFP_KERNEL, orders[k]);
+
+		out[k] = q ? page_to_pfn(q) : 0;
+	}
+	return good && assert_physmem_state();
+}
+
+static void free_run_bad(void *arg)
+{
+	struct page *p = alloc_pages(GFP_KERNEL, 2);
+
+	split_page(p, 2);
+	__free_pages(p + 2, 0);		/* freed: the run below frees it again */
+	for (int i = 0; i < 4; i++)
+		p[i]._refcount.counter = 0;
+	free_frozen_pages_run(p, 4);
+}
+
+static bool t_free_run(void)
+{
+	static const unsigned long runs[][2] = {
+		{ 0, HPAGE_PMD_NR }, { 3, 300 }, { 0, 1 }, { 511, 512 },
+		{ 64, 128 },
+	};
+	struct sim_result r;
+
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		unsigned long a[5], b[5];
+
+		if (!free_split(runs[i][0], runs[i][1], false, a) ||
+		    !free_split(runs[i][0], runs[i][1], true, b) ||
+		    memcmp(a, b, sizeof(a)))
+			return false;
+	}
+	r = run_task(free_run_bad, NULL);
+	return r.outcome == SIM_VIOLATION &&
+	       strstr(r.msg, "not an allocated block");
+}
+
 static const struct {
 	const char *desc;
 	bool (*fn)(void);
@@ -622,6 +692,10 @@ static const struct {
 	  "lists, frames)",
 	  t_reset_pristine },
 	{ "Identical executions allocate identical pfns", t_same_pfns },
+	{ "Freeing a run of order-0 pages at once leaves the allocator as "
+	  "freeing them one by one does (aligned, unaligned, single); a run "
+	  "over a freed page is a violation",
+	  t_free_run },
 	{ "Reset cost counts touched struct pages, independent of memory "
 	  "size",
 	  t_reset_cost_count },
