@@ -97,6 +97,7 @@
 
 struct dpor_acc {
 	uint8_t kind;
+	uint8_t mode;		/* sim_access_mode(kind) */
 	uintptr_t addr;
 };
 
@@ -120,6 +121,40 @@ struct dpor_node {
 	uint32_t seq;		/* e_i is the seq-th event of proc(e_i) */
 	uint32_t ev;		/* pool index of e_i (when closed) */
 	uint32_t sev[SIM_MAX_TASKS];	/* see invariant 2 */
+};
+
+/* analyse()'s state before e_i went into its object index (its own
+ * array: a node is rewritten when its event changes, this is not). */
+struct ana_rec {
+	uint32_t undo_at, rd_at;	/* lengths of the undo log, rd[] */
+	int32_t prev_last;	/* last[task] */
+	int32_t prev_global;	/* last_global */
+	int8_t task;		/* proc(e_i) then */
+};
+
+/* analyse()'s object index (see there): an open-addressing table. */
+struct obj_slot {
+	uintptr_t key;		/* addr << 1 | lock */
+	uint32_t gen;		/* in use iff == ix.gen */
+	uint32_t epoch;		/* last changed in this epoch (see there) */
+	int32_t writer;		/* event index, -1: none */
+	int32_t reads;		/* head of its reader list in rd[], -1 */
+};
+
+struct ix_undo {
+	uintptr_t key;
+	int32_t writer, reads;
+	uint32_t epoch;
+};
+
+struct obj_index {
+	struct obj_slot *slot;
+	uint32_t gen;
+	size_t cap, used;	/* cap: power of two */
+	struct { int32_t ev, next; } *rd;
+	size_t nr_rd, cap_rd;
+	struct ix_undo *undo;	/* each slot change, in order */
+	size_t nr_undo, cap_undo;
 };
 
 /*
@@ -155,6 +190,15 @@ struct dpor {
 	struct dpor_part *parts;
 	size_t nr_parts, cap_parts;
 	uint64_t executions, blocked_execs;
+	/* analyse(): the index of events e_0 .. e_{ana-1}, each task's last
+	 * event among them and the last global one; its candidates */
+	struct obj_index ix;
+	struct ana_rec *rec;	/* per node, ana of them valid */
+	size_t ana, cap_rec;
+	int32_t last[SIM_MAX_TASKS], last_global;
+	int32_t *cand;
+	size_t cap_cand;
+	int nt;			/* 1 + the highest task that made an event */
 	char err[256];
 };
 
@@ -239,7 +283,9 @@ static void event_add_one(struct dpor_event *e, int kind, uintptr_t addr)
 		e->global = true;
 		return;
 	}
-	e->acc[e->nr++] = (struct dpor_acc){ (uint8_t)kind, addr };
+	e->acc[e->nr++] = (struct dpor_acc){ (uint8_t)kind,
+					     (uint8_t)sim_access_mode(kind),
+					     addr };
 }
 
 /*
@@ -266,21 +312,26 @@ static void event_add(struct dpor_event *e, int kind, uintptr_t addr,
 	event_add_one(e, kind, addr);
 }
 
+/* sim_access_conflict() of two one-object accesses, from their modes. */
+static inline bool acc_conflict(const struct dpor_acc *x,
+				const struct dpor_acc *y)
+{
+	if (x->addr != y->addr || !x->mode || !y->mode)
+		return false;
+	if (x->mode == 3 || y->mode == 3)
+		return x->mode == y->mode;
+	return x->mode == 2 || y->mode == 2;
+}
+
 /* Are @a and @b dependent? (Events of one process always are.) */
 static bool dependent(const struct dpor_event *a, const struct dpor_event *b)
 {
 	if (a->task == b->task || a->global || b->global)
 		return true;
 	for (int i = 0; i < a->nr; i++)
-		for (int j = 0; j < b->nr; j++) {
-			struct sim_access x = { .kind = a->acc[i].kind,
-						.addr = a->acc[i].addr };
-			struct sim_access y = { .kind = b->acc[j].kind,
-						.addr = b->acc[j].addr };
-
-			if (sim_access_conflict(&x, &y))
+		for (int j = 0; j < b->nr; j++)
+			if (acc_conflict(&a->acc[i], &b->acc[j]))
 				return true;
-		}
 	return false;
 }
 
@@ -637,6 +688,11 @@ void dpor_free(struct dpor *d)
 	free(d->vc);
 	free(d->pool);
 	free(d->parts);
+	free(d->ix.slot);
+	free(d->ix.rd);
+	free(d->ix.undo);
+	free(d->cand);
+	free(d->rec);
 	free(d);
 }
 
@@ -749,135 +805,187 @@ static void reverse_race(struct dpor *d, size_t i, size_t j)
  * race with (the classic DPOR bookkeeping, Flanagan & Godefroid 2005).
  * A global event happens after everything before it: it empties the
  * index and becomes the one candidate every later event has.
+ *
+ * The index is kept from one execution to the next: the replayed prefix
+ * e_0 .. e_{fresh-1} is the same events, so only the events after it are
+ * taken out (an undo log, one entry per slot change, replayed backwards)
+ * and the new ones put in. A global event empties the index by starting
+ * an epoch (the event's index + 1): a slot last changed in an older
+ * epoch reads as empty. A slot is never removed: undoing its creation
+ * leaves it empty (no writer, no reads), which is what an absent slot
+ * means.
  */
-struct obj_slot {
-	uintptr_t key;		/* addr << 1 | lock */
-	uint32_t gen;		/* in use iff == ix.gen */
-	int32_t writer;		/* event index, -1: none */
-	int32_t reads;		/* head of its reader list in rd[], -1 */
-};
 
-/* Emptied by bumping gen (a global event empties it: no memset each). */
-struct obj_index {
-	struct obj_slot *slot;
-	uint32_t gen;
-	size_t cap, used;	/* cap: power of two */
-	struct { int32_t ev, next; } *rd;
-	size_t nr_rd, cap_rd;
-};
+bool dpor_rebuild_index;
 
-static struct obj_index ix;
+/* Past this many objects the index is emptied (bumping gen, no memset)
+ * and rebuilt from e_0 at the next analyse(). */
+#define IX_MAX_SLOTS	(1u << 20)	/* past this, rebuild from e_0 */
 
-static bool lock_kind(int kind)
+/* Empty the index and forget every node's part in it: the next analyse()
+ * rebuilds it from e_0. */
+static void ix_reset(struct dpor *d)
 {
-	return kind == SIM_EV_LOCK || kind == SIM_EV_UNLOCK ||
-	       kind == SIM_EV_BLOCK || kind == SIM_EV_WAKE;
+	struct obj_index *ix = &d->ix;
+
+	if (!ix->cap) {
+		ix->cap = 1024;
+		ix->slot = xrealloc(NULL, ix->cap * sizeof(*ix->slot));
+		memset(ix->slot, 0, ix->cap * sizeof(*ix->slot));
+	}
+	if (++ix->gen == 0) {	/* wrapped: really empty it */
+		memset(ix->slot, 0, ix->cap * sizeof(*ix->slot));
+		ix->gen = 1;
+	}
+	ix->used = 0;
+	ix->nr_rd = 0;
+	ix->nr_undo = 0;
+	for (int t = 0; t < SIM_MAX_TASKS; t++)
+		d->last[t] = -1;
+	d->last_global = -1;
+	d->ana = 0;
 }
 
-static void ix_reset(void)
-{
-	if (!ix.cap) {
-		ix.cap = 1024;
-		ix.slot = xrealloc(NULL, ix.cap * sizeof(*ix.slot));
-		memset(ix.slot, 0, ix.cap * sizeof(*ix.slot));
-	}
-	if (++ix.gen == 0) {	/* wrapped: really empty it */
-		memset(ix.slot, 0, ix.cap * sizeof(*ix.slot));
-		ix.gen = 1;
-	}
-	ix.used = 0;
-	ix.nr_rd = 0;
-}
-
-static struct obj_slot *ix_find(uintptr_t key)
+static struct obj_slot *ix_find(struct obj_index *ix, uintptr_t key)
 {
 	size_t h = (key * 0x9e3779b97f4a7c15ULL) >> 20;
 
-	if (2 * (ix.used + 1) > ix.cap) {
-		struct obj_slot *old = ix.slot;
-		size_t n = ix.cap;
+	if (2 * (ix->used + 1) > ix->cap) {
+		struct obj_slot *old = ix->slot;
+		size_t n = ix->cap;
 
-		ix.cap *= 2;
-		ix.slot = xrealloc(NULL, ix.cap * sizeof(*ix.slot));
-		memset(ix.slot, 0, ix.cap * sizeof(*ix.slot));
-		ix.used = 0;
+		ix->cap *= 2;
+		ix->slot = xrealloc(NULL, ix->cap * sizeof(*ix->slot));
+		memset(ix->slot, 0, ix->cap * sizeof(*ix->slot));
+		ix->used = 0;
 		for (size_t i = 0; i < n; i++)
-			if (old[i].gen == ix.gen)
-				*ix_find(old[i].key) = old[i];
+			if (old[i].gen == ix->gen)
+				*ix_find(ix, old[i].key) = old[i];
 		free(old);
 	}
 	for (;; h++) {
-		struct obj_slot *sl = &ix.slot[h & (ix.cap - 1)];
+		struct obj_slot *sl = &ix->slot[h & (ix->cap - 1)];
 
-		if (sl->gen == ix.gen && sl->key == key)
+		if (sl->gen == ix->gen && sl->key == key)
 			return sl;
-		if (sl->gen != ix.gen) {
+		if (sl->gen != ix->gen) {
 			sl->key = key;
-			sl->gen = ix.gen;
+			sl->gen = ix->gen;
 			sl->writer = sl->reads = -1;
-			ix.used++;
+			sl->epoch = 0;
+			ix->used++;
 			return sl;
 		}
 	}
 }
 
-static void ix_add_read(struct obj_slot *sl, int32_t ev)
+/* Remember @sl as it is, to be put back when its event is taken out. */
+static void ix_log(struct obj_index *ix, const struct obj_slot *sl)
 {
-	if (ix.nr_rd == ix.cap_rd) {
-		ix.cap_rd = ix.cap_rd ? 2 * ix.cap_rd : 1024;
-		ix.rd = xrealloc(ix.rd, ix.cap_rd * sizeof(*ix.rd));
+	if (ix->nr_undo == ix->cap_undo) {
+		ix->cap_undo = ix->cap_undo ? 2 * ix->cap_undo : 1024;
+		ix->undo = xrealloc(ix->undo, ix->cap_undo * sizeof(*ix->undo));
 	}
-	ix.rd[ix.nr_rd].ev = ev;
-	ix.rd[ix.nr_rd].next = sl->reads;
-	sl->reads = ix.nr_rd++;
+	ix->undo[ix->nr_undo].key = sl->key;
+	ix->undo[ix->nr_undo].writer = sl->writer;
+	ix->undo[ix->nr_undo].reads = sl->reads;
+	ix->undo[ix->nr_undo].epoch = sl->epoch;
+	ix->nr_undo++;
+}
+
+static void ix_add_read(struct obj_index *ix, struct obj_slot *sl, int32_t ev)
+{
+	if (ix->nr_rd == ix->cap_rd) {
+		ix->cap_rd = ix->cap_rd ? 2 * ix->cap_rd : 1024;
+		ix->rd = xrealloc(ix->rd, ix->cap_rd * sizeof(*ix->rd));
+	}
+	ix->rd[ix->nr_rd].ev = ev;
+	ix->rd[ix->nr_rd].next = sl->reads;
+	sl->reads = ix->nr_rd++;
+}
+
+/*
+ * Take the events e_@from onwards out of the index (they were put in by
+ * an earlier analyse(): nodes @from .. ana-1), newest first.
+ */
+static void ix_rewind(struct dpor *d, size_t from)
+{
+	struct obj_index *ix = &d->ix;
+	const struct ana_rec *rf = &d->rec[from];
+
+	if (from >= d->ana)
+		return;
+	while (ix->nr_undo > rf->undo_at) {
+		const struct ix_undo *u = &ix->undo[--ix->nr_undo];
+		struct obj_slot *sl = ix_find(ix, u->key);
+
+		sl->writer = u->writer;
+		sl->reads = u->reads;
+		sl->epoch = u->epoch;
+	}
+	ix->nr_rd = rf->rd_at;
+	for (size_t j = d->ana; j-- > from;)
+		d->last[d->rec[j].task] = d->rec[j].prev_last;
+	d->last_global = rf->prev_global;
+	d->ana = from;
 }
 
 /*
  * The events before e_j that e_j may be in a race with, into @cand
  * (deduplicated, unsorted); then record e_j's accesses in the index.
  */
-static size_t candidates(struct dpor *d, size_t j, int32_t last_global,
-			 const int *last, int32_t *cand)
+static size_t candidates(struct dpor *d, size_t j, int32_t *cand)
 {
+	struct obj_index *ix = &d->ix;
 	const struct dpor_event *ej = &d->pool[d->stack[j].ev];
+	uint32_t epoch = (uint32_t)(d->last_global + 1);
 	size_t n = 0;
 
 	if (ej->global) {
 		for (int t = 0; t < SIM_MAX_TASKS; t++)
-			if (last[t] >= 0)
-				cand[n++] = last[t];
-		ix_reset();
-		return n;
+			if (d->last[t] >= 0)
+				cand[n++] = d->last[t];
+		return n;	/* the caller starts the next epoch */
 	}
-	if (last_global >= 0)
-		cand[n++] = last_global;
+	if (d->last_global >= 0)
+		cand[n++] = d->last_global;
 	for (int a = 0; a < ej->nr; a++) {
-		struct sim_access x = { .kind = ej->acc[a].kind,
-					.addr = ej->acc[a].addr };
-		struct obj_slot *sl = ix_find(x.addr << 1 |
-					      lock_kind(x.kind));
-		bool writes = sim_access_conflict(&x, &x);
+		const struct dpor_acc *x = &ej->acc[a];
+		struct obj_slot *sl = ix_find(ix, x->addr << 1 |
+						      (x->mode == 3));
+		bool writes = x->mode >= 2;	/* conflicts with itself */
 
+		ix_log(ix, sl);
+		if (sl->epoch != epoch) {	/* empty since a global */
+			sl->writer = sl->reads = -1;
+			sl->epoch = epoch;
+		}
 		if (sl->writer >= 0)
 			cand[n++] = sl->writer;
 		if (writes)
-			for (int32_t r = sl->reads; r >= 0; r = ix.rd[r].next)
-				cand[n++] = ix.rd[r].ev;
+			for (int32_t r = sl->reads; r >= 0; r = ix->rd[r].next)
+				cand[n++] = ix->rd[r].ev;
 		if (writes) {
 			sl->writer = j;
 			sl->reads = -1;
 		} else {
-			ix_add_read(sl, j);
+			ix_add_read(ix, sl, j);
 		}
 	}
 	return n;
 }
 
-static int cmp_desc(const void *a, const void *b)
+/* Sort @n event indices, latest first (few: insertion sort). */
+static void sort_desc(int32_t *c, size_t n)
 {
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	for (size_t i = 1; i < n; i++) {
+		int32_t x = c[i];
+		size_t k = i;
 
-	return (x < y) - (x > y);
+		for (; k && c[k - 1] < x; k--)
+			c[k] = c[k - 1];
+		c[k] = x;
+	}
 }
 
 /*
@@ -886,47 +994,63 @@ static int cmp_desc(const void *a, const void *b)
  * its vector clock and reverse each race it is in. Going through the
  * candidates from the latest back, C is what e_j is known to happen
  * after; a dependent candidate not in C is in a race with e_j, since no
- * later dependent event covers it. The index is rebuilt from e_0 each
- * time (linear); the vector clocks of the prefix are kept.
+ * later dependent event covers it. The index and the vector clocks of
+ * the prefix are kept; the index is rebuilt from e_0 only when it has
+ * grown too large.
  */
 static void analyse(struct dpor *d)
 {
-	int last[SIM_MAX_TASKS];
-	int32_t last_global = -1, *cand = NULL;
-	size_t cap = 0;
+	struct obj_index *ix = &d->ix;
+	size_t from = d->fresh < d->depth ? d->fresh : d->depth;
 
-	for (int t = 0; t < SIM_MAX_TASKS; t++)
-		last[t] = -1;
-	ix_reset();
-	for (size_t j = 0; j < d->depth; j++) {
+	if (!ix->cap || ix->used > IX_MAX_SLOTS || dpor_rebuild_index)
+		ix_reset(d);
+	ix_rewind(d, from < d->ana ? from : d->ana);
+	for (size_t j = d->ana; j < d->depth; j++) {
 		struct dpor_node *nj = &d->stack[j];
 		const struct dpor_event *ej = &d->pool[nj->ev];
 		int p = nj->chosen;
 		uint32_t *c = d->vc[j];
-		size_t n;
+		int32_t *cand;
+		size_t n, need = ix->nr_rd + SIM_MAX_TASKS +
+				 2 * DPOR_MAX_ACC + 1;
 
-		if (cap < ix.nr_rd + SIM_MAX_TASKS + 2 * DPOR_MAX_ACC + 1) {
-			cap = 2 * (ix.nr_rd + SIM_MAX_TASKS +
-				   2 * DPOR_MAX_ACC + 1);
-			cand = xrealloc(cand, cap * sizeof(*cand));
+		if (d->cap_cand < need) {
+			d->cap_cand = 2 * need;
+			d->cand = xrealloc(d->cand,
+					   d->cap_cand * sizeof(*d->cand));
 		}
-		n = candidates(d, j, last_global, last, cand);
+		cand = d->cand;
+		if (j == d->cap_rec) {
+			d->cap_rec = d->cap_rec ? 2 * d->cap_rec : 256;
+			d->rec = xrealloc(d->rec,
+					  d->cap_rec * sizeof(*d->rec));
+		}
+		d->rec[j] = (struct ana_rec){ .undo_at = ix->nr_undo,
+					      .rd_at = ix->nr_rd,
+					      .prev_last = d->last[p],
+					      .prev_global = d->last_global,
+					      .task = (int8_t)p };
+		if (p + 1 > d->nt)
+			d->nt = p + 1;
+		n = candidates(d, j, cand);
 		if (ej->global)
-			last_global = j;
+			d->last_global = j;
 		if (j < d->fresh) {
-			last[p] = j;
+			d->last[p] = j;
 			continue;	/* known: clock and races */
 		}
-		if (last[p] >= 0)
-			memcpy(c, d->vc[last[p]], sizeof(d->vc[0]));
+		if (d->last[p] >= 0)
+			memcpy(c, d->vc[d->last[p]], sizeof(d->vc[0]));
 		else
 			memset(c, 0, sizeof(d->vc[0]));
-		nj->seq = last[p] >= 0 ? d->stack[last[p]].seq + 1 : 1;
+		nj->seq = d->last[p] >= 0 ? d->stack[d->last[p]].seq + 1 : 1;
 		c[p] = nj->seq;
-		qsort(cand, n, sizeof(*cand), cmp_desc);
+		sort_desc(cand, n);
 		for (size_t k = 0; k < n; k++) {
 			size_t i = cand[k];
 			const struct dpor_node *ni = &d->stack[i];
+			const uint32_t *ci = d->vc[i];
 
 			if ((k && cand[k - 1] == cand[k]) || ni->chosen == p ||
 			    !dependent(&d->pool[ni->ev], ej))
@@ -934,13 +1058,14 @@ static void analyse(struct dpor *d)
 			/* reverse_race reads c as vc[j]: what is known */
 			if (c[ni->chosen] < ni->seq)
 				reverse_race(d, i, j);
-			for (int t = 0; t < SIM_MAX_TASKS; t++)
-				if (d->vc[i][t] > c[t])
-					c[t] = d->vc[i][t];
+			/* columns past nt are 0 in every clock */
+			for (int t = 0; t < d->nt; t++)
+				if (ci[t] > c[t])
+					c[t] = ci[t];
 		}
-		last[p] = j;
+		d->last[p] = j;
 	}
-	free(cand);
+	d->ana = d->depth;
 }
 
 /*

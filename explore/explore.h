@@ -77,6 +77,12 @@ bool dpor_blocked(const struct dpor *d);
 uint64_t dpor_blocked_executions(const struct dpor *d);
 /* Non-NULL if the program behaved differently on the same choices. */
 const char *dpor_error(const struct dpor *d);
+/*
+ * Tests only: when set, each dpor_next() rebuilds its object index from
+ * the first event instead of taking out and putting back only the events
+ * after the replayed prefix (the schedules must be the same either way).
+ */
+extern bool dpor_rebuild_index;
 
 /* ---- guided.c: follow a schedule string, then the default ---- */
 

@@ -274,11 +274,14 @@ static struct {
 	struct sim_waitq wq;
 } bit_wait[BIT_WAIT_SLOTS];
 static unsigned bit_wait_used;
+static uint8_t bit_wait_slot[BIT_WAIT_SLOTS / 2];	/* the slots in use */
 static struct sim_waitq bit_wait_overflow;
 
+/* Empty the slots in use (not the whole table: a cost per execution). */
 static void bit_wait_reset(void)
 {
-	memset(bit_wait, 0, sizeof(bit_wait));
+	for (unsigned i = 0; i < bit_wait_used; i++)
+		memset(&bit_wait[bit_wait_slot[i]], 0, sizeof(bit_wait[0]));
 	bit_wait_used = 0;
 	bit_wait_overflow.waiters = 0;
 }
@@ -309,7 +312,7 @@ static struct sim_waitq *bit_waitqueue_find(unsigned long *word, int nr,
 				return NULL;
 			bit_wait[k].word = word;
 			bit_wait[k].nr = nr;
-			bit_wait_used++;
+			bit_wait_slot[bit_wait_used++] = (uint8_t)k;
 			return &bit_wait[k].wq;
 		}
 	}
