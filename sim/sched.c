@@ -631,7 +631,7 @@ const struct sim_access *sim_task_next(int t)
 
 /* What an access does to one object: 0 nothing, 1 reads, 2 writes,
  * 3 a lock operation. */
-static const uint8_t obj_mode[SIM_EV__NR + 1] = {
+const uint8_t sim_obj_mode[SIM_EV__NR + 1] = {
 	[SIM_EV_READ] = 1,   [SIM_EV_USER] = 1,	 [SIM_EV_WRITE] = 2,
 	[SIM_EV_RMW] = 2,    [SIM_EV_LOCK] = 3,	 [SIM_EV_UNLOCK] = 3,
 	[SIM_EV_BLOCK] = 3,  [SIM_EV_WAKE] = 3,
@@ -639,34 +639,7 @@ static const uint8_t obj_mode[SIM_EV__NR + 1] = {
 
 int sim_access_mode(int kind)
 {
-	return kind >= 0 && kind <= SIM_EV__NR ? obj_mode[kind] : 0;
-}
-
-/* One object of each side: same object, and both lock operations or
- * at least one write among plain accesses. */
-static inline bool obj_conflict(int ka, uintptr_t a, int kb, uintptr_t b)
-{
-	uint8_t ma = obj_mode[ka], mb = obj_mode[kb];
-
-	if (!a || a != b || !ma || !mb)
-		return false;
-	if (ma == 3 || mb == 3)
-		return ma == mb;
-	return ma == 2 || mb == 2;
-}
-
-bool sim_access_conflict(const struct sim_access *a,
-			 const struct sim_access *b)
-{
-	if (obj_conflict(a->kind, a->addr, b->kind, b->addr))
-		return true;
-	if (b->addr2 && obj_conflict(a->kind, a->addr, b->kind2, b->addr2))
-		return true;
-	if (!a->addr2)
-		return false;
-	return obj_conflict(a->kind2, a->addr2, b->kind, b->addr) ||
-	       (b->addr2 && obj_conflict(a->kind2, a->addr2, b->kind2,
-					 b->addr2));
+	return kind >= 0 && kind <= SIM_EV__NR ? sim_obj_mode[kind] : 0;
 }
 
 uint64_t sim_trace_count(void)

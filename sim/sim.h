@@ -360,8 +360,35 @@ struct sim_access {
  * explorer that needs soundness over them (DPOR) treats them itself.
  * Symmetric. Cheap: at most four comparisons of addresses.
  */
-bool sim_access_conflict(const struct sim_access *a,
-			 const struct sim_access *b);
+extern const uint8_t sim_obj_mode[];	/* sim_access_mode(), by kind */
+
+/* One object of each side: same object, and both lock operations or
+ * at least one write among plain accesses. */
+static inline bool sim_obj_conflict(int ka, uintptr_t a, int kb, uintptr_t b)
+{
+	uint8_t ma = sim_obj_mode[ka], mb = sim_obj_mode[kb];
+
+	if (!a || a != b || !ma || !mb)
+		return false;
+	if (ma == 3 || mb == 3)
+		return ma == mb;
+	return ma == 2 || mb == 2;
+}
+
+/* Inline: the strategies ask it at every choice. */
+static inline bool sim_access_conflict(const struct sim_access *a,
+				       const struct sim_access *b)
+{
+	if (sim_obj_conflict(a->kind, a->addr, b->kind, b->addr))
+		return true;
+	if (b->addr2 && sim_obj_conflict(a->kind, a->addr, b->kind2, b->addr2))
+		return true;
+	if (!a->addr2)
+		return false;
+	return sim_obj_conflict(a->kind2, a->addr2, b->kind, b->addr) ||
+	       (b->addr2 && sim_obj_conflict(a->kind2, a->addr2, b->kind2,
+					     b->addr2));
+}
 
 /* What a strategy sees at a scheduling choice. */
 struct sim_sched_view {
