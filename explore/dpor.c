@@ -335,13 +335,19 @@ static bool dependent(const struct dpor_event *a, const struct dpor_event *b)
 	return false;
 }
 
-static uint32_t pool_new(struct dpor *d)
+/* A copy of @e in the pool: its index. Only the accesses it has are
+ * copied (acc[nr..] is never read). */
+static uint32_t pool_add(struct dpor *d, const struct dpor_event *e)
 {
+	struct dpor_event *to;
+
 	if (d->pool_len == d->pool_cap) {
 		d->pool_cap = d->pool_cap ? 2 * d->pool_cap : 1024;
 		d->pool = xrealloc(d->pool, d->pool_cap * sizeof(*d->pool));
 	}
-	memset(&d->pool[d->pool_len], 0, sizeof(d->pool[0]));
+	to = &d->pool[d->pool_len];
+	memcpy(to, e, offsetof(struct dpor_event, acc) +
+		      e->nr * sizeof(e->acc[0]));
 	return d->pool_len++;
 }
 
@@ -356,8 +362,12 @@ static struct dpor_part *part_new(struct dpor *d, int t,
 		d->parts = xrealloc(d->parts, d->cap_parts * sizeof(*d->parts));
 	}
 	pt = &d->parts[d->nr_parts++];
-	memset(pt, 0, sizeof(*pt));
+	/* no memset: acc[nr..] and pending are never read before set */
 	pt->ev.task = t;
+	pt->ev.global = false;
+	pt->ev.nr = 0;
+	pt->wake_obj = 0;
+	pt->has_pending = false;
 	if (stood) {
 		event_add(&pt->ev, stood->kind, stood->addr, stood->site);
 		if (stood->kind == SIM_EV_WAKE)
@@ -506,8 +516,7 @@ static void event_close(struct dpor *d, const struct sim_sched_view *v)
 			}
 		}
 		n = &d->stack[d->depth - 1];
-		idx = pool_new(d);
-		d->pool[idx] = d->parts[k].ev;
+		idx = pool_add(d, &d->parts[k].ev);
 		n->ev = idx;
 	}
 	d->pos = d->depth;
