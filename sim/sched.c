@@ -753,13 +753,23 @@ again:
 		switch_tasks(cur, next);
 }
 
-void sim_yield_at(int kind, uintptr_t addr, const struct sim_site *site)
+/* The step bound was reached at @site: end the execution. */
+static __attribute__((noinline, cold)) _Noreturn void
+livelock(const struct sim_site *site)
 {
-	sim_yield_at2(kind, addr, SIM_EV__NR, 0, site);
+	S.outcome = SIM_LIVELOCK;
+	S.fail_task = S.current;
+	S.fail_site = site;
+	snprintf(S.msg, sizeof(S.msg),
+		 "livelock: the step bound (%llu yield points) was reached",
+		 (unsigned long long)S.max_steps);
+	end_execution();
 }
 
-void sim_yield_at2(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
-		   const struct sim_site *site)
+/* Both yields' body, inlined into each (a yield is the hottest call). */
+static inline __attribute__((always_inline)) void
+yield_at(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
+	 const struct sim_site *site)
 {
 	if (S.current < 0)
 		return;
@@ -777,20 +787,23 @@ void sim_yield_at2(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
 	next_access[S.current] = (struct sim_access){
 		.kind = (uint8_t)kind, .kind2 = (uint8_t)kind2,
 		.addr = addr, .addr2 = addr2, .site = site, .stamp = S.step };
-	if (__builtin_expect(S.step > S.max_steps, 0)) {
-		S.outcome = SIM_LIVELOCK;
-		S.fail_task = S.current;
-		S.fail_site = site;
-		snprintf(S.msg, sizeof(S.msg),
-			 "livelock: the step bound (%llu yield points) was "
-			 "reached",
-			 (unsigned long long)S.max_steps);
-		end_execution();
-	}
+	if (__builtin_expect(S.step > S.max_steps, 0))
+		livelock(site);
 	if (__builtin_expect(S.cb_ready != NULL, 0))
 		run_ready_rcu_callbacks();
 	if ((S.runnable | sim_sb_mask) & ((S.runnable | sim_sb_mask) - 1))
 		schedule();
+}
+
+void sim_yield_at(int kind, uintptr_t addr, const struct sim_site *site)
+{
+	yield_at(kind, addr, SIM_EV__NR, 0, site);
+}
+
+void sim_yield_at2(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
+		   const struct sim_site *site)
+{
+	yield_at(kind, addr, kind2, addr2, site);
 }
 
 /* End the execution from a task: back to main, never to return. */
