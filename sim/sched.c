@@ -637,11 +637,6 @@ const uint8_t sim_obj_mode[SIM_EV__NR + 1] = {
 	[SIM_EV_BLOCK] = 3,  [SIM_EV_WAKE] = 3,
 };
 
-int sim_access_mode(int kind)
-{
-	return kind >= 0 && kind <= SIM_EV__NR ? sim_obj_mode[kind] : 0;
-}
-
 uint64_t sim_trace_count(void)
 {
 	return S.step;

@@ -321,7 +321,12 @@ void sim_set_trace_hook(void (*fn)(const struct sim_event *e));
 uintptr_t sim_trace_second(int *kind2);
 /* What an access of @kind does to its object: 0 nothing, 1 reads,
  * 2 writes, 3 a lock operation (the modes sim_access_conflict uses). */
-int sim_access_mode(int kind);
+extern const uint8_t sim_obj_mode[];	/* by kind, 0 .. SIM_EV__NR */
+
+static inline int sim_access_mode(int kind)
+{
+	return kind >= 0 && kind <= SIM_EV__NR ? sim_obj_mode[kind] : 0;
+}
 const char *sim_ev_kind_name(int kind);
 
 /* ---- strategies ---- */
@@ -360,8 +365,6 @@ struct sim_access {
  * explorer that needs soundness over them (DPOR) treats them itself.
  * Symmetric. Cheap: at most four comparisons of addresses.
  */
-extern const uint8_t sim_obj_mode[];	/* sim_access_mode(), by kind */
-
 /* One object of each side: same object, and both lock operations or
  * at least one write among plain accesses. */
 static inline bool sim_obj_conflict(int ka, uintptr_t a, int kb, uintptr_t b)
