@@ -176,6 +176,9 @@ static struct {
 	unsigned long nr_heads;
 	unsigned long *real_list; /* pfns whose contents were made real */
 	unsigned long nr_real;
+	uint8_t *chunk_touched; /* per chunk: on chunk_list */
+	unsigned long *chunk_list; /* chunks touched whole (touch_block) */
+	unsigned long nr_chunks;
 	unsigned long last_reset_cost;
 	bool hook_registered;
 } P;
@@ -231,6 +234,42 @@ static inline void touch_real(unsigned long pfn)
 	if (!(P.touched[pfn] & T_REAL)) {
 		P.touched[pfn] |= T_REAL;
 		P.real_list[P.nr_real++] = pfn;
+	}
+}
+
+/*
+ * Chunks. A block of order >= CHUNK_ORDER (a THP: 8 chunks) is recorded
+ * a chunk of 64 frames at a time instead of frame by frame, and the reset
+ * restores a chunk in one tight loop (physmem_reset_chunk). A chunk is
+ * 64-aligned, so it is one word of small_heads; it lies inside one zone
+ * (a block does: blocks never cross a zone) and never holds pfn 0. A
+ * frame on both lists is restored twice, to the same value.
+ */
+#define CHUNK_ORDER 6
+#define CHUNK_FRAMES (1UL << CHUNK_ORDER)
+
+/* Record every frame of the block [@pfn, @pfn + 2^@order) as touched. */
+static inline void touch_block(unsigned long pfn, unsigned order)
+{
+	unsigned long nr = 1UL << order;
+
+	if (order < CHUNK_ORDER || pfn >= P.dev_start) {
+		for (unsigned long i = 0; i < nr; i++)
+			touch(pfn + i);
+		return;
+	}
+	ensure_section(pfn); /* an aligned block lies in one section */
+	for (unsigned long c = pfn >> CHUNK_ORDER;
+	     c < (pfn + nr) >> CHUNK_ORDER; c++) {
+		uint8_t *t = &P.touched[c << CHUNK_ORDER];
+
+		if (P.chunk_touched[c])
+			continue;
+		P.chunk_touched[c] = 1;
+		P.chunk_list[P.nr_chunks++] = c;
+		/* touch() of a frame in it is then a no-op */
+		for (unsigned i = 0; i < CHUNK_FRAMES; i++)
+			t[i] |= T_TOUCHED;
 	}
 }
 
@@ -518,43 +557,68 @@ void physmem_copy_frames(struct page *dst, const struct page *src,
 }
 
 /*
- * Make frame @p of a block being handed out ready: a real frame (freed
- * after it was written or made real) is checked for poison in full; the
- * frame becomes a mark: zero for __GFP_ZERO, poison otherwise.
- * SIM_STRESS: real at once (see the file comment).
+ * Make the @nr frames from @pfn of a block being handed out ready: a real
+ * frame (freed after it was written or made real) is checked for poison
+ * in full; each frame becomes a mark: zero for __GFP_ZERO, poison
+ * otherwise. The frames are already touched (touch_block); ->fstate is
+ * the caller's. SIM_STRESS: real at once (see the file comment).
  */
-static inline void prep_frame(unsigned long p, bool head, bool zero)
+static void prep_frames(unsigned long pfn, unsigned long nr, bool zero)
 {
-	struct frame_data *fd = &physmem_fdata[p];
-	long bad = -1;
+	struct frame_data *fd = &physmem_fdata[pfn];
+	const struct frame_data mark = {
+		.state = zero ? FD_UNIFORM : FD_POISON
+	};
 
-	if (fd->state == FD_REAL)
-		bad = check_poison_full(p);
-	if (unlikely(bad >= 0))
-		sim_violation("page allocator: pfn %lu was written after it "
-			      "was freed (word %ld = %#llx, poison expected)",
-			      p, bad,
-			      (unsigned long long)((uint64_t *)
-						   pfn_to_virt_raw(p))[bad]);
-	P.fstate[p] = head ? FRAME_HEAD : FRAME_TAIL;
+	for (unsigned long i = 0; i < nr; i++) {
+		unsigned long p = pfn + i;
+
+		if (unlikely(fd[i].state == FD_REAL)) {
+			long bad = check_poison_full(p);
+
+			if (unlikely(bad >= 0))
+				sim_violation("page allocator: pfn %lu was "
+					      "written after it was freed "
+					      "(word %ld = %#llx, poison "
+					      "expected)", p, bad,
+					      (unsigned long long)((uint64_t *)
+						pfn_to_virt_raw(p))[bad]);
+		}
 #ifdef SIM_STRESS
-	fill_frame(pfn_to_virt_raw(p), zero ? 0 : PAGE_POISON);
-	touch_real(p);
-	fd->state = FD_REAL;
+		fill_frame(pfn_to_virt_raw(p), zero ? 0 : PAGE_POISON);
+		touch_real(p);
+		fd[i].state = FD_REAL;
 #else
-	frame_set_mark(p, zero ? FD_UNIFORM : FD_POISON, 0);
+		fd[i] = mark;
 #endif
+	}
 }
 
-/* Free frame @p: poison it if real, else its mark becomes poison. */
+/*
+ * Free frame @p: poison it if real, else its mark becomes poison. The
+ * frame is already touched (touch_block).
+ */
 static inline void free_frame_data(unsigned long p)
 {
 	struct frame_data *fd = &physmem_fdata[p];
 
-	if (fd->state == FD_REAL)
+	if (unlikely(fd->state == FD_REAL))
 		poison_frame(p);
-	else if (fd->state != FD_POISON)
-		frame_set_mark(p, FD_POISON, 0);
+	else
+		*fd = (struct frame_data){ .state = FD_POISON };
+}
+
+/* free_frame_data() of the @nr frames from @pfn. */
+static void free_frames_data(unsigned long pfn, unsigned long nr)
+{
+	struct frame_data *fd = &physmem_fdata[pfn];
+
+	for (unsigned long i = 0; i < nr; i++) {
+		if (unlikely(fd[i].state == FD_REAL))
+			poison_frame(pfn + i);
+		else
+			fd[i] = (struct frame_data){ .state = FD_POISON };
+	}
 }
 
 /*
@@ -603,6 +667,21 @@ static inline void page_set_clean(struct page *page, int nid)
 	page->nid = nid;
 }
 
+/*
+ * page_set_clean() of @nr struct pages from @page: the image is a local,
+ * held in registers across the loop (stores to mem_map cannot change it).
+ */
+static void pages_set_clean(struct page *page, unsigned long nr, int nid)
+{
+	struct page c = clean_page;
+
+	c.nid = nid;
+	for (unsigned long i = 0; i < nr; i++) {
+		page[i] = c;
+		INIT_LIST_HEAD(&page[i].lru);
+	}
+}
+
 static void bad_page(struct page *page, const char *reason)
 {
 	sim_violation("BUG: Bad page state: pfn %lu: %s (flags %#lx, "
@@ -611,7 +690,18 @@ static void bad_page(struct page *page, const char *reason)
 		      page->_refcount.counter, page->_mapcount.counter);
 }
 
-/* A free frame's struct page must be as free_pages_prepare() left it. */
+/*
+ * A free frame's struct page must be as free_pages_prepare() left it:
+ * the test, in one branch (check_new_page() says what is wrong).
+ */
+static inline bool new_page_bad(const struct page *page)
+{
+	return (page->_refcount.counter |
+		(page->_mapcount.counter + 1) |
+		(unsigned long)page->mapping |
+		(page->flags & ~BIT(PG_buddy))) != 0;
+}
+
 static void check_new_page(struct page *page)
 {
 	if (unlikely(page->_refcount.counter != 0))
@@ -703,16 +793,20 @@ static void prep_new_page(struct page *page, unsigned order, gfp_t gfp)
 {
 	unsigned long pfn = page_to_pfn(page), nr = 1UL << order;
 	bool zero = gfp & __GFP_ZERO, comp = (gfp & __GFP_COMP) && order;
+	unsigned long head = (unsigned long)page | 1;
 
-	/* one pass over the block: struct page check, frame, tail link */
-	for (unsigned long i = 0; i < nr; i++) {
-		touch(pfn + i);
-		check_new_page(page + i);
-		prep_frame(pfn + i, i == 0, zero);
-		if (comp && i)
-			page[i].compound_head = (unsigned long)page | 1;
-	}
+	touch_block(pfn, order);
 	touch_head(pfn);
+	/* tight loops: struct page check, frame, tail link */
+	for (unsigned long i = 0; i < nr; i++)
+		if (unlikely(new_page_bad(page + i)))
+			check_new_page(page + i);
+	prep_frames(pfn, nr, zero);
+	if (comp)
+		for (unsigned long i = 1; i < nr; i++)
+			page[i].compound_head = head;
+	P.fstate[pfn] = FRAME_HEAD;
+	memset(&P.fstate[pfn + 1], FRAME_TAIL, nr - 1);
 	page->buddy_order = order; /* allocated block's order */
 	page->_refcount.counter = 1;
 	if (comp) {
@@ -751,6 +845,22 @@ static struct page *__alloc_pages_node_zone(int nid, gfp_t gfp,
 		return NULL;
 	prep_new_page(page, order, gfp);
 	return page;
+}
+
+/*
+ * The test of free_pages_check() for a tail page of a folio headed by
+ * @head, in one branch.
+ */
+static inline bool free_tail_bad(const struct page *page,
+				 unsigned long head)
+{
+	unsigned long m = (unsigned long)page->mapping;
+
+	return ((page->_mapcount.counter + 1) |
+		page->_refcount.counter |
+		(page->flags & PAGE_FLAGS_CHECK_AT_FREE) |
+		(page->compound_head ^ head)) != 0 ||
+	       (m && !(m & PAGE_MAPPING_FLAGS));
 }
 
 /*
@@ -808,17 +918,18 @@ static void __free_frozen_pages_zone(struct page *page, unsigned int order)
 	page->flags &= ~BIT(PG_head);
 	free_pages_check(page, page, false);
 	nid = pfn_to_nid(pfn);
-	/* one pass: tail check, frame, clean struct page */
-	for (unsigned long i = 0; i < nr; i++) {
-		unsigned long p = pfn + i;
+	touch_block(pfn, order);
+	/* tight loops (the compiler keeps what they read in registers) */
+	if (comp) {
+		unsigned long head = (unsigned long)page | 1;
 
-		if (comp && i)
-			free_pages_check(page + i, page, true);
-		touch(p);
-		free_frame_data(p);
-		P.fstate[p] = FRAME_FREE;
-		page_set_clean(&mem_map[p], nid);
+		for (unsigned long i = 1; i < nr; i++)
+			if (unlikely(free_tail_bad(page + i, head)))
+				free_pages_check(page + i, page, true);
 	}
+	free_frames_data(pfn, nr);
+	pages_set_clean(page, nr, nid);
+	memset(&P.fstate[pfn], FRAME_FREE, nr);
 	P.dyn.nr_allocated -= nr;
 	__free_one_block(pfn, order);
 }
@@ -1136,6 +1247,36 @@ static void dyn_restore(void)
  * writes out what it makes real), restore the free-list heads. Costs
  * what the last execution touched.
  */
+/*
+ * physmem_reset_chunk - page_pristine() and the rest of the reset of one
+ * frame, for the 64 frames of chunk @c: every frame a clean struct page
+ * of the chunk's node, then the few pristine free-block heads in it (the
+ * chunk's start if it starts a MAX_PAGE_ORDER block of the run, the bits
+ * of its small_heads word) written in full.
+ */
+static void physmem_reset_chunk(unsigned long c)
+{
+	unsigned long lo = c << CHUNK_ORDER;
+	int nid = pfn_to_nid(lo);
+	const struct zone_geom *g = &P.geom[nid];
+	uint64_t heads = P.small_heads[lo / 64];
+
+	memset(&P.fstate[lo], FRAME_FREE, CHUNK_FRAMES);
+	memset(&physmem_fdata[lo], 0, CHUNK_FRAMES * sizeof(struct frame_data));
+	memset(&P.touched[lo], 0, CHUNK_FRAMES);
+	pages_set_clean(&mem_map[lo], CHUNK_FRAMES, nid);
+	if (lo >= g->run_start && lo < g->run_end &&
+	    !((lo - g->run_start) % (1UL << MAX_PAGE_ORDER)))
+		page_pristine(lo, &mem_map[lo]);
+	while (heads) {
+		unsigned b = __builtin_ctzll(heads);
+
+		page_pristine(lo + b, &mem_map[lo + b]);
+		heads &= heads - 1;
+	}
+	P.chunk_touched[c] = 0;
+}
+
 static void physmem_reset(void)
 {
 	for (unsigned long i = 0; i < P.nr_touched; i++) {
@@ -1147,8 +1288,11 @@ static void physmem_reset(void)
 		page_pristine(pfn, &mem_map[pfn]);
 		P.touched[pfn] = 0;
 	}
-	P.last_reset_cost = P.nr_touched;
+	for (unsigned long i = 0; i < P.nr_chunks; i++)
+		physmem_reset_chunk(P.chunk_list[i]);
+	P.last_reset_cost = P.nr_touched + P.nr_chunks * CHUNK_FRAMES;
 	P.nr_touched = 0;
+	P.nr_chunks = 0;
 	P.nr_heads = 0;
 	P.nr_real = 0;
 	dyn_restore();
@@ -1184,6 +1328,11 @@ static void physmem_free_arrays(void)
 	lazy_free(P.touched_list, max_pfn * sizeof(unsigned long));
 	lazy_free(P.heads_list, max_pfn * sizeof(unsigned long));
 	lazy_free(P.real_list, max_pfn * sizeof(unsigned long));
+	lazy_free(P.chunk_touched, max_pfn / CHUNK_FRAMES + 1);
+	lazy_free(P.chunk_list,
+		  (max_pfn / CHUNK_FRAMES + 1) * sizeof(unsigned long));
+	P.chunk_touched = NULL;
+	P.chunk_list = NULL;
 	physmem_base = NULL;
 	physmem_fdata = NULL;
 	mem_map = NULL;
@@ -1303,16 +1452,19 @@ int physmem_init(const struct physmem_config *cfg)
 	P.touched_list = lazy_alloc(max_pfn * sizeof(unsigned long));
 	P.heads_list = lazy_alloc(max_pfn * sizeof(unsigned long));
 	P.real_list = lazy_alloc(max_pfn * sizeof(unsigned long));
+	P.chunk_touched = lazy_alloc(max_pfn / CHUNK_FRAMES + 1);
+	P.chunk_list = lazy_alloc((max_pfn / CHUNK_FRAMES + 1) *
+				  sizeof(unsigned long));
 	if (!physmem_base || !physmem_fdata || !mem_map ||
 	    !physmem_section_ready || !P.fstate || !P.small_heads ||
-	    !P.touched ||
+	    !P.touched || !P.chunk_touched || !P.chunk_list ||
 	    !P.touched_list || !P.heads_list || !P.real_list) {
 		fprintf(stderr, "physmem: out of host address space for %lu "
 			"frames\n", max_pfn);
 		physmem_free_arrays();
 		return -1;
 	}
-	P.nr_touched = P.nr_heads = P.nr_real = 0;
+	P.nr_touched = P.nr_heads = P.nr_real = P.nr_chunks = 0;
 	for (int n = 0; n < c.nr_nodes; n++) {
 		struct zone *z = &P.dyn.zones[n];
 
@@ -1449,11 +1601,12 @@ bool physmem_is_pristine(void)
 		return false;
 	for (unsigned long pfn = 1; pfn < max_pfn; pfn++)
 		if (P.fstate[pfn] > FRAME_FREE || P.touched[pfn] ||
+		    P.chunk_touched[pfn / CHUNK_FRAMES] ||
 		    physmem_fdata[pfn].state != FD_POISON ||
 		    physmem_fdata[pfn].val || physmem_fdata[pfn].exc ||
 		    physmem_fdata[pfn].idx)
 			return false;
-	return P.nr_touched == 0;
+	return P.nr_touched == 0 && P.nr_chunks == 0;
 }
 
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
