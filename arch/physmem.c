@@ -528,12 +528,14 @@ void physmem_copy_frames(struct page *dst, const struct page *src,
 			 unsigned long nr)
 {
 	unsigned long d = page_to_pfn(dst), s = page_to_pfn(src);
+	const struct frame_data *sfd = &physmem_fdata[s];
+	struct frame_data *dfd = &physmem_fdata[d];
 
 	for (unsigned long i = 0; i < nr; i++) {
-		const struct frame_data *sd = &physmem_fdata[s + i];
+		const struct frame_data *sd = &sfd[i];
 
 		if (sd->state == FD_REAL) {
-			struct frame_data *dd = &physmem_fdata[d + i];
+			struct frame_data *dd = &dfd[i];
 
 			if (dd->state != FD_REAL) {
 				touch_real(d + i);
@@ -541,7 +543,7 @@ void physmem_copy_frames(struct page *dst, const struct page *src,
 			}
 			memcpy(pfn_to_virt_raw(d + i), pfn_to_virt_raw(s + i),
 			       PAGE_SIZE);
-		} else if (physmem_fdata[d + i].state == FD_REAL) {
+		} else if (dfd[i].state == FD_REAL) {
 			/* a real frame stays real: pointers into it live */
 			uint64_t *w = pfn_to_virt_raw(d + i);
 
@@ -551,7 +553,7 @@ void physmem_copy_frames(struct page *dst, const struct page *src,
 				w[sd->idx] = sd->exc;
 		} else {
 			touch(d + i);
-			physmem_fdata[d + i] = *sd;
+			dfd[i] = *sd;
 		}
 	}
 }
@@ -863,6 +865,12 @@ static inline bool free_tail_bad(const struct page *page,
 	       (m && !(m & PAGE_MAPPING_FLAGS));
 }
 
+/* The same for a page that is not a tail (no compound_head test). */
+static inline bool free_page_bad(const struct page *page)
+{
+	return free_tail_bad(page, page->compound_head);
+}
+
 /*
  * free_pages_check: the struct page of a page being freed must be clean.
  * Clears what the kernel's free_pages_prepare() clears (anon ->mapping).
@@ -945,15 +953,17 @@ static void __free_frozen_pages_zone(struct page *page, unsigned int order)
 static void __free_frozen_pages_run(struct page *page, unsigned long nr)
 {
 	unsigned long pfn = page_to_pfn(page), end = pfn + nr;
-	int nid;
+	int nid = pfn_to_nid(pfn);
+	const struct zone *z = &P.dyn.zones[nid];
+	const uint8_t *fstate = P.fstate;
 
 	for (unsigned long p = pfn; p < end; p++) {
 		struct page *pg = &mem_map[p];
 
-		if (unlikely(p >= P.dev_start || p == 0 ||
-			     P.fstate[p] != FRAME_HEAD || pg->buddy_order ||
-			     (pg->flags & BIT(PG_head)) ||
-			     pfn_to_nid(p) != pfn_to_nid(pfn))) {
+		/* a run inside normal memory and one zone: ends checked */
+		if (unlikely(p == 0 || fstate[p] != FRAME_HEAD ||
+			     pg->buddy_order || (pg->flags & BIT(PG_head)) ||
+			     end > P.dev_start || end > z->zone_end_pfn)) {
 			sim_violation("page allocator: freeing pfn %lu order 0, "
 				      "which is not an allocated block of that "
 				      "order (double free? split_page() not "
@@ -961,14 +971,14 @@ static void __free_frozen_pages_run(struct page *page, unsigned long nr)
 			return;
 		}
 	}
-	nid = pfn_to_nid(pfn);
-	for (unsigned long p = pfn; p < end; p++) {
-		free_pages_check(&mem_map[p], &mem_map[p], false);
+	for (unsigned long p = pfn; p < end; p++)
+		if (unlikely(free_page_bad(&mem_map[p])))
+			free_pages_check(&mem_map[p], &mem_map[p], false);
+	for (unsigned long p = pfn; p < end; p++)
 		touch(p);
-		free_frame_data(p);
-		P.fstate[p] = FRAME_FREE;
-		page_set_clean(&mem_map[p], nid);
-	}
+	free_frames_data(pfn, nr);
+	pages_set_clean(page, nr, nid);
+	memset(&P.fstate[pfn], FRAME_FREE, nr);
 	P.dyn.nr_allocated -= nr;
 	while (pfn < end) {
 		unsigned order = pfn ? (unsigned)__builtin_ctzl(pfn) : 0;
