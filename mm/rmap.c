@@ -576,16 +576,25 @@ struct tlbflush_unmap_batch {
 };
 
 static struct tlbflush_unmap_batch tlb_ubc[SIM_MAX_CPUS];
+static uint64_t tlb_ubc_used;	/* bit per CPU whose batch was looked at */
 
+_Static_assert(SIM_MAX_CPUS <= 64, "tlb_ubc_used is one word");
+
+/* Clear the batches the execution used (the whole array is ~20 KiB). */
 static void tlb_ubc_reset(void)
 {
-	memset(tlb_ubc, 0, sizeof(tlb_ubc));
+	for (uint64_t m = tlb_ubc_used; m; m &= m - 1)
+		memset(&tlb_ubc[__builtin_ctzll(m)], 0, sizeof(tlb_ubc[0]));
+	tlb_ubc_used = 0;
 }
 
 static struct tlbflush_unmap_batch *current_tlb_ubc(void)
 {
+	int cpu = smp_processor_id();
+
 	sim_on_reset(tlb_ubc_reset);	/* idempotent */
-	return &tlb_ubc[smp_processor_id()];
+	__atomic_fetch_or(&tlb_ubc_used, 1ULL << cpu, __ATOMIC_RELAXED);
+	return &tlb_ubc[cpu];
 }
 
 /* Bits 0-14 of mm->tlb_flush_batched: begun; bits 16-30: flushed. */
