@@ -45,12 +45,16 @@
  *
  * Reset. Every struct page the allocator modifies (allocation, free,
  * split, merge, and free-list neighbours whose ->lru links change) is
- * recorded once in a touched list. physmem_reset() rewrites exactly those
- * struct pages to their pristine value, makes their frames free poison
- * marks again (no frame data written) and restores the free-list heads:
- * the cost is what the execution touched, and the allocator state
- * afterwards is bit-identical to the initial one, so identical executions
- * get identical pfns.
+ * recorded once in a touched list; the frames of a block of order >=
+ * CHUNK_ORDER are recorded a chunk of 64 at a time (touch_block()).
+ * physmem_reset() rewrites exactly those struct pages to their pristine
+ * value (a chunk in one tight loop, physmem_reset_chunk()), makes their
+ * frames free poison marks again (no frame data written) and restores
+ * the free-list heads: the cost is what the execution touched, and the
+ * allocator state afterwards is bit-identical to the initial one, so
+ * identical executions get identical pfns. Every touched struct page is
+ * rewritten, free ones included: a model bug that writes a free struct
+ * page cannot leak into the next execution.
  *
  * Host memory. Nothing is built up front: the arena, mem_map, the marks
  * and the per-pfn arrays are MAP_NORESERVE mappings that cost host memory
