@@ -812,7 +812,8 @@ static void prep_new_page(struct page *page, unsigned order, gfp_t gfp)
 		for (unsigned long i = 1; i < nr; i++)
 			page[i].compound_head = head;
 	P.fstate[pfn] = FRAME_HEAD;
-	memset(&P.fstate[pfn + 1], FRAME_TAIL, nr - 1);
+	if (nr > 1)
+		memset(&P.fstate[pfn + 1], FRAME_TAIL, nr - 1);
 	page->buddy_order = order; /* allocated block's order */
 	page->_refcount.counter = 1;
 	if (comp) {
@@ -939,9 +940,15 @@ static void __free_frozen_pages_zone(struct page *page, unsigned int order)
 			if (unlikely(free_tail_bad(page + i, head)))
 				free_pages_check(page + i, page, true);
 	}
-	free_frames_data(pfn, nr);
-	pages_set_clean(page, nr, nid);
-	memset(&P.fstate[pfn], FRAME_FREE, nr);
+	if (nr == 1) {	/* no loops, no calls */
+		free_frame_data(pfn);
+		page_set_clean(page, nid);
+		P.fstate[pfn] = FRAME_FREE;
+	} else {
+		free_frames_data(pfn, nr);
+		pages_set_clean(page, nr, nid);
+		memset(&P.fstate[pfn], FRAME_FREE, nr);
+	}
 	P.dyn.nr_allocated -= nr;
 	__free_one_block(pfn, order);
 }
