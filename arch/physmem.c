@@ -45,12 +45,16 @@
  *
  * Reset. Every struct page the allocator modifies (allocation, free,
  * split, merge, and free-list neighbours whose ->lru links change) is
- * recorded once in a touched list. physmem_reset() rewrites exactly those
- * struct pages to their pristine value, makes their frames free poison
- * marks again (no frame data written) and restores the free-list heads:
- * the cost is what the execution touched, and the allocator state
- * afterwards is bit-identical to the initial one, so identical executions
- * get identical pfns.
+ * recorded once in a touched list; the frames of a block of order >=
+ * CHUNK_ORDER are recorded a chunk of 64 at a time (touch_block()).
+ * physmem_reset() rewrites exactly those struct pages to their pristine
+ * value (a chunk in one tight loop, physmem_reset_chunk()), makes their
+ * frames free poison marks again (no frame data written) and restores
+ * the free-list heads: the cost is what the execution touched, and the
+ * allocator state afterwards is bit-identical to the initial one, so
+ * identical executions get identical pfns. Every touched struct page is
+ * rewritten, free ones included: a model bug that writes a free struct
+ * page cannot leak into the next execution.
  *
  * Host memory. Nothing is built up front: the arena, mem_map, the marks
  * and the per-pfn arrays are MAP_NORESERVE mappings that cost host memory
@@ -176,6 +180,9 @@ static struct {
 	unsigned long nr_heads;
 	unsigned long *real_list; /* pfns whose contents were made real */
 	unsigned long nr_real;
+	uint8_t *chunk_touched; /* per chunk: on chunk_list */
+	unsigned long *chunk_list; /* chunks touched whole (touch_block) */
+	unsigned long nr_chunks;
 	unsigned long last_reset_cost;
 	bool hook_registered;
 } P;
@@ -231,6 +238,42 @@ static inline void touch_real(unsigned long pfn)
 	if (!(P.touched[pfn] & T_REAL)) {
 		P.touched[pfn] |= T_REAL;
 		P.real_list[P.nr_real++] = pfn;
+	}
+}
+
+/*
+ * Chunks. A block of order >= CHUNK_ORDER (a THP: 8 chunks) is recorded
+ * a chunk of 64 frames at a time instead of frame by frame, and the reset
+ * restores a chunk in one tight loop (physmem_reset_chunk). A chunk is
+ * 64-aligned, so it is one word of small_heads; it lies inside one zone
+ * (a block does: blocks never cross a zone) and never holds pfn 0. A
+ * frame on both lists is restored twice, to the same value.
+ */
+#define CHUNK_ORDER 6
+#define CHUNK_FRAMES (1UL << CHUNK_ORDER)
+
+/* Record every frame of the block [@pfn, @pfn + 2^@order) as touched. */
+static inline void touch_block(unsigned long pfn, unsigned order)
+{
+	unsigned long nr = 1UL << order;
+
+	if (order < CHUNK_ORDER || pfn >= P.dev_start) {
+		for (unsigned long i = 0; i < nr; i++)
+			touch(pfn + i);
+		return;
+	}
+	ensure_section(pfn); /* an aligned block lies in one section */
+	for (unsigned long c = pfn >> CHUNK_ORDER;
+	     c < (pfn + nr) >> CHUNK_ORDER; c++) {
+		uint8_t *t = &P.touched[c << CHUNK_ORDER];
+
+		if (P.chunk_touched[c])
+			continue;
+		P.chunk_touched[c] = 1;
+		P.chunk_list[P.nr_chunks++] = c;
+		/* touch() of a frame in it is then a no-op */
+		for (unsigned i = 0; i < CHUNK_FRAMES; i++)
+			t[i] |= T_TOUCHED;
 	}
 }
 
@@ -489,12 +532,14 @@ void physmem_copy_frames(struct page *dst, const struct page *src,
 			 unsigned long nr)
 {
 	unsigned long d = page_to_pfn(dst), s = page_to_pfn(src);
+	const struct frame_data *sfd = &physmem_fdata[s];
+	struct frame_data *dfd = &physmem_fdata[d];
 
 	for (unsigned long i = 0; i < nr; i++) {
-		const struct frame_data *sd = &physmem_fdata[s + i];
+		const struct frame_data *sd = &sfd[i];
 
 		if (sd->state == FD_REAL) {
-			struct frame_data *dd = &physmem_fdata[d + i];
+			struct frame_data *dd = &dfd[i];
 
 			if (dd->state != FD_REAL) {
 				touch_real(d + i);
@@ -502,7 +547,7 @@ void physmem_copy_frames(struct page *dst, const struct page *src,
 			}
 			memcpy(pfn_to_virt_raw(d + i), pfn_to_virt_raw(s + i),
 			       PAGE_SIZE);
-		} else if (physmem_fdata[d + i].state == FD_REAL) {
+		} else if (dfd[i].state == FD_REAL) {
 			/* a real frame stays real: pointers into it live */
 			uint64_t *w = pfn_to_virt_raw(d + i);
 
@@ -512,49 +557,74 @@ void physmem_copy_frames(struct page *dst, const struct page *src,
 				w[sd->idx] = sd->exc;
 		} else {
 			touch(d + i);
-			physmem_fdata[d + i] = *sd;
+			dfd[i] = *sd;
 		}
 	}
 }
 
 /*
- * Make frame @p of a block being handed out ready: a real frame (freed
- * after it was written or made real) is checked for poison in full; the
- * frame becomes a mark: zero for __GFP_ZERO, poison otherwise.
- * SIM_STRESS: real at once (see the file comment).
+ * Make the @nr frames from @pfn of a block being handed out ready: a real
+ * frame (freed after it was written or made real) is checked for poison
+ * in full; each frame becomes a mark: zero for __GFP_ZERO, poison
+ * otherwise. The frames are already touched (touch_block); ->fstate is
+ * the caller's. SIM_STRESS: real at once (see the file comment).
  */
-static inline void prep_frame(unsigned long p, bool head, bool zero)
+static void prep_frames(unsigned long pfn, unsigned long nr, bool zero)
 {
-	struct frame_data *fd = &physmem_fdata[p];
-	long bad = -1;
+	struct frame_data *fd = &physmem_fdata[pfn];
+	const struct frame_data mark = {
+		.state = zero ? FD_UNIFORM : FD_POISON
+	};
 
-	if (fd->state == FD_REAL)
-		bad = check_poison_full(p);
-	if (unlikely(bad >= 0))
-		sim_violation("page allocator: pfn %lu was written after it "
-			      "was freed (word %ld = %#llx, poison expected)",
-			      p, bad,
-			      (unsigned long long)((uint64_t *)
-						   pfn_to_virt_raw(p))[bad]);
-	P.fstate[p] = head ? FRAME_HEAD : FRAME_TAIL;
+	for (unsigned long i = 0; i < nr; i++) {
+		unsigned long p = pfn + i;
+
+		if (unlikely(fd[i].state == FD_REAL)) {
+			long bad = check_poison_full(p);
+
+			if (unlikely(bad >= 0))
+				sim_violation("page allocator: pfn %lu was "
+					      "written after it was freed "
+					      "(word %ld = %#llx, poison "
+					      "expected)", p, bad,
+					      (unsigned long long)((uint64_t *)
+						pfn_to_virt_raw(p))[bad]);
+		}
 #ifdef SIM_STRESS
-	fill_frame(pfn_to_virt_raw(p), zero ? 0 : PAGE_POISON);
-	touch_real(p);
-	fd->state = FD_REAL;
+		fill_frame(pfn_to_virt_raw(p), zero ? 0 : PAGE_POISON);
+		touch_real(p);
+		fd[i].state = FD_REAL;
 #else
-	frame_set_mark(p, zero ? FD_UNIFORM : FD_POISON, 0);
+		fd[i] = mark;
 #endif
+	}
 }
 
-/* Free frame @p: poison it if real, else its mark becomes poison. */
+/*
+ * Free frame @p: poison it if real, else its mark becomes poison. The
+ * frame is already touched (touch_block).
+ */
 static inline void free_frame_data(unsigned long p)
 {
 	struct frame_data *fd = &physmem_fdata[p];
 
-	if (fd->state == FD_REAL)
+	if (unlikely(fd->state == FD_REAL))
 		poison_frame(p);
-	else if (fd->state != FD_POISON)
-		frame_set_mark(p, FD_POISON, 0);
+	else
+		*fd = (struct frame_data){ .state = FD_POISON };
+}
+
+/* free_frame_data() of the @nr frames from @pfn. */
+static void free_frames_data(unsigned long pfn, unsigned long nr)
+{
+	struct frame_data *fd = &physmem_fdata[pfn];
+
+	for (unsigned long i = 0; i < nr; i++) {
+		if (unlikely(fd[i].state == FD_REAL))
+			poison_frame(pfn + i);
+		else
+			fd[i] = (struct frame_data){ .state = FD_POISON };
+	}
 }
 
 /*
@@ -603,6 +673,21 @@ static inline void page_set_clean(struct page *page, int nid)
 	page->nid = nid;
 }
 
+/*
+ * page_set_clean() of @nr struct pages from @page: the image is a local,
+ * held in registers across the loop (stores to mem_map cannot change it).
+ */
+static void pages_set_clean(struct page *page, unsigned long nr, int nid)
+{
+	struct page c = clean_page;
+
+	c.nid = nid;
+	for (unsigned long i = 0; i < nr; i++) {
+		page[i] = c;
+		INIT_LIST_HEAD(&page[i].lru);
+	}
+}
+
 static void bad_page(struct page *page, const char *reason)
 {
 	sim_violation("BUG: Bad page state: pfn %lu: %s (flags %#lx, "
@@ -611,7 +696,18 @@ static void bad_page(struct page *page, const char *reason)
 		      page->_refcount.counter, page->_mapcount.counter);
 }
 
-/* A free frame's struct page must be as free_pages_prepare() left it. */
+/*
+ * A free frame's struct page must be as free_pages_prepare() left it:
+ * the test, in one branch (check_new_page() says what is wrong).
+ */
+static inline bool new_page_bad(const struct page *page)
+{
+	return (page->_refcount.counter |
+		(page->_mapcount.counter + 1) |
+		(unsigned long)page->mapping |
+		(page->flags & ~BIT(PG_buddy))) != 0;
+}
+
 static void check_new_page(struct page *page)
 {
 	if (unlikely(page->_refcount.counter != 0))
@@ -703,16 +799,21 @@ static void prep_new_page(struct page *page, unsigned order, gfp_t gfp)
 {
 	unsigned long pfn = page_to_pfn(page), nr = 1UL << order;
 	bool zero = gfp & __GFP_ZERO, comp = (gfp & __GFP_COMP) && order;
+	unsigned long head = (unsigned long)page | 1;
 
-	/* one pass over the block: struct page check, frame, tail link */
-	for (unsigned long i = 0; i < nr; i++) {
-		touch(pfn + i);
-		check_new_page(page + i);
-		prep_frame(pfn + i, i == 0, zero);
-		if (comp && i)
-			page[i].compound_head = (unsigned long)page | 1;
-	}
+	touch_block(pfn, order);
 	touch_head(pfn);
+	/* tight loops: struct page check, frame, tail link */
+	for (unsigned long i = 0; i < nr; i++)
+		if (unlikely(new_page_bad(page + i)))
+			check_new_page(page + i);
+	prep_frames(pfn, nr, zero);
+	if (comp)
+		for (unsigned long i = 1; i < nr; i++)
+			page[i].compound_head = head;
+	P.fstate[pfn] = FRAME_HEAD;
+	if (nr > 1)
+		memset(&P.fstate[pfn + 1], FRAME_TAIL, nr - 1);
 	page->buddy_order = order; /* allocated block's order */
 	page->_refcount.counter = 1;
 	if (comp) {
@@ -751,6 +852,28 @@ static struct page *__alloc_pages_node_zone(int nid, gfp_t gfp,
 		return NULL;
 	prep_new_page(page, order, gfp);
 	return page;
+}
+
+/*
+ * The test of free_pages_check() for a tail page of a folio headed by
+ * @head, in one branch.
+ */
+static inline bool free_tail_bad(const struct page *page,
+				 unsigned long head)
+{
+	unsigned long m = (unsigned long)page->mapping;
+
+	return ((page->_mapcount.counter + 1) |
+		page->_refcount.counter |
+		(page->flags & PAGE_FLAGS_CHECK_AT_FREE) |
+		(page->compound_head ^ head)) != 0 ||
+	       (m && !(m & PAGE_MAPPING_FLAGS));
+}
+
+/* The same for a page that is not a tail (no compound_head test). */
+static inline bool free_page_bad(const struct page *page)
+{
+	return free_tail_bad(page, page->compound_head);
 }
 
 /*
@@ -808,16 +931,23 @@ static void __free_frozen_pages_zone(struct page *page, unsigned int order)
 	page->flags &= ~BIT(PG_head);
 	free_pages_check(page, page, false);
 	nid = pfn_to_nid(pfn);
-	/* one pass: tail check, frame, clean struct page */
-	for (unsigned long i = 0; i < nr; i++) {
-		unsigned long p = pfn + i;
+	touch_block(pfn, order);
+	/* tight loops (the compiler keeps what they read in registers) */
+	if (comp) {
+		unsigned long head = (unsigned long)page | 1;
 
-		if (comp && i)
-			free_pages_check(page + i, page, true);
-		touch(p);
-		free_frame_data(p);
-		P.fstate[p] = FRAME_FREE;
-		page_set_clean(&mem_map[p], nid);
+		for (unsigned long i = 1; i < nr; i++)
+			if (unlikely(free_tail_bad(page + i, head)))
+				free_pages_check(page + i, page, true);
+	}
+	if (nr == 1) {	/* no loops, no calls */
+		free_frame_data(pfn);
+		page_set_clean(page, nid);
+		P.fstate[pfn] = FRAME_FREE;
+	} else {
+		free_frames_data(pfn, nr);
+		pages_set_clean(page, nr, nid);
+		memset(&P.fstate[pfn], FRAME_FREE, nr);
 	}
 	P.dyn.nr_allocated -= nr;
 	__free_one_block(pfn, order);
@@ -834,15 +964,17 @@ static void __free_frozen_pages_zone(struct page *page, unsigned int order)
 static void __free_frozen_pages_run(struct page *page, unsigned long nr)
 {
 	unsigned long pfn = page_to_pfn(page), end = pfn + nr;
-	int nid;
+	int nid = pfn_to_nid(pfn);
+	const struct zone *z = &P.dyn.zones[nid];
+	const uint8_t *fstate = P.fstate;
 
 	for (unsigned long p = pfn; p < end; p++) {
 		struct page *pg = &mem_map[p];
 
-		if (unlikely(p >= P.dev_start || p == 0 ||
-			     P.fstate[p] != FRAME_HEAD || pg->buddy_order ||
-			     (pg->flags & BIT(PG_head)) ||
-			     pfn_to_nid(p) != pfn_to_nid(pfn))) {
+		/* a run inside normal memory and one zone: ends checked */
+		if (unlikely(p == 0 || fstate[p] != FRAME_HEAD ||
+			     pg->buddy_order || (pg->flags & BIT(PG_head)) ||
+			     end > P.dev_start || end > z->zone_end_pfn)) {
 			sim_violation("page allocator: freeing pfn %lu order 0, "
 				      "which is not an allocated block of that "
 				      "order (double free? split_page() not "
@@ -850,14 +982,14 @@ static void __free_frozen_pages_run(struct page *page, unsigned long nr)
 			return;
 		}
 	}
-	nid = pfn_to_nid(pfn);
-	for (unsigned long p = pfn; p < end; p++) {
-		free_pages_check(&mem_map[p], &mem_map[p], false);
+	for (unsigned long p = pfn; p < end; p++)
+		if (unlikely(free_page_bad(&mem_map[p])))
+			free_pages_check(&mem_map[p], &mem_map[p], false);
+	for (unsigned long p = pfn; p < end; p++)
 		touch(p);
-		free_frame_data(p);
-		P.fstate[p] = FRAME_FREE;
-		page_set_clean(&mem_map[p], nid);
-	}
+	free_frames_data(pfn, nr);
+	pages_set_clean(page, nr, nid);
+	memset(&P.fstate[pfn], FRAME_FREE, nr);
 	P.dyn.nr_allocated -= nr;
 	while (pfn < end) {
 		unsigned order = pfn ? (unsigned)__builtin_ctzl(pfn) : 0;
@@ -1136,6 +1268,36 @@ static void dyn_restore(void)
  * writes out what it makes real), restore the free-list heads. Costs
  * what the last execution touched.
  */
+/*
+ * physmem_reset_chunk - page_pristine() and the rest of the reset of one
+ * frame, for the 64 frames of chunk @c: every frame a clean struct page
+ * of the chunk's node, then the few pristine free-block heads in it (the
+ * chunk's start if it starts a MAX_PAGE_ORDER block of the run, the bits
+ * of its small_heads word) written in full.
+ */
+static void physmem_reset_chunk(unsigned long c)
+{
+	unsigned long lo = c << CHUNK_ORDER;
+	int nid = pfn_to_nid(lo);
+	const struct zone_geom *g = &P.geom[nid];
+	uint64_t heads = P.small_heads[lo / 64];
+
+	memset(&P.fstate[lo], FRAME_FREE, CHUNK_FRAMES);
+	memset(&physmem_fdata[lo], 0, CHUNK_FRAMES * sizeof(struct frame_data));
+	memset(&P.touched[lo], 0, CHUNK_FRAMES);
+	pages_set_clean(&mem_map[lo], CHUNK_FRAMES, nid);
+	if (lo >= g->run_start && lo < g->run_end &&
+	    !((lo - g->run_start) % (1UL << MAX_PAGE_ORDER)))
+		page_pristine(lo, &mem_map[lo]);
+	while (heads) {
+		unsigned b = __builtin_ctzll(heads);
+
+		page_pristine(lo + b, &mem_map[lo + b]);
+		heads &= heads - 1;
+	}
+	P.chunk_touched[c] = 0;
+}
+
 static void physmem_reset(void)
 {
 	for (unsigned long i = 0; i < P.nr_touched; i++) {
@@ -1147,8 +1309,11 @@ static void physmem_reset(void)
 		page_pristine(pfn, &mem_map[pfn]);
 		P.touched[pfn] = 0;
 	}
-	P.last_reset_cost = P.nr_touched;
+	for (unsigned long i = 0; i < P.nr_chunks; i++)
+		physmem_reset_chunk(P.chunk_list[i]);
+	P.last_reset_cost = P.nr_touched + P.nr_chunks * CHUNK_FRAMES;
 	P.nr_touched = 0;
+	P.nr_chunks = 0;
 	P.nr_heads = 0;
 	P.nr_real = 0;
 	dyn_restore();
@@ -1184,6 +1349,11 @@ static void physmem_free_arrays(void)
 	lazy_free(P.touched_list, max_pfn * sizeof(unsigned long));
 	lazy_free(P.heads_list, max_pfn * sizeof(unsigned long));
 	lazy_free(P.real_list, max_pfn * sizeof(unsigned long));
+	lazy_free(P.chunk_touched, max_pfn / CHUNK_FRAMES + 1);
+	lazy_free(P.chunk_list,
+		  (max_pfn / CHUNK_FRAMES + 1) * sizeof(unsigned long));
+	P.chunk_touched = NULL;
+	P.chunk_list = NULL;
 	physmem_base = NULL;
 	physmem_fdata = NULL;
 	mem_map = NULL;
@@ -1303,16 +1473,19 @@ int physmem_init(const struct physmem_config *cfg)
 	P.touched_list = lazy_alloc(max_pfn * sizeof(unsigned long));
 	P.heads_list = lazy_alloc(max_pfn * sizeof(unsigned long));
 	P.real_list = lazy_alloc(max_pfn * sizeof(unsigned long));
+	P.chunk_touched = lazy_alloc(max_pfn / CHUNK_FRAMES + 1);
+	P.chunk_list = lazy_alloc((max_pfn / CHUNK_FRAMES + 1) *
+				  sizeof(unsigned long));
 	if (!physmem_base || !physmem_fdata || !mem_map ||
 	    !physmem_section_ready || !P.fstate || !P.small_heads ||
-	    !P.touched ||
+	    !P.touched || !P.chunk_touched || !P.chunk_list ||
 	    !P.touched_list || !P.heads_list || !P.real_list) {
 		fprintf(stderr, "physmem: out of host address space for %lu "
 			"frames\n", max_pfn);
 		physmem_free_arrays();
 		return -1;
 	}
-	P.nr_touched = P.nr_heads = P.nr_real = 0;
+	P.nr_touched = P.nr_heads = P.nr_real = P.nr_chunks = 0;
 	for (int n = 0; n < c.nr_nodes; n++) {
 		struct zone *z = &P.dyn.zones[n];
 
@@ -1449,11 +1622,12 @@ bool physmem_is_pristine(void)
 		return false;
 	for (unsigned long pfn = 1; pfn < max_pfn; pfn++)
 		if (P.fstate[pfn] > FRAME_FREE || P.touched[pfn] ||
+		    P.chunk_touched[pfn / CHUNK_FRAMES] ||
 		    physmem_fdata[pfn].state != FD_POISON ||
 		    physmem_fdata[pfn].val || physmem_fdata[pfn].exc ||
 		    physmem_fdata[pfn].idx)
 			return false;
-	return P.nr_touched == 0;
+	return P.nr_touched == 0 && P.nr_chunks == 0;
 }
 
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)

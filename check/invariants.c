@@ -397,9 +397,26 @@ static void check_folio(struct page *page, unsigned int order)
 	long maps = 0, extra = 0, nr_mapped = 0;
 	int ref = folio->_refcount.counter;
 
+	const struct pfn_info *in = &info[pfn];
+	unsigned long head = (unsigned long)page | 1;
+	bool bad = false;
+
 	if (__test_bit(PG_locked, &folio->flags))
 		inv_fail("invariant (7) folio lock: pfn %lu left locked", pfn);
+	/*
+	 * One tight pass over the struct pages for the per-page rules of (1)
+	 * and (11); the loops below say what is wrong, and only run then.
+	 */
 	for (unsigned long i = 0; i < (1UL << order); i++) {
+		int want = in[i].pte_maps;
+
+		bad |= page[i]._mapcount.counter + 1 != want;
+		bad |= i && (page[i].compound_head != head ||
+			     page[i]._refcount.counter != 0);
+		maps += want;
+		nr_mapped += want > 0;
+	}
+	for (unsigned long i = 0; bad && i < (1UL << order); i++) {
 		int want = info[pfn + i].pte_maps;
 		int have = folio_page(folio, i)->_mapcount.counter + 1;
 
@@ -407,8 +424,6 @@ static void check_folio(struct page *page, unsigned int order)
 			inv_fail("invariant (1) mapcount: pfn %lu has "
 				 "_mapcount+1 = %d, %d PTEs map it", pfn + i,
 				 have, want);
-		maps += want;
-		nr_mapped += want > 0;
 	}
 	if (folio_test_large(folio)) {
 		int have = folio->_entire_mapcount.counter + 1;
@@ -428,7 +443,7 @@ static void check_folio(struct page *page, unsigned int order)
 	    (folio->compound_head || __test_bit(PG_head, &folio->flags)))
 		inv_fail("invariant (11) compound: order-0 folio pfn %lu is "
 			 "marked as a tail or a head", pfn);
-	for (unsigned long i = 1; i < (1UL << order); i++) {
+	for (unsigned long i = 1; bad && i < (1UL << order); i++) {
 		struct page *tail = folio_page(folio, i);
 
 		if (tail->compound_head != ((unsigned long)page | 1) ||

@@ -576,10 +576,11 @@ struct tlbflush_unmap_batch {
 };
 
 static struct tlbflush_unmap_batch tlb_ubc[SIM_MAX_CPUS];
-/* the batches handed out this execution: only they need emptying (the
- * whole array is ~10 KiB, a tenth of a small execution's work) */
-static uint64_t tlb_ubc_used;
+static uint64_t tlb_ubc_used;	/* bit per CPU whose batch was looked at */
 
+_Static_assert(SIM_MAX_CPUS <= 64, "tlb_ubc_used is one word");
+
+/* Clear the batches the execution used (the whole array is ~20 KiB). */
 static void tlb_ubc_reset(void)
 {
 	for (uint64_t m = tlb_ubc_used; m; m &= m - 1)
@@ -592,7 +593,7 @@ static struct tlbflush_unmap_batch *current_tlb_ubc(void)
 	int cpu = smp_processor_id();
 
 	sim_on_reset(tlb_ubc_reset);	/* idempotent */
-	tlb_ubc_used |= 1ULL << cpu;
+	__atomic_fetch_or(&tlb_ubc_used, 1ULL << cpu, __ATOMIC_RELAXED);
 	return &tlb_ubc[cpu];
 }
 

@@ -184,6 +184,42 @@ static void unaligned_vma(void *arg)
 	mmput(mm);
 }
 
+/*
+ * Negative controls for the per-page rules of the invariant checker on a
+ * THP (check_folio's one-pass fast path): a tail page's _mapcount or
+ * compound_head broken on purpose must be reported, naming that page.
+ */
+static unsigned long broken_pfn;
+
+static void break_tail(void *arg)
+{
+	struct mm_struct *mm = mt_new_mm();
+	unsigned long a = mt_mmap(mm, HSZ);
+	struct page *head;
+
+	mt_store(mm, a, 1);
+	head = pfn_to_page(pt_pfn(mm, a));
+	broken_pfn = page_to_pfn(head) + 300;
+	if (arg)
+		head[300]._mapcount.counter++;
+	else
+		head[300].compound_head = (unsigned long)&head[1] | 1;
+	mt_quiescent();
+}
+
+static bool checker_catches(bool mapcount)
+{
+	struct sim_result r = mt_run_with(break_tail, mapcount ? "" : NULL,
+					  NULL, 0);
+	char want[32];
+
+	snprintf(want, sizeof(want), "pfn %lu", broken_pfn);
+	diag("  %s", r.msg);
+	return r.outcome == SIM_VIOLATION && strstr(r.msg, want) &&
+	       strstr(r.msg, mapcount ? "invariant (1) mapcount" :
+					"invariant (11) compound");
+}
+
 static const struct mm_test tests[] = {
 	{ "Write fault in an aligned VMA maps an exclusive PMD THP", thp_fault },
 	{ "Read fault maps the huge zero folio; a write maps a new THP (6.18)", huge_zero_then_write },
@@ -197,6 +233,18 @@ static const struct mm_test tests[] = {
 
 int main(void)
 {
-	return mm_test_main(tests, sizeof(tests) / sizeof(tests[0]),
-			    64UL << 20);
+	int n = sizeof(tests) / sizeof(tests[0]);
+
+	mt_setup(64UL << 20);
+	plan(n + 2);
+	for (int i = 0; i < n; i++) {
+		struct sim_result r = mt_run_with(tests[i].fn, NULL, NULL, 0);
+
+		mt_report(tests[i].description, &r);
+	}
+	ok(checker_catches(true), "The invariant checker reports a THP tail "
+	   "page whose _mapcount is off, naming it");
+	ok(checker_catches(false), "The invariant checker reports a THP tail "
+	   "page whose compound_head names another page, naming it");
+	return done_testing();
 }

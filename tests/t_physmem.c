@@ -662,6 +662,69 @@ static bool t_free_run(void)
 	       strstr(r.msg, "not an allocated block");
 }
 
+/*
+ * Chunked resets: zones that start unaligned (3 nodes of 3,414 frames:
+ * node boundaries inside 64-frame chunks, small pristine heads of every
+ * order), every order from 0 to MAX_PAGE_ORDER allocated until none is
+ * left on each node, compound and not, half of them freed, and a struct
+ * page of a freed THP scribbled on (a model bug). The reset must undo
+ * all of it bit for bit.
+ */
+static unsigned long chunk_pfns[3 * 64];
+
+static void chunk_churn(void *arg)
+{
+	unsigned long n = 0, k = 0;
+	struct page *victim = NULL;
+
+	static const unsigned orders[] = { 10, 9, 7, 6, 4, 1, 0 };
+
+	for (int nid = 0; nid < 3; nid++)
+		for (int j = 0; j < 7; j++) {
+			unsigned long from = n;
+			unsigned o = orders[j];
+
+			n = grab_all(n, o, nid, __GFP_THISNODE |
+				     (o % 2 ? __GFP_COMP : __GFP_ZERO));
+			if (n > from && k < 3 * 64)
+				chunk_pfns[k++] = page_to_pfn(held[from]);
+		}
+	for (unsigned long i = 0; i < n; i += 2) {
+		if (held_order[i] == HPAGE_PMD_ORDER &&
+		    PageHead(held[i]) && !victim)
+			victim = held[i];
+		__free_pages(held[i], held_order[i]);
+	}
+	if (victim) {
+		victim[5].private = 0xdead;	/* a write to a free page */
+		victim[64].flags |= BIT(PG_dirty);
+	}
+	for (unsigned long i = 1; i < n && k < 3 * 64; i += 2 * 97)
+		chunk_pfns[k++] = page_to_pfn(held[i]);
+}
+
+static bool t_reset_chunks(void)
+{
+	unsigned long first[3 * 64];
+	struct sim_result r;
+	bool good;
+
+	if (!cfg_mem(3 * 3414 * PAGE_SIZE + PAGE_SIZE, 3, 64UL << 10))
+		return false;
+	r = run_task(chunk_churn, NULL);
+	good = r.outcome == SIM_OK && chunk_pfns[0] &&
+	       physmem_reset_cost() == 0;
+	memcpy(first, chunk_pfns, sizeof(first));
+	begin();
+	good = good && physmem_is_pristine() && physmem_reset_cost() > 3000;
+	memset(chunk_pfns, 0, sizeof(chunk_pfns));
+	r = run_task(chunk_churn, NULL);
+	good = good && r.outcome == SIM_OK &&
+	       !memcmp(first, chunk_pfns, sizeof(first));
+	begin();
+	return good && physmem_is_pristine();
+}
+
 static const struct {
 	const char *desc;
 	bool (*fn)(void);
@@ -692,6 +755,10 @@ static const struct {
 	  "lists, frames)",
 	  t_reset_pristine },
 	{ "Identical executions allocate identical pfns", t_same_pfns },
+	{ "Reset of blocks a chunk of 64 frames at a time (unaligned zones, "
+	  "every order, a scribbled free THP) is bit-identical, and the next "
+	  "execution allocates the same pfns",
+	  t_reset_chunks },
 	{ "Freeing a run of order-0 pages at once leaves the allocator as "
 	  "freeing them one by one does (aligned, unaligned, single); a run "
 	  "over a freed page is a violation",
