@@ -617,14 +617,8 @@ static inline void free_frame_data(unsigned long p)
 /* free_frame_data() of the @nr frames from @pfn. */
 static void free_frames_data(unsigned long pfn, unsigned long nr)
 {
-	struct frame_data *fd = &physmem_fdata[pfn];
-
-	for (unsigned long i = 0; i < nr; i++) {
-		if (unlikely(fd[i].state == FD_REAL))
-			poison_frame(pfn + i);
-		else
-			fd[i] = (struct frame_data){ .state = FD_POISON };
-	}
+	for (unsigned long i = 0; i < nr; i++)
+		free_frame_data(pfn + i);
 }
 
 /*
@@ -968,13 +962,14 @@ static void __free_frozen_pages_run(struct page *page, unsigned long nr)
 	const struct zone *z = &P.dyn.zones[nid];
 	const uint8_t *fstate = P.fstate;
 
+	/* a run inside normal memory and one zone (else: its first pfn) */
+	bool inside = end <= P.dev_start && end <= z->zone_end_pfn;
+
 	for (unsigned long p = pfn; p < end; p++) {
 		struct page *pg = &mem_map[p];
 
-		/* a run inside normal memory and one zone: ends checked */
-		if (unlikely(p == 0 || fstate[p] != FRAME_HEAD ||
-			     pg->buddy_order || (pg->flags & BIT(PG_head)) ||
-			     end > P.dev_start || end > z->zone_end_pfn)) {
+		if (unlikely(!inside || p == 0 || fstate[p] != FRAME_HEAD ||
+			     pg->buddy_order || (pg->flags & BIT(PG_head)))) {
 			sim_violation("page allocator: freeing pfn %lu order 0, "
 				      "which is not an allocated block of that "
 				      "order (double free? split_page() not "

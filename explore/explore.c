@@ -424,8 +424,9 @@ static struct sim_strategy *seeded_strategy(struct run *ru, uint64_t i,
  * ladder stops for good when unbounded DPOR is exhausted.
  * Where DPOR cannot run (memory=tso|arm64: the store buffers' drains are
  * choices DPOR does not model) the ladder is plain bounded dfs instead:
- * dfs:1, dfs:2, ... dfs:LADDER_TOP, each rung with the same share (a
- * drain taken before the default counts as a preemption there).
+ * dfs:1, dfs:2, ... dfs:LADDER_TOP, each rung with four times the share
+ * of the DPOR rung of its bound (dfs reduces nothing; a drain taken
+ * before the default counts as a preemption there), then it ends.
  * page-ref-unfreeze-relaxed: dfs:2 finds it at 1,006, dfs:1 exhausts at
  * 125.
  */
@@ -441,12 +442,14 @@ static struct sim_strategy *seeded_strategy(struct run *ru, uint64_t i,
  */
 #define LADDER_CAP_BASE	25
 
-static void ladder_set(struct run *ru, unsigned bound)
+/* The rung of @bound: DPOR's, or with @dfs the dfs ladder's. */
+static void ladder_set(struct run *ru, unsigned bound, bool dfs)
 {
 	ru->ladder_bound = bound;
 	ru->ladder_execs = 0;
-	if (ru->ladder_dfs) {
-		dfs_free(ru->ladder_dfs);
+	if (dfs) {
+		if (ru->ladder_dfs)
+			dfs_free(ru->ladder_dfs);
 		ru->ladder_dfs = dfs_new(bound, 0, 1);
 		snprintf(ru->ladder_name, sizeof(ru->ladder_name), "dfs:%u",
 			 bound);
@@ -467,7 +470,7 @@ static void ladder_climb(struct run *ru)
 
 	if (ru->ladder_dfs) {
 		if (b < LADDER_TOP) {
-			ladder_set(ru, b + 1);
+			ladder_set(ru, b + 1, true);
 		} else {
 			dfs_free(ru->ladder_dfs);
 			ru->ladder_dfs = NULL;	/* no unbounded dfs rung */
@@ -477,40 +480,32 @@ static void ladder_climb(struct run *ru)
 	dpor_free(ru->ladder);
 	ru->ladder = NULL;
 	if (b != UINT_MAX)
-		ladder_set(ru, b >= LADDER_TOP ? UINT_MAX : b + 1);
+		ladder_set(ru, b >= LADDER_TOP ? UINT_MAX : b + 1, false);
 }
 
 /* The dfs ladder's next complete execution (see ladder_exec). */
+/* The dfs ladder's next execution (see ladder_exec). */
 static bool ladder_exec_dfs(struct run *ru, struct sim_result *res)
 {
-	while (ru->ladder_dfs) {
-		struct sim_config cfg = { .strategy =
-						  dfs_strategy(ru->ladder_dfs) };
-		bool more;
+	struct sim_config cfg = { .strategy = dfs_strategy(ru->ladder_dfs) };
+	bool more;
 
-		program_exec(ru->p, &cfg, res);
-		if (dfs_error(ru->ladder_dfs)) {
-			dfs_free(ru->ladder_dfs);
-			ru->ladder_dfs = NULL;
-			return false;
-		}
-		more = dfs_next(ru->ladder_dfs);
-		ru->ladder_execs++;
-		/* dfs has no reduction: a rung's share is the next DPOR
-		 * rung's (4 times its own) */
-		if (!more || ru->ladder_execs >= (uint64_t)LADDER_CAP_BASE
-							 << 2 * (ru->ladder_bound + 1))
-			ladder_climb(ru);
-		return true;
+	program_exec(ru->p, &cfg, res);
+	if (dfs_error(ru->ladder_dfs)) {
+		dfs_free(ru->ladder_dfs);
+		ru->ladder_dfs = NULL;
+		return false;
 	}
-	return false;
+	more = dfs_next(ru->ladder_dfs);
+	ru->ladder_execs++;
+	/* dfs has no reduction: a rung's share is the next DPOR rung's
+	 * (4 times its own) */
+	if (!more || ru->ladder_execs >= (uint64_t)LADDER_CAP_BASE
+						 << 2 * (ru->ladder_bound + 1))
+		ladder_climb(ru);
+	return true;
 }
 
-/*
- * Run the ladder's next complete execution (sleep-set-blocked ones are
- * skipped, as run_dpor counts them apart); its result in @res. False when
- * none was run: the ladder has ended.
- */
 /*
  * Before a ladder execution: under store buffers (known from the
  * executions before it: slot 0 is the portfolio's) the dpor ladder
@@ -522,10 +517,14 @@ static void ladder_prepare(struct run *ru)
 		return;
 	dpor_free(ru->ladder);
 	ru->ladder = NULL;
-	ru->ladder_dfs = dfs_new(1, 0, 1);
-	ladder_set(ru, 1);
+	ladder_set(ru, 1, true);
 }
 
+/*
+ * Run the ladder's next complete execution (sleep-set-blocked ones are
+ * skipped, as run_dpor counts them apart); its result in @res. False when
+ * none was run: the ladder has ended.
+ */
 static bool ladder_exec(struct run *ru, struct sim_result *res)
 {
 	if (ru->ladder_dfs)
@@ -584,7 +583,7 @@ static void run_seeded(struct run *ru)
 	if (ru->kind == ST_RFF)
 		rff_reset(ru->o->seed + ru->shard);
 	if (ladder) {
-		ladder_set(ru, 1);
+		ladder_set(ru, 1, false);
 		rff_reset(ru->o->seed);
 	}
 

@@ -1147,7 +1147,7 @@ remap:
 				list_add_tail(&f->lru, list);
 				continue;
 			}
-			if (split_new_folio_watched(f, mapping))
+			if (split_new_folio_watched(f, mapping != NULL))
 				folio_put(f);
 			else
 				folio_put_unobserved(f);

@@ -49,37 +49,6 @@ struct folio *vma_alloc_folio(gfp_t gfp, int order,
 	return folio_alloc(gfp | GFP_HIGHUSER_MOVABLE, order);
 }
 
-/*
- * __folio_put - the last reference is gone: give the frames back. The
- * folio must be unmapped (all mapcounts at their base values).
- */
-static bool __folio_put_prepare(struct folio *folio);
-
-static void __folio_put(struct folio *folio)
-{
-	if (__folio_put_prepare(folio))
-		free_frozen_pages(&folio->page, folio_order(folio));
-}
-
-/*
- * folios_free_run - __folio_put() of @nr order-0 folios of consecutive
- * pfns from @first, each of whose last reference is gone: their frames
- * go back in one pass (free_frozen_pages_run), as the kernel's
- * folios_put_refs() frees a batch.
- */
-void folios_free_run(struct folio *first, unsigned long nr)
-{
-	for (unsigned long i = 0; i < nr; i++) {
-		struct folio *f = (struct folio *)(&first->page + i);
-
-		VM_BUG_ON_FOLIO(folio_test_large(f) ||
-					is_device_private_page(&f->page),
-				f);
-		__folio_put_prepare(f);
-	}
-	free_frozen_pages_run(&first->page, nr);
-}
-
 /* __folio_put's part before the frames go: false if nothing is left to
  * free (a device page went back to its driver). */
 static bool __folio_put_prepare(struct folio *folio)
@@ -108,6 +77,35 @@ static bool __folio_put_prepare(struct folio *folio)
 		return false;
 	}
 	return true;
+}
+
+/*
+ * __folio_put - the last reference is gone: give the frames back. The
+ * folio must be unmapped (all mapcounts at their base values).
+ */
+static void __folio_put(struct folio *folio)
+{
+	if (__folio_put_prepare(folio))
+		free_frozen_pages(&folio->page, folio_order(folio));
+}
+
+/*
+ * folios_free_run - __folio_put() of @nr order-0 folios of consecutive
+ * pfns from @first, each of whose last reference is gone: their frames
+ * go back in one pass (free_frozen_pages_run), as the kernel's
+ * folios_put_refs() frees a batch.
+ */
+void folios_free_run(struct folio *first, unsigned long nr)
+{
+	for (unsigned long i = 0; i < nr; i++) {
+		struct folio *f = (struct folio *)(&first->page + i);
+
+		VM_BUG_ON_FOLIO(folio_test_large(f) ||
+					is_device_private_page(&f->page),
+				f);
+		__folio_put_prepare(f);
+	}
+	free_frozen_pages_run(&first->page, nr);
 }
 
 /*

@@ -675,6 +675,7 @@ void shmem_evict_exited(struct address_space *mapping)
 	VM_BUG_ON(!list_empty(&mapping->i_mmap));
 	for (unsigned long index = 0; index < mapping->nr_slots; index++) {
 		struct folio *folio = mapping->i_pages[index];
+		bool small;
 		long nr;
 
 		if (!folio)
@@ -696,21 +697,17 @@ void shmem_evict_exited(struct address_space *mapping)
 		index += nr - 1;
 		if (!folio_ref_sub_and_test(folio, nr))
 			continue;	/* a leaked reference: it stays */
-		if (nr == 1 && !is_device_private_page(&folio->page) &&
-		    nr_run && &run->page + nr_run == &folio->page) {
+		small = nr == 1 && !is_device_private_page(&folio->page);
+		if (small && nr_run && &run->page + nr_run == &folio->page) {
 			nr_run++;	/* the next pfn: one more in the run */
 			continue;
 		}
 		if (nr_run)
 			folios_free_run(run, nr_run);
-		run = NULL;
-		nr_run = 0;
-		if (nr == 1 && !is_device_private_page(&folio->page)) {
-			run = folio;
-			nr_run = 1;
-		} else {
+		run = small ? folio : NULL;
+		nr_run = small;
+		if (!small)
 			folio_free_frozen(folio);	/* the last ref went */
-		}
 	}
 	if (nr_run)
 		folios_free_run(run, nr_run);

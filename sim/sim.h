@@ -363,10 +363,12 @@ struct sim_access {
  * struct fields and locks by host address. Kinds whose effect is not one
  * object (TLB, IRQ, RCU, START, EXIT) conflict with nothing here; an
  * explorer that needs soundness over them (DPOR) treats them itself.
- * Symmetric. Cheap: at most four comparisons of addresses.
+ * Symmetric. Cheap: at most four comparisons of addresses. Inline: the
+ * strategies ask it at every choice.
+ *
+ * sim_obj_conflict - one object of each side: same object, and both lock
+ * operations or at least one write among plain accesses.
  */
-/* One object of each side: same object, and both lock operations or
- * at least one write among plain accesses. */
 static inline bool sim_obj_conflict(int ka, uintptr_t a, int kb, uintptr_t b)
 {
 	uint8_t ma = sim_obj_mode[ka], mb = sim_obj_mode[kb];
@@ -378,7 +380,6 @@ static inline bool sim_obj_conflict(int ka, uintptr_t a, int kb, uintptr_t b)
 	return ma == 2 || mb == 2;
 }
 
-/* Inline: the strategies ask it at every choice. */
 static inline bool sim_access_conflict(const struct sim_access *a,
 				       const struct sim_access *b)
 {

@@ -29,7 +29,6 @@ struct cli {
 	bool runs_given, time_given, regress_given;
 };
 
-/* What a scenario file promises (its expect line); see cli_promise.c. */
 /*
  * Budgets without --runs/--time: `explore` samples EXPLORE_RUNS
  * executions; a scenario whose expect line promises a violation, and
@@ -40,6 +39,7 @@ struct cli {
 #define EXPLORE_RUNS	10000
 #define HUNT_RUNS	400000
 
+/* What a scenario file promises (its expect line); see cli_promise.c. */
 struct promise {
 	bool has;		/* a .mms file with an expect line */
 	int verdict;		/* enum scn_verdict */

@@ -9,7 +9,8 @@
  * dpor:3, then unbounded, while each exhausts and the next is likely to
  * fit: a rung costs several times the one below; the largest bound is
  * the claim), by bounded dfs the same way where DPOR cannot run (store
- * buffers: dfs:1, dfs:2, dfs:3), sampled with the budget otherwise. A progress line on stderr when it is a terminal
+ * buffers: dfs:1, dfs:2, dfs:3), sampled with the budget otherwise. A
+ * progress line on stderr when it is a terminal
  * (bug, on/off, executions, rate), then a table (name, kernel commit and
  * date, found?, time and executions to the first violation, how the
  * clean direction was established, replay command). Exit 0 iff every bug
@@ -318,11 +319,13 @@ static const char *clean_how(const struct hunt *h, char *buf, size_t n)
 			 (unsigned long long)h->execs_off);
 	else if (!strcmp(h->proved, "dpor"))
 		snprintf(buf, n, "proved (every schedule)");
-	else
-		snprintf(buf, n, "proved to %s preemption%s%s",
-			 strchr(h->proved, ':') + 1,
-			 strcmp(strchr(h->proved, ':') + 1, "1") ? "s" : "",
+	else {
+		const char *bound = strchr(h->proved, ':') + 1;
+
+		snprintf(buf, n, "proved to %s preemption%s%s", bound,
+			 strcmp(bound, "1") ? "s" : "",
 			 strncmp(h->proved, "dfs", 3) ? "" : " (dfs)");
+	}
 	return buf;
 }
 
