@@ -483,7 +483,6 @@ static void ladder_climb(struct run *ru)
 		ladder_set(ru, b >= LADDER_TOP ? UINT_MAX : b + 1, false);
 }
 
-/* The dfs ladder's next complete execution (see ladder_exec). */
 /* The dfs ladder's next execution (see ladder_exec). */
 static bool ladder_exec_dfs(struct run *ru, struct sim_result *res)
 {

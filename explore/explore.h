@@ -135,8 +135,10 @@ void vpos_stats(unsigned *seen, unsigned *shared);
 void rff_reset(uint64_t seed);
 /* The strategy (one object; its corpus lives across executions). */
 struct sim_strategy *rff_strategy(void);
-/* Executions added to the corpus, and mutations run, since the reset. */
-void rff_stats(uint64_t *corpus, uint64_t *mutated);
+/* Executions added to the corpus, mutations run and restarts (rff.c:
+ * the corpus dropped after 2,000, then 4,000, ... executions), since
+ * the reset. */
+void rff_stats(uint64_t *corpus, uint64_t *mutated, uint64_t *restarts);
 
 /* ---- explore.c: the driver ---- */
 

@@ -6,6 +6,9 @@
  *    executions, another seed others;
  *  - the corpus grows from executions that showed a new read-from pair,
  *    and mutations of it run;
+ *  - restarts: the corpus is dropped after 2,000 executions, then after
+ *    4,000 more, and it grows again from nothing; the run stays a
+ *    function of (program, seed) across them;
  *  - it finds seed 000's race (thp-numa-count-recheck, the x86 form) that
  *    random, POS and vpos do not find in 200,000 executions each
  *    (docs/explorer.md), in the budget below, and not with the switch
@@ -59,9 +62,9 @@ static struct trail trail_of(const struct mmsim_program *p, uint64_t seed)
 static void t_deterministic(const struct mmsim_program *p)
 {
 	struct trail a = trail_of(p, 7), b = trail_of(p, 7), c = trail_of(p, 8);
-	uint64_t corpus, mutated;
+	uint64_t corpus, mutated, restarts;
 
-	rff_stats(&corpus, &mutated);
+	rff_stats(&corpus, &mutated, &restarts);
 	ok(a.n == 400 && a.hash == b.hash,
 	   "rff: the same seed runs the same 400 executions");
 	ok(a.hash != c.hash, "rff: another seed runs others");
@@ -69,6 +72,52 @@ static void t_deterministic(const struct mmsim_program *p)
 	   "rff: executions with new read-from pairs join the corpus (%llu) "
 	   "and most executions are mutations of it (%llu of 400)",
 	   (unsigned long long)corpus, (unsigned long long)mutated);
+}
+
+/* rff over @runs executions of @p, seed 3: its trail and its stats. */
+static struct trail rff_run(const struct mmsim_program *p, uint64_t runs,
+			    uint64_t *corpus, uint64_t *restarts)
+{
+	struct trail t = { 0xcbf29ce484222325ULL, 0 };
+	struct explore_opts o = { .strategy = "rff", .runs = runs, .seed = 3,
+				  .keep_going = true, .on_exec = on_exec,
+				  .ctx = &t };
+	struct explore_result r;
+	uint64_t mutated;
+
+	memset(&r, 0, sizeof(r));
+	explore(p, &o, &r);
+	explore_result_free(&r);
+	rff_stats(corpus, &mutated, restarts);
+	return t;
+}
+
+/*
+ * A small program's pairs are all seen within its first executions, so
+ * its corpus stops growing - until a restart drops it: then the same
+ * pairs are new again.
+ */
+static void t_restarts(void)
+{
+	const struct mmsim_program *p = builtin_program("builtin:writers3");
+	uint64_t c0, c1, c2, c3, r0, r1, r2, r3;
+	struct trail a, b;
+
+	if (!ok(p != NULL, "builtin:writers3 loads"))
+		return;
+	rff_run(p, 2000, &c0, &r0);
+	rff_run(p, 2001, &c1, &r1);
+	ok(r0 == 0 && r1 == 1 && c0 > 0 && c1 > c0,
+	   "rff restarts after 2,000 executions and its corpus grows again "
+	   "(%llu entries after 2,000, %llu after 2,001)",
+	   (unsigned long long)c0, (unsigned long long)c1);
+	rff_run(p, 6000, &c2, &r2);
+	a = rff_run(p, 6001, &c3, &r3);
+	ok(r2 == 1 && r3 == 2 && c3 > c2,
+	   "the second window is twice as long: the next restart at 6,001");
+	b = rff_run(p, 6001, &c3, &r3);
+	ok(a.n == 6001 && a.hash == b.hash,
+	   "the same seed runs the same 6,001 executions across restarts");
 }
 
 static void t_finds(const struct mmsim_program *p, int id)
@@ -132,5 +181,6 @@ int main(void)
 	t_finds(p, id);
 	scenario_program_free(p);
 	t_default_arm64(id);
+	t_restarts();
 	return done_testing();
 }
