@@ -595,8 +595,11 @@ static void run_seeded(struct run *ru)
 		if (out_of_budget(ru, i))
 			goto out;
 		slot = (i - ru->shard) / ru->nr_shards;
+		/* the odd slots: the ladder's while it is on its first two
+		 * rungs, then one in eight of them (no catalogued race needs
+		 * a higher rung; rff finds the deep ones sooner) */
 		if (ladder && (slot & 1) && (ru->ladder || ru->ladder_dfs) &&
-		    (ru->ladder_bound <= 2 || (slot & 7) == 7)) {
+		    (ru->ladder_bound <= 2 || (slot & 15) == 15)) {
 			char name[sizeof(ru->ladder_name)];
 
 			ladder_prepare(ru);
@@ -609,7 +612,7 @@ static void run_seeded(struct run *ru)
 			}
 		}
 		if (ladder && (slot & 1)) {
-			/* the other half of the stateful quarter: rff */
+			/* the rest of the stateful half: rff */
 			struct sim_config rc = { .strategy = rff_strategy() };
 
 			ru->member = "rff";

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * t_rff - reads-from fuzzing (explore/rff.c, `--strategy rff`, and the
- * stateful quarter of the default search):
+ * stateful half of the default search):
  *  - a run is a function of (program, seed): the same seed runs the same
  *    executions, another seed others;
  *  - the corpus grows from executions that showed a new read-from pair,
