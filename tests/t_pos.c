@@ -223,6 +223,37 @@ static void run_default(const struct mmsim_program *p, unsigned shard,
 	explore_result_free(&r);
 }
 
+/*
+ * Every member runs in its share among the even indices (the portfolio's
+ * in one process: the stateful half has the odd ones) and among the
+ * indices 0 mod 4 (job 0's with --jobs 2). With member i mod 8 the even
+ * indices ran only vpos and POS, never PCT.
+ */
+static void portfolio_shares(void)
+{
+	static const char *const names[] = { "vpos", "pos", "pct:2",
+					     "pct:3" };
+	static const unsigned weight[] = { 4, 2, 1, 1 };	/* of 8 */
+	bool fair = true;
+
+	for (unsigned step = 1; step <= 4; step *= 2) {
+		unsigned n[4] = { 0 }, total = 0;
+
+		for (uint64_t i = 0; total < 8000; i += step, total++)
+			for (unsigned m = 0; m < 4; m++)
+				n[m] += !strcmp(explore_member(NULL, i),
+						names[m]);
+		for (unsigned m = 0; m < 4; m++)
+			fair &= n[m] > total * weight[m] / 8 * 9 / 10 &&
+				n[m] < total * weight[m] / 8 * 11 / 10;
+		if (!fair)
+			diag("step %u: vpos %u pos %u pct:2 %u pct:3 %u of %u",
+			     step, n[0], n[1], n[2], n[3], total);
+	}
+	ok(fair, "every portfolio member runs within 10 %% of its share among "
+		 "all indices, the even ones and those 0 mod 4");
+}
+
 static void test_portfolio(void)
 {
 	const struct mmsim_program *p = builtin_program("builtin:lost-update");
@@ -253,13 +284,12 @@ static void test_portfolio(void)
 		ok(same, "Shards 0/2 and 1/2 of the default strategy run the "
 			 "unsharded run's portfolio executions");
 	}
-	for (uint64_t i = 0; i < 16; i++)
+	for (uint64_t i = 0; i < 64; i++)
 		members &= !strcmp(explore_member(NULL, i),
-				   explore_member("default", i + 8));
-	ok(members && !strcmp(explore_member(NULL, 0), "vpos") &&
-		   !strcmp(explore_member(NULL, 4), "pos") &&
-		   !strcmp(explore_member("pct:3", 5), "pct:3"),
+				   explore_member("default", i));
+	ok(members && !strcmp(explore_member("pct:3", 5), "pct:3"),
 	   "explore_member names the portfolio member of each execution");
+	portfolio_shares();
 }
 
 /* ---- vpos ---- */
@@ -372,7 +402,7 @@ static void test_coverage(void)
 
 int main(void)
 {
-	plan(6 + 4 + 5 + 3 + 2);
+	plan(6 + 4 + 5 + 3 + 3);
 	scenario_runner_register();
 	test_relation();
 	test_pos();
