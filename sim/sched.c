@@ -976,8 +976,8 @@ bool sim_held_pop(const void *lock)
 	for (int i = tk->nr_held - 1; i >= 0; i--) {
 		if (tk->held[i].lock != lock)
 			continue;
-		memmove(&tk->held[i], &tk->held[i + 1],
-			(tk->nr_held - i - 1) * sizeof(tk->held[0]));
+		for (int j = i; j + 1 < tk->nr_held; j++)	/* no call: */
+			tk->held[j] = tk->held[j + 1];	/* mostly the last */
 		tk->nr_held--;
 		return true;
 	}
