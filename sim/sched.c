@@ -771,19 +771,19 @@ yield_at(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
 {
 	if (S.current < 0)
 		return;
-	/* with a hook (DPOR), out of line: the common yield saves no
-	 * registers (below the SIM_SITE lines: the trace keys them) */
-	if (__builtin_expect(trace_hook != NULL, 0))
+	/* a hook (DPOR): out of line; the common yield saves no registers */
+	if (__builtin_expect(trace_hook != NULL, 0)) {
 		trace_record_hooked(kind, addr, kind2, addr2, site);
-	else
+	} else {	/* the access made since the last yield is behind it */
 		trace_record(kind, addr, site);
-	/* the access this task made since its last yield is behind it now */
-	S.last_access = next_access[S.current];
-	next_access[S.current] = (struct sim_access){
-		.kind = (uint8_t)kind, .kind2 = (uint8_t)kind2,
-		.addr = addr, .addr2 = addr2, .site = site, .stamp = S.step };
+		S.last_access = next_access[S.current];
+		next_access[S.current] = (struct sim_access){
+			.kind = (uint8_t)kind, .kind2 = (uint8_t)kind2,
+			.addr = addr, .addr2 = addr2, .site = site,
+			.stamp = S.step };
+	}
 	if (__builtin_expect(S.step > S.max_steps, 0))
-		livelock(site);
+		livelock(next_access[S.current].site);	/* == site */
 	if (__builtin_expect(S.cb_ready != NULL, 0))
 		run_ready_rcu_callbacks();
 	if ((S.runnable | sim_sb_mask) & ((S.runnable | sim_sb_mask) - 1))
@@ -1302,8 +1302,9 @@ void sim_limit_at(const struct sim_site *site, const char *fmt, ...)
 
 /*
  * A yield's event with a trace hook set (DPOR): the hook sees the yield's
- * second object. Out of line so that the common, hookless yield saves no
- * registers; defined last, below every SIM_SITE line of this file.
+ * second object; then the task's next access, as in yield_at. Out of line
+ * so that the common, hookless yield saves no registers; defined last,
+ * below every SIM_SITE line of this file.
  */
 static __attribute__((noinline)) void
 trace_record_hooked(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
@@ -1314,6 +1315,11 @@ trace_record_hooked(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
 	trace_record(kind, addr, site);
 	rec2.kind2 = SIM_EV__NR;
 	rec2.addr2 = 0;
+	/* as yield_at's hookless branch */
+	S.last_access = next_access[S.current];
+	next_access[S.current] = (struct sim_access){
+		.kind = (uint8_t)kind, .kind2 = (uint8_t)kind2,
+		.addr = addr, .addr2 = addr2, .site = site, .stamp = S.step };
 }
 
 #endif /* !SIM_STRESS */
