@@ -43,7 +43,7 @@
 #define GUARD_SIZE 4096UL
 #define TRACE_RING 4096		/* events kept for reports (power of two) */
 #define DEFAULT_MAX_STEPS 1000000ULL
-#define MAX_RESET_HOOKS 16
+#define MAX_RESET_HOOKS 32
 
 /* A pending IPI, on the sender's stack while it waits. */
 struct sim_ipi {
