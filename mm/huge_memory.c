@@ -961,28 +961,28 @@ static void __split_unmapped_folio(struct folio *folio)
 }
 
 /*
- * (7)'s test: does anyone but the split look at new folio @f? A reference
- * beyond the split's own, the page cache's (@file) and its mappings', a
- * sleeper on its lock, or another task whose next access touches its
- * struct page. Plain loads: no yield point.
+ * (7)'s test: does anyone but the split look at new folio @f (of the split
+ * of @head, @nr pages)? A reference beyond the split's own, the page
+ * cache's (@file) and its mappings', a sleeper on its lock, or another
+ * task whose next access touches its struct page. Plain loads: no yield.
  *
  * SIM: the put of a new folio nobody looks at has no scheduling point of
  * its own (folio_put_unobserved): it joins the step before, and DPOR still
  * sees it there (sim_note). A 2 MiB split would otherwise spend 511 of
  * its steps in this loop. Only a task that holds or is about to touch a
  * new folio can tell when its put happens, and such a folio keeps its
- * yield. A task that looks at a new folio later finds the loop either
- * not yet there or past it, both states of the kernel; what is lost is a
- * task watching two new folios at once, holding neither, that sees the
- * loop between them (docs/deviations.md).
+ * yield. Lost: a task watching two new folios at once (docs/deviations.md).
  */
-static bool split_new_folio_watched(struct folio *f, bool file)
+static bool split_others_stand_at(const struct folio *head, unsigned long nr,
+				  const struct folio *f);
+static bool split_new_folio_watched(const struct folio *head, unsigned long nr,
+				    struct folio *f, bool file)
 {
 	long expected = 1 + (file ? 1 : 0) + folio_mapcount(f);
 
 	return __atomic_load_n(&f->_refcount.counter, SIM_MO) != expected ||
 	       sim_bit_has_waiters(&f->flags, PG_locked) ||
-	       sim_others_stand_at(&f->page, sizeof(struct page));
+	       split_others_stand_at(head, nr, f);
 }
 
 /*
@@ -1147,7 +1147,7 @@ remap:
 				list_add_tail(&f->lru, list);
 				continue;
 			}
-			if (split_new_folio_watched(f, mapping != NULL))
+			if (split_new_folio_watched(folio, nr, f, !!mapping))
 				folio_put(f);
 			else
 				folio_put_unobserved(f);
@@ -1272,3 +1272,58 @@ out:
 	mmap_read_unlock(mm);
 	return ret;
 }
+
+/*
+ * split_others_stand_at - split_new_folio_watched's "another task's next
+ * access touches new folio @f's struct page", for the new folios of the
+ * split of @head (@nr pages) one after another: one look at all @nr
+ * struct pages first, then a look at @f's own only if someone stands
+ * among them. The same answer as asking for @f alone: the other tasks'
+ * next accesses change only when they run, which takes a yield of the
+ * running task, which stamps its own next access anew (struct
+ * sim_access.stamp); the whole-range answer is kept for one (split,
+ * task, stamp), and forgotten at the start of every execution.
+ * (Defined last: the yield sites above keep their lines, which the trace
+ * and the reads-from fuzzer key on.)
+ */
+#ifndef SIM_STRESS
+static struct {
+	const struct folio *head;	/* NULL: nothing kept */
+	int task;
+	uint64_t stamp;
+	bool any;	/* another task stands at one of head's pages */
+} split_watch;
+
+static void split_watch_reset(void)
+{
+	split_watch.head = NULL;
+}
+
+static bool split_others_stand_at(const struct folio *head, unsigned long nr,
+				  const struct folio *f)
+{
+	int me = sim_task_id();
+	uint64_t stamp;
+
+	if (me < 0)
+		return sim_others_stand_at(&f->page, sizeof(struct page));
+	stamp = sim_task_next(me)->stamp;
+	if (split_watch.head != head || split_watch.task != me ||
+	    split_watch.stamp != stamp) {
+		sim_on_reset(split_watch_reset);	/* idempotent */
+		split_watch.head = head;
+		split_watch.task = me;
+		split_watch.stamp = stamp;
+		split_watch.any = sim_others_stand_at(&head->page,
+						      nr * sizeof(struct page));
+	}
+	return split_watch.any &&
+	       sim_others_stand_at(&f->page, sizeof(struct page));
+}
+#else
+static bool split_others_stand_at(const struct folio *head, unsigned long nr,
+				  const struct folio *f)
+{
+	return sim_others_stand_at(&f->page, sizeof(struct page));
+}
+#endif

@@ -681,7 +681,7 @@ void shmem_evict_exited(struct address_space *mapping)
 		if (!folio)
 			continue;
 		if (xa_is_value(folio) ||
-		    test_bit(PG_locked, &folio->flags) ||
+		    __test_bit(PG_locked, &folio->flags) ||
 		    folio_mapcount(folio) || folio->mapping != mapping ||
 		    folio->index != index) {
 			if (nr_run)

@@ -88,22 +88,68 @@ void sim_set_memory_model(enum sim_memory m);
 enum sim_memory sim_memory_model(void);
 const char *sim_memory_name(enum sim_memory m);
 
+/* The CPUs with pending stores (bit c: CPU c); 0 most of the time. */
+extern uint64_t sim_sb_nonempty;
+
 /*
  * sim_sb_store - the running CPU stores @val (@size bytes) at @p, pending.
  * Outside a task: a plain store. @flags: SIM_SB_RELEASE.
  */
 void sim_sb_store(void *p, unsigned size, uint64_t val, unsigned flags);
-/* sim_sb_visible - what the running CPU reads at @p, given that host
- * memory holds @mem: @mem, unless another CPU's store is pending there. */
-uint64_t sim_sb_visible(const void *p, unsigned size, uint64_t mem);
+/*
+ * sim_sb_visible - what the running CPU reads at @p, given that host
+ * memory holds @mem: @mem, unless another CPU's store is pending there.
+ * (The test for "nothing pending anywhere" is inline: the common case.)
+ */
+uint64_t sim_sb_visible_slow(const void *p, unsigned size, uint64_t mem);
+static inline uint64_t sim_sb_visible(const void *p, unsigned size,
+				      uint64_t mem)
+{
+	if (!sim_sb_nonempty)
+		return mem;	/* nothing pending anywhere */
+	return sim_sb_visible_slow(p, size, mem);
+}
+
+/* The value of the @size-byte object at @p, read from host memory. */
+static inline uint64_t sim_sb_raw_load(const void *p, unsigned size)
+{
+	switch (size) {
+	case 1:
+		return __atomic_load_n((const uint8_t *)p, __ATOMIC_SEQ_CST);
+	case 2:
+		return __atomic_load_n((const uint16_t *)p, __ATOMIC_SEQ_CST);
+	case 4:
+		return __atomic_load_n((const uint32_t *)p, __ATOMIC_SEQ_CST);
+	default:
+		return __atomic_load_n((const uint64_t *)p, __ATOMIC_SEQ_CST);
+	}
+}
+
 /*
  * sim_sb_rmw_begin / sim_sb_rmw_end - around an atomic read-modify-write
  * of @p. @full: a full barrier (value-returning atomics; every RMW under
  * tso). begin returns the value before the RMW; end records a relaxed
- * RMW's write as pending (arm64).
+ * RMW's write as pending (arm64). The common cases are inline: nothing
+ * pending anywhere (begin), a full barrier or a write of the old value
+ * (end); the rest is out of line.
  */
-uint64_t sim_sb_rmw_begin(void *p, unsigned size, bool full);
-void sim_sb_rmw_end(void *p, unsigned size, uint64_t old, bool full);
+uint64_t sim_sb_rmw_begin_slow(void *p, unsigned size, bool full);
+void sim_sb_rmw_end_slow(void *p, unsigned size, uint64_t old);
+static inline uint64_t sim_sb_rmw_begin(void *p, unsigned size, bool full)
+{
+	if (!sim_sb_nonempty)
+		return sim_sb_raw_load(p, size);	/* nothing pending */
+	return sim_sb_rmw_begin_slow(p, size, full);
+}
+
+static inline void sim_sb_rmw_end(void *p, unsigned size, uint64_t old,
+				  bool full)
+{
+	if (full || sim_sb_raw_load(p, size) == old)
+		return;	/* drained at begin, or wrote nothing new */
+	sim_sb_rmw_end_slow(p, size, old);
+}
+
 /* smp_mb(): the running CPU's stores all become visible now. */
 void sim_sb_mb_slow(void);
 /* smp_wmb(): order the stores before it before those after it (arm64). */
@@ -124,7 +170,8 @@ int sim_sb_owner(int id);
 
 static inline void sim_sb_mb(void)
 {
-	if (__builtin_expect(sim_sb_live, 0))
+	/* nothing pending anywhere: nothing to make visible */
+	if (__builtin_expect(sim_sb_live, 0) && sim_sb_nonempty)
 		sim_sb_mb_slow();
 }
 

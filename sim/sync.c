@@ -324,9 +324,18 @@ static struct sim_waitq *bit_waitqueue(unsigned long *word, int nr)
 	return bit_waitqueue_find(word, nr, true);
 }
 
+/* The queue of (@word, @nr) if one exists; inline: usually none does. */
+static inline struct sim_waitq *bit_waitqueue_lookup(unsigned long *word,
+						     int nr)
+{
+	if (!bit_wait_used)
+		return NULL;	/* no queue at all yet */
+	return bit_waitqueue_find(word, nr, false);
+}
+
 bool sim_bit_has_waiters(unsigned long *word, int nr)
 {
-	struct sim_waitq *wq = bit_waitqueue_find(word, nr, false);
+	struct sim_waitq *wq = bit_waitqueue_lookup(word, nr);
 
 	return wq && wq->waiters;
 }
@@ -358,7 +367,7 @@ void sim_wait_on_bit_lock(unsigned long *word, int nr,
 
 void wake_up_bit(unsigned long *word, int nr)
 {
-	struct sim_waitq *wq = bit_waitqueue_find(word, nr, false);
+	struct sim_waitq *wq = bit_waitqueue_lookup(word, nr);
 
 	if (wq)
 		sim_wake_all(wq);
