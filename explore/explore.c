@@ -614,11 +614,13 @@ static void run_seeded(struct run *ru)
 		if (out_of_budget(ru, i))
 			goto out;
 		slot = (i - ru->shard) / ru->nr_shards;
-		/* the odd slots: the ladder's while it is on its first two
-		 * rungs, then one in eight of them (no catalogued race needs
-		 * a higher rung; rff finds the deep ones sooner) */
+		/* the odd slots: every other one the ladder's while it is
+		 * on its first two rungs, then one in eight (no catalogued
+		 * race needs a higher rung; rff finds the deep ones
+		 * sooner); rff has the rest */
 		if (ladder && (slot & 1) && (ru->ladder || ru->ladder_dfs) &&
-		    (ru->ladder_bound <= 2 || (slot & 15) == 15)) {
+		    ((ru->ladder_bound <= 2 && (slot & 3) == 1) ||
+		     (slot & 15) == 15)) {
 			char name[sizeof(ru->ladder_name)];
 
 			ladder_prepare(ru);

@@ -237,7 +237,7 @@ static void test_bugs(void)
 	       "Where DPOR cannot run (memory=arm64), mmsim bugs proves the "
 	       "clean direction by bounded dfs");
 	expect("explore scenarios/page-ref-unfreeze-relaxed.mms --keep-going "
-	       "--no-shrink --runs 3000 --json", 0, "\"found_by\": \"dfs:2\"",
+	       "--no-shrink --runs 6000 --json", 0, "\"found_by\": \"dfs:2\"",
 	       "Where DPOR cannot run, the default search's ladder is bounded "
 	       "dfs (page-ref-unfreeze-relaxed: dfs:2 finds it too)");
 }
