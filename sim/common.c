@@ -352,3 +352,47 @@ struct sim_strategy *sim_strategy_by_name(const char *name)
 	}
 	return NULL;
 }
+
+/* ---- kept arrays (sim_zkept) ---- */
+
+#define KEPT_BLOCK 512
+
+/* Is the 512-byte block at @p (512-aligned) all zero? */
+static inline bool kept_block_zero(const unsigned char *p)
+{
+	const unsigned long *w = (const unsigned long *)p;
+	unsigned long acc = 0;
+
+	for (unsigned i = 0; i < KEPT_BLOCK / sizeof(long); i++)
+		acc |= w[i];
+	return !acc;
+}
+
+void *sim_zkept(enum sim_kept_key key, size_t size)
+{
+#ifdef SIM_STRESS
+	return sim_zalloc(size);
+#else
+	static unsigned char *buf[SIM_NR_KEPT];
+	static size_t cap[SIM_NR_KEPT];
+	size_t need = (size + KEPT_BLOCK - 1) & ~(size_t)(KEPT_BLOCK - 1);
+
+	if (key >= SIM_NR_KEPT)
+		return NULL;
+	if (cap[key] < need) {
+		free(buf[key]);
+		buf[key] = aligned_alloc(KEPT_BLOCK, need);
+		if (!buf[key]) {
+			fprintf(stderr, "mmsim: out of host memory\n");
+			exit(2);
+		}
+		memset(buf[key], 0, need);
+		cap[key] = need;
+		return buf[key];
+	}
+	for (size_t off = 0; off < need; off += KEPT_BLOCK)
+		if (!kept_block_zero(buf[key] + off))
+			memset(buf[key] + off, 0, KEPT_BLOCK);
+	return buf[key];
+#endif
+}
