@@ -25,7 +25,7 @@ struct cpu_tlb {
 	uint64_t valid; /* bit i: e[i].valid (TLB_ENTRIES <= 64) */
 	unsigned int victim; /* next round-robin victim */
 	mm_context_t *cur; /* context this CPU runs */
-	unsigned long flush_gen; /* flushes that reached this CPU */
+	/* its flush count: tlb_flush_gens[cpu] (mmu.h reads it inline) */
 };
 
 enum mmu_arch mmu_arch = MMU_ARCH_X86;
@@ -115,10 +115,10 @@ static inline bool entry_covers(const struct tlb_entry *e, uint32_t id,
 	       e->vpn == (va >> (e->huge ? PMD_SHIFT : PAGE_SHIFT));
 }
 
-unsigned long tlb_flush_gen(int cpu)
-{
-	return tlbs[cpu].flush_gen;
-}
+/* flushes that reached each CPU (tlb_flush_gen(), inline in mmu.h) */
+unsigned long tlb_flush_gens[SIM_MAX_CPUS];
+/* (reset with the CPU's TLB, tlb_reset) */
+
 
 struct tlb_entry *__tlb_find(int cpu, uint32_t id, unsigned long va)
 {
@@ -180,7 +180,7 @@ static void flush_tlb_func(int cpu, void *info)
 	const struct flush_info *f = info;
 	struct cpu_tlb *t = &tlbs[cpu];
 
-	t->flush_gen++;
+	tlb_flush_gens[cpu]++;
 	for (uint64_t v = t->valid; v; v &= v - 1) {
 		int i = __builtin_ctzll(v);
 		struct tlb_entry *e = &t->e[i];
@@ -395,7 +395,7 @@ static void tlb_reset(void)
 		t->valid = 0;
 		t->victim = 0;
 		t->cur = NULL;
-		t->flush_gen = 0;
+		tlb_flush_gens[cpu] = 0;
 	}
 	next_ctx_id = 0;
 }
