@@ -189,7 +189,11 @@ int tlb_nr_entries(int cpu, const mm_context_t *ctx);
  * tlb_flush_gen - how many flushes reached @cpu's TLB so far: a hardware
  * walk that a flush overlapped is restarted (arch/mmu.c hw_walk).
  */
-unsigned long tlb_flush_gen(int cpu);
+extern unsigned long tlb_flush_gens[SIM_MAX_CPUS];
+static inline unsigned long tlb_flush_gen(int cpu)
+{
+	return tlb_flush_gens[cpu];
+}
 void tlb_for_each(void (*fn)(int cpu, const struct tlb_entry *e, void *arg),
 		  void *arg);
 

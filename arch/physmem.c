@@ -301,10 +301,10 @@ static void buddy_list_del(struct page *page)
 
 /* ---- geometry ---- */
 
-bool pfn_valid(unsigned long pfn)
-{
-	return pfn < max_pfn;
-}
+/*
+ * pfn_valid() is inline in physmem.h (these lines keep the yield point
+ * below where it was).
+ */
 
 static inline void *pfn_to_virt_raw(unsigned long pfn)
 {

@@ -180,7 +180,11 @@ static inline unsigned long page_to_pfn(const struct page *page)
 	return (unsigned long)(page - mem_map);
 }
 
-bool pfn_valid(unsigned long pfn);
+/* Is @pfn a frame (normal or device-private)? Inline: every walk asks. */
+static inline bool pfn_valid(unsigned long pfn)
+{
+	return pfn < max_pfn;
+}
 
 /*
  * sim_data_obj - the explorer's name for the data of the frame @page

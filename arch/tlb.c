@@ -25,7 +25,7 @@ struct cpu_tlb {
 	uint64_t valid; /* bit i: e[i].valid (TLB_ENTRIES <= 64) */
 	unsigned int victim; /* next round-robin victim */
 	mm_context_t *cur; /* context this CPU runs */
-	unsigned long flush_gen; /* flushes that reached this CPU */
+	/* its flush count: tlb_flush_gens[cpu] (mmu.h reads it inline) */
 };
 
 enum mmu_arch mmu_arch = MMU_ARCH_X86;
@@ -50,16 +50,16 @@ static struct cpu_tlb tlbs[SIM_MAX_CPUS];
 static uint64_t tlb_used; /* CPUs touched this execution */
 static uint32_t next_ctx_id;
 
-static void tlb_reset(void)
-{
-	while (tlb_used) {
-		int cpu = __builtin_ctzll(tlb_used);
-
-		tlb_used &= tlb_used - 1;
-		memset(&tlbs[cpu], 0, sizeof(tlbs[cpu]));
-	}
-	next_ctx_id = 0;
-}
+/*
+ * tlb_reset - the per-execution reset. It lives at the end of this file,
+ * below every yield point here (traces name those by line); it writes
+ * only the slots still valid (every reader goes through ->valid and a
+ * fill writes its whole slot), not each used CPU's 1.5 KiB of entries.
+ * (This block keeps the lines below where they were: the same number of
+ * lines as the function it replaced, so the yield points' lines in traces
+ * stay the same.)
+ */
+static void tlb_reset(void);
 
 void init_new_context(mm_context_t *ctx, unsigned long pgd_pfn)
 {
@@ -115,10 +115,10 @@ static inline bool entry_covers(const struct tlb_entry *e, uint32_t id,
 	       e->vpn == (va >> (e->huge ? PMD_SHIFT : PAGE_SHIFT));
 }
 
-unsigned long tlb_flush_gen(int cpu)
-{
-	return tlbs[cpu].flush_gen;
-}
+/* flushes that reached each CPU (tlb_flush_gen(), inline in mmu.h) */
+unsigned long tlb_flush_gens[SIM_MAX_CPUS];
+/* (reset with the CPU's TLB, tlb_reset) */
+
 
 struct tlb_entry *__tlb_find(int cpu, uint32_t id, unsigned long va)
 {
@@ -180,7 +180,7 @@ static void flush_tlb_func(int cpu, void *info)
 	const struct flush_info *f = info;
 	struct cpu_tlb *t = &tlbs[cpu];
 
-	t->flush_gen++;
+	tlb_flush_gens[cpu]++;
 	for (uint64_t v = t->valid; v; v &= v - 1) {
 		int i = __builtin_ctzll(v);
 		struct tlb_entry *e = &t->e[i];
@@ -381,4 +381,21 @@ void tlb_for_each(void (*fn)(int cpu, const struct tlb_entry *e, void *arg),
 		for (uint64_t v = tlbs[cpu].valid; v; v &= v - 1)
 			fn(cpu, &tlbs[cpu].e[__builtin_ctzll(v)], arg);
 	}
+}
+
+static void tlb_reset(void)
+{
+	while (tlb_used) {
+		int cpu = __builtin_ctzll(tlb_used);
+		struct cpu_tlb *t = &tlbs[cpu];
+
+		tlb_used &= tlb_used - 1;
+		for (uint64_t v = t->valid; v; v &= v - 1)
+			t->e[__builtin_ctzll(v)].valid = false;
+		t->valid = 0;
+		t->victim = 0;
+		t->cur = NULL;
+		tlb_flush_gens[cpu] = 0;
+	}
+	next_ctx_id = 0;
 }

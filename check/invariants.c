@@ -278,19 +278,28 @@ static void walk_deposits(struct mm_struct *mm, struct page *t)
 	}
 }
 
+/*
+ * @mig: the walk is one check_no_migration_entries() makes (a live mm,
+ * present PGD and PUD entries): note the migration entries it meets, for
+ * mm_check_migration_entries() (check/migration.c), so the end of an
+ * execution walks the tables once for both checks.
+ */
 static void walk_pmd_table(struct mm_struct *mm, unsigned long pfn,
-			   unsigned long base, long *pages, long *tables)
+			   unsigned long base, long *pages, long *tables,
+			   bool mig)
 {
 	pmd_t *pmd = (pmd_t *)__pfn_va(pfn);
 
 	check_table(mm, pfn, PT_PMD, base);
-	for (int i = pt_next_used(pmd, 0); i < PTRS_PER_PMD;
-	     i = pt_next_used(pmd, i + 1)) {
+	for (int i = chk_next_used(pmd, 0); i < PTRS_PER_PMD;
+	     i = chk_next_used(pmd, i + 1)) {
 		pmd_t v = __pmd(ld(&pmd[i]));
 		unsigned long va = base + ((unsigned long)i << PMD_SHIFT);
 
 		if (pmd_none(v))
 			continue;
+		if (mig && is_pmd_migration_entry(v))
+			mm_note_migration_entry(mm, va, true, pmd_val(v));
 		if (pmd_trans_huge(v) || !pmd_present(v)) {
 			/* a file THP has no deposit (x86, arm64) */
 			if (!pmd_present(v) || is_huge_zero_pmd(v) ||
@@ -302,13 +311,18 @@ static void walk_pmd_table(struct mm_struct *mm, unsigned long pfn,
 		}
 		check_table(mm, pmd_pfn(v), PT_PTE, va);
 		(*tables)++;
-		for (int j = pt_next_used(__pfn_va(pmd_pfn(v)), 0);
+		for (int j = chk_next_used(__pfn_va(pmd_pfn(v)), 0);
 		     j < PTRS_PER_PTE;
-		     j = pt_next_used(__pfn_va(pmd_pfn(v)), j + 1)) {
+		     j = chk_next_used(__pfn_va(pmd_pfn(v)), j + 1)) {
 			pte_t *pte = (pte_t *)__pfn_va(pmd_pfn(v)) + j;
 			unsigned long pva = va + ((unsigned long)j << 12);
+			pte_t pv = __pte(ld(pte));
 
-			*pages += walk_pte(mm, __pte(ld(pte)), pva);
+			if (mig && is_swap_pte(pv) &&
+			    is_migration_entry(pte_to_swp_entry(pv)))
+				mm_note_migration_entry(mm, pva, false,
+							pte_val(pv));
+			*pages += walk_pte(mm, pv, pva);
 		}
 	}
 	walk_deposits(mm, pfn_to_page(pfn));
@@ -352,8 +366,8 @@ static void walk_mm(struct mm_struct *mm)
 
 	file_pages = 0;
 	check_table(mm, mm->context.pgd_pfn, PT_PGD, 0);
-	for (int i = pt_next_used(pgd, 0); i < PTRS_PER_PGD;
-	     i = pt_next_used(pgd, i + 1)) {
+	for (int i = chk_next_used(pgd, 0); i < PTRS_PER_PGD;
+	     i = chk_next_used(pgd, i + 1)) {
 		pgd_t g = __pgd(ld(&pgd[i]));
 		pud_t *pud;
 
@@ -361,8 +375,8 @@ static void walk_mm(struct mm_struct *mm)
 			continue;
 		check_table(mm, pgd_pfn(g), PT_PUD, (unsigned long)i << 39);
 		pud = (pud_t *)__pfn_va(pgd_pfn(g));
-		for (int j = pt_next_used(pud, 0); j < PTRS_PER_PUD;
-		     j = pt_next_used(pud, j + 1)) {
+		for (int j = chk_next_used(pud, 0); j < PTRS_PER_PUD;
+		     j = chk_next_used(pud, j + 1)) {
 			pud_t u = __pud(ld(&pud[j]));
 
 			if (pud_none(u))
@@ -370,7 +384,9 @@ static void walk_mm(struct mm_struct *mm)
 			walk_pmd_table(mm, pud_pfn(u),
 				       ((unsigned long)i << PGDIR_SHIFT) |
 				       ((unsigned long)j << PUD_SHIFT),
-				       &pages, &tables);
+				       &pages, &tables,
+				       !mm->dead && pgd_present(g) &&
+				       pud_present(u));
 		}
 	}
 	if (get_mm_counter(mm, MM_ANONPAGES) != pages)
@@ -512,6 +528,7 @@ bool mm_check_invariants(unsigned int flags, struct sim_result *res)
 	failed = false;
 	fail_res = res;
 	reset_info();
+	mm_note_migration_reset();
 	list_for_each_entry(mm, &sim_mm_list, mm_list) {
 		check_vmas(mm);
 		walk_mm(mm);

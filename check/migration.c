@@ -24,13 +24,48 @@ static int report(struct mm_struct *mm, unsigned long addr, bool pmd,
 	return found + 1;
 }
 
+#include "check/mm_check.h"	/* and check/pt_scan.h */
+
+/* The migration entries the last invariant walk met (the first kept). */
+static struct {
+	int found;
+	struct mm_struct *mm;	/* on sim_mm_list until the report */
+	bool pmd;
+	unsigned long addr, val;
+} noted;
+
+void mm_note_migration_reset(void)
+{
+	noted.found = 0;
+}
+
+void mm_note_migration_entry(struct mm_struct *mm, unsigned long addr,
+			     bool pmd, unsigned long val)
+{
+	if (!noted.found++) {
+		noted.mm = mm;
+		noted.pmd = pmd;
+		noted.addr = addr;
+		noted.val = val;
+	}
+}
+
+/* mm_check_migration_entries - see check/mm_check.h. */
+int mm_check_migration_entries(void)
+{
+	/* the same report, from the same line, as the walk below makes */
+	if (noted.found)
+		report(noted.mm, noted.addr, noted.pmd, noted.val, 0);
+	return noted.found;
+}
+
 static int check_pte_table(struct mm_struct *mm, pmd_t pmd,
 			   unsigned long base, int found)
 {
 	pte_t *pte = (pte_t *)__pfn_va(pmd_pfn(pmd));
 
-	for (int i = pt_next_used(pte, 0); i < PTRS_PER_PTE;
-	     i = pt_next_used(pte, i + 1)) {
+	for (int i = chk_next_used(pte, 0); i < PTRS_PER_PTE;
+	     i = chk_next_used(pte, i + 1)) {
 		pte_t v = __pte(__atomic_load_n(&pte[i].pte, SIM_MO));
 
 		if (is_swap_pte(v) && is_migration_entry(pte_to_swp_entry(v)))
@@ -44,24 +79,24 @@ static int check_mm(struct mm_struct *mm, int found)
 {
 	pgd_t *pgd = (pgd_t *)__pfn_va(mm->context.pgd_pfn);
 
-	for (int g = pt_next_used(pgd, 0); g < PTRS_PER_PGD;
-	     g = pt_next_used(pgd, g + 1)) {
+	for (int g = chk_next_used(pgd, 0); g < PTRS_PER_PGD;
+	     g = chk_next_used(pgd, g + 1)) {
 		pgd_t gv = __pgd(__atomic_load_n(&pgd[g].pgd, SIM_MO));
 		pud_t *pud;
 
 		if (!pgd_present(gv))
 			continue;
 		pud = (pud_t *)__pfn_va(pgd_pfn(gv));
-		for (int u = pt_next_used(pud, 0); u < PTRS_PER_PUD;
-		     u = pt_next_used(pud, u + 1)) {
+		for (int u = chk_next_used(pud, 0); u < PTRS_PER_PUD;
+		     u = chk_next_used(pud, u + 1)) {
 			pud_t uv = __pud(__atomic_load_n(&pud[u].pud, SIM_MO));
 			pmd_t *pmd;
 
 			if (!pud_present(uv))
 				continue;
 			pmd = (pmd_t *)__pfn_va(pud_pfn(uv));
-			for (int m = pt_next_used(pmd, 0); m < PTRS_PER_PMD;
-			     m = pt_next_used(pmd, m + 1)) {
+			for (int m = chk_next_used(pmd, 0); m < PTRS_PER_PMD;
+			     m = chk_next_used(pmd, m + 1)) {
 				pmd_t mv = __pmd(__atomic_load_n(&pmd[m].pmd,
 								 SIM_MO));
 				unsigned long base =

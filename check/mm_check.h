@@ -8,6 +8,7 @@
 #define CHECK_MM_CHECK_H
 
 #include "mm.h"
+#include "check/pt_scan.h"
 
 /* mm_check_invariants() flags */
 #define MM_INV_ALL_EXITED	0x1	/* every mm is gone: check for leaks */
@@ -21,6 +22,22 @@
  * it (outcome SIM_VIOLATION, msg).
  */
 bool mm_check_invariants(unsigned int flags, struct sim_result *res);
+
+/*
+ * mm_check_migration_entries - check_no_migration_entries() (migrate.h),
+ * answered from the last mm_check_invariants() walk, which visits every
+ * entry that check reads and notes the migration entries it meets (same
+ * walk order, same conditions: live mms, present PGD and PUD entries).
+ * For the end of an execution, right after mm_check_invariants() with
+ * nothing run in between: the tables are walked once for both checks.
+ * The first entry noted is reported with sim_violation(), worded as
+ * check_no_migration_entries() words it; returns the number noted.
+ */
+int mm_check_migration_entries(void);
+/* The invariant walk's side of it (check/invariants.c). */
+void mm_note_migration_reset(void);
+void mm_note_migration_entry(struct mm_struct *mm, unsigned long addr,
+			     bool pmd, unsigned long val);
 
 /*
  * References the invariant checker cannot see in page tables (GUP pins,

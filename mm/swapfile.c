@@ -97,8 +97,8 @@ static struct swap_info_struct *swap_type_to_swap_info(void)
 	spin_lock_init_class(&si->lock, "swap_info");
 	si->users = 1;		/* enable_swap_info: percpu_ref_resurrect */
 	init_completion(&si->comp);
-	si->swap_map = sim_zalloc(si->max);
-	si->cache = sim_zalloc(sizeof(*si->cache) * si->max);
+	si->swap_map = sim_zkept(SIM_KEPT_SWAP_MAP, si->max);
+	si->cache = sim_zkept(SIM_KEPT_SWAP_CACHE, sizeof(*si->cache) * si->max);
 	swap_info = si;
 	return si;
 }

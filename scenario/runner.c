@@ -1786,7 +1786,7 @@ static void runner_check(void *arg)
 			      s->handles[h].name);
 		return;
 	}
-	if (!mm_check_invariants(0, NULL) || check_no_migration_entries())
+	if (!mm_check_invariants(0, NULL) || mm_check_migration_entries())
 		return;
 	for (int p = 0; p < s->nr_procs; p++)
 		process_exit(p);

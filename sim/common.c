@@ -198,6 +198,20 @@ static inline int nth_bit(uint64_t mask, unsigned n)
 	return __builtin_ctzll(mask);
 }
 
+/*
+ * The number of bits set in @mask, a set of tasks: a few bits, so one
+ * step per bit beats __builtin_popcountll, which without -mpopcnt (not
+ * every machine has it) is a call into libgcc.
+ */
+static inline unsigned nr_bits(uint64_t mask)
+{
+	unsigned n = 0;
+
+	for (; mask; mask &= mask - 1)
+		n++;
+	return n;
+}
+
 /* Round-robin: the next runnable task after the current one, cyclically. */
 static int rr_pick(struct sim_strategy *s, const struct sim_sched_view *v)
 {
@@ -228,7 +242,7 @@ static void random_begin(struct sim_strategy *s, uint64_t seed)
 
 static int random_pick(struct sim_strategy *s, const struct sim_sched_view *v)
 {
-	unsigned n = __builtin_popcountll(v->runnable);
+	unsigned n = nr_bits(v->runnable);
 
 	return nth_bit(v->runnable, sim_rng_below(&random_rng, n));
 }
@@ -337,4 +351,57 @@ struct sim_strategy *sim_strategy_by_name(const char *name)
 		return sim_strategy_pct(d);
 	}
 	return NULL;
+}
+
+/* ---- kept arrays (sim_zkept) ---- */
+
+#define KEPT_BLOCK 512
+#define KEPT_CHUNK 4096
+
+/* Zeros to compare with: libc's memcmp reads 32 or 64 bytes a step. */
+static const unsigned char kept_zeros[KEPT_CHUNK];
+
+/*
+ * Clear what is not zero in [@p, @p + @n) (@n a multiple of KEPT_BLOCK):
+ * a 4 KiB chunk that differs from zeros is looked at a block at a time,
+ * and only the blocks that differ are cleared.
+ */
+static void kept_clear(unsigned char *p, size_t n)
+{
+	for (size_t off = 0; off < n; off += KEPT_CHUNK) {
+		size_t len = n - off < KEPT_CHUNK ? n - off : KEPT_CHUNK;
+
+		if (!memcmp(p + off, kept_zeros, len))
+			continue;
+		for (size_t b = off; b < off + len; b += KEPT_BLOCK)
+			if (memcmp(p + b, kept_zeros, KEPT_BLOCK))
+				memset(p + b, 0, KEPT_BLOCK);
+	}
+}
+
+void *sim_zkept(enum sim_kept_key key, size_t size)
+{
+#ifdef SIM_STRESS
+	return sim_zalloc(size);
+#else
+	static unsigned char *buf[SIM_NR_KEPT];
+	static size_t cap[SIM_NR_KEPT];
+	size_t need = (size + KEPT_BLOCK - 1) & ~(size_t)(KEPT_BLOCK - 1);
+
+	if (key >= SIM_NR_KEPT)
+		return NULL;
+	if (cap[key] < need) {
+		free(buf[key]);
+		buf[key] = aligned_alloc(KEPT_BLOCK, need);
+		if (!buf[key]) {
+			fprintf(stderr, "mmsim: out of host memory\n");
+			exit(2);
+		}
+		memset(buf[key], 0, need);
+		cap[key] = need;
+		return buf[key];
+	}
+	kept_clear(buf[key], need);
+	return buf[key];
+#endif
 }

@@ -464,4 +464,18 @@ void *sim_zalloc(size_t size);
 /* sim_free - return @p; the space is reused only after the next reset. */
 void sim_free(void *p);
 
+/*
+ * sim_zkept - zeroed memory for a large per-execution array that an
+ * execution writes a little of (the swap device's map and cache: a slot
+ * or two of thousands). One buffer per @key, kept from one execution to
+ * the next; each call hands it out zeroed, clearing only the 512-byte
+ * blocks that are not zero - reading them costs a fraction of writing
+ * them, which is what sim_zalloc() does for every byte. The contract is
+ * sim_zalloc()'s: @size bytes of zeros, valid until the next
+ * sim_exec_begin() (one caller per key per execution). Not freed with
+ * sim_free(). SIM_STRESS: sim_zalloc() itself.
+ */
+enum sim_kept_key { SIM_KEPT_SWAP_MAP, SIM_KEPT_SWAP_CACHE, SIM_NR_KEPT };
+void *sim_zkept(enum sim_kept_key key, size_t size);
+
 #endif /* SIM_SIM_H */
