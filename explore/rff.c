@@ -44,8 +44,9 @@
  * window is the run without restarts, and a race rff finds in a window
  * of w with probability q is missed after n windows with (1 - q)^n at
  * most (same seeds: median 1,606, 90 % within 5,883, none missed;
- * docs/explorer.md). Geometric windows keep the cost of a restart
- * within twice the run a restart-free search would need at most.
+ * docs/explorer.md). Doubling keeps long runs possible: a corpus that
+ * needs n executions to get there gets a whole window of at least n,
+ * and that window starts before execution 2n.
  *
  * What it is not. Execution i depends on the executions before it (the
  * corpus), so rff runs in one process, as the DPOR ladder does: the
