@@ -410,8 +410,10 @@ static struct sim_strategy *seeded_strategy(struct run *ru, uint64_t i,
 	unsigned param = ru->param;
 
 	if (kind == ST_DEFAULT) {
-		kind = portfolio[member_of(i)].kind;
-		param = portfolio[member_of(i)].param;
+		const struct member *m = &portfolio[member_of(i)];
+
+		kind = m->kind;
+		param = m->param;
 	}
 	switch (kind) {
 	case ST_PCT:

@@ -393,7 +393,7 @@ static int rff_pick(struct sim_strategy *s, const struct sim_sched_view *v)
 			t = v->current;	/* past the plan: run on */
 		else {
 			uint64_t nth = sim_rng_below(&R.rng,
-						     __builtin_popcountll(run));
+						     sim_nr_bits(run));
 
 			while (nth--)
 				run &= run - 1;

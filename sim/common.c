@@ -198,20 +198,6 @@ static inline int nth_bit(uint64_t mask, unsigned n)
 	return __builtin_ctzll(mask);
 }
 
-/*
- * The number of bits set in @mask, a set of tasks: a few bits, so one
- * step per bit beats __builtin_popcountll, which without -mpopcnt (not
- * every machine has it) is a call into libgcc.
- */
-static inline unsigned nr_bits(uint64_t mask)
-{
-	unsigned n = 0;
-
-	for (; mask; mask &= mask - 1)
-		n++;
-	return n;
-}
-
 /* Round-robin: the next runnable task after the current one, cyclically. */
 static int rr_pick(struct sim_strategy *s, const struct sim_sched_view *v)
 {
@@ -242,7 +228,7 @@ static void random_begin(struct sim_strategy *s, uint64_t seed)
 
 static int random_pick(struct sim_strategy *s, const struct sim_sched_view *v)
 {
-	unsigned n = nr_bits(v->runnable);
+	unsigned n = sim_nr_bits(v->runnable);
 
 	return nth_bit(v->runnable, sim_rng_below(&random_rng, n));
 }

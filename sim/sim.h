@@ -478,4 +478,19 @@ void sim_free(void *p);
 enum sim_kept_key { SIM_KEPT_SWAP_MAP, SIM_KEPT_SWAP_CACHE, SIM_NR_KEPT };
 void *sim_zkept(enum sim_kept_key key, size_t size);
 
+/*
+ * sim_nr_bits - the number of bits set in @mask, a set of tasks (the
+ * strategies' runnable sets): a few bits, so one step per bit beats
+ * __builtin_popcountll, which without -mpopcnt (not every machine has
+ * it) is a call into libgcc.
+ */
+static inline unsigned sim_nr_bits(uint64_t mask)
+{
+	unsigned n = 0;
+
+	for (; mask; mask &= mask - 1)
+		n++;
+	return n;
+}
+
 #endif /* SIM_SIM_H */

@@ -247,8 +247,7 @@ uint64_t sim_sb_visible_slow(const void *p, unsigned size, uint64_t mem)
 	int me;
 	uint64_t m;
 
-	if (!sim_sb_nonempty)
-		return mem;	/* nothing pending anywhere */
+	/* stores are pending (sim_sb_visible tested it) */
 	me = sim_task_id();
 	m = sim_sb_nonempty & ~(me >= 0 ? 1ULL << me : 0);
 
@@ -269,8 +268,7 @@ uint64_t sim_sb_rmw_begin_slow(void *p, unsigned size, bool full)
 	int me;
 	bool changed;
 
-	if (!sim_sb_nonempty)
-		return sim_sb_raw_load(p, size);	/* nothing pending anywhere */
+	/* stores are pending (sim_sb_rmw_begin tested it) */
 	me = sim_task_id();
 	if (me >= 0) {
 		changed = others_drain(p, me);

@@ -295,8 +295,6 @@ static struct sim_waitq *bit_waitqueue_find(unsigned long *word, int nr,
 {
 	uintptr_t h = ((uintptr_t)word >> 3) * 31 + (uintptr_t)nr;
 
-	if (!add && !bit_wait_used)
-		return NULL;	/* no queue at all yet */
 	if (add)
 		sim_on_reset(bit_wait_reset);	/* idempotent */
 	for (unsigned i = 0; i < BIT_WAIT_SLOTS; i++) {
