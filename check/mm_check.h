@@ -40,6 +40,16 @@ void mm_note_migration_entry(struct mm_struct *mm, unsigned long addr,
 			     bool pmd, unsigned long val);
 
 /*
+ * mm_peek_user_word - what a load of the word at @va (8-byte aligned) by
+ * @mm's process would read, from the page tables alone (check/readback.c
+ * says which mappings that covers): true with *@val set, or false when
+ * the tables do not decide it. No yield point, no fault, no A/D bit. For
+ * the end of an execution (the runner's read-back, R9).
+ */
+bool mm_peek_user_word(struct mm_struct *mm, unsigned long va,
+		       uint64_t *val);
+
+/*
  * References the invariant checker cannot see in page tables (GUP pins,
  * references held by a scenario): a hook returning how many @folio has.
  * NULL (the default): none. GUP registers one.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * check/oracle.c - the value oracle (see oracle.h for the rules R1-R5 and
- * R8; R6-R7, shared memory and EOF, are the runner's:
+ * R8; R6-R7, shared memory and EOF, and R9, the read-back at the end of
+ * an execution, are the runner's:
  * docs/scenario-language.md).
  *
  * Each process's memory is a sorted list of segments [start, end) with the
@@ -242,6 +243,17 @@ static int values_at(int p, unsigned long va, uint64_t *vals)
 	}
 	memcpy(vals, s->vals, sizeof(s->vals));
 	return s->nvals;
+}
+
+void oracle_for_each_written(int p, void (*fn)(void *ctx, unsigned long start,
+					       unsigned long end),
+			     void *ctx)
+{
+	if (p < 0 || p >= O.nr_procs)
+		return;
+	for (const struct seg *s = O.procs[p].head; s; s = s->next)
+		if (s->nvals > 0)
+			fn(ctx, s->start, s->end);
 }
 
 /* Remove @p's segments inside the carved range [@va, @va + @len). */

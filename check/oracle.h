@@ -144,6 +144,17 @@ void oracle_unmap(int p, unsigned long va, unsigned long len);
 void oracle_move(int p, unsigned long from, unsigned long to,
 		 unsigned long len);
 
+/*
+ * The ranges of @p's memory that a store, fill, zap or DMA write changed
+ * (words whose values the oracle knows), in address order: @fn(@ctx,
+ * start, end) for each, [start, end). Ranges never written (they read
+ * zero) and ranges whose values overflowed (anything goes) are left out.
+ * @fn may run loads (oracle_load_begin/end), nothing that changes memory.
+ */
+void oracle_for_each_written(int p, void (*fn)(void *ctx, unsigned long start,
+					       unsigned long end),
+			     void *ctx);
+
 /* Imprecision counters: value sets that overflowed (every value allowed). */
 unsigned long oracle_overflows(void);
 

@@ -1772,6 +1772,66 @@ static void runner_setup(void *arg)
 	}
 }
 
+static void runner_name_va(void *arg, struct mm_struct *mm, unsigned long va,
+			   char *proc, size_t plen, char *where, size_t wlen);
+
+/* The read-back (R9) of one range of process @p's known memory. */
+struct read_back {
+	int p;
+	bool bad;
+};
+
+static void read_back_range(void *arg, unsigned long start, unsigned long end)
+{
+	struct read_back *rb = arg;
+	struct rproc *rp = &RT.procs[rb->p];
+
+	for (unsigned long va = start; va < end && !rb->bad;
+	     va = (va & PAGE_MASK) + PAGE_SIZE) {
+		char why[256], proc[64], where[96];
+		struct oracle_op *h;
+		uint64_t v;
+
+		if (!mm_peek_user_word(rp->mm, va, &v))
+			continue;
+		h = oracle_load_begin(rp->opid, va);
+		if (oracle_load_end(h, v, why, sizeof(why)))
+			continue;
+		runner_name_va(RT.r, rp->mm, va, proc, sizeof(proc), where,
+			       sizeof(where));
+		/* why: "load of VA returned V; the program could ..." */
+		sim_violation("lost-store: %s: read-back at the end of the "
+			      "execution: %s's %s holds 0x%llx in its page "
+			      "tables%s", RT.s->filename, proc, where,
+			      (unsigned long long)v,
+			      strchr(why, ';') ? strchr(why, ';') : "");
+		rb->bad = true;
+	}
+}
+
+/*
+ * read_back - R9: every word of a live process's private anonymous
+ * memory that the program wrote (or zapped) must still hold a value the
+ * oracle allows when the execution ends, read from the page tables
+ * (mm_peek_user_word): a store the model lost shows even when no load
+ * follows it. One word per page of each range of equal knowledge (its
+ * first in the page): a store to a word of its own is a range of its own,
+ * and a page replaced by another frame shows at any of its words.
+ */
+static bool read_back(void)
+{
+	for (int p = 0; p < RT.s->nr_procs; p++) {
+		struct read_back rb = { .p = p };
+
+		if (!RT.procs[p].mm || RT.procs[p].exited)
+			continue;
+		oracle_for_each_written(RT.procs[p].opid, read_back_range, &rb);
+		if (rb.bad)
+			return false;
+	}
+	return true;
+}
+
 /* End of an execution that ran clean: pins, teardown, invariants. */
 static void runner_check(void *arg)
 {
@@ -1786,7 +1846,8 @@ static void runner_check(void *arg)
 			      s->handles[h].name);
 		return;
 	}
-	if (!mm_check_invariants(0, NULL) || mm_check_migration_entries())
+	if (!mm_check_invariants(0, NULL) || mm_check_migration_entries() ||
+	    !read_back())
 		return;
 	for (int p = 0; p < s->nr_procs; p++)
 		process_exit(p);
