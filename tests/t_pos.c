@@ -233,7 +233,7 @@ static void portfolio_shares(void)
 {
 	static const char *const names[] = { "vpos", "pos", "pct:2",
 					     "pct:3" };
-	static const unsigned weight[] = { 4, 2, 1, 1 };	/* of 8 */
+	static const unsigned weight[] = { 3, 2, 2, 1 };	/* of 8 */
 	bool fair = true;
 
 	for (unsigned step = 1; step <= 4; step *= 2) {
