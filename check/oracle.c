@@ -48,7 +48,8 @@ struct proc {
 	unsigned long finger_key;
 };
 
-enum okind { OP_STORE, OP_ZAP, OP_WIPE, OP_LOAD, OP_COPY, OP_PIN, OP_FREE };
+enum okind { OP_STORE, OP_ZAP, OP_WIPE, OP_LOAD, OP_COPY, OP_PIN, OP_FREE,
+	     OP_MAYBE };
 
 struct oracle_op {
 	struct oracle_op *next;	/* the log, by begin time */
@@ -298,7 +299,7 @@ static bool writes(const struct oracle_op *o, int p, unsigned long va,
 		   unsigned long len)
 {
 	return (o->kind == OP_STORE || o->kind == OP_ZAP ||
-		o->kind == OP_FREE) && o->p == p &&
+		o->kind == OP_FREE || o->kind == OP_MAYBE) && o->p == p &&
 	       o->va < va + len && va < o->va + o->len;
 }
 
@@ -357,6 +358,16 @@ struct oracle_op *oracle_zap_begin(int p, unsigned long va,
 	return op_new(OP_ZAP, p, va, len);
 }
 
+/* A store that may or may not reach @p's memory (a FOLL_GET DMA). */
+struct oracle_op *oracle_maybe_store_begin(int p, unsigned long va,
+					   unsigned long len, uint64_t val)
+{
+	struct oracle_op *o = op_new(OP_MAYBE, p, va, len);
+
+	o->val = val;
+	return o;
+}
+
 /* R8: MADV_FREE of the range. */
 struct oracle_op *oracle_free_begin(int p, unsigned long va,
 				    unsigned long len)
@@ -390,6 +401,12 @@ static void write_end(struct oracle_op *o)
 		}
 		return;
 	}
+	/* a store that may not have landed adds its value */
+	if (o->kind == OP_MAYBE) {
+		for_each_seg(s, o->p, o->va, o->len)
+			seg_add(s, o->val);
+		return;
+	}
 	for_each_seg(s, o->p, o->va, o->len) {
 		s->nvals = zap ? 0 : 1;
 		s->vals[0] = zap ? 0 : o->val;
@@ -411,8 +428,10 @@ static void write_end(struct oracle_op *o)
 						       o->va + o->len;
 		carve(o->p, lo, hi - lo);
 		for_each_seg(s, o->p, lo, hi - lo) {
-			seg_add(s, t->kind == OP_STORE ? t->val : 0);
-			if (t->kind != OP_STORE)
+			bool val = t->kind == OP_STORE || t->kind == OP_MAYBE;
+
+			seg_add(s, val ? t->val : 0);
+			if (!val)
 				s->populated = false;
 		}
 	}
@@ -462,7 +481,8 @@ bool oracle_load_end(struct oracle_op *l, uint64_t got, char *why,
 	for (struct oracle_op *s = O.log; s; s = s->next)
 		if (writes(s, l->p, l->va, 8) && overlapped(s, l->begin,
 							     l->end))
-			set_add(&n, vals, s->kind == OP_STORE ? s->val : 0);
+			set_add(&n, vals, s->kind == OP_STORE ||
+					  s->kind == OP_MAYBE ? s->val : 0);
 	for (int i = 0; i < n && !ok; i++)
 		ok = vals[i] == got;
 	if (n < 0)

@@ -98,6 +98,14 @@ void oracle_ghost_end(int p, int ghost);
  */
 struct oracle_op *oracle_store_begin(int p, unsigned long va,
 				     unsigned long len, uint64_t val);
+/*
+ * A store of @val to [@va, @va + @len) of @p that may or may not reach
+ * @p's memory: a device's write through a FOLL_GET reference (the kernel
+ * promises nothing about which page it lands in). Each word may hold its
+ * old values or @val afterwards. End it with oracle_end().
+ */
+struct oracle_op *oracle_maybe_store_begin(int p, unsigned long va,
+					   unsigned long len, uint64_t val);
 /* MADV_DONTNEED of [@va, @va + @len): the range reads zero afterwards. */
 struct oracle_op *oracle_zap_begin(int p, unsigned long va,
 				   unsigned long len);

@@ -1090,11 +1090,16 @@ static void do_dma_op(const struct scn_op *op, bool write)
 	data = sim_data_obj(rh->pages[dma_page(rh, op->addr.off)]);
 	if (write) {
 		sim_yield2(SIM_EV_USER, 0, SIM_EV_WRITE, data, "dma:write");
-		/* into the ghost being taken, if the page is between */
-		h = !rh->coherent ? NULL :
-		    oracle_store_begin(pg->unjudged ? pg->ghosting - 1 :
-						      pg->opid,
-				       va, 8, op->val);
+		/*
+		 * into the ghost being taken, if the page is between; a
+		 * FOLL_GET reference promises nothing: the word may or may
+		 * not show the device's value to the process
+		 */
+		h = !rh->coherent ?
+			    oracle_maybe_store_begin(pg->opid, va, 8, op->val) :
+			    oracle_store_begin(pg->unjudged ? pg->ghosting - 1 :
+							      pg->opid,
+					       va, 8, op->val);
 		__atomic_store_n(w, op->val, __ATOMIC_SEQ_CST);
 		oracle_end(h);
 		return;
@@ -1781,31 +1786,43 @@ struct read_back {
 	bool bad;
 };
 
+/* Judge word @va of process @rb->p as it stands in the page tables. */
+static void read_back_word(struct read_back *rb, unsigned long va)
+{
+	struct rproc *rp = &RT.procs[rb->p];
+	char why[256], proc[64], where[96];
+	struct oracle_op *h;
+	uint64_t v;
+
+	if (rb->bad || !mm_peek_user_word(rp->mm, va, &v))
+		return;
+	h = oracle_load_begin(rp->opid, va);
+	if (oracle_load_end(h, v, why, sizeof(why)))
+		return;
+	runner_name_va(RT.r, rp->mm, va, proc, sizeof(proc), where,
+		       sizeof(where));
+	/* why: "load of VA returned V; the program could ..." */
+	sim_violation("lost-store: %s: read-back at the end of the "
+		      "execution: %s's %s holds 0x%llx in its page "
+		      "tables%s", RT.s->filename, proc, where,
+		      (unsigned long long)v,
+		      strchr(why, ';') ? strchr(why, ';') : "");
+	rb->bad = true;
+}
+
+/* The first and last word of each page's piece of [@start, @end). */
 static void read_back_range(void *arg, unsigned long start, unsigned long end)
 {
 	struct read_back *rb = arg;
-	struct rproc *rp = &RT.procs[rb->p];
 
-	for (unsigned long va = start; va < end && !rb->bad;
-	     va = (va & PAGE_MASK) + PAGE_SIZE) {
-		char why[256], proc[64], where[96];
-		struct oracle_op *h;
-		uint64_t v;
-
-		if (!mm_peek_user_word(rp->mm, va, &v))
-			continue;
-		h = oracle_load_begin(rp->opid, va);
-		if (oracle_load_end(h, v, why, sizeof(why)))
-			continue;
-		runner_name_va(RT.r, rp->mm, va, proc, sizeof(proc), where,
-			       sizeof(where));
-		/* why: "load of VA returned V; the program could ..." */
-		sim_violation("lost-store: %s: read-back at the end of the "
-			      "execution: %s's %s holds 0x%llx in its page "
-			      "tables%s", RT.s->filename, proc, where,
-			      (unsigned long long)v,
-			      strchr(why, ';') ? strchr(why, ';') : "");
-		rb->bad = true;
+	for (unsigned long va = start, next; va < end && !rb->bad;
+	     va = next) {
+		next = (va & PAGE_MASK) + PAGE_SIZE;
+		if (next > end)
+			next = end;
+		read_back_word(rb, va);
+		if (next - 8 > va)
+			read_back_word(rb, next - 8);
 	}
 }
 
@@ -1814,9 +1831,10 @@ static void read_back_range(void *arg, unsigned long start, unsigned long end)
  * memory that the program wrote (or zapped) must still hold a value the
  * oracle allows when the execution ends, read from the page tables
  * (mm_peek_user_word): a store the model lost shows even when no load
- * follows it. One word per page of each range of equal knowledge (its
- * first in the page): a store to a word of its own is a range of its own,
- * and a page replaced by another frame shows at any of its words.
+ * follows it. Two words per page of each range of equal knowledge (its
+ * first and last in the page): a store to a word of its own is a range
+ * of its own, a page replaced by another frame shows at any of its
+ * words, and a copy that missed the end of a fill at its last word.
  */
 static bool read_back(void)
 {

@@ -224,7 +224,7 @@ int main(void)
 	int p, c;
 	struct oracle_op *h, *l;
 
-	plan(39);
+	plan(41);
 	sim_exec_begin(NULL);
 	oracle_reset();
 	p = oracle_process_new();
@@ -246,6 +246,14 @@ int main(void)
 	ok(oracle_load_end(l, 0x66, NULL, 0), "... or the new one");
 	oracle_end(h);
 	ok(!load(p, 0x1000, 0x55), "Once the store is done only it is seen");
+
+	/* a FOLL_GET DMA write: the word may or may not show it */
+	oracle_end(oracle_maybe_store_begin(p, 0x1000, 8, 0x99));
+	ok(load(p, 0x1000, 0x66) && load(p, 0x1000, 0x99) &&
+	   !load(p, 0x1000, 0x55),
+	   "A maybe-store adds its value to what the word may hold");
+	store(p, 0x1000, 0x66);
+	ok(!load(p, 0x1000, 0x99), "... until the process stores again");
 
 	/* fork: snapshot, racing stores land on either side */
 	c = oracle_fork_begin(p);

@@ -122,6 +122,17 @@ static const char *swapped =
 	"    load A\n"
 	"expect ok\n";
 
+/* A device write through a FOLL_GET reference: no coherence promised. */
+static const char *get_pin =
+	"config mem=8M\n"
+	"thread main:\n"
+	"    mmap A 4K anon\n"
+	"    store A 0x1\n"
+	"    pin R A 4K write get\n"
+	"    dma-write R+0 0x5\n"
+	"    unpin R\n"
+	"expect ok\n";
+
 int main(void)
 {
 	char msg[512];
@@ -146,11 +157,15 @@ int main(void)
 	   strstr(msg, "read-back") && strstr(msg, "A+0x1008"),
 	   "a store lost behind the oracle's back, with no load after it: "
 	   "lost-store at A+0x1008 (%s)", msg);
-	H = (typeof(H)){ .line = 7, .off = 0x2ff8, .corrupt = true };
+	H = (typeof(H)){ .line = 7, .off = 0x2800, .corrupt = true };
 	o = run(small, msg, sizeof(msg));
 	ok(o == SIM_OK,
-	   "a fill is read back at the first word of each page: a change to "
-	   "its last word is not seen (%s)", msg);
+	   "a fill is read back at the first and last word of each page: a "
+	   "change in the middle is not seen (%s)", msg);
+	H = (typeof(H)){ .line = 7, .off = 0x2ff8, .corrupt = true };
+	o = run(small, msg, sizeof(msg));
+	ok(o == SIM_VIOLATION && strstr(msg, "A+0x2ff8"),
+	   "... and a change to its last word is (%s)", msg);
 	H = (typeof(H)){ .line = 7, .off = 0x2000, .corrupt = true };
 	o = run(small, msg, sizeof(msg));
 	ok(o == SIM_VIOLATION && strstr(msg, "A+0x2000"),
@@ -172,5 +187,12 @@ int main(void)
 	ok(o == SIM_OK && H.peek_ok == 0,
 	   "a swapped-out page is not answered by the peek (%d) and the run "
 	   "is clean (%s)", H.peek_ok, msg);
+
+	/* the device's write through a get reference may show: not lost */
+	H = (typeof(H)){ 0 };
+	o = run(get_pin, msg, sizeof(msg));
+	ok(o == SIM_OK,
+	   "a FOLL_GET DMA write the process sees is not a lost store (%s)",
+	   msg);
 	return done_testing();
 }
