@@ -41,13 +41,32 @@ void mm_note_migration_entry(struct mm_struct *mm, unsigned long addr,
 
 /*
  * mm_peek_user_word - what a load of the word at @va (8-byte aligned) by
- * @mm's process would read, from the page tables alone (check/readback.c
- * says which mappings that covers): true with *@val set, or false when
- * the tables do not decide it. No yield point, no fault, no A/D bit. For
- * the end of an execution (the runner's read-back, R9).
+ * @c->mm's process would read, from the page tables alone
+ * (check/readback.c says which mappings that covers): true with *@val
+ * set, or false when the tables do not decide it. No yield point, no
+ * fault, no A/D bit. @c (MM_PEEK_INIT(mm)) remembers the VMA and PMD of
+ * the last word, so a run of words costs a PTE read each: nothing may
+ * change the tables between calls. For the end of an execution (the
+ * runner's read-back, R9).
  */
-bool mm_peek_user_word(struct mm_struct *mm, unsigned long va,
-		       uint64_t *val);
+struct mm_peek {
+	struct mm_struct *mm;
+	/* a cursor: what the walk of the last word found */
+	struct vm_area_struct *vma;
+	unsigned long pmd_lo;	/* the 2 MiB block of pmd/state; 1: none */
+	int state;
+	bool huge;		/* the last page was mapped by a huge PMD */
+	pmd_t pmd;
+};
+#define MM_PEEK_INIT(m) ((struct mm_peek){ .mm = (m), .pmd_lo = 1 })
+bool mm_peek_user_word(struct mm_peek *c, unsigned long va, uint64_t *val);
+/*
+ * The same for the page of @va: MM_PEEK_FRAME with *@pfn the frame the
+ * tables map it to, MM_PEEK_ZERO (a hole: it reads zero) or
+ * MM_PEEK_UNDECIDED.
+ */
+enum { MM_PEEK_UNDECIDED, MM_PEEK_ZERO, MM_PEEK_FRAME };
+int mm_peek_user_pfn(struct mm_peek *c, unsigned long va, unsigned long *pfn);
 
 /*
  * References the invariant checker cannot see in page tables (GUP pins,

@@ -246,15 +246,24 @@ static int values_at(int p, unsigned long va, uint64_t *vals)
 	return s->nvals;
 }
 
-void oracle_for_each_written(int p, void (*fn)(void *ctx, unsigned long start,
-					       unsigned long end),
+static void prune(void);
+
+bool oracle_for_each_written(int p,
+			     bool (*fn)(void *ctx, unsigned long start,
+					unsigned long end, int nvals,
+					const uint64_t *vals),
 			     void *ctx)
 {
+	prune();
+	if (O.log)
+		return false;	/* an op in flight: R1 needs the log */
 	if (p < 0 || p >= O.nr_procs)
-		return;
+		return true;
 	for (const struct seg *s = O.procs[p].head; s; s = s->next)
-		if (s->nvals > 0)
-			fn(ctx, s->start, s->end);
+		if (s->nvals > 0 && !fn(ctx, s->start, s->end, s->nvals,
+					 s->vals))
+			break;
+	return true;
 }
 
 /* Remove @p's segments inside the carved range [@va, @va + @len). */

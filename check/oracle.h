@@ -153,14 +153,19 @@ void oracle_move(int p, unsigned long from, unsigned long to,
 		 unsigned long len);
 
 /*
- * The ranges of @p's memory that a store, fill, zap or DMA write changed
- * (words whose values the oracle knows), in address order: @fn(@ctx,
- * start, end) for each, [start, end). Ranges never written (they read
- * zero) and ranges whose values overflowed (anything goes) are left out.
- * @fn may run loads (oracle_load_begin/end), nothing that changes memory.
+ * oracle_for_each_written - with no op in flight (the end of an
+ * execution): the ranges of @p's memory that a store, fill, zap or DMA
+ * write changed, in address order, each with the values every word in it
+ * may hold - exactly what a load of one of its words may return (R1).
+ * @fn(@ctx, start, end, nvals, vals) for each, [start, end), until it
+ * returns false. Ranges never written (they read zero) and ranges whose
+ * values overflowed (anything goes) are left out. Returns false, calling
+ * nothing, when an op is still in flight.
  */
-void oracle_for_each_written(int p, void (*fn)(void *ctx, unsigned long start,
-					       unsigned long end),
+bool oracle_for_each_written(int p,
+			     bool (*fn)(void *ctx, unsigned long start,
+					unsigned long end, int nvals,
+					const uint64_t *vals),
 			     void *ctx);
 
 /* Imprecision counters: value sets that overflowed (every value allowed). */

@@ -25,46 +25,89 @@ static unsigned long peek(const void *p)
 	return __atomic_load_n((const unsigned long *)p, __ATOMIC_RELAXED);
 }
 
-bool mm_peek_user_word(struct mm_struct *mm, unsigned long va,
-		       uint64_t *val)
+enum { PEEK_HOLE, PEEK_HUGE, PEEK_TABLE, PEEK_UNDECIDED };
+
+/* The PMD-level state of @va's 2 MiB block (c->pmd_lo, c->state). */
+static void peek_pmd(struct mm_peek *c, unsigned long va)
 {
-	struct vm_area_struct *vma = vma_lookup(mm, va);
-	unsigned idx = (va & ~PAGE_MASK) / sizeof(uint64_t);
-	unsigned long pfn;
 	pgd_t pgd;
 	pud_t pud;
-	pmd_t pmd;
+
+	c->pmd_lo = va & HPAGE_PMD_MASK;
+	c->state = PEEK_HOLE;
+	pgd.pgd = peek(pgd_offset_pfn(c->mm->context.pgd_pfn, va));
+	if (!pgd_present(pgd)) {
+		c->state = pgd.pgd ? PEEK_UNDECIDED : PEEK_HOLE;
+		return;
+	}
+	pud.pud = peek(pud_offset_pfn(pgd_pfn(pgd), va));
+	if (!pud_present(pud)) {
+		c->state = pud.pud ? PEEK_UNDECIDED : PEEK_HOLE;
+		return;
+	}
+	c->pmd.pmd = peek(pmd_offset_pfn(pud_pfn(pud), va));
+	if (pmd_none(c->pmd))
+		c->state = PEEK_HOLE;
+	else if (!pmd_present(c->pmd))
+		c->state = PEEK_UNDECIDED;	/* a swap or migration PMD */
+	else if (pmd_trans_huge(c->pmd))
+		c->state = PEEK_HUGE;
+	else
+		c->state = PEEK_TABLE;
+}
+
+int mm_peek_user_pfn(struct mm_peek *c, unsigned long va, unsigned long *pfn)
+{
+	struct vm_area_struct *vma = c->vma;
 	pte_t pte;
 
-	if (!vma || !vma_is_anonymous(vma) || (vma->vm_flags & VM_SHARED) ||
-	    (va & 7))
+	c->huge = false;
+	if (!vma || va < vma->vm_start || va >= vma->vm_end) {
+		vma = c->vma = vma_lookup(c->mm, va);
+		c->pmd_lo = 1;	/* no block */
+		if (!vma)
+			return MM_PEEK_UNDECIDED;
+	}
+	if (!vma_is_anonymous(vma) || (vma->vm_flags & VM_SHARED))
+		return MM_PEEK_UNDECIDED;
+	if ((va & HPAGE_PMD_MASK) != c->pmd_lo)
+		peek_pmd(c, va);
+	c->huge = c->state == PEEK_HUGE;
+	switch (c->state) {
+	case PEEK_HOLE:
+		return MM_PEEK_ZERO;
+	case PEEK_HUGE:
+		*pfn = pmd_pfn(c->pmd) + ((va & ~HPAGE_PMD_MASK) >> PAGE_SHIFT);
+		break;
+	case PEEK_TABLE:
+		pte.pte = peek(pte_offset_pfn(pmd_pfn(c->pmd), va));
+		if (pte_none(pte))
+			return MM_PEEK_ZERO;
+		if (!pte_present(pte))
+			return MM_PEEK_UNDECIDED;	/* swap, migration,
+							 * device entry */
+		*pfn = pte_pfn(pte);
+		break;
+	default:
+		return MM_PEEK_UNDECIDED;
+	}
+	return pfn_valid(*pfn) ? MM_PEEK_FRAME : MM_PEEK_UNDECIDED;
+}
+
+bool mm_peek_user_word(struct mm_peek *c, unsigned long va, uint64_t *val)
+{
+	unsigned long pfn;
+
+	if (va & 7)
 		return false;
 	*val = 0;
-	pgd.pgd = peek(pgd_offset_pfn(mm->context.pgd_pfn, va));
-	if (!pgd_present(pgd))
-		return !pgd.pgd;
-	pud.pud = peek(pud_offset_pfn(pgd_pfn(pgd), va));
-	if (!pud_present(pud))
-		return !pud.pud;
-	pmd.pmd = peek(pmd_offset_pfn(pud_pfn(pud), va));
-	if (pmd_none(pmd))
+	switch (mm_peek_user_pfn(c, va, &pfn)) {
+	case MM_PEEK_ZERO:
 		return true;
-	if (pmd_trans_huge(pmd)) {
-		if (!pmd_present(pmd))
-			return false;
-		pfn = pmd_pfn(pmd) + ((va & ~HPAGE_PMD_MASK) >> PAGE_SHIFT);
-	} else {
-		if (!pmd_present(pmd))
-			return false;	/* a swap or migration PMD */
-		pte.pte = peek(pte_offset_pfn(pmd_pfn(pmd), va));
-		if (pte_none(pte))
-			return true;
-		if (!pte_present(pte))
-			return false;	/* swap, migration, device entry */
-		pfn = pte_pfn(pte);
-	}
-	if (!pfn_valid(pfn))
+	case MM_PEEK_FRAME:
+		*val = physmem_load_word(pfn, (va & ~PAGE_MASK) / 8);
+		return true;
+	default:
 		return false;
-	*val = physmem_load_word(pfn, idx);
-	return true;
+	}
 }

@@ -1780,50 +1780,98 @@ static void runner_setup(void *arg)
 static void runner_name_va(void *arg, struct mm_struct *mm, unsigned long va,
 			   char *proc, size_t plen, char *where, size_t wlen);
 
-/* The read-back (R9) of one range of process @p's known memory. */
+/* The read-back (R9) of one process's known memory. */
 struct read_back {
 	int p;
+	struct mm_peek c;
 	bool bad;
 };
 
-/* Judge word @va of process @rb->p as it stands in the page tables. */
-static void read_back_word(struct read_back *rb, unsigned long va)
+/* Report word @va of process @rb->p holding @v, none of @vals. */
+static void read_back_bad(struct read_back *rb, unsigned long va, uint64_t v,
+			  int nvals, const uint64_t *vals)
 {
-	struct rproc *rp = &RT.procs[rb->p];
-	char why[256], proc[64], where[96];
-	struct oracle_op *h;
-	uint64_t v;
+	char seen[160], proc[64], where[96];
+	size_t off = 0;
 
-	if (rb->bad || !mm_peek_user_word(rp->mm, va, &v))
-		return;
-	h = oracle_load_begin(rp->opid, va);
-	if (oracle_load_end(h, v, why, sizeof(why)))
-		return;
-	runner_name_va(RT.r, rp->mm, va, proc, sizeof(proc), where,
+	for (int i = 0; i < nvals && off < sizeof(seen); i++)
+		off += snprintf(seen + off, sizeof(seen) - off, "%s0x%llx",
+				i ? (i == nvals - 1 ? " or " : ", ") : "",
+				(unsigned long long)vals[i]);
+	runner_name_va(RT.r, rb->c.mm, va, proc, sizeof(proc), where,
 		       sizeof(where));
-	/* why: "load of VA returned V; the program could ..." */
 	sim_violation("lost-store: %s: read-back at the end of the "
-		      "execution: %s's %s holds 0x%llx in its page "
-		      "tables%s", RT.s->filename, proc, where,
-		      (unsigned long long)v,
-		      strchr(why, ';') ? strchr(why, ';') : "");
+		      "execution: %s's %s holds 0x%llx in its page tables; "
+		      "the program could only have seen %s", RT.s->filename,
+		      proc, where, (unsigned long long)v, seen);
 	rb->bad = true;
 }
 
-/* The first and last word of each page's piece of [@start, @end). */
-static void read_back_range(void *arg, unsigned long start, unsigned long end)
+static inline bool allowed(uint64_t v, int nvals, const uint64_t *vals)
+{
+	for (int i = 0; i < nvals; i++)
+		if (vals[i] == v)
+			return true;
+	return false;
+}
+
+/*
+ * The first and last word of each page's piece of [@start, @end), each
+ * one of the @nvals values @vals (what a load could return with nothing
+ * in flight): a walk per page, two frame reads.
+ */
+static bool read_back_range(void *arg, unsigned long start, unsigned long end,
+			    int nvals, const uint64_t *vals)
 {
 	struct read_back *rb = arg;
 
-	for (unsigned long va = start, next; va < end && !rb->bad;
-	     va = next) {
+	unsigned long huge_end = 0, pfn = 0;
+
+	for (unsigned long va = start, next; va < end; va = next) {
+		unsigned long last;
+		int got;
+		uint64_t v;
+
 		next = (va & PAGE_MASK) + PAGE_SIZE;
 		if (next > end)
 			next = end;
-		read_back_word(rb, va);
-		if (next - 8 > va)
-			read_back_word(rb, next - 8);
+		last = next - 8;
+		/* the next page of the same huge PMD: the next frame */
+		if (va < huge_end) {
+			pfn++;
+			got = MM_PEEK_FRAME;
+		} else {
+			got = mm_peek_user_pfn(&rb->c, va, &pfn);
+			huge_end = got == MM_PEEK_FRAME && rb->c.huge ?
+					   (va & HPAGE_PMD_MASK) + HPAGE_PMD_SIZE :
+					   0;
+		}
+		switch (got) {
+		case MM_PEEK_ZERO:
+			if (!allowed(0, nvals, vals)) {
+				read_back_bad(rb, va, 0, nvals, vals);
+				return false;
+			}
+			break;
+		case MM_PEEK_FRAME:
+			/* a frame of one value (a fill): one test */
+			if (physmem_fdata[pfn].state == FD_UNIFORM &&
+			    nvals == 1 && physmem_fdata[pfn].val == vals[0])
+				break;
+			v = physmem_load_word(pfn, (va & ~PAGE_MASK) / 8);
+			if (!allowed(v, nvals, vals)) {
+				read_back_bad(rb, va, v, nvals, vals);
+				return false;
+			}
+			v = physmem_load_word(pfn, (last & ~PAGE_MASK) / 8);
+			if (last > va && !allowed(v, nvals, vals)) {
+				read_back_bad(rb, last, v, nvals, vals);
+				return false;
+			}
+			break;
+		}
 	}
+	return true;
 }
 
 /*
@@ -1835,6 +1883,7 @@ static void read_back_range(void *arg, unsigned long start, unsigned long end)
  * first and last in the page): a store to a word of its own is a range
  * of its own, a page replaced by another frame shows at any of its
  * words, and a copy that missed the end of a fill at its last word.
+ * Nothing is in flight at the end (else nothing is judged).
  */
 static bool read_back(void)
 {
@@ -1843,7 +1892,10 @@ static bool read_back(void)
 
 		if (!RT.procs[p].mm || RT.procs[p].exited)
 			continue;
-		oracle_for_each_written(RT.procs[p].opid, read_back_range, &rb);
+		rb.c = MM_PEEK_INIT(RT.procs[p].mm);
+		if (!oracle_for_each_written(RT.procs[p].opid,
+					     read_back_range, &rb))
+			return true;
 		if (rb.bad)
 			return false;
 	}

@@ -41,7 +41,9 @@ static void hook(void *arg, const struct scn_op *op, int proc,
 		return;
 	mm = scenario_proc_mm(0);
 	va = scenario_region_addr(0, 0) + H.off;
-	H.peek_ok = mm_peek_user_word(mm, va, &v);
+	struct mm_peek c = MM_PEEK_INIT(mm);
+
+	H.peek_ok = mm_peek_user_word(&c, va, &v);
 	H.peek_val = v;
 	if (H.corrupt && H.peek_ok) {
 		/* the frame the tables map, written without the oracle */
