@@ -421,6 +421,7 @@ static void event_open(struct dpor *d, const struct sim_sched_view *v, int p)
 	d->nr_parts = 0;
 	part_new(d, p, &d->seg_next[p]);
 	d->open = true;
+	sim_set_trace_hook(dpor_trace);
 }
 
 static void sleep_inherit(struct dpor *d, struct dpor_node *n,
@@ -452,6 +453,7 @@ static void event_close(struct dpor *d, const struct sim_sched_view *v)
 	uint64_t woken = 0;
 
 	d->open = false;
+	sim_set_trace_hook(NULL);
 	if (last->has_pending) {
 		const struct sim_event *l = &last->pending;
 		const struct sim_access *a = v ? &v->next[l->task] : NULL;
@@ -532,7 +534,9 @@ static void dpor_begin(struct sim_strategy *s, uint64_t seed)
 	d->blocked = false;
 	d->open = false;
 	hooked = d;
-	sim_set_trace_hook(dpor_trace);
+	/* set while a fresh piece is open (event_open): a replayed prefix,
+	 * most of an execution's events, takes the hookless yield */
+	sim_set_trace_hook(NULL);
 }
 
 /*
