@@ -214,8 +214,8 @@ static const struct physmem_config physmem_defaults = {
 
 static inline void touch(unsigned long pfn)
 {
-	ensure_section(pfn);
-	if (!P.touched[pfn]) {
+	if (!P.touched[pfn]) { /* touched: its section is built already */
+		ensure_section(pfn);
 		P.touched[pfn] = T_TOUCHED;
 		P.touched_list[P.nr_touched++] = pfn;
 	}
@@ -363,12 +363,12 @@ int numa_node_id(void)
 	return cpu_to_node(smp_processor_id());
 }
 
-bool is_device_private_page(const struct page *page)
-{
-	unsigned long pfn = page_to_pfn(page);
+/*
+ * The first device-private pfn, for is_device_private_page() (inline in
+ * physmem.h): P.dev_start, set with it.
+ */
+unsigned long physmem_dev_start;
 
-	return pfn >= P.dev_start && pfn < max_pfn;
-}
 
 const struct physmem_config *physmem_config(void)
 {
@@ -676,10 +676,10 @@ static void prep_block_pages(struct page *page, unsigned long nr, bool zero,
 			     bool comp);
 static bool free_run_bad(unsigned long pfn, unsigned long end);
 static void free_run_pages(struct page *page, unsigned long nr, int nid);
-/*
- * (These lines keep the violation sites below at the lines trace hashes
- * and the reads-from fuzzer know them by.)
- */
+/* A struct page's _mapcount and _refcount in one load (end of file). */
+static inline uint64_t page_counts(const struct page *page);
+/* page_counts() of a page mapped by nobody that holds no reference */
+#define COUNTS_NONE 0x00000000ffffffffULL
 
 
 static void bad_page(struct page *page, const char *reason)
@@ -696,8 +696,8 @@ static void bad_page(struct page *page, const char *reason)
  */
 static inline bool new_page_bad(const struct page *page)
 {
-	return (page->_refcount.counter |
-		(page->_mapcount.counter + 1) |
+	/* refcount 0, mapcount -1, no mapping, no flag but PG_buddy */
+	return ((page_counts(page) ^ COUNTS_NONE) |
 		(unsigned long)page->mapping |
 		(page->flags & ~BIT(PG_buddy))) != 0;
 }
@@ -857,8 +857,8 @@ static inline bool free_tail_bad(const struct page *page,
 {
 	unsigned long m = (unsigned long)page->mapping;
 
-	return ((page->_mapcount.counter + 1) |
-		page->_refcount.counter |
+	/* refcount 0, mapcount -1, no flag checked at free, its head */
+	return ((page_counts(page) ^ COUNTS_NONE) |
 		(page->flags & PAGE_FLAGS_CHECK_AT_FREE) |
 		(page->compound_head ^ head)) != 0 ||
 	       (m && !(m & PAGE_MAPPING_FLAGS));
@@ -1448,7 +1448,7 @@ int physmem_init(const struct physmem_config *cfg)
 	P.cfg = c;
 	P.nr_normal = c.mem_bytes / PAGE_SIZE;
 	nr_dev = c.device_bytes / PAGE_SIZE;
-	P.dev_start = P.nr_normal;
+	P.dev_start = physmem_dev_start = P.nr_normal;
 	max_pfn = P.nr_normal + nr_dev;
 	P.per_node = P.nr_normal / c.nr_nodes;
 	P.per_node_shift = 0;
@@ -1702,8 +1702,10 @@ static inline void page_vec_clean(struct page *page, page_vec v2,
 	page_vec *d = (page_vec *)page;
 	uint64_t self = (uint64_t)(uintptr_t)&page->lru;
 
-	d[0] = (page_vec){ 0, self };	/* ->flags, ->lru.next */
-	d[1] = (page_vec){ self, 0 };	/* ->lru.prev, ->mapping */
+	d[0] = (page_vec){ 0, 0 };	/* ->flags, ->lru.next */
+	d[1] = (page_vec){ 0, 0 };	/* ->lru.prev, ->mapping */
+	page->lru.next = (struct list_head *)(uintptr_t)self;
+	page->lru.prev = (struct list_head *)(uintptr_t)self;
 	d[2] = v2;
 	d[3] = v3;
 	d[4] = v4;
@@ -1887,4 +1889,17 @@ static void free_run_pages(struct page *page, unsigned long nr, int nid)
 			fd[i] = (struct frame_data){ .state = FD_POISON };
 		page_vec_clean(page + i, PAGE_VEC_ARGS(img));
 	}
+}
+
+_Static_assert(offsetof(struct page, _refcount) ==
+		       offsetof(struct page, _mapcount) + sizeof(atomic_t) &&
+		       __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "page_counts() reads _mapcount, _refcount as one word");
+
+static inline uint64_t page_counts(const struct page *page)
+{
+	uint64_t w;
+
+	memcpy(&w, &page->_mapcount, sizeof(w));
+	return w;
 }
