@@ -676,11 +676,11 @@ static void prep_block_pages(struct page *page, unsigned long nr, bool zero,
 			     bool comp);
 static bool free_run_bad(unsigned long pfn, unsigned long end);
 static void free_run_pages(struct page *page, unsigned long nr, int nid);
+static void split_block_heads(unsigned long pfn, unsigned order,
+			      unsigned new_order);
 /* A struct page's _mapcount and _refcount in one load (end of file). */
 static inline uint64_t page_counts(const struct page *page);
-/* page_counts() of a page mapped by nobody that holds no reference */
-#define COUNTS_NONE 0x00000000ffffffffULL
-
+#define COUNTS_NONE 0x00000000ffffffffULL /* unmapped, no reference */
 
 static void bad_page(struct page *page, const char *reason)
 {
@@ -1044,12 +1044,12 @@ void physmem_split_block(struct page *page, unsigned int order,
 			       page->buddy_order != order,
 		       page);
 	VM_BUG_ON_PAGE(new_order > order, page);
-	for (unsigned long p = pfn; p < pfn + (1UL << order);
-	     p += 1UL << new_order) {
-		touch_head(p);
-		P.fstate[p] = FRAME_HEAD;
-		mem_map[p].buddy_order = new_order;
-	}
+	/*
+	 * Each new block a head (touch_head, fstate, order), in one loop
+	 * at the end of the file that holds the heads list and the arrays
+	 * in registers.
+	 */
+	split_block_heads(pfn, order, new_order);
 }
 
 /* ---- device-private memory ---- */
@@ -1902,4 +1902,31 @@ static inline uint64_t page_counts(const struct page *page)
 
 	memcpy(&w, &page->_mapcount, sizeof(w));
 	return w;
+}
+
+/*
+ * split_block_heads - physmem_split_block()'s loop: every 2^@new_order
+ * frames of the block of @order at @pfn head a block (touch_head(), its
+ * fstate, its order). The heads list and the arrays are locals: stores
+ * through them cannot move them (the build does not assume strict
+ * aliasing, so it would reload them each time).
+ */
+static void split_block_heads(unsigned long pfn, unsigned order,
+			      unsigned new_order)
+{
+	unsigned long *heads = P.heads_list, n = P.nr_heads;
+	uint8_t *touched = P.touched, *fstate = P.fstate;
+	struct page *map = mem_map;
+
+	for (unsigned long p = pfn; p < pfn + (1UL << order);
+	     p += 1UL << new_order) {
+		touch(p);	/* touch_head(), its list count in n */
+		if (!(touched[p] & T_HEAD)) {
+			touched[p] |= T_HEAD;
+			heads[n++] = p;
+		}
+		fstate[p] = FRAME_HEAD;
+		map[p].buddy_order = new_order;
+	}
+	P.nr_heads = n;
 }
