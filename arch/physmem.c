@@ -365,10 +365,10 @@ int numa_node_id(void)
 
 /*
  * The first device-private pfn, for is_device_private_page() (inline in
- * physmem.h): P.dev_start, set with it.
+ * physmem.h, where every mm/ path that frees or maps a page asks it):
+ * P.dev_start, set with it.
  */
 unsigned long physmem_dev_start;
-
 
 const struct physmem_config *physmem_config(void)
 {
@@ -1670,7 +1670,7 @@ void free_device_private_page(struct page *page)
 
 /*
  * 16 bytes of a struct page: page_vec_clean() writes page_set_clean()'s
- * image as 8 vector stores, the ->lru self-links built in a register.
+ * image as 8 vector stores, then the ->lru self-links over them.
  */
 typedef uint64_t page_vec
 	__attribute__((vector_size(16), aligned(8), __may_alias__));
@@ -1700,12 +1700,10 @@ static inline void page_vec_clean(struct page *page, page_vec v2,
 				  page_vec v6, page_vec v7)
 {
 	page_vec *d = (page_vec *)page;
-	uint64_t self = (uint64_t)(uintptr_t)&page->lru;
 
 	d[0] = (page_vec){ 0, 0 };	/* ->flags, ->lru.next */
 	d[1] = (page_vec){ 0, 0 };	/* ->lru.prev, ->mapping */
-	page->lru.next = (struct list_head *)(uintptr_t)self;
-	page->lru.prev = (struct list_head *)(uintptr_t)self;
+	INIT_LIST_HEAD(&page->lru);
 	d[2] = v2;
 	d[3] = v3;
 	d[4] = v4;
