@@ -437,7 +437,8 @@ static inline uint64_t tail_counts(const struct page *page)
 }
 
 /* (1), (2), (7) for the folio headed by @page. */
-static __attribute__((noinline)) void check_folio(struct page *page, unsigned int order)
+static __attribute__((noinline)) void check_folio(struct page *page,
+						  unsigned int order)
 {
 	struct folio *folio = (struct folio *)page;
 	unsigned long pfn = page_to_pfn(page);

@@ -51,8 +51,8 @@ static struct sim_result run_task(sim_task_fn fn, void *arg)
 static bool expect(const struct sim_result *r, enum sim_outcome o,
 		   const char *a, const char *b)
 {
-	if (r->outcome == o && (o == SIM_OK ||
-				(strstr(r->msg, a) && (!b || strstr(r->msg, b)))))
+	if (r->outcome == o &&
+	    (o == SIM_OK || (strstr(r->msg, a) && (!b || strstr(r->msg, b)))))
 		return true;
 	diag("outcome %s: %s (wanted %s: \"%s\" \"%s\")",
 	     sim_outcome_name(r->outcome), r->msg, sim_outcome_name(o),
@@ -345,7 +345,8 @@ static bool t_check_folio(void)
 			  NULL);
 	good &= check_one(ORDER, brk_none, NULL, NULL);
 	good &= check_one(ORDER, brk_tail_ref,
-			  "invariant (11) compound: tail pfn %lu", "refcount 1");
+			  "invariant (11) compound: tail pfn %lu",
+			  "refcount 1");
 	good &= check_one(ORDER, brk_tail_mapcount,
 			  "invariant (1) mapcount: pfn %lu has _mapcount+1 = 1",
 			  NULL);
