@@ -214,8 +214,8 @@ static const struct physmem_config physmem_defaults = {
 
 static inline void touch(unsigned long pfn)
 {
-	ensure_section(pfn);
-	if (!P.touched[pfn]) {
+	if (!P.touched[pfn]) { /* touched: its section is built already */
+		ensure_section(pfn);
 		P.touched[pfn] = T_TOUCHED;
 		P.touched_list[P.nr_touched++] = pfn;
 	}
@@ -363,12 +363,12 @@ int numa_node_id(void)
 	return cpu_to_node(smp_processor_id());
 }
 
-bool is_device_private_page(const struct page *page)
-{
-	unsigned long pfn = page_to_pfn(page);
-
-	return pfn >= P.dev_start && pfn < max_pfn;
-}
+/*
+ * The first device-private pfn, for is_device_private_page() (inline in
+ * physmem.h, where every mm/ path that frees or maps a page asks it):
+ * P.dev_start, set with it.
+ */
+unsigned long physmem_dev_start;
 
 const struct physmem_config *physmem_config(void)
 {
@@ -614,12 +614,12 @@ static inline void free_frame_data(unsigned long p)
 		*fd = (struct frame_data){ .state = FD_POISON };
 }
 
-/* free_frame_data() of the @nr frames from @pfn. */
-static void free_frames_data(unsigned long pfn, unsigned long nr)
-{
-	for (unsigned long i = 0; i < nr; i++)
-		free_frame_data(pfn + i);
-}
+/*
+ * The passes over a block's frames and struct pages are fused, at the end
+ * of this file (below every site): free_block_pages(), free_run_pages().
+ */
+static void free_block_pages(struct page *page, unsigned long nr, int nid,
+			     bool comp);
 
 /*
  * physmem_check_free_poison - every real free frame the execution touched
@@ -668,19 +668,19 @@ static inline void page_set_clean(struct page *page, int nid)
 }
 
 /*
- * page_set_clean() of @nr struct pages from @page: the image is a local,
- * held in registers across the loop (stores to mem_map cannot change it).
+ * page_set_clean() of @nr struct pages from @page (vector stores, at the
+ * end of the file), and the other fused passes defined there.
  */
-static void pages_set_clean(struct page *page, unsigned long nr, int nid)
-{
-	struct page c = clean_page;
-
-	c.nid = nid;
-	for (unsigned long i = 0; i < nr; i++) {
-		page[i] = c;
-		INIT_LIST_HEAD(&page[i].lru);
-	}
-}
+static void pages_set_clean(struct page *page, unsigned long nr, int nid);
+static void prep_block_pages(struct page *page, unsigned long nr, bool zero,
+			     bool comp);
+static bool free_run_bad(unsigned long pfn, unsigned long end);
+static void free_run_pages(struct page *page, unsigned long nr, int nid);
+static void split_block_heads(unsigned long pfn, unsigned order,
+			      unsigned new_order);
+/* A struct page's _mapcount and _refcount in one load (end of file). */
+static inline uint64_t page_counts(const struct page *page);
+#define COUNTS_NONE 0x00000000ffffffffULL /* unmapped, no reference */
 
 static void bad_page(struct page *page, const char *reason)
 {
@@ -696,8 +696,8 @@ static void bad_page(struct page *page, const char *reason)
  */
 static inline bool new_page_bad(const struct page *page)
 {
-	return (page->_refcount.counter |
-		(page->_mapcount.counter + 1) |
+	/* refcount 0, mapcount -1, no mapping, no flag but PG_buddy */
+	return ((page_counts(page) ^ COUNTS_NONE) |
 		(unsigned long)page->mapping |
 		(page->flags & ~BIT(PG_buddy))) != 0;
 }
@@ -793,18 +793,18 @@ static void prep_new_page(struct page *page, unsigned order, gfp_t gfp)
 {
 	unsigned long pfn = page_to_pfn(page), nr = 1UL << order;
 	bool zero = gfp & __GFP_ZERO, comp = (gfp & __GFP_COMP) && order;
-	unsigned long head = (unsigned long)page | 1;
 
 	touch_block(pfn, order);
 	touch_head(pfn);
-	/* tight loops: struct page check, frame, tail link */
-	for (unsigned long i = 0; i < nr; i++)
-		if (unlikely(new_page_bad(page + i)))
-			check_new_page(page + i);
-	prep_frames(pfn, nr, zero);
-	if (comp)
-		for (unsigned long i = 1; i < nr; i++)
-			page[i].compound_head = head;
+	/*
+	 * One pass over the block: struct page check (check_new_page()),
+	 * frame (prep_frames()), tail link. What is wrong is reported as
+	 * the separate passes reported it, in their order: see
+	 * prep_block_pages(), at the end of the file (below every site,
+	 * so that each site keeps its line: trace hashes and the
+	 * reads-from fuzzer name sites by line).
+	 */
+	prep_block_pages(page, nr, zero, comp);
 	P.fstate[pfn] = FRAME_HEAD;
 	if (nr > 1)
 		memset(&P.fstate[pfn + 1], FRAME_TAIL, nr - 1);
@@ -857,8 +857,8 @@ static inline bool free_tail_bad(const struct page *page,
 {
 	unsigned long m = (unsigned long)page->mapping;
 
-	return ((page->_mapcount.counter + 1) |
-		page->_refcount.counter |
+	/* refcount 0, mapcount -1, no flag checked at free, its head */
+	return ((page_counts(page) ^ COUNTS_NONE) |
 		(page->flags & PAGE_FLAGS_CHECK_AT_FREE) |
 		(page->compound_head ^ head)) != 0 ||
 	       (m && !(m & PAGE_MAPPING_FLAGS));
@@ -926,21 +926,18 @@ static void __free_frozen_pages_zone(struct page *page, unsigned int order)
 	free_pages_check(page, page, false);
 	nid = pfn_to_nid(pfn);
 	touch_block(pfn, order);
-	/* tight loops (the compiler keeps what they read in registers) */
-	if (comp) {
-		unsigned long head = (unsigned long)page | 1;
-
-		for (unsigned long i = 1; i < nr; i++)
-			if (unlikely(free_tail_bad(page + i, head)))
-				free_pages_check(page + i, page, true);
-	}
 	if (nr == 1) {	/* no loops, no calls */
 		free_frame_data(pfn);
 		page_set_clean(page, nid);
 		P.fstate[pfn] = FRAME_FREE;
 	} else {
-		free_frames_data(pfn, nr);
-		pages_set_clean(page, nr, nid);
+		/*
+		 * One pass: tail check (free_pages_check()), frame data,
+		 * clean struct page; what is wrong is reported as the
+		 * separate passes reported it, in their order (see
+		 * free_block_pages(), at the end of the file).
+		 */
+		free_block_pages(page, nr, nid, comp);
 		memset(&P.fstate[pfn], FRAME_FREE, nr);
 	}
 	P.dyn.nr_allocated -= nr;
@@ -964,8 +961,11 @@ static void __free_frozen_pages_run(struct page *page, unsigned long nr)
 
 	/* a run inside normal memory and one zone (else: its first pfn) */
 	bool inside = end <= P.dev_start && end <= z->zone_end_pfn;
+	/* one pass: have the checks below (they report) anything to say? */
+	bool check = !inside ||
+		     free_run_bad(pfn, end);
 
-	for (unsigned long p = pfn; p < end; p++) {
+	for (unsigned long p = pfn; check && p < end; p++) {
 		struct page *pg = &mem_map[p];
 
 		if (unlikely(!inside || p == 0 || fstate[p] != FRAME_HEAD ||
@@ -977,13 +977,13 @@ static void __free_frozen_pages_run(struct page *page, unsigned long nr)
 			return;
 		}
 	}
-	for (unsigned long p = pfn; p < end; p++)
+	for (unsigned long p = pfn; check && p < end; p++)
 		if (unlikely(free_page_bad(&mem_map[p])))
 			free_pages_check(&mem_map[p], &mem_map[p], false);
-	for (unsigned long p = pfn; p < end; p++)
-		touch(p);
-	free_frames_data(pfn, nr);
-	pages_set_clean(page, nr, nid);
+	/*
+	 * One pass: touch (pfn order), free frame data, clean struct page.
+	 */
+	free_run_pages(page, nr, nid);
 	memset(&P.fstate[pfn], FRAME_FREE, nr);
 	P.dyn.nr_allocated -= nr;
 	while (pfn < end) {
@@ -1044,12 +1044,12 @@ void physmem_split_block(struct page *page, unsigned int order,
 			       page->buddy_order != order,
 		       page);
 	VM_BUG_ON_PAGE(new_order > order, page);
-	for (unsigned long p = pfn; p < pfn + (1UL << order);
-	     p += 1UL << new_order) {
-		touch_head(p);
-		P.fstate[p] = FRAME_HEAD;
-		mem_map[p].buddy_order = new_order;
-	}
+	/*
+	 * Each new block a head (touch_head, fstate, order), in one loop
+	 * at the end of the file that holds the heads list and the arrays
+	 * in registers.
+	 */
+	split_block_heads(pfn, order, new_order);
 }
 
 /* ---- device-private memory ---- */
@@ -1448,7 +1448,7 @@ int physmem_init(const struct physmem_config *cfg)
 	P.cfg = c;
 	P.nr_normal = c.mem_bytes / PAGE_SIZE;
 	nr_dev = c.device_bytes / PAGE_SIZE;
-	P.dev_start = P.nr_normal;
+	P.dev_start = physmem_dev_start = P.nr_normal;
 	max_pfn = P.nr_normal + nr_dev;
 	P.per_node = P.nr_normal / c.nr_nodes;
 	P.per_node_shift = 0;
@@ -1657,4 +1657,274 @@ void free_device_private_page(struct page *page)
 	zone_lock();
 	__free_device_private_page_zone(page);
 	zone_unlock();
+}
+
+/*
+ * ---- the per-page passes over a block, fused ----
+ *
+ * Placed last, below every yield and violation site of this file (trace
+ * hashes name sites by line). Each pass does what the separate passes it
+ * replaces did, checks in the same order with the same messages: a check
+ * reads only its own struct page, which nothing earlier in the pass wrote.
+ */
+
+/*
+ * 16 bytes of a struct page: page_vec_clean() writes page_set_clean()'s
+ * image as 8 vector stores, then the ->lru self-links over them.
+ */
+typedef uint64_t page_vec
+	__attribute__((vector_size(16), aligned(8), __may_alias__));
+
+_Static_assert(sizeof(struct page) == 8 * sizeof(page_vec),
+	       "page_vec_clean() writes 8 vectors");
+_Static_assert(offsetof(struct page, flags) == 0 &&
+		       offsetof(struct page, lru) == 8 &&
+		       offsetof(struct page, mapping) == 24,
+	       "page_vec_clean(): ->flags, ->lru, ->mapping in vectors 0, 1");
+
+/* The clean image of node @nid (vectors 2..7 of it are used). */
+static inline void clean_image(page_vec img[8], int nid)
+{
+	struct page c = clean_page;
+
+	c.nid = nid;
+	memcpy(img, &c, sizeof(c));
+}
+
+/*
+ * page_set_clean() from the image's vectors 2..7: clean_page has no flags
+ * and no mapping (vectors 0 and 1 are those zeros and the self-links).
+ */
+static inline void page_vec_clean(struct page *page, page_vec v2,
+				  page_vec v3, page_vec v4, page_vec v5,
+				  page_vec v6, page_vec v7)
+{
+	page_vec *d = (page_vec *)page;
+
+	d[0] = (page_vec){ 0, 0 };	/* ->flags, ->lru.next */
+	d[1] = (page_vec){ 0, 0 };	/* ->lru.prev, ->mapping */
+	INIT_LIST_HEAD(&page->lru);
+	d[2] = v2;
+	d[3] = v3;
+	d[4] = v4;
+	d[5] = v5;
+	d[6] = v6;
+	d[7] = v7;
+}
+
+#define PAGE_VEC_ARGS(img) img[2], img[3], img[4], img[5], img[6], img[7]
+
+/* page_set_clean() of @nr struct pages from @page (node @nid). */
+static void pages_set_clean(struct page *page, unsigned long nr, int nid)
+{
+	page_vec img[8];
+
+	clean_image(img, nid);
+	for (unsigned long i = 0; i < nr; i++)
+		page_vec_clean(page + i, PAGE_VEC_ARGS(img));
+}
+
+/*
+ * prep_block_pages - prep_new_page()'s per-page work on the block of @nr
+ * frames at @page: each struct page checked (check_new_page()), each
+ * frame made ready (prep_frames()), each tail of a compound block (@comp)
+ * linked to its head. One pass when all is well; if a struct page is bad
+ * the separate passes run again, in their order, and report (what the
+ * pass wrote - marks of frames that were not real, tail links - is what
+ * they write, and no check reads it); a real frame (rare: freed after it
+ * was written, in this execution) gets prep_frames() after the pass, in
+ * pfn order, as before.
+ */
+static __attribute__((always_inline)) inline void
+prep_block_pass(struct page *page, unsigned long nr, bool zero, bool comp)
+{
+	unsigned long pfn = page_to_pfn(page), head = (unsigned long)page | 1;
+	struct frame_data *fd = &physmem_fdata[pfn];
+	const struct frame_data mark = {
+		.state = zero ? FD_UNIFORM : FD_POISON
+	};
+	bool bad = new_page_bad(page), real = fd[0].state == FD_REAL;
+
+	if (!real)
+		fd[0] = mark;
+	for (unsigned long i = 1; i < nr; i++) {
+		bad |= new_page_bad(page + i);
+		if (unlikely(fd[i].state == FD_REAL))
+			real = true;
+		else
+			fd[i] = mark;
+		if (comp)
+			page[i].compound_head = head;
+	}
+	if (unlikely(bad)) {
+		for (unsigned long i = 0; i < nr; i++)
+			if (unlikely(new_page_bad(page + i)))
+				check_new_page(page + i);
+		prep_frames(pfn, nr, zero);
+		return;
+	}
+	if (unlikely(real))
+		for (unsigned long i = 0; i < nr; i++)
+			if (fd[i].state == FD_REAL)
+				prep_frames(pfn + i, 1, zero);
+}
+
+static void prep_block_pages(struct page *page, unsigned long nr, bool zero,
+			     bool comp)
+{
+#ifdef SIM_STRESS
+	/* every frame made real (prep_frames): the passes as they were */
+	unsigned long head = (unsigned long)page | 1;
+
+	for (unsigned long i = 0; i < nr; i++)
+		if (unlikely(new_page_bad(page + i)))
+			check_new_page(page + i);
+	prep_frames(page_to_pfn(page), nr, zero);
+	if (comp)
+		for (unsigned long i = 1; i < nr; i++)
+			page[i].compound_head = head;
+#else
+	if (comp)
+		prep_block_pass(page, nr, zero, true);
+	else
+		prep_block_pass(page, nr, zero, false);
+#endif
+}
+
+/*
+ * Free the frame data of @pfn (free_frame_data()) and check @page, a tail
+ * of the compound block at @head when @tail (free_pages_check()): the
+ * slow path of free_block_pass(), out of line so that the pass keeps the
+ * clean image in registers.
+ */
+static __attribute__((noinline)) void free_block_page_slow(struct page *page,
+							   struct page *head,
+							   bool tail)
+{
+	if (tail && unlikely(free_tail_bad(page, (unsigned long)head | 1)))
+		free_pages_check(page, head, true);
+	free_frame_data(page_to_pfn(page));
+}
+
+/*
+ * free_block_pages - the per-page part of freeing the block of @nr > 1
+ * frames at @page (its head checked by the caller): each tail of a
+ * compound block (@comp) checked (free_pages_check()), each frame's data
+ * freed (free_frame_data()), each struct page made clean (node @nid), in
+ * one pass.
+ */
+static __attribute__((always_inline)) inline void
+free_block_pass(struct page *page, unsigned long nr, int nid, bool comp)
+{
+	unsigned long pfn = page_to_pfn(page), head = (unsigned long)page | 1;
+	struct frame_data *fd = &physmem_fdata[pfn];
+	page_vec img[8];
+
+	clean_image(img, nid);
+	if (unlikely(fd[0].state == FD_REAL))
+		free_block_page_slow(page, page, false);
+	else
+		fd[0] = (struct frame_data){ .state = FD_POISON };
+	page_vec_clean(page, PAGE_VEC_ARGS(img));
+	for (unsigned long i = 1; i < nr; i++) {
+		if (unlikely((comp && free_tail_bad(page + i, head)) ||
+			     fd[i].state == FD_REAL))
+			free_block_page_slow(page + i, page, comp);
+		else
+			fd[i] = (struct frame_data){ .state = FD_POISON };
+		page_vec_clean(page + i, PAGE_VEC_ARGS(img));
+	}
+}
+
+static void free_block_pages(struct page *page, unsigned long nr, int nid,
+			     bool comp)
+{
+	if (comp)
+		free_block_pass(page, nr, nid, true);
+	else
+		free_block_pass(page, nr, nid, false);
+}
+
+/*
+ * free_run_bad - would the checks of __free_frozen_pages_run() find
+ * anything wrong with the run [@pfn, @end) inside one zone? One pass
+ * that reports nothing: the caller runs the checks that report if so.
+ */
+static bool free_run_bad(unsigned long pfn, unsigned long end)
+{
+	const uint8_t *fstate = P.fstate;
+	unsigned long bad = pfn == 0;
+
+	for (unsigned long p = pfn; p < end; p++) {
+		const struct page *pg = &mem_map[p];
+
+		bad |= (unsigned long)(fstate[p] ^ FRAME_HEAD) |
+		       pg->buddy_order | (pg->flags & BIT(PG_head));
+		if (unlikely(free_page_bad(pg)))
+			bad = 1;
+	}
+	return bad;
+}
+
+/*
+ * free_run_pages - the rest of __free_frozen_pages_run()'s per-page work
+ * on the checked run of @nr frames at @page, in one pass: each frame
+ * touched (in pfn order, as before), its data freed, its struct page made
+ * clean (node @nid).
+ */
+static void free_run_pages(struct page *page, unsigned long nr, int nid)
+{
+	unsigned long pfn = page_to_pfn(page);
+	struct frame_data *fd = &physmem_fdata[pfn];
+	page_vec img[8];
+
+	clean_image(img, nid);
+	for (unsigned long i = 0; i < nr; i++) {
+		touch(pfn + i);
+		if (unlikely(fd[i].state == FD_REAL))
+			free_block_page_slow(page + i, page + i, false);
+		else
+			fd[i] = (struct frame_data){ .state = FD_POISON };
+		page_vec_clean(page + i, PAGE_VEC_ARGS(img));
+	}
+}
+
+_Static_assert(offsetof(struct page, _refcount) ==
+		       offsetof(struct page, _mapcount) + sizeof(atomic_t) &&
+		       __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "page_counts() reads _mapcount, _refcount as one word");
+
+static inline uint64_t page_counts(const struct page *page)
+{
+	uint64_t w;
+
+	memcpy(&w, &page->_mapcount, sizeof(w));
+	return w;
+}
+
+/*
+ * split_block_heads - physmem_split_block()'s loop: every 2^@new_order
+ * frames of the block of @order at @pfn head a block (touch_head(), its
+ * fstate, its order). The heads list and the arrays are locals: stores
+ * through them cannot move them (the build does not assume strict
+ * aliasing, so it would reload them each time).
+ */
+static void split_block_heads(unsigned long pfn, unsigned order,
+			      unsigned new_order)
+{
+	unsigned long *heads = P.heads_list, n = P.nr_heads;
+	uint8_t *touched = P.touched, *fstate = P.fstate;
+	struct page *map = mem_map;
+
+	for (unsigned long p = pfn; p < pfn + (1UL << order);
+	     p += 1UL << new_order) {
+		touch(p);	/* touch_head(), its list count in n */
+		if (!(touched[p] & T_HEAD)) {
+			touched[p] |= T_HEAD;
+			heads[n++] = p;
+		}
+		fstate[p] = FRAME_HEAD;
+		map[p].buddy_order = new_order;
+	}
+	P.nr_heads = n;
 }

@@ -217,7 +217,13 @@ int nr_online_nodes(void);
 int cpu_to_node(int cpu);
 int numa_node_id(void);
 /* Is @page in the device-private region? */
-bool is_device_private_page(const struct page *page);
+static inline bool is_device_private_page(const struct page *page)
+{
+	extern unsigned long physmem_dev_start;
+	unsigned long pfn = page_to_pfn(page);
+
+	return pfn >= physmem_dev_start && pfn < max_pfn;
+}
 
 /*
  * alloc_pages_node - 2^@order contiguous frames from node @nid (falling

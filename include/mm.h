@@ -558,7 +558,7 @@ static inline bool folio_needs_cow_for_dma(struct vm_area_struct *vma,
 }
 
 /* folio_mapcount - PTE + PMD mappings of the folio (no yield point). */
-int folio_mapcount(const struct folio *folio);
+static inline int folio_mapcount(const struct folio *folio); /* below */
 static inline int page_mapcount_raw(const struct page *page)
 {
 	return __atomic_load_n(&page->_mapcount.counter, SIM_MO) + 1;
@@ -639,5 +639,18 @@ static inline pgd_t *pgd_offset(struct mm_struct *mm, unsigned long address)
 #define pgd_addr_end(a, e) __LEVEL_ADDR_END(a, e, PGDIR_SIZE)
 #define pud_addr_end(a, e) __LEVEL_ADDR_END(a, e, PUD_SIZE)
 #define pmd_addr_end(a, e) __LEVEL_ADDR_END(a, e, PMD_SIZE)
+
+/*
+ * folio_mapcount() inline for an order-0 folio (its page's _mapcount);
+ * a large one's sum is __folio_mapcount() (mm/page_alloc.c). Defined
+ * last: the yield sites above keep their lines.
+ */
+int __folio_mapcount(const struct folio *folio);
+static inline int folio_mapcount(const struct folio *folio)
+{
+	if (!folio_test_large(folio))
+		return page_mapcount_raw(&folio->page);
+	return __folio_mapcount(folio);
+}
 
 #endif /* MMSIM_MM_H */

@@ -158,13 +158,13 @@ void folio_put_refs(struct folio *folio, int refs)
 }
 
 /*
- * folio_mapcount - how many page-table entries map @folio: PTEs of each
- * page plus PMDs of the whole. Plain loads: a snapshot, no yield point.
+ * __folio_mapcount - folio_mapcount() (mm.h) of a large folio: the PTEs
+ * of each page plus the PMDs of the whole. Plain loads, no yield point.
  * A large folio with no page mapped by PTE (_nr_pages_mapped 0; rmap.c
  * updates it in the same step as the pages' _mapcount) costs O(1), as the
  * kernel's _large_mapcount does; stress mode (real threads) always sums.
  */
-int folio_mapcount(const struct folio *folio)
+int __folio_mapcount(const struct folio *folio)
 {
 	int n;
 
