@@ -1824,7 +1824,6 @@ static bool read_back_range(void *arg, unsigned long start, unsigned long end,
 			    int nvals, const uint64_t *vals)
 {
 	struct read_back *rb = arg;
-
 	unsigned long huge_end = 0, pfn = 0;
 
 	for (unsigned long va = start, next; va < end; va = next) {
@@ -1863,8 +1862,10 @@ static bool read_back_range(void *arg, unsigned long start, unsigned long end,
 				read_back_bad(rb, va, v, nvals, vals);
 				return false;
 			}
+			if (last <= va)
+				break;
 			v = physmem_load_word(pfn, (last & ~PAGE_MASK) / 8);
-			if (last > va && !allowed(v, nvals, vals)) {
+			if (!allowed(v, nvals, vals)) {
 				read_back_bad(rb, last, v, nvals, vals);
 				return false;
 			}
