@@ -26,26 +26,10 @@
 #include "pagemap.h"
 #include "page_ref.h"
 #include "tap.h"
+#include "unit_test.h"
 
 #define ORDER HPAGE_PMD_ORDER
 #define NR HPAGE_PMD_NR
-
-static void begin(void)
-{
-	struct sim_config cfg = { 0 };
-
-	sim_exec_begin(&cfg);
-}
-
-static struct sim_result run_task(sim_task_fn fn, void *arg)
-{
-	struct sim_result r;
-
-	begin();
-	sim_task_create("t", fn, arg);
-	sim_exec_run(&r);
-	return r;
-}
 
 /* The outcome is @o and, for a violation, the message holds @a and @b. */
 static bool expect(const struct sim_result *r, enum sim_outcome o,
@@ -356,10 +340,7 @@ static bool t_check_folio(void)
 	return good;
 }
 
-static const struct {
-	const char *desc;
-	bool (*fn)(void);
-} tests[] = {
+static const struct unit_test tests[] = {
 	{ "Freeing a THP reports its first bad tail (mapcount, refcount, "
 	  "compound_head, flags, mapping) naming it, a bad head before any "
 	  "tail; a clean THP and a non-compound block (no tail checks) free "
@@ -378,15 +359,4 @@ static const struct {
 	  t_check_folio },
 };
 
-int main(void)
-{
-	int n = sizeof(tests) / sizeof(tests[0]);
-
-	sim_init();
-	if (physmem_init(NULL))
-		return 1;
-	plan(n);
-	for (int i = 0; i < n; i++)
-		ok(tests[i].fn(), "%s", tests[i].desc);
-	return done_testing();
-}
+UNIT_TESTS_MAIN(tests)

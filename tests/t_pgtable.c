@@ -19,6 +19,7 @@
 #include "page_ref.h"
 #include "swapops.h"
 #include "tap.h"
+#include "unit_test.h"
 
 #define MAXPFN ((1UL << SWP_PFN_BITS) - 1)
 
@@ -338,10 +339,7 @@ static bool t_freed_table_read(void)
 	       strstr(r.msg, "free, poisoned") && r.fail_site;
 }
 
-static const struct {
-	const char *desc;
-	bool (*fn)(void);
-} tests[] = {
+static const struct unit_test tests[] = {
 	{ "pfn_pte/pte_pfn round-trip, pfn 1 .. 2^40-1", t_pte_pfn },
 	{ "PTE bit helpers set and clear exactly their bit, keep the pfn",
 	  t_pte_bits },
@@ -369,15 +367,4 @@ static const struct {
 	  t_freed_table_read },
 };
 
-int main(void)
-{
-	int n = sizeof(tests) / sizeof(tests[0]);
-
-	sim_init();
-	if (physmem_init(NULL))
-		return 1;
-	plan(n);
-	for (int i = 0; i < n; i++)
-		ok(tests[i].fn(), "%s", tests[i].desc);
-	return done_testing();
-}
+UNIT_TESTS_MAIN(tests)

@@ -27,23 +27,7 @@
 #include "page-flags.h"
 #include "page_ref.h"
 #include "tap.h"
-
-static void begin(void)
-{
-	struct sim_config cfg = { 0 };
-
-	sim_exec_begin(&cfg);
-}
-
-static struct sim_result run_task(sim_task_fn fn, void *arg)
-{
-	struct sim_result r;
-
-	begin();
-	sim_task_create("t", fn, arg);
-	sim_exec_run(&r);
-	return r;
-}
+#include "unit_test.h"
 
 static bool cfg_mem(unsigned long bytes, int nodes, unsigned long dev)
 {
@@ -725,10 +709,7 @@ static bool t_reset_chunks(void)
 	return good && physmem_is_pristine();
 }
 
-static const struct {
-	const char *desc;
-	bool (*fn)(void);
-} tests[] = {
+static const struct unit_test tests[] = {
 	{ "Order-0 allocation is a clean page with refcount 1; free gives it "
 	  "back",
 	  t_order0 },
@@ -787,15 +768,4 @@ static const struct {
 	  t_limits },
 };
 
-int main(void)
-{
-	int n = sizeof(tests) / sizeof(tests[0]);
-
-	sim_init();
-	if (physmem_init(NULL))
-		return 1;
-	plan(n);
-	for (int i = 0; i < n; i++)
-		ok(tests[i].fn(), "%s", tests[i].desc);
-	return done_testing();
-}
+UNIT_TESTS_MAIN(tests)

@@ -34,6 +34,7 @@
 #include "arch/mmu.h"
 #include "page_ref.h"
 #include "tap.h"
+#include "unit_test.h"
 
 #define VA 0x7f0000200010UL /* a word inside a 4 KiB page */
 #define HVA 0x7f0000400000UL /* a 2 MiB-aligned huge mapping */
@@ -385,10 +386,7 @@ static bool t_uaf(void)
 	return r.outcome == SIM_VIOLATION && strstr(r.msg, want);
 }
 
-static const struct {
-	const char *desc;
-	bool (*fn)(void);
-} tests[] = {
+static const struct unit_test tests[] = {
 	{ "Unflushed dirty TLB entry keeps writing the old frame; after the "
 	  "flush the store faults or reaches the new frame",
 	  t_stale_one_cpu },
@@ -411,15 +409,4 @@ static const struct {
 	  t_uaf },
 };
 
-int main(void)
-{
-	int n = sizeof(tests) / sizeof(tests[0]);
-
-	sim_init();
-	if (physmem_init(NULL))
-		return 1;
-	plan(n);
-	for (int i = 0; i < n; i++)
-		ok(tests[i].fn(), "%s", tests[i].desc);
-	return done_testing();
-}
+UNIT_TESTS_MAIN(tests)
