@@ -164,7 +164,7 @@ static struct {
 	struct physmem_config cfg;
 	size_t arena_bytes;
 	unsigned long nr_normal; /* normal frames, pfn 0 included */
-	unsigned long dev_start; /* first device-private pfn */
+	/* the first device-private pfn: physmem_dev_start */
 	unsigned long per_node; /* frames per node (last gets more) */
 	unsigned per_node_shift; /* log2(per_node) if a power of 2, else 0 */
 	struct physmem_dyn dyn, dyn_pristine;
@@ -257,7 +257,7 @@ static inline void touch_block(unsigned long pfn, unsigned order)
 {
 	unsigned long nr = 1UL << order;
 
-	if (order < CHUNK_ORDER || pfn >= P.dev_start) {
+	if (order < CHUNK_ORDER || pfn >= physmem_dev_start) {
 		for (unsigned long i = 0; i < nr; i++)
 			touch(pfn + i);
 		return;
@@ -335,7 +335,7 @@ int pfn_to_nid(unsigned long pfn)
 {
 	unsigned long n;
 
-	if (pfn >= P.dev_start)
+	if (pfn >= physmem_dev_start)
 		return 0; /* SIM: device memory sits on node 0 */
 	if (P.cfg.nr_nodes == 1)
 		return 0;
@@ -364,9 +364,9 @@ int numa_node_id(void)
 }
 
 /*
- * The first device-private pfn, for is_device_private_page() (inline in
- * physmem.h, where every mm/ path that frees or maps a page asks it):
- * P.dev_start, set with it.
+ * The first device-private pfn (physmem_init()); global for
+ * is_device_private_page(), inline in physmem.h, which every mm/ path
+ * that frees or maps a page asks.
  */
 unsigned long physmem_dev_start;
 
@@ -635,7 +635,7 @@ bool physmem_check_free_poison(unsigned long *pfnp, unsigned *wordp,
 
 		if (frame_allocated(pfn) ||
 		    physmem_fdata[pfn].state != FD_REAL ||
-		    pfn >= P.dev_start)
+		    pfn >= physmem_dev_start)
 			continue;
 		bad = check_poison_full(pfn);
 		if (bad >= 0) {
@@ -678,9 +678,9 @@ static bool free_run_bad(unsigned long pfn, unsigned long end);
 static void free_run_pages(struct page *page, unsigned long nr, int nid);
 static void split_block_heads(unsigned long pfn, unsigned order,
 			      unsigned new_order);
-/* A struct page's _mapcount and _refcount in one load (end of file). */
-static inline uint64_t page_counts(const struct page *page);
-#define COUNTS_NONE 0x00000000ffffffffULL /* unmapped, no reference */
+/*
+ * page_counts(), PAGE_COUNTS_NONE: both counts in one load (mm_types.h).
+ */
 
 static void bad_page(struct page *page, const char *reason)
 {
@@ -697,7 +697,7 @@ static void bad_page(struct page *page, const char *reason)
 static inline bool new_page_bad(const struct page *page)
 {
 	/* refcount 0, mapcount -1, no mapping, no flag but PG_buddy */
-	return ((page_counts(page) ^ COUNTS_NONE) |
+	return ((page_counts(page) ^ PAGE_COUNTS_NONE) |
 		(unsigned long)page->mapping |
 		(page->flags & ~BIT(PG_buddy))) != 0;
 }
@@ -858,7 +858,7 @@ static inline bool free_tail_bad(const struct page *page,
 	unsigned long m = (unsigned long)page->mapping;
 
 	/* refcount 0, mapcount -1, no flag checked at free, its head */
-	return ((page_counts(page) ^ COUNTS_NONE) |
+	return ((page_counts(page) ^ PAGE_COUNTS_NONE) |
 		(page->flags & PAGE_FLAGS_CHECK_AT_FREE) |
 		(page->compound_head ^ head)) != 0 ||
 	       (m && !(m & PAGE_MAPPING_FLAGS));
@@ -905,7 +905,7 @@ static void __free_frozen_pages_zone(struct page *page, unsigned int order)
 	bool comp;
 	int nid;
 
-	if (unlikely(pfn >= P.dev_start || pfn == 0 ||
+	if (unlikely(pfn >= physmem_dev_start || pfn == 0 ||
 		     P.fstate[pfn] != FRAME_HEAD ||
 		     page->buddy_order != order)) {
 		sim_violation("page allocator: freeing pfn %lu order %u, which "
@@ -960,7 +960,7 @@ static void __free_frozen_pages_run(struct page *page, unsigned long nr)
 	const uint8_t *fstate = P.fstate;
 
 	/* a run inside normal memory and one zone (else: its first pfn) */
-	bool inside = end <= P.dev_start && end <= z->zone_end_pfn;
+	bool inside = end <= physmem_dev_start && end <= z->zone_end_pfn;
 	/* one pass: have the checks below (they report) anything to say? */
 	bool check = !inside ||
 		     free_run_bad(pfn, end);
@@ -1206,10 +1206,10 @@ static void page_pristine(unsigned long pfn, struct page *page)
 		page->flags = BIT(PG_reserved);
 		return;
 	}
-	if (pfn >= P.dev_start) {
+	if (pfn >= physmem_dev_start) {
 		/* every device frame free, on dev_free in pfn order */
 		page->flags = BIT(PG_buddy);
-		page->lru.prev = pfn == P.dev_start ? &P.dyn.dev_free :
+		page->lru.prev = pfn == physmem_dev_start ? &P.dyn.dev_free :
 						      &mem_map[pfn - 1].lru;
 		page->lru.next = pfn == max_pfn - 1 ? &P.dyn.dev_free :
 						      &mem_map[pfn + 1].lru;
@@ -1448,7 +1448,7 @@ int physmem_init(const struct physmem_config *cfg)
 	P.cfg = c;
 	P.nr_normal = c.mem_bytes / PAGE_SIZE;
 	nr_dev = c.device_bytes / PAGE_SIZE;
-	P.dev_start = physmem_dev_start = P.nr_normal;
+	physmem_dev_start = P.nr_normal;
 	max_pfn = P.nr_normal + nr_dev;
 	P.per_node = P.nr_normal / c.nr_nodes;
 	P.per_node_shift = 0;
@@ -1492,7 +1492,7 @@ int physmem_init(const struct physmem_config *cfg)
 	P.fstate[0] = FRAME_HEAD; /* never free, never touched */
 	INIT_LIST_HEAD(&P.dyn.dev_free);
 	if (nr_dev) {
-		P.dyn.dev_free.next = &mem_map[P.dev_start].lru;
+		P.dyn.dev_free.next = &mem_map[physmem_dev_start].lru;
 		P.dyn.dev_free.prev = &mem_map[max_pfn - 1].lru;
 		P.dyn.dev_nr_free = nr_dev;
 	}
@@ -1887,19 +1887,6 @@ static void free_run_pages(struct page *page, unsigned long nr, int nid)
 			fd[i] = (struct frame_data){ .state = FD_POISON };
 		page_vec_clean(page + i, PAGE_VEC_ARGS(img));
 	}
-}
-
-_Static_assert(offsetof(struct page, _refcount) ==
-		       offsetof(struct page, _mapcount) + sizeof(atomic_t) &&
-		       __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-	       "page_counts() reads _mapcount, _refcount as one word");
-
-static inline uint64_t page_counts(const struct page *page)
-{
-	uint64_t w;
-
-	memcpy(&w, &page->_mapcount, sizeof(w));
-	return w;
 }
 
 /*

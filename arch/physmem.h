@@ -216,10 +216,12 @@ int nr_online_nodes(void);
 /* CPU @cpu sits on node cpu % nr_nodes. numa_node_id(): the running CPU's. */
 int cpu_to_node(int cpu);
 int numa_node_id(void);
+/* The first device-private pfn (normal frames are below it). */
+extern unsigned long physmem_dev_start;
+
 /* Is @page in the device-private region? */
 static inline bool is_device_private_page(const struct page *page)
 {
-	extern unsigned long physmem_dev_start;
 	unsigned long pfn = page_to_pfn(page);
 
 	return pfn >= physmem_dev_start && pfn < max_pfn;

@@ -418,24 +418,6 @@ static void walk_mm(struct mm_struct *mm)
 			 mm->pgtables_bytes.counter / (long)PAGE_SIZE, tables);
 }
 
-/*
- * A tail's _mapcount and _refcount in one load: TAIL_UNMAPPED when it is
- * mapped by no PTE (-1) and holds no reference (0).
- */
-_Static_assert(offsetof(struct page, _refcount) ==
-		       offsetof(struct page, _mapcount) + sizeof(atomic_t) &&
-		       __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-	       "tail_counts() reads _mapcount, _refcount as one word");
-#define TAIL_UNMAPPED 0x00000000ffffffffULL
-
-static inline uint64_t tail_counts(const struct page *page)
-{
-	uint64_t w;
-
-	__builtin_memcpy(&w, &page->_mapcount, sizeof(w));
-	return w;
-}
-
 /* (1), (2), (7) for the folio headed by @page. */
 static __attribute__((noinline)) void check_folio(struct page *page,
 						  unsigned int order)
@@ -461,7 +443,7 @@ static __attribute__((noinline)) void check_folio(struct page *page,
 		uint64_t b = page->_mapcount.counter != -1;
 
 		for (unsigned long i = 1; i < (1UL << order); i++)
-			b |= (tail_counts(&page[i]) ^ TAIL_UNMAPPED) |
+			b |= (page_counts(&page[i]) ^ PAGE_COUNTS_NONE) |
 			     (page[i].compound_head ^ head);
 		bad = b != 0;
 	} else {

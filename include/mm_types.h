@@ -61,4 +61,24 @@ struct folio {
 _Static_assert(sizeof(struct folio) == sizeof(struct page),
 	       "folio overlays page");
 
+/*
+ * page_counts - a struct page's _mapcount and _refcount in one plain load
+ * (the allocator's and the checkers' tight passes): PAGE_COUNTS_NONE when
+ * no PTE maps it (-1) and it holds no reference (0).
+ */
+_Static_assert(__builtin_offsetof(struct page, _refcount) ==
+		       __builtin_offsetof(struct page, _mapcount) +
+			       sizeof(atomic_t) &&
+		       __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "page_counts() reads _mapcount, _refcount as one word");
+#define PAGE_COUNTS_NONE 0x00000000ffffffffULL
+
+static inline uint64_t page_counts(const struct page *page)
+{
+	uint64_t w;
+
+	__builtin_memcpy(&w, &page->_mapcount, sizeof(w));
+	return w;
+}
+
 #endif /* MMSIM_MM_TYPES_H */
