@@ -120,6 +120,14 @@ static inline uint64_t physmem_load_word(unsigned long pfn, unsigned idx)
 	}
 }
 
+/* Does the frame's mark say every word holds @v (FD_UNIFORM)? No read. */
+static inline bool physmem_frame_all(unsigned long pfn, uint64_t v)
+{
+	const struct frame_data *fd = &physmem_fdata[pfn];
+
+	return fd->state == FD_UNIFORM && fd->val == v;
+}
+
 void __physmem_store_word(unsigned long pfn, unsigned idx, uint64_t v);
 
 /* Store @v into word @idx of the frame: a mark while it can stay one. */

@@ -54,10 +54,11 @@ struct mm_peek {
 	/* a cursor: what the walk of the last word found */
 	struct vm_area_struct *vma;
 	unsigned long pmd_lo;	/* the 2 MiB block of pmd/state; 1: none */
-	int state;
-	bool huge;		/* the last page was mapped by a huge PMD */
+	int state;		/* that block's PMD: MM_PEEK_PMD_* */
 	pmd_t pmd;
 };
+enum { MM_PEEK_PMD_HOLE, MM_PEEK_PMD_HUGE, MM_PEEK_PMD_TABLE,
+       MM_PEEK_PMD_UNDECIDED };
 #define MM_PEEK_INIT(m) ((struct mm_peek){ .mm = (m), .pmd_lo = 1 })
 bool mm_peek_user_word(struct mm_peek *c, unsigned long va, uint64_t *val);
 /*

@@ -25,8 +25,6 @@ static unsigned long peek(const void *p)
 	return __atomic_load_n((const unsigned long *)p, __ATOMIC_RELAXED);
 }
 
-enum { PEEK_HOLE, PEEK_HUGE, PEEK_TABLE, PEEK_UNDECIDED };
-
 /* The PMD-level state of @va's 2 MiB block (c->pmd_lo, c->state). */
 static void peek_pmd(struct mm_peek *c, unsigned long va)
 {
@@ -34,26 +32,27 @@ static void peek_pmd(struct mm_peek *c, unsigned long va)
 	pud_t pud;
 
 	c->pmd_lo = va & HPAGE_PMD_MASK;
-	c->state = PEEK_HOLE;
 	pgd.pgd = peek(pgd_offset_pfn(c->mm->context.pgd_pfn, va));
 	if (!pgd_present(pgd)) {
-		c->state = pgd.pgd ? PEEK_UNDECIDED : PEEK_HOLE;
+		c->state = pgd.pgd ? MM_PEEK_PMD_UNDECIDED :
+				     MM_PEEK_PMD_HOLE;
 		return;
 	}
 	pud.pud = peek(pud_offset_pfn(pgd_pfn(pgd), va));
 	if (!pud_present(pud)) {
-		c->state = pud.pud ? PEEK_UNDECIDED : PEEK_HOLE;
+		c->state = pud.pud ? MM_PEEK_PMD_UNDECIDED :
+				     MM_PEEK_PMD_HOLE;
 		return;
 	}
 	c->pmd.pmd = peek(pmd_offset_pfn(pud_pfn(pud), va));
 	if (pmd_none(c->pmd))
-		c->state = PEEK_HOLE;
+		c->state = MM_PEEK_PMD_HOLE;
 	else if (!pmd_present(c->pmd))
-		c->state = PEEK_UNDECIDED;	/* a swap or migration PMD */
+		c->state = MM_PEEK_PMD_UNDECIDED; /* swap, migration */
 	else if (pmd_trans_huge(c->pmd))
-		c->state = PEEK_HUGE;
+		c->state = MM_PEEK_PMD_HUGE;
 	else
-		c->state = PEEK_TABLE;
+		c->state = MM_PEEK_PMD_TABLE;
 }
 
 int mm_peek_user_pfn(struct mm_peek *c, unsigned long va, unsigned long *pfn)
@@ -61,7 +60,6 @@ int mm_peek_user_pfn(struct mm_peek *c, unsigned long va, unsigned long *pfn)
 	struct vm_area_struct *vma = c->vma;
 	pte_t pte;
 
-	c->huge = false;
 	if (!vma || va < vma->vm_start || va >= vma->vm_end) {
 		vma = c->vma = vma_lookup(c->mm, va);
 		c->pmd_lo = 1;	/* no block */
@@ -72,14 +70,13 @@ int mm_peek_user_pfn(struct mm_peek *c, unsigned long va, unsigned long *pfn)
 		return MM_PEEK_UNDECIDED;
 	if ((va & HPAGE_PMD_MASK) != c->pmd_lo)
 		peek_pmd(c, va);
-	c->huge = c->state == PEEK_HUGE;
 	switch (c->state) {
-	case PEEK_HOLE:
+	case MM_PEEK_PMD_HOLE:
 		return MM_PEEK_ZERO;
-	case PEEK_HUGE:
+	case MM_PEEK_PMD_HUGE:
 		*pfn = pmd_pfn(c->pmd) + ((va & ~HPAGE_PMD_MASK) >> PAGE_SHIFT);
 		break;
-	case PEEK_TABLE:
+	case MM_PEEK_PMD_TABLE:
 		pte.pte = peek(pte_offset_pfn(pmd_pfn(c->pmd), va));
 		if (pte_none(pte))
 			return MM_PEEK_ZERO;

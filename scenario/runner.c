@@ -1841,9 +1841,11 @@ static bool read_back_range(void *arg, unsigned long start, unsigned long end,
 			got = MM_PEEK_FRAME;
 		} else {
 			got = mm_peek_user_pfn(&rb->c, va, &pfn);
-			huge_end = got == MM_PEEK_FRAME && rb->c.huge ?
-					   (va & HPAGE_PMD_MASK) + HPAGE_PMD_SIZE :
-					   0;
+			huge_end = 0;
+			if (got == MM_PEEK_FRAME &&
+			    rb->c.state == MM_PEEK_PMD_HUGE)
+				huge_end = (va & HPAGE_PMD_MASK) +
+					   HPAGE_PMD_SIZE;
 		}
 		switch (got) {
 		case MM_PEEK_ZERO:
@@ -1854,8 +1856,7 @@ static bool read_back_range(void *arg, unsigned long start, unsigned long end,
 			break;
 		case MM_PEEK_FRAME:
 			/* a frame of one value (a fill): one test */
-			if (physmem_fdata[pfn].state == FD_UNIFORM &&
-			    nvals == 1 && physmem_fdata[pfn].val == vals[0])
+			if (nvals == 1 && physmem_frame_all(pfn, vals[0]))
 				break;
 			v = physmem_load_word(pfn, (va & ~PAGE_MASK) / 8);
 			if (!allowed(v, nvals, vals)) {
