@@ -46,14 +46,15 @@ static void hook(void *arg, const struct scn_op *op, int proc,
 	H.peek_ok = mm_peek_user_word(&c, va, &v);
 	H.peek_val = v;
 	if (H.corrupt && H.peek_ok) {
-		/* the frame the tables map, written without the oracle */
-		struct vm_area_struct *vma = vma_lookup(mm, va);
+		/*
+		 * the frame the tables map, written without the oracle; found
+		 * by a walk of the test's own, not the peek under test
+		 */
 		pgd_t *pgd = pgd_offset_pfn(mm->context.pgd_pfn, va);
 		pud_t *pud = pud_offset_pfn(pgd_pfn(*pgd), va);
 		pmd_t *pmd = pmd_offset_pfn(pud_pfn(*pud), va);
 		unsigned long pfn;
 
-		(void)vma;
 		if (pmd_trans_huge(*pmd))
 			pfn = pmd_pfn(*pmd) + ((va & ~HPAGE_PMD_MASK) >>
 					       PAGE_SHIFT);
