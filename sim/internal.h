@@ -24,4 +24,50 @@ void sim_trace_event_as(int task, int kind, uintptr_t addr,
 			const struct sim_site *site);
 #endif
 
+/*
+ * A task's next access (struct sim_access) is written at every yield and
+ * read back, as the "last" access, at the task's next yield, often a few
+ * dozen instructions later. Both go word by word, each load the size and
+ * address of one earlier store, so the load is forwarded from the store
+ * buffer: a 16-byte load over narrower stores (a struct copy after a
+ * field-by-field init) cannot be, and stalled the yield - about a third
+ * of its time in THP splits' long walks. volatile: the compiler must not
+ * merge the words into vector moves again.
+ */
+_Static_assert(sizeof(struct sim_access) == 5 * sizeof(uint64_t) &&
+	       offsetof(struct sim_access, kind2) == 1 &&
+	       offsetof(struct sim_access, addr) == 8 &&
+	       offsetof(struct sim_access, addr2) == 16 &&
+	       offsetof(struct sim_access, site) == 24 &&
+	       offsetof(struct sim_access, stamp) == 32,
+	       "struct sim_access: five words, kind and kind2 in the first");
+
+static inline void sim_access_copy(struct sim_access *dst,
+				   const struct sim_access *src)
+{
+	volatile uint64_t *d = (volatile uint64_t *)dst;
+	const volatile uint64_t *s = (const volatile uint64_t *)src;
+
+	d[0] = s[0];
+	d[1] = s[1];
+	d[2] = s[2];
+	d[3] = s[3];
+	d[4] = s[4];
+}
+
+static inline void sim_access_set(struct sim_access *a, int kind, int kind2,
+				  uintptr_t addr, uintptr_t addr2,
+				  const struct sim_site *site, uint64_t stamp)
+{
+	volatile uint64_t *w = (volatile uint64_t *)a;
+
+	/* kind, kind2, then zero padding: byte order is the host's */
+	w[0] = ((union { uint8_t b[8]; uint64_t w; }){
+			.b = { (uint8_t)kind, (uint8_t)kind2 } }).w;
+	w[1] = addr;
+	w[2] = addr2;
+	w[3] = (uint64_t)(uintptr_t)site;
+	w[4] = stamp;
+}
+
 #endif /* SIM_INTERNAL_H */

@@ -776,11 +776,11 @@ yield_at(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
 		trace_record_hooked(kind, addr, kind2, addr2, site);
 	} else {	/* the access made since the last yield is behind it */
 		trace_record(kind, addr, site);
-		S.last_access = next_access[S.current];
-		next_access[S.current] = (struct sim_access){
-			.kind = (uint8_t)kind, .kind2 = (uint8_t)kind2,
-			.addr = addr, .addr2 = addr2, .site = site,
-			.stamp = S.step };
+		/* word by word, so that the next yield's loads are forwarded
+		 * from these stores (sim/internal.h) */
+		sim_access_copy(&S.last_access, &next_access[S.current]);
+		sim_access_set(&next_access[S.current], kind, kind2, addr,
+			       addr2, site, S.step);
 	}
 	if (__builtin_expect(S.step > S.max_steps, 0))
 		livelock(next_access[S.current].site);	/* == site */
@@ -1316,10 +1316,11 @@ trace_record_hooked(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
 	rec2.kind2 = SIM_EV__NR;
 	rec2.addr2 = 0;
 	/* as yield_at's hookless branch */
-	S.last_access = next_access[S.current];
-	next_access[S.current] = (struct sim_access){
-		.kind = (uint8_t)kind, .kind2 = (uint8_t)kind2,
-		.addr = addr, .addr2 = addr2, .site = site, .stamp = S.step };
+	sim_access_copy(&S.last_access, &next_access[S.current]);
+	sim_access_set(&next_access[S.current], kind, kind2, addr, addr2, site,
+		       S.step);
+
+
 }
 
 #endif /* !SIM_STRESS */
