@@ -19,7 +19,7 @@ struct page *pagetable_alloc_level(int level)
 	if (!table)
 		return NULL;
 	/* walkers read tables through __pfn_va(): real from the start */
-	(void)page_address(table);
+	physmem_table_real(page_to_pfn(table));
 	__SetPageTable(table);
 	table->pt_level = level;
 	spin_lock_init_class(&table->ptl, "ptl");

@@ -600,11 +600,18 @@ static inline struct page *pt_page_of(const void *entryp)
  * set_pte_at() is a plain store, pending under memory=tso|arm64. The
  * read-modify-writes of entries are relaxed on arm64 (xchg_relaxed and
  * cmpxchg_relaxed loops there; locked, so full barriers, on x86/tso).
+ * A store notes its entry's block as dirty (physmem.h, "Dirty blocks"):
+ * the table's zeroing, poison and scans cost what was written.
  */
 #define __PT_LOAD(p) SIM_LOAD(p)
-#define __PT_STORE(p, v) SIM_STORE((p), (v), 0)
-#define __PT_XCHG(p, v) \
-	SIM_RMW((p), false, __atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST))
+#define __PT_STORE(p, v)                         \
+	do {                                     \
+		physmem_zmask_note(p);           \
+		SIM_STORE((p), (v), 0);          \
+	} while (0)
+#define __PT_XCHG(p, v)        \
+	(physmem_zmask_note(p), \
+	 SIM_RMW((p), false, __atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)))
 #define __PT_AT(kind, p, site) sim_yield_site((kind), __pa_host(p), (site))
 
 void __pt_dead_table(const void *entryp, const struct sim_site *site);
@@ -707,6 +714,18 @@ static inline void __set_ptes(pte_t *ptep, pte_t pte, unsigned int nr,
 	__set_ptes((ptep), (pte), (nr), SIM_SITE("set_ptes"))
 
 /*
+ * set_pte_unreachable - fill an entry of a table that nothing can reach
+ * yet (a deposited table before pmd_populate() publishes it): a plain
+ * store, no yield point, no store buffer; its block noted dirty as every
+ * entry store's is (arch/physmem.h, "Dirty blocks").
+ */
+static inline void set_pte_unreachable(pte_t *ptep, pte_t pte)
+{
+	physmem_zmask_note(ptep);
+	__atomic_store_n(&ptep->pte, pte.pte, SIM_MO);
+}
+
+/*
  * ptep_set_access_flags - install @entry (the same pfn, with more
  * permissions or A/D) if it differs and @dirty. Returns whether it
  * differed. SIM: the compare and the store are one step (x86 does a load
@@ -721,6 +740,7 @@ static inline bool __ptep_set_access_flags(pte_t *ptep, pte_t entry, bool dirty,
 	__PT_AT(SIM_EV_RMW, ptep, site);
 	if (unlikely(!__pt_live(ptep, site)))
 		return false;
+	physmem_zmask_note(ptep);	/* @entry may be stored */
 	changed = SIM_RMW(&ptep->pte, false, ({
 		bool __c = __atomic_load_n(&ptep->pte, __ATOMIC_SEQ_CST) !=
 			   entry.pte;

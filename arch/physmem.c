@@ -301,10 +301,8 @@ static void buddy_list_del(struct page *page)
 
 /* ---- geometry ---- */
 
-/*
- * pfn_valid() is inline in physmem.h (these lines keep the yield point
- * below where it was).
- */
+/* pfn_valid() is inline in physmem.h (the lines keep the sites below). */
+static void *pointer_out(unsigned long pfn, void *w);	/* end of file */
 
 static inline void *pfn_to_virt_raw(unsigned long pfn)
 {
@@ -312,18 +310,17 @@ static inline void *pfn_to_virt_raw(unsigned long pfn)
 }
 
 static uint64_t *frame_make_real(unsigned long pfn);
-
 /* See physmem.h: the frame becomes real (zone lock: its mark changes). */
 void *pfn_to_virt(unsigned long pfn)
 {
-	void *w;
+	void *w = pfn_to_virt_raw(pfn);
 
-	if (likely(physmem_fdata[pfn].state == FD_REAL))
-		return pfn_to_virt_raw(pfn);
-	zone_lock();
-	w = frame_make_real(pfn);
-	zone_unlock();
-	return w;
+	if (unlikely(physmem_fdata[pfn].state != FD_REAL)) {
+		zone_lock();
+		w = frame_make_real(pfn);
+		zone_unlock();
+	}
+	return pointer_out(pfn, w);	/* the dirty blocks unknown */
 }
 
 void *page_address(const struct page *page)
@@ -402,10 +399,14 @@ static void fill_frame(uint64_t *w, uint64_t v)
 	}
 }
 
-static void poison_frame(unsigned long pfn)
-{
-	fill_frame(pfn_to_virt_raw(pfn), PAGE_POISON);
-}
+/* Fills, poison and checks that know the dirty blocks (end of file). */
+static void frame_fill(unsigned long pfn, uint64_t v);
+static void poison_frame(unsigned long pfn);
+static long check_poison(unsigned long pfn);
+static void frame_copy(unsigned long d, unsigned long s);
+static void copy_lazy(unsigned long d, unsigned long s);
+static struct frame_data *fdata_alloc(void);
+static void fdata_free(void);
 
 /* Check every word of a real frame for poison: first bad index, or -1. */
 static long check_poison_full(unsigned long pfn)
@@ -434,11 +435,11 @@ static uint64_t *frame_make_real(unsigned long pfn)
 		return w;
 	touch_real(pfn);
 	if (fd->state == FD_POISON || !frame_allocated(pfn)) {
-		fill_frame(w, PAGE_POISON);
+		frame_fill(pfn, PAGE_POISON);	/* FD_LAZY too: written out */
 	} else {
-		fill_frame(w, fd->val);
+		frame_fill(pfn, fd->val);
 		if (fd->state == FD_UNIFORM1)
-			w[fd->idx] = fd->exc;
+			physmem_store_word_real(pfn, fd->idx, fd->exc);
 	}
 	fd->state = FD_REAL;
 	return w;
@@ -457,11 +458,11 @@ static inline void frame_set_mark(unsigned long pfn, uint8_t state,
 	fd->idx = 0;
 }
 
-/* The slow path of physmem_store_word(): the frame is a mark. */
+/* The slow path of physmem_store_word(): the frame is a mark (or
+ * FD_LAZY: free, which the MMU refuses; written out, then stored). */
 void __physmem_store_word(unsigned long pfn, unsigned idx, uint64_t v)
 {
 	struct frame_data *fd = &physmem_fdata[pfn];
-	uint64_t *w;
 
 	switch (fd->state) {
 	case FD_POISON:
@@ -486,8 +487,8 @@ void __physmem_store_word(unsigned long pfn, unsigned idx, uint64_t v)
 			return;
 		break;
 	}
-	w = frame_make_real(pfn);
-	__atomic_store_n(&w[idx], v, __ATOMIC_SEQ_CST);
+	(void)frame_make_real(pfn);	/* a second word differs */
+	physmem_store_word_real(pfn, idx, v);
 }
 
 void physmem_fill_words(unsigned long pfn, unsigned from, unsigned to,
@@ -523,7 +524,7 @@ void physmem_fill_words(unsigned long pfn, unsigned from, unsigned to,
 		return;
 	}
 	uint64_t *w = frame_make_real(pfn);
-
+	physmem_zmask_words(pfn, from, to);
 	for (unsigned i = from; i < to; i++)
 		w[i] = v;
 }
@@ -538,6 +539,7 @@ void physmem_copy_frames(struct page *dst, const struct page *src,
 	for (unsigned long i = 0; i < nr; i++) {
 		const struct frame_data *sd = &sfd[i];
 
+		copy_lazy(d + i, s + i);	/* FD_LAZY: written out */
 		if (sd->state == FD_REAL) {
 			struct frame_data *dd = &dfd[i];
 
@@ -545,16 +547,14 @@ void physmem_copy_frames(struct page *dst, const struct page *src,
 				touch_real(d + i);
 				dd->state = FD_REAL;
 			}
-			memcpy(pfn_to_virt_raw(d + i), pfn_to_virt_raw(s + i),
-			       PAGE_SIZE);
+			frame_copy(d + i, s + i);
 		} else if (dfd[i].state == FD_REAL) {
 			/* a real frame stays real: pointers into it live */
-			uint64_t *w = pfn_to_virt_raw(d + i);
-
-			fill_frame(w, sd->state == FD_POISON ? PAGE_POISON :
-							       sd->val);
+			frame_fill(d + i, sd->state == FD_POISON ? PAGE_POISON :
+								   sd->val);
 			if (sd->state == FD_UNIFORM1)
-				w[sd->idx] = sd->exc;
+				physmem_store_word_real(d + i, sd->idx,
+							sd->exc);
 		} else {
 			touch(d + i);
 			dfd[i] = *sd;
@@ -579,8 +579,8 @@ static void prep_frames(unsigned long pfn, unsigned long nr, bool zero)
 	for (unsigned long i = 0; i < nr; i++) {
 		unsigned long p = pfn + i;
 
-		if (unlikely(fd[i].state == FD_REAL)) {
-			long bad = check_poison_full(p);
+		if (unlikely(fd[i].state >= FD_REAL)) {	/* or FD_LAZY */
+			long bad = check_poison(p);
 
 			if (unlikely(bad >= 0))
 				sim_violation("page allocator: pfn %lu was "
@@ -634,10 +634,10 @@ bool physmem_check_free_poison(unsigned long *pfnp, unsigned *wordp,
 		long bad;
 
 		if (frame_allocated(pfn) ||
-		    physmem_fdata[pfn].state != FD_REAL ||
+		    physmem_fdata[pfn].state < FD_REAL ||	/* or FD_LAZY */
 		    pfn >= physmem_dev_start)
 			continue;
-		bad = check_poison_full(pfn);
+		bad = check_poison(pfn);
 		if (bad >= 0) {
 			*pfnp = pfn;
 			*wordp = bad;
@@ -1334,7 +1334,8 @@ static void lazy_free(void *p, size_t bytes)
 static void physmem_free_arrays(void)
 {
 	lazy_free(physmem_base, P.arena_bytes);
-	lazy_free(physmem_fdata, max_pfn * sizeof(struct frame_data));
+	/* the frame data and its dirty blocks (end of file) */
+	fdata_free();
 	lazy_free(mem_map, P.map_bytes);
 	lazy_free(physmem_section_ready, P.nr_sections);
 	lazy_free(P.fstate, max_pfn);
@@ -1350,7 +1351,6 @@ static void physmem_free_arrays(void)
 	P.chunk_touched = NULL;
 	P.chunk_list = NULL;
 	physmem_base = NULL;
-	physmem_fdata = NULL;
 	mem_map = NULL;
 	physmem_section_ready = NULL;
 	P.fstate = P.touched = NULL;
@@ -1459,7 +1459,7 @@ int physmem_init(const struct physmem_config *cfg)
 	P.nr_sections = (max_pfn >> PHYSMEM_SECTION_SHIFT) + 1;
 	/* all lazy: host memory follows what executions touch */
 	physmem_base = lazy_alloc(P.arena_bytes);
-	physmem_fdata = lazy_alloc(max_pfn * sizeof(struct frame_data));
+	physmem_fdata = fdata_alloc();	/* and the dirty blocks */
 	mem_map = lazy_alloc(P.map_bytes);
 	physmem_section_ready = lazy_alloc(P.nr_sections);
 	P.fstate = lazy_alloc(max_pfn);
@@ -1743,13 +1743,13 @@ prep_block_pass(struct page *page, unsigned long nr, bool zero, bool comp)
 	const struct frame_data mark = {
 		.state = zero ? FD_UNIFORM : FD_POISON
 	};
-	bool bad = new_page_bad(page), real = fd[0].state == FD_REAL;
+	bool bad = new_page_bad(page), real = fd[0].state >= FD_REAL;
 
 	if (!real)
 		fd[0] = mark;
 	for (unsigned long i = 1; i < nr; i++) {
 		bad |= new_page_bad(page + i);
-		if (unlikely(fd[i].state == FD_REAL))
+		if (unlikely(fd[i].state >= FD_REAL))	/* or FD_LAZY */
 			real = true;
 		else
 			fd[i] = mark;
@@ -1765,7 +1765,7 @@ prep_block_pass(struct page *page, unsigned long nr, bool zero, bool comp)
 	}
 	if (unlikely(real))
 		for (unsigned long i = 0; i < nr; i++)
-			if (fd[i].state == FD_REAL)
+			if (fd[i].state >= FD_REAL)
 				prep_frames(pfn + i, 1, zero);
 }
 
@@ -1914,4 +1914,200 @@ static void split_block_heads(unsigned long pfn, unsigned order,
 		map[p].buddy_order = new_order;
 	}
 	P.nr_heads = n;
+}
+
+/* ---- dirty blocks (physmem.h, "Dirty blocks") ---- */
+
+uint64_t *physmem_zmask;
+
+static void sb_store(void *p);
+
+/* Allocated and freed with the frame data: one lifetime, one NULL test. */
+static struct frame_data *fdata_alloc(void)
+{
+	struct frame_data *fd = lazy_alloc(max_pfn * sizeof(*fd));
+
+#ifndef SIM_STRESS
+	sim_sb_store_hook = sb_store;
+#endif
+
+	/* host memory starts zero (MAP_ANONYMOUS): no block dirty */
+	physmem_zmask = lazy_alloc(max_pfn * sizeof(uint64_t));
+	if (fd && !physmem_zmask) {
+		lazy_free(fd, max_pfn * sizeof(*fd));
+		fd = NULL;
+	}
+	return fd;
+}
+
+static void fdata_free(void)
+{
+	lazy_free(physmem_fdata, max_pfn * sizeof(struct frame_data));
+	lazy_free(physmem_zmask, max_pfn * sizeof(uint64_t));
+	physmem_fdata = NULL;
+	physmem_zmask = NULL;
+}
+
+#define BLOCK_WORDS 8	/* a dirty bit's block: 64 bytes */
+
+/*
+ * The ASan build checks what a mask promises wherever a fill, poison,
+ * check or scan relies on it: every block of @pfn outside @m is zero in
+ * host memory. A failure is a model (or test) bug: a store into a frame
+ * that did not note its block (physmem_zmask_note()).
+ */
+static void zmask_promise(unsigned long pfn, uint64_t m, const char *where)
+{
+#if defined(SIM_ASAN) && !defined(SIM_STRESS)
+	const uint64_t *w = pfn_to_virt_raw(pfn);
+
+	for (unsigned i = 0; i < WORDS_PER_FRAME; i++)
+		if (!(m >> (i / BLOCK_WORDS) & 1) && w[i]) {
+			fprintf(stderr, "physmem: %s: pfn %lu word %u holds "
+				"%#llx, but its block is not dirty: a store "
+				"into the frame was not noted "
+				"(physmem_zmask_note)\n", where, pfn, i,
+				(unsigned long long)w[i]);
+			abort();
+		}
+#endif
+}
+
+void physmem_zmask_check(const void *table, const char *where)
+{
+	zmask_promise(__pa_host(table) >> PAGE_SHIFT,
+		      physmem_zmask[__pa_host(table) >> PAGE_SHIFT], where);
+}
+
+/*
+ * frame_fill - every word of frame @pfn's host memory becomes @v (the
+ * frame is, or is being made, real). Zero costs the dirty blocks when
+ * the mask knows them; anything else the 4 KiB (every block dirty).
+ */
+static void frame_fill(unsigned long pfn, uint64_t v)
+{
+	uint64_t *w = pfn_to_virt_raw(pfn);
+#ifndef SIM_STRESS
+	uint64_t m = physmem_zmask[pfn];
+
+	if (v == 0 && m != ~0ULL) {
+		zmask_promise(pfn, m, "zeroing a frame");
+		for (; m; m &= m - 1)
+			memset(w + BLOCK_WORDS * __builtin_ctzll(m), 0,
+			       BLOCK_WORDS * sizeof(*w));
+		physmem_zmask[pfn] = 0;
+		return;
+	}
+	physmem_zmask[pfn] = v ? ~0ULL : 0;
+#endif
+	fill_frame(w, v);
+}
+
+/*
+ * poison_frame - the real frame @pfn is being freed: it holds poison
+ * from now on. With a known mask (a page table, a user page no pointer
+ * reached) only the dirty blocks are written and the frame becomes
+ * FD_LAZY; else the 4 KiB. Device-private frames: always the 4 KiB.
+ */
+static void poison_frame(unsigned long pfn)
+{
+	uint64_t *w = pfn_to_virt_raw(pfn);
+#ifndef SIM_STRESS
+	uint64_t m = physmem_zmask[pfn];
+
+	if (m != ~0ULL && pfn < physmem_dev_start) {
+		zmask_promise(pfn, m, "freeing a frame");
+		for (; m; m &= m - 1)
+			memcpy(w + BLOCK_WORDS * __builtin_ctzll(m),
+			       poison_page, BLOCK_WORDS * sizeof(*w));
+		physmem_fdata[pfn].state = FD_LAZY;
+		return;
+	}
+	physmem_zmask[pfn] = ~0ULL;
+#endif
+	fill_frame(w, PAGE_POISON);
+}
+
+/* check_poison - check_poison_full(), of an FD_LAZY frame's dirty blocks
+ * (the others are poison to every reader): the same first bad word. */
+static long check_poison(unsigned long pfn)
+{
+	const uint64_t *w = pfn_to_virt_raw(pfn);
+	uint64_t m = physmem_zmask[pfn];
+
+	if (physmem_fdata[pfn].state != FD_LAZY)
+		return check_poison_full(pfn);
+	zmask_promise(pfn, m, "checking a free frame's poison");
+	for (; m; m &= m - 1) {
+		unsigned b = BLOCK_WORDS * __builtin_ctzll(m);
+
+		if (likely(!memcmp(w + b, poison_page,
+				   BLOCK_WORDS * sizeof(*w))))
+			continue;
+		for (unsigned i = b; i < b + BLOCK_WORDS; i++)
+			if (w[i] != PAGE_POISON)
+				return i;
+	}
+	return -1;
+}
+
+/*
+ * sb_store - a buffered store to @p becomes visible (sim/storebuf.c): in
+ * a frame, its block becomes dirty. It may land in a table freed (or
+ * zeroed again) since it was issued and noted: into a lazily poisoned
+ * frame, its block gets its poison first, as the 4 KiB fill left it.
+ */
+static void sb_store(void *p)
+{
+#ifndef SIM_STRESS
+	unsigned long off = (unsigned long)((unsigned char *)p - physmem_base);
+	unsigned long pfn = off >> PAGE_SHIFT;
+	uint64_t bit = 1ULL << ((off >> 6) & 63);
+
+	if ((unsigned char *)p < physmem_base || pfn >= max_pfn)
+		return;
+	if (physmem_fdata[pfn].state == FD_LAZY && !(physmem_zmask[pfn] & bit))
+		memcpy((uint64_t *)pfn_to_virt_raw(pfn) +
+			       BLOCK_WORDS * ((off >> 6) & 63),
+		       poison_page, BLOCK_WORDS * sizeof(uint64_t));
+	physmem_zmask[pfn] |= bit;
+#endif
+}
+
+/* frame_copy - the real frame @s's host memory into the real frame @d. */
+static void frame_copy(unsigned long d, unsigned long s)
+{
+	memcpy(pfn_to_virt_raw(d), pfn_to_virt_raw(s), PAGE_SIZE);
+#ifndef SIM_STRESS
+	physmem_zmask[d] = physmem_zmask[s];
+#endif
+}
+
+/* copy_lazy - a copy from or into an FD_LAZY (free) frame: its poison is
+ * written out first, so the copy sees and makes what it did before. */
+static void copy_lazy(unsigned long d, unsigned long s)
+{
+	if (unlikely(physmem_fdata[s].state == FD_LAZY))
+		frame_make_real(s);
+	if (unlikely(physmem_fdata[d].state == FD_LAZY))
+		frame_make_real(d);
+}
+
+/* pointer_out - @w, frame @pfn's host address, is handed out: what is
+ * written through it is not noted, so the mask gives up (a page table's
+ * pointers only reach the entry stores, which note). */
+static void *pointer_out(unsigned long pfn, void *w)
+{
+#ifndef SIM_STRESS
+	if (!__test_bit(PG_table, &pfn_to_page(pfn)->flags))
+		physmem_zmask[pfn] = ~0ULL;
+#endif
+	return w;
+}
+
+void physmem_table_real(unsigned long pfn)
+{
+	zone_lock();
+	(void)frame_make_real(pfn);
+	zone_unlock();
 }

@@ -79,6 +79,8 @@ enum frame_data_state {
 	FD_UNIFORM,	/* every word ->val */
 	FD_UNIFORM1,	/* every word ->val, but word ->idx is ->exc */
 	FD_REAL,	/* the words are in host memory at __pfn_va() */
+	FD_LAZY,	/* free, every word PAGE_POISON; in host memory only
+			 * its dirty blocks hold poison (below) */
 };
 
 struct frame_data {
@@ -89,6 +91,61 @@ struct frame_data {
 };
 
 extern struct frame_data *physmem_fdata;	/* per pfn */
+
+/*
+ * Dirty blocks. physmem_zmask[pfn] has a bit for each 64-byte block (8
+ * words) of the frame's host memory that may be non-zero; a clear bit
+ * promises the block is zero. ~0: nothing known (page_address() handed
+ * out a pointer, which may write anywhere). It describes host memory, so
+ * it outlives the execution: a mark never writes host memory.
+ * It lets a frame be zeroed, poisoned, checked for poison and scanned
+ * (check/pt_scan.h) at the cost of its dirty blocks instead of 4 KiB:
+ *  - a page table is written only through the entry stores of
+ *    arch/pgtable.h (physmem_zmask_note() of the entry), the walker's CAS
+ *    of a present entry (its block is dirty already) and store-buffer
+ *    drains (sim_sb_set_store_hook());
+ *  - a user page is written through physmem_store_word(), which notes it,
+ *    until page_address() hands out a pointer.
+ * A real frame such a mask knows is poisoned lazily when freed (FD_LAZY):
+ * its dirty blocks get poison and the rest stays zero in host memory,
+ * while every reader sees PAGE_POISON (physmem_load_word(); page_address()
+ * writes the poison out in full); the poison check reads the dirty blocks.
+ * A write the mask misses would hide an entry from the checkers' scans:
+ * the ASan build checks every promise it relies on (arch/physmem.c).
+ * SIM_STRESS: not kept; every fill and check is of the whole frame.
+ */
+extern uint64_t *physmem_zmask;	/* per pfn */
+
+/* A store through host pointer @p into the arena may make its block
+ * non-zero (kept as a bit, below any yield point: no cost worth one). */
+static inline void physmem_zmask_note(const void *p)
+{
+#ifndef SIM_STRESS
+	unsigned long off = (unsigned long)((const unsigned char *)p -
+					    physmem_base);
+
+	physmem_zmask[off >> 12] |= 1ULL << ((off >> 6) & 63);
+#endif
+}
+
+/* Blocks of words [@from, @to) (@from < @to) of frame @pfn: dirty. */
+static inline void physmem_zmask_words(unsigned long pfn, unsigned from,
+				       unsigned to)
+{
+#ifndef SIM_STRESS
+	unsigned a = from >> 3, b = (to - 1) >> 3;
+
+	physmem_zmask[pfn] |= (b == 63 ? ~0ULL : (2ULL << b) - 1) &
+			      (~0ULL << a);
+#endif
+}
+
+/* physmem.c's page-table frames: made real and zeroed (dirty blocks
+ * only), with the mask kept; page_address() would give the mask up. */
+void physmem_table_real(unsigned long pfn);
+/* ASan build: abort naming @where unless the table at host address
+ * @table is zero in every block its mask calls clean; else nothing. */
+void physmem_zmask_check(const void *table, const char *where);
 
 /*
  * Host address of a frame, raw: only for frames that are real (page
@@ -130,13 +187,22 @@ static inline bool physmem_frame_all(unsigned long pfn, uint64_t v)
 
 void __physmem_store_word(unsigned long pfn, unsigned idx, uint64_t v);
 
+/* Store @v into word @idx of the real frame @pfn (its block noted). */
+static inline void physmem_store_word_real(unsigned long pfn, unsigned idx,
+					   uint64_t v)
+{
+#ifndef SIM_STRESS
+	physmem_zmask[pfn] |= 1ULL << (idx >> 3);
+#endif
+	__atomic_store_n((uint64_t *)__pfn_va(pfn) + idx, v, __ATOMIC_SEQ_CST);
+}
+
 /* Store @v into word @idx of the frame: a mark while it can stay one. */
 static inline void physmem_store_word(unsigned long pfn, unsigned idx,
 				      uint64_t v)
 {
 	if (__builtin_expect(physmem_fdata[pfn].state == FD_REAL, 1))
-		__atomic_store_n((uint64_t *)__pfn_va(pfn) + idx, v,
-				 __ATOMIC_SEQ_CST);
+		physmem_store_word_real(pfn, idx, v);
 	else
 		__physmem_store_word(pfn, idx, v);
 }

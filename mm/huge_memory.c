@@ -449,7 +449,7 @@ static void __split_huge_zero_page_pmd(struct vm_area_struct *vma,
 				      vma->vm_page_prot));
 	/* The table is not reachable yet: plain stores, no yield points. */
 	for (int i = 0; i < HPAGE_PMD_NR; i++)
-		__atomic_store_n(&pte[i].pte, entry.pte, SIM_MO);
+		set_pte_unreachable(&pte[i], entry);
 	pmd_populate(mm, pmd, pgtable);
 }
 
@@ -596,7 +596,7 @@ static void __split_huge_pmd_locked(struct vm_area_struct *vma, pmd_t *pmd,
 				entry = pte_mksoft_dirty(entry);
 		}
 		/* Not reachable until (7): plain stores, no yields. */
-		__atomic_store_n(&pte[i].pte, entry.pte, SIM_MO);
+		set_pte_unreachable(&pte[i], entry);
 	}
 	folio_remove_rmap_pmd(folio, page, vma);
 	if (freeze)

@@ -638,7 +638,7 @@ void __split_huge_pmd_migration_entry(struct vm_area_struct *vma,
 		if (soft_dirty)
 			ptent = pte_swp_mksoft_dirty(ptent);
 		/* Not reachable until pmd_populate: plain stores. */
-		__atomic_store_n(&pte[i].pte, ptent.pte, SIM_MO);
+		set_pte_unreachable(&pte[i], ptent);
 	}
 	pmd_populate(mm, pmd, pgtable);
 }

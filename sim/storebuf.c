@@ -96,13 +96,13 @@ void sim_sb_reset(void)
  * every primitive is unchanged, and so is each execution.
  *
  * Keep the SIM_SITE line of drain_entry() where it is: the trace hash
- * and the reads-from fuzzer key events by file and line, so moving the
- * drain's site would change every recorded trace of memory=tso|arm64
- * (and every figure measured on those scenarios).
+ * and the reads-from fuzzer key events by file and line, so moving it
+ * would change every recorded trace of memory=tso|arm64 (and figure).
  */
 
 static void raw_store(void *p, unsigned size, uint64_t v)
 {
+	sim_sb_note_store(p);
 	switch (size) {
 	case 1:
 		__atomic_store_n((uint8_t *)p, (uint8_t)v, __ATOMIC_SEQ_CST);
@@ -353,4 +353,6 @@ void sim_sb_describe(struct sim_access *next)
 						.site = e->site };
 	}
 }
+
+void (*sim_sb_store_hook)(void *p);
 #endif /* !SIM_STRESS */

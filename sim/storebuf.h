@@ -161,6 +161,19 @@ bool sim_sb_pending_slow(void);
 /* The walker's compare-and-swap on @p: every pending store to it first. */
 void sim_sb_flush_addr(const void *p);
 
+/*
+ * Called with the address of every buffered store as it becomes visible,
+ * before it is written (physmem: a store into a frame notes its block,
+ * arch/physmem.h "Dirty blocks"). Must be set before a store can pend.
+ */
+extern void (*sim_sb_store_hook)(void *p);
+
+static inline void sim_sb_note_store(void *p)
+{
+	if (sim_sb_store_hook)
+		sim_sb_store_hook(p);
+}
+
 /* For the scheduler (sched.c) only. */
 void sim_sb_reset(void);
 void sim_sb_drain_id(int id);
