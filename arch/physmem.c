@@ -28,17 +28,17 @@
  * and copying a 2 MiB folio cost 512 marks plus the frames actually
  * written, and allocation and reset touch no frame data.
  *
- * Poison. A freed frame that is real is filled with PAGE_POISON (its mark
- * becomes FD_POISON otherwise: nothing can hold a pointer into a frame
- * that was never real). Every real free frame is checked in full (every
- * word) when it is handed out again, and at the end of every execution
- * (physmem_check_free_poison(), from the invariants), so a store into a
- * freed frame through a pointer (a model bug writing through a stale
- * page_address(), a DMA through a dropped pin) is reported naming the
- * pfn; page_address() of a free frame writes its poison out first, so
- * such a store cannot land in a frame nobody checks. The hardware model
- * (arch/mmu.c) refuses user loads and stores to a free frame at once, so a
- * stale-TLB access is caught when it happens.
+ * Poison. A freed frame that is real holds PAGE_POISON (FD_LAZY when its
+ * dirty blocks are known, physmem.h; its mark becomes FD_POISON if not
+ * real: nothing can hold a pointer into a frame never real). Every real
+ * free frame is checked (every word poison) when it is handed out again,
+ * and at the end of every execution (physmem_check_free_poison(), from
+ * the invariants), so a store into a freed frame through a pointer (a
+ * model bug writing through a stale page_address(), a DMA through a
+ * dropped pin) is reported naming the pfn; page_address() of a free
+ * frame writes its poison out first, so such a store cannot land in a
+ * frame nobody checks. The MMU (arch/mmu.c) refuses user loads and stores
+ * to a free frame at once: a stale-TLB access is caught when it happens.
  * SIM_STRESS (real threads) makes every frame real when it is allocated
  * (zeroed or poisoned in full, as the kernel's clear_page): the marks are
  * not thread-safe.
