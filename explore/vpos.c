@@ -271,12 +271,12 @@ static int vpos_pick(struct sim_strategy *s, const struct sim_sched_view *v)
 
 	/* POS (3): the event just run re-draws every pending event racing
 	 * it (an invisible event races with none: nothing to do) */
-	if (v->current >= 0 && v->last.kind != SIM_EV__NR) {
+	if (v->current >= 0 && v->last->kind != SIM_EV__NR) {
 		for (m = run & V.known & ~(1ULL << v->current); m;
 		     m &= m - 1) {
 			int t = __builtin_ctzll(m);
 
-			if (sim_access_conflict(&v->next[t], &v->last))
+			if (sim_access_conflict(&v->next[t], v->last))
 				V.prio[t] = sim_rng_next(&V.rng);
 		}
 	}

@@ -91,8 +91,8 @@ static struct sim_task tasks[SIM_MAX_TASKS];
 static struct sim_access next_access[SIM_MAX_TASKS];
 
 static struct {
-	bool inited;
-	bool running;
+	bool inited, running;
+	int in_rcu_cbs;		/* tasks in run_ready_rcu_callbacks() */
 	int nr_tasks;
 	int current;		/* running task, -1: the main context */
 	uint64_t runnable;	/* bitmask of RUNNABLE tasks */
@@ -108,10 +108,11 @@ static struct {
 	int fail_task;
 	const struct sim_site *fail_site;
 	char msg[SIM_MSG_MAX];
-	/* the schedule being recorded: run-length encoded */
-	char *sched;
+	/* the schedule being recorded: closed runs, (count << 8) | task */
+	struct { uint64_t *w; size_t nr, cap, enc; } runs;	/* enc: in sched */
+	char *sched;		/* run-length encoded, by sim_schedule() */
 	size_t sched_len, sched_cap;
-	int rle_task;
+	int rle_task;		/* the open run */
 	uint64_t rle_count;
 	/* replay */
 	const char *replay;	/* next unread character */
@@ -296,16 +297,15 @@ void sim_exec_begin(const struct sim_config *cfg)
 	S.fail_task = -1;
 	S.fail_site = NULL;
 	S.msg[0] = 0;
-	S.sched_len = 0;
-	S.rle_task = -1;
-	S.rle_count = 0;
+	S.sched_len = S.runs.nr = S.runs.enc = 0;
+	S.rle_task = -1;	/* no run open: rle_count unused */
 	S.replay = cfg ? cfg->replay : NULL;
 	S.replay_left = 0;
 	S.gp_waiters = NULL;
 	S.cb_pending = NULL;
 	S.cb_ready = NULL;
-	S.rcu_gp_count = 0;
-	S.rcu_cbs_run = 0;
+	S.rcu_gp_count = S.rcu_cbs_run = 0;
+	S.in_rcu_cbs = 0;	/* an ended execution may have left some */
 	S.readers = 0;
 	S.strat->begin(S.strat, cfg ? cfg->seed : 0);
 	sim_sb_reset();
@@ -463,56 +463,31 @@ static inline int letter_task(char c)
 	return -1;
 }
 
-static void sched_putc(char c)
-{
-	if (S.sched_len + 2 > S.sched_cap) {
-		S.sched_cap = S.sched_cap ? S.sched_cap * 2 : 4096;
-		S.sched = realloc(S.sched, S.sched_cap);
-		if (!S.sched) {
-			fprintf(stderr, "mmsim: out of host memory\n");
-			exit(2);
-		}
-	}
-	S.sched[S.sched_len++] = c;
-}
+/* at the end of the file, with the encoder */
+static void sched_grow_runs(void);
 
-static void rle_flush(void)
-{
-	char num[24];
-	int n = 0;
-
-	if (S.rle_task < 0)
-		return;
-	sched_putc(task_letter(S.rle_task));
-	if (S.rle_count > 1) {
-		/* decimal by hand: snprintf was a tenth of a small execution */
-		for (unsigned long long c = S.rle_count; c; c /= 10)
-			num[n++] = '0' + c % 10;
-		while (n)
-			sched_putc(num[--n]);
-	}
-}
-
+/*
+ * A choice of task @t. The schedule string names each run of choices of
+ * one task by the task's letter and, if longer than one, its length
+ * ("b3ab2": b, b, b, a, b, b). Only the run is counted at each choice; a
+ * run is closed (one word stored) when another task is chosen, and the
+ * string is encoded only when sim_schedule() asks (at the end of this
+ * file): encoding at each change of task cost a few percent of a small
+ * execution, and most executions' schedules are never read.
+ */
 static inline void record_choice(int t)
 {
 	if (t == S.rle_task) {
 		S.rle_count++;
 		return;
 	}
-	rle_flush();
+	if (S.rle_task >= 0) {
+		if (__builtin_expect(S.runs.nr == S.runs.cap, 0))
+			sched_grow_runs();
+		S.runs.w[S.runs.nr++] = S.rle_count << 8 | (unsigned)S.rle_task;
+	}
 	S.rle_task = t;
 	S.rle_count = 1;
-}
-
-const char *sim_schedule(void)
-{
-	size_t len = S.sched_len;
-
-	rle_flush();
-	sched_putc(0);
-	/* leave the encoder as it was: the string may be asked again */
-	S.sched_len = len;
-	return S.sched;
 }
 
 /* Next task from the replayed string; -1 when it has run out. */
@@ -669,7 +644,7 @@ static inline struct sim_sched_view sched_view(int cur, uint64_t run)
 		.nr_tasks = S.nr_tasks,
 		.kind = cur >= 0 ? next_access[cur].kind : SIM_EV__NR,
 		.next = next_access,
-		.last = S.last_access,
+		.last = &S.last_access,
 	};
 }
 
@@ -764,29 +739,54 @@ livelock(const struct sim_site *site)
 	end_execution();
 }
 
-/* Both yields' body, inlined into each (a yield is the hottest call). */
+/*
+ * Both yields' body, inlined into each (a yield is the hottest call).
+ *
+ * S.last_access (the view's .last) is read only by schedule(), and it is
+ * written before every call: by the yield that calls it (the task's
+ * previous next access), by sim_wait() and by sim_task_exit(). So a yield
+ * that leaves one task runnable need not write it, unless RCU callbacks
+ * are ready or running: they may yield, park or wake a task, and the
+ * yield may then call schedule() after them. Those yields copy it as
+ * every yield did, and every view a strategy sees is the same; the others
+ * save a copy of five words (most yields of a THP split's long walks).
+ */
 static inline __attribute__((always_inline)) void
 yield_at(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
 	 const struct sim_site *site)
 {
+	uint64_t run;
+
 	if (S.current < 0)
 		return;
 	/* a hook (DPOR): out of line; the common yield saves no registers */
 	if (__builtin_expect(trace_hook != NULL, 0)) {
 		trace_record_hooked(kind, addr, kind2, addr2, site);
-	} else {	/* the access made since the last yield is behind it */
-		trace_record(kind, addr, site);
-		/* word by word, so that the next yield's loads are forwarded
-		 * from these stores (sim/internal.h) */
-		sim_access_copy(&S.last_access, &next_access[S.current]);
+		goto checks;
+	}
+	/* the access made since the last yield is behind it */
+	trace_record(kind, addr, site);
+	run = S.runnable | sim_sb_mask;
+	if (!(run & (run - 1)) && !S.cb_ready && !S.in_rcu_cbs) {
+		/* no choice: .last is not read before it is written again */
 		sim_access_set(&next_access[S.current], kind, kind2, addr,
 			       addr2, site, S.step);
+		if (__builtin_expect(S.step > S.max_steps, 0))
+			livelock(site);
+		return;
 	}
+	/* word by word, so that the next yield's loads are forwarded from
+	 * these stores (sim/internal.h) */
+	sim_access_copy(&S.last_access, &next_access[S.current]);
+	sim_access_set(&next_access[S.current], kind, kind2, addr, addr2, site,
+		       S.step);
+checks:
 	if (__builtin_expect(S.step > S.max_steps, 0))
 		livelock(next_access[S.current].site);	/* == site */
 	if (__builtin_expect(S.cb_ready != NULL, 0))
 		run_ready_rcu_callbacks();
-	if ((S.runnable | sim_sb_mask) & ((S.runnable | sim_sb_mask) - 1))
+	run = S.runnable | sim_sb_mask;
+	if (run & (run - 1))
 		schedule();
 }
 
@@ -1137,12 +1137,15 @@ static void rcu_quiescent(int t)
  */
 static void run_ready_rcu_callbacks(void)
 {
+	int in = S.current >= 0;	/* their yields: see yield_at() */
+
 	if (S.current >= 0) {
 		struct sim_task *tk = &tasks[S.current];
 
 		if (tk->nr_held || is_reader(tk))
 			return;
 	}
+	S.in_rcu_cbs += in;
 	while (S.cb_ready) {
 		struct rcu_head *h = S.cb_ready;
 
@@ -1151,6 +1154,7 @@ static void run_ready_rcu_callbacks(void)
 		S.rcu_cbs_run++;
 		h->func(h);
 	}
+	S.in_rcu_cbs -= in;
 }
 
 /* Enter a read-side section; the outermost one yields unless @quiet. */
@@ -1321,6 +1325,68 @@ trace_record_hooked(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
 		       S.step);
 
 
+}
+
+/* ---- the schedule string: growing the runs, encoding them ---- */
+
+/* Room for @n more characters and the NUL in the encoded schedule. */
+static void sched_reserve(size_t n)
+{
+	if (S.sched_len + n + 1 <= S.sched_cap)
+		return;
+	while (S.sched_len + n + 1 > S.sched_cap)
+		S.sched_cap = S.sched_cap ? S.sched_cap * 2 : 4096;
+	S.sched = realloc(S.sched, S.sched_cap);
+	if (!S.sched) {
+		fprintf(stderr, "mmsim: out of host memory\n");
+		exit(2);
+	}
+}
+
+/* Append a run of @count choices of task @t: its letter, then the count
+ * if above one (decimal by hand: snprintf was a tenth of a small
+ * execution). */
+static void sched_put_run(int t, uint64_t count)
+{
+	char num[24];
+	int n = 0;
+
+	sched_reserve(1 + sizeof(num));
+	S.sched[S.sched_len++] = task_letter(t);
+	if (count > 1) {
+		for (; count; count /= 10)
+			num[n++] = '0' + count % 10;
+		while (n)
+			S.sched[S.sched_len++] = num[--n];
+	}
+}
+
+static __attribute__((noinline, cold)) void sched_grow_runs(void)
+{
+	S.runs.cap = S.runs.cap ? 2 * S.runs.cap : 1024;
+	S.runs.w = realloc(S.runs.w, S.runs.cap * sizeof(*S.runs.w));
+	if (!S.runs.w) {
+		fprintf(stderr, "mmsim: out of host memory\n");
+		exit(2);
+	}
+}
+
+const char *sim_schedule(void)
+{
+	size_t len;
+
+	/* the closed runs are encoded once, the open one at every call */
+	for (; S.runs.enc < S.runs.nr; S.runs.enc++)
+		sched_put_run(S.runs.w[S.runs.enc] & 0xff,
+			      S.runs.w[S.runs.enc] >> 8);
+	len = S.sched_len;
+	if (S.rle_task >= 0)
+		sched_put_run(S.rle_task, S.rle_count);
+	sched_reserve(0);
+	S.sched[S.sched_len] = 0;
+	/* leave the encoder as it was: the string may be asked again */
+	S.sched_len = len;
+	return S.sched;
 }
 
 #endif /* !SIM_STRESS */

@@ -408,8 +408,11 @@ struct sim_sched_view {
 	 */
 	const struct sim_access *next;
 	/* The access the previously running task made last (its yield
-	 * point before this one); kind SIM_EV__NR when none. */
-	struct sim_access last;
+	 * point before this one); kind SIM_EV__NR when none. Valid only
+	 * during pick() and observe(). A pointer: copying the struct in
+	 * read it with 16-byte loads over the yield's 8-byte stores, which
+	 * the store buffer cannot forward (sim/internal.h). */
+	const struct sim_access *last;
 };
 
 struct sim_strategy {
