@@ -463,6 +463,38 @@ static inline int letter_task(char c)
 	return -1;
 }
 
+/* Room for @n more characters and the NUL in the encoded schedule. */
+static void sched_reserve(size_t n)
+{
+	if (S.sched_len + n + 1 <= S.sched_cap)
+		return;
+	while (S.sched_len + n + 1 > S.sched_cap)
+		S.sched_cap = S.sched_cap ? S.sched_cap * 2 : 4096;
+	S.sched = realloc(S.sched, S.sched_cap);
+	if (!S.sched) {
+		fprintf(stderr, "mmsim: out of host memory\n");
+		exit(2);
+	}
+}
+
+/* Append a run of @count choices of task @t: its letter, then the count
+ * if above one (decimal by hand: snprintf was a tenth of a small
+ * execution). */
+static void sched_put_run(int t, uint64_t count)
+{
+	char num[24];
+	int n = 0;
+
+	sched_reserve(1 + sizeof(num));
+	S.sched[S.sched_len++] = task_letter(t);
+	if (count > 1) {
+		for (; count; count /= 10)
+			num[n++] = '0' + count % 10;
+		while (n)
+			S.sched[S.sched_len++] = num[--n];
+	}
+}
+
 /* at the end of the file, with the encoder */
 static void sched_grow_runs(void);
 
@@ -648,80 +680,48 @@ static inline struct sim_sched_view sched_view(int cur, uint64_t run)
 	};
 }
 
+/* The strategy picked a task that cannot run: its bug. */
+static __attribute__((noinline, cold)) _Noreturn void bad_pick(int next)
+{
+	fprintf(stderr, "mmsim: strategy %s picked task %d that cannot run\n",
+		S.strat->name, next);
+	abort();
+}
+
+/* The view of schedule()'s common choice: .next and .last never move. */
+static struct sim_sched_view view = { .next = next_access,
+				      .last = &S.last_access };
+
+/* Replaying, stores to drain (memory=tso|arm64), or no choice: the
+ * general case, at the end of the file. */
+static void schedule_any(void);
+
 /*
  * schedule - pick who runs next and switch to it. Called by the running
  * task (or by main to start the execution). Returns when the caller is
  * picked again; never returns to a task when the execution has ended.
+ * The common case, a strategy's choice among tasks, is done here as in
+ * schedule_any(), with a view kept from one choice to the next.
  */
 static void schedule(void)
 {
 	int cur = S.current, next;
-	uint64_t run;
+	uint64_t run = S.runnable;
 
-again:
-	/* tasks, and (memory=tso|arm64) the stores that may become visible */
-	run = S.runnable | sim_sb_mask;
-	if (!run) {
-		bool blocked = false;
-
-		for (int t = 0; t < S.nr_tasks; t++)
-			blocked |= tasks[t].state == SIM_TASK_BLOCKED;
-		if (blocked && S.outcome == SIM_OK)
-			report_deadlock();
-		end_execution();
+	if (!(run & (run - 1)) || sim_sb_mask || S.replay) {
+		schedule_any();
+		return;
 	}
-	if (!(run & (run - 1))) {
-		next = __builtin_ctzll(run);
-		if (S.strat->observe && cur >= 0 && !S.replay) {
-			struct sim_sched_view v = sched_view(cur, run);
-
-			S.strat->observe(S.strat, &v);
-		}
-	} else {
-		next = -1;
-		if (S.replay) {
-			next = replay_next();
-			if (next == -1) {
-				/* ran out: keep the current task if it can */
-				next = cur >= 0 && (run >> cur & 1) ?
-					       cur :
-					       __builtin_ctzll(run);
-			} else if (next < 0 || !(run >> next & 1)) {
-				S.outcome = SIM_DIVERGED;
-				S.fail_task = cur;
-				snprintf(S.msg, sizeof(S.msg),
-					 "replay diverged at choice %llu: the "
-					 "schedule names a task that cannot "
-					 "run",
-					 (unsigned long long)S.choices);
-				if (cur < 0)
-					return;	/* main: nothing ran yet */
-				end_execution();
-			}
-		} else {
-			struct sim_sched_view v;
-
-			if (__builtin_expect(sim_sb_mask != 0, 0))
-				sim_sb_describe(next_access);
-			v = sched_view(cur, run);
-
-			next = S.strat->pick(S.strat, &v);
-			if (next < 0 || !(run >> next & 1)) {
-				fprintf(stderr,
-					"mmsim: strategy %s picked task %d "
-					"that cannot run\n",
-					S.strat->name, next);
-				abort();
-			}
-		}
-		S.choices++;
-		record_choice(next);
-	}
-	if (__builtin_expect(sim_sb_mask >> next & 1, 0)) {
-		/* a drain: a pending store becomes visible, then choose again */
-		sim_sb_drain_id(next);
-		goto again;
-	}
+	view.current = cur;
+	view.runnable = run;
+	view.step = S.step;
+	view.nr_tasks = S.nr_tasks;
+	view.kind = cur >= 0 ? next_access[cur].kind : SIM_EV__NR;
+	next = S.strat->pick(S.strat, &view);
+	if (next < 0 || !(run >> next & 1))
+		bad_pick(next);
+	S.choices++;
+	record_choice(next);
 	if (next != cur)
 		switch_tasks(cur, next);
 }
@@ -1327,39 +1327,78 @@ trace_record_hooked(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
 
 }
 
+/* ---- scheduling, the general case ---- */
+
+/* schedule()'s general case (schedule() does the common one itself). */
+static __attribute__((noinline)) void schedule_any(void)
+{
+	int cur = S.current, next;
+	uint64_t run;
+
+again:
+	/* tasks, and (memory=tso|arm64) the stores that may become visible */
+	run = S.runnable | sim_sb_mask;
+	if (!run) {
+		bool blocked = false;
+
+		for (int t = 0; t < S.nr_tasks; t++)
+			blocked |= tasks[t].state == SIM_TASK_BLOCKED;
+		if (blocked && S.outcome == SIM_OK)
+			report_deadlock();
+		end_execution();
+	}
+	if (!(run & (run - 1))) {
+		next = __builtin_ctzll(run);
+		if (S.strat->observe && cur >= 0 && !S.replay) {
+			struct sim_sched_view v = sched_view(cur, run);
+
+			S.strat->observe(S.strat, &v);
+		}
+	} else {
+		next = -1;
+		if (S.replay) {
+			next = replay_next();
+			if (next == -1) {
+				/* ran out: keep the current task if it can */
+				next = cur >= 0 && (run >> cur & 1) ?
+					       cur :
+					       __builtin_ctzll(run);
+			} else if (next < 0 || !(run >> next & 1)) {
+				S.outcome = SIM_DIVERGED;
+				S.fail_task = cur;
+				snprintf(S.msg, sizeof(S.msg),
+					 "replay diverged at choice %llu: the "
+					 "schedule names a task that cannot "
+					 "run",
+					 (unsigned long long)S.choices);
+				if (cur < 0)
+					return;	/* main: nothing ran yet */
+				end_execution();
+			}
+		} else {
+			struct sim_sched_view v;
+
+			if (__builtin_expect(sim_sb_mask != 0, 0))
+				sim_sb_describe(next_access);
+			v = sched_view(cur, run);
+
+			next = S.strat->pick(S.strat, &v);
+			if (next < 0 || !(run >> next & 1))
+				bad_pick(next);
+		}
+		S.choices++;
+		record_choice(next);
+	}
+	if (__builtin_expect(sim_sb_mask >> next & 1, 0)) {
+		/* a drain: a pending store becomes visible, then choose again */
+		sim_sb_drain_id(next);
+		goto again;
+	}
+	if (next != cur)
+		switch_tasks(cur, next);
+}
+
 /* ---- the schedule string: growing the runs, encoding them ---- */
-
-/* Room for @n more characters and the NUL in the encoded schedule. */
-static void sched_reserve(size_t n)
-{
-	if (S.sched_len + n + 1 <= S.sched_cap)
-		return;
-	while (S.sched_len + n + 1 > S.sched_cap)
-		S.sched_cap = S.sched_cap ? S.sched_cap * 2 : 4096;
-	S.sched = realloc(S.sched, S.sched_cap);
-	if (!S.sched) {
-		fprintf(stderr, "mmsim: out of host memory\n");
-		exit(2);
-	}
-}
-
-/* Append a run of @count choices of task @t: its letter, then the count
- * if above one (decimal by hand: snprintf was a tenth of a small
- * execution). */
-static void sched_put_run(int t, uint64_t count)
-{
-	char num[24];
-	int n = 0;
-
-	sched_reserve(1 + sizeof(num));
-	S.sched[S.sched_len++] = task_letter(t);
-	if (count > 1) {
-		for (; count; count /= 10)
-			num[n++] = '0' + count % 10;
-		while (n)
-			S.sched[S.sched_len++] = num[--n];
-	}
-}
 
 static __attribute__((noinline, cold)) void sched_grow_runs(void)
 {
