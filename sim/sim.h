@@ -352,6 +352,30 @@ struct sim_access {
 };
 
 /*
+ * sim_access_copy - copy a task's next access word by word. The scheduler
+ * writes it so at each yield (sim/internal.h); a strategy that copies the
+ * access a task just reached (v->next[v->current]) as a struct reads it
+ * with 16-byte loads over those 8-byte stores, which the store buffer
+ * cannot forward: a stall. volatile: the compiler must not merge the
+ * words into vector moves again.
+ */
+_Static_assert(sizeof(struct sim_access) == 5 * sizeof(uint64_t),
+	       "struct sim_access: five words");
+
+static inline void sim_access_copy(struct sim_access *dst,
+				   const struct sim_access *src)
+{
+	volatile uint64_t *d = (volatile uint64_t *)dst;
+	const volatile uint64_t *s = (const volatile uint64_t *)src;
+
+	d[0] = s[0];
+	d[1] = s[1];
+	d[2] = s[2];
+	d[3] = s[3];
+	d[4] = s[4];
+}
+
+/*
  * sim_access_conflict - do @a and @b conflict? They do when they touch the
  * same object (addr != 0) and at least one writes (WRITE, RMW), or both
  * operate on the same lock (LOCK, UNLOCK, BLOCK, WAKE on one object).
