@@ -78,6 +78,26 @@ struct sim_event {
 };
 
 /*
+ * sim_event_copy - copy an event as a trace hook sees it, one field at a
+ * time: the scheduler has just written them, each with a store of its
+ * own, and a struct copy's 16-byte loads over those stores cannot be
+ * forwarded from the store buffer (a stall at every event of a hooked
+ * execution). volatile: the loads must stay one per field.
+ */
+static inline void sim_event_copy(struct sim_event *dst,
+				  const struct sim_event *src)
+{
+	const volatile struct sim_event *s = src;
+
+	dst->step = s->step;
+	dst->task = s->task;
+	dst->kind = s->kind;
+	dst->cpu = s->cpu;
+	dst->addr = s->addr;
+	dst->site = s->site;
+}
+
+/*
  * sim_yield - a point where another task may run.
  * @kind: what is about to be accessed, @addr: which object, @label: the race
  * window this point opens or closes. In stress mode, nothing (or a delay).
