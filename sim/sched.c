@@ -44,6 +44,7 @@
 #define TRACE_RING 4096		/* events kept for reports (power of two) */
 #define DEFAULT_MAX_STEPS 1000000ULL
 #define MAX_RESET_HOOKS 32
+#define RESET_SEEN 64		/* sim_on_reset's look-aside (power of two) */
 
 /* A pending IPI, on the sender's stack while it waits. */
 struct sim_ipi {
@@ -130,6 +131,8 @@ static struct {
 	/* hooks */
 	void (*reset_hooks[MAX_RESET_HOOKS])(void);
 	int nr_reset_hooks;
+	/* registered hooks, each in the slot of its address (or not) */
+	void (*reset_seen[RESET_SEEN])(void);
 	sim_lockdep_fn lockdep;
 #ifdef SIM_ASAN
 	void *main_stack_bottom;
@@ -249,17 +252,14 @@ static char *task_stack(int t)
 	return tasks[t].stack;
 }
 
+static void reset_hook_add(void (*fn)(void));
+
+/* Most calls register a hook again (model code calls it on its paths):
+ * they stop at a glance at the hook's slot; the list is kept in order. */
 void sim_on_reset(void (*fn)(void))
 {
-	for (int i = 0; i < S.nr_reset_hooks; i++)
-		if (S.reset_hooks[i] == fn)
-			return;
-	if (S.nr_reset_hooks == MAX_RESET_HOOKS) {
-		fprintf(stderr, "mmsim: too many reset hooks (limit %d)\n",
-			MAX_RESET_HOOKS);
-		exit(2);
-	}
-	S.reset_hooks[S.nr_reset_hooks++] = fn;
+	if (S.reset_seen[((uintptr_t)fn >> 4) & (RESET_SEEN - 1)] != fn)
+		reset_hook_add(fn);	/* at the end of the file */
 }
 
 void sim_set_lockdep_hook(sim_lockdep_fn fn)
@@ -1426,6 +1426,25 @@ const char *sim_schedule(void)
 	/* leave the encoder as it was: the string may be asked again */
 	S.sched_len = len;
 	return S.sched;
+}
+
+/* sim_on_reset's list: @fn appended unless it is there, and its slot. */
+static void reset_hook_add(void (*fn)(void))
+{
+	int i;
+
+	for (i = 0; i < S.nr_reset_hooks; i++)
+		if (S.reset_hooks[i] == fn)
+			break;
+	if (i == S.nr_reset_hooks) {
+		if (S.nr_reset_hooks == MAX_RESET_HOOKS) {
+			fprintf(stderr, "mmsim: too many reset hooks "
+				"(limit %d)\n", MAX_RESET_HOOKS);
+			exit(2);
+		}
+		S.reset_hooks[S.nr_reset_hooks++] = fn;
+	}
+	S.reset_seen[((uintptr_t)fn >> 4) & (RESET_SEEN - 1)] = fn;
 }
 
 #endif /* !SIM_STRESS */
