@@ -463,19 +463,7 @@ static inline int letter_task(char c)
 	return -1;
 }
 
-/* Room for @n more characters and the NUL in the encoded schedule. */
-static void sched_reserve(size_t n)
-{
-	if (S.sched_len + n + 1 <= S.sched_cap)
-		return;
-	while (S.sched_len + n + 1 > S.sched_cap)
-		S.sched_cap = S.sched_cap ? S.sched_cap * 2 : 4096;
-	S.sched = realloc(S.sched, S.sched_cap);
-	if (!S.sched) {
-		fprintf(stderr, "mmsim: out of host memory\n");
-		exit(2);
-	}
-}
+static void sched_reserve(size_t n);	/* at the end of the file */
 
 /* Append a run of @count choices of task @t: its letter, then the count
  * if above one (decimal by hand: snprintf was a tenth of a small
@@ -577,8 +565,9 @@ static inline void trace_record(int kind, uintptr_t addr,
 		trace_hook(e);
 }
 
-static void trace_record_hooked(int kind, uintptr_t addr, int kind2,
-				uintptr_t addr2, const struct sim_site *site);
+/* A yield with a trace hook set: at the end of the file. */
+static void yield_hooked(int kind, uintptr_t addr, int kind2,
+			 uintptr_t addr2, const struct sim_site *site);
 void sim_set_trace_hook(void (*fn)(const struct sim_event *e))
 {
 	trace_hook = fn;
@@ -740,6 +729,24 @@ livelock(const struct sim_site *site)
 }
 
 /*
+ * The rest of a yield that may choose (or has a hook, or RCU callbacks to
+ * run): out of line and called last, so that the common yield, which
+ * calls nothing, needs no frame.
+ */
+static __attribute__((noinline)) void yield_checks(void)
+{
+	uint64_t run;
+
+	if (__builtin_expect(S.step > S.max_steps, 0))
+		livelock(next_access[S.current].site);	/* == site */
+	if (__builtin_expect(S.cb_ready != NULL, 0))
+		run_ready_rcu_callbacks();
+	run = S.runnable | sim_sb_mask;
+	if (run & (run - 1))
+		schedule();
+}
+
+/*
  * Both yields' body, inlined into each (a yield is the hottest call).
  *
  * S.last_access (the view's .last) is read only by schedule(), and it is
@@ -761,13 +768,13 @@ yield_at(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
 		return;
 	/* a hook (DPOR): out of line; the common yield saves no registers */
 	if (__builtin_expect(trace_hook != NULL, 0)) {
-		trace_record_hooked(kind, addr, kind2, addr2, site);
-		goto checks;
+		yield_hooked(kind, addr, kind2, addr2, site);
+		return;
 	}
 	/* the access made since the last yield is behind it */
 	trace_record(kind, addr, site);
 	run = S.runnable | sim_sb_mask;
-	if (!(run & (run - 1)) && !S.cb_ready && !S.in_rcu_cbs) {
+	if (!(run & (run - 1)) && !((uintptr_t)S.cb_ready | S.in_rcu_cbs)) {
 		/* no choice: .last is not read before it is written again */
 		sim_access_set(&next_access[S.current], kind, kind2, addr,
 			       addr2, site, S.step);
@@ -780,14 +787,7 @@ yield_at(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
 	sim_access_copy(&S.last_access, &next_access[S.current]);
 	sim_access_set(&next_access[S.current], kind, kind2, addr, addr2, site,
 		       S.step);
-checks:
-	if (__builtin_expect(S.step > S.max_steps, 0))
-		livelock(next_access[S.current].site);	/* == site */
-	if (__builtin_expect(S.cb_ready != NULL, 0))
-		run_ready_rcu_callbacks();
-	run = S.runnable | sim_sb_mask;
-	if (run & (run - 1))
-		schedule();
+	yield_checks();
 }
 
 void sim_yield_at(int kind, uintptr_t addr, const struct sim_site *site)
@@ -1305,13 +1305,13 @@ void sim_limit_at(const struct sim_site *site, const char *fmt, ...)
 }
 
 /*
- * A yield's event with a trace hook set (DPOR): the hook sees the yield's
- * second object; then the task's next access, as in yield_at. Out of line
- * so that the common, hookless yield saves no registers; defined last,
- * below every SIM_SITE line of this file.
+ * A yield with a trace hook set (DPOR, rff): the hook sees the yield's
+ * second object; then the task's next access and the checks, as in
+ * yield_at. Out of line so that the common, hookless yield saves no
+ * registers; defined last, below every SIM_SITE line of this file.
  */
 static __attribute__((noinline)) void
-trace_record_hooked(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
+yield_hooked(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
 		    const struct sim_site *site)
 {
 	rec2.kind2 = (uint8_t)kind2;
@@ -1323,8 +1323,7 @@ trace_record_hooked(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
 	sim_access_copy(&S.last_access, &next_access[S.current]);
 	sim_access_set(&next_access[S.current], kind, kind2, addr, addr2, site,
 		       S.step);
-
-
+	yield_checks();
 }
 
 /* ---- scheduling, the general case ---- */
@@ -1399,6 +1398,20 @@ again:
 }
 
 /* ---- the schedule string: growing the runs, encoding them ---- */
+
+/* Room for @n more characters and the NUL in the encoded schedule. */
+static void sched_reserve(size_t n)
+{
+	if (S.sched_len + n + 1 <= S.sched_cap)
+		return;
+	while (S.sched_len + n + 1 > S.sched_cap)
+		S.sched_cap = S.sched_cap ? S.sched_cap * 2 : 4096;
+	S.sched = realloc(S.sched, S.sched_cap);
+	if (!S.sched) {
+		fprintf(stderr, "mmsim: out of host memory\n");
+		exit(2);
+	}
+}
 
 static __attribute__((noinline, cold)) void sched_grow_runs(void)
 {
