@@ -98,9 +98,9 @@ static struct {
 	int current;		/* running task, -1: the main context */
 	uint64_t runnable;	/* bitmask of RUNNABLE tasks */
 	uint64_t step;		/* yield points so far */
-	uint64_t choices;
-	uint64_t max_steps;
+	uint64_t choices, max_steps;
 	uint64_t hash;
+	bool ring_off;		/* S.ring is not kept (no_trace_ring) */
 	struct sim_ctx main_ctx;
 	struct sim_strategy *strat;
 	struct sim_access last_access;	/* for sim_sched_view.last */
@@ -285,10 +285,10 @@ void sim_exec_begin(const struct sim_config *cfg)
 	S.nr_tasks = 0;
 	S.current = -1;
 	S.runnable = 0;
-	S.step = 0;
+	S.step = S.choices = 0;
 	S.last_access = (struct sim_access){ .kind = SIM_EV__NR,
 					     .kind2 = SIM_EV__NR };
-	S.choices = 0;
+	S.ring_off = cfg && cfg->no_trace_ring;
 	S.max_steps = cfg && cfg->max_steps ? cfg->max_steps :
 					      DEFAULT_MAX_STEPS;
 	S.hash = FNV_OFFSET;
@@ -487,13 +487,11 @@ static void sched_put_run(int t, uint64_t count)
 static void sched_grow_runs(void);
 
 /*
- * A choice of task @t. The schedule string names each run of choices of
- * one task by the task's letter and, if longer than one, its length
- * ("b3ab2": b, b, b, a, b, b). Only the run is counted at each choice; a
- * run is closed (one word stored) when another task is chosen, and the
- * string is encoded only when sim_schedule() asks (at the end of this
- * file): encoding at each change of task cost a few percent of a small
- * execution, and most executions' schedules are never read.
+ * A choice of task @t. The schedule names each run of choices of one task
+ * by its letter and length if above one ("b3ab2": b, b, b, a, b, b). Only
+ * the run is counted here; a run is closed (one word stored) when another
+ * task is chosen, and encoded only when sim_schedule() asks (at the end of
+ * the file): most executions' schedules are never read.
  */
 static inline void record_choice(int t)
 {
@@ -553,12 +551,14 @@ static inline void trace_record(int kind, uintptr_t addr,
 	uint64_t x = ((uint64_t)(S.current + 1) << 40) ^
 		     ((uint64_t)kind << 32) ^ (uint64_t)site->line;
 
-	e->step = (uint32_t)S.step;
-	e->task = (uint8_t)S.current;
-	e->kind = (uint8_t)kind;
-	e->cpu = (uint16_t)S.current;
-	e->addr = addr;
-	e->site = site;
+	if (__builtin_expect(!S.ring_off, 1) || trace_hook) {
+		e->step = (uint32_t)S.step;	/* (a hook reads it) */
+		e->task = (uint8_t)S.current;
+		e->kind = (uint8_t)kind;
+		e->cpu = (uint16_t)S.current;
+		e->addr = addr;
+		e->site = site;
+	}
 	S.hash = (S.hash ^ x) * FNV_PRIME;
 	S.step++;
 	if (__builtin_expect(trace_hook != NULL, 0))
@@ -646,8 +646,8 @@ size_t sim_trace_tail(struct sim_event *out, size_t n)
 	uint64_t have = S.step < TRACE_RING ? S.step : TRACE_RING;
 	uint64_t first;
 
-	if (n > have)
-		n = have;
+	if (n > have || S.ring_off)	/* none kept */
+		n = S.ring_off ? 0 : have;
 	first = S.step - n;
 	for (size_t i = 0; i < n; i++)
 		out[i] = S.ring[(first + i) & (TRACE_RING - 1)];
