@@ -1314,12 +1314,22 @@ static __attribute__((noinline)) void
 yield_hooked(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
 		    const struct sim_site *site)
 {
+	uint64_t run;
+
 	rec2.kind2 = (uint8_t)kind2;
 	rec2.addr2 = addr2;
 	trace_record(kind, addr, site);
 	rec2.kind2 = SIM_EV__NR;
 	rec2.addr2 = 0;
 	/* as yield_at's hookless branch */
+	run = S.runnable | sim_sb_mask;
+	if (!(run & (run - 1)) && !((uintptr_t)S.cb_ready | S.in_rcu_cbs)) {
+		sim_access_set(&next_access[S.current], kind, kind2, addr,
+			       addr2, site, S.step);
+		if (__builtin_expect(S.step > S.max_steps, 0))
+			livelock(site);
+		return;
+	}
 	sim_access_copy(&S.last_access, &next_access[S.current]);
 	sim_access_set(&next_access[S.current], kind, kind2, addr, addr2, site,
 		       S.step);
