@@ -1139,7 +1139,7 @@ static void run_ready_rcu_callbacks(void)
 {
 	int in = S.current >= 0;	/* their yields: see yield_at() */
 
-	if (S.current >= 0) {
+	if (in) {
 		struct sim_task *tk = &tasks[S.current];
 
 		if (tk->nr_held || is_reader(tk))
@@ -1312,7 +1312,7 @@ void sim_limit_at(const struct sim_site *site, const char *fmt, ...)
  */
 static __attribute__((noinline)) void
 yield_hooked(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
-		    const struct sim_site *site)
+	     const struct sim_site *site)
 {
 	uint64_t run;
 
