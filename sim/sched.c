@@ -483,8 +483,7 @@ static void sched_put_run(int t, uint64_t count)
 	}
 }
 
-/* at the end of the file, with the encoder */
-static void sched_grow_runs(void);
+static void sched_grow_runs(void);	/* at the end of the file */
 
 /*
  * A choice of task @t. The schedule names each run of choices of one task
@@ -547,20 +546,21 @@ static struct { uint8_t kind2; uintptr_t addr2; } rec2 = { SIM_EV__NR, 0 };
 static inline void trace_record(int kind, uintptr_t addr,
 				const struct sim_site *site)
 {
-	struct sim_event *e = &S.ring[S.step & (TRACE_RING - 1)];
+	uint64_t step = S.step;
+	struct sim_event *e = &S.ring[step & (TRACE_RING - 1)];
 	uint64_t x = ((uint64_t)(S.current + 1) << 40) ^
 		     ((uint64_t)kind << 32) ^ (uint64_t)site->line;
 
+	S.hash = (S.hash ^ x) * FNV_PRIME;
+	S.step = step + 1;
 	if (__builtin_expect(!S.ring_off, 1) || trace_hook) {
-		e->step = (uint32_t)S.step;	/* (a hook reads it) */
+		e->step = (uint32_t)step;	/* (a hook reads it) */
 		e->task = (uint8_t)S.current;
 		e->kind = (uint8_t)kind;
 		e->cpu = (uint16_t)S.current;
 		e->addr = addr;
 		e->site = site;
 	}
-	S.hash = (S.hash ^ x) * FNV_PRIME;
-	S.step++;
 	if (__builtin_expect(trace_hook != NULL, 0))
 		trace_hook(e);
 }
