@@ -110,8 +110,8 @@ static void cov_observe(struct sim_strategy *s, const struct sim_sched_view *v)
 			sl->reached++;
 		}
 		if (t != v->current && v->current >= 0 &&
-		    v->last.kind != SIM_EV__NR &&
-		    sim_access_conflict(a, &v->last))
+		    v->last->kind != SIM_EV__NR &&
+		    sim_access_conflict(a, v->last))
 			sl->raced++;
 	}
 	if (c->inner->observe)

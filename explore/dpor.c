@@ -402,7 +402,7 @@ static void dpor_trace(const struct sim_event *ev)
 		event_add(&pt->ev, pt->pending.kind, pt->pending.addr,
 			  pt->pending.site);
 	}
-	pt->pending = *ev;
+	sim_event_copy(&pt->pending, ev);
 	pt->has_pending = true;
 }
 

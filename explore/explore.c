@@ -510,7 +510,8 @@ static void ladder_climb(struct run *ru)
 /* The dfs ladder's next execution (see ladder_exec). */
 static bool ladder_exec_dfs(struct run *ru, struct sim_result *res)
 {
-	struct sim_config cfg = { .strategy = dfs_strategy(ru->ladder_dfs) };
+	struct sim_config cfg = { .strategy = dfs_strategy(ru->ladder_dfs),
+				  .no_trace_ring = true };
 	bool more;
 
 	program_exec(ru->p, &cfg, res);
@@ -554,7 +555,8 @@ static bool ladder_exec(struct run *ru, struct sim_result *res)
 		return ladder_exec_dfs(ru, res);
 	while (ru->ladder) {
 		struct sim_config cfg = { .strategy =
-						  dpor_strategy(ru->ladder) };
+						  dpor_strategy(ru->ladder),
+					  .no_trace_ring = true };
 		bool blocked, more;
 
 		program_exec(ru->p, &cfg, res);
@@ -612,7 +614,8 @@ static void run_seeded(struct run *ru)
 
 	for (uint64_t i = ru->shard; !runs || i < runs; i += ru->nr_shards) {
 		struct sim_config cfg = { .seed = sim_exec_seed(ru->o->seed,
-								i) };
+								i),
+					  .no_trace_ring = true };
 		struct sim_result res;
 		uint64_t slot;
 
@@ -639,7 +642,8 @@ static void run_seeded(struct run *ru)
 		}
 		if (ladder && (slot & 1)) {
 			/* the rest of the stateful half: rff */
-			struct sim_config rc = { .strategy = rff_strategy() };
+			struct sim_config rc = { .strategy = rff_strategy(),
+						 .no_trace_ring = true };
 
 			ru->member = "rff";
 			program_exec(ru->p, &rc, &res);
@@ -669,7 +673,8 @@ out:
 static void run_dfs(struct run *ru)
 {
 	struct dfs *d = dfs_new(ru->param, ru->shard, ru->nr_shards);
-	struct sim_config cfg = { .strategy = dfs_strategy(d) };
+	struct sim_config cfg = { .strategy = dfs_strategy(d),
+				  .no_trace_ring = true };
 	uint64_t owned = 0;
 
 	if (ru->o->coverage)
@@ -705,7 +710,8 @@ out:
 static void run_dpor(struct run *ru)
 {
 	struct dpor *d = dpor_new(ru->param);
-	struct sim_config cfg = { .strategy = dpor_strategy(d) };
+	struct sim_config cfg = { .strategy = dpor_strategy(d),
+				  .no_trace_ring = true };
 	uint64_t index = 0;
 
 	do {

@@ -154,7 +154,9 @@ struct explore_opts {
 	unsigned jobs;		/* forked workers; 0 means 1 (in-process) */
 	bool progress;		/* progress line on stderr if it is a tty */
 	size_t max_failures;	/* failures kept in detail (0: 64) */
-	/* in-process only (jobs <= 1): called after each owned execution */
+	/* in-process only (jobs <= 1): called after each owned execution
+	 * (which kept no trace ring: sim_config.no_trace_ring; a report
+	 * replays its schedule) */
 	void (*on_exec)(void *ctx, uint64_t index, const char *schedule,
 			const struct sim_result *r);
 	void *ctx;

@@ -80,12 +80,12 @@ static int pos_pick(struct sim_strategy *s, const struct sim_sched_view *v)
 	int best = -1;
 
 	/* (3) the event just run: re-draw every enabled event racing it */
-	if (v->current >= 0 && v->last.kind != SIM_EV__NR) {
+	if (v->current >= 0 && v->last->kind != SIM_EV__NR) {
 		for (m = run & ~(1ULL << v->current); m; m &= m - 1) {
 			int t = __builtin_ctzll(m);
 
 			if ((P.known >> t & 1) &&
-			    sim_access_conflict(&v->next[t], &v->last)) {
+			    sim_access_conflict(&v->next[t], v->last)) {
 				draw(t);
 				P.reassigned++;
 			}

@@ -402,7 +402,7 @@ static int rff_pick(struct sim_strategy *s, const struct sim_sched_view *v)
 	}
 	if (R.n < RFF_MAX_CHOICES && t < 256) {
 		R.choice[R.n] = (uint8_t)t;
-		R.acc[R.n] = v->next[t];
+		sim_access_copy(&R.acc[R.n], &v->next[t]);
 		R.n++;
 	}
 	return t;

@@ -87,6 +87,10 @@ static struct {
 	uint64_t stamp[SIM_MAX_TASKS];
 	uint64_t known;
 	unsigned fresh64;
+	/* visible() of task t's event vis_stamp[t] - 1 (0: none yet) is
+	 * bit t of vis_val: this execution's, see visible() */
+	uint64_t vis_stamp[SIM_MAX_TASKS];
+	uint64_t vis_val;
 } V = { .fresh64 = VPOS_FRESH64 };
 
 
@@ -232,14 +236,11 @@ void vpos_stats(unsigned *seen, unsigned *shared)
 	*shared = V.nr_shared;
 }
 
-/* Must task @t's next event be ordered by a choice? */
-static bool visible(const struct sim_sched_view *v, int t)
+/* Must task @t's next event be ordered by a choice? (Uncached.) */
+static bool visible_uncached(const struct sim_access *a, int t)
 {
-	const struct sim_access *a = &v->next[t];
 	const struct vis_slot *s;
 
-	if (t >= SIM_SB_ID_BASE)
-		return true;		/* a store buffer's drain */
 	switch (a->kind) {
 	case SIM_EV_EXIT:
 	case SIM_EV_MARK:
@@ -257,11 +258,41 @@ static bool visible(const struct sim_sched_view *v, int t)
 	return !s || (s->flags & VIS_SHARED);
 }
 
+/*
+ * Must task @t's next event be ordered by a choice? Asked of every
+ * runnable task at every choice, mostly of events it was asked before: the
+ * answer is kept per task with the event's stamp. Within an execution a
+ * task's stamps only grow (each of its events has its own) and the learned
+ * table does not change, so a kept answer is the one visible_uncached()
+ * would give; vpos_begin() forgets them all.
+ */
+static __attribute__((noinline)) bool visible_keep(const struct sim_access *a,
+						   int t)
+{
+	bool vis = visible_uncached(a, t);
+
+	V.vis_stamp[t] = a->stamp + 1;
+	V.vis_val = (V.vis_val & ~(1ULL << t)) | (uint64_t)vis << t;
+	return vis;
+}
+
+static inline bool visible(const struct sim_sched_view *v, int t)
+{
+	const struct sim_access *a = &v->next[t];
+
+	if (t >= SIM_SB_ID_BASE)
+		return true;		/* a store buffer's drain */
+	if (V.vis_stamp[t] == a->stamp + 1)
+		return V.vis_val >> t & 1;
+	return visible_keep(a, t);
+}
+
 static void vpos_begin(struct sim_strategy *s, uint64_t seed)
 {
 
 	sim_rng_seed(&V.rng, seed);
 	V.known = 0;
+	memset(V.vis_stamp, 0, sizeof(V.vis_stamp));
 }
 
 static int vpos_pick(struct sim_strategy *s, const struct sim_sched_view *v)
@@ -271,12 +302,12 @@ static int vpos_pick(struct sim_strategy *s, const struct sim_sched_view *v)
 
 	/* POS (3): the event just run re-draws every pending event racing
 	 * it (an invisible event races with none: nothing to do) */
-	if (v->current >= 0 && v->last.kind != SIM_EV__NR) {
+	if (v->current >= 0 && v->last->kind != SIM_EV__NR) {
 		for (m = run & V.known & ~(1ULL << v->current); m;
 		     m &= m - 1) {
 			int t = __builtin_ctzll(m);
 
-			if (sim_access_conflict(&v->next[t], &v->last))
+			if (sim_access_conflict(&v->next[t], v->last))
 				V.prio[t] = sim_rng_next(&V.rng);
 		}
 	}

@@ -191,11 +191,26 @@ void sim_free(void *p)
 
 /* ---- strategies ---- */
 
+/*
+ * The @n-th (from 0) set bit of @mask. @n is random (random_pick): a loop
+ * over it would mispredict its exit at most picks, so the first four are
+ * chosen without a branch on @n.
+ */
 static inline int nth_bit(uint64_t mask, unsigned n)
 {
-	while (n--)
-		mask &= mask - 1;
-	return __builtin_ctzll(mask);
+	uint64_t m1, m2, m3, even, odd;
+
+	if (__builtin_expect(n > 3, 0)) {
+		while (n--)
+			mask &= mask - 1;
+		return __builtin_ctzll(mask);
+	}
+	m1 = mask & (mask - 1);
+	m2 = m1 & (m1 - 1);
+	m3 = m2 & (m2 - 1);
+	even = n & 2 ? m2 : mask;
+	odd = n & 2 ? m3 : m1;
+	return __builtin_ctzll(n & 1 ? odd : even);
 }
 
 /* Round-robin: the next runnable task after the current one, cyclically. */

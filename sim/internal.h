@@ -42,18 +42,7 @@ _Static_assert(sizeof(struct sim_access) == 5 * sizeof(uint64_t) &&
 	       offsetof(struct sim_access, stamp) == 32,
 	       "struct sim_access: five words, kind and kind2 in the first");
 
-static inline void sim_access_copy(struct sim_access *dst,
-				   const struct sim_access *src)
-{
-	volatile uint64_t *d = (volatile uint64_t *)dst;
-	const volatile uint64_t *s = (const volatile uint64_t *)src;
-
-	d[0] = s[0];
-	d[1] = s[1];
-	d[2] = s[2];
-	d[3] = s[3];
-	d[4] = s[4];
-}
+/* sim_access_copy() is in sim/sim.h: strategies copy accesses too. */
 
 static inline void sim_access_set(struct sim_access *a, int kind, int kind2,
 				  uintptr_t addr, uintptr_t addr2,

@@ -44,6 +44,7 @@
 #define TRACE_RING 4096		/* events kept for reports (power of two) */
 #define DEFAULT_MAX_STEPS 1000000ULL
 #define MAX_RESET_HOOKS 32
+#define RESET_SEEN 64		/* sim_on_reset's look-aside (power of two) */
 
 /* A pending IPI, on the sender's stack while it waits. */
 struct sim_ipi {
@@ -91,15 +92,15 @@ static struct sim_task tasks[SIM_MAX_TASKS];
 static struct sim_access next_access[SIM_MAX_TASKS];
 
 static struct {
-	bool inited;
-	bool running;
+	bool inited, running;
+	int in_rcu_cbs;		/* tasks in run_ready_rcu_callbacks() */
 	int nr_tasks;
 	int current;		/* running task, -1: the main context */
 	uint64_t runnable;	/* bitmask of RUNNABLE tasks */
 	uint64_t step;		/* yield points so far */
-	uint64_t choices;
-	uint64_t max_steps;
+	uint64_t choices, max_steps;
 	uint64_t hash;
+	bool ring_off;		/* S.ring is not kept (no_trace_ring) */
 	struct sim_ctx main_ctx;
 	struct sim_strategy *strat;
 	struct sim_access last_access;	/* for sim_sched_view.last */
@@ -108,10 +109,11 @@ static struct {
 	int fail_task;
 	const struct sim_site *fail_site;
 	char msg[SIM_MSG_MAX];
-	/* the schedule being recorded: run-length encoded */
-	char *sched;
+	/* the schedule being recorded: closed runs, (count << 8) | task */
+	struct { uint64_t *w; size_t nr, cap, enc; } runs;	/* enc: in sched */
+	char *sched;		/* run-length encoded, by sim_schedule() */
 	size_t sched_len, sched_cap;
-	int rle_task;
+	int rle_task;		/* the open run */
 	uint64_t rle_count;
 	/* replay */
 	const char *replay;	/* next unread character */
@@ -129,6 +131,8 @@ static struct {
 	/* hooks */
 	void (*reset_hooks[MAX_RESET_HOOKS])(void);
 	int nr_reset_hooks;
+	/* registered hooks, each in the slot of its address (or not) */
+	void (*reset_seen[RESET_SEEN])(void);
 	sim_lockdep_fn lockdep;
 #ifdef SIM_ASAN
 	void *main_stack_bottom;
@@ -248,17 +252,14 @@ static char *task_stack(int t)
 	return tasks[t].stack;
 }
 
+static void reset_hook_add(void (*fn)(void));
+
+/* Most calls register a hook again (model code calls it on its paths):
+ * they stop at a glance at the hook's slot; the list is kept in order. */
 void sim_on_reset(void (*fn)(void))
 {
-	for (int i = 0; i < S.nr_reset_hooks; i++)
-		if (S.reset_hooks[i] == fn)
-			return;
-	if (S.nr_reset_hooks == MAX_RESET_HOOKS) {
-		fprintf(stderr, "mmsim: too many reset hooks (limit %d)\n",
-			MAX_RESET_HOOKS);
-		exit(2);
-	}
-	S.reset_hooks[S.nr_reset_hooks++] = fn;
+	if (S.reset_seen[((uintptr_t)fn >> 4) & (RESET_SEEN - 1)] != fn)
+		reset_hook_add(fn);	/* at the end of the file */
 }
 
 void sim_set_lockdep_hook(sim_lockdep_fn fn)
@@ -284,10 +285,10 @@ void sim_exec_begin(const struct sim_config *cfg)
 	S.nr_tasks = 0;
 	S.current = -1;
 	S.runnable = 0;
-	S.step = 0;
+	S.step = S.choices = 0;
 	S.last_access = (struct sim_access){ .kind = SIM_EV__NR,
 					     .kind2 = SIM_EV__NR };
-	S.choices = 0;
+	S.ring_off = cfg && cfg->no_trace_ring;
 	S.max_steps = cfg && cfg->max_steps ? cfg->max_steps :
 					      DEFAULT_MAX_STEPS;
 	S.hash = FNV_OFFSET;
@@ -296,16 +297,15 @@ void sim_exec_begin(const struct sim_config *cfg)
 	S.fail_task = -1;
 	S.fail_site = NULL;
 	S.msg[0] = 0;
-	S.sched_len = 0;
-	S.rle_task = -1;
-	S.rle_count = 0;
+	S.sched_len = S.runs.nr = S.runs.enc = 0;
+	S.rle_task = -1;	/* no run open: rle_count unused */
 	S.replay = cfg ? cfg->replay : NULL;
 	S.replay_left = 0;
 	S.gp_waiters = NULL;
 	S.cb_pending = NULL;
 	S.cb_ready = NULL;
-	S.rcu_gp_count = 0;
-	S.rcu_cbs_run = 0;
+	S.rcu_gp_count = S.rcu_cbs_run = 0;
+	S.in_rcu_cbs = 0;	/* an ended execution may have left some */
 	S.readers = 0;
 	S.strat->begin(S.strat, cfg ? cfg->seed : 0);
 	sim_sb_reset();
@@ -463,56 +463,48 @@ static inline int letter_task(char c)
 	return -1;
 }
 
-static void sched_putc(char c)
-{
-	if (S.sched_len + 2 > S.sched_cap) {
-		S.sched_cap = S.sched_cap ? S.sched_cap * 2 : 4096;
-		S.sched = realloc(S.sched, S.sched_cap);
-		if (!S.sched) {
-			fprintf(stderr, "mmsim: out of host memory\n");
-			exit(2);
-		}
-	}
-	S.sched[S.sched_len++] = c;
-}
+static void sched_reserve(size_t n);	/* at the end of the file */
 
-static void rle_flush(void)
+/* Append a run of @count choices of task @t: its letter, then the count
+ * if above one (decimal by hand: snprintf was a tenth of a small
+ * execution). */
+static void sched_put_run(int t, uint64_t count)
 {
 	char num[24];
 	int n = 0;
 
-	if (S.rle_task < 0)
-		return;
-	sched_putc(task_letter(S.rle_task));
-	if (S.rle_count > 1) {
-		/* decimal by hand: snprintf was a tenth of a small execution */
-		for (unsigned long long c = S.rle_count; c; c /= 10)
-			num[n++] = '0' + c % 10;
+	sched_reserve(1 + sizeof(num));
+	S.sched[S.sched_len++] = task_letter(t);
+	if (count > 1) {
+		for (; count; count /= 10)
+			num[n++] = '0' + count % 10;
 		while (n)
-			sched_putc(num[--n]);
+			S.sched[S.sched_len++] = num[--n];
 	}
 }
 
+static void sched_grow_runs(void);	/* at the end of the file */
+
+/*
+ * A choice of task @t. The schedule names each run of choices of one task
+ * by its letter and length if above one ("b3ab2": b, b, b, a, b, b). Only
+ * the run is counted here; a run is closed (one word stored) when another
+ * task is chosen, and encoded only when sim_schedule() asks (at the end of
+ * the file): most executions' schedules are never read.
+ */
 static inline void record_choice(int t)
 {
 	if (t == S.rle_task) {
 		S.rle_count++;
 		return;
 	}
-	rle_flush();
+	if (S.rle_task >= 0) {
+		if (__builtin_expect(S.runs.nr == S.runs.cap, 0))
+			sched_grow_runs();
+		S.runs.w[S.runs.nr++] = S.rle_count << 8 | (unsigned)S.rle_task;
+	}
 	S.rle_task = t;
 	S.rle_count = 1;
-}
-
-const char *sim_schedule(void)
-{
-	size_t len = S.sched_len;
-
-	rle_flush();
-	sched_putc(0);
-	/* leave the encoder as it was: the string may be asked again */
-	S.sched_len = len;
-	return S.sched;
 }
 
 /* Next task from the replayed string; -1 when it has run out. */
@@ -554,24 +546,28 @@ static struct { uint8_t kind2; uintptr_t addr2; } rec2 = { SIM_EV__NR, 0 };
 static inline void trace_record(int kind, uintptr_t addr,
 				const struct sim_site *site)
 {
-	struct sim_event *e = &S.ring[S.step & (TRACE_RING - 1)];
+	uint64_t step = S.step;
+	struct sim_event *e = &S.ring[step & (TRACE_RING - 1)];
 	uint64_t x = ((uint64_t)(S.current + 1) << 40) ^
 		     ((uint64_t)kind << 32) ^ (uint64_t)site->line;
 
-	e->step = (uint32_t)S.step;
-	e->task = (uint8_t)S.current;
-	e->kind = (uint8_t)kind;
-	e->cpu = (uint16_t)S.current;
-	e->addr = addr;
-	e->site = site;
 	S.hash = (S.hash ^ x) * FNV_PRIME;
-	S.step++;
+	S.step = step + 1;
+	if (__builtin_expect(!S.ring_off, 1) || trace_hook) {
+		e->step = (uint32_t)step;	/* (a hook reads it) */
+		e->task = (uint8_t)S.current;
+		e->kind = (uint8_t)kind;
+		e->cpu = (uint16_t)S.current;
+		e->addr = addr;
+		e->site = site;
+	}
 	if (__builtin_expect(trace_hook != NULL, 0))
 		trace_hook(e);
 }
 
-static void trace_record_hooked(int kind, uintptr_t addr, int kind2,
-				uintptr_t addr2, const struct sim_site *site);
+/* A yield with a trace hook set: at the end of the file. */
+static void yield_hooked(int kind, uintptr_t addr, int kind2,
+			 uintptr_t addr2, const struct sim_site *site);
 void sim_set_trace_hook(void (*fn)(const struct sim_event *e))
 {
 	trace_hook = fn;
@@ -650,8 +646,8 @@ size_t sim_trace_tail(struct sim_event *out, size_t n)
 	uint64_t have = S.step < TRACE_RING ? S.step : TRACE_RING;
 	uint64_t first;
 
-	if (n > have)
-		n = have;
+	if (n > have || S.ring_off)	/* none kept */
+		n = S.ring_off ? 0 : have;
 	first = S.step - n;
 	for (size_t i = 0; i < n; i++)
 		out[i] = S.ring[(first + i) & (TRACE_RING - 1)];
@@ -669,84 +665,52 @@ static inline struct sim_sched_view sched_view(int cur, uint64_t run)
 		.nr_tasks = S.nr_tasks,
 		.kind = cur >= 0 ? next_access[cur].kind : SIM_EV__NR,
 		.next = next_access,
-		.last = S.last_access,
+		.last = &S.last_access,
 	};
 }
+
+/* The strategy picked a task that cannot run: its bug. */
+static __attribute__((noinline, cold)) _Noreturn void bad_pick(int next)
+{
+	fprintf(stderr, "mmsim: strategy %s picked task %d that cannot run\n",
+		S.strat->name, next);
+	abort();
+}
+
+/* The view of schedule()'s common choice: .next and .last never move. */
+static struct sim_sched_view view = { .next = next_access,
+				      .last = &S.last_access };
+
+/* Replaying, stores to drain (memory=tso|arm64), or no choice: the
+ * general case, at the end of the file. */
+static void schedule_any(void);
 
 /*
  * schedule - pick who runs next and switch to it. Called by the running
  * task (or by main to start the execution). Returns when the caller is
  * picked again; never returns to a task when the execution has ended.
+ * The common case, a strategy's choice among tasks, is done here as in
+ * schedule_any(), with a view kept from one choice to the next.
  */
 static void schedule(void)
 {
 	int cur = S.current, next;
-	uint64_t run;
+	uint64_t run = S.runnable;
 
-again:
-	/* tasks, and (memory=tso|arm64) the stores that may become visible */
-	run = S.runnable | sim_sb_mask;
-	if (!run) {
-		bool blocked = false;
-
-		for (int t = 0; t < S.nr_tasks; t++)
-			blocked |= tasks[t].state == SIM_TASK_BLOCKED;
-		if (blocked && S.outcome == SIM_OK)
-			report_deadlock();
-		end_execution();
+	if (!(run & (run - 1)) || sim_sb_mask || S.replay) {
+		schedule_any();
+		return;
 	}
-	if (!(run & (run - 1))) {
-		next = __builtin_ctzll(run);
-		if (S.strat->observe && cur >= 0 && !S.replay) {
-			struct sim_sched_view v = sched_view(cur, run);
-
-			S.strat->observe(S.strat, &v);
-		}
-	} else {
-		next = -1;
-		if (S.replay) {
-			next = replay_next();
-			if (next == -1) {
-				/* ran out: keep the current task if it can */
-				next = cur >= 0 && (run >> cur & 1) ?
-					       cur :
-					       __builtin_ctzll(run);
-			} else if (next < 0 || !(run >> next & 1)) {
-				S.outcome = SIM_DIVERGED;
-				S.fail_task = cur;
-				snprintf(S.msg, sizeof(S.msg),
-					 "replay diverged at choice %llu: the "
-					 "schedule names a task that cannot "
-					 "run",
-					 (unsigned long long)S.choices);
-				if (cur < 0)
-					return;	/* main: nothing ran yet */
-				end_execution();
-			}
-		} else {
-			struct sim_sched_view v;
-
-			if (__builtin_expect(sim_sb_mask != 0, 0))
-				sim_sb_describe(next_access);
-			v = sched_view(cur, run);
-
-			next = S.strat->pick(S.strat, &v);
-			if (next < 0 || !(run >> next & 1)) {
-				fprintf(stderr,
-					"mmsim: strategy %s picked task %d "
-					"that cannot run\n",
-					S.strat->name, next);
-				abort();
-			}
-		}
-		S.choices++;
-		record_choice(next);
-	}
-	if (__builtin_expect(sim_sb_mask >> next & 1, 0)) {
-		/* a drain: a pending store becomes visible, then choose again */
-		sim_sb_drain_id(next);
-		goto again;
-	}
+	view.current = cur;
+	view.runnable = run;
+	view.step = S.step;
+	view.nr_tasks = S.nr_tasks;
+	view.kind = cur >= 0 ? next_access[cur].kind : SIM_EV__NR;
+	next = S.strat->pick(S.strat, &view);
+	if (next < 0 || !(run >> next & 1))
+		bad_pick(next);
+	S.choices++;
+	record_choice(next);
 	if (next != cur)
 		switch_tasks(cur, next);
 }
@@ -764,30 +728,66 @@ livelock(const struct sim_site *site)
 	end_execution();
 }
 
-/* Both yields' body, inlined into each (a yield is the hottest call). */
-static inline __attribute__((always_inline)) void
-yield_at(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
-	 const struct sim_site *site)
+/*
+ * The rest of a yield that may choose (or has a hook, or RCU callbacks to
+ * run): out of line and called last, so that the common yield, which
+ * calls nothing, needs no frame.
+ */
+static __attribute__((noinline)) void yield_checks(void)
 {
-	if (S.current < 0)
-		return;
-	/* a hook (DPOR): out of line; the common yield saves no registers */
-	if (__builtin_expect(trace_hook != NULL, 0)) {
-		trace_record_hooked(kind, addr, kind2, addr2, site);
-	} else {	/* the access made since the last yield is behind it */
-		trace_record(kind, addr, site);
-		/* word by word, so that the next yield's loads are forwarded
-		 * from these stores (sim/internal.h) */
-		sim_access_copy(&S.last_access, &next_access[S.current]);
-		sim_access_set(&next_access[S.current], kind, kind2, addr,
-			       addr2, site, S.step);
-	}
+	uint64_t run;
+
 	if (__builtin_expect(S.step > S.max_steps, 0))
 		livelock(next_access[S.current].site);	/* == site */
 	if (__builtin_expect(S.cb_ready != NULL, 0))
 		run_ready_rcu_callbacks();
-	if ((S.runnable | sim_sb_mask) & ((S.runnable | sim_sb_mask) - 1))
+	run = S.runnable | sim_sb_mask;
+	if (run & (run - 1))
 		schedule();
+}
+
+/*
+ * Both yields' body, inlined into each (a yield is the hottest call).
+ *
+ * S.last_access (the view's .last) is read only by schedule(), and it is
+ * written before every call: by the yield that calls it (the task's
+ * previous next access), by sim_wait() and by sim_task_exit(). So a yield
+ * that leaves one task runnable need not write it, unless RCU callbacks
+ * are ready or running: they may yield, park or wake a task, and the
+ * yield may then call schedule() after them. Those yields copy it as
+ * every yield did, and every view a strategy sees is the same; the others
+ * save a copy of five words (most yields of a THP split's long walks).
+ */
+static inline __attribute__((always_inline)) void
+yield_at(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
+	 const struct sim_site *site)
+{
+	uint64_t run;
+
+	if (S.current < 0)
+		return;
+	/* a hook (DPOR): out of line; the common yield saves no registers */
+	if (__builtin_expect(trace_hook != NULL, 0)) {
+		yield_hooked(kind, addr, kind2, addr2, site);
+		return;
+	}
+	/* the access made since the last yield is behind it */
+	trace_record(kind, addr, site);
+	run = S.runnable | sim_sb_mask;
+	if (!(run & (run - 1)) && !((uintptr_t)S.cb_ready | S.in_rcu_cbs)) {
+		/* no choice: .last is not read before it is written again */
+		sim_access_set(&next_access[S.current], kind, kind2, addr,
+			       addr2, site, S.step);
+		if (__builtin_expect(S.step > S.max_steps, 0))
+			livelock(site);
+		return;
+	}
+	/* word by word, so that the next yield's loads are forwarded from
+	 * these stores (sim/internal.h) */
+	sim_access_copy(&S.last_access, &next_access[S.current]);
+	sim_access_set(&next_access[S.current], kind, kind2, addr, addr2, site,
+		       S.step);
+	yield_checks();
 }
 
 void sim_yield_at(int kind, uintptr_t addr, const struct sim_site *site)
@@ -1137,12 +1137,15 @@ static void rcu_quiescent(int t)
  */
 static void run_ready_rcu_callbacks(void)
 {
-	if (S.current >= 0) {
+	int in = S.current >= 0;	/* their yields: see yield_at() */
+
+	if (in) {
 		struct sim_task *tk = &tasks[S.current];
 
 		if (tk->nr_held || is_reader(tk))
 			return;
 	}
+	S.in_rcu_cbs += in;
 	while (S.cb_ready) {
 		struct rcu_head *h = S.cb_ready;
 
@@ -1151,6 +1154,7 @@ static void run_ready_rcu_callbacks(void)
 		S.rcu_cbs_run++;
 		h->func(h);
 	}
+	S.in_rcu_cbs -= in;
 }
 
 /* Enter a read-side section; the outermost one yields unless @quiet. */
@@ -1301,26 +1305,169 @@ void sim_limit_at(const struct sim_site *site, const char *fmt, ...)
 }
 
 /*
- * A yield's event with a trace hook set (DPOR): the hook sees the yield's
- * second object; then the task's next access, as in yield_at. Out of line
- * so that the common, hookless yield saves no registers; defined last,
- * below every SIM_SITE line of this file.
+ * A yield with a trace hook set (DPOR, rff): the hook sees the yield's
+ * second object; then the task's next access and the checks, as in
+ * yield_at. Out of line so that the common, hookless yield saves no
+ * registers; defined last, below every SIM_SITE line of this file.
  */
 static __attribute__((noinline)) void
-trace_record_hooked(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
-		    const struct sim_site *site)
+yield_hooked(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
+	     const struct sim_site *site)
 {
+	uint64_t run;
+
 	rec2.kind2 = (uint8_t)kind2;
 	rec2.addr2 = addr2;
 	trace_record(kind, addr, site);
 	rec2.kind2 = SIM_EV__NR;
 	rec2.addr2 = 0;
 	/* as yield_at's hookless branch */
+	run = S.runnable | sim_sb_mask;
+	if (!(run & (run - 1)) && !((uintptr_t)S.cb_ready | S.in_rcu_cbs)) {
+		sim_access_set(&next_access[S.current], kind, kind2, addr,
+			       addr2, site, S.step);
+		if (__builtin_expect(S.step > S.max_steps, 0))
+			livelock(site);
+		return;
+	}
 	sim_access_copy(&S.last_access, &next_access[S.current]);
 	sim_access_set(&next_access[S.current], kind, kind2, addr, addr2, site,
 		       S.step);
+	yield_checks();
+}
 
+/* ---- scheduling, the general case ---- */
 
+/* schedule()'s general case (schedule() does the common one itself). */
+static __attribute__((noinline)) void schedule_any(void)
+{
+	int cur = S.current, next;
+	uint64_t run;
+
+again:
+	/* tasks, and (memory=tso|arm64) the stores that may become visible */
+	run = S.runnable | sim_sb_mask;
+	if (!run) {
+		bool blocked = false;
+
+		for (int t = 0; t < S.nr_tasks; t++)
+			blocked |= tasks[t].state == SIM_TASK_BLOCKED;
+		if (blocked && S.outcome == SIM_OK)
+			report_deadlock();
+		end_execution();
+	}
+	if (!(run & (run - 1))) {
+		next = __builtin_ctzll(run);
+		if (S.strat->observe && cur >= 0 && !S.replay) {
+			struct sim_sched_view v = sched_view(cur, run);
+
+			S.strat->observe(S.strat, &v);
+		}
+	} else {
+		next = -1;
+		if (S.replay) {
+			next = replay_next();
+			if (next == -1) {
+				/* ran out: keep the current task if it can */
+				next = cur >= 0 && (run >> cur & 1) ?
+					       cur :
+					       __builtin_ctzll(run);
+			} else if (next < 0 || !(run >> next & 1)) {
+				S.outcome = SIM_DIVERGED;
+				S.fail_task = cur;
+				snprintf(S.msg, sizeof(S.msg),
+					 "replay diverged at choice %llu: the "
+					 "schedule names a task that cannot "
+					 "run",
+					 (unsigned long long)S.choices);
+				if (cur < 0)
+					return;	/* main: nothing ran yet */
+				end_execution();
+			}
+		} else {
+			struct sim_sched_view v;
+
+			if (__builtin_expect(sim_sb_mask != 0, 0))
+				sim_sb_describe(next_access);
+			v = sched_view(cur, run);
+
+			next = S.strat->pick(S.strat, &v);
+			if (next < 0 || !(run >> next & 1))
+				bad_pick(next);
+		}
+		S.choices++;
+		record_choice(next);
+	}
+	if (__builtin_expect(sim_sb_mask >> next & 1, 0)) {
+		/* a drain: a pending store becomes visible, then choose again */
+		sim_sb_drain_id(next);
+		goto again;
+	}
+	if (next != cur)
+		switch_tasks(cur, next);
+}
+
+/* ---- the schedule string: growing the runs, encoding them ---- */
+
+/* Room for @n more characters and the NUL in the encoded schedule. */
+static void sched_reserve(size_t n)
+{
+	if (S.sched_len + n + 1 <= S.sched_cap)
+		return;
+	while (S.sched_len + n + 1 > S.sched_cap)
+		S.sched_cap = S.sched_cap ? S.sched_cap * 2 : 4096;
+	S.sched = realloc(S.sched, S.sched_cap);
+	if (!S.sched) {
+		fprintf(stderr, "mmsim: out of host memory\n");
+		exit(2);
+	}
+}
+
+static __attribute__((noinline, cold)) void sched_grow_runs(void)
+{
+	S.runs.cap = S.runs.cap ? 2 * S.runs.cap : 1024;
+	S.runs.w = realloc(S.runs.w, S.runs.cap * sizeof(*S.runs.w));
+	if (!S.runs.w) {
+		fprintf(stderr, "mmsim: out of host memory\n");
+		exit(2);
+	}
+}
+
+const char *sim_schedule(void)
+{
+	size_t len;
+
+	/* the closed runs are encoded once, the open one at every call */
+	for (; S.runs.enc < S.runs.nr; S.runs.enc++)
+		sched_put_run(S.runs.w[S.runs.enc] & 0xff,
+			      S.runs.w[S.runs.enc] >> 8);
+	len = S.sched_len;
+	if (S.rle_task >= 0)
+		sched_put_run(S.rle_task, S.rle_count);
+	sched_reserve(0);
+	S.sched[S.sched_len] = 0;
+	/* leave the encoder as it was: the string may be asked again */
+	S.sched_len = len;
+	return S.sched;
+}
+
+/* sim_on_reset's list: @fn appended unless it is there, and its slot. */
+static void reset_hook_add(void (*fn)(void))
+{
+	int i;
+
+	for (i = 0; i < S.nr_reset_hooks; i++)
+		if (S.reset_hooks[i] == fn)
+			break;
+	if (i == S.nr_reset_hooks) {
+		if (S.nr_reset_hooks == MAX_RESET_HOOKS) {
+			fprintf(stderr, "mmsim: too many reset hooks "
+				"(limit %d)\n", MAX_RESET_HOOKS);
+			exit(2);
+		}
+		S.reset_hooks[S.nr_reset_hooks++] = fn;
+	}
+	S.reset_seen[((uintptr_t)fn >> 4) & (RESET_SEEN - 1)] = fn;
 }
 
 #endif /* !SIM_STRESS */

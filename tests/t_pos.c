@@ -114,8 +114,8 @@ static int chk_pick(struct sim_strategy *s, const struct sim_sched_view *v)
 		after = pos_priority(t);
 		fresh = !(W.seen >> t & 1) || W.stamp[t] != v->next[t].stamp;
 		race = !fresh && t != v->current && v->current >= 0 &&
-		       v->last.kind != SIM_EV__NR &&
-		       sim_access_conflict(&v->next[t], &v->last);
+		       v->last->kind != SIM_EV__NR &&
+		       sim_access_conflict(&v->next[t], v->last);
 		W.races += race;
 		if (after != before[t] && !fresh && !race)
 			W.bad_redraw++;
