@@ -111,6 +111,13 @@ struct rfile {
 	int inflight;		/* truncates in flight */
 	int nr_targets;		/* truncates begun */
 	unsigned long targets[64];	/* their sizes, in order (SIM) */
+	/* for the read-back (R9) */
+	struct address_space *mapping;	/* its page cache (NULL: none) */
+	int region;		/* anon shmem: the region it was mapped as */
+	unsigned long min_size;	/* the smallest size it ever had */
+	bool zapped;		/* truncated, punched or MADV_REMOVEd */
+	bool pinned_shared;	/* pinned through a MAP_SHARED mapping */
+	bool pinned_private;	/* pinned through a MAP_PRIVATE mapping */
 };
 
 /* A region's file mapping in one process. */
@@ -809,12 +816,22 @@ static void do_mmap_op(const struct scn_op *op, int p)
 			RT.files[i] = (struct rfile){
 				.opid = oracle_process_new(),
 				.size = rg->size,
+				.region = op->name,
+				.min_size = rg->size,
 			};
 			RT.rfile[(size_t)p * RT.s->nr_regions + op->name] =
 				(struct rmapf){ .file = 1 + i,
 						.shared = true };
 		}
 		ret = vm_mmap(mm, va, rg->size, prot, flags, 0);
+		if (op->flags & SCN_F_SHARED && ret == va) {
+			/* R9 reads its page cache (no yield since the mmap) */
+			struct vm_area_struct *vma = vma_lookup(mm, va);
+
+			if (vma && vma->vm_file)
+				RT.files[RT.nr_files - 1].mapping =
+					vma->vm_file->f_mapping;
+		}
 	}
 	if (IS_ERR_VALUE(ret) || ret != va) {
 		op_fail(op, "fault", "mmap of %llu bytes at 0x%lx failed (%ld)",
@@ -887,8 +904,10 @@ static void do_madvise_op(const struct scn_op *op, int p)
 
 		/* DONTNEED drops only the mapping: the data stays in the
 		 * page cache; REMOVE punches the file: it reads zero */
-		if (op->advice == SCN_MADV_REMOVE)
+		if (op->advice == SCN_MADV_REMOVE) {
 			h = oracle_zap_begin(fid, ova, len);
+			RT.files[op_rmapf(op, p)->file - 1].zapped = true;
+		}
 	} else if (op->advice == SCN_MADV_DONTNEED) {
 		g = ghost_begin(p, va, len);
 		h = oracle_zap_begin(opid, va, len);
@@ -983,6 +1002,14 @@ static void do_pin_op(const struct scn_op *op, int p)
 	bool *zero = sim_zalloc(sizeof(*zero) * n);
 	long got;
 
+	if (op_rmapf(op, p)) {
+		struct rfile *rf = &RT.files[op_rmapf(op, p)->file - 1];
+
+		if (shared)
+			rf->pinned_shared = true;
+		else
+			rf->pinned_private = true;
+	}
 	/* R4: only a short-term R/O FOLL_PIN may keep the zero page */
 	if ((f & (FOLL_PIN | FOLL_WRITE | FOLL_LONGTERM)) == FOLL_PIN &&
 	    !shared)
@@ -1295,6 +1322,8 @@ static void do_file_op(const struct scn_op *op)
 		f->file = shmem_file_setup(op->len, huge);
 		f->opid = oracle_process_new();
 		f->size = op->len;
+		f->mapping = f->file ? f->file->f_mapping : NULL;
+		f->min_size = op->len;
 		return;
 	}
 	if (!f->file) {
@@ -1304,6 +1333,7 @@ static void do_file_op(const struct scn_op *op)
 			  RT.s->files[op->file].name);
 		return;
 	}
+	f->zapped = true;
 	if (op->kind == SCN_OP_FALLOCATE) {
 		h = oracle_zap_begin(f->opid, op->addr.off, op->len);
 		shmem_punch_hole(f->file->f_mapping, op->addr.off, op->len);
@@ -1323,6 +1353,8 @@ static void do_file_op(const struct scn_op *op)
 		     pg < n; pg++)
 			m->cow[pg].ghost = -1;
 	}
+	if (op->len < f->min_size)
+		f->min_size = op->len;
 	if (f->nr_targets < (int)(sizeof(f->targets) / sizeof(f->targets[0])))
 		f->targets[f->nr_targets++] = op->len;
 	if (!f->inflight || op->len < f->inflight_min)
@@ -1780,14 +1812,37 @@ static void runner_setup(void *arg)
 static void runner_name_va(void *arg, struct mm_struct *mm, unsigned long va,
 			   char *proc, size_t plen, char *where, size_t wlen);
 
-/* The read-back (R9) of one process's known memory. */
+/*
+ * The read-back (R9) of one memory the oracle knows: a process's (its
+ * private anonymous mappings, or one COW page of a private file mapping)
+ * or a tmpfs file's (indexed by file offset).
+ */
 struct read_back {
-	int p;
+	int p;			/* the process, or -1: a file */
+	struct rfile *f;	/* a file (or the file of a COW page) */
+	unsigned long base;	/* COW page: the region's address */
 	struct mm_peek c;
 	bool bad;
 };
 
-/* Report word @va of process @rb->p holding @v, none of @vals. */
+/* Where an answer of the peek was read from, for the report. */
+static const char *read_back_src(int src)
+{
+	switch (src) {
+	case MM_PEEK_SRC_DEVICE:
+		return "in device memory (a device-private entry)";
+	case MM_PEEK_SRC_SWAP_CACHE:
+		return "in the swap cache (its page is swapped out)";
+	case MM_PEEK_SRC_SWAP_SLOT:
+		return "in its swap slot";
+	case MM_PEEK_SRC_CACHE:
+		return "in the page cache";
+	default:
+		return "in its page tables";
+	}
+}
+
+/* Report word @va (a file offset for a file) holding @v, none of @vals. */
 static void read_back_bad(struct read_back *rb, unsigned long va, uint64_t v,
 			  int nvals, const uint64_t *vals)
 {
@@ -1798,12 +1853,31 @@ static void read_back_bad(struct read_back *rb, unsigned long va, uint64_t v,
 		off += snprintf(seen + off, sizeof(seen) - off, "%s0x%llx",
 				i ? (i == nvals - 1 ? " or " : ", ") : "",
 				(unsigned long long)vals[i]);
-	runner_name_va(RT.r, rb->c.mm, va, proc, sizeof(proc), where,
-		       sizeof(where));
-	sim_violation("lost-store: %s: read-back at the end of the "
-		      "execution: %s's %s holds 0x%llx in its page tables; "
-		      "the program could only have seen %s", RT.s->filename,
-		      proc, where, (unsigned long long)v, seen);
+	if (rb->p >= 0) {
+		runner_name_va(RT.r, rb->c.mm, va, proc, sizeof(proc), where,
+			       sizeof(where));
+		sim_violation("lost-store: %s: read-back at the end of the "
+			      "execution: %s's %s holds 0x%llx %s; the program "
+			      "could only have seen %s", RT.s->filename, proc,
+			      where, (unsigned long long)v,
+			      read_back_src(rb->c.src), seen);
+	} else {
+		int i = (int)(rb->f - RT.files);
+
+		if (i < RT.s->nr_files)
+			snprintf(where, sizeof(where), "memfd %s",
+				 RT.s->files[i].name);
+		else
+			snprintf(where, sizeof(where), "the shared memory of "
+				 "region %s (MAP_SHARED|MAP_ANONYMOUS)",
+				 RT.s->regions[rb->f->region].name);
+		sim_violation("lost-store: %s: read-back at the end of the "
+			      "execution: %s at offset 0x%lx holds 0x%llx %s; "
+			      "the program could only have seen %s",
+			      RT.s->filename, where, va,
+			      (unsigned long long)v, read_back_src(rb->c.src),
+			      seen);
+	}
 	rb->bad = true;
 }
 
@@ -1813,6 +1887,48 @@ static inline bool allowed(uint64_t v, int nvals, const uint64_t *vals)
 		if (vals[i] == v)
 			return true;
 	return false;
+}
+
+/*
+ * Judge words @va and @last (@last >= @va, same page; addresses or file
+ * offsets) against @vals, read where the peek's answer @got (with @pfn)
+ * says. False after a report.
+ */
+static bool read_back_page(struct read_back *rb, int got, unsigned long pfn,
+			   unsigned long va, unsigned long last, int nvals,
+			   const uint64_t *vals)
+{
+	uint64_t v;
+
+	switch (got) {
+	case MM_PEEK_ZERO:
+		if (!allowed(0, nvals, vals)) {
+			read_back_bad(rb, va, 0, nvals, vals);
+			return false;
+		}
+		return true;
+	case MM_PEEK_FRAME:
+		/* a frame of one value (a fill): one test */
+		if (nvals == 1 && physmem_frame_all(pfn, vals[0]))
+			return true;
+		/* fall through */
+	case MM_PEEK_SWAP:
+		v = mm_peek_word(&rb->c, got, pfn, (va & ~PAGE_MASK) / 8);
+		if (!allowed(v, nvals, vals)) {
+			read_back_bad(rb, va, v, nvals, vals);
+			return false;
+		}
+		if (last <= va)
+			return true;
+		v = mm_peek_word(&rb->c, got, pfn, (last & ~PAGE_MASK) / 8);
+		if (!allowed(v, nvals, vals)) {
+			read_back_bad(rb, last, v, nvals, vals);
+			return false;
+		}
+		return true;
+	default:
+		return true;
+	}
 }
 
 /*
@@ -1827,14 +1943,11 @@ static bool read_back_range(void *arg, unsigned long start, unsigned long end,
 	unsigned long huge_end = 0, pfn = 0;
 
 	for (unsigned long va = start, next; va < end; va = next) {
-		unsigned long last;
 		int got;
-		uint64_t v;
 
 		next = (va & PAGE_MASK) + PAGE_SIZE;
 		if (next > end)
 			next = end;
-		last = next - 8;
 		/* the next page of the same huge PMD: the next frame */
 		if (va < huge_end) {
 			pfn++;
@@ -1843,34 +1956,132 @@ static bool read_back_range(void *arg, unsigned long start, unsigned long end,
 			got = mm_peek_user_pfn(&rb->c, va, &pfn);
 			huge_end = 0;
 			if (got == MM_PEEK_FRAME &&
+			    rb->c.src == MM_PEEK_SRC_TABLES &&
 			    rb->c.state == MM_PEEK_PMD_HUGE)
 				huge_end = (va & HPAGE_PMD_MASK) +
 					   HPAGE_PMD_SIZE;
 		}
-		switch (got) {
-		case MM_PEEK_ZERO:
-			if (!allowed(0, nvals, vals)) {
-				read_back_bad(rb, va, 0, nvals, vals);
-				return false;
+		if (!read_back_page(rb, got, pfn, va, next - 8, nvals, vals))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The same for a tmpfs file's memory, at file offsets, read from its
+ * page cache (mm_peek_file_pfn): words past the smallest size the file
+ * ever had are not judged (a store that met SIGBUS there is in the
+ * oracle as if it had landed; the file may have grown again since).
+ */
+static bool read_back_file_range(void *arg, unsigned long start,
+				 unsigned long end, int nvals,
+				 const uint64_t *vals)
+{
+	struct read_back *rb = arg;
+	unsigned long limit = rb->f->min_size & ~7UL, pfn = 0;
+
+	if (end > limit)
+		end = limit;
+	for (unsigned long off = start, next; off < end; off = next) {
+		int got;
+
+		next = (off & PAGE_MASK) + PAGE_SIZE;
+		if (next > end)
+			next = end;
+		got = mm_peek_file_pfn(&rb->c, rb->f->mapping,
+				       off >> PAGE_SHIFT, &pfn);
+		if (!read_back_page(rb, got, pfn, off, next - 8, nvals, vals))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The same for a COW page of a private file mapping (rcow, a ghost of the
+ * file page at file offsets): read through the process's tables where
+ * its VMA still maps that file offset there; a hole is not judged (the
+ * fault would read the file).
+ */
+static bool read_back_cow_range(void *arg, unsigned long start,
+				unsigned long end, int nvals,
+				const uint64_t *vals)
+{
+	struct read_back *rb = arg;
+	unsigned long limit = rb->f->min_size & ~7UL, va = rb->base + start;
+	struct vm_area_struct *vma = vma_lookup(rb->c.mm, va);
+	unsigned long pfn = 0;
+	int got;
+
+	if (end > limit)
+		end = limit;
+	if (start >= end || !vma || !vma->vm_file ||
+	    vma->vm_file->f_mapping != rb->f->mapping ||
+	    (vma->vm_flags & VM_SHARED) ||
+	    va - vma->vm_start + (vma->vm_pgoff << PAGE_SHIFT) != start ||
+	    rb->base + end > vma->vm_end ||
+	    (start & PAGE_MASK) != ((end - 8) & PAGE_MASK))
+		return true;
+	got = mm_peek_user_pfn(&rb->c, va, &pfn);
+	return read_back_page(rb, got, pfn, va, rb->base + end - 8, nvals,
+			      vals);
+}
+
+/*
+ * read_back_files - R6 memory at the end: every tmpfs file still alive
+ * (a memfd; an anon shmem file some VMA maps) judged once per file page,
+ * in its page cache or on swap, whoever maps it or not; and each COW page
+ * of a private file mapping the oracle follows, in the process's tables.
+ * A file is not judged if a pin of a private mapping of it was taken (a
+ * DMA write through it reaches the file or a copy the oracle does not
+ * follow), nor if a pin of a shared mapping of it was taken and the file
+ * was truncated or punched (the pinned page left the file; DMA goes on
+ * into it).
+ */
+static bool read_back_files(void)
+{
+	const struct scenario *s = RT.s;
+
+	for (int i = 0; i < RT.nr_files; i++) {
+		struct rfile *f = &RT.files[i];
+		struct read_back rb = { .p = -1, .f = f };
+
+		if (!f->mapping || f->pinned_private ||
+		    (f->pinned_shared && f->zapped) ||
+		    (f->mapping->anon && list_empty(&f->mapping->i_mmap)))
+			continue;
+		if (!oracle_for_each_written(f->opid, read_back_file_range,
+					     &rb))
+			return true;
+		if (rb.bad)
+			return false;
+	}
+	for (int p = 0; p < s->nr_procs; p++) {
+		if (!RT.procs[p].mm || RT.procs[p].exited)
+			continue;
+		for (int g = 0; g < s->nr_regions; g++) {
+			struct rmapf *m = &RT.rfile[(size_t)p * s->nr_regions +
+						    g];
+			size_t n = s->regions[g].size / PAGE_SIZE;
+			struct read_back rb = { .p = p };
+
+			if (!m->file || m->shared || !m->cow)
+				continue;
+			rb.f = &RT.files[m->file - 1];
+			if (!rb.f->mapping || rb.f->pinned_private)
+				continue;
+			rb.base = *region_va(p, g);
+			rb.c = MM_PEEK_INIT(RT.procs[p].mm);
+			rb.c.file_private = true;
+			for (size_t pg = 0; pg < n; pg++) {
+				if (m->cow[pg].ghost <= 0 || m->cow[pg].inflight)
+					continue;
+				if (!oracle_for_each_written(
+					    m->cow[pg].ghost - 1,
+					    read_back_cow_range, &rb))
+					return true;
+				if (rb.bad)
+					return false;
 			}
-			break;
-		case MM_PEEK_FRAME:
-			/* a frame of one value (a fill): one test */
-			if (nvals == 1 && physmem_frame_all(pfn, vals[0]))
-				break;
-			v = physmem_load_word(pfn, (va & ~PAGE_MASK) / 8);
-			if (!allowed(v, nvals, vals)) {
-				read_back_bad(rb, va, v, nvals, vals);
-				return false;
-			}
-			if (last <= va)
-				break;
-			v = physmem_load_word(pfn, (last & ~PAGE_MASK) / 8);
-			if (!allowed(v, nvals, vals)) {
-				read_back_bad(rb, last, v, nvals, vals);
-				return false;
-			}
-			break;
 		}
 	}
 	return true;
@@ -1879,11 +2090,13 @@ static bool read_back_range(void *arg, unsigned long start, unsigned long end,
 /*
  * read_back - R9: every word of a live process's private anonymous
  * memory that the program wrote (or zapped) must still hold a value the
- * oracle allows when the execution ends, read from the page tables
- * (mm_peek_user_word): a store the model lost shows even when no load
- * follows it. Two words per page of each range of equal knowledge (its
- * first and last in the page): a store to a word of its own is a range
- * of its own, a page replaced by another frame shows at any of its
+ * oracle allows when the execution ends, read from the page tables - or,
+ * for a page swapped out, from the swap cache or its slot; for a
+ * device-private page, from the device page (mm_peek_user_pfn): a store
+ * the model lost shows even when no load follows it. Then the files
+ * (read_back_files). Two words per page of each range of equal knowledge
+ * (its first and last in the page): a store to a word of its own is a
+ * range of its own, a page replaced by another frame shows at any of its
  * words, and a copy that missed the end of a fill at its last word.
  * Nothing is in flight at the end (else nothing is judged).
  */
@@ -1901,7 +2114,7 @@ static bool read_back(void)
 		if (rb.bad)
 			return false;
 	}
-	return true;
+	return RT.nr_files ? read_back_files() : true;
 }
 
 /* End of an execution that ran clean: pins, teardown, invariants. */
