@@ -161,6 +161,16 @@ static const char *swapped_cache =
 	"    load A\n"
 	"expect ok\n";
 
+/* A page migrated to device-private memory (line 4: the store) */
+static const char *on_device =
+	"config mem=16M device=8M\n"
+	"thread main:\n"
+	"    mmap A 8K anon\n"
+	"    store A+0x1008 0x50\n"
+	"    device-migrate A+0x1000 4K to=device\n"
+	"    load A\n"
+	"expect ok\n";
+
 /* A memfd's page stored through a shared mapping nobody maps at the end:
  * line 5 is the store. */
 static const char *memfd_unmapped =
@@ -327,6 +337,21 @@ int main(void)
 	ok(o == SIM_OK && H.peek_ok == 1 && H.peek_val == 0x50 &&
 	   H.peek_src == MM_PEEK_SRC_SWAP_CACHE,
 	   "... nothing lost: clean, the peek reads the swap cache (%d, "
+	   "%#llx, src %d; %s)", H.peek_ok, (unsigned long long)H.peek_val,
+	   H.peek_src, msg);
+
+	/* device-private: the device page */
+	H = (typeof(H)){ .line = 4, .off = 0x1008, .corrupt = true };
+	o = run(on_device, msg, sizeof(msg));
+	ok(H.corrupted && o == SIM_VIOLATION &&
+	   strstr(msg, "A+0x1008 holds 0xbad in device memory"),
+	   "a store lost before the page moved to the device: found in the "
+	   "device page (%s)", msg);
+	H = (typeof(H)){ .line = 6, .off = 0x1008 };
+	o = run(on_device, msg, sizeof(msg));
+	ok(o == SIM_OK && H.peek_ok == 1 && H.peek_val == 0x50 &&
+	   H.peek_src == MM_PEEK_SRC_DEVICE,
+	   "... nothing lost: clean, the peek reads the device page (%d, "
 	   "%#llx, src %d; %s)", H.peek_ok, (unsigned long long)H.peek_val,
 	   H.peek_src, msg);
 
