@@ -2035,18 +2035,28 @@ static bool read_back_cow_range(void *arg, unsigned long start,
  * DMA write through it reaches the file or a copy the oracle does not
  * follow), nor if a pin of a shared mapping of it was taken and the file
  * was truncated or punched (the pinned page left the file; DMA goes on
- * into it).
+ * into it) or the scenario reclaims (a page written out, or dropped
+ * clean, before a DMA write that does not dirty it).
  */
 static bool read_back_files(void)
 {
 	const struct scenario *s = RT.s;
+	bool reclaims = false;
+
+	/* reclaim may write a pinned tmpfs page out or drop it clean while
+	 * a DMA write the oracle counts as a store is not in it */
+	for (int i = 0; i < s->nr_ops && !reclaims; i++)
+		reclaims = s->ops[i].kind == SCN_OP_PAGEOUT ||
+			   s->ops[i].kind == SCN_OP_RECLAIM ||
+			   (s->ops[i].kind == SCN_OP_MADVISE &&
+			    s->ops[i].advice == SCN_MADV_PAGEOUT);
 
 	for (int i = 0; i < RT.nr_files; i++) {
 		struct rfile *f = &RT.files[i];
 		struct read_back rb = { .p = -1, .f = f };
 
 		if (!f->mapping || f->pinned_private ||
-		    (f->pinned_shared && f->zapped) ||
+		    (f->pinned_shared && (f->zapped || reclaims)) ||
 		    (f->mapping->anon && list_empty(&f->mapping->i_mmap)))
 			continue;
 		if (!oracle_for_each_written(f->opid, read_back_file_range,
