@@ -235,6 +235,23 @@ static const char *pin_punch =
 	"    unpin R\n"
 	"expect ok\n";
 
+/* A DMA write into a pinned tmpfs page after reclaim wrote it out: the
+ * unpin does not dirty it, so reclaim later drops it clean and the slot's
+ * older data is the file's. Not judged (pinned, and the scenario
+ * reclaims). */
+static const char *pin_reclaim =
+	"config mem=8M swap=1M\n"
+	"thread main:\n"
+	"    memfd F 8K\n"
+	"    mmap A 8K file=F shared\n"
+	"    store A 0x1\n"
+	"    pin R A 4K write\n"
+	"    pageout A 8K\n"
+	"    dma-write R+8 0x5\n"
+	"    unpin R\n"
+	"    reclaim\n"
+	"expect ok\n";
+
 /* A store past EOF meets SIGBUS (accepted: the file was truncated), then
  * the file grows again: that offset reads zero, while the oracle took the
  * store as landed. Not judged past the smallest size the file had. */
@@ -402,6 +419,11 @@ int main(void)
 	o = run(pin_punch, msg, sizeof(msg));
 	ok(o == SIM_OK, "a DMA write into a pinned page a hole punch took "
 			"out of the file: not judged (%s)", msg);
+	H = (typeof(H)){ 0 };
+	o = run(pin_reclaim, msg, sizeof(msg));
+	ok(o == SIM_OK, "a DMA write into a pinned tmpfs page reclaim wrote "
+			"out, dropped clean after the unpin: not judged (%s)",
+	   msg);
 	H = (typeof(H)){ 0 };
 	o = run(sigbus_regrow, msg, sizeof(msg));
 	ok(o == SIM_OK, "a store that met SIGBUS, then the file grew back: "
