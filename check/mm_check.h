@@ -9,6 +9,7 @@
 
 #include "mm.h"
 #include "check/pt_scan.h"
+#include "swapops.h"
 
 /* mm_check_invariants() flags */
 #define MM_INV_ALL_EXITED	0x1	/* every mm is gone: check for leaks */
@@ -56,18 +57,40 @@ struct mm_peek {
 	unsigned long pmd_lo;	/* the 2 MiB block of pmd/state; 1: none */
 	int state;		/* that block's PMD: MM_PEEK_PMD_* */
 	pmd_t pmd;
+	/* set by the caller: answer a private file VMA's word too (its
+	 * COW copy, present or on swap; a hole is not answered) */
+	bool file_private;
+	/* where the last answer was read: MM_PEEK_SRC_* */
+	int src;
+	swp_entry_t swp;	/* MM_PEEK_SWAP: the slot */
 };
 enum { MM_PEEK_PMD_HOLE, MM_PEEK_PMD_HUGE, MM_PEEK_PMD_TABLE,
        MM_PEEK_PMD_UNDECIDED };
+enum { MM_PEEK_SRC_TABLES, MM_PEEK_SRC_DEVICE, MM_PEEK_SRC_SWAP_CACHE,
+       MM_PEEK_SRC_SWAP_SLOT, MM_PEEK_SRC_CACHE };
 #define MM_PEEK_INIT(m) ((struct mm_peek){ .mm = (m), .pmd_lo = 1 })
 bool mm_peek_user_word(struct mm_peek *c, unsigned long va, uint64_t *val);
 /*
  * The same for the page of @va: MM_PEEK_FRAME with *@pfn the frame the
- * tables map it to, MM_PEEK_ZERO (a hole: it reads zero) or
- * MM_PEEK_UNDECIDED.
+ * word is read from (mapped, a device page, the swap cache's page),
+ * MM_PEEK_ZERO (a hole: it reads zero), MM_PEEK_SWAP (the swap slot
+ * c->swp holds it: mm_peek_word) or MM_PEEK_UNDECIDED. c->src says
+ * where.
  */
-enum { MM_PEEK_UNDECIDED, MM_PEEK_ZERO, MM_PEEK_FRAME };
+enum { MM_PEEK_UNDECIDED, MM_PEEK_ZERO, MM_PEEK_FRAME, MM_PEEK_SWAP };
 int mm_peek_user_pfn(struct mm_peek *c, unsigned long va, unsigned long *pfn);
+/*
+ * mm_peek_file_pfn - the same for page @index of the tmpfs file
+ * @mapping, from its page cache slot: the folio's page, a hole (zero:
+ * shmem would allocate a zeroed folio), or the swap entry that stands
+ * for the page. No yield point; for the end of an execution.
+ */
+struct address_space;
+int mm_peek_file_pfn(struct mm_peek *c, struct address_space *mapping,
+		     unsigned long index, unsigned long *pfn);
+/* Word @idx of the page an answer @got (with @pfn) names; zero: ZERO. */
+uint64_t mm_peek_word(const struct mm_peek *c, int got, unsigned long pfn,
+		      unsigned idx);
 
 /*
  * References the invariant checker cannot see in page tables (GUP pins,

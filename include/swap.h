@@ -193,4 +193,11 @@ struct vm_fault;
 /* do_swap_page_swap - the fault on a real swap entry. */
 vm_fault_t do_swap_page_swap(struct vm_fault *vmf);
 
+/* ---- the end-of-execution read-back (R9, mm/swapfile.c) ---- */
+
+/* swap_peek - 1: *@pfn is the swap cache's page of @entry; 2: the slot's
+ * data (swap_peek_slot_word); 0: not decided. No yield, no state change. */
+int swap_peek(swp_entry_t entry, unsigned long *pfn);
+uint64_t swap_peek_slot_word(swp_entry_t entry, unsigned idx);
+
 #endif /* MMSIM_SWAP_H */

@@ -988,3 +988,63 @@ int swapoff(void)
 	swap_stats.swapoffs++;
 	return 0;
 }
+
+/* ---- the end-of-execution read-back (R9, check/readback.c) ---- */
+
+/*
+ * swap_peek - where a swap-in of @entry would get its page from, with
+ * nothing running (the end of an execution): 1 and *@pfn, the page of the
+ * swap cache's folio that stands for the slot (do_swap_page and
+ * shmem_swapin_folio look there first); 2, the slot's written data
+ * (swap_peek_slot_word); 0 when that is not decided here: no device, maps
+ * freed by swapoff, a bad or free slot, a cache folio that is not the
+ * slot's. A plain read: no yield point, no lock, no state changed.
+ */
+int swap_peek(swp_entry_t entry, unsigned long *pfn)
+{
+	struct swap_info_struct *si = swap_info;
+	unsigned long off = swp_offset(entry), first;
+	struct folio *folio;
+
+	if (!si || !si->swap_map || !si->cache || swp_type(entry) != 0 ||
+	    !off || off >= si->max || !si->swap_map[off])
+		return 0;
+	folio = si->cache[off];
+	if (!folio)
+		return 2;
+	first = swp_offset((swp_entry_t){ folio->private });
+	if (!__test_bit(PG_swapcache, &folio->flags) || off < first ||
+	    off - first >= (unsigned long)folio_nr_pages(folio) ||
+	    swp_type((swp_entry_t){ folio->private }) != 0)
+		return 0;
+	*pfn = page_to_pfn(folio_page(folio, off - first));
+	return 1;
+}
+
+/*
+ * swap_peek_slot_word - word @idx of the page in @entry's slot, as
+ * swap_read_folio would fill it in (a slot never written reads zero).
+ * For swap_peek()'s answer 2 only.
+ */
+uint64_t swap_peek_slot_word(swp_entry_t entry, unsigned idx)
+{
+	struct swap_info_struct *si = swap_info;
+	unsigned long off = swp_offset(entry);
+	const struct swap_page *sp = si && off < si->data_cap ?
+					     si->data[off] : NULL;
+
+	if (!sp)
+		return 0;
+	switch (sp->mark.state) {
+	case FD_REAL:
+		return sp->words[idx];
+	case FD_POISON:
+		return PAGE_POISON;
+	case FD_UNIFORM1:
+		if (sp->mark.idx == idx)
+			return sp->mark.exc;
+		return sp->mark.val;
+	default:
+		return sp->mark.val;
+	}
+}

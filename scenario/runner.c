@@ -111,6 +111,9 @@ struct rfile {
 	int inflight;		/* truncates in flight */
 	int nr_targets;		/* truncates begun */
 	unsigned long targets[64];	/* their sizes, in order (SIM) */
+	/* the read-back (R9): its page cache (NULL: none or not known) */
+	struct address_space *mapping;
+	int region;		/* anon shmem: the region it was mapped as */
 };
 
 /* A region's file mapping in one process. */
@@ -206,10 +209,7 @@ static unsigned long *region_va(int p, int g)
 }
 
 /*
- * oracle_target - whose memory the oracle judges an access of @va by
- * process @p through @op's region: the shared file's (a store through one
- * MAP_SHARED mapping is seen through every other mapping of the file, in
- * every process), at the file offset, or the process's own.
+ * op_rmapf - the file mapping of @op's region in process @p, or NULL.
  */
 static struct rmapf *op_rmapf(const struct scn_op *op, int p)
 {
@@ -802,19 +802,19 @@ static void do_mmap_op(const struct scn_op *op, int p)
 				   (flags & ~MAP_ANONYMOUS) | MAP_FIXED, 0);
 		mmap_write_unlock(mm);
 	} else {
-		if (op->flags & SCN_F_SHARED) {
-			/* MAP_SHARED|MAP_ANONYMOUS: shmem, a file's memory */
-			int i = RT.nr_files++;
+		int i = op->flags & SCN_F_SHARED ? RT.nr_files++ : -1;
+		struct vm_area_struct *vma;
 
-			RT.files[i] = (struct rfile){
-				.opid = oracle_process_new(),
-				.size = rg->size,
-			};
+		if (i >= 0) {	/* MAP_SHARED|MAP_ANONYMOUS: shmem, a file */
+			RT.files[i] = (struct rfile){ .size = rg->size,
+				.opid = oracle_process_new(), .region = op->name };
 			RT.rfile[(size_t)p * RT.s->nr_regions + op->name] =
-				(struct rmapf){ .file = 1 + i,
-						.shared = true };
+				(struct rmapf){ .file = 1 + i, .shared = true };
 		}
 		ret = vm_mmap(mm, va, rg->size, prot, flags, 0);
+		vma = i >= 0 && ret == va ? vma_lookup(mm, va) : NULL;
+		if (vma && vma->vm_file)	/* R9 reads its page cache */
+			RT.files[i].mapping = vma->vm_file->f_mapping;
 	}
 	if (IS_ERR_VALUE(ret) || ret != va) {
 		op_fail(op, "fault", "mmap of %llu bytes at 0x%lx failed (%ld)",
@@ -1779,10 +1779,14 @@ static void runner_setup(void *arg)
 
 static void runner_name_va(void *arg, struct mm_struct *mm, unsigned long va,
 			   char *proc, size_t plen, char *where, size_t wlen);
+static const char *read_back_src(int src);
+static void read_back_seen(char *s, size_t n, int nvals, const uint64_t *v);
 
-/* The read-back (R9) of one process's known memory. */
+/* The read-back (R9) of a process's memory, a file's, or a COW page. */
 struct read_back {
-	int p;
+	int p;			/* the process, or -1: a file */
+	struct rfile *f;	/* a file, or the file of a COW page */
+	unsigned long base;	/* a COW page: its region's address */
 	struct mm_peek c;
 	bool bad;
 };
@@ -1792,20 +1796,19 @@ static void read_back_bad(struct read_back *rb, unsigned long va, uint64_t v,
 			  int nvals, const uint64_t *vals)
 {
 	char seen[160], proc[64], where[96];
-	size_t off = 0;
 
-	for (int i = 0; i < nvals && off < sizeof(seen); i++)
-		off += snprintf(seen + off, sizeof(seen) - off, "%s0x%llx",
-				i ? (i == nvals - 1 ? " or " : ", ") : "",
-				(unsigned long long)vals[i]);
+	read_back_seen(seen, sizeof(seen), nvals, vals);
 	runner_name_va(RT.r, rb->c.mm, va, proc, sizeof(proc), where,
 		       sizeof(where));
 	sim_violation("lost-store: %s: read-back at the end of the "
-		      "execution: %s's %s holds 0x%llx in its page tables; "
-		      "the program could only have seen %s", RT.s->filename,
-		      proc, where, (unsigned long long)v, seen);
+		      "execution: %s's %s holds 0x%llx %s; the program could "
+		      "only have seen %s", RT.s->filename, proc, where,
+		      (unsigned long long)v, read_back_src(rb->c.src), seen);
 	rb->bad = true;
 }
+
+static void read_back_bad_file(struct read_back *rb, unsigned long off,
+			       uint64_t v, int nvals, const uint64_t *vals);
 
 static inline bool allowed(uint64_t v, int nvals, const uint64_t *vals)
 {
@@ -1816,76 +1819,73 @@ static inline bool allowed(uint64_t v, int nvals, const uint64_t *vals)
 }
 
 /*
- * The first and last word of each page's piece of [@start, @end), each
- * one of the @nvals values @vals (what a load could return with nothing
- * in flight): a walk per page, two frame reads.
+ * Judge words @va and @last (@last >= @va, one page; addresses, or file
+ * offsets) against @vals, read where the peek's answer @got (with @pfn)
+ * says. False after a report.
  */
-static bool read_back_range(void *arg, unsigned long start, unsigned long end,
-			    int nvals, const uint64_t *vals)
+static bool read_back_page(struct read_back *rb, int got, unsigned long pfn,
+			   unsigned long va, unsigned long last, int nvals,
+			   const uint64_t *vals)
 {
-	struct read_back *rb = arg;
-	unsigned long huge_end = 0, pfn = 0;
+	unsigned long at = va;
+	uint64_t v = 0;
 
-	for (unsigned long va = start, next; va < end; va = next) {
-		unsigned long last;
-		int got;
-		uint64_t v;
-
-		next = (va & PAGE_MASK) + PAGE_SIZE;
-		if (next > end)
-			next = end;
-		last = next - 8;
-		/* the next page of the same huge PMD: the next frame */
-		if (va < huge_end) {
-			pfn++;
-			got = MM_PEEK_FRAME;
-		} else {
-			got = mm_peek_user_pfn(&rb->c, va, &pfn);
-			huge_end = 0;
-			if (got == MM_PEEK_FRAME &&
-			    rb->c.state == MM_PEEK_PMD_HUGE)
-				huge_end = (va & HPAGE_PMD_MASK) +
-					   HPAGE_PMD_SIZE;
+	switch (got) {
+	case MM_PEEK_FRAME:
+		/* a frame of one value (a fill): one test */
+		if (nvals == 1 && physmem_frame_all(pfn, vals[0]))
+			return true;
+		/* fall through */
+	case MM_PEEK_SWAP:
+		v = mm_peek_word(&rb->c, got, pfn, (va & ~PAGE_MASK) / 8);
+		if (allowed(v, nvals, vals) && last > va) {
+			at = last;
+			v = mm_peek_word(&rb->c, got, pfn,
+					 (last & ~PAGE_MASK) / 8);
 		}
-		switch (got) {
-		case MM_PEEK_ZERO:
-			if (!allowed(0, nvals, vals)) {
-				read_back_bad(rb, va, 0, nvals, vals);
-				return false;
-			}
-			break;
-		case MM_PEEK_FRAME:
-			/* a frame of one value (a fill): one test */
-			if (nvals == 1 && physmem_frame_all(pfn, vals[0]))
-				break;
-			v = physmem_load_word(pfn, (va & ~PAGE_MASK) / 8);
-			if (!allowed(v, nvals, vals)) {
-				read_back_bad(rb, va, v, nvals, vals);
-				return false;
-			}
-			if (last <= va)
-				break;
-			v = physmem_load_word(pfn, (last & ~PAGE_MASK) / 8);
-			if (!allowed(v, nvals, vals)) {
-				read_back_bad(rb, last, v, nvals, vals);
-				return false;
-			}
-			break;
-		}
+		/* fall through */
+	case MM_PEEK_ZERO:
+		if (allowed(v, nvals, vals))
+			return true;
+		if (rb->p < 0)
+			read_back_bad_file(rb, at, v, nvals, vals);
+		else
+			read_back_bad(rb, at, v, nvals, vals);
+		return false;
+	default:
+		return true;
 	}
-	return true;
 }
 
+static bool read_back_range(void *arg, unsigned long start, unsigned long end,
+			    int nvals, const uint64_t *vals);
+static bool read_back_files(void);
+
 /*
- * read_back - R9: every word of a live process's private anonymous
- * memory that the program wrote (or zapped) must still hold a value the
- * oracle allows when the execution ends, read from the page tables
- * (mm_peek_user_word): a store the model lost shows even when no load
- * follows it. Two words per page of each range of equal knowledge (its
- * first and last in the page): a store to a word of its own is a range
- * of its own, a page replaced by another frame shows at any of its
- * words, and a copy that missed the end of a fill at its last word.
- * Nothing is in flight at the end (else nothing is judged).
+ * read_back - R9: every word of a live process's private anonymous memory
+ * the program wrote (or zapped) must hold a value the oracle allows when
+ * the execution ends, read where a load would get it (mm_peek_user_pfn:
+ * the frame, the swap cache or slot, the device page): a store the model
+ * lost shows even when no load follows it. Then tmpfs memory
+ * (read_back_files). Two words per page of each range of equal knowledge
+ * (its first and last in the page): a store to a word of its own is a
+ * range of its own, a page replaced by another frame shows at any of its
+ * words, a copy that missed the end of a fill at its last word. Nothing
+ * is in flight at the end (else nothing is judged).
+ *
+ * What is left unjudged, because a load could not be judged either or
+ * the oracle cannot say (docs/scenario-language.md R9):
+ *  - a migration entry (none is left: mm_check_migration_entries runs
+ *    first), a non-present PMD, a PTE marker;
+ *  - a hole of a private file mapping (the fault would read the file);
+ *  - COW pages of private file mappings the oracle does not follow (R6);
+ *  - file words at or past the smallest size the file had: a store that
+ *    met SIGBUS there is in the oracle as if it had landed;
+ *  - a file a pin may have reached through a MAP_PRIVATE mapping, or
+ *    through a MAP_SHARED one if the file may have been truncated,
+ *    punched or MADV_REMOVEd or the scenario reclaims (DMA into a page
+ *    the file no longer holds, or that reclaim wrote out before it);
+ *  - value sets that overflowed.
  */
 static bool read_back(void)
 {
@@ -1901,7 +1901,7 @@ static bool read_back(void)
 		if (rb.bad)
 			return false;
 	}
-	return true;
+	return RT.nr_files ? read_back_files() : true;
 }
 
 /* End of an execution that ran clean: pins, teardown, invariants. */
@@ -2249,4 +2249,288 @@ struct mmsim_program *scenario_program_load(const char *path, char *err,
 void scenario_runner_register(void)
 {
 	program_set_scenario_loader(scenario_program_load);
+}
+
+/* ---- the read-back of tmpfs memory and private file COW pages (R9) ---- */
+
+/* Where an answer of the peek was read from, for the report. */
+static const char *read_back_src(int src)
+{
+	switch (src) {
+	case MM_PEEK_SRC_DEVICE:
+		return "in device memory (a device-private entry)";
+	case MM_PEEK_SRC_SWAP_CACHE:
+		return "in the swap cache (its page is swapped out)";
+	case MM_PEEK_SRC_SWAP_SLOT:
+		return "in its swap slot";
+	case MM_PEEK_SRC_CACHE:
+		return "in the page cache";
+	default:
+		return "in its page tables";
+	}
+}
+
+/* @s: "0x1, 0x2 or 0x3", the values @v the program could have seen. */
+static void read_back_seen(char *s, size_t n, int nvals, const uint64_t *v)
+{
+	size_t off = 0;
+
+	s[0] = 0;
+	for (int i = 0; i < nvals && off < n; i++)
+		off += snprintf(s + off, n - off, "%s0x%llx",
+				i ? (i == nvals - 1 ? " or " : ", ") : "",
+				(unsigned long long)v[i]);
+}
+
+/* Report word @off of file @rb->f holding @v, none of @vals. */
+static void read_back_bad_file(struct read_back *rb, unsigned long off,
+			       uint64_t v, int nvals, const uint64_t *vals)
+{
+	char seen[160], where[96];
+	int i = (int)(rb->f - RT.files);
+
+	read_back_seen(seen, sizeof(seen), nvals, vals);
+	if (i < RT.s->nr_files)
+		snprintf(where, sizeof(where), "memfd %s", RT.s->files[i].name);
+	else
+		snprintf(where, sizeof(where), "the shared memory of region %s "
+			 "(MAP_SHARED|MAP_ANONYMOUS)",
+			 RT.s->regions[rb->f->region].name);
+	sim_violation("lost-store: %s: read-back at the end of the "
+		      "execution: %s at offset 0x%lx holds 0x%llx %s; the "
+		      "program could only have seen %s", RT.s->filename, where,
+		      off, (unsigned long long)v, read_back_src(rb->c.src),
+		      seen);
+	rb->bad = true;
+}
+
+/*
+ * The first and last word of each page's piece of [@start, @end), each
+ * one of the @nvals values @vals (what a load could return with nothing
+ * in flight): a walk per page, two reads.
+ */
+static bool read_back_range(void *arg, unsigned long start, unsigned long end,
+			    int nvals, const uint64_t *vals)
+{
+	struct read_back *rb = arg;
+	unsigned long huge_end = 0, pfn = 0;
+
+	for (unsigned long va = start, next; va < end; va = next) {
+		int got;
+
+		next = (va & PAGE_MASK) + PAGE_SIZE;
+		if (next > end)
+			next = end;
+		/* the next page of the same huge PMD: the next frame */
+		if (va < huge_end) {
+			pfn++;
+			got = MM_PEEK_FRAME;
+		} else {
+			got = mm_peek_user_pfn(&rb->c, va, &pfn);
+			huge_end = got == MM_PEEK_FRAME &&
+				   rb->c.src == MM_PEEK_SRC_TABLES &&
+				   rb->c.state == MM_PEEK_PMD_HUGE ?
+				   (va & HPAGE_PMD_MASK) + HPAGE_PMD_SIZE : 0;
+		}
+		if (!read_back_page(rb, got, pfn, va, next - 8, nvals, vals))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * What the scenario's text says of tmpfs file @i (RT.files index), from
+ * its ops whether they ran or not (a superset of what the execution did):
+ * the smallest size it may have had (its memfd's, every truncate's);
+ * whether it may have been zapped (a truncate or fallocate of it, any
+ * MADV_REMOVE); whether a pin may have reached it through a MAP_SHARED or
+ * a MAP_PRIVATE mapping (a pin of a region some mmap maps it as).
+ */
+struct rb_file_text {
+	unsigned long min_size;
+	bool zapped, pinned_shared, pinned_private;
+};
+
+/* A file's read-back: words at or past @limit are not judged. */
+struct read_back_f {
+	struct read_back rb;
+	unsigned long limit;
+};
+
+static void read_back_file_text(int i, struct rb_file_text *t)
+{
+	const struct scenario *s = RT.s;
+	bool memfd = i < s->nr_files;
+
+	*t = (struct rb_file_text){ .min_size = RT.files[i].size };
+	for (int k = 0; k < s->nr_ops; k++) {
+		const struct scn_op *op = &s->ops[k];
+
+		if (memfd && op->file == i &&
+		    (op->kind == SCN_OP_MEMFD || op->kind == SCN_OP_TRUNCATE) &&
+		    op->len < t->min_size)
+			t->min_size = op->len;
+		if ((memfd && op->file == i && (op->kind == SCN_OP_TRUNCATE ||
+						op->kind == SCN_OP_FALLOCATE)) ||
+		    (op->kind == SCN_OP_MADVISE &&
+		     op->advice == SCN_MADV_REMOVE))
+			t->zapped = true;
+		if (op->kind != SCN_OP_PIN || op->addr.region < 0)
+			continue;
+		for (int m = 0; m < s->nr_ops; m++) {
+			const struct scn_op *mm = &s->ops[m];
+			bool shared = mm->flags & SCN_F_SHARED;
+
+			if (mm->kind != SCN_OP_MMAP || mm->name != op->addr.region)
+				continue;
+			if (memfd ? mm->file == i :
+				    mm->file < 0 && shared &&
+				    mm->name == RT.files[i].region) {
+				t->pinned_shared |= shared;
+				t->pinned_private |= !shared;
+			}
+		}
+	}
+}
+
+/*
+ * The same for a tmpfs file's memory, at file offsets, read from its
+ * page cache (mm_peek_file_pfn): words past the smallest size the file
+ * ever had are not judged (a store that met SIGBUS there is in the
+ * oracle as if it had landed; the file may have grown again since).
+ */
+static bool read_back_file_range(void *arg, unsigned long start,
+				 unsigned long end, int nvals,
+				 const uint64_t *vals)
+{
+	struct read_back_f *rf = arg;
+	struct read_back *rb = &rf->rb;
+	unsigned long pfn = 0;
+
+	if (end > rf->limit)
+		end = rf->limit;
+	for (unsigned long off = start, next; off < end; off = next) {
+		int got;
+
+		next = (off & PAGE_MASK) + PAGE_SIZE;
+		if (next > end)
+			next = end;
+		got = mm_peek_file_pfn(&rb->c, rb->f->mapping,
+				       off >> PAGE_SHIFT, &pfn);
+		if (!read_back_page(rb, got, pfn, off, next - 8, nvals, vals))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The same for a COW page of a private file mapping (rcow: a ghost of the
+ * file page, at file offsets), read through the process's tables where
+ * its VMA still maps that file offset there: the copy, present or on
+ * swap; a hole is not judged (the fault would read the file).
+ */
+static bool read_back_cow_range(void *arg, unsigned long start,
+				unsigned long end, int nvals,
+				const uint64_t *vals)
+{
+	struct read_back_f *rf = arg;
+	struct read_back *rb = &rf->rb;
+	unsigned long limit = rf->limit, va = rb->base + start;
+	struct vm_area_struct *vma = vma_lookup(rb->c.mm, va);
+	unsigned long pfn = 0;
+	int got;
+
+	if (end > limit)
+		end = limit;
+	if (start >= end || !vma || !vma->vm_file ||
+	    vma->vm_file->f_mapping != rb->f->mapping ||
+	    (vma->vm_flags & VM_SHARED) ||
+	    va - vma->vm_start + (vma->vm_pgoff << PAGE_SHIFT) != start ||
+	    rb->base + end > vma->vm_end ||
+	    (start & PAGE_MASK) != ((end - 8) & PAGE_MASK))
+		return true;
+	got = mm_peek_user_pfn(&rb->c, va, &pfn);
+	return read_back_page(rb, got, pfn, va, rb->base + end - 8, nvals,
+			      vals);
+}
+
+/*
+ * read_back_files - R6 memory at the end: every tmpfs file still alive (a
+ * memfd; an anon shmem file some VMA maps) judged once per file page, in
+ * its page cache or on swap, whoever maps it or not; then each COW page
+ * of a private file mapping the oracle follows, in the process's tables.
+ * Not judged: words at or past the smallest size the file had; a file a
+ * pin may have reached through a private mapping (a DMA write reaches the
+ * file or a copy the oracle does not follow), or through a shared one if
+ * the file may have been truncated or punched (the pinned page left the
+ * file; DMA goes on into it) or the scenario reclaims (a pinned page
+ * written out, or dropped clean, before a DMA write that does not dirty
+ * it).
+ */
+static bool read_back_files(void)
+{
+	const struct scenario *s = RT.s;
+	bool reclaims = false;
+
+	for (int k = 0; k < s->nr_ops && !reclaims; k++)
+		reclaims = s->ops[k].kind == SCN_OP_PAGEOUT ||
+			   s->ops[k].kind == SCN_OP_RECLAIM ||
+			   (s->ops[k].kind == SCN_OP_MADVISE &&
+			    s->ops[k].advice == SCN_MADV_PAGEOUT);
+	for (int i = 0; i < RT.nr_files; i++) {
+		struct rfile *f = &RT.files[i];
+		struct read_back_f rf = { .rb = { .p = -1, .f = f } };
+		struct rb_file_text t;
+
+		if (i < s->nr_files)
+			f->mapping = f->file ? f->file->f_mapping : NULL;
+		if (!f->mapping ||
+		    (f->mapping->anon && list_empty(&f->mapping->i_mmap)))
+			continue;
+		read_back_file_text(i, &t);
+		if (t.pinned_private ||
+		    (t.pinned_shared && (t.zapped || reclaims)))
+			continue;
+		rf.limit = t.min_size & ~7UL;
+		if (!oracle_for_each_written(f->opid, read_back_file_range,
+					     &rf))
+			return true;
+		if (rf.rb.bad)
+			return false;
+	}
+	for (int p = 0; p < s->nr_procs; p++) {
+		if (!RT.procs[p].mm || RT.procs[p].exited)
+			continue;
+		for (int g = 0; g < s->nr_regions; g++) {
+			struct rmapf *m = &RT.rfile[(size_t)p * s->nr_regions +
+						    g];
+			size_t n = s->regions[g].size / PAGE_SIZE;
+			struct read_back_f rf = { .rb = { .p = p } };
+			struct rb_file_text t;
+
+			if (!m->file || m->shared || !m->cow)
+				continue;
+			rf.rb.f = &RT.files[m->file - 1];
+			if (!rf.rb.f->mapping)
+				continue;
+			read_back_file_text(m->file - 1, &t);
+			if (t.pinned_private)
+				continue;
+			rf.limit = t.min_size & ~7UL;
+			rf.rb.base = *region_va(p, g);
+			rf.rb.c = MM_PEEK_INIT(RT.procs[p].mm);
+			rf.rb.c.file_private = true;
+			for (size_t pg = 0; pg < n; pg++) {
+				if (m->cow[pg].ghost <= 0 || m->cow[pg].inflight)
+					continue;
+				if (!oracle_for_each_written(
+					    m->cow[pg].ghost - 1,
+					    read_back_cow_range, &rf))
+					return true;
+				if (rf.rb.bad)
+					return false;
+			}
+		}
+	}
+	return true;
 }

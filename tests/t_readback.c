@@ -6,8 +6,10 @@
  * page tables alone cannot decide is not judged.
  *
  * The "lost" store is made by the test: an op hook rewrites the word in
- * the frame behind the oracle's back after the scenario's last op (the
- * negative control runs the same scenario without it).
+ * the frame behind the oracle's back after an op of the scenario with no
+ * load of the word after it (the negative control runs the same scenario
+ * without it). Where the frame then goes (a swap slot, the swap cache, a
+ * tmpfs page cache nobody maps) is the scenario's doing.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,10 +26,13 @@
 /* What the hook does after the op on line @line of the scenario. */
 static struct {
 	unsigned line;		/* 0: nothing */
-	unsigned long off;	/* word of region 0 to look at */
+	unsigned long off;	/* word of region @region to look at */
+	int region;
 	bool corrupt;		/* write 0xbad into its frame */
+	bool corrupted;		/* ... and it did (a present mapping) */
 	int peek_ok;		/* mm_peek_user_word's answer, -1: not asked */
 	uint64_t peek_val;
+	int peek_src;		/* where it read it (MM_PEEK_SRC_*) */
 } H;
 
 static void hook(void *arg, const struct scn_op *op, int proc,
@@ -40,12 +45,13 @@ static void hook(void *arg, const struct scn_op *op, int proc,
 	if (!r || op->pos.line != H.line)
 		return;
 	mm = scenario_proc_mm(0);
-	va = scenario_region_addr(0, 0) + H.off;
+	va = scenario_region_addr(0, H.region) + H.off;
 	struct mm_peek c = MM_PEEK_INIT(mm);
 
 	H.peek_ok = mm_peek_user_word(&c, va, &v);
 	H.peek_val = v;
-	if (H.corrupt && H.peek_ok) {
+	H.peek_src = c.src;
+	if (H.corrupt) {
 		/*
 		 * the frame the tables map, written without the oracle; found
 		 * by a walk of the test's own, not the peek under test
@@ -54,13 +60,22 @@ static void hook(void *arg, const struct scn_op *op, int proc,
 		pud_t *pud = pud_offset_pfn(pgd_pfn(*pgd), va);
 		pmd_t *pmd = pmd_offset_pfn(pud_pfn(*pud), va);
 		unsigned long pfn;
+		pte_t *pte;
 
-		if (pmd_trans_huge(*pmd))
+		if (!pgd_present(*pgd) || !pud_present(*pud) ||
+		    !pmd_present(*pmd))
+			return;
+		if (pmd_trans_huge(*pmd)) {
 			pfn = pmd_pfn(*pmd) + ((va & ~HPAGE_PMD_MASK) >>
 					       PAGE_SHIFT);
-		else
-			pfn = pte_pfn(*pte_offset_pfn(pmd_pfn(*pmd), va));
+		} else {
+			pte = pte_offset_pfn(pmd_pfn(*pmd), va);
+			if (!pte_present(*pte))
+				return;
+			pfn = pte_pfn(*pte);
+		}
 		physmem_store_word(pfn, (va & ~PAGE_MASK) / 8, 0xbad);
+		H.corrupted = true;
 	}
 }
 
@@ -125,6 +140,132 @@ static const char *swapped =
 	"    load A\n"
 	"expect ok\n";
 
+/* A page stored to, then swapped out (and maybe read back into the
+ * swap cache, not mapped): line 4 is the store. */
+static const char *swapped_out =
+	"config mem=8M swap=1M\n"
+	"thread main:\n"
+	"    mmap A 8K anon\n"
+	"    store A+0x1008 0x50\n"
+	"    pageout A+0x1000 4K\n"
+	"    load A\n"
+	"expect ok\n";
+
+static const char *swapped_cache =
+	"config mem=8M swap=1M\n"
+	"thread main:\n"
+	"    mmap A 8K anon\n"
+	"    store A+0x1008 0x50\n"
+	"    pageout A+0x1000 4K\n"
+	"    swapin A+0x1000 4K\n"
+	"    load A\n"
+	"expect ok\n";
+
+/* A page migrated to device-private memory (line 4: the store) */
+static const char *on_device =
+	"config mem=16M device=8M\n"
+	"thread main:\n"
+	"    mmap A 8K anon\n"
+	"    store A+0x1008 0x50\n"
+	"    device-migrate A+0x1000 4K to=device\n"
+	"    load A\n"
+	"expect ok\n";
+
+/* A memfd's page stored through a shared mapping nobody maps at the end:
+ * line 5 is the store. */
+static const char *memfd_unmapped =
+	"config mem=8M\n"
+	"thread main:\n"
+	"    memfd F 8K\n"
+	"    mmap A 8K file=F shared\n"
+	"    store A+0x1008 0x50\n"
+	"    munmap A\n"
+	"expect ok\n";
+
+/* ... and swapped out (line 5: the store) */
+static const char *memfd_swapped =
+	"config mem=8M swap=1M\n"
+	"thread main:\n"
+	"    memfd F 8K\n"
+	"    mmap A 8K file=F shared\n"
+	"    store A+0x1008 0x50\n"
+	"    pageout A 8K\n"
+	"    munmap A\n"
+	"expect ok\n";
+
+/* MAP_SHARED|MAP_ANONYMOUS, a child's store seen by its parent (line 4:
+ * the parent's last op) */
+static const char *shared_anon =
+	"config mem=8M\n"
+	"thread main:\n"
+	"    mmap A 8K anon shared\n"
+	"    store A+0x1008 0x50\n"
+	"    fork child\n"
+	"    wait-exit child\n"
+	"thread c in child:\n"
+	"    store A+0x10 0x60\n"
+	"    exit\n"
+	"expect ok\n";
+
+/* A private file mapping's COW copy (line 6: the store that copies; the
+ * file changes through the shared mapping afterwards) */
+static const char *cow_private =
+	"config mem=8M\n"
+	"thread main:\n"
+	"    memfd F 8K\n"
+	"    mmap P 8K file=F private\n"
+	"    mmap S 8K file=F shared\n"
+	"    store P+0x1008 0x50\n"
+	"    store S+0x1008 0x70\n"
+	"    load P+0x1000\n"
+	"expect ok\n";
+
+/* A DMA write through a pin into a page a hole punch took out of the
+ * file: the oracle hears of it at the file offset, the file reads zero
+ * there. Not judged (the read-back would be a false alarm). */
+static const char *pin_punch =
+	"config mem=8M\n"
+	"thread main:\n"
+	"    memfd F 8K\n"
+	"    mmap A 8K file=F shared\n"
+	"    store A 0x1\n"
+	"    pin R A 4K write\n"
+	"    fallocate F 0 4K\n"
+	"    dma-write R+8 0x5\n"
+	"    unpin R\n"
+	"expect ok\n";
+
+/* A DMA write into a pinned tmpfs page after reclaim wrote it out: the
+ * unpin does not dirty it, so reclaim later drops it clean and the slot's
+ * older data is the file's. Not judged (pinned, and the scenario
+ * reclaims). */
+static const char *pin_reclaim =
+	"config mem=8M swap=1M\n"
+	"thread main:\n"
+	"    memfd F 8K\n"
+	"    mmap A 8K file=F shared\n"
+	"    store A 0x1\n"
+	"    pin R A 4K write\n"
+	"    pageout A 8K\n"
+	"    dma-write R+8 0x5\n"
+	"    unpin R\n"
+	"    reclaim\n"
+	"expect ok\n";
+
+/* A store past EOF meets SIGBUS (accepted: the file was truncated), then
+ * the file grows again: that offset reads zero, while the oracle took the
+ * store as landed. Not judged past the smallest size the file had. */
+static const char *sigbus_regrow =
+	"config mem=8M\n"
+	"thread main:\n"
+	"    memfd F 8K\n"
+	"    mmap A 8K file=F shared\n"
+	"    store A+0x1008 0x1\n"
+	"    truncate F 4K\n"
+	"    store A+0x1008 0x2\n"
+	"    truncate F 8K\n"
+	"expect ok\n";
+
 /* A device write through a FOLL_GET reference: no coherence promised. */
 static const char *get_pin =
 	"config mem=8M\n"
@@ -184,12 +325,109 @@ int main(void)
 	ok(o == SIM_VIOLATION && strstr(msg, "A+0x1ff008"),
 	   "THP: the lost store is found by the read-back (%s)", msg);
 
-	/* a swap entry: the tables do not decide it, nothing judged */
+	/* a swap entry: the word is read from its slot */
 	H = (typeof(H)){ .line = 6, .off = 0x1000 };
 	o = run(swapped, msg, sizeof(msg));
+	ok(o == SIM_OK && H.peek_ok == 1 && H.peek_val == 0x50 &&
+	   H.peek_src == MM_PEEK_SRC_SWAP_SLOT,
+	   "a swapped-out page: the peek reads the word from its swap slot "
+	   "(%d, %#llx, src %d) and the run is clean (%s)", H.peek_ok,
+	   (unsigned long long)H.peek_val, H.peek_src, msg);
+	H = (typeof(H)){ .line = 4, .off = 0x1008, .corrupt = true };
+	o = run(swapped_out, msg, sizeof(msg));
+	ok(H.corrupted && o == SIM_VIOLATION && strstr(msg, "lost-store") &&
+	   strstr(msg, "A+0x1008 holds 0xbad in its swap slot"),
+	   "a store lost before the page was swapped out, no load after: "
+	   "found in its swap slot (%s)", msg);
+	H = (typeof(H)){ .line = 4, .off = 0x1008 };
+	o = run(swapped_out, msg, sizeof(msg));
+	ok(o == SIM_OK, "... the same scenario, nothing lost: clean (%s)",
+	   msg);
+	H = (typeof(H)){ .line = 4, .off = 0x1008, .corrupt = true };
+	o = run(swapped_cache, msg, sizeof(msg));
+	ok(H.corrupted && o == SIM_VIOLATION &&
+	   strstr(msg, "A+0x1008 holds 0xbad in the swap cache"),
+	   "... read back into the swap cache (swapin), not mapped: found in "
+	   "the swap cache's folio (%s)", msg);
+	H = (typeof(H)){ .line = 7, .off = 0x1008 };
+	o = run(swapped_cache, msg, sizeof(msg));
+	ok(o == SIM_OK && H.peek_ok == 1 && H.peek_val == 0x50 &&
+	   H.peek_src == MM_PEEK_SRC_SWAP_CACHE,
+	   "... nothing lost: clean, the peek reads the swap cache (%d, "
+	   "%#llx, src %d; %s)", H.peek_ok, (unsigned long long)H.peek_val,
+	   H.peek_src, msg);
+
+	/* device-private: the device page */
+	H = (typeof(H)){ .line = 4, .off = 0x1008, .corrupt = true };
+	o = run(on_device, msg, sizeof(msg));
+	ok(H.corrupted && o == SIM_VIOLATION &&
+	   strstr(msg, "A+0x1008 holds 0xbad in device memory"),
+	   "a store lost before the page moved to the device: found in the "
+	   "device page (%s)", msg);
+	H = (typeof(H)){ .line = 6, .off = 0x1008 };
+	o = run(on_device, msg, sizeof(msg));
+	ok(o == SIM_OK && H.peek_ok == 1 && H.peek_val == 0x50 &&
+	   H.peek_src == MM_PEEK_SRC_DEVICE,
+	   "... nothing lost: clean, the peek reads the device page (%d, "
+	   "%#llx, src %d; %s)", H.peek_ok, (unsigned long long)H.peek_val,
+	   H.peek_src, msg);
+
+	/* tmpfs: the file's memory, once per page, in its page cache */
+	H = (typeof(H)){ .line = 5, .off = 0x1008, .corrupt = true };
+	o = run(memfd_unmapped, msg, sizeof(msg));
+	ok(H.corrupted && o == SIM_VIOLATION &&
+	   strstr(msg, "memfd F at offset 0x1008 holds 0xbad in the page "
+		       "cache"),
+	   "a memfd page nobody maps any more: the lost store is found in "
+	   "its page cache (%s)", msg);
+	H = (typeof(H)){ .line = 5, .off = 0x1008 };
+	o = run(memfd_unmapped, msg, sizeof(msg));
 	ok(o == SIM_OK && H.peek_ok == 0,
-	   "a swapped-out page is not answered by the peek (%d) and the run "
-	   "is clean (%s)", H.peek_ok, msg);
+	   "... nothing lost: clean; the peek leaves shared VMAs to the file "
+	   "(%d; %s)", H.peek_ok, msg);
+	H = (typeof(H)){ .line = 5, .off = 0x1008, .corrupt = true };
+	o = run(memfd_swapped, msg, sizeof(msg));
+	ok(H.corrupted && o == SIM_VIOLATION &&
+	   strstr(msg, "memfd F at offset 0x1008 holds 0xbad in its swap "
+		       "slot"),
+	   "a memfd page swapped out (shmem_writeout): found in its swap "
+	   "slot (%s)", msg);
+	H = (typeof(H)){ .line = 5, .off = 0x1008 };
+	o = run(memfd_swapped, msg, sizeof(msg));
+	ok(o == SIM_OK, "... nothing lost: clean (%s)", msg);
+	H = (typeof(H)){ .line = 4, .off = 0x1008, .corrupt = true };
+	o = run(shared_anon, msg, sizeof(msg));
+	ok(H.corrupted && o == SIM_VIOLATION &&
+	   strstr(msg, "shared memory of region A") &&
+	   strstr(msg, "offset 0x1008 holds 0xbad"),
+	   "MAP_SHARED|MAP_ANONYMOUS: found in its page cache (%s)", msg);
+	H = (typeof(H)){ 0 };
+	o = run(shared_anon, msg, sizeof(msg));
+	ok(o == SIM_OK, "... nothing lost (a child's store seen by the "
+			"parent's memory): clean (%s)", msg);
+	H = (typeof(H)){ .line = 8, .off = 0x1008, .corrupt = true };
+	o = run(cow_private, msg, sizeof(msg));
+	ok(H.corrupted && o == SIM_VIOLATION &&
+	   strstr(msg, "P+0x1008 holds 0xbad in its page tables"),
+	   "a private file mapping's COW copy: found in the process's page "
+	   "(%s)", msg);
+	H = (typeof(H)){ .line = 8, .off = 0x1008 };
+	o = run(cow_private, msg, sizeof(msg));
+	ok(o == SIM_OK, "... nothing lost: clean, the copy and the file "
+			"differ (%s)", msg);
+	H = (typeof(H)){ 0 };
+	o = run(pin_punch, msg, sizeof(msg));
+	ok(o == SIM_OK, "a DMA write into a pinned page a hole punch took "
+			"out of the file: not judged (%s)", msg);
+	H = (typeof(H)){ 0 };
+	o = run(pin_reclaim, msg, sizeof(msg));
+	ok(o == SIM_OK, "a DMA write into a pinned tmpfs page reclaim wrote "
+			"out, dropped clean after the unpin: not judged (%s)",
+	   msg);
+	H = (typeof(H)){ 0 };
+	o = run(sigbus_regrow, msg, sizeof(msg));
+	ok(o == SIM_OK, "a store that met SIGBUS, then the file grew back: "
+			"not judged past the smallest size (%s)", msg);
 
 	/* the device's write through a get reference may show: not lost */
 	H = (typeof(H)){ 0 };
