@@ -463,6 +463,16 @@ void oracle_end(struct oracle_op *o)
 	prune();
 }
 
+void oracle_cancel(struct oracle_op *o)
+{
+	if (!o)
+		return;
+	/* an empty range: no word to write now, none for a later end */
+	o->len = 0;
+	o->end = ++O.now;
+	prune();
+}
+
 /* ---- loads ---- */
 
 struct oracle_op *oracle_load_begin(int p, unsigned long va)

@@ -117,6 +117,12 @@ struct oracle_op *oracle_wipeonfork_begin(int p, unsigned long va,
 					  unsigned long len, bool on);
 /* The store, zap or madvise is done. NULL is ignored. */
 void oracle_end(struct oracle_op *op);
+/*
+ * The store @op wrote nothing: it faulted (SIGBUS past an EOF a racing
+ * truncate set). It ends as if it had never begun; while in flight, loads
+ * were allowed its value (they could not tell). NULL is ignored.
+ */
+void oracle_cancel(struct oracle_op *op);
 
 /* A load by @p of the word at @va. End it with oracle_load_end(). */
 struct oracle_op *oracle_load_begin(int p, unsigned long va);

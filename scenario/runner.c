@@ -12,14 +12,13 @@
  *
  * so the oracle knows only what the programs did. DMA through a pin is a
  * store (or load) by the pinning process while it still maps the range;
- * once it unmaps it or exits, the pin is a "ghost": a frozen snapshot of
- * the process's memory at that moment (an oracle fork), which the device
- * alone may change. That is exactly what makes the CVE-2020-29374 leak
- * (parent's later write seen through the child's R/O pin) a violation.
- *
- * Regions get fixed virtual addresses at load time, 2 MiB aligned with a
- * gap between them, the same in every process (fork copies them), so
- * THP-eligible regions are aligned and every run is reproducible.
+ * once it unmaps it or exits (a file: once the file loses the page), the
+ * pin is a "ghost": a frozen snapshot of that memory at that moment (an
+ * oracle fork), which the device alone may change. That is exactly what
+ * makes the CVE-2020-29374 leak (parent's later write seen through the
+ * child's R/O pin) a violation. Regions get fixed virtual addresses at
+ * load time, 2 MiB aligned with a gap between them, the same in every
+ * process (fork copies them): THP regions are aligned, runs reproducible.
  *
  * Violation messages start with a kind ("lost-store: ...") that
  * `expect violation KIND` names.
@@ -85,8 +84,7 @@ struct rpage {
 	int opid;		/* oracle process: the pinner's, or a ghost */
 	unsigned long va;	/* the page's address there (mremap moves it) */
 	bool zero;		/* may be the shared zero page (oracle R4) */
-	int ghosting;		/* 1 + the ghost it becomes when the op that
-				 * unmaps it ends; 0: none */
+	int ghosting;		/* 1 + its ghost when the unmap ends; 0: none */
 	bool unjudged;		/* unmapped, its ghost still being taken */
 };
 
@@ -101,8 +99,7 @@ struct rhandle {
 	bool coherent;		/* FOLL_PIN: DMA is judged by the oracle */
 };
 
-/* A tmpfs file of the execution: its memory is an oracle process of its
- * own, indexed by file offset. */
+/* A tmpfs file: its memory is an oracle process of its own (file offsets). */
 struct rfile {
 	struct file *file;	/* NULL: its memfd has not run yet */
 	int opid;
@@ -132,9 +129,8 @@ struct rmapf {
  * offsets) - which only this process's stores change.
  */
 struct rcow {
-	int ghost;	/* 0: still the file; > 0: 1 + the snapshot's id;
-			 * -1: not followed (fork, DONTNEED, truncation
-			 * zapped the copy, a fill): loads not judged */
+	int ghost;	/* 0: the file; > 0: 1 + the snapshot's id; -1: not
+			 * followed (fork, DONTNEED, truncated, a fill) */
 	int gen;	/* COWing stores begun: a load overlapping one is
 			 * not judged (it may see the copy or the file) */
 	int inflight;	/* COWing stores in flight */
@@ -160,6 +156,10 @@ static struct {
 	struct scenario_op_result res;	/* of the op running (observer) */
 	const struct scn_op *cur_op[SIM_MAX_TASKS];	/* for stories */
 } RT;
+/* A zap of a file's pages (truncate, punch): pins there become ghosts. */
+static struct oracle_op *file_zap_begin(int fopid, unsigned long off,
+					unsigned long len);
+static void file_zap_end(struct oracle_op *h);
 
 /* The observer of every op (mmsim kernel), NULL: none. */
 static scenario_op_hook op_hook;
@@ -662,7 +662,7 @@ static void do_store(const struct scn_op *op, int p)
 	err = mm_user_store(proc_mm(p), va, op->val);
 	file_store_end(op, p, va, ghost, !err);
 	if (file_access_check(op, p, va, err, targets0, lo0)) {
-		oracle_end(h);
+		err ? oracle_cancel(h) : oracle_end(h);	/* SIGBUS: none */
 		return;
 	}
 	if (err) {
@@ -888,7 +888,7 @@ static void do_madvise_op(const struct scn_op *op, int p)
 		/* DONTNEED drops only the mapping: the data stays in the
 		 * page cache; REMOVE punches the file: it reads zero */
 		if (op->advice == SCN_MADV_REMOVE)
-			h = oracle_zap_begin(fid, ova, len);
+			h = file_zap_begin(fid, ova, len);
 	} else if (op->advice == SCN_MADV_DONTNEED) {
 		g = ghost_begin(p, va, len);
 		h = oracle_zap_begin(opid, va, len);
@@ -903,7 +903,7 @@ static void do_madvise_op(const struct scn_op *op, int p)
 	if (do_madvise(proc_mm(p), va, len, madv_map[op->advice]))
 		op_fail(op, "fault", "madvise %s failed",
 			scenario_advice_name(op->advice));
-	oracle_end(h);
+	file_zap_end(h);	/* oracle_end(h), and a file's pins' ghost */
 	ghost_end(p, g, va, len);
 }
 
@@ -1305,9 +1305,9 @@ static void do_file_op(const struct scn_op *op)
 		return;
 	}
 	if (op->kind == SCN_OP_FALLOCATE) {
-		h = oracle_zap_begin(f->opid, op->addr.off, op->len);
+		h = file_zap_begin(f->opid, op->addr.off, op->len);
 		shmem_punch_hole(f->file->f_mapping, op->addr.off, op->len);
-		oracle_end(h);
+		file_zap_end(h);
 		return;
 	}
 	/* truncate: COW copies past the new EOF are zapped too (even_cows):
@@ -1328,11 +1328,11 @@ static void do_file_op(const struct scn_op *op)
 	if (!f->inflight || op->len < f->inflight_min)
 		f->inflight_min = op->len;
 	f->inflight++;
-	h = oracle_zap_begin(f->opid, op->len & ~7UL,
-			     f->file->f_mapping->nr_slots * PAGE_SIZE -
-			     (op->len & ~7UL));
+	h = file_zap_begin(f->opid, op->len & ~7UL,
+			   f->file->f_mapping->nr_slots * PAGE_SIZE -
+			   (op->len & ~7UL));
 	shmem_truncate(f->file->f_mapping, op->len);
-	oracle_end(h);
+	file_zap_end(h);
 	f->inflight--;
 	f->size = op->len;
 }
@@ -2533,4 +2533,81 @@ static bool read_back_files(void)
 		}
 	}
 	return true;
+}
+
+/* ---- a file's pinned pages when the file loses them ---- */
+
+/*
+ * A pin of a MAP_SHARED file page reaches the file's page (its DMA is
+ * judged at the file offset). When a truncate, a hole punch or
+ * MADV_REMOVE takes the page out of the file, the page itself lives on
+ * for the pin, holding what it held, and the file reads zero there: from
+ * then on the pin's page is a ghost of the file's range (as a process's
+ * pinned page is when the process unmaps it, ghost_begin()), snapshot
+ * over the zap. Until session 9 the DMA kept landing in the file's
+ * oracle: a later load of the file there was a false lost-store.
+ * One zap in flight per task (each op is one task's).
+ */
+static struct {
+	bool on;
+	int fopid, g;
+	unsigned long lo, hi;
+} fzap[SIM_MAX_TASKS];
+
+/*
+ * file_zap_begin - oracle_zap_begin(@fopid, @off, @len) of a file's
+ * memory; the pinned pages whose file page goes (the whole pages of the
+ * range: a partial first or last one is zeroed in place, not removed)
+ * are marked to become ghosts.
+ */
+static struct oracle_op *file_zap_begin(int fopid, unsigned long off,
+					unsigned long len)
+{
+	int t = sim_task_id();
+	unsigned long lo = ALIGN(off, PAGE_SIZE), hi = (off + len) & PAGE_MASK;
+	int g = -1;
+
+	for (int h = 0; h < RT.s->nr_handles && lo < hi; h++) {
+		struct rhandle *rh = &RT.handles[h];
+
+		for (int i = 0; rh->pinned && i < rh->npages; i++) {
+			struct rpage *pg = &rh->pg[i];
+
+			if (pg->opid != fopid || pg->ghosting ||
+			    pg->va < lo || pg->va >= hi)
+				continue;
+			if (g < 0)
+				g = oracle_ghost_begin(fopid, lo, hi - lo);
+			pg->ghosting = 1 + g;
+		}
+	}
+	if (t >= 0 && t < SIM_MAX_TASKS)
+		fzap[t] = (typeof(fzap[t])){ g >= 0, fopid, g, lo, hi };
+	return oracle_zap_begin(fopid, off, len);
+}
+
+/* file_zap_end - oracle_end(@h); the marked pinned pages are ghosts now. */
+static void file_zap_end(struct oracle_op *h)
+{
+	int t = sim_task_id();
+
+	oracle_end(h);
+	if (t < 0 || t >= SIM_MAX_TASKS || !fzap[t].on)
+		return;
+	fzap[t].on = false;
+	oracle_ghost_end(fzap[t].fopid, fzap[t].g);
+	for (int k = 0; k < RT.s->nr_handles; k++) {
+		struct rhandle *rh = &RT.handles[k];
+
+		for (int i = 0; rh->pinned && i < rh->npages; i++) {
+			struct rpage *pg = &rh->pg[i];
+
+			if (pg->ghosting != 1 + fzap[t].g ||
+			    pg->opid != fzap[t].fopid)
+				continue;
+			pg->opid = fzap[t].g;
+			pg->ghosting = 0;
+			pg->unjudged = false;
+		}
+	}
 }

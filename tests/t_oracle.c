@@ -224,7 +224,7 @@ int main(void)
 	int p, c;
 	struct oracle_op *h, *l;
 
-	plan(41);
+	plan(44);
 	sim_exec_begin(NULL);
 	oracle_reset();
 	p = oracle_process_new();
@@ -254,6 +254,19 @@ int main(void)
 	   "A maybe-store adds its value to what the word may hold");
 	store(p, 0x1000, 0x66);
 	ok(!load(p, 0x1000, 0x99), "... until the process stores again");
+
+	/* a store that faulted (SIGBUS past a racing truncate's EOF) */
+	h = oracle_store_begin(p, 0x1000, 8, 0x88);
+	l = oracle_load_begin(p, 0x1000);
+	ok(oracle_load_end(l, 0x88, NULL, 0),
+	   "A load racing a store that will fault may see its value");
+	oracle_cancel(h);
+	ok(load(p, 0x1000, 0x66) && !load(p, 0x1000, 0x88),
+	   "A store cancelled (it faulted) leaves the word as it was");
+	h = oracle_store_begin(p, 0x1000, 8, 0x89);
+	oracle_cancel(h);
+	store(p, 0x1000, 0x66);
+	ok(!load(p, 0x1000, 0x89), "... and a later store is not raced by it");
 
 	/* fork: snapshot, racing stores land on either side */
 	c = oracle_fork_begin(p);
