@@ -1345,6 +1345,13 @@ static __attribute__((noinline)) void schedule_any(void)
 	uint64_t run;
 
 again:
+	/* a store pending too long becomes visible now: no choice (SIM,
+	 * SIM_SB_MAX_AGE; replays and shards apply the same rule) */
+	if (__builtin_expect(sim_sb_mask != 0, 0) &&
+	    (next = sim_sb_overdue(S.step)) >= 0) {
+		sim_sb_drain_id(next);
+		goto again;
+	}
 	/* tasks, and (memory=tso|arm64) the stores that may become visible */
 	run = S.runnable | sim_sb_mask;
 	if (!run) {

@@ -34,6 +34,7 @@ struct sb_entry {
 	uint8_t size;
 	uint8_t flags;		/* SIM_SB_RELEASE */
 	uint32_t epoch;		/* smp_wmb()s of its CPU before it */
+	uint64_t step;		/* when it was stored (sim_trace_count()) */
 	uint64_t old;		/* the value it replaced */
 	uintptr_t ev_addr;	/* the object as the yield point named it */
 	const struct sim_site *site;	/* where it was stored */
@@ -94,7 +95,6 @@ void sim_sb_reset(void)
  * the value it read (its end). What reaches the *_slow functions below
  * is exactly what used to fall through those tests here: the result of
  * every primitive is unchanged, and so is each execution.
- *
  * Keep the SIM_SITE line of drain_entry() where it is: the trace hash
  * and the reads-from fuzzer key events by file and line, so moving it
  * would change every recorded trace of memory=tso|arm64 (and figure).
@@ -219,6 +219,7 @@ static void append(int me, void *p, unsigned size, uint64_t old,
 		.size = (uint8_t)size,
 		.flags = (uint8_t)flags,
 		.epoch = b->epoch,
+		.step = sim_trace_count(),
 		.old = old,
 		.ev_addr = a->addr,
 		.site = a->site,
@@ -355,4 +356,18 @@ void sim_sb_describe(struct sim_access *next)
 }
 
 void (*sim_sb_store_hook)(void *p);
+
+int sim_sb_overdue(uint64_t now)
+{
+	for (int k = 0; k < SIM_SB_MAX_IDS; k++) {
+		const struct sb_entry *e;
+
+		if (!(sim_sb_mask >> (SIM_SB_ID_BASE + k) & 1))
+			continue;
+		e = &cpus[ids[k].cpu].e[ids[k].idx];
+		if (now - e->step > SIM_SB_MAX_AGE)
+			return SIM_SB_ID_BASE + k;
+	}
+	return -1;
+}
 #endif /* !SIM_STRESS */

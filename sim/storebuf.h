@@ -60,6 +60,15 @@ enum sim_memory {
 /* Pending stores per CPU; a full buffer drains its oldest first. */
 #define SIM_SB_CAP	16
 
+/*
+ * A store pending this many steps becomes visible (SIM): hardware drains
+ * a store buffer in bounded time, while a strategy that keeps choosing
+ * the CPUs over the drain (PCT's priorities) would hold a store back for
+ * ever, and a retry loop that waits to see it (swap_cache_get_folio's
+ * recheck) would be reported as a livelock the kernel cannot have.
+ */
+#define SIM_SB_MAX_AGE	10000
+
 /* Flags of a buffered store. */
 #define SIM_SB_RELEASE	0x1	/* visible only after every earlier store */
 
@@ -177,6 +186,9 @@ static inline void sim_sb_note_store(void *p)
 /* For the scheduler (sched.c) only. */
 void sim_sb_reset(void);
 void sim_sb_drain_id(int id);
+/* A drainable store pending more than SIM_SB_MAX_AGE steps at step @now:
+ * its pseudo id (the oldest first in id order), or -1. */
+int sim_sb_overdue(uint64_t now);
 struct sim_access;
 void sim_sb_describe(struct sim_access *next);
 int sim_sb_owner(int id);
