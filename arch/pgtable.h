@@ -603,6 +603,10 @@ static inline struct page *pt_page_of(const void *entryp)
  * A store notes its entry's block as dirty (physmem.h, "Dirty blocks"):
  * the table's zeroing, poison and scans cost what was written.
  */
+/* The accessors stay inlined into their callers (so call chains in
+ * stories name the kernel functions, not the accessor): forced, now
+ * that a store also notes its block. */
+#define __pt_accessor static inline __attribute__((always_inline))
 #define __PT_LOAD(p) SIM_LOAD(p)
 #define __PT_STORE(p, v)                         \
 	do {                                     \
@@ -640,7 +644,7 @@ static inline pte_t __ptep_get(pte_t *ptep, const struct sim_site *site)
 	return __pte(__PT_LOAD(&ptep->pte));
 }
 
-static inline void __set_pte(pte_t *ptep, pte_t pte,
+__pt_accessor void __set_pte(pte_t *ptep, pte_t pte,
 			     const struct sim_site *site)
 {
 	__PT_AT(SIM_EV_WRITE, ptep, site);
@@ -649,7 +653,7 @@ static inline void __set_pte(pte_t *ptep, pte_t pte,
 	__PT_STORE(&ptep->pte, pte.pte);
 }
 
-static inline pte_t __ptep_xchg(pte_t *ptep, pte_t pte,
+__pt_accessor pte_t __ptep_xchg(pte_t *ptep, pte_t pte,
 				const struct sim_site *site)
 {
 	__PT_AT(SIM_EV_RMW, ptep, site);
@@ -732,7 +736,7 @@ static inline void set_pte_unreachable(pte_t *ptep, pte_t pte)
  * and a plain store under the PTL; only the walker could race, and it
  * only sets A/D bits that @entry carries when @dirty).
  */
-static inline bool __ptep_set_access_flags(pte_t *ptep, pte_t entry, bool dirty,
+__pt_accessor bool __ptep_set_access_flags(pte_t *ptep, pte_t entry, bool dirty,
 					   const struct sim_site *site)
 {
 	bool changed;
@@ -762,7 +766,7 @@ static inline pmd_t __pmdp_get(pmd_t *pmdp, const struct sim_site *site)
 	return __pmd(__PT_LOAD(&pmdp->pmd));
 }
 
-static inline void __set_pmd(pmd_t *pmdp, pmd_t pmd,
+__pt_accessor void __set_pmd(pmd_t *pmdp, pmd_t pmd,
 			     const struct sim_site *site)
 {
 	__PT_AT(SIM_EV_WRITE, pmdp, site);
@@ -771,7 +775,7 @@ static inline void __set_pmd(pmd_t *pmdp, pmd_t pmd,
 	__PT_STORE(&pmdp->pmd, pmd.pmd);
 }
 
-static inline pmd_t __pmdp_xchg(pmd_t *pmdp, pmd_t pmd,
+__pt_accessor pmd_t __pmdp_xchg(pmd_t *pmdp, pmd_t pmd,
 				const struct sim_site *site)
 {
 	__PT_AT(SIM_EV_RMW, pmdp, site);
@@ -813,7 +817,7 @@ static inline pud_t __pudp_get(pud_t *pudp, const struct sim_site *site)
 	return __pud(__PT_LOAD(&pudp->pud));
 }
 
-static inline void __set_pud(pud_t *pudp, pud_t pud,
+__pt_accessor void __set_pud(pud_t *pudp, pud_t pud,
 			     const struct sim_site *site)
 {
 	__PT_AT(SIM_EV_WRITE, pudp, site);
@@ -830,7 +834,7 @@ static inline pgd_t __pgdp_get(pgd_t *pgdp, const struct sim_site *site)
 	return __pgd(__PT_LOAD(&pgdp->pgd));
 }
 
-static inline void __set_pgd(pgd_t *pgdp, pgd_t pgd,
+__pt_accessor void __set_pgd(pgd_t *pgdp, pgd_t pgd,
 			     const struct sim_site *site)
 {
 	__PT_AT(SIM_EV_WRITE, pgdp, site);
