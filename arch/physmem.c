@@ -1950,6 +1950,18 @@ static void fdata_free(void)
 
 #define BLOCK_WORDS 8	/* a dirty bit's block: 64 bytes */
 
+static const uint64_t zero_block[BLOCK_WORDS];
+
+/* Each block of frame @pfn in @m gets the block at @src (zero, poison). */
+static void fill_blocks(unsigned long pfn, uint64_t m, const uint64_t *src)
+{
+	uint64_t *w = pfn_to_virt_raw(pfn);
+
+	for (; m; m &= m - 1)
+		memcpy(w + BLOCK_WORDS * __builtin_ctzll(m), src,
+		       BLOCK_WORDS * sizeof(*w));
+}
+
 /*
  * The ASan build checks what a mask promises wherever a fill, poison,
  * check or scan relies on it: every block of @pfn outside @m is zero in
@@ -1992,9 +2004,7 @@ static void frame_fill(unsigned long pfn, uint64_t v)
 
 	if (v == 0 && m != ~0ULL) {
 		zmask_promise(pfn, m, "zeroing a frame");
-		for (; m; m &= m - 1)
-			memset(w + BLOCK_WORDS * __builtin_ctzll(m), 0,
-			       BLOCK_WORDS * sizeof(*w));
+		fill_blocks(pfn, m, zero_block);
 		physmem_zmask[pfn] = 0;
 		return;
 	}
@@ -2017,9 +2027,7 @@ static void poison_frame(unsigned long pfn)
 
 	if (m != ~0ULL && pfn < physmem_dev_start) {
 		zmask_promise(pfn, m, "freeing a frame");
-		for (; m; m &= m - 1)
-			memcpy(w + BLOCK_WORDS * __builtin_ctzll(m),
-			       poison_page, BLOCK_WORDS * sizeof(*w));
+		fill_blocks(pfn, m, poison_page);
 		physmem_fdata[pfn].state = FD_LAZY;
 		return;
 	}
@@ -2067,10 +2075,8 @@ static void sb_store(void *p)
 	if ((unsigned char *)p < physmem_base || pfn >= max_pfn)
 		return;
 	if (physmem_fdata[pfn].state == FD_LAZY && !(physmem_zmask[pfn] & bit))
-		memcpy((uint64_t *)pfn_to_virt_raw(pfn) +
-			       BLOCK_WORDS * ((off >> 6) & 63),
-		       poison_page, BLOCK_WORDS * sizeof(uint64_t));
-	physmem_zmask[pfn] |= bit;
+		fill_blocks(pfn, bit, poison_page);
+	physmem_zmask_note(p);
 #endif
 }
 
