@@ -277,6 +277,22 @@ static const char *get_pin =
 	"    unpin R\n"
 	"expect ok\n";
 
+/*
+ * A store lost behind the oracle's back: 0xbad written into the frame of
+ * word @off after line @line of @text, with no load after it. Was the
+ * word there (a present mapping) and the loss reported as lost-store?
+ * @msg has the report, for the caller's checks of where it was found.
+ */
+static bool lost_found(const char *text, unsigned line, unsigned long off,
+		       char *msg, size_t len)
+{
+	enum sim_outcome o;
+
+	H = (typeof(H)){ .line = line, .off = off, .corrupt = true };
+	o = run(text, msg, len);
+	return H.corrupted && o == SIM_VIOLATION && strstr(msg, "lost-store");
+}
+
 int main(void)
 {
 	char msg[512];
@@ -295,9 +311,7 @@ int main(void)
 	run(small, msg, sizeof(msg));
 	ok(H.peek_ok == 1 && H.peek_val == 0,
 	   "peek of a zapped page reads zero (the fault maps a zero page)");
-	H = (typeof(H)){ .line = 7, .off = 0x1008, .corrupt = true };
-	o = run(small, msg, sizeof(msg));
-	ok(o == SIM_VIOLATION && strstr(msg, "lost-store") &&
+	ok(lost_found(small, 7, 0x1008, msg, sizeof(msg)) &&
 	   strstr(msg, "read-back") && strstr(msg, "A+0x1008"),
 	   "a store lost behind the oracle's back, with no load after it: "
 	   "lost-store at A+0x1008 (%s)", msg);
@@ -306,13 +320,11 @@ int main(void)
 	ok(o == SIM_OK,
 	   "a fill is read back at the first and last word of each page: a "
 	   "change in the middle is not seen (%s)", msg);
-	H = (typeof(H)){ .line = 7, .off = 0x2ff8, .corrupt = true };
-	o = run(small, msg, sizeof(msg));
-	ok(o == SIM_VIOLATION && strstr(msg, "A+0x2ff8"),
+	ok(lost_found(small, 7, 0x2ff8, msg, sizeof(msg)) &&
+	   strstr(msg, "A+0x2ff8"),
 	   "... and a change to its last word is (%s)", msg);
-	H = (typeof(H)){ .line = 7, .off = 0x2000, .corrupt = true };
-	o = run(small, msg, sizeof(msg));
-	ok(o == SIM_VIOLATION && strstr(msg, "A+0x2000"),
+	ok(lost_found(small, 7, 0x2000, msg, sizeof(msg)) &&
+	   strstr(msg, "A+0x2000"),
 	   "a page of a fill that lost it: lost-store at A+0x2000 (%s)", msg);
 
 	/* a THP: the word is read through the huge PMD */
@@ -320,9 +332,8 @@ int main(void)
 	o = run(huge, msg, sizeof(msg));
 	ok(o == SIM_OK && H.peek_ok == 1 && H.peek_val == 0x50,
 	   "THP: clean, peek reads the word through the PMD (%s)", msg);
-	H = (typeof(H)){ .line = 5, .off = 0x1ff008, .corrupt = true };
-	o = run(huge, msg, sizeof(msg));
-	ok(o == SIM_VIOLATION && strstr(msg, "A+0x1ff008"),
+	ok(lost_found(huge, 5, 0x1ff008, msg, sizeof(msg)) &&
+	   strstr(msg, "A+0x1ff008"),
 	   "THP: the lost store is found by the read-back (%s)", msg);
 
 	/* a swap entry: the word is read from its slot */
@@ -333,9 +344,7 @@ int main(void)
 	   "a swapped-out page: the peek reads the word from its swap slot "
 	   "(%d, %#llx, src %d) and the run is clean (%s)", H.peek_ok,
 	   (unsigned long long)H.peek_val, H.peek_src, msg);
-	H = (typeof(H)){ .line = 4, .off = 0x1008, .corrupt = true };
-	o = run(swapped_out, msg, sizeof(msg));
-	ok(H.corrupted && o == SIM_VIOLATION && strstr(msg, "lost-store") &&
+	ok(lost_found(swapped_out, 4, 0x1008, msg, sizeof(msg)) &&
 	   strstr(msg, "A+0x1008 holds 0xbad in its swap slot"),
 	   "a store lost before the page was swapped out, no load after: "
 	   "found in its swap slot (%s)", msg);
@@ -343,9 +352,7 @@ int main(void)
 	o = run(swapped_out, msg, sizeof(msg));
 	ok(o == SIM_OK, "... the same scenario, nothing lost: clean (%s)",
 	   msg);
-	H = (typeof(H)){ .line = 4, .off = 0x1008, .corrupt = true };
-	o = run(swapped_cache, msg, sizeof(msg));
-	ok(H.corrupted && o == SIM_VIOLATION &&
+	ok(lost_found(swapped_cache, 4, 0x1008, msg, sizeof(msg)) &&
 	   strstr(msg, "A+0x1008 holds 0xbad in the swap cache"),
 	   "... read back into the swap cache (swapin), not mapped: found in "
 	   "the swap cache's folio (%s)", msg);
@@ -358,9 +365,7 @@ int main(void)
 	   H.peek_src, msg);
 
 	/* device-private: the device page */
-	H = (typeof(H)){ .line = 4, .off = 0x1008, .corrupt = true };
-	o = run(on_device, msg, sizeof(msg));
-	ok(H.corrupted && o == SIM_VIOLATION &&
+	ok(lost_found(on_device, 4, 0x1008, msg, sizeof(msg)) &&
 	   strstr(msg, "A+0x1008 holds 0xbad in device memory"),
 	   "a store lost before the page moved to the device: found in the "
 	   "device page (%s)", msg);
@@ -373,9 +378,7 @@ int main(void)
 	   H.peek_src, msg);
 
 	/* tmpfs: the file's memory, once per page, in its page cache */
-	H = (typeof(H)){ .line = 5, .off = 0x1008, .corrupt = true };
-	o = run(memfd_unmapped, msg, sizeof(msg));
-	ok(H.corrupted && o == SIM_VIOLATION &&
+	ok(lost_found(memfd_unmapped, 5, 0x1008, msg, sizeof(msg)) &&
 	   strstr(msg, "memfd F at offset 0x1008 holds 0xbad in the page "
 		       "cache"),
 	   "a memfd page nobody maps any more: the lost store is found in "
@@ -385,9 +388,7 @@ int main(void)
 	ok(o == SIM_OK && H.peek_ok == 0,
 	   "... nothing lost: clean; the peek leaves shared VMAs to the file "
 	   "(%d; %s)", H.peek_ok, msg);
-	H = (typeof(H)){ .line = 5, .off = 0x1008, .corrupt = true };
-	o = run(memfd_swapped, msg, sizeof(msg));
-	ok(H.corrupted && o == SIM_VIOLATION &&
+	ok(lost_found(memfd_swapped, 5, 0x1008, msg, sizeof(msg)) &&
 	   strstr(msg, "memfd F at offset 0x1008 holds 0xbad in its swap "
 		       "slot"),
 	   "a memfd page swapped out (shmem_writeout): found in its swap "
@@ -395,9 +396,7 @@ int main(void)
 	H = (typeof(H)){ .line = 5, .off = 0x1008 };
 	o = run(memfd_swapped, msg, sizeof(msg));
 	ok(o == SIM_OK, "... nothing lost: clean (%s)", msg);
-	H = (typeof(H)){ .line = 4, .off = 0x1008, .corrupt = true };
-	o = run(shared_anon, msg, sizeof(msg));
-	ok(H.corrupted && o == SIM_VIOLATION &&
+	ok(lost_found(shared_anon, 4, 0x1008, msg, sizeof(msg)) &&
 	   strstr(msg, "shared memory of region A") &&
 	   strstr(msg, "offset 0x1008 holds 0xbad"),
 	   "MAP_SHARED|MAP_ANONYMOUS: found in its page cache (%s)", msg);
@@ -405,9 +404,7 @@ int main(void)
 	o = run(shared_anon, msg, sizeof(msg));
 	ok(o == SIM_OK, "... nothing lost (a child's store seen by the "
 			"parent's memory): clean (%s)", msg);
-	H = (typeof(H)){ .line = 8, .off = 0x1008, .corrupt = true };
-	o = run(cow_private, msg, sizeof(msg));
-	ok(H.corrupted && o == SIM_VIOLATION &&
+	ok(lost_found(cow_private, 8, 0x1008, msg, sizeof(msg)) &&
 	   strstr(msg, "P+0x1008 holds 0xbad in its page tables"),
 	   "a private file mapping's COW copy: found in the process's page "
 	   "(%s)", msg);
