@@ -511,13 +511,22 @@ bool oracle_load_end(struct oracle_op *l, uint64_t got, char *why,
 				"load of 0x%lx returned 0x%llx; the program "
 				"could only have seen ",
 				l->va, (unsigned long long)got);
-		for (int i = 0; i < n && off < whylen; i++)
-			off += snprintf(why + off, whylen - off, "%s0x%llx",
-					i ? (i == n - 1 ? " or " : ", ") : "",
-					(unsigned long long)vals[i]);
+		if (off < whylen)
+			oracle_format_vals(why + off, whylen - off, n, vals);
 	}
 	prune();
 	return ok;
+}
+
+void oracle_format_vals(char *s, size_t n, int nvals, const uint64_t *vals)
+{
+	size_t off = 0;
+
+	s[0] = 0;
+	for (int i = 0; i < nvals && off < n; i++)
+		off += snprintf(s + off, n - off, "%s0x%llx",
+				i ? (i == nvals - 1 ? " or " : ", ") : "",
+				(unsigned long long)vals[i]);
 }
 
 /* ---- fork and ghosts ---- */

@@ -132,6 +132,11 @@ struct oracle_op *oracle_load_begin(int p, unsigned long va);
  */
 bool oracle_load_end(struct oracle_op *op, uint64_t got, char *why,
 		     size_t whylen);
+/*
+ * oracle_format_vals - @vals as the reports name them ("0x1, 0x2 or
+ * 0x3") into @s (@n bytes, NUL-terminated): the values a word could hold.
+ */
+void oracle_format_vals(char *s, size_t n, int nvals, const uint64_t *vals);
 
 /*
  * A short-term read-only FOLL_PIN of the @npages pages from page-aligned

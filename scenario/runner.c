@@ -1780,7 +1780,6 @@ static void runner_setup(void *arg)
 static void runner_name_va(void *arg, struct mm_struct *mm, unsigned long va,
 			   char *proc, size_t plen, char *where, size_t wlen);
 static const char *read_back_src(int src);
-static void read_back_seen(char *s, size_t n, int nvals, const uint64_t *v);
 
 /* The read-back (R9) of a process's memory, a file's, or a COW page. */
 struct read_back {
@@ -1797,7 +1796,7 @@ static void read_back_bad(struct read_back *rb, unsigned long va, uint64_t v,
 {
 	char seen[160], proc[64], where[96];
 
-	read_back_seen(seen, sizeof(seen), nvals, vals);
+	oracle_format_vals(seen, sizeof(seen), nvals, vals);
 	runner_name_va(RT.r, rb->c.mm, va, proc, sizeof(proc), where,
 		       sizeof(where));
 	sim_violation("lost-store: %s: read-back at the end of the "
@@ -2270,18 +2269,6 @@ static const char *read_back_src(int src)
 	}
 }
 
-/* @s: "0x1, 0x2 or 0x3", the values @v the program could have seen. */
-static void read_back_seen(char *s, size_t n, int nvals, const uint64_t *v)
-{
-	size_t off = 0;
-
-	s[0] = 0;
-	for (int i = 0; i < nvals && off < n; i++)
-		off += snprintf(s + off, n - off, "%s0x%llx",
-				i ? (i == nvals - 1 ? " or " : ", ") : "",
-				(unsigned long long)v[i]);
-}
-
 /* Report word @off of file @rb->f holding @v, none of @vals. */
 static void read_back_bad_file(struct read_back *rb, unsigned long off,
 			       uint64_t v, int nvals, const uint64_t *vals)
@@ -2289,7 +2276,7 @@ static void read_back_bad_file(struct read_back *rb, unsigned long off,
 	char seen[160], where[96];
 	int i = (int)(rb->f - RT.files);
 
-	read_back_seen(seen, sizeof(seen), nvals, vals);
+	oracle_format_vals(seen, sizeof(seen), nvals, vals);
 	if (i < RT.s->nr_files)
 		snprintf(where, sizeof(where), "memfd %s", RT.s->files[i].name);
 	else
