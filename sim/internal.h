@@ -34,15 +34,7 @@ void sim_trace_event_as(int task, int kind, uintptr_t addr,
  * of its time in THP splits' long walks. volatile: the compiler must not
  * merge the words into vector moves again.
  */
-_Static_assert(sizeof(struct sim_access) == 5 * sizeof(uint64_t) &&
-	       offsetof(struct sim_access, kind2) == 1 &&
-	       offsetof(struct sim_access, addr) == 8 &&
-	       offsetof(struct sim_access, addr2) == 16 &&
-	       offsetof(struct sim_access, site) == 24 &&
-	       offsetof(struct sim_access, stamp) == 32,
-	       "struct sim_access: five words, kind and kind2 in the first");
-
-/* sim_access_copy() is in sim/sim.h: strategies copy accesses too. */
+/* sim_access_copy() and the layout both rely on are in sim/sim.h. */
 
 static inline void sim_access_set(struct sim_access *a, int kind, int kind2,
 				  uintptr_t addr, uintptr_t addr2,

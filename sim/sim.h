@@ -384,8 +384,13 @@ struct sim_access {
  * cannot forward: a stall. volatile: the compiler must not merge the
  * words into vector moves again.
  */
-_Static_assert(sizeof(struct sim_access) == 5 * sizeof(uint64_t),
-	       "struct sim_access: five words");
+_Static_assert(sizeof(struct sim_access) == 5 * sizeof(uint64_t) &&
+	       offsetof(struct sim_access, kind2) == 1 &&
+	       offsetof(struct sim_access, addr) == 8 &&
+	       offsetof(struct sim_access, addr2) == 16 &&
+	       offsetof(struct sim_access, site) == 24 &&
+	       offsetof(struct sim_access, stamp) == 32,
+	       "struct sim_access: five words, kind and kind2 in the first");
 
 static inline void sim_access_copy(struct sim_access *dst,
 				   const struct sim_access *src)
