@@ -157,24 +157,32 @@ static inline void *__pfn_va(unsigned long pfn)
 	return physmem_base + (pfn << PAGE_SHIFT);
 }
 
-/* The frame's word @idx (0..511) without making the frame real. */
-static inline uint64_t physmem_load_word(unsigned long pfn, unsigned idx)
+/* Word @idx (0..511) of the page a mark that is not FD_REAL stands for
+ * (a frame's, or a copy of one: a swap slot keeps its page's mark). */
+static inline uint64_t physmem_mark_word(const struct frame_data *fd,
+					 unsigned idx)
 {
-	const struct frame_data *fd = &physmem_fdata[pfn];
-
 	switch (fd->state) {
-	case FD_REAL:
-		return __atomic_load_n((uint64_t *)__pfn_va(pfn) + idx,
-				       __ATOMIC_SEQ_CST);
 	case FD_UNIFORM1:
 		if (fd->idx == idx)
 			return fd->exc;
 		/* fall through */
 	case FD_UNIFORM:
 		return fd->val;
-	default:
+	default:	/* FD_POISON, FD_LAZY */
 		return PAGE_POISON;
 	}
+}
+
+/* The frame's word @idx (0..511) without making the frame real. */
+static inline uint64_t physmem_load_word(unsigned long pfn, unsigned idx)
+{
+	const struct frame_data *fd = &physmem_fdata[pfn];
+
+	if (fd->state == FD_REAL)
+		return __atomic_load_n((uint64_t *)__pfn_va(pfn) + idx,
+				       __ATOMIC_SEQ_CST);
+	return physmem_mark_word(fd, idx);
 }
 
 /* Does the frame's mark say every word holds @v (FD_UNIFORM)? No read. */

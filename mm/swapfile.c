@@ -622,7 +622,7 @@ void swap_write_folio(struct folio *folio)
 		si->data_cap = cap;
 	}
 	/* SIM: arena memory: a rewrite of the slot takes a new page */
-	if (fd->state != FD_REAL) {
+	if (fd->state < FD_REAL) {	/* a mark (not FD_REAL, not FD_LAZY) */
 		sp = sim_zalloc(sizeof(*sp));
 		sp->mark = *fd;
 	} else {
@@ -1035,16 +1035,6 @@ uint64_t swap_peek_slot_word(swp_entry_t entry, unsigned idx)
 
 	if (!sp)
 		return 0;
-	switch (sp->mark.state) {
-	case FD_REAL:
-		return sp->words[idx];
-	case FD_POISON:
-		return PAGE_POISON;
-	case FD_UNIFORM1:
-		if (sp->mark.idx == idx)
-			return sp->mark.exc;
-		return sp->mark.val;
-	default:
-		return sp->mark.val;
-	}
+	return sp->mark.state == FD_REAL ? sp->words[idx] :
+					   physmem_mark_word(&sp->mark, idx);
 }
