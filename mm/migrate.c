@@ -544,17 +544,17 @@ void remove_migration_ptes(struct folio *src, struct folio *dst, bool locked)
  * unlocked; entered with @ptl held, returns with it dropped. The folio of
  * a migration entry read under the PTL must be locked: migration removes
  * its entries under the PTL before it unlocks (pfn_swap_entry_folio()
- * checks it: the kernel's BUG in migration_entry_to_page()).
- * SIM: the kernel queues itself on the folio's wait queue before dropping
- * the PTL and holds no reference; here the wait re-reads PG_locked after
- * the PTL is dropped, which may also end at once.
+ * checks it: the kernel's BUG in migration_entry_to_page()). Queued before
+ * the PTL is dropped, holding no reference: the unlock ending the migration
+ * wakes it even if the folio is then freed, reused and locked again.
  */
 static void migration_entry_wait_on_locked(swp_entry_t entry, spinlock_t *ptl)
 {
 	struct folio *folio = pfn_swap_entry_folio(entry);
 
+	bit_wait_prepare(&folio->flags, PG_locked);
 	spin_unlock(ptl);
-	wait_on_bit(&folio->flags, PG_locked);
+	bit_wait_finish(&folio->flags, PG_locked);
 }
 
 /*

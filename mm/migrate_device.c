@@ -572,12 +572,12 @@ vm_fault_t do_device_private_fault(struct vm_fault *vmf)
 		/*
 		 * SIM: 6.18 drops the PTL and returns, and the fault is
 		 * retried: a spin until the migration holding the lock is
-		 * done. Later kernels sleep on the lock instead
-		 * (migration_entry_wait_on_locked); so does the model, which
-		 * a controlled scheduler needs to let the holder run.
+		 * done. Later kernels sleep on the lock instead, queued under
+		 * the PTL (migration_entry_wait_on_locked); so does the model.
 		 */
+		bit_wait_prepare(&page_folio(vmf->page)->flags, PG_locked);
 		pte_unmap_unlock(vmf->pte, vmf->ptl);
-		wait_on_bit(&page_folio(vmf->page)->flags, PG_locked);
+		bit_wait_finish(&page_folio(vmf->page)->flags, PG_locked);
 	}
 	return ret;
 }

@@ -1477,4 +1477,15 @@ static void reset_hook_add(void (*fn)(void))
 	S.reset_seen[((uintptr_t)fn >> 4) & (RESET_SEEN - 1)] = fn;
 }
 
+void sim_waitq_add_current(struct sim_waitq *wq)
+{
+	if (S.current >= 0)
+		wq->waiters |= 1ULL << S.current;
+}
+
+bool sim_waitq_queued(const struct sim_waitq *wq)
+{
+	return S.current >= 0 && (wq->waiters >> S.current & 1);
+}
+
 #endif /* !SIM_STRESS */

@@ -206,6 +206,14 @@ struct sim_waitq {
  */
 void sim_wait(struct sim_waitq *wq, const char *what, const void *obj,
 	      const struct sim_site *site);
+/*
+ * sim_waitq_add_current - queue the running task on @wq without parking it
+ * (the kernel adds itself to a wait queue before it drops the lock that
+ * guards its condition); sim_waitq_queued - is it still queued, no wake-up
+ * of @wq since? Neither is a scheduling point. sim_wait() parks it.
+ */
+void sim_waitq_add_current(struct sim_waitq *wq);
+bool sim_waitq_queued(const struct sim_waitq *wq);
 /* Make every task parked on @wq runnable. Not a scheduling point. */
 void sim_wake_all(struct sim_waitq *wq);
 

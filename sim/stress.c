@@ -789,6 +789,17 @@ void sim_wait_on_bit(unsigned long *word, int nr, const struct sim_site *site)
 	set_blocked(0);
 }
 
+/* Stress mode: no wait queues; the wait spins until the bit is clear. */
+void sim_bit_wait_prepare(unsigned long *word, int nr)
+{
+}
+
+void sim_bit_wait_finish(unsigned long *word, int nr,
+			 const struct sim_site *site)
+{
+	sim_wait_on_bit(word, nr, site);
+}
+
 void sim_wait_on_bit_lock(unsigned long *word, int nr,
 			  const struct sim_site *site)
 {

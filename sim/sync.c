@@ -417,4 +417,21 @@ void sim_wait_for_completion(struct completion *c,
 		c->done--;
 }
 
+void sim_bit_wait_prepare(unsigned long *word, int nr)
+{
+	if (__atomic_load_n(&word[BIT_WORD(nr)], SIM_MO) & BIT_MASK(nr))
+		sim_waitq_add_current(bit_waitqueue(word, nr));
+}
+
+void sim_bit_wait_finish(unsigned long *word, int nr,
+			 const struct sim_site *site)
+{
+	struct sim_waitq *wq;
+
+	sim_yield_at(SIM_EV_READ, (uintptr_t)word, site);
+	wq = bit_waitqueue_lookup(word, nr);
+	if (wq && sim_waitq_queued(wq))
+		sim_wait(wq, "bit", word, site);
+}
+
 #endif /* !SIM_STRESS */

@@ -146,6 +146,23 @@ bool sim_bit_has_waiters(unsigned long *word, int nr);
 #define wait_on_bit(word, nr) sim_wait_on_bit((word), (nr), SIM_SITE("wait_on_bit"))
 #define wait_on_bit_lock(word, nr)                                         \
 	sim_wait_on_bit_lock((word), (nr), SIM_SITE("wait_on_bit_lock"))
+/*
+ * A wait that is queued before the lock guarding its condition is dropped
+ * (folio_wait_bit_common, migration_entry_wait_on_locked): with that lock
+ * held, bit_wait_prepare() queues the running task on the bit's wait queue
+ * if the bit is set (not a scheduling point); the caller drops its lock;
+ * bit_wait_finish() sleeps until a wake-up of the bit has come since the
+ * prepare, and does not read the bit again: the object may be freed and
+ * reused, its bit set by its next owner, before the waiter runs, and the
+ * kernel's waiter is woken by the unlock all the same (WQ_FLAG_WOKEN).
+ * The caller re-checks what it waited for (the fault is retried).
+ */
+void sim_bit_wait_prepare(unsigned long *word, int nr);
+void sim_bit_wait_finish(unsigned long *word, int nr,
+			 const struct sim_site *site);
+#define bit_wait_prepare(word, nr) sim_bit_wait_prepare((word), (nr))
+#define bit_wait_finish(word, nr)                                          \
+	sim_bit_wait_finish((word), (nr), SIM_SITE("wait_on_bit"))
 /* clear_bit_unlock() then wake_up_bit(). */
 void sim_clear_bit_unlock_wake(unsigned long *word, int nr,
 			       const struct sim_site *site);

@@ -14,6 +14,10 @@
  *  - Livelock: the step bound ends a task that never stops.
  *  - Violations end the execution without ending the process.
  *  - sim_others_stand_at agrees with its definition on every range.
+ *  - A bit wait queued under a lock (bit_wait_prepare/finish, the kernel's
+ *    migration_entry_wait_on_locked) is woken by the unlock that was
+ *    pending, even when the bit is taken again before the waiter runs;
+ *    a wait that re-reads the bit (wait_on_bit) sleeps on the new owner.
  * Runs in well under a second.
  */
 #include <string.h>
@@ -454,9 +458,83 @@ static void test_others_stand_at(void)
 	   stand_true, stand_false);
 }
 
+/* ---- a bit wait queued under a lock: the unlock it waited for wakes it ---- */
+
+static spinlock_t entry_lock;
+static int entry;		/* "a migration entry": set while the bit is held */
+static unsigned long bitword;
+static bool queued_wait;	/* bit_wait_prepare/finish, else wait_on_bit */
+static int woken_relocked;	/* the waiter returned with the bit set again */
+
+static void entry_waiter(void *arg)
+{
+	int saw;
+
+	spin_lock(&entry_lock);
+	saw = entry;
+	if (saw && queued_wait)
+		bit_wait_prepare(&bitword, 0);
+	spin_unlock(&entry_lock);
+	if (!saw)
+		return;
+	if (queued_wait)
+		bit_wait_finish(&bitword, 0);
+	else
+		wait_on_bit(&bitword, 0);
+	woken_relocked += test_bit(0, &bitword);
+}
+
+/* The migration: entry gone under the lock, then the unlock; then the
+ * freed folio's next owner takes its lock and keeps it. */
+static void entry_owner(void *arg)
+{
+	spin_lock(&entry_lock);
+	entry = 0;
+	spin_unlock(&entry_lock);
+	clear_bit_unlock_wake(&bitword, 0);
+	wait_on_bit_lock(&bitword, 0);
+}
+
+static int run_entry_wait(bool queued)
+{
+	int deadlocks = 0;
+
+	queued_wait = queued;
+	woken_relocked = 0;
+	for (uint64_t seed = 0; seed < 400; seed++) {
+		struct sim_config cfg = { .strategy = sim_strategy_random(),
+					  .seed = seed };
+		struct sim_result r;
+
+		sim_exec_begin(&cfg);
+		spin_lock_init(&entry_lock);
+		entry = 1;
+		bitword = 1;
+		sim_task_create("waiter", entry_waiter, NULL);
+		sim_task_create("owner", entry_owner, NULL);
+		sim_exec_run(&r);
+		deadlocks += r.outcome == SIM_DEADLOCK;
+	}
+	return deadlocks;
+}
+
+static void test_bit_wait_queued(void)
+{
+	int dl = run_entry_wait(true);
+
+	ok(dl == 0 && woken_relocked > 0,
+	   "A bit wait queued under the lock is woken by the pending unlock, "
+	   "also when the bit is taken again before the waiter runs (%d "
+	   "deadlocks; %d such wake-ups in 400 executions)", dl,
+	   woken_relocked);
+	dl = run_entry_wait(false);
+	ok(dl > 0, "A wait that re-reads the bit after the lock is dropped "
+	   "sleeps on the next owner's lock (%d deadlocks in 400)", dl);
+}
+
 int main(void)
 {
-	plan(22);
+	plan(24);
 	test_determinism();
 	test_replay_divergence();
 	test_abba();
@@ -467,5 +545,6 @@ int main(void)
 	test_bounds();
 	test_task_limit();
 	test_others_stand_at();
+	test_bit_wait_queued();
 	return done_testing();
 }
