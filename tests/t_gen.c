@@ -61,7 +61,7 @@ struct outcome {
 	uint64_t executions, failures, limits;
 	char error[256];	/* parse/load error or explore error */
 	char msg[512];		/* first failure */
-	char schedule[512];
+	char schedule[16384];	/* the shrunk one if there is one */
 };
 
 static const char *const cls_name[] = { "seq", "disjoint", "racy" };
@@ -115,8 +115,13 @@ static struct outcome try_scenario(char *text, uint64_t runs)
 				snprintf(c.msg, sizeof(c.msg), "%s: %s",
 					 sim_outcome_name(r.fail[0].outcome),
 					 r.fail[0].msg);
-				snprintf(c.schedule, sizeof(c.schedule), "%s",
-					 r.fail[0].schedule);
+				const char *sch = r.fail[0].shrunk ?
+					r.fail[0].shrunk : r.fail[0].schedule;
+
+				/* too long to pass on whole: none, not a
+				 * truncated one that would not replay */
+				if (strlen(sch) < sizeof(c.schedule))
+					strcpy(c.schedule, sch);
 			}
 			explore_result_free(&r);
 		}
@@ -128,8 +133,17 @@ out:
 		exit(0);	/* LeakSanitizer looks at what is left */
 	}
 	close(fds[1]);
-	if (read(fds[0], &o, sizeof(o)) != sizeof(o))
-		memset(&o, 0, sizeof(o));
+	{
+		size_t got = 0;
+		ssize_t n;
+
+		/* more than a pipe's atomic write: read until it is all in */
+		while (got < sizeof(o) &&
+		       (n = read(fds[0], (char *)&o + got, sizeof(o) - got)) > 0)
+			got += (size_t)n;
+		if (got != sizeof(o))
+			memset(&o, 0, sizeof(o));
+	}
 	close(fds[0]);
 	{
 		int st;
