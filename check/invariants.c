@@ -157,15 +157,34 @@ static void check_table(struct mm_struct *mm, unsigned long pfn, int level,
 	pi(pfn)->table_seen = true;
 }
 
+/*
+ * The VMA check_rmap() last looked up and the anon_vma it last found
+ * linked to it: the PTEs of one walk come in address order, so most
+ * share both (a split THP's 512). Forgotten at the start of each mm's
+ * walk (walk_mm): VMAs are not reused within one.
+ */
+static struct {
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+	struct anon_vma *av;
+} rmap_memo;
+
 /* (4) the rmap of @folio's page @page mapped at @addr can find it. */
 static void check_rmap(struct mm_struct *mm, struct folio *folio,
 		       struct page *page, unsigned long addr)
 {
-	struct vm_area_struct *vma = vma_lookup(mm, addr);
+	struct vm_area_struct *vma = rmap_memo.vma;
 	struct anon_vma *av = folio_anon_vma(folio);
 	struct anon_vma_chain *avc;
 	unsigned long idx = folio->index + (page - &folio->page);
 
+	if (rmap_memo.mm != mm || !vma || addr < vma->vm_start ||
+	    addr >= vma->vm_end) {
+		vma = vma_lookup(mm, addr);
+		rmap_memo.mm = mm;
+		rmap_memo.vma = vma;
+		rmap_memo.av = NULL;
+	}
 	if (!vma) {
 		inv_fail("invariant (4) rmap: mm %d maps pfn %lu at %#lx, "
 			 "outside every VMA", mm->id, page_to_pfn(page), addr);
@@ -204,9 +223,13 @@ static void check_rmap(struct mm_struct *mm, struct folio *folio,
 			 "index %lu, vma says %lu (rmap_walk would miss it)",
 			 page_to_pfn(page), addr, mm->id, idx,
 			 linear_page_index(vma, addr));
+	if (av == rmap_memo.av)
+		return;
 	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
-		if (avc->anon_vma == av)
+		if (avc->anon_vma == av) {
+			rmap_memo.av = av;
 			return;
+		}
 	inv_fail("invariant (4) rmap: pfn %lu at %#lx of mm %d: its anon_vma "
 		 "is not linked to the VMA (rmap_walk would miss it)",
 		 page_to_pfn(page), addr, mm->id);
@@ -378,6 +401,7 @@ static void walk_mm(struct mm_struct *mm)
 	pgd_t *pgd = (pgd_t *)__pfn_va(mm->context.pgd_pfn);
 
 	file_pages = 0;
+	rmap_memo.mm = NULL;
 	check_table(mm, mm->context.pgd_pfn, PT_PGD, 0);
 	for (int i = chk_next_used(pgd, 0); i < PTRS_PER_PGD;
 	     i = chk_next_used(pgd, i + 1)) {
