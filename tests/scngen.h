@@ -17,6 +17,8 @@
  *                    each on pages of its own (page ownership tracked as
  *                    above), plus signal/wait hand-overs. Values are again
  *                    a function of the program order: no violation allowed.
+ *                    Ops that act on every page (compact, reclaim,
+ *                    swapoff, KSM merges, collapse) are left out here.
  *   SCNGEN_RACY      the same ops on shared pages: anything the language
  *                    can say, races included. Only "no crash, no sanitizer
  *                    report, no LIMIT" is required of these.
@@ -60,7 +62,14 @@ enum {
 	GEN_NUMA_THP = 1 << 19,	/* migrate ops on THP regions */
 	GEN_MPROTECT_SPAN = 1 << 20, /* mprotect over several pages */
 	GEN_MANY_WORDS = 1 << 21, /* fills and checks of > 3072 words */
-	GEN_ALL = (1 << 22) - 1,
+	GEN_SWAP = 1 << 22,	/* a swap device: pageout, swapin; reclaim and
+				 * swapoff (not DISJOINT: every page) */
+	GEN_KSM = 1 << 23,	/* madvise mergeable, ksm-merge (not
+				 * DISJOINT: a merge write-protects the
+				 * partner page, anyone's) */
+	GEN_COLLAPSE = 1 << 24,	/* collapse of a 2M region (not DISJOINT) */
+	GEN_MEMORY = 1 << 25,	/* memory=tso|arm64, arch=arm64 */
+	GEN_ALL = (1 << 26) - 1,
 };
 
 #define GEN_MAX_REGIONS 4
@@ -118,6 +127,8 @@ struct gen {
 	int nr_threads;
 	struct gen_pin pins[16];
 	int nr_pins, pin_seq, sig_seq, nr_regions;
+	bool swap, swapped_off;	/* a swap device; swapoff done */
+	const char *machine;	/* memory=/arch= config, or "" */
 	unsigned words;		/* words filled and checked so far */
 	char *out;
 	size_t out_len, out_cap;
@@ -364,12 +375,12 @@ static void gen_one(struct gen *g, int t)
 {
 	struct gen_mm *m = gen_mm_of(g, t);
 	bool kt = gen_is_kthread(g, t);
-	unsigned first, n, kind = gen_below(g, 19);
+	unsigned first, n, kind = gen_below(g, 23);
 	struct gen_region *r;
 	int ri;
 
 	if (kt && kind < 12)
-		kind = 12 + gen_below(g, 7);
+		kind = 12 + gen_below(g, 11);
 	switch (kind) {
 	case 0: case 1: case 2:		/* store */
 		if (!gen_pick(g, t, 3, 1, &ri, &first, &n))
@@ -561,6 +572,42 @@ static void gen_one(struct gen *g, int t)
 		gen_op(g, t, "pfn-get %s %#x", gen_addr(g, t, ri, first, 0),
 		       n * GEN_PAGE);
 		return;
+	case 19: case 20:		/* swap: own pages out, or back */
+		if (!g->swap || !gen_pick(g, t, 0, 3, &ri, &first, &n))
+			return;
+		gen_op(g, t, "%s %s %#x", gen_chance(g, 70) ? "pageout" :
+		       "swapin", gen_addr(g, t, ri, first, 0), n * GEN_PAGE);
+		return;
+	case 21:			/* reclaim, swapoff: every page */
+		if (!g->swap || g->cls == SCNGEN_DISJOINT)
+			return;
+		if (!g->swapped_off && gen_chance(g, 25)) {
+			gen_op(g, t, "swapoff");
+			g->swapped_off = true;
+		} else {
+			gen_op(g, t, "reclaim");
+		}
+		return;
+	case 22:			/* KSM, collapse */
+		if (g->cls == SCNGEN_DISJOINT ||
+		    !gen_pick(g, t, 0, 3, &ri, &first, &n))
+			return;
+		r = &m->r[ri];
+		if ((g->mix & GEN_COLLAPSE) && r->thp && !r->split &&
+		    gen_chance(g, 50)) {
+			gen_op(g, t, "collapse %s", r->name);
+			return;
+		}
+		if (!(g->mix & GEN_KSM))
+			return;
+		if (!kt && gen_chance(g, 40))
+			gen_op(g, t, "madvise %s %#x mergeable",
+			       gen_addr(g, t, ri, first, 0), n * GEN_PAGE);
+		else
+			gen_op(g, t, "ksm-merge %s %#x",
+			       gen_addr(g, t, ri, first, 0), n * GEN_PAGE);
+		r->split = true;
+		return;
 	default:
 		if (kt)
 			return;
@@ -652,6 +699,16 @@ static char *scngen(uint64_t seed, enum scngen_class cls, unsigned mix)
 	g->mix = mix;
 	g->nodes = (mix & (GEN_MIGRATE | GEN_COMPACT)) ? 2 : 1;
 	g->thp_always = (mix & GEN_THP) && gen_chance(g, 30);
+	g->swap = (mix & GEN_SWAP) && gen_chance(g, 40);
+	g->machine = "";
+	if ((mix & GEN_MEMORY) && gen_chance(g, 30)) {
+		static const char *const m[] = {
+			" memory=tso", " memory=arm64 arch=arm64",
+			" arch=arm64", " arch=arm64 tlb_free=rcu",
+		};
+
+		g->machine = m[gen_below(g, 4)];
+	}
 	g->nr_procs = 1;
 	snprintf(g->proc_name[0], 8, "init");
 	main_t = gen_thread(g, "main", 0);
@@ -811,12 +868,13 @@ static char *scngen(uint64_t seed, enum scngen_class cls, unsigned mix)
 
 	gen_append(&g->out, &g->out_len, &g->out_cap,
 		   "# tests/scngen.h: seed %llu, class %s, mix %#x\n"
-		   "config mem=%s nodes=%d thp=%s\n",
+		   "config mem=%s nodes=%d thp=%s%s%s\n",
 		   (unsigned long long)seed,
 		   cls == SCNGEN_SEQ ? "seq" : cls == SCNGEN_DISJOINT ?
 		   "disjoint" : "racy", mix, (mix & GEN_THP) ? "32M" : "8M",
 		   g->nodes, !(mix & GEN_THP) ? "never" :
-		   g->thp_always ? "always" : "madvise");
+		   g->thp_always ? "always" : "madvise",
+		   g->swap ? " swap=256K" : "", g->machine);
 	for (int t = 0; t < g->nr_threads; t++) {
 		gen_append(&g->out, &g->out_len, &g->out_cap, "%s\n%s",
 			   g->th[t].header, g->th[t].ops);
