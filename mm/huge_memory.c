@@ -928,12 +928,12 @@ static void remap_page(struct folio *folio, unsigned long nr)
  * __split_unmapped_folio - @folio (frozen, unmapped, locked) becomes
  * folio_nr_pages() folios of order 0: each tail takes the head's
  * mapping, index + i and flags, keeps its own PG_anon_exclusive, stops
- * pointing at the head; the head loses its order. Counts stay frozen
- * (0) for the caller to unfreeze. Nobody can reach the pages meanwhile
- * except through a speculative reference, which the frozen head count
- * refuses: no yield points.
+ * pointing at the head; the head loses its order; with @isolate (a split
+ * onto a reclaim or migration list) each tail is PG_isolated before its
+ * count is unfrozen, as the kernel's never gets PG_lru. Counts stay frozen
+ * (0) for the caller to unfreeze: no yield points.
  */
-static void __split_unmapped_folio(struct folio *folio)
+static void __split_unmapped_folio(struct folio *folio, bool isolate)
 {
 	unsigned int order = folio_order(folio);
 	unsigned long nr = 1UL << order;
@@ -946,8 +946,8 @@ static void __split_unmapped_folio(struct folio *folio)
 		VM_BUG_ON_PAGE(tail->_mapcount.counter != -1, tail);
 		tail->index = folio->index + i;
 		tail->mapping = folio->mapping;
-		__atomic_fetch_or(&tail->flags, hflags & SPLIT_TAIL_FLAGS,
-				  SIM_MO);
+		__atomic_fetch_or(&tail->flags, (hflags & SPLIT_TAIL_FLAGS) |
+				  (isolate ? BIT(PG_isolated) : 0), SIM_MO);
 		/* smp_wmb() in the kernel: ->mapping before the head goes */
 		__atomic_store_n(&tail->compound_head, 0UL, SIM_MO);
 	}
@@ -1072,7 +1072,7 @@ static int __folio_split(struct folio *folio, struct page *lock_at,
 		folio_clear_partially_mapped(folio);
 		spin_unlock(&q->split_queue_lock);
 		/* (5) */
-		__split_unmapped_folio(folio);
+		__split_unmapped_folio(folio, list != NULL);
 		if (mapping) {
 			/*
 			 * In order, each tail is unfrozen at 1 + its cache
@@ -1140,10 +1140,10 @@ remap:
 				continue;
 			folio_unlock(f);
 			if (list) {
-				/* SIM: the split's reference becomes the
-				 * isolation one (kernel: lru_add_split_folio
-				 * takes one, the split drops its own) */
-				folio_set_isolated(f);
+				/* SIM: the split's reference is the isolation
+				 * one (kernel: lru_add_split_folio takes one,
+				 * the split drops its own); PG_isolated since
+				 * (5), as the kernel's PG_lru is never set */
 				list_add_tail(&f->lru, list);
 				continue;
 			}
