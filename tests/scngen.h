@@ -18,7 +18,8 @@
  *                    above), plus signal/wait hand-overs. Values are again
  *                    a function of the program order: no violation allowed.
  *                    Ops that act on every page (compact, reclaim,
- *                    swapoff, KSM merges, collapse) are left out here.
+ *                    swapoff, KSM merges, collapse, truncate and hole
+ *                    punch of a memfd) are left out here.
  *   SCNGEN_RACY      the same ops on shared pages: anything the language
  *                    can say, races included. Only "no crash, no sanitizer
  *                    report, no LIMIT" is required of these.
@@ -69,7 +70,9 @@ enum {
 				 * partner page, anyone's) */
 	GEN_COLLAPSE = 1 << 24,	/* collapse of a 2M region (not DISJOINT) */
 	GEN_MEMORY = 1 << 25,	/* memory=tso|arm64, arch=arm64 */
-	GEN_ALL = (1 << 26) - 1,
+	GEN_SHMEM = 1 << 26,	/* a memfd mapped shared; truncate and
+				 * fallocate (not DISJOINT) */
+	GEN_ALL = (1 << 27) - 1,
 };
 
 #define GEN_MAX_REGIONS 4
@@ -90,6 +93,7 @@ struct gen_page {
 struct gen_region {
 	char name[8];
 	bool live, thp, split;	/* split: not one VMA any more */
+	bool file;		/* a MAP_SHARED mapping of memfd F<name> */
 	unsigned pages, max_pages;
 	struct gen_page pg[GEN_THP_PAGES];
 };
@@ -375,12 +379,12 @@ static void gen_one(struct gen *g, int t)
 {
 	struct gen_mm *m = gen_mm_of(g, t);
 	bool kt = gen_is_kthread(g, t);
-	unsigned first, n, kind = gen_below(g, 23);
+	unsigned first, n, kind = gen_below(g, 24);
 	struct gen_region *r;
 	int ri;
 
 	if (kt && kind < 12)
-		kind = 12 + gen_below(g, 11);
+		kind = 12 + gen_below(g, 12);
 	switch (kind) {
 	case 0: case 1: case 2:		/* store */
 		if (!gen_pick(g, t, 3, 1, &ri, &first, &n))
@@ -462,7 +466,8 @@ static void gen_one(struct gen *g, int t)
 		    !gen_pick(g, t, 0, 1, &ri, &first, &n))
 			return;
 		r = &m->r[ri];
-		if (r->split || r->thp || gen_any_pinned(r, 0, r->pages))
+		if (r->split || r->thp || r->file ||
+		    gen_any_pinned(r, 0, r->pages))
 			return;
 		for (unsigned i = 0; i < r->pages; i++)
 			if (!gen_ok(g, t, r, i, 0))
@@ -608,6 +613,29 @@ static void gen_one(struct gen *g, int t)
 			       gen_addr(g, t, ri, first, 0), n * GEN_PAGE);
 		r->split = true;
 		return;
+	case 23:			/* truncate, hole punch of a memfd */
+		if (g->cls == SCNGEN_DISJOINT ||
+		    !gen_pick(g, t, 0, 3, &ri, &first, &n))
+			return;
+		r = &m->r[ri];
+		if (!r->file || gen_any_pinned(r, first, r->pages - first))
+			return;
+		if (gen_chance(g, 40) && first > 0) {
+			/* pages past the new end: SIGBUS, so never used
+			 * again, in any process */
+			gen_op(g, t, "truncate F%s %#x", r->name,
+			       first * GEN_PAGE);
+			for (int p = 0; p < g->nr_procs; p++)
+				for (unsigned i = first; i < r->pages; i++)
+					g->mm[p].r[ri].pg[i].mapped = 0;
+		} else {
+			gen_op(g, t, "fallocate F%s %#x %#x", r->name,
+			       first * GEN_PAGE, n * GEN_PAGE);
+			for (int p = 0; p < g->nr_procs; p++)
+				for (unsigned i = first; i < first + n; i++)
+					g->mm[p].r[ri].pg[i].touched = 0;
+		}
+		return;
 	default:
 		if (kt)
 			return;
@@ -643,7 +671,9 @@ static void gen_fork_mm(struct gen_mm *child, const struct gen_mm *parent,
 		for (unsigned i = 0; i < r->pages; i++) {
 			struct gen_page *pg = &r->pg[i];
 
-			if (pg->dontfork)
+			/* a shared file page: the child would race the
+			 * parent on it, so it leaves it alone */
+			if (pg->dontfork || r->file)
 				pg->mapped = 0;
 			if (pg->wipe)
 				pg->touched = 0;
@@ -741,12 +771,20 @@ static char *scngen(uint64_t seed, enum scngen_class cls, unsigned mix)
 		snprintf(r->name, sizeof(r->name), "%c", 'A' + ri);
 		r->live = true;
 		r->thp = thp;
+		r->file = !thp && (mix & GEN_SHMEM) && gen_chance(g, 25);
 		r->pages = thp ? GEN_THP_PAGES : 1 + gen_below(g, 8);
 		r->max_pages = thp ? GEN_THP_PAGES : GEN_SMALL_PAGES;
 		for (unsigned i = 0; i < r->max_pages; i++)
 			r->pg[i] = (struct gen_page){
 				.mapped = i < r->pages, .prot = 3,
 				.owner = main_t };
+		if (r->file) {
+			gen_op(g, main_t, "memfd F%s %#x", r->name,
+			       r->pages * GEN_PAGE);
+			gen_op(g, main_t, "mmap %s %#x file=F%s shared",
+			       r->name, r->pages * GEN_PAGE, r->name);
+			continue;
+		}
 		gen_op(g, main_t, "mmap %s %#x anon%s", r->name,
 		       r->pages * GEN_PAGE,
 		       thp && !g->thp_always ? " thp" :
