@@ -311,4 +311,12 @@ void pmd_install(struct mm_struct *mm, pmd_t *pmd, pgtable_t *pte);
 /* Pages faultaround maps at most (kernel: fault_around_bytes / 4K). */
 extern unsigned long fault_around_pages;
 
+/* Faultaround's end of file, and its page count (mm/filemap.c). */
+unsigned long filemap_clamp_eof(struct address_space *mapping,
+				unsigned long end_pgoff);
+unsigned long filemap_eof_first(struct address_space *mapping,
+				unsigned long end_pgoff);
+unsigned int filemap_range_nr(struct folio *folio, unsigned long index,
+			      unsigned int nr, unsigned int i);
+
 #endif /* MMSIM_PAGEMAP_H */

@@ -232,7 +232,7 @@ static vm_fault_t filemap_map_folio_range(struct vm_fault *vmf,
 {
 	vm_fault_t ret = 0;
 
-	for (unsigned int i = 0; i < nr; i++) {
+	for (unsigned int i = 0; i < filemap_range_nr(folio, index, nr, i); i++) {
 		pte_t *pte = vmf->pte + i;
 		unsigned long a = addr + i * PAGE_SIZE;
 
@@ -251,23 +251,23 @@ static vm_fault_t filemap_map_folio_range(struct vm_fault *vmf,
 }
 
 /*
- * filemap_map_pages - see pagemap.h. Runs under rcu_read_lock with
- * mmap_lock held for read; vmf->prealloc_pte may hold a table for a none
- * PMD. (1) find the first mappable folio, (2) let it decide the PMD
- * (filemap_map_pmd), (3) map and lock the PTE table - which may fail: the
- * PMD may have become huge, or none, meanwhile (pte_offset_map_lock
- * re-validates it) - (4) map every none PTE of each folio found.
+ * filemap_map_pages - see pagemap.h. mmap_lock held for read; vmf->
+ * prealloc_pte may hold a table for a none PMD. (0) the end below EOF
+ * (see the end of the file), (1) find the first mappable folio, (2) let it
+ * decide the PMD, (3) map and lock the PTE table - which may fail: the PMD
+ * may have become huge, or none, meanwhile - (4) map each folio found.
  */
 vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
 			     unsigned long end_pgoff)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct address_space *mapping = vma->vm_file->f_mapping;
-	unsigned long index = start_pgoff, addr, file_end;
+	unsigned long index = start_pgoff, addr;
 	struct folio *folio;
 	vm_fault_t ret = 0;
 	int rss = 0, type;
 
+	end_pgoff = filemap_eof_first(mapping, end_pgoff);
 	rcu_read_lock();
 	folio = next_uptodate_folio(mapping, &index, end_pgoff);
 	if (!folio)
@@ -288,9 +288,9 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
 		folio_put(folio);
 		goto out;
 	}
-	file_end = DIV_ROUND_UP(i_size_read(mapping), PAGE_SIZE) - 1;
-	if (end_pgoff > file_end)
-		end_pgoff = file_end;
+	/* the end read again after the lookup: the switch (see the end) */
+	if (sim_regress_on(SIM_REGRESS_FILEMAP_MAP_PAGES_EOF))
+		end_pgoff = filemap_clamp_eof(mapping, end_pgoff);
 	type = mm_counter_file(folio);
 	do {
 		unsigned long end = folio_next_index(folio) - 1;
@@ -313,4 +313,54 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
 out:
 	rcu_read_unlock();
 	return ret;
+}
+
+/*
+ * Faultaround's end of file (kernel: f58df566524e "mm: filemap: fix
+ * nr_pages calculation overflow in filemap_map_pages()", Baolin Wang,
+ * 2026). filemap_map_pages clamps @end_pgoff to the last page below
+ * i_size. Since 743a2753a02e ("filemap: cap PTE range to be created to
+ * allowed zero fill in folio_map_range()") it read i_size after
+ * next_uptodate_folio had found and locked a folio: a truncate that
+ * shrank the file in between left the folio's index above the new end,
+ * and nr_pages = min(end, end_pgoff) - index + 1 wrapped around, so
+ * filemap_map_folio_range mapped pages past the folio's end. The fix
+ * reads the end first; the lookup then never returns a folio past it.
+ * The old order is the regression switch filemap-map-pages-eof.
+ */
+unsigned long filemap_clamp_eof(struct address_space *mapping,
+				unsigned long end_pgoff)
+{
+	unsigned long file_end = DIV_ROUND_UP(i_size_read(mapping),
+					      PAGE_SIZE) - 1;
+
+	return end_pgoff > file_end ? file_end : end_pgoff;
+}
+
+unsigned long filemap_eof_first(struct address_space *mapping,
+				unsigned long end_pgoff)
+{
+	if (sim_regress_on(SIM_REGRESS_FILEMAP_MAP_PAGES_EOF))
+		return end_pgoff;	/* read after the lookup */
+	return filemap_clamp_eof(mapping, end_pgoff);
+}
+
+/*
+ * filemap_range_nr - how many of @nr pages from file index @index
+ * filemap_map_folio_range maps (asked again at each page @i): never past
+ * @folio's end. Asking for more is the kernel's VM_WARN_ON_FOLIO in
+ * __folio_rmap_sanity_checks (page_folio(page + nr_pages - 1) != folio):
+ * reported once, at the first page; the kernel goes on corrupting the
+ * _mapcount of pages that are not the folio's.
+ */
+unsigned int filemap_range_nr(struct folio *folio, unsigned long index,
+			      unsigned int nr, unsigned int i)
+{
+	unsigned long in_folio = folio_next_index(folio) - index;
+
+	if (nr <= in_folio)
+		return nr;
+	if (i == 0)
+		VM_WARN_ON_FOLIO(nr > in_folio, folio);
+	return (unsigned int)in_folio;
 }

@@ -388,6 +388,26 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 			"pmd_page() of the entry as a page)",
 		.scenario = "scenarios/shmem-pmd-migration-split.mms",
 	},
+	[SIM_REGRESS_FILEMAP_MAP_PAGES_EOF] = {
+		/* "mm: filemap: fix nr_pages calculation overflow in
+		 * filemap_map_pages()" (Baolin Wang): f58df566524e in a
+		 * mainline log next to Linux 7.0-rc7, its mm-commits mail
+		 * (posted 2026-03-17 by its lkml link) says Fixes:
+		 * 743a2753a02e "filemap: cap PTE range to be created to
+		 * allowed zero fill in folio_map_range()", Cc: stable;
+		 * the commit date is not verified. Found again by mmsim's
+		 * fuzz runner (session 10) before the model knew of it. */
+		.name = "filemap-map-pages-eof",
+		.commit = "f58df566524e",
+		.date = "not verified",
+		.what = "faultaround reads i_size after it found and locked "
+			"a large folio: a truncate in between leaves the "
+			"folio past the new end, nr_pages wraps around and "
+			"filemap_map_folio_range maps pages that are not "
+			"the folio's (VM_WARN_ON_FOLIO in folio_add_file_"
+			"rmap_ptes, other pages' mapcounts corrupted)",
+		.scenario = "scenarios/filemap-map-pages-eof.mms",
+	},
 };
 
 void sim_regress_set(enum sim_regress_id id, bool on)

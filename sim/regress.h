@@ -80,6 +80,8 @@ enum sim_regress_id {
 	SIM_REGRESS_SWAPOFF_VS_SWAPIN,
 	/* mm/huge_memory.c: a file PMD split forgets migration entries */
 	SIM_REGRESS_SHMEM_PMD_MIGRATION_SPLIT,
+	/* mm/filemap.c: faultaround reads EOF after its folio lookup */
+	SIM_REGRESS_FILEMAP_MAP_PAGES_EOF,
 	SIM_REGRESS__NR
 };
 

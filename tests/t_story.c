@@ -97,6 +97,9 @@ static const struct {
 	{ "shmem-pmd-migration-split", { "set_pmd_migration_entry",
 					 "zap_pmd_range",
 					 "__split_huge_pmd_locked" } },
+	{ "filemap-map-pages-eof", { "next_uptodate_folio", "i_size_write",
+				     "filemap_clamp_eof",
+				     "filemap_range_nr" } },
 };
 
 static char *slurp(const char *path)
