@@ -348,7 +348,9 @@ unsigned long filemap_eof_first(struct address_space *mapping,
 /*
  * filemap_range_nr - how many of @nr pages from file index @index
  * filemap_map_folio_range maps (asked again at each page @i): never past
- * @folio's end. Asking for more is the kernel's VM_WARN_ON_FOLIO in
+ * @folio's end. An order-0 folio is one page whatever @nr says (the
+ * kernel maps it with filemap_map_order0_folio, which takes no count).
+ * A large one asked for more is the kernel's VM_WARN_ON_FOLIO in
  * __folio_rmap_sanity_checks (page_folio(page + nr_pages - 1) != folio):
  * reported once, at the first page; the kernel goes on corrupting the
  * _mapcount of pages that are not the folio's.
@@ -358,6 +360,8 @@ unsigned int filemap_range_nr(struct folio *folio, unsigned long index,
 {
 	unsigned long in_folio = folio_next_index(folio) - index;
 
+	if (!folio_test_large(folio))
+		return nr ? 1 : 0;
 	if (nr <= in_folio)
 		return nr;
 	if (i == 0)
