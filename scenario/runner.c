@@ -77,6 +77,9 @@ struct rproc {
 	bool exited;
 	bool gone;		/* exited and its mm torn down */
 	struct sim_waitq exit_wq;	/* wait-exit waiters */
+	/* unmapping ops a pin in flight may have raced (R5) */
+	struct runmap *unmaps;
+	int nr_unmaps;
 };
 
 /* What judges DMA through one pinned page. */
@@ -86,6 +89,9 @@ struct rpage {
 	bool zero;		/* may be the shared zero page (oracle R4) */
 	int ghosting;		/* 1 + its ghost when the unmap ends; 0: none */
 	bool unjudged;		/* unmapped, its ghost still being taken */
+	int alt;		/* pinned racing an unmap: 1 + its ghost (at
+				 * alt_va) may be the page too; -1: two did */
+	unsigned long alt_va;
 };
 
 struct rhandle {
@@ -97,6 +103,9 @@ struct rhandle {
 	uint64_t len;
 	bool pinned;
 	bool coherent;		/* FOLL_PIN: DMA is judged by the oracle */
+	/* its pin in flight: began at race_now (0: none), of what */
+	uint64_t pin_began;
+	unsigned long pin_va, pin_len;
 };
 
 /* A tmpfs file: its memory is an oracle process of its own (file offsets). */
@@ -337,77 +346,68 @@ static void start_thread(int ti)
 }
 
 /*
+ * Pins racing unmaps (R5). GUP takes its reference under the PTL (or,
+ * GUP-fast, with no lock at all and one recheck of the PTE), and
+ * MADV_DONTNEED clears the PTE under the same PTL holding only
+ * mmap_lock (or the VMA lock) for read: when the two overlap, the pin
+ * may hold the page the zap took away - a ghost - or one faulted in
+ * after the zap - the process's. The runner records each op that unmaps
+ * a range of a process (struct runmap) while a pin may race it, and
+ * judges a page whose pin overlapped one in time against both.
+ */
+struct runmap {
+	unsigned long va, len;
+	int g;			/* its snapshot (-1: none); a pin racing
+				 * it starts one (pin_race_begin) */
+	uint64_t begin, end;	/* race_now; end 0: in flight, -1: free */
+};
+
+/* The clock of pins and unmaps (only their order matters). */
+static uint64_t race_now;
+
+/*
  * ghost_begin - @p is about to stop mapping [@va, @va + @len) (munmap,
  * MADV_DONTNEED, exit, exec, an mremap cutting a tail off): its pinned
  * pages there become ghosts (oracle R5), judged against a snapshot of
  * that range taken over the op, which nobody but the device writes to.
  * Until the op ends the page may still be mapped: DMA is judged against
- * the process, whose view already allows the unmap's effects.
- * Returns the snapshot for ghost_end(), or -1 if no pinned page is there.
+ * the process, whose view already allows the unmap's effects. A pin of
+ * the range in flight gets the snapshot taken too (it may race).
+ * Returns the unmap's record for ghost_end() (-1: none).
  */
-static int ghost_begin(int p, unsigned long va, unsigned long len)
-{
-	int opid = RT.procs[p].opid, g = -1;
-
-	for (int h = 0; h < RT.s->nr_handles; h++) {
-		struct rhandle *rh = &RT.handles[h];
-
-		if (!rh->pinned || rh->proc != p)
-			continue;
-		for (int i = 0; i < rh->npages; i++) {
-			struct rpage *pg = &rh->pg[i];
-
-			/* the first op to unmap it does (see ghost_end) */
-			if (pg->opid != opid || pg->ghosting || pg->va < va ||
-			    pg->va >= va + len)
-				continue;
-			if (g < 0)
-				g = oracle_ghost_begin(opid, va, len);
-			pg->ghosting = 1 + g;
-		}
-	}
-	return g;
-}
+static int ghost_begin(int p, unsigned long va, unsigned long len);
 
 /*
- * ghost_end - the op that unmapped [@va, @va + @len) of @p ended: its
- * pages marked by ghost_begin become ghost @g - unless an mremap moved
- * one out of the range meanwhile. mmap_lock orders the two in the kernel,
- * and the runner ends each op with no yield point after its kernel call,
- * so a page already moved was moved before this op unmapped the range:
- * it is still mapped, at its new place, and stays the process's.
+ * ghost_end - the op that unmapped [@va, @va + @len) of @p (record @u)
+ * ended: its pages marked by ghost_begin become its ghost - unless an
+ * mremap moved one out of the range meanwhile. mmap_lock orders the two
+ * in the kernel, and the runner ends each op with no yield point after
+ * its kernel call, so a page already moved was moved before this op
+ * unmapped the range: it is still mapped, at its new place, and stays
+ * the process's.
  */
-static void ghost_end(int p, int g, unsigned long va, unsigned long len)
-{
-	if (g >= 0)
-		oracle_ghost_end(RT.procs[p].opid, g);
-	for (int h = 0; h < RT.s->nr_handles; h++) {
-		struct rhandle *rh = &RT.handles[h];
+static void ghost_end(int p, int u, unsigned long va, unsigned long len);
 
-		for (int i = 0; rh->pinned && rh->proc == p && i < rh->npages;
-		     i++) {
-			struct rpage *pg = &rh->pg[i];
-			bool inside = pg->va >= va && pg->va < va + len;
+/*
+ * pin_race_begin - a pin of @n pages from @start by @p begins (@shared:
+ * of a MAP_SHARED mapping, judged at file offsets: no unmap races it).
+ * pin_race_end - it succeeded: each page that an unmap of @p overlapped
+ * in time gets that unmap's ghost as its alternative (rpage.alt).
+ */
+static void pin_race_begin(struct rhandle *rh, int p, unsigned long start,
+			   int n, bool shared);
+static void pin_race_end(struct rhandle *rh, int p);
 
-			/*
-			 * Another op that unmaps it began first (and took
-			 * the snapshot) and is still running: the page is
-			 * unmapped now (by this op or that one), and its
-			 * ghost is not ready until that one ends. Judge
-			 * nothing meanwhile.
-			 */
-			if (pg->ghosting && pg->ghosting != 1 + g && inside &&
-			    pg->opid == RT.procs[p].opid)
-				pg->unjudged = true;
-			if (g < 0 || pg->ghosting != 1 + g)
-				continue;
-			if (inside)
-				pg->opid = g;
-			pg->ghosting = 0;
-			pg->unjudged = false;
-		}
-	}
-}
+/*
+ * dma_write, dma_read - DMA through pinned page @pg at @va (@w: the
+ * word): a store or load by the process or by its ghost (R5), by both
+ * when the pin raced an unmap; a FOLL_GET pin's write may not show.
+ */
+static void dma_write(const struct rhandle *rh, const struct rpage *pg,
+		      unsigned long va, uint64_t *w, uint64_t val);
+static uint64_t dma_read(const struct rpage *pg, bool judged,
+			 unsigned long va, const uint64_t *w, char *why,
+			 size_t whylen, bool *ok);
 
 /* mremap moved [@from, @from + @len) of @p to @to: pins follow pages. */
 static void pins_move(int p, unsigned long from, unsigned long to,
@@ -977,7 +977,6 @@ static void do_pin_op(const struct scn_op *op, int p)
 	int n = (int)((PAGE_ALIGN(va + op->len) - start) >> PAGE_SHIFT);
 	unsigned int f = gup_flags_of(op);
 	int opid = RT.procs[p].opid;
-
 	bool shared = op_shared(op, p);
 	struct oracle_op *o = NULL;
 	bool *zero = sim_zalloc(sizeof(*zero) * n);
@@ -989,6 +988,7 @@ static void do_pin_op(const struct scn_op *op, int p)
 		o = oracle_pin_begin(opid, start, n);
 	rh->pages = sim_zalloc(sizeof(*rh->pages) * n);
 	rh->pg = sim_zalloc(sizeof(*rh->pg) * n);
+	pin_race_begin(rh, p, start, n, shared);
 	if (op->flags & SCN_F_FAST)
 		got = gup_fast_user_pages(proc_mm(p), start, n, f, rh->pages);
 	else
@@ -1009,13 +1009,13 @@ static void do_pin_op(const struct scn_op *op, int p)
 		oracle_pin_end(o, zero);
 	for (int i = 0; i < n; i++) {
 		unsigned long pva = start + i * PAGE_SIZE, ova = pva;
-		/* a shared mapping's pin reaches the file's page: the
-		 * oracle judges its DMA at the file offset */
+		/* shared: the file's page, judged at the file offset */
 		int id = shared ? oracle_target(op, p, pva, &ova) : opid;
 
 		rh->pg[i] = (struct rpage){ .opid = id, .va = ova,
 					    .zero = zero[i] };
 	}
+	pin_race_end(rh, p);
 	sim_free(zero);
 	rh->npages = n;
 	rh->proc = p;
@@ -1073,8 +1073,8 @@ static void do_dma_op(const struct scn_op *op, bool write)
 	uint64_t *w, v;
 	uintptr_t data;
 	char why[256];
-	struct oracle_op *h;
-	bool judged;
+	bool judged, ok;
+	/* R5: the process's page, its ghost, or either after a race */
 
 	if (!rh->pinned) {
 		op_fail(op, "pin", "DMA through handle %s, which is not "
@@ -1093,21 +1093,21 @@ static void do_dma_op(const struct scn_op *op, bool write)
 		/*
 		 * into the ghost being taken, if the page is between; a
 		 * FOLL_GET reference promises nothing: the word may or may
-		 * not show the device's value to the process
+		 * not show the device's value to the process; a pin that
+		 * raced an unmap writes the page the unmap took away (its
+		 * ghost) or the one the process faulted in after it: the
+		 * ghost gets the value, the process may (dma_write). Only
+		 * the device writes a ghost, so its snapshot plus this
+		 * value is what a later DMA read of it may see; the
+		 * read-back takes the process's word as maybe written
 		 */
-		h = !rh->coherent ?
-			    oracle_maybe_store_begin(pg->opid, va, 8, op->val) :
-			    oracle_store_begin(pg->unjudged ? pg->ghosting - 1 :
-							      pg->opid,
-					       va, 8, op->val);
-		__atomic_store_n(w, op->val, __ATOMIC_SEQ_CST);
-		oracle_end(h);
+		dma_write(rh, pg, va, w, op->val);
 		return;
 	}
 	sim_yield2(SIM_EV_USER, 0, SIM_EV_READ, data, "dma:read");
-	h = judged ? oracle_load_begin(pg->opid, va) : NULL;
-	v = __atomic_load_n(w, __ATOMIC_SEQ_CST);
-	if (!oracle_load_end(h, v, why, sizeof(why)) && !(pg->zero && !v))
+	/* after a race, either page may be the pin's: either judges */
+	v = dma_read(pg, judged, va, w, why, sizeof(why), &ok);
+	if (!ok && !(pg->zero && !v))
 		op_fail(op, "pin-incoherent", "%s", why);
 	if (op->has_val && v != op->val)
 		op_fail(op, "wrong-value", "DMA read of 0x%lx returned 0x%llx, "
@@ -2597,4 +2597,222 @@ static void file_zap_end(struct oracle_op *h)
 			pg->unjudged = false;
 		}
 	}
+}
+
+/* ---- pins racing unmaps (R5; declared above ghost_begin) ---- */
+
+/* Does [@va, @va + @len) meet [@va2, @va2 + @len2)? */
+static bool ranges_meet(unsigned long va, unsigned long len,
+			unsigned long va2, unsigned long len2)
+{
+	return va < va2 + len2 && va2 < va + len;
+}
+
+/* Is a (private) pin of [@va, @va + @len) by @p in flight? */
+static bool pin_in_flight(int p, unsigned long va, unsigned long len)
+{
+	for (int h = 0; h < RT.s->nr_handles; h++) {
+		const struct rhandle *rh = &RT.handles[h];
+
+		if (rh->pin_began && rh->proc == p &&
+		    ranges_meet(va, len, rh->pin_va, rh->pin_len))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * unmaps_prune - free @p's records no pin can race any more: ended
+ * before every pin of @p in flight began (all ended ones, if none is).
+ */
+static void unmaps_prune(int p)
+{
+	struct rproc *rp = &RT.procs[p];
+	uint64_t first = UINT64_MAX;
+
+	for (int h = 0; h < RT.s->nr_handles; h++)
+		if (RT.handles[h].pin_began && RT.handles[h].proc == p &&
+		    RT.handles[h].pin_began < first)
+			first = RT.handles[h].pin_began;
+	for (int u = 0; u < rp->nr_unmaps; u++)
+		if (rp->unmaps[u].end && rp->unmaps[u].end < first)
+			rp->unmaps[u].end = UINT64_MAX;
+}
+
+/* A record of an unmap of [@va, @va + @len) by @p beginning (snapshot @g). */
+static int unmap_record(int p, unsigned long va, unsigned long len, int g)
+{
+	struct rproc *rp = &RT.procs[p];
+	int u;
+
+	for (u = 0; u < rp->nr_unmaps; u++)
+		if (rp->unmaps[u].end == UINT64_MAX)
+			break;
+	if (u == rp->nr_unmaps) {
+		/* sized by doubling: the arena frees it at the end */
+		if (!(u & (u - 1))) {
+			struct runmap *n = sim_zalloc(sizeof(*n) *
+						      (u ? 2 * u : 4));
+
+			if (u)
+				memcpy(n, rp->unmaps, sizeof(*n) * u);
+			sim_free(rp->unmaps);
+			rp->unmaps = n;
+		}
+		rp->nr_unmaps++;
+	}
+	rp->unmaps[u] = (struct runmap){ .va = va, .len = len, .g = g,
+					 .begin = ++race_now };
+	return u;
+}
+
+static int ghost_begin(int p, unsigned long va, unsigned long len)
+{
+	int opid = RT.procs[p].opid, g = -1;
+
+	for (int h = 0; h < RT.s->nr_handles; h++) {
+		struct rhandle *rh = &RT.handles[h];
+
+		if (!rh->pinned || rh->proc != p)
+			continue;
+		for (int i = 0; i < rh->npages; i++) {
+			struct rpage *pg = &rh->pg[i];
+
+			/* the first op to unmap it does (see ghost_end) */
+			if (pg->opid != opid || pg->ghosting || pg->va < va ||
+			    pg->va >= va + len)
+				continue;
+			if (g < 0)
+				g = oracle_ghost_begin(opid, va, len);
+			pg->ghosting = 1 + g;
+		}
+	}
+	/* a pin in flight may get the page this op takes away */
+	if (g < 0 && pin_in_flight(p, va, len))
+		g = oracle_ghost_begin(opid, va, len);
+	return unmap_record(p, va, len, g);
+}
+
+static void ghost_end(int p, int u, unsigned long va, unsigned long len)
+{
+	int g = u >= 0 ? RT.procs[p].unmaps[u].g : -1;
+
+	if (g >= 0)
+		oracle_ghost_end(RT.procs[p].opid, g);
+	for (int h = 0; h < RT.s->nr_handles; h++) {
+		struct rhandle *rh = &RT.handles[h];
+
+		for (int i = 0; rh->pinned && rh->proc == p && i < rh->npages;
+		     i++) {
+			struct rpage *pg = &rh->pg[i];
+			bool inside = pg->va >= va && pg->va < va + len;
+
+			/*
+			 * Another op that unmaps it began first (and took
+			 * the snapshot) and is still running: the page is
+			 * unmapped now (by this op or that one), and its
+			 * ghost is not ready until that one ends. Judge
+			 * nothing meanwhile.
+			 */
+			if (pg->ghosting && pg->ghosting != 1 + g && inside &&
+			    pg->opid == RT.procs[p].opid)
+				pg->unjudged = true;
+			if (g < 0 || pg->ghosting != 1 + g)
+				continue;
+			if (inside)
+				pg->opid = g;
+			pg->ghosting = 0;
+			pg->unjudged = false;
+		}
+	}
+	if (u >= 0) {
+		RT.procs[p].unmaps[u].end = ++race_now;
+		unmaps_prune(p);
+	}
+}
+
+static void pin_race_begin(struct rhandle *rh, int p, unsigned long start,
+			   int n, bool shared)
+{
+	struct rproc *rp = &RT.procs[p];
+
+	rh->pin_began = 0;
+	if (shared)
+		return;
+	rh->pin_began = ++race_now;
+	rh->proc = p;
+	rh->pin_va = start;
+	rh->pin_len = (unsigned long)n * PAGE_SIZE;
+	/* an unmap in flight may take the page GUP is about to get */
+	for (int u = 0; u < rp->nr_unmaps; u++) {
+		struct runmap *m = &rp->unmaps[u];
+
+		if (!m->end && m->g < 0 &&
+		    ranges_meet(m->va, m->len, start, rh->pin_len))
+			m->g = oracle_ghost_begin(rp->opid, m->va, m->len);
+	}
+}
+
+static void pin_race_end(struct rhandle *rh, int p)
+{
+	struct rproc *rp = &RT.procs[p];
+	int n = (int)(rh->pin_len / PAGE_SIZE);
+
+	if (!rh->pin_began)
+		return;
+	for (int i = 0; i < n; i++) {
+		unsigned long pva = rh->pin_va + i * PAGE_SIZE;
+		struct rpage *pg = &rh->pg[i];
+
+		/* every unmap of the page that overlapped the pin in time */
+		for (int u = 0; u < rp->nr_unmaps; u++) {
+			const struct runmap *m = &rp->unmaps[u];
+
+			if (m->end == UINT64_MAX || m->g < 0 ||
+			    (m->end && m->end < rh->pin_began) ||
+			    !ranges_meet(m->va, m->len, pva, PAGE_SIZE))
+				continue;
+			pg->alt = pg->alt ? -1 : 1 + m->g;
+			pg->alt_va = pva;
+		}
+	}
+	rh->pin_began = 0;
+	unmaps_prune(p);
+}
+
+static void dma_write(const struct rhandle *rh, const struct rpage *pg,
+		      unsigned long va, uint64_t *w, uint64_t val)
+{
+	int to = pg->unjudged ? pg->ghosting - 1 : pg->opid;
+	struct oracle_op *h, *alt = NULL;
+
+	/* a FOLL_GET write, or one that may have gone to the ghost */
+	if (!rh->coherent || pg->alt)
+		h = oracle_maybe_store_begin(to, va, 8, val);
+	else
+		h = oracle_store_begin(to, va, 8, val);
+	if (pg->alt > 0)
+		alt = oracle_store_begin(pg->alt - 1, pg->alt_va +
+						      (va & ~PAGE_MASK), 8, val);
+	__atomic_store_n(w, val, __ATOMIC_SEQ_CST);
+	oracle_end(h);
+	oracle_end(alt);
+}
+
+static uint64_t dma_read(const struct rpage *pg, bool judged,
+			 unsigned long va, const uint64_t *w, char *why,
+			 size_t whylen, bool *ok)
+{
+	/* two unmaps raced the pin: not judged (SIM) */
+	struct oracle_op *h = judged && pg->alt >= 0 ?
+				      oracle_load_begin(pg->opid, va) : NULL;
+	struct oracle_op *alt = h && pg->alt > 0 ?
+		oracle_load_begin(pg->alt - 1, pg->alt_va + (va & ~PAGE_MASK)) :
+		NULL;
+	uint64_t v = __atomic_load_n(w, __ATOMIC_SEQ_CST);
+
+	*ok = oracle_load_end(h, v, why, whylen);
+	if (alt && oracle_load_end(alt, v, NULL, 0))
+		*ok = true;
+	return v;
 }
