@@ -2806,13 +2806,24 @@ static uint64_t dma_read(const struct rpage *pg, bool judged,
 	/* two unmaps raced the pin: not judged (SIM) */
 	struct oracle_op *h = judged && pg->alt >= 0 ?
 				      oracle_load_begin(pg->opid, va) : NULL;
-	struct oracle_op *alt = h && pg->alt > 0 ?
-		oracle_load_begin(pg->alt - 1, pg->alt_va + (va & ~PAGE_MASK)) :
-		NULL;
-	uint64_t v = __atomic_load_n(w, __ATOMIC_SEQ_CST);
+	struct oracle_op *alt = NULL, *taking = NULL;
+	uint64_t v;
 
+	if (h && pg->alt > 0)
+		alt = oracle_load_begin(pg->alt - 1,
+					pg->alt_va + (va & ~PAGE_MASK));
+	/*
+	 * An op unmapping the page is running: it may have zapped it
+	 * already, and the process may have stored to the fresh page since;
+	 * the pin still reads the old one - the snapshot being taken.
+	 */
+	if (h && pg->ghosting)
+		taking = oracle_load_begin(pg->ghosting - 1, va);
+	v = __atomic_load_n(w, __ATOMIC_SEQ_CST);
 	*ok = oracle_load_end(h, v, why, whylen);
 	if (alt && oracle_load_end(alt, v, NULL, 0))
+		*ok = true;
+	if (taking && oracle_load_end(taking, v, NULL, 0))
 		*ok = true;
 	return v;
 }
