@@ -92,6 +92,7 @@ struct rpage {
 	int alt;		/* pinned racing an unmap: 1 + its ghost (at
 				 * alt_va) may be the page too; -1: two did */
 	unsigned long alt_va;
+	bool alt_moved;		/* alt is the process: an mremap raced */
 };
 
 struct rhandle {
@@ -104,7 +105,7 @@ struct rhandle {
 	bool pinned;
 	bool coherent;		/* FOLL_PIN: DMA is judged by the oracle */
 	/* its pin in flight: began at race_now (0: none), of what */
-	uint64_t pin_began;
+	uint64_t pin_began, pin_ended;
 	unsigned long pin_va, pin_len;
 };
 
@@ -353,10 +354,18 @@ static void start_thread(int ti)
  * may hold the page the zap took away - a ghost - or one faulted in
  * after the zap - the process's. The runner records each op that unmaps
  * a range of a process (struct runmap) while a pin may race it, and
- * judges a page whose pin overlapped one in time against both.
+ * judges a page whose pin overlapped one in time against both: a DMA
+ * write is a store to the ghost (only the device writes it) and may or
+ * may not reach the process; a DMA read may return what either holds.
+ * An mremap that moves the page is the same race for GUP-fast (no
+ * mmap_lock): the pin has the page that moved, or (dontunmap) the one
+ * faulted in at the old address after the move; both addresses of the
+ * process are its alternatives, each written or not. Two such races of
+ * one page: its DMA reads are not judged (SIM).
  */
 struct runmap {
 	unsigned long va, len;
+	unsigned long from, to, mlen;	/* an mremap's move, mlen 0: none */
 	int g;			/* its snapshot (-1: none); a pin racing
 				 * it starts one (pin_race_begin) */
 	uint64_t begin, end;	/* race_now; end 0: in flight, -1: free */
@@ -409,24 +418,15 @@ static uint64_t dma_read(const struct rpage *pg, bool judged,
 			 unsigned long va, const uint64_t *w, char *why,
 			 size_t whylen, bool *ok);
 
-/* mremap moved [@from, @from + @len) of @p to @to: pins follow pages. */
-static void pins_move(int p, unsigned long from, unsigned long to,
-		      unsigned long len)
-{
-	for (int h = 0; h < RT.s->nr_handles; h++) {
-		struct rhandle *rh = &RT.handles[h];
-
-		if (!rh->pinned || rh->proc != p)
-			continue;
-		for (int i = 0; i < rh->npages; i++) {
-			struct rpage *pg = &rh->pg[i];
-
-			if (pg->opid == RT.procs[p].opid && pg->va >= from &&
-			    pg->va < from + len)
-				pg->va = pg->va - from + to;
-		}
-	}
-}
+/*
+ * mremap (record @u) moved [@from, @from + @len) of @p to @to: pins follow
+ * pages; a pin that overlapped the mremap in time may have got its page
+ * before the move (it moved) or after it (the old range, with dontunmap):
+ * the old address is its alternative (rpage.alt_moved). Only mremap
+ * moves pages under a pin; the oracle's values moved in oracle_move().
+ */
+static void pins_move(int p, int u, unsigned long from, unsigned long to,
+		      unsigned long len);
 
 /* A process ends: its memory leaves the oracle, its pins become ghosts. */
 static void process_exit(int p)
@@ -1207,8 +1207,8 @@ static void do_mremap_op(const struct scn_op *op, int p)
 	if (new_addr)
 		flags |= MREMAP_FIXED | MREMAP_MAYMOVE;
 	keep = old_len < op->len2 ? old_len : op->len2;
-	if (keep < old_len)
-		g = ghost_begin(p, va + keep, old_len - keep);
+	/* a record even with no tail cut off: a pin may race the move */
+	g = ghost_begin(p, va + keep, old_len - keep);
 	ret = do_mremap(proc_mm(p), va, old_len, op->len2, flags, new_addr);
 	ghost_end(p, g, va + keep, old_len - keep);
 	if (IS_ERR_VALUE(ret)) {
@@ -1227,7 +1227,7 @@ static void do_mremap_op(const struct scn_op *op, int p)
 	} else {
 		oracle_move(opid, va, ret, keep);
 	}
-	pins_move(p, va, ret, keep);
+	pins_move(p, g, va, ret, keep);
 	if (op->name < 0 && !op->addr.off)
 		*region_va(p, op->addr.region) = ret;
 }
@@ -2614,7 +2614,7 @@ static bool pin_in_flight(int p, unsigned long va, unsigned long len)
 	for (int h = 0; h < RT.s->nr_handles; h++) {
 		const struct rhandle *rh = &RT.handles[h];
 
-		if (rh->pin_began && rh->proc == p &&
+		if (rh->pin_began && !rh->pin_ended && rh->proc == p &&
 		    ranges_meet(va, len, rh->pin_va, rh->pin_len))
 			return true;
 	}
@@ -2630,10 +2630,13 @@ static void unmaps_prune(int p)
 	struct rproc *rp = &RT.procs[p];
 	uint64_t first = UINT64_MAX;
 
-	for (int h = 0; h < RT.s->nr_handles; h++)
-		if (RT.handles[h].pin_began && RT.handles[h].proc == p &&
-		    RT.handles[h].pin_began < first)
-			first = RT.handles[h].pin_began;
+	for (int h = 0; h < RT.s->nr_handles; h++) {
+		const struct rhandle *rh = &RT.handles[h];
+
+		if (rh->pin_began && !rh->pin_ended && rh->proc == p &&
+		    rh->pin_began < first)
+			first = rh->pin_began;
+	}
 	for (int u = 0; u < rp->nr_unmaps; u++)
 		if (rp->unmaps[u].end && rp->unmaps[u].end < first)
 			rp->unmaps[u].end = UINT64_MAX;
@@ -2736,7 +2739,7 @@ static void pin_race_begin(struct rhandle *rh, int p, unsigned long start,
 {
 	struct rproc *rp = &RT.procs[p];
 
-	rh->pin_began = 0;
+	rh->pin_began = rh->pin_ended = 0;
 	if (shared)
 		return;
 	rh->pin_began = ++race_now;
@@ -2758,7 +2761,7 @@ static void pin_race_end(struct rhandle *rh, int p)
 	struct rproc *rp = &RT.procs[p];
 	int n = (int)(rh->pin_len / PAGE_SIZE);
 
-	if (!rh->pin_began)
+	if (!rh->pin_began || rh->pin_ended)
 		return;
 	for (int i = 0; i < n; i++) {
 		unsigned long pva = rh->pin_va + i * PAGE_SIZE;
@@ -2768,15 +2771,25 @@ static void pin_race_end(struct rhandle *rh, int p)
 		for (int u = 0; u < rp->nr_unmaps; u++) {
 			const struct runmap *m = &rp->unmaps[u];
 
-			if (m->end == UINT64_MAX || m->g < 0 ||
-			    (m->end && m->end < rh->pin_began) ||
+			if (m->end == UINT64_MAX ||
+			    (m->end && m->end < rh->pin_began))
+				continue;
+			/* an mremap that moved it and ended meanwhile: the
+			 * pin may have got it before the move */
+			if (m->mlen && pva >= m->from &&
+			    pva < m->from + m->mlen) {
+				pg->alt = pg->alt ? -1 : 1 + rp->opid;
+				pg->alt_va = pva - m->from + m->to;
+				pg->alt_moved = true;
+			}
+			if (m->g < 0 ||
 			    !ranges_meet(m->va, m->len, pva, PAGE_SIZE))
 				continue;
 			pg->alt = pg->alt ? -1 : 1 + m->g;
 			pg->alt_va = pva;
 		}
 	}
-	rh->pin_began = 0;
+	rh->pin_ended = ++race_now;
 	unmaps_prune(p);
 }
 
@@ -2786,12 +2799,18 @@ static void dma_write(const struct rhandle *rh, const struct rpage *pg,
 	int to = pg->unjudged ? pg->ghosting - 1 : pg->opid;
 	struct oracle_op *h, *alt = NULL;
 
+	/* where the page is now: an mremap may have moved it meanwhile */
+	va = pg->va + (va & ~PAGE_MASK);
 	/* a FOLL_GET write, or one that may have gone to the ghost */
 	if (!rh->coherent || pg->alt)
 		h = oracle_maybe_store_begin(to, va, 8, val);
 	else
 		h = oracle_store_begin(to, va, 8, val);
-	if (pg->alt > 0)
+	/* the ghost: only the device writes it; a moved page: maybe */
+	if (pg->alt > 0 && pg->alt_moved)
+		alt = oracle_maybe_store_begin(pg->alt - 1, pg->alt_va +
+					       (va & ~PAGE_MASK), 8, val);
+	else if (pg->alt > 0)
 		alt = oracle_store_begin(pg->alt - 1, pg->alt_va +
 						      (va & ~PAGE_MASK), 8, val);
 	__atomic_store_n(w, val, __ATOMIC_SEQ_CST);
@@ -2803,12 +2822,14 @@ static uint64_t dma_read(const struct rpage *pg, bool judged,
 			 unsigned long va, const uint64_t *w, char *why,
 			 size_t whylen, bool *ok)
 {
-	/* two unmaps raced the pin: not judged (SIM) */
-	struct oracle_op *h = judged && pg->alt >= 0 ?
-				      oracle_load_begin(pg->opid, va) : NULL;
-	struct oracle_op *alt = NULL, *taking = NULL;
+	struct oracle_op *h = NULL, *alt = NULL, *taking = NULL;
 	uint64_t v;
 
+	/* as the page is now: an mremap or an unmap may have run since
+	 * the caller looked; two races of the pin: not judged (SIM) */
+	va = pg->va + (va & ~PAGE_MASK);
+	if (judged && !pg->unjudged && pg->alt >= 0)
+		h = oracle_load_begin(pg->opid, va);
 	if (h && pg->alt > 0)
 		alt = oracle_load_begin(pg->alt - 1,
 					pg->alt_va + (va & ~PAGE_MASK));
@@ -2826,4 +2847,38 @@ static uint64_t dma_read(const struct rpage *pg, bool judged,
 	if (taking && oracle_load_end(taking, v, NULL, 0))
 		*ok = true;
 	return v;
+}
+
+static void pins_move(int p, int u, unsigned long from, unsigned long to,
+		      unsigned long len)
+{
+	struct runmap *m = u >= 0 ? &RT.procs[p].unmaps[u] : NULL;
+
+	/* still recorded: a pin in flight began before it ended */
+	if (m && m->end != UINT64_MAX) {
+		m->from = from;
+		m->to = to;
+		m->mlen = len;
+	}
+	for (int h = 0; h < RT.s->nr_handles; h++) {
+		struct rhandle *rh = &RT.handles[h];
+		/* its pin ended after the mremap began: it raced the move */
+		bool raced = m && rh->pin_ended > m->begin;
+
+		if (!rh->pinned || rh->proc != p)
+			continue;
+		for (int i = 0; i < rh->npages; i++) {
+			struct rpage *pg = &rh->pg[i];
+
+			if (pg->opid != RT.procs[p].opid || pg->va < from ||
+			    pg->va >= from + len)
+				continue;
+			if (raced) {
+				pg->alt = pg->alt ? -1 : 1 + pg->opid;
+				pg->alt_va = pg->va;
+				pg->alt_moved = true;
+			}
+			pg->va = pg->va - from + to;
+		}
+	}
 }
