@@ -78,8 +78,7 @@ struct rproc {
 	bool gone;		/* exited and its mm torn down */
 	struct sim_waitq exit_wq;	/* wait-exit waiters */
 	/* unmapping ops a pin in flight may have raced (R5) */
-	struct runmap *unmaps;
-	int nr_unmaps;
+	struct runmaps *unmaps;
 };
 
 /* What judges DMA through one pinned page. */
@@ -106,7 +105,8 @@ struct rhandle {
 	bool coherent;		/* FOLL_PIN: DMA is judged by the oracle */
 	/* its pin in flight: began at race_now (0: none), of what */
 	uint64_t pin_began, pin_ended;
-	unsigned long pin_va, pin_len;
+	unsigned long pin_va, pin_len;	/* in pin_opid's memory */
+	int pin_opid;		/* the process's, or a shared file's */
 };
 
 /* A tmpfs file: its memory is an oracle process of its own (file offsets). */
@@ -121,6 +121,7 @@ struct rfile {
 	/* the read-back (R9): its page cache (NULL: none or not known) */
 	struct address_space *mapping;
 	int region;		/* anon shmem: the region it was mapped as */
+	struct runmaps *unmaps;	/* zaps a pin may race (R5) */
 };
 
 /* A region's file mapping in one process. */
@@ -347,21 +348,14 @@ static void start_thread(int ti)
 }
 
 /*
- * Pins racing unmaps (R5). GUP takes its reference under the PTL (or,
- * GUP-fast, with no lock at all and one recheck of the PTE), and
- * MADV_DONTNEED clears the PTE under the same PTL holding only
- * mmap_lock (or the VMA lock) for read: when the two overlap, the pin
- * may hold the page the zap took away - a ghost - or one faulted in
- * after the zap - the process's. The runner records each op that unmaps
- * a range of a process (struct runmap) while a pin may race it, and
- * judges a page whose pin overlapped one in time against both: a DMA
- * write is a store to the ghost (only the device writes it) and may or
- * may not reach the process; a DMA read may return what either holds.
- * An mremap that moves the page is the same race for GUP-fast (no
- * mmap_lock): the pin has the page that moved, or (dontunmap) the one
- * faulted in at the old address after the move; both addresses of the
- * process are its alternatives, each written or not. Two such races of
- * one page: its DMA reads are not judged (SIM).
+ * Pins racing unmaps (R5). GUP takes its reference under the PTL (GUP-fast
+ * locklessly, rechecking the PTE once); MADV_DONTNEED zaps under the PTL
+ * holding mmap_lock (or the VMA lock) for read, a punch the inode lock:
+ * the pin may hold the page the zap took away (a ghost) or one faulted in
+ * after it. Each unmap of a process's range or zap of a file's is recorded
+ * (struct runmap) while a pin may race it; a page whose pin overlapped one
+ * is judged against both. GUP-fast racing an mremap's move: both addresses.
+ * Two such races of one page: its DMA reads are not judged (SIM).
  */
 struct runmap {
 	unsigned long va, len;
@@ -369,6 +363,12 @@ struct runmap {
 	int g;			/* its snapshot (-1: none); a pin racing
 				 * it starts one (pin_race_begin) */
 	uint64_t begin, end;	/* race_now; end 0: in flight, -1: free */
+};
+
+/* The records of one memory: a process's, or a tmpfs file's. */
+struct runmaps {
+	struct runmap *u;
+	int nr;
 };
 
 /* The clock of pins and unmaps (only their order matters). */
@@ -403,8 +403,8 @@ static void ghost_end(int p, int u, unsigned long va, unsigned long len);
  * pin_race_end - it succeeded: each page that an unmap of @p overlapped
  * in time gets that unmap's ghost as its alternative (rpage.alt).
  */
-static void pin_race_begin(struct rhandle *rh, int p, unsigned long start,
-			   int n, bool shared);
+static void pin_race_begin(struct rhandle *rh, const struct scn_op *op,
+			   int p, unsigned long start, int n);
 static void pin_race_end(struct rhandle *rh, int p);
 
 /*
@@ -988,7 +988,7 @@ static void do_pin_op(const struct scn_op *op, int p)
 		o = oracle_pin_begin(opid, start, n);
 	rh->pages = sim_zalloc(sizeof(*rh->pages) * n);
 	rh->pg = sim_zalloc(sizeof(*rh->pg) * n);
-	pin_race_begin(rh, p, start, n, shared);
+	pin_race_begin(rh, op, p, start, n);
 	if (op->flags & SCN_F_FAST)
 		got = gup_fast_user_pages(proc_mm(p), start, n, f, rh->pages);
 	else
@@ -2539,7 +2539,14 @@ static struct {
 	bool on;
 	int fopid, g;
 	unsigned long lo, hi;
+	int u;			/* its record (R5: pins racing it) */
 } fzap[SIM_MAX_TASKS];
+
+static struct runmaps *race_list(int opid);
+static int unmap_record(int opid, unsigned long va, unsigned long len,
+			int g);
+static void unmap_record_end(int opid, int u);
+static bool pin_in_flight(int opid, unsigned long va, unsigned long len);
 
 /*
  * file_zap_begin - oracle_zap_begin(@fopid, @off, @len) of a file's
@@ -2568,8 +2575,13 @@ static struct oracle_op *file_zap_begin(int fopid, unsigned long off,
 			pg->ghosting = 1 + g;
 		}
 	}
+	/* a pin in flight may get the page this zap takes away */
+	if (g < 0 && lo < hi && pin_in_flight(fopid, lo, hi - lo))
+		g = oracle_ghost_begin(fopid, lo, hi - lo);
 	if (t >= 0 && t < SIM_MAX_TASKS)
-		fzap[t] = (typeof(fzap[t])){ g >= 0, fopid, g, lo, hi };
+		fzap[t] = (typeof(fzap[t])){ true, fopid, g, lo, hi,
+					     lo < hi ? unmap_record(fopid, lo,
+						    hi - lo, g) : -1 };
 	return oracle_zap_begin(fopid, off, len);
 }
 
@@ -2582,6 +2594,12 @@ static void file_zap_end(struct oracle_op *h)
 	if (t < 0 || t >= SIM_MAX_TASKS || !fzap[t].on)
 		return;
 	fzap[t].on = false;
+	/* a pin that began meanwhile may have made the snapshot */
+	if (fzap[t].u >= 0)
+		fzap[t].g = race_list(fzap[t].fopid)->u[fzap[t].u].g;
+	unmap_record_end(fzap[t].fopid, fzap[t].u);
+	if (fzap[t].g < 0)
+		return;
 	oracle_ghost_end(fzap[t].fopid, fzap[t].g);
 	for (int k = 0; k < RT.s->nr_handles; k++) {
 		struct rhandle *rh = &RT.handles[k];
@@ -2608,13 +2626,31 @@ static bool ranges_meet(unsigned long va, unsigned long len,
 	return va < va2 + len2 && va2 < va + len;
 }
 
-/* Is a (private) pin of [@va, @va + @len) by @p in flight? */
-static bool pin_in_flight(int p, unsigned long va, unsigned long len)
+/* The records of the memory oracle process @opid is (made on first use). */
+static struct runmaps *race_list(int opid)
+{
+	struct runmaps **l = NULL;
+
+	for (int p = 0; p < RT.s->nr_procs && !l; p++)
+		if (RT.procs[p].mm && RT.procs[p].opid == opid)
+			l = &RT.procs[p].unmaps;
+	for (int f = 0; f < RT.nr_files && !l; f++)
+		if (RT.files[f].file && RT.files[f].opid == opid)
+			l = &RT.files[f].unmaps;
+	if (!l)
+		return NULL;
+	if (!*l)
+		*l = sim_zalloc(sizeof(**l));
+	return *l;
+}
+
+/* Is a pin of [@va, @va + @len) of @opid's memory in flight? */
+static bool pin_in_flight(int opid, unsigned long va, unsigned long len)
 {
 	for (int h = 0; h < RT.s->nr_handles; h++) {
 		const struct rhandle *rh = &RT.handles[h];
 
-		if (rh->pin_began && !rh->pin_ended && rh->proc == p &&
+		if (rh->pin_began && !rh->pin_ended && rh->pin_opid == opid &&
 		    ranges_meet(va, len, rh->pin_va, rh->pin_len))
 			return true;
 	}
@@ -2622,51 +2658,69 @@ static bool pin_in_flight(int p, unsigned long va, unsigned long len)
 }
 
 /*
- * unmaps_prune - free @p's records no pin can race any more: ended
- * before every pin of @p in flight began (all ended ones, if none is).
+ * unmaps_prune - free @opid's records no pin can race any more: ended
+ * before every pin of its memory in flight began (all ended ones, if
+ * none is).
  */
-static void unmaps_prune(int p)
+static void unmaps_prune(int opid)
 {
-	struct rproc *rp = &RT.procs[p];
+	struct runmaps *l = race_list(opid);
 	uint64_t first = UINT64_MAX;
 
+	if (!l)
+		return;
 	for (int h = 0; h < RT.s->nr_handles; h++) {
 		const struct rhandle *rh = &RT.handles[h];
 
-		if (rh->pin_began && !rh->pin_ended && rh->proc == p &&
+		if (rh->pin_began && !rh->pin_ended && rh->pin_opid == opid &&
 		    rh->pin_began < first)
 			first = rh->pin_began;
 	}
-	for (int u = 0; u < rp->nr_unmaps; u++)
-		if (rp->unmaps[u].end && rp->unmaps[u].end < first)
-			rp->unmaps[u].end = UINT64_MAX;
+	for (int u = 0; u < l->nr; u++)
+		if (l->u[u].end && l->u[u].end < first)
+			l->u[u].end = UINT64_MAX;
 }
 
-/* A record of an unmap of [@va, @va + @len) by @p beginning (snapshot @g). */
-static int unmap_record(int p, unsigned long va, unsigned long len, int g)
+/*
+ * unmap_record - an op that unmaps [@va, @va + @len) of @opid's memory
+ * begins (snapshot @g, -1: none yet). Returns its record (-1: none).
+ */
+static int unmap_record(int opid, unsigned long va, unsigned long len,
+			int g)
 {
-	struct rproc *rp = &RT.procs[p];
+	struct runmaps *l = race_list(opid);
 	int u;
 
-	for (u = 0; u < rp->nr_unmaps; u++)
-		if (rp->unmaps[u].end == UINT64_MAX)
+	if (!l)
+		return -1;
+	for (u = 0; u < l->nr; u++)
+		if (l->u[u].end == UINT64_MAX)
 			break;
-	if (u == rp->nr_unmaps) {
+	if (u == l->nr) {
 		/* sized by doubling: the arena frees it at the end */
 		if (!(u & (u - 1))) {
 			struct runmap *n = sim_zalloc(sizeof(*n) *
 						      (u ? 2 * u : 4));
 
 			if (u)
-				memcpy(n, rp->unmaps, sizeof(*n) * u);
-			sim_free(rp->unmaps);
-			rp->unmaps = n;
+				memcpy(n, l->u, sizeof(*n) * u);
+			sim_free(l->u);
+			l->u = n;
 		}
-		rp->nr_unmaps++;
+		l->nr++;
 	}
-	rp->unmaps[u] = (struct runmap){ .va = va, .len = len, .g = g,
-					 .begin = ++race_now };
+	l->u[u] = (struct runmap){ .va = va, .len = len, .g = g,
+				   .begin = ++race_now };
 	return u;
+}
+
+/* The op of record @u of @opid's memory ended. */
+static void unmap_record_end(int opid, int u)
+{
+	if (u < 0)
+		return;
+	race_list(opid)->u[u].end = ++race_now;
+	unmaps_prune(opid);
 }
 
 static int ghost_begin(int p, unsigned long va, unsigned long len)
@@ -2691,14 +2745,14 @@ static int ghost_begin(int p, unsigned long va, unsigned long len)
 		}
 	}
 	/* a pin in flight may get the page this op takes away */
-	if (g < 0 && pin_in_flight(p, va, len))
+	if (g < 0 && pin_in_flight(opid, va, len))
 		g = oracle_ghost_begin(opid, va, len);
-	return unmap_record(p, va, len, g);
+	return unmap_record(opid, va, len, g);
 }
 
 static void ghost_end(int p, int u, unsigned long va, unsigned long len)
 {
-	int g = u >= 0 ? RT.procs[p].unmaps[u].g : -1;
+	int g = u >= 0 ? race_list(RT.procs[p].opid)->u[u].g : -1;
 
 	if (g >= 0)
 		oracle_ghost_end(RT.procs[p].opid, g);
@@ -2728,48 +2782,49 @@ static void ghost_end(int p, int u, unsigned long va, unsigned long len)
 			pg->unjudged = false;
 		}
 	}
-	if (u >= 0) {
-		RT.procs[p].unmaps[u].end = ++race_now;
-		unmaps_prune(p);
-	}
+	unmap_record_end(RT.procs[p].opid, u);
 }
 
-static void pin_race_begin(struct rhandle *rh, int p, unsigned long start,
-			   int n, bool shared)
+static void pin_race_begin(struct rhandle *rh, const struct scn_op *op,
+			   int p, unsigned long start, int n)
 {
-	struct rproc *rp = &RT.procs[p];
+	unsigned long ova = start;
+	/* a shared mapping's pin races zaps of the file's page */
+	int opid = op_shared(op, p) ? oracle_target(op, p, start, &ova) :
+				      RT.procs[p].opid;
+	struct runmaps *l = opid >= 0 ? race_list(opid) : NULL;
 
 	rh->pin_began = rh->pin_ended = 0;
-	if (shared)
+	if (!l)
 		return;
 	rh->pin_began = ++race_now;
-	rh->proc = p;
-	rh->pin_va = start;
+	rh->pin_opid = opid;
+	rh->pin_va = ova;
 	rh->pin_len = (unsigned long)n * PAGE_SIZE;
 	/* an unmap in flight may take the page GUP is about to get */
-	for (int u = 0; u < rp->nr_unmaps; u++) {
-		struct runmap *m = &rp->unmaps[u];
+	for (int u = 0; u < l->nr; u++) {
+		struct runmap *m = &l->u[u];
 
-		if (!m->end && m->g < 0 &&
-		    ranges_meet(m->va, m->len, start, rh->pin_len))
-			m->g = oracle_ghost_begin(rp->opid, m->va, m->len);
+		if (!m->end && m->g < 0 && m->len &&
+		    ranges_meet(m->va, m->len, ova, rh->pin_len))
+			m->g = oracle_ghost_begin(opid, m->va, m->len);
 	}
 }
 
 static void pin_race_end(struct rhandle *rh, int p)
 {
-	struct rproc *rp = &RT.procs[p];
+	struct runmaps *l = race_list(rh->pin_opid);
 	int n = (int)(rh->pin_len / PAGE_SIZE);
 
-	if (!rh->pin_began || rh->pin_ended)
+	if (!rh->pin_began || rh->pin_ended || !l)
 		return;
 	for (int i = 0; i < n; i++) {
 		unsigned long pva = rh->pin_va + i * PAGE_SIZE;
 		struct rpage *pg = &rh->pg[i];
 
 		/* every unmap of the page that overlapped the pin in time */
-		for (int u = 0; u < rp->nr_unmaps; u++) {
-			const struct runmap *m = &rp->unmaps[u];
+		for (int u = 0; u < l->nr; u++) {
+			const struct runmap *m = &l->u[u];
 
 			if (m->end == UINT64_MAX ||
 			    (m->end && m->end < rh->pin_began))
@@ -2778,7 +2833,7 @@ static void pin_race_end(struct rhandle *rh, int p)
 			 * pin may have got it before the move */
 			if (m->mlen && pva >= m->from &&
 			    pva < m->from + m->mlen) {
-				pg->alt = pg->alt ? -1 : 1 + rp->opid;
+				pg->alt = pg->alt ? -1 : 1 + rh->pin_opid;
 				pg->alt_va = pva - m->from + m->to;
 				pg->alt_moved = true;
 			}
@@ -2790,7 +2845,7 @@ static void pin_race_end(struct rhandle *rh, int p)
 		}
 	}
 	rh->pin_ended = ++race_now;
-	unmaps_prune(p);
+	unmaps_prune(rh->pin_opid);
 }
 
 static void dma_write(const struct rhandle *rh, const struct rpage *pg,
@@ -2852,7 +2907,7 @@ static uint64_t dma_read(const struct rpage *pg, bool judged,
 static void pins_move(int p, int u, unsigned long from, unsigned long to,
 		      unsigned long len)
 {
-	struct runmap *m = u >= 0 ? &RT.procs[p].unmaps[u] : NULL;
+	struct runmap *m = u >= 0 ? &race_list(RT.procs[p].opid)->u[u] : NULL;
 
 	/* still recorded: a pin in flight began before it ended */
 	if (m && m->end != UINT64_MAX) {
