@@ -77,6 +77,8 @@ struct rproc {
 	bool exited;
 	bool gone;		/* exited and its mm torn down */
 	struct sim_waitq exit_wq;	/* wait-exit waiters */
+	/* unmapping ops a pin in flight may have raced (R5) */
+	struct runmaps *unmaps;
 };
 
 /* What judges DMA through one pinned page. */
@@ -86,6 +88,10 @@ struct rpage {
 	bool zero;		/* may be the shared zero page (oracle R4) */
 	int ghosting;		/* 1 + its ghost when the unmap ends; 0: none */
 	bool unjudged;		/* unmapped, its ghost still being taken */
+	int alt;		/* pinned racing an unmap: 1 + its ghost (at
+				 * alt_va) may be the page too; -1: two did */
+	unsigned long alt_va;
+	bool alt_moved;		/* alt is the process: an mremap raced */
 };
 
 struct rhandle {
@@ -97,6 +103,10 @@ struct rhandle {
 	uint64_t len;
 	bool pinned;
 	bool coherent;		/* FOLL_PIN: DMA is judged by the oracle */
+	/* its pin in flight: began at race_now (0: none), of what */
+	uint64_t pin_began, pin_ended;
+	unsigned long pin_va, pin_len;	/* in pin_opid's memory */
+	int pin_opid;		/* the process's, or a shared file's */
 };
 
 /* A tmpfs file: its memory is an oracle process of its own (file offsets). */
@@ -111,6 +121,7 @@ struct rfile {
 	/* the read-back (R9): its page cache (NULL: none or not known) */
 	struct address_space *mapping;
 	int region;		/* anon shmem: the region it was mapped as */
+	struct runmaps *unmaps;	/* zaps a pin may race (R5) */
 };
 
 /* A region's file mapping in one process. */
@@ -337,96 +348,85 @@ static void start_thread(int ti)
 }
 
 /*
+ * Pins racing unmaps (R5). GUP takes its reference under the PTL (GUP-fast
+ * locklessly, rechecking the PTE once); MADV_DONTNEED zaps under the PTL
+ * holding mmap_lock (or the VMA lock) for read, a punch the inode lock:
+ * the pin may hold the page the zap took away (a ghost) or one faulted in
+ * after it. Each unmap of a process's range or zap of a file's is recorded
+ * (struct runmap) while a pin may race it; a page whose pin overlapped one
+ * is judged against both. GUP-fast racing an mremap's move: both addresses.
+ * Two such races of one page: its DMA reads are not judged (SIM).
+ */
+struct runmap {
+	unsigned long va, len;
+	unsigned long from, to, mlen;	/* an mremap's move, mlen 0: none */
+	int g;			/* its snapshot (-1: none); a pin racing
+				 * it starts one (pin_race_begin) */
+	uint64_t begin, end;	/* race_now; end 0: in flight, -1: free */
+};
+
+/* The records of one memory: a process's, or a tmpfs file's. */
+struct runmaps {
+	struct runmap *u;
+	int nr;
+};
+
+/* The clock of pins and unmaps (only their order matters). */
+static uint64_t race_now;
+
+/*
  * ghost_begin - @p is about to stop mapping [@va, @va + @len) (munmap,
  * MADV_DONTNEED, exit, exec, an mremap cutting a tail off): its pinned
  * pages there become ghosts (oracle R5), judged against a snapshot of
  * that range taken over the op, which nobody but the device writes to.
  * Until the op ends the page may still be mapped: DMA is judged against
- * the process, whose view already allows the unmap's effects.
- * Returns the snapshot for ghost_end(), or -1 if no pinned page is there.
+ * the process, whose view already allows the unmap's effects. A pin of
+ * the range in flight gets the snapshot taken too (it may race).
+ * Returns the unmap's record for ghost_end() (-1: none).
  */
-static int ghost_begin(int p, unsigned long va, unsigned long len)
-{
-	int opid = RT.procs[p].opid, g = -1;
-
-	for (int h = 0; h < RT.s->nr_handles; h++) {
-		struct rhandle *rh = &RT.handles[h];
-
-		if (!rh->pinned || rh->proc != p)
-			continue;
-		for (int i = 0; i < rh->npages; i++) {
-			struct rpage *pg = &rh->pg[i];
-
-			/* the first op to unmap it does (see ghost_end) */
-			if (pg->opid != opid || pg->ghosting || pg->va < va ||
-			    pg->va >= va + len)
-				continue;
-			if (g < 0)
-				g = oracle_ghost_begin(opid, va, len);
-			pg->ghosting = 1 + g;
-		}
-	}
-	return g;
-}
+static int ghost_begin(int p, unsigned long va, unsigned long len);
 
 /*
- * ghost_end - the op that unmapped [@va, @va + @len) of @p ended: its
- * pages marked by ghost_begin become ghost @g - unless an mremap moved
- * one out of the range meanwhile. mmap_lock orders the two in the kernel,
- * and the runner ends each op with no yield point after its kernel call,
- * so a page already moved was moved before this op unmapped the range:
- * it is still mapped, at its new place, and stays the process's.
+ * ghost_end - the op that unmapped [@va, @va + @len) of @p (record @u)
+ * ended: its pages marked by ghost_begin become its ghost - unless an
+ * mremap moved one out of the range meanwhile. mmap_lock orders the two
+ * in the kernel, and the runner ends each op with no yield point after
+ * its kernel call, so a page already moved was moved before this op
+ * unmapped the range: it is still mapped, at its new place, and stays
+ * the process's.
  */
-static void ghost_end(int p, int g, unsigned long va, unsigned long len)
-{
-	if (g >= 0)
-		oracle_ghost_end(RT.procs[p].opid, g);
-	for (int h = 0; h < RT.s->nr_handles; h++) {
-		struct rhandle *rh = &RT.handles[h];
+static void ghost_end(int p, int u, unsigned long va, unsigned long len);
 
-		for (int i = 0; rh->pinned && rh->proc == p && i < rh->npages;
-		     i++) {
-			struct rpage *pg = &rh->pg[i];
-			bool inside = pg->va >= va && pg->va < va + len;
+/*
+ * pin_race_begin - a pin of @n pages from @start by @p begins (@shared:
+ * of a MAP_SHARED mapping, judged at file offsets: no unmap races it).
+ * pin_race_end - it succeeded: each page that an unmap of @p overlapped
+ * in time gets that unmap's ghost as its alternative (rpage.alt).
+ */
+static void pin_race_begin(struct rhandle *rh, const struct scn_op *op,
+			   int p, unsigned long start, int n);
+static void pin_race_end(struct rhandle *rh, int p);
 
-			/*
-			 * Another op that unmaps it began first (and took
-			 * the snapshot) and is still running: the page is
-			 * unmapped now (by this op or that one), and its
-			 * ghost is not ready until that one ends. Judge
-			 * nothing meanwhile.
-			 */
-			if (pg->ghosting && pg->ghosting != 1 + g && inside &&
-			    pg->opid == RT.procs[p].opid)
-				pg->unjudged = true;
-			if (g < 0 || pg->ghosting != 1 + g)
-				continue;
-			if (inside)
-				pg->opid = g;
-			pg->ghosting = 0;
-			pg->unjudged = false;
-		}
-	}
-}
+/*
+ * dma_write, dma_read - DMA through pinned page @pg at @va (@w: the
+ * word): a store or load by the process or by its ghost (R5), by both
+ * when the pin raced an unmap; a FOLL_GET pin's write may not show.
+ */
+static void dma_write(const struct rhandle *rh, const struct rpage *pg,
+		      unsigned long va, uint64_t *w, uint64_t val);
+static uint64_t dma_read(const struct rpage *pg, bool judged,
+			 unsigned long va, const uint64_t *w, char *why,
+			 size_t whylen, bool *ok);
 
-/* mremap moved [@from, @from + @len) of @p to @to: pins follow pages. */
-static void pins_move(int p, unsigned long from, unsigned long to,
-		      unsigned long len)
-{
-	for (int h = 0; h < RT.s->nr_handles; h++) {
-		struct rhandle *rh = &RT.handles[h];
-
-		if (!rh->pinned || rh->proc != p)
-			continue;
-		for (int i = 0; i < rh->npages; i++) {
-			struct rpage *pg = &rh->pg[i];
-
-			if (pg->opid == RT.procs[p].opid && pg->va >= from &&
-			    pg->va < from + len)
-				pg->va = pg->va - from + to;
-		}
-	}
-}
+/*
+ * mremap (record @u) moved [@from, @from + @len) of @p to @to: pins follow
+ * pages; a pin that overlapped the mremap in time may have got its page
+ * before the move (it moved) or after it (the old range, with dontunmap):
+ * the old address is its alternative (rpage.alt_moved). Only mremap
+ * moves pages under a pin; the oracle's values moved in oracle_move().
+ */
+static void pins_move(int p, int u, unsigned long from, unsigned long to,
+		      unsigned long len);
 
 /* A process ends: its memory leaves the oracle, its pins become ghosts. */
 static void process_exit(int p)
@@ -977,7 +977,6 @@ static void do_pin_op(const struct scn_op *op, int p)
 	int n = (int)((PAGE_ALIGN(va + op->len) - start) >> PAGE_SHIFT);
 	unsigned int f = gup_flags_of(op);
 	int opid = RT.procs[p].opid;
-
 	bool shared = op_shared(op, p);
 	struct oracle_op *o = NULL;
 	bool *zero = sim_zalloc(sizeof(*zero) * n);
@@ -989,6 +988,7 @@ static void do_pin_op(const struct scn_op *op, int p)
 		o = oracle_pin_begin(opid, start, n);
 	rh->pages = sim_zalloc(sizeof(*rh->pages) * n);
 	rh->pg = sim_zalloc(sizeof(*rh->pg) * n);
+	pin_race_begin(rh, op, p, start, n);
 	if (op->flags & SCN_F_FAST)
 		got = gup_fast_user_pages(proc_mm(p), start, n, f, rh->pages);
 	else
@@ -1009,13 +1009,13 @@ static void do_pin_op(const struct scn_op *op, int p)
 		oracle_pin_end(o, zero);
 	for (int i = 0; i < n; i++) {
 		unsigned long pva = start + i * PAGE_SIZE, ova = pva;
-		/* a shared mapping's pin reaches the file's page: the
-		 * oracle judges its DMA at the file offset */
+		/* shared: the file's page, judged at the file offset */
 		int id = shared ? oracle_target(op, p, pva, &ova) : opid;
 
 		rh->pg[i] = (struct rpage){ .opid = id, .va = ova,
 					    .zero = zero[i] };
 	}
+	pin_race_end(rh, p);
 	sim_free(zero);
 	rh->npages = n;
 	rh->proc = p;
@@ -1073,8 +1073,8 @@ static void do_dma_op(const struct scn_op *op, bool write)
 	uint64_t *w, v;
 	uintptr_t data;
 	char why[256];
-	struct oracle_op *h;
-	bool judged;
+	bool judged, ok;
+	/* R5: the process's page, its ghost, or either after a race */
 
 	if (!rh->pinned) {
 		op_fail(op, "pin", "DMA through handle %s, which is not "
@@ -1093,21 +1093,21 @@ static void do_dma_op(const struct scn_op *op, bool write)
 		/*
 		 * into the ghost being taken, if the page is between; a
 		 * FOLL_GET reference promises nothing: the word may or may
-		 * not show the device's value to the process
+		 * not show the device's value to the process; a pin that
+		 * raced an unmap writes the page the unmap took away (its
+		 * ghost) or the one the process faulted in after it: the
+		 * ghost gets the value, the process may (dma_write). Only
+		 * the device writes a ghost, so its snapshot plus this
+		 * value is what a later DMA read of it may see; the
+		 * read-back takes the process's word as maybe written
 		 */
-		h = !rh->coherent ?
-			    oracle_maybe_store_begin(pg->opid, va, 8, op->val) :
-			    oracle_store_begin(pg->unjudged ? pg->ghosting - 1 :
-							      pg->opid,
-					       va, 8, op->val);
-		__atomic_store_n(w, op->val, __ATOMIC_SEQ_CST);
-		oracle_end(h);
+		dma_write(rh, pg, va, w, op->val);
 		return;
 	}
 	sim_yield2(SIM_EV_USER, 0, SIM_EV_READ, data, "dma:read");
-	h = judged ? oracle_load_begin(pg->opid, va) : NULL;
-	v = __atomic_load_n(w, __ATOMIC_SEQ_CST);
-	if (!oracle_load_end(h, v, why, sizeof(why)) && !(pg->zero && !v))
+	/* after a race, either page may be the pin's: either judges */
+	v = dma_read(pg, judged, va, w, why, sizeof(why), &ok);
+	if (!ok && !(pg->zero && !v))
 		op_fail(op, "pin-incoherent", "%s", why);
 	if (op->has_val && v != op->val)
 		op_fail(op, "wrong-value", "DMA read of 0x%lx returned 0x%llx, "
@@ -1207,8 +1207,8 @@ static void do_mremap_op(const struct scn_op *op, int p)
 	if (new_addr)
 		flags |= MREMAP_FIXED | MREMAP_MAYMOVE;
 	keep = old_len < op->len2 ? old_len : op->len2;
-	if (keep < old_len)
-		g = ghost_begin(p, va + keep, old_len - keep);
+	/* a record even with no tail cut off: a pin may race the move */
+	g = ghost_begin(p, va + keep, old_len - keep);
 	ret = do_mremap(proc_mm(p), va, old_len, op->len2, flags, new_addr);
 	ghost_end(p, g, va + keep, old_len - keep);
 	if (IS_ERR_VALUE(ret)) {
@@ -1227,7 +1227,7 @@ static void do_mremap_op(const struct scn_op *op, int p)
 	} else {
 		oracle_move(opid, va, ret, keep);
 	}
-	pins_move(p, va, ret, keep);
+	pins_move(p, g, va, ret, keep);
 	if (op->name < 0 && !op->addr.off)
 		*region_va(p, op->addr.region) = ret;
 }
@@ -2539,7 +2539,14 @@ static struct {
 	bool on;
 	int fopid, g;
 	unsigned long lo, hi;
+	int u;			/* its record (R5: pins racing it) */
 } fzap[SIM_MAX_TASKS];
+
+static struct runmaps *race_list(int opid);
+static int unmap_record(int opid, unsigned long va, unsigned long len,
+			int g);
+static void unmap_record_end(int opid, int u);
+static bool pin_in_flight(int opid, unsigned long va, unsigned long len);
 
 /*
  * file_zap_begin - oracle_zap_begin(@fopid, @off, @len) of a file's
@@ -2568,8 +2575,13 @@ static struct oracle_op *file_zap_begin(int fopid, unsigned long off,
 			pg->ghosting = 1 + g;
 		}
 	}
+	/* a pin in flight may get the page this zap takes away */
+	if (g < 0 && lo < hi && pin_in_flight(fopid, lo, hi - lo))
+		g = oracle_ghost_begin(fopid, lo, hi - lo);
 	if (t >= 0 && t < SIM_MAX_TASKS)
-		fzap[t] = (typeof(fzap[t])){ g >= 0, fopid, g, lo, hi };
+		fzap[t] = (typeof(fzap[t])){ true, fopid, g, lo, hi,
+					     lo < hi ? unmap_record(fopid, lo,
+						    hi - lo, g) : -1 };
 	return oracle_zap_begin(fopid, off, len);
 }
 
@@ -2582,6 +2594,12 @@ static void file_zap_end(struct oracle_op *h)
 	if (t < 0 || t >= SIM_MAX_TASKS || !fzap[t].on)
 		return;
 	fzap[t].on = false;
+	/* a pin that began meanwhile may have made the snapshot */
+	if (fzap[t].u >= 0)
+		fzap[t].g = race_list(fzap[t].fopid)->u[fzap[t].u].g;
+	unmap_record_end(fzap[t].fopid, fzap[t].u);
+	if (fzap[t].g < 0)
+		return;
 	oracle_ghost_end(fzap[t].fopid, fzap[t].g);
 	for (int k = 0; k < RT.s->nr_handles; k++) {
 		struct rhandle *rh = &RT.handles[k];
@@ -2595,6 +2613,327 @@ static void file_zap_end(struct oracle_op *h)
 			pg->opid = fzap[t].g;
 			pg->ghosting = 0;
 			pg->unjudged = false;
+		}
+	}
+}
+
+/* ---- pins racing unmaps (R5; declared above ghost_begin) ---- */
+
+/* Does [@va, @va + @len) meet [@va2, @va2 + @len2)? */
+static bool ranges_meet(unsigned long va, unsigned long len,
+			unsigned long va2, unsigned long len2)
+{
+	return va < va2 + len2 && va2 < va + len;
+}
+
+/* The records of the memory oracle process @opid is (made on first use). */
+static struct runmaps *race_list(int opid)
+{
+	struct runmaps **l = NULL;
+
+	for (int p = 0; p < RT.s->nr_procs && !l; p++)
+		if (RT.procs[p].mm && RT.procs[p].opid == opid)
+			l = &RT.procs[p].unmaps;
+	for (int f = 0; f < RT.nr_files && !l; f++)
+		if (RT.files[f].file && RT.files[f].opid == opid)
+			l = &RT.files[f].unmaps;
+	if (!l)
+		return NULL;
+	if (!*l)
+		*l = sim_zalloc(sizeof(**l));
+	return *l;
+}
+
+/* Is a pin of [@va, @va + @len) of @opid's memory in flight? */
+static bool pin_in_flight(int opid, unsigned long va, unsigned long len)
+{
+	for (int h = 0; h < RT.s->nr_handles; h++) {
+		const struct rhandle *rh = &RT.handles[h];
+
+		if (rh->pin_began && !rh->pin_ended && rh->pin_opid == opid &&
+		    ranges_meet(va, len, rh->pin_va, rh->pin_len))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * unmaps_prune - free @opid's records no pin can race any more: ended
+ * before every pin of its memory in flight began (all ended ones, if
+ * none is).
+ */
+static void unmaps_prune(int opid)
+{
+	struct runmaps *l = race_list(opid);
+	uint64_t first = UINT64_MAX;
+
+	if (!l)
+		return;
+	for (int h = 0; h < RT.s->nr_handles; h++) {
+		const struct rhandle *rh = &RT.handles[h];
+
+		if (rh->pin_began && !rh->pin_ended && rh->pin_opid == opid &&
+		    rh->pin_began < first)
+			first = rh->pin_began;
+	}
+	for (int u = 0; u < l->nr; u++)
+		if (l->u[u].end && l->u[u].end < first)
+			l->u[u].end = UINT64_MAX;
+}
+
+/*
+ * unmap_record - an op that unmaps [@va, @va + @len) of @opid's memory
+ * begins (snapshot @g, -1: none yet). Returns its record (-1: none).
+ */
+static int unmap_record(int opid, unsigned long va, unsigned long len,
+			int g)
+{
+	struct runmaps *l = race_list(opid);
+	int u;
+
+	if (!l)
+		return -1;
+	for (u = 0; u < l->nr; u++)
+		if (l->u[u].end == UINT64_MAX)
+			break;
+	if (u == l->nr) {
+		/* sized by doubling: the arena frees it at the end */
+		if (!(u & (u - 1))) {
+			struct runmap *n = sim_zalloc(sizeof(*n) *
+						      (u ? 2 * u : 4));
+
+			if (u)
+				memcpy(n, l->u, sizeof(*n) * u);
+			sim_free(l->u);
+			l->u = n;
+		}
+		l->nr++;
+	}
+	l->u[u] = (struct runmap){ .va = va, .len = len, .g = g,
+				   .begin = ++race_now };
+	return u;
+}
+
+/* The op of record @u of @opid's memory ended. */
+static void unmap_record_end(int opid, int u)
+{
+	if (u < 0)
+		return;
+	race_list(opid)->u[u].end = ++race_now;
+	unmaps_prune(opid);
+}
+
+static int ghost_begin(int p, unsigned long va, unsigned long len)
+{
+	int opid = RT.procs[p].opid, g = -1;
+
+	for (int h = 0; h < RT.s->nr_handles; h++) {
+		struct rhandle *rh = &RT.handles[h];
+
+		if (!rh->pinned || rh->proc != p)
+			continue;
+		for (int i = 0; i < rh->npages; i++) {
+			struct rpage *pg = &rh->pg[i];
+
+			/* the first op to unmap it does (see ghost_end) */
+			if (pg->opid != opid || pg->ghosting || pg->va < va ||
+			    pg->va >= va + len)
+				continue;
+			if (g < 0)
+				g = oracle_ghost_begin(opid, va, len);
+			pg->ghosting = 1 + g;
+		}
+	}
+	/* a pin in flight may get the page this op takes away */
+	if (g < 0 && pin_in_flight(opid, va, len))
+		g = oracle_ghost_begin(opid, va, len);
+	return unmap_record(opid, va, len, g);
+}
+
+static void ghost_end(int p, int u, unsigned long va, unsigned long len)
+{
+	int g = u >= 0 ? race_list(RT.procs[p].opid)->u[u].g : -1;
+
+	if (g >= 0)
+		oracle_ghost_end(RT.procs[p].opid, g);
+	for (int h = 0; h < RT.s->nr_handles; h++) {
+		struct rhandle *rh = &RT.handles[h];
+
+		for (int i = 0; rh->pinned && rh->proc == p && i < rh->npages;
+		     i++) {
+			struct rpage *pg = &rh->pg[i];
+			bool inside = pg->va >= va && pg->va < va + len;
+
+			/*
+			 * Another op that unmaps it began first (and took
+			 * the snapshot) and is still running: the page is
+			 * unmapped now (by this op or that one), and its
+			 * ghost is not ready until that one ends. Judge
+			 * nothing meanwhile.
+			 */
+			if (pg->ghosting && pg->ghosting != 1 + g && inside &&
+			    pg->opid == RT.procs[p].opid)
+				pg->unjudged = true;
+			if (g < 0 || pg->ghosting != 1 + g)
+				continue;
+			if (inside)
+				pg->opid = g;
+			pg->ghosting = 0;
+			pg->unjudged = false;
+		}
+	}
+	unmap_record_end(RT.procs[p].opid, u);
+}
+
+static void pin_race_begin(struct rhandle *rh, const struct scn_op *op,
+			   int p, unsigned long start, int n)
+{
+	unsigned long ova = start;
+	/* a shared mapping's pin races zaps of the file's page */
+	int opid = op_shared(op, p) ? oracle_target(op, p, start, &ova) :
+				      RT.procs[p].opid;
+	struct runmaps *l = opid >= 0 ? race_list(opid) : NULL;
+
+	rh->pin_began = rh->pin_ended = 0;
+	if (!l)
+		return;
+	rh->pin_began = ++race_now;
+	rh->pin_opid = opid;
+	rh->pin_va = ova;
+	rh->pin_len = (unsigned long)n * PAGE_SIZE;
+	/* an unmap in flight may take the page GUP is about to get */
+	for (int u = 0; u < l->nr; u++) {
+		struct runmap *m = &l->u[u];
+
+		if (!m->end && m->g < 0 && m->len &&
+		    ranges_meet(m->va, m->len, ova, rh->pin_len))
+			m->g = oracle_ghost_begin(opid, m->va, m->len);
+	}
+}
+
+static void pin_race_end(struct rhandle *rh, int p)
+{
+	struct runmaps *l = race_list(rh->pin_opid);
+	int n = (int)(rh->pin_len / PAGE_SIZE);
+
+	if (!rh->pin_began || rh->pin_ended || !l)
+		return;
+	for (int i = 0; i < n; i++) {
+		unsigned long pva = rh->pin_va + i * PAGE_SIZE;
+		struct rpage *pg = &rh->pg[i];
+
+		/* every unmap of the page that overlapped the pin in time */
+		for (int u = 0; u < l->nr; u++) {
+			const struct runmap *m = &l->u[u];
+
+			if (m->end == UINT64_MAX ||
+			    (m->end && m->end < rh->pin_began))
+				continue;
+			/* an mremap that moved it and ended meanwhile: the
+			 * pin may have got it before the move */
+			if (m->mlen && pva >= m->from &&
+			    pva < m->from + m->mlen) {
+				pg->alt = pg->alt ? -1 : 1 + rh->pin_opid;
+				pg->alt_va = pva - m->from + m->to;
+				pg->alt_moved = true;
+			}
+			if (m->g < 0 ||
+			    !ranges_meet(m->va, m->len, pva, PAGE_SIZE))
+				continue;
+			pg->alt = pg->alt ? -1 : 1 + m->g;
+			pg->alt_va = pva;
+		}
+	}
+	rh->pin_ended = ++race_now;
+	unmaps_prune(rh->pin_opid);
+}
+
+static void dma_write(const struct rhandle *rh, const struct rpage *pg,
+		      unsigned long va, uint64_t *w, uint64_t val)
+{
+	int to = pg->unjudged ? pg->ghosting - 1 : pg->opid;
+	struct oracle_op *h, *alt = NULL;
+
+	/* where the page is now: an mremap may have moved it meanwhile */
+	va = pg->va + (va & ~PAGE_MASK);
+	/* a FOLL_GET write, or one that may have gone to the ghost */
+	if (!rh->coherent || pg->alt)
+		h = oracle_maybe_store_begin(to, va, 8, val);
+	else
+		h = oracle_store_begin(to, va, 8, val);
+	/* the ghost: only the device writes it; a moved page: maybe */
+	if (pg->alt > 0 && pg->alt_moved)
+		alt = oracle_maybe_store_begin(pg->alt - 1, pg->alt_va +
+					       (va & ~PAGE_MASK), 8, val);
+	else if (pg->alt > 0)
+		alt = oracle_store_begin(pg->alt - 1, pg->alt_va +
+						      (va & ~PAGE_MASK), 8, val);
+	__atomic_store_n(w, val, __ATOMIC_SEQ_CST);
+	oracle_end(h);
+	oracle_end(alt);
+}
+
+static uint64_t dma_read(const struct rpage *pg, bool judged,
+			 unsigned long va, const uint64_t *w, char *why,
+			 size_t whylen, bool *ok)
+{
+	struct oracle_op *h = NULL, *alt = NULL, *taking = NULL;
+	uint64_t v;
+
+	/* as the page is now: an mremap or an unmap may have run since
+	 * the caller looked; two races of the pin: not judged (SIM) */
+	va = pg->va + (va & ~PAGE_MASK);
+	if (judged && !pg->unjudged && pg->alt >= 0)
+		h = oracle_load_begin(pg->opid, va);
+	if (h && pg->alt > 0)
+		alt = oracle_load_begin(pg->alt - 1,
+					pg->alt_va + (va & ~PAGE_MASK));
+	/*
+	 * An op unmapping the page is running: it may have zapped it
+	 * already, and the process may have stored to the fresh page since;
+	 * the pin still reads the old one - the snapshot being taken.
+	 */
+	if (h && pg->ghosting)
+		taking = oracle_load_begin(pg->ghosting - 1, va);
+	v = __atomic_load_n(w, __ATOMIC_SEQ_CST);
+	*ok = oracle_load_end(h, v, why, whylen);
+	if (alt && oracle_load_end(alt, v, NULL, 0))
+		*ok = true;
+	if (taking && oracle_load_end(taking, v, NULL, 0))
+		*ok = true;
+	return v;
+}
+
+static void pins_move(int p, int u, unsigned long from, unsigned long to,
+		      unsigned long len)
+{
+	struct runmap *m = u >= 0 ? &race_list(RT.procs[p].opid)->u[u] : NULL;
+
+	/* still recorded: a pin in flight began before it ended */
+	if (m && m->end != UINT64_MAX) {
+		m->from = from;
+		m->to = to;
+		m->mlen = len;
+	}
+	for (int h = 0; h < RT.s->nr_handles; h++) {
+		struct rhandle *rh = &RT.handles[h];
+		/* its pin ended after the mremap began: it raced the move */
+		bool raced = m && rh->pin_ended > m->begin;
+
+		if (!rh->pinned || rh->proc != p)
+			continue;
+		for (int i = 0; i < rh->npages; i++) {
+			struct rpage *pg = &rh->pg[i];
+
+			if (pg->opid != RT.procs[p].opid || pg->va < from ||
+			    pg->va >= from + len)
+				continue;
+			if (raced) {
+				pg->alt = pg->alt ? -1 : 1 + pg->opid;
+				pg->alt_va = pg->va;
+				pg->alt_moved = true;
+			}
+			pg->va = pg->va - from + to;
 		}
 	}
 }
