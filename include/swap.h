@@ -200,4 +200,7 @@ vm_fault_t do_swap_page_swap(struct vm_fault *vmf);
 int swap_peek(swp_entry_t entry, unsigned long *pfn);
 uint64_t swap_peek_slot_word(swp_entry_t entry, unsigned idx);
 
+/* A swap cache slot now holds a migrated folio: wake what waits on it. */
+void swapcache_migrated(void);
+
 #endif /* MMSIM_SWAP_H */

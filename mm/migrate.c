@@ -725,7 +725,7 @@ static int folio_migrate_swapcache(struct folio *dst, struct folio *src,
 	src->private = 0;
 	folio_ref_unfreeze(src, expected_count - nr);
 	swap_cache_unlock();
-	swapcache_wake();
+	swapcache_migrated();
 	swap_stats.migrated++;
 	return 0;
 }

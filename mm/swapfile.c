@@ -1038,3 +1038,19 @@ uint64_t swap_peek_slot_word(swp_entry_t entry, unsigned idx)
 	return sp->mark.state == FD_REAL ? sp->words[idx] :
 					   physmem_mark_word(&sp->mark, idx);
 }
+
+/*
+ * swapcache_migrated - folio_migrate_swapcache moved a swap cache slot to
+ * the new folio: swap-ins waiting on the slot (swapcache_wait) look again,
+ * and so does swapoff's try_to_unuse. Its pass may have met the old folio
+ * frozen (swap_cache_get_folio found nothing), and the kernel's busy retry
+ * would find the new one; the model's sleep until a swap_map change
+ * (try_to_unuse) slept for ever: a false deadlock (fuzz runner, racy seed
+ * 7699: compaction migrating a swapped-in folio of a fork's child during
+ * swapoff).
+ */
+void swapcache_migrated(void)
+{
+	swapcache_wake();
+	swap_cache_changed();
+}

@@ -246,6 +246,32 @@ static void t_migrate_swapcache(void)
 	   "%lu)", swap_stats.migrated, swap_stats.writes);
 }
 
+/*
+ * swapoff vs compaction migrating a swap cache folio (fuzz runner, racy
+ * seed 7699, reduced): the slot's move must wake try_to_unuse's wait. The
+ * old model deadlocked at the 15,621st execution of the default search
+ * (seed 0); dpor:2 exhausts the new one (319,747 executions, too long
+ * under ASan).
+ */
+static void t_swapoff_vs_swapcache_migration(void)
+{
+	static const char path[] =
+		"scenarios/swapoff-vs-swapcache-migration.mms";
+	struct mmsim_program *p = test_program_load(path, NULL);
+	struct explore_result r;
+
+	if (!ok(p != NULL, "%s loads", path))
+		return;
+	r = st_explore(p, NULL, 16000);
+	ok(r.failures == 0 && r.executions == 16000,
+	   "%s: %llu executions of the default search, no deadlock", path,
+	   (unsigned long long)r.executions);
+	if (r.nr_fail)
+		diag("%s", r.fail[0].msg);
+	explore_result_free(&r);
+	scenario_program_free(p);
+}
+
 int main(void)
 {
 	scenario_runner_register();
@@ -258,5 +284,6 @@ int main(void)
 	t_skip_swapcache_aba();
 	t_swapoff();
 	t_migrate_swapcache();
+	t_swapoff_vs_swapcache_migration();
 	return done_testing();
 }
