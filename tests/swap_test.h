@@ -45,6 +45,27 @@ static bool st_run_text(const char *name, const char *text)
 }
 
 /*
+ * st_sample - @runs executions of the default search of scenario @name
+ * (the file, or @text when non-NULL) run clean, all of them: for races
+ * too long for a bounded proof under ASan. @what says what is shown.
+ */
+static inline void st_sample(const char *name, const char *text,
+			     uint64_t runs, const char *what)
+{
+	struct mmsim_program *p = test_program_load(name, text);
+	struct explore_result r;
+
+	if (!ok(p != NULL, "%s loads", name))
+		return;
+	r = st_explore(p, NULL, runs);
+	ok(r.failures == 0 && r.executions == runs,
+	   "%s: %s (%llu executions of the default search clean)", name, what,
+	   (unsigned long long)r.executions);
+	explore_result_free(&r);
+	scenario_program_free(p);
+}
+
+/*
  * st_proof - @path is clean under a bounded proof (dpor:2 exhausted) and
  * @runs executions of the default search.
  */

@@ -383,21 +383,10 @@ static void t_split_vs_second_reclaim(void)
 		"kthread k2:\n"
 		"	reclaim\n"
 		"expect ok\n";
-	struct mmsim_program *p = test_program_load("split-vs-reclaim.mms",
-						    text);
-	struct explore_result r;
 
-	if (!ok(p != NULL, "split-vs-reclaim loads"))
-		return;
-	r = st_explore(p, NULL, 120);
-	ok(r.failures == 0 && r.executions == 120,
-	   "A THP split onto one reclaimer's list is never isolated by "
-	   "another (%llu executions of the default search clean; the old "
-	   "model failed at the 59th)", (unsigned long long)r.executions);
-	if (r.nr_fail)
-		diag("%s", r.fail[0].msg);
-	explore_result_free(&r);
-	scenario_program_free(p);
+	st_sample("split-vs-reclaim.mms", text, 120,
+		  "a THP split onto one reclaimer's list is never isolated "
+		  "by another (the old model failed at the 59th)");
 }
 
 static bool load(int p, unsigned long va, uint64_t got)

@@ -255,21 +255,8 @@ static void t_migrate_swapcache(void)
  */
 static void t_swapoff_vs_swapcache_migration(void)
 {
-	static const char path[] =
-		"scenarios/swapoff-vs-swapcache-migration.mms";
-	struct mmsim_program *p = test_program_load(path, NULL);
-	struct explore_result r;
-
-	if (!ok(p != NULL, "%s loads", path))
-		return;
-	r = st_explore(p, NULL, 16000);
-	ok(r.failures == 0 && r.executions == 16000,
-	   "%s: %llu executions of the default search, no deadlock", path,
-	   (unsigned long long)r.executions);
-	if (r.nr_fail)
-		diag("%s", r.fail[0].msg);
-	explore_result_free(&r);
-	scenario_program_free(p);
+	st_sample("scenarios/swapoff-vs-swapcache-migration.mms", NULL, 16000,
+		  "no deadlock (the old model deadlocked at the 15,621st)");
 }
 
 int main(void)
