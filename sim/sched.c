@@ -1499,6 +1499,7 @@ static void drain_waiters_reset(void)
 	drain_waiters = 0;
 }
 
+/* sim_others_visible - see sim.h (outside a task: every drain). */
 uint64_t sim_others_visible(void)
 {
 	int t = S.current;
@@ -1535,6 +1536,10 @@ void sim_sched_drained(int cpu)
 	}
 }
 
+/*
+ * sim_wait_visible - see sim.h: parked on @wq and, when another CPU has
+ * stores pending, on the drains too; back on neither list once running.
+ */
 void sim_wait_visible(struct sim_waitq *wq, const char *what, const void *obj,
 		      const struct sim_site *site)
 {
