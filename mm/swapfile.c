@@ -856,15 +856,15 @@ static int unuse_mm(struct mm_struct *mm)
  * swap cache, and start again while any slot is still in use (a fork
  * copied a swap PTE behind the walk; reclaim that had its slot before
  * SWP_WRITEOK went unmapped into it; a swap-in holds SWAP_HAS_CACHE).
- * SIM: every mm is on the list (the kernel adds one at its first swap
- * entry); a pass
- * that changed nothing and saw no swap_map change waits for one instead
- * of spinning (the kernel's retry is a busy loop with cond_resched).
+ * SIM: every mm is on the list. A pass that changed nothing waits (the
+ * kernel's retry spins, with cond_resched) for a swap_map change or, under
+ * store buffers, another CPU's store to become visible; a pass that saw
+ * either happen meanwhile begins again at once (docs/deviations.md).
  */
 static int try_to_unuse(struct swap_info_struct *si)
 {
 	while (READ_ONCE_L(si->inuse_pages, "try_to_unuse:inuse")) {
-		unsigned long gen = si->map_gen;
+		uint64_t gen = si->map_gen, seen = sim_others_visible();
 		struct mm_struct *mm, *prev_mm = NULL;
 		int ret;
 
@@ -915,11 +915,11 @@ static int try_to_unuse(struct swap_info_struct *si)
 		}
 		if (!READ_ONCE_L(si->inuse_pages, "try_to_unuse:inuse"))
 			break;
-		/* SIM: sleep until the swap_map changes (see above) */
 		while (__atomic_load_n(&si->map_gen, SIM_MO) == gen &&
+		       sim_others_visible() == seen &&	/* SIM: see above */
 		       __atomic_load_n(&si->inuse_pages, SIM_MO))
-			sim_wait(&si->unuse_wq, "try_to_unuse", &si->map_gen,
-				 SIM_SITE("try_to_unuse:retry"));
+			sim_wait_visible(&si->unuse_wq, "try_to_unuse",
+				&si->map_gen, SIM_SITE("try_to_unuse:retry"));
 	}
 	return 0;
 }

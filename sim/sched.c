@@ -1488,4 +1488,76 @@ bool sim_waitq_queued(const struct sim_waitq *wq)
 	return S.current >= 0 && (wq->waiters >> S.current & 1);
 }
 
+/* ---- waiting for another CPU's store to become visible ---- */
+
+static uint64_t drained_total;		/* stores made visible, all CPUs */
+static uint64_t drained_by[SIM_SB_MAX_CPUS];	/* ... and by CPU */
+static uint64_t drain_waiters;		/* tasks in sim_wait_visible() */
+
+static void drain_waiters_reset(void)
+{
+	drain_waiters = 0;
+}
+
+/* sim_others_visible - see sim.h (outside a task: every drain). */
+uint64_t sim_others_visible(void)
+{
+	int t = S.current;
+
+	if (t < 0 || t >= SIM_SB_MAX_CPUS)
+		return drained_total;
+	return drained_total - drained_by[t];
+}
+
+/*
+ * sim_sched_drained - sim/storebuf.c: a store of CPU @cpu became visible.
+ * The tasks parked in sim_wait_visible() become runnable (they were
+ * parked on their waitq too: its sim_wake_all() finds them runnable).
+ * No barrier, unlike sim_wake_all(): a drain is no CPU's act, and it may
+ * come in the middle of another drain of the same buffer.
+ */
+void sim_sched_drained(int cpu)
+{
+	uint64_t w = drain_waiters;
+
+	drained_total++;
+	if (cpu >= 0 && cpu < SIM_SB_MAX_CPUS)
+		drained_by[cpu]++;
+	drain_waiters = 0;
+	while (w) {
+		int t = __builtin_ctzll(w);
+
+		w &= w - 1;
+		if (tasks[t].state == SIM_TASK_BLOCKED) {
+			tasks[t].state = SIM_TASK_RUNNABLE;
+			tasks[t].wait_what = NULL;
+			S.runnable |= 1ULL << t;
+		}
+	}
+}
+
+/*
+ * sim_wait_visible - see sim.h: parked on @wq and, when another CPU has
+ * stores pending, on the drains too; back on neither list once running.
+ */
+void sim_wait_visible(struct sim_waitq *wq, const char *what, const void *obj,
+		      const struct sim_site *site)
+{
+	int t = S.current;
+
+	if (!sim_sb_live || t < 0 || t >= SIM_SB_MAX_CPUS) {
+		sim_wait(wq, what, obj, site);
+		return;
+	}
+	sim_on_reset(drain_waiters_reset);
+	/* sim_wait's smp_mb() first: the CPU's own drains wake nobody */
+	sim_sb_mb();
+	if (sim_sb_nonempty)
+		drain_waiters |= 1ULL << t;
+	sim_wait(wq, what, obj, site);
+	/* woken by one of the two: off the other's list too */
+	drain_waiters &= ~(1ULL << t);
+	wq->waiters &= ~(1ULL << t);
+}
+
 #endif /* !SIM_STRESS */

@@ -216,6 +216,22 @@ void sim_waitq_add_current(struct sim_waitq *wq);
 bool sim_waitq_queued(const struct sim_waitq *wq);
 /* Make every task parked on @wq runnable. Not a scheduling point. */
 void sim_wake_all(struct sim_waitq *wq);
+/*
+ * For a waiter that stands for a kernel busy loop (it re-reads what it
+ * waits for until it changes) under memory=tso|arm64, where a store
+ * becomes visible to other CPUs at a drain, which wakes nobody:
+ * sim_others_visible - how many stores of the other CPUs have become
+ * visible to the running one so far; a pass that reads shared state and
+ * finds nothing to do may sleep only if this did not change since the
+ * pass began (a store it read the old value of may have drained since).
+ * Always 0 under memory=sc and in stress mode.
+ * sim_wait_visible - sim_wait(), but if another CPU has stores pending
+ * (after the running CPU's own drained, as sim_wait does), also woken by
+ * the next one that becomes visible. Under sc exactly sim_wait().
+ */
+uint64_t sim_others_visible(void);
+void sim_wait_visible(struct sim_waitq *wq, const char *what, const void *obj,
+		      const struct sim_site *site);
 
 /* ---- simulated CPUs: interrupts and IPIs ---- */
 

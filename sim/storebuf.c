@@ -166,6 +166,7 @@ static void drain_entry(int c, int i)
 	memmove(&b->e[i], &b->e[i + 1], (b->n - i - 1) * sizeof(b->e[0]));
 	if (--b->n == 0)
 		sim_sb_nonempty &= ~(1ULL << c);
+	sim_sched_drained(c);
 }
 
 /* CPU @c's entries up to its last one for @p (all if @p is NULL), in

@@ -185,6 +185,8 @@ static inline void sim_sb_note_store(void *p)
 
 /* For the scheduler (sched.c) only. */
 void sim_sb_reset(void);
+/* sched.c: a pending store of CPU @cpu became visible (sim_wait_visible) */
+void sim_sched_drained(int cpu);
 void sim_sb_drain_id(int id);
 /* A drainable store pending more than SIM_SB_MAX_AGE steps at step @now:
  * its pseudo id (the oldest first in id order), or -1. */

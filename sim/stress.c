@@ -1351,4 +1351,16 @@ enum sim_outcome sim_exec_run(struct sim_result *res)
 	return o;
 }
 
+/* No store buffers here (the host's memory model): nothing drains. */
+uint64_t sim_others_visible(void)
+{
+	return 0;
+}
+
+void sim_wait_visible(struct sim_waitq *wq, const char *what, const void *obj,
+		      const struct sim_site *site)
+{
+	sim_wait(wq, what, obj, site);
+}
+
 #endif /* SIM_STRESS */
