@@ -918,6 +918,15 @@ void sim_wait(struct sim_waitq *wq, const char *what, const void *obj,
 	sim_trace_event(SIM_EV_WAKE, (uintptr_t)obj, site);
 }
 
+/*
+ * wake_tasks - every task of mask @w that is parked becomes runnable; one
+ * that is not (queued by sim_waitq_add_current and still running, or
+ * already woken by another list it was on) is left as it is. Used by
+ * sim_wake_all() and sim_sched_drained(); defined at the end of the file
+ * with the other helpers of the wait lists.
+ */
+static void wake_tasks(uint64_t w);
+
 void sim_wake_all(struct sim_waitq *wq)
 {
 	uint64_t w = wq->waiters;
@@ -925,16 +934,7 @@ void sim_wake_all(struct sim_waitq *wq)
 	if (w)
 		sim_sb_mb();	/* a wakeup implies smp_mb() */
 	wq->waiters = 0;
-	while (w) {
-		int t = __builtin_ctzll(w);
-
-		w &= w - 1;
-		if (tasks[t].state == SIM_TASK_BLOCKED) {
-			tasks[t].state = SIM_TASK_RUNNABLE;
-			tasks[t].wait_what = NULL;
-			S.runnable |= 1ULL << t;
-		}
-	}
+	wake_tasks(w);
 }
 
 /* ---- held locks and lockdep ---- */
@@ -1524,16 +1524,7 @@ void sim_sched_drained(int cpu)
 	if (cpu >= 0 && cpu < SIM_SB_MAX_CPUS)
 		drained_by[cpu]++;
 	drain_waiters = 0;
-	while (w) {
-		int t = __builtin_ctzll(w);
-
-		w &= w - 1;
-		if (tasks[t].state == SIM_TASK_BLOCKED) {
-			tasks[t].state = SIM_TASK_RUNNABLE;
-			tasks[t].wait_what = NULL;
-			S.runnable |= 1ULL << t;
-		}
-	}
+	wake_tasks(w);
 }
 
 /*
@@ -1558,6 +1549,20 @@ void sim_wait_visible(struct sim_waitq *wq, const char *what, const void *obj,
 	/* woken by one of the two: off the other's list too */
 	drain_waiters &= ~(1ULL << t);
 	wq->waiters &= ~(1ULL << t);
+}
+
+static void wake_tasks(uint64_t w)
+{
+	while (w) {
+		int t = __builtin_ctzll(w);
+
+		w &= w - 1;
+		if (tasks[t].state == SIM_TASK_BLOCKED) {
+			tasks[t].state = SIM_TASK_RUNNABLE;
+			tasks[t].wait_what = NULL;
+			S.runnable |= 1ULL << t;
+		}
+	}
 }
 
 #endif /* !SIM_STRESS */
