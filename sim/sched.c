@@ -747,7 +747,9 @@ static __attribute__((noinline)) void yield_checks(void)
 }
 
 /*
- * Both yields' body, inlined into each (a yield is the hottest call).
+ * yield_next - both yields' body once their event is recorded: the task's
+ * next access, then the scheduler's turn when another task, a store's
+ * drain or an RCU callback may run. Inlined (a yield is the hottest call).
  *
  * S.last_access (the view's .last) is read only by schedule(), and it is
  * written before every call: by the yield that calls it (the task's
@@ -759,21 +761,11 @@ static __attribute__((noinline)) void yield_checks(void)
  * save a copy of five words (most yields of a THP split's long walks).
  */
 static inline __attribute__((always_inline)) void
-yield_at(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
-	 const struct sim_site *site)
+yield_next(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
+	   const struct sim_site *site)
 {
-	uint64_t run;
+	uint64_t run = S.runnable | sim_sb_mask;
 
-	if (S.current < 0)
-		return;
-	/* a hook (DPOR): out of line; the common yield saves no registers */
-	if (__builtin_expect(trace_hook != NULL, 0)) {
-		yield_hooked(kind, addr, kind2, addr2, site);
-		return;
-	}
-	/* the access made since the last yield is behind it */
-	trace_record(kind, addr, site);
-	run = S.runnable | sim_sb_mask;
 	if (!(run & (run - 1)) && !((uintptr_t)S.cb_ready | S.in_rcu_cbs)) {
 		/* no choice: .last is not read before it is written again */
 		sim_access_set(&next_access[S.current], kind, kind2, addr,
@@ -789,6 +781,14 @@ yield_at(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
 		       S.step);
 	yield_checks();
 }
+
+/*
+ * The yield, defined at the end of the file: sim_yield_at() and
+ * sim_yield_at2() below inline it.
+ */
+static inline __attribute__((always_inline)) void
+yield_at(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
+	 const struct sim_site *site);
 
 void sim_yield_at(int kind, uintptr_t addr, const struct sim_site *site)
 {
@@ -1314,26 +1314,12 @@ static __attribute__((noinline)) void
 yield_hooked(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
 	     const struct sim_site *site)
 {
-	uint64_t run;
-
 	rec2.kind2 = (uint8_t)kind2;
 	rec2.addr2 = addr2;
 	trace_record(kind, addr, site);
 	rec2.kind2 = SIM_EV__NR;
 	rec2.addr2 = 0;
-	/* as yield_at's hookless branch */
-	run = S.runnable | sim_sb_mask;
-	if (!(run & (run - 1)) && !((uintptr_t)S.cb_ready | S.in_rcu_cbs)) {
-		sim_access_set(&next_access[S.current], kind, kind2, addr,
-			       addr2, site, S.step);
-		if (__builtin_expect(S.step > S.max_steps, 0))
-			livelock(site);
-		return;
-	}
-	sim_access_copy(&S.last_access, &next_access[S.current]);
-	sim_access_set(&next_access[S.current], kind, kind2, addr, addr2, site,
-		       S.step);
-	yield_checks();
+	yield_next(kind, addr, kind2, addr2, site);
 }
 
 /* ---- scheduling, the general case ---- */
@@ -1563,6 +1549,26 @@ static void wake_tasks(uint64_t w)
 			S.runnable |= 1ULL << t;
 		}
 	}
+}
+
+/*
+ * yield_at - a yield: its event recorded, then yield_next(); with a trace
+ * hook (DPOR, rff) all of it out of line (yield_hooked), so the common
+ * yield saves no registers.
+ */
+static inline __attribute__((always_inline)) void
+yield_at(int kind, uintptr_t addr, int kind2, uintptr_t addr2,
+	 const struct sim_site *site)
+{
+	if (S.current < 0)
+		return;
+	if (__builtin_expect(trace_hook != NULL, 0)) {
+		yield_hooked(kind, addr, kind2, addr2, site);
+		return;
+	}
+	/* the access made since the last yield is behind it */
+	trace_record(kind, addr, site);
+	yield_next(kind, addr, kind2, addr2, site);
 }
 
 #endif /* !SIM_STRESS */
