@@ -317,6 +317,6 @@ unsigned long filemap_clamp_eof(struct address_space *mapping,
 unsigned long filemap_eof_first(struct address_space *mapping,
 				unsigned long end_pgoff);
 unsigned int filemap_range_nr(struct folio *folio, unsigned long index,
-			      unsigned int nr, unsigned int i);
+			      unsigned int nr);
 
 #endif /* MMSIM_PAGEMAP_H */

@@ -219,10 +219,9 @@ static bool filemap_map_pmd(struct vm_fault *vmf, struct folio *folio,
 }
 
 /*
- * filemap_map_folio_range - map the none PTEs among @nr pages of @folio
- * from file index @index at @addr (vmf->pte points at @addr's PTE).
- * Each mapping takes a reference. Returns VM_FAULT_NOPAGE if the
- * faulting address got mapped. PTL held.
+ * filemap_map_folio_range - map the none PTEs among @nr pages of @folio, at
+ * most to its end, from file index @index at @addr (vmf->pte: @addr's PTE),
+ * a reference each; VM_FAULT_NOPAGE if it mapped the fault's. PTL held.
  */
 static vm_fault_t filemap_map_folio_range(struct vm_fault *vmf,
 					  struct folio *folio,
@@ -231,8 +230,9 @@ static vm_fault_t filemap_map_folio_range(struct vm_fault *vmf,
 					  int *rss)
 {
 	vm_fault_t ret = 0;
+	unsigned int n = filemap_range_nr(folio, index, nr);
 
-	for (unsigned int i = 0; i < filemap_range_nr(folio, index, nr, i); i++) {
+	for (unsigned int i = 0; i < n; i++) {
 		pte_t *pte = vmf->pte + i;
 		unsigned long a = addr + i * PAGE_SIZE;
 
@@ -347,16 +347,16 @@ unsigned long filemap_eof_first(struct address_space *mapping,
 
 /*
  * filemap_range_nr - how many of @nr pages from file index @index
- * filemap_map_folio_range maps (asked again at each page @i): never past
- * @folio's end. An order-0 folio is one page whatever @nr says (the
- * kernel maps it with filemap_map_order0_folio, which takes no count).
+ * filemap_map_folio_range maps: never past @folio's end. An order-0 folio
+ * is one page whatever @nr says (the kernel maps it with
+ * filemap_map_order0_folio, which takes no count).
  * A large one asked for more is the kernel's VM_WARN_ON_FOLIO in
  * __folio_rmap_sanity_checks (page_folio(page + nr_pages - 1) != folio):
- * reported once, at the first page; the kernel goes on corrupting the
- * _mapcount of pages that are not the folio's.
+ * reported before the first page is mapped; the kernel goes on corrupting
+ * the _mapcount of pages that are not the folio's.
  */
 unsigned int filemap_range_nr(struct folio *folio, unsigned long index,
-			      unsigned int nr, unsigned int i)
+			      unsigned int nr)
 {
 	unsigned long in_folio = folio_next_index(folio) - index;
 
@@ -364,7 +364,6 @@ unsigned int filemap_range_nr(struct folio *folio, unsigned long index,
 		return nr ? 1 : 0;
 	if (nr <= in_folio)
 		return nr;
-	if (i == 0)
-		VM_WARN_ON_FOLIO(nr > in_folio, folio);
+	VM_WARN_ON_FOLIO(nr > in_folio, folio);
 	return (unsigned int)in_folio;
 }
