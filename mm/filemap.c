@@ -317,10 +317,10 @@ out:
 
 /*
  * Faultaround's end of file (kernel: f58df566524e "mm: filemap: fix
- * nr_pages calculation overflow in filemap_map_pages()", Baolin Wang,
- * 2026). filemap_map_pages clamps @end_pgoff to the last page below
- * i_size. Since 743a2753a02e ("filemap: cap PTE range to be created to
- * allowed zero fill in folio_map_range()") it read i_size after
+ * nr_pages calculation overflow in filemap_map_pages()", Baolin Wang;
+ * date not verified). filemap_map_pages clamps @end_pgoff to the last
+ * page below i_size. Since 743a2753a02e ("filemap: cap PTE range to be
+ * created to allowed zero fill in folio_map_range()") it read i_size after
  * next_uptodate_folio had found and locked a folio: a truncate that
  * shrank the file in between left the folio's index above the new end,
  * and nr_pages = min(end, end_pgoff) - index + 1 wrapped around, so

@@ -392,7 +392,7 @@ const struct sim_regress sim_regress_table[SIM_REGRESS__NR] = {
 		/* "mm: filemap: fix nr_pages calculation overflow in
 		 * filemap_map_pages()" (Baolin Wang): f58df566524e in a
 		 * mainline log next to Linux 7.0-rc7, its mm-commits mail
-		 * (posted 2026-03-17 by its lkml link) says Fixes:
+		 * (its lkml link reads as 2026-03-17: not verified) says Fixes:
 		 * 743a2753a02e "filemap: cap PTE range to be created to
 		 * allowed zero fill in folio_map_range()", Cc: stable;
 		 * the commit date is not verified. Found again by mmsim's
