@@ -192,6 +192,15 @@ struct explore_result {
 	struct explore_failure *fail;	/* in index order */
 	size_t nr_fail, cap_fail;
 	char error[256];	/* bad options or program, when non-empty */
+	/*
+	 * The bounded proof `mmsim explore` tries after a clean default run
+	 * (tools/cli_proof.c); report_explore_json prints it when tried.
+	 */
+	bool proof_tried;
+	const char *proof;	/* the largest rung exhausted clean, or NULL */
+	uint64_t proof_execs;	/* that rung's executions */
+	const char *proof_unfinished;	/* the rung the budget ended */
+	uint64_t proof_total;	/* executions of every rung */
 };
 
 /*

@@ -257,6 +257,21 @@ void report_explore_json(FILE *out, const struct mmsim_program *p,
 		coverage_json(out, o->coverage);
 		fputs(", ", out);
 	}
+	if (r->proof_tried) {
+		fputs("\"proof\": {\"proved\": ", out);
+		if (r->proof)
+			json_str(out, r->proof);
+		else
+			fputs("null", out);
+		fprintf(out, ", \"executions\": %llu, \"unfinished\": ",
+			(unsigned long long)r->proof_execs);
+		if (r->proof_unfinished)
+			json_str(out, r->proof_unfinished);
+		else
+			fputs("null", out);
+		fprintf(out, ", \"total_executions\": %llu}, ",
+			(unsigned long long)r->proof_total);
+	}
 	fputs("\"failures\": [", out);
 	for (size_t i = 0; i < r->nr_fail; i++) {
 		fputs(i ? ",\n  " : "\n  ", out);

@@ -16,6 +16,12 @@
  *    with --placeholder it finds the placeholder bug with its switch on
  *    and not with it off.
  *  - rff finds a race at the same execution in two processes (ASLR).
+ *  - A clean default explore says how strong it is: the bounded proof
+ *    after the sampling (dpor:1, dpor:2, ... within a budget) and the
+ *    largest bound it exhausted, or that the result is a sample; none
+ *    with --no-proof, an explicit strategy or a shard; a proof rung that
+ *    finds what the sampling missed is reported with a replay command
+ *    that reproduces it.
  *  - --svg writes a standalone SVG that rsvg-convert renders.
  * Runs in about a second.
  */
@@ -157,6 +163,70 @@ static void test_json(void)
 	}
 	is_int(good, 5, "--json is valid JSON for explore, run, replay, "
 			"list and bugs");
+}
+
+/* The bounded proof after a clean default explore (tools/cli_proof.c). */
+static void test_proof(void)
+{
+	char *out, *cmd = NULL, *nl, args[160];
+	const struct json *pf;
+	struct json *j;
+	int rc, seed = -1;
+
+	expect("explore builtin:locked-counter --runs 200", 0,
+	       "a bounded proof after it: dpor exhausted in ",
+	       "A clean default explore proves what it can: every schedule "
+	       "of a small program");
+	j = json_of("explore builtin:writers3 --runs 100 --json", &rc);
+	pf = j ? json_get(j, "proof") : NULL;
+	ok(rc == 0 && pf && json_get_str(pf, "proved", NULL) &&
+	   !strncmp(json_get_str(pf, "proved", ""), "dpor", 4) &&
+	   json_get_u64(pf, "executions", 0) > 0,
+	   "--json says which rung the proof exhausted, in how many "
+	   "executions");
+	json_free(j);
+	expect("explore builtin:writers3 --runs 1", 0,
+	       "no bounded proof: the executions above are a sample",
+	       "A proof that does not fit its budget says the result is a "
+	       "sample");
+	rc = run(&out, "explore builtin:locked-counter --runs 200 --no-proof");
+	ok(rc == 0 && !strstr(out, "proof"), "--no-proof: no proof");
+	free(out);
+	rc = run(&out, "explore builtin:locked-counter --strategy random "
+		       "--runs 200");
+	ok(rc == 0 && !strstr(out, "proof"),
+	   "An explicit strategy: no proof (the user chose what runs)");
+	free(out);
+	/* a seed whose 3 sampled executions miss the lost update */
+	for (int s = 0; s < 40 && seed < 0; s++) {
+		snprintf(args, sizeof(args), "explore builtin:lost-update "
+			 "--runs 3 --seed %d --no-proof", s);
+		if (run(&out, args) == 0)
+			seed = s;
+		free(out);
+	}
+	snprintf(args, sizeof(args), "explore builtin:lost-update --runs 3 "
+		 "--seed %d", seed);
+	rc = run(&out, args);
+	ok(seed >= 0 && rc == 1 &&
+	   strstr(out, "the bounded proof after it (dpor:1) found one") &&
+	   strstr(out, "lost update: counter is 1"),
+	   "The proof finds what the sampling missed (seed %d) and exits 1",
+	   seed);
+	if ((cmd = strstr(out, "replay:   mmsim "))) {
+		cmd += strlen("replay:   mmsim ");
+		if ((nl = strchr(cmd, '\n')))
+			*nl = 0;
+		cmd = strdup(cmd);
+	}
+	free(out);
+	rc = cmd ? run(&out, cmd) : -1;
+	ok(cmd && rc == 1 && strstr(out, "lost update: counter is 1"),
+	   "... and its replay command reproduces it (mmsim %s)",
+	   cmd ? cmd : "none printed");
+	if (cmd)
+		free(out);
+	free(cmd);
 }
 
 static void test_merge(void)
@@ -307,7 +377,7 @@ int main(void)
 
 	if (getenv("MMSIM"))
 		mmsim = getenv("MMSIM");
-	plan(15 + 7 + 1 + 2 + 8 + 1 + 2);
+	plan(15 + 7 + 1 + 7 + 2 + 8 + 1 + 2);
 	snprintf(tmp, sizeof(tmp), "/tmp/t_explore_cli.XXXXXX");
 	if (access(mmsim, X_OK) || !mkdtemp(tmp)) {
 		printf("Bail out! no %s (run make first) or no temp dir\n",
@@ -317,6 +387,7 @@ int main(void)
 	test_usage();
 	test_verdicts();
 	test_json();
+	test_proof();
 	test_merge();
 	test_bugs();
 	test_rff_determinism();

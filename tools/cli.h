@@ -26,6 +26,7 @@ struct cli {
 	const char *svg, *html;
 	const char *stories;	/* bugs --stories DIR */
 	bool trace, shrink, no_shrink, json, tap, placeholder, coverage;
+	bool no_proof;		/* explore: no bounded proof after a clean run */
 	bool runs_given, time_given, regress_given;
 };
 
@@ -38,6 +39,18 @@ struct cli {
  */
 #define EXPLORE_RUNS	10000
 #define HUNT_RUNS	400000
+/*
+ * The proof ladder's budget (cli_proof.c): per bug in `mmsim bugs`, and
+ * after a clean default `mmsim explore` without --runs/--time (with them,
+ * at most the sampling's own executions and events again). In executions
+ * and events, not seconds: the claims are then the same on every
+ * machine, loaded or idle. Every DPOR proof of the catalogue fits (the
+ * largest, swapin-skip-swapcache-aba's dpor:3, is 34 million events);
+ * page-ref-unfreeze-relaxed's dfs:3 (136,078 executions of 1,478 events,
+ * 19 s) does not.
+ */
+#define PROOF_EXECS	200000
+#define PROOF_STEPS	60000000ULL
 
 /* What a scenario file promises (its expect line); see cli_promise.c. */
 struct promise {
@@ -63,4 +76,28 @@ int promise_load(struct cli *c, struct promise *pr);
 int promise_judge(struct cli *c, const struct promise *pr,
 		  const struct explore_result *r, int rc);
 
+
+/*
+ * The bounded proof of a clean result (cli_proof.c): the DPOR ladder
+ * (else the dfs one) within @execs executions and @steps events.
+ */
+struct proof {
+	const char *proved;	/* the largest rung exhausted clean, or NULL */
+	uint64_t proved_execs;	/* its executions */
+	const char *unfinished;	/* the rung the budget ended unexhausted */
+	const char *failed;	/* the rung that found a failure: in found */
+	struct explore_result found;	/* (the caller frees it) */
+	uint64_t execs, steps;	/* of every rung run */
+};
+/* Run one rung: explore under @o (its strategy is @rung) into @r. */
+typedef void (*proof_rung_fn)(void *ctx, const struct explore_opts *o,
+			      const char *rung, struct explore_result *r);
+void proof_ladder(proof_rung_fn run, void *ctx, const struct explore_opts *o,
+		  uint64_t execs, uint64_t steps, struct proof *pf);
+/* "to 2 preemptions", "to 3 preemptions (dfs)", "every schedule" for a
+ * proved rung; NULL for none. */
+const char *proof_claim(const char *proved, char *buf, size_t n);
+/* A rung as a small number (for a pipe) and back: -1 and NULL for none. */
+int proof_rung_index(const char *rung);
+const char *proof_rung(int i);
 #endif /* TOOLS_CLI_H */

@@ -28,19 +28,7 @@
 #include "sim/regress.h"
 #include "tools/cli.h"
 
-/*
- * The DPOR ladder's budget, per bug, in executions (not seconds: the
- * table's claims are then the same on every machine, loaded or idle).
- */
-#define PROOF_EXECS 200000
-/*
- * ... and in events (the work, the same on every machine): a rung whose
- * predicted events would pass it is not started. Every DPOR proof of the
- * catalogue fits (the largest, swapin-skip-swapcache-aba's dpor:3, is
- * 34 million events); page-ref-unfreeze-relaxed's dfs:3 (136,078
- * executions of 1,478 events, 19 s) does not.
- */
-#define PROOF_STEPS 60000000ULL
+/* The proof ladder's budget, per bug: PROOF_EXECS, PROOF_STEPS (cli.h). */
 /*
  * Without --runs/--time: executions to find a bug (the slowest, seed
  * 000's thp-numa-count-recheck, takes 50,000-65,000 with the default
@@ -126,88 +114,44 @@ static int hunt_one(struct cli *c, const struct mmsim_program *p, int id,
 	return rc;
 }
 
-/*
- * The proofs: the DPOR ladder, and where DPOR cannot run (memory=tso or
- * arm64: store-buffer drains are choices it does not model) the plain
- * bounded dfs one, which reduces nothing but covers the drains (each
- * drain taken early is a preemption there).
- */
-static const char *const ladder[] = { "dpor:1", "dpor:2", "dpor:3", "dpor",
-				      "dfs:1", "dfs:2", "dfs:3" };
-#define NR_LADDER	(sizeof(ladder) / sizeof(ladder[0]))
-#define DFS_RUNG	4	/* ladder[DFS_RUNG] is dfs:1 */
+/* A rung of the clean direction's proof (cli_proof.c), switch off. */
+struct rung_ctx {
+	struct cli *c;
+	const struct mmsim_program *p;
+	struct hunt *h;
+	struct progress *pr;
+	char phase[32];
+};
+
+static void bug_rung(void *ctx, const struct explore_opts *o,
+		     const char *rung, struct explore_result *r)
+{
+	struct rung_ctx *rc = ctx;
+
+	snprintf(rc->phase, sizeof(rc->phase), "off, %s", rung);
+	hunt_one(rc->c, rc->p, rc->h->id, false, *o, rc->pr, rc->phase, r);
+}
 
 /*
- * The clean direction: the DPOR ladder (else the dfs one), each rung only
- * if the one below exhausted, within PROOF_EXECS executions and
- * PROOF_STEPS events in all; the largest exhausted bound is kept.
+ * The clean direction: the proof ladder (cli_proof.c) within PROOF_EXECS
+ * executions and PROOF_STEPS events; the largest exhausted bound is kept.
  * Returns false if a rung found a violation (the bug is not clean).
  */
 static bool prove_clean(struct cli *c, const struct mmsim_program *p,
 			struct hunt *h, struct progress *pr)
 {
-	uint64_t left = PROOF_EXECS, steps_left = PROOF_STEPS;
-	uint64_t prev_execs = 0;
+	struct rung_ctx rc = { c, p, h, pr, "" };
+	struct explore_opts o = { 0 };
+	struct proof pf;
 
-	for (size_t i = 0; i < NR_LADDER && left > 0; i++) {
-		struct explore_opts o = { .strategy = ladder[i],
-					  .runs = left };
-
-		/* unbounded: at most 20 times the last rung's executions */
-		if (i == 3 && 20 * prev_execs < left)
-			o.runs = 20 * prev_execs > 1000 ? 20 * prev_execs :
-							  1000;
-		struct explore_result r;
-		char phase[32];
-		bool bad;
-
-		snprintf(phase, sizeof(phase), "off, %s", ladder[i]);
-		hunt_one(c, p, h->id, false, o, pr, phase, &r);
-		left -= r.executions < left ? r.executions : left;
-		steps_left -= r.steps < steps_left ? r.steps : steps_left;
-		if (r.error[0] && !r.failures) {
-			explore_result_free(&r);
-			if (i >= DFS_RUNG)
-				break;
-			/* dpor cannot run here (store buffers): dfs */
-			i = DFS_RUNG - 1;
-			prev_execs = 0;
-			continue;
-		}
-		bad = r.failures || r.error[0];
-		if (r.exhausted && !bad) {
-			h->proved = ladder[i];
-			h->execs_off = r.executions;
-		}
-		explore_result_free(&r);
-		if (bad)
-			return false;
-		/*
-		 * The next rung costs many times this one: as many as this
-		 * one cost the one below it (at least 4), by the count of
-		 * executions. A rung that cannot fit is not started, so a
-		 * hunt does not spend the budget on a proof it cannot end.
-		 */
-		if (!r.exhausted)
-			break;
-		{
-			double growth = prev_execs ? (double)r.executions /
-							     prev_execs :
-						     4.0;
-
-			if (growth < 4.0)
-				growth = 4.0;
-			if (growth * r.executions > left ||
-			    growth * r.steps > steps_left)
-				break;
-			/* unbounded only where bounded DPOR stays small:
-			 * elsewhere it rarely ends within the budget */
-			if (i == 2 && r.executions > 2000)
-				break;
-			if (i == 3)
-				break;	/* the DPOR ladder's top */
-		}
-		prev_execs = r.executions ? r.executions : 1;
+	proof_ladder(bug_rung, &rc, &o, PROOF_EXECS, PROOF_STEPS, &pf);
+	if (pf.failed) {
+		explore_result_free(&pf.found);
+		return false;
+	}
+	if (pf.proved) {
+		h->proved = pf.proved;
+		h->execs_off = pf.proved_execs;
 	}
 	return true;
 }
@@ -320,11 +264,10 @@ static const char *clean_how(const struct hunt *h, char *buf, size_t n)
 	else if (!strcmp(h->proved, "dpor"))
 		snprintf(buf, n, "proved (every schedule)");
 	else {
-		const char *bound = strchr(h->proved, ':') + 1;
+		char claim[48];
 
-		snprintf(buf, n, "proved to %s preemption%s%s", bound,
-			 strcmp(bound, "1") ? "s" : "",
-			 strncmp(h->proved, "dfs", 3) ? "" : " (dfs)");
+		snprintf(buf, n, "proved %s",
+			 proof_claim(h->proved, claim, sizeof(claim)));
 	}
 	return buf;
 }
@@ -470,9 +413,7 @@ static void hunt_send(int fd, int idx, const struct hunt *h)
 		.err_len = (uint32_t)strlen(h->err),
 	};
 
-	for (int i = 0; i < (int)NR_LADDER; i++)
-		if (h->proved == ladder[i])
-			w.proved = i;
+	w.proved = proof_rung_index(h->proved);
 	if (!write_all(fd, &w, sizeof(w)) ||
 	    !write_all(fd, h->schedule ? h->schedule : "", w.sched_len) ||
 	    !write_all(fd, h->err, w.err_len))
@@ -492,8 +433,7 @@ static bool hunt_recv(int fd, struct hunt *hs, int n)
 	h->loaded = w.loaded;
 	h->found = w.found;
 	h->clean = w.clean;
-	h->proved = w.proved >= 0 && w.proved < (int)NR_LADDER ?
-			    ladder[w.proved] : NULL;
+	h->proved = proof_rung(w.proved);
 	h->execs_to_find = w.execs_to_find;
 	h->execs_off = w.execs_off;
 	h->time_to_find = w.time_to_find;

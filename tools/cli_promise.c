@@ -110,12 +110,32 @@ static bool keeps(const struct promise *pr, const struct explore_failure *f)
 	}
 }
 
+/*
+ * How strong a clean result is, as the promise line says it: "; proved
+ * to 2 preemptions" (with @ok false, a promised violation: "; proved
+ * absent to 2 preemptions") or "; sampled, no bound proved" after the proof
+ * `explore` tries (mmsim.c), "" when it tried none.
+ */
+static void proof_said(const struct explore_result *r, bool ok, char *buf,
+		       size_t n)
+{
+	char claim[48];
+
+	if (!r->proof_tried || r->failures)
+		snprintf(buf, n, "%s", "");
+	else if (r->proof)
+		snprintf(buf, n, "; %s %s", ok ? "proved" : "proved absent",
+			 proof_claim(r->proof, claim, sizeof(claim)));
+	else
+		snprintf(buf, n, "; sampled, no bound proved");
+}
+
 int promise_judge(struct cli *c, const struct promise *pr,
 		  const struct explore_result *r, int rc)
 {
 	bool text = !c->json && !c->tap, held;
 	const struct explore_failure *hit = NULL;
-	char name[80], sw[256] = "";
+	char name[80], sw[256] = "", strength[96];
 
 	if (!pr->has || rc == EXIT_USAGE)
 		return rc;
@@ -142,14 +162,16 @@ int promise_judge(struct cli *c, const struct promise *pr,
 				hit = &r->fail[i];
 		held = hit != NULL;
 	}
+	proof_said(r, pr->verdict == SCN_EXPECT_OK, strength, sizeof(strength));
 	if (text && held)
-		printf("promise held: %s (%s%s): %s\n", name, pr->where, sw,
+		printf("promise held: %s (%s%s): %s%s\n", name, pr->where, sw,
 		       pr->verdict == SCN_EXPECT_OK ?
-		       "no execution failed" : "found, as the file says");
+		       "no execution failed" : "found, as the file says",
+		       pr->verdict == SCN_EXPECT_OK ? strength : "");
 	else if (text && !r->failures)
 		printf("promise broken: %s (%s%s): not found in %llu "
-		       "executions\n", name, pr->where, sw,
-		       (unsigned long long)r->executions);
+		       "executions%s\n", name, pr->where, sw,
+		       (unsigned long long)r->executions, strength);
 	else if (text)
 		printf("promise broken: %s (%s%s): found %s instead: %s\n",
 		       name, pr->where, sw,
