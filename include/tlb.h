@@ -82,4 +82,7 @@ static inline void tlb_remove_pmd_tlb_entry(struct mmu_gather *tlb,
 	__tlb_adjust_range(tlb, address & HPAGE_PMD_MASK, HPAGE_PMD_SIZE);
 }
 
+/* tlb_batch_pages_flush()'s work (mm/mmu_gather.c). */
+void tlb_batch_pages_put(struct mmu_gather *tlb);
+
 #endif /* MMSIM_TLB_H */

@@ -424,7 +424,9 @@ static int prove(struct cli *c, const struct mmsim_program *p,
 		steps = r->steps < steps ? r->steps : steps;
 	}
 	proof_ladder(proof_rung_explore, (void *)p, &o, execs ? execs : 1,
-		     steps ? steps : 1, &pf);
+		     steps ? steps : 1,
+		     r->executions ? (r->steps + r->executions - 1) /
+					     r->executions : 0, &pf);
 	if (pf.failed) {
 		explore_result_free(r);
 		*r = pf.found;
