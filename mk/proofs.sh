@@ -41,7 +41,11 @@ for f in scenarios/*.mms; do
 	python3 - "$f" "$rc" "$s" "$e" "$tmp" <<'PY'
 import json, sys
 f, rc, s, e, path = sys.argv[1:]
-d = json.load(open(path))
+try:
+    d = json.load(open(path))
+except ValueError:
+    print("| %s | | ERROR (exit %s, no JSON) | | | | |" % (f, rc))
+    sys.exit(0)
 p = d.get("proof") or {}
 if rc != "0":
     print("| %s | %d | FAILED (exit %s) | | | | |" % (f, d["executions"], rc))
