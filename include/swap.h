@@ -203,4 +203,9 @@ uint64_t swap_peek_slot_word(swp_entry_t entry, unsigned idx);
 /* A swap cache slot now holds a migrated folio: wake what waits on it. */
 void swapcache_migrated(void);
 
+/* A tmpfs page-cache slot now holds a swap entry (mm/shmem.c). */
+void shmem_slot_swapped(struct folio *folio, long nr, struct folio *radswap);
+/* try_to_unuse must look again (mm/swapfile.c). */
+void swap_cache_changed(void);
+
 #endif /* MMSIM_SWAP_H */

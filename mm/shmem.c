@@ -220,7 +220,7 @@ static void shmem_delete_from_page_cache(struct folio *folio,
 	mapping->nrpages -= nr;
 	mapping->swapped += nr;
 	spin_unlock(&mapping->i_pages_lock);
-	folio_put_refs(folio, nr);
+	shmem_slot_swapped(folio, nr, radswap);	/* at the end of the file */
 }
 
 /*
@@ -766,4 +766,25 @@ int shmem_unuse(void)
 	}
 	spin_unlock(&shmem_swaplist.lock);
 	return err;
+}
+
+/*
+ * shmem_slot_swapped - shmem_delete_from_page_cache()'s end: the page-cache
+ * slot holds the swap entry @radswap now, so swapoff's try_to_unuse must
+ * look again (swap_cache_changed), then the cache's @nr references go.
+ * SIM: the kernel's try_to_unuse retries at once, busy; the model's
+ * sleeps until a swap_map or swap cache change, and the one swapping a
+ * tmpfs page out (swap_duplicate, shmem_writeout's step (3)) comes before
+ * this store: a pass that began in between found the entry neither in the
+ * page cache (shmem_unuse) nor freeable in the swap cache (the page
+ * cache's count), and slept for good (fuzz runner, racy seed 139797;
+ * scenarios/swapoff-vs-shmem-swapout.mms). An anon swap PTE needs no such
+ * wake: its swap_duplicate and PTE store share the PTL, which
+ * unuse_pte_range takes.
+ */
+void shmem_slot_swapped(struct folio *folio, long nr, struct folio *radswap)
+{
+	if (radswap)
+		swap_cache_changed();
+	folio_put_refs(folio, nr);
 }
