@@ -208,6 +208,15 @@ static void failure_json(FILE *out, const struct mmsim_program *p,
 	fputc('}', out);
 }
 
+/* @s as a JSON string, or null. */
+static void json_str_or_null(FILE *out, const char *s)
+{
+	if (s)
+		json_str(out, s);
+	else
+		fputs("null", out);
+}
+
 void report_explore_json(FILE *out, const struct mmsim_program *p,
 			 const struct explore_opts *o,
 			 const struct explore_result *r)
@@ -259,16 +268,10 @@ void report_explore_json(FILE *out, const struct mmsim_program *p,
 	}
 	if (r->proof_tried) {
 		fputs("\"proof\": {\"proved\": ", out);
-		if (r->proof)
-			json_str(out, r->proof);
-		else
-			fputs("null", out);
+		json_str_or_null(out, r->proof);
 		fprintf(out, ", \"executions\": %llu, \"unfinished\": ",
 			(unsigned long long)r->proof_execs);
-		if (r->proof_unfinished)
-			json_str(out, r->proof_unfinished);
-		else
-			fputs("null", out);
+		json_str_or_null(out, r->proof_unfinished);
 		fprintf(out, ", \"total_executions\": %llu}, ",
 			(unsigned long long)r->proof_total);
 	}
