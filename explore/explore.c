@@ -379,7 +379,7 @@ static bool out_of_budget(struct run *ru, uint64_t index)
 		ru->r->timed_out = true;
 		return true;
 	}
-	return false;
+	return ru->o->max_steps && ru->r->steps >= ru->o->max_steps;
 }
 
 /*

@@ -160,6 +160,9 @@ struct explore_opts {
 	void (*on_exec)(void *ctx, uint64_t index, const char *schedule,
 			const struct sim_result *r);
 	void *ctx;
+	/* 0: none; else no execution starts once those run had this many
+	 * events (a step budget: the last one may pass it) */
+	uint64_t max_steps;
 	/* in-process only (jobs <= 1): race-window coverage collected here */
 	struct coverage *coverage;
 };
@@ -201,6 +204,7 @@ struct explore_result {
 	uint64_t proof_execs;	/* that rung's executions */
 	const char *proof_unfinished;	/* the rung the budget ended */
 	uint64_t proof_total;	/* executions of every rung */
+	uint64_t proof_steps;	/* ... and their events */
 };
 
 /*

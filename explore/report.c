@@ -272,8 +272,10 @@ void report_explore_json(FILE *out, const struct mmsim_program *p,
 		fprintf(out, ", \"executions\": %llu, \"unfinished\": ",
 			(unsigned long long)r->proof_execs);
 		json_str_or_null(out, r->proof_unfinished);
-		fprintf(out, ", \"total_executions\": %llu}, ",
-			(unsigned long long)r->proof_total);
+		fprintf(out, ", \"total_executions\": %llu, "
+			"\"total_steps\": %llu}, ",
+			(unsigned long long)r->proof_total,
+			(unsigned long long)r->proof_steps);
 	}
 	fputs("\"failures\": [", out);
 	for (size_t i = 0; i < r->nr_fail; i++) {

@@ -185,6 +185,18 @@ static void test_proof(void)
 	   "--json says which rung the proof exhausted, in how many "
 	   "executions");
 	json_free(j);
+	j = json_of("explore scenarios/split-deferred-vs-fork.mms --runs 20 "
+		    "--json", &rc);
+	pf = j ? json_get(j, "proof") : NULL;
+	/* events: the sampling's again, and the execution that passes them */
+	ok(rc == 0 && pf &&
+	   json_get_u64(pf, "total_executions", ~0ULL) <=
+		   json_get_u64(j, "executions", 0) &&
+	   json_get_u64(pf, "total_steps", ~0ULL) <=
+		   json_get_u64(j, "steps", 0) + 40000,
+	   "With --runs the proof costs at most the sampling's executions "
+	   "and events again (a THP split: 20 of 21,000 events each)");
+	json_free(j);
 	expect("explore builtin:writers3 --runs 1", 0,
 	       "no bounded proof: the executions above are a sample",
 	       "A proof that does not fit its budget says the result is a "
@@ -377,7 +389,7 @@ int main(void)
 
 	if (getenv("MMSIM"))
 		mmsim = getenv("MMSIM");
-	plan(15 + 7 + 1 + 7 + 2 + 8 + 1 + 2);
+	plan(15 + 7 + 1 + 8 + 2 + 8 + 1 + 2);
 	snprintf(tmp, sizeof(tmp), "/tmp/t_explore_cli.XXXXXX");
 	if (access(mmsim, X_OK) || !mkdtemp(tmp)) {
 		printf("Bail out! no %s (run make first) or no temp dir\n",

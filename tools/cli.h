@@ -79,9 +79,9 @@ int promise_judge(struct cli *c, const struct promise *pr,
 
 /*
  * The bounded proof of a clean result (cli_proof.c): the DPOR ladder
- * (else the dfs one) within @execs executions and @steps events. With
- * @mean_steps (events per execution, 0: unknown) a rung is also cut at
- * the events left, else only the next rung is not started past them.
+ * (else the dfs one) within @execs executions and @steps events (no
+ * execution starts past them; a rung the next one would not fit is not
+ * started).
  */
 struct proof {
 	const char *proved;	/* the largest rung exhausted clean, or NULL */
@@ -95,8 +95,7 @@ struct proof {
 typedef void (*proof_rung_fn)(void *ctx, const struct explore_opts *o,
 			      const char *rung, struct explore_result *r);
 void proof_ladder(proof_rung_fn run, void *ctx, const struct explore_opts *o,
-		  uint64_t execs, uint64_t steps, uint64_t mean_steps,
-		  struct proof *pf);
+		  uint64_t execs, uint64_t steps, struct proof *pf);
 /* "to 2 preemptions", "to 3 preemptions (dfs)", "every schedule" for a
  * proved rung; NULL for none. */
 const char *proof_claim(const char *proved, char *buf, size_t n);

@@ -144,7 +144,7 @@ static bool prove_clean(struct cli *c, const struct mmsim_program *p,
 	struct explore_opts o = { 0 };
 	struct proof pf;
 
-	proof_ladder(bug_rung, &rc, &o, PROOF_EXECS, PROOF_STEPS, 0, &pf);
+	proof_ladder(bug_rung, &rc, &o, PROOF_EXECS, PROOF_STEPS, &pf);
 	if (pf.failed) {
 		explore_result_free(&pf.found);
 		return false;

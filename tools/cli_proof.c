@@ -26,13 +26,12 @@ static const char *const ladder[] = { "dpor:1", "dpor:2", "dpor:3", "dpor",
 #define DFS_RUNG	4	/* ladder[DFS_RUNG] is dfs:1 */
 
 void proof_ladder(proof_rung_fn run, void *ctx, const struct explore_opts *o,
-		  uint64_t execs, uint64_t steps, uint64_t mean_steps,
-		  struct proof *pf)
+		  uint64_t execs, uint64_t steps, struct proof *pf)
 {
 	uint64_t left = execs, steps_left = steps, prev_execs = 0;
 
 	memset(pf, 0, sizeof(*pf));
-	for (size_t i = 0; i < NR_LADDER && left > 0; i++) {
+	for (size_t i = 0; i < NR_LADDER && left > 0 && steps_left > 0; i++) {
 		struct explore_opts ro = *o;
 		struct explore_result r;
 		bool bad;
@@ -44,10 +43,8 @@ void proof_ladder(proof_rung_fn run, void *ctx, const struct explore_opts *o,
 		if (i == 3 && 20 * prev_execs < left)
 			ro.runs = 20 * prev_execs > 1000 ? 20 * prev_execs :
 							   1000;
-		/* events known per execution: the rung stops at the budget */
-		if (mean_steps && ro.runs > steps_left / mean_steps)
-			ro.runs = steps_left / mean_steps ?
-					  steps_left / mean_steps : 1;
+		/* and no execution starts past the events left */
+		ro.max_steps = steps_left;
 		run(ctx, &ro, ladder[i], &r);
 		pf->execs += r.executions;
 		pf->steps += r.steps;

@@ -424,9 +424,7 @@ static int prove(struct cli *c, const struct mmsim_program *p,
 		steps = r->steps < steps ? r->steps : steps;
 	}
 	proof_ladder(proof_rung_explore, (void *)p, &o, execs ? execs : 1,
-		     steps ? steps : 1,
-		     r->executions ? (r->steps + r->executions - 1) /
-					     r->executions : 0, &pf);
+		     steps ? steps : 1, &pf);
 	if (pf.failed) {
 		explore_result_free(r);
 		*r = pf.found;
@@ -442,6 +440,7 @@ static int prove(struct cli *c, const struct mmsim_program *p,
 	r->proof_execs = pf.proved_execs;
 	r->proof_unfinished = pf.unfinished;
 	r->proof_total = pf.execs;
+	r->proof_steps = pf.steps;
 	if (!r->failures)
 		return EXIT_CLEAN;
 	return explore_nr_limits(r) == r->failures ? EXIT_LIMIT : EXIT_FOUND;
