@@ -800,6 +800,29 @@ static void vmsplice_peek(const struct scenario *s, const struct scn_op *op,
 
 static void worker_loop(const struct scenario *s, int p);
 
+/*
+ * In a forked worker: close the pins' pipes and rings it inherited. In
+ * the model a pin belongs to the process that took it; on the host a
+ * child's copy of a vmsplice pipe would keep the page references until
+ * the child exits, and the parent's next write fault would copy where
+ * the model reuses.
+ */
+static void drop_inherited_pins(const struct scenario *s)
+{
+	for (int h = 0; h < s->nr_handles; h++) {
+		if (rings[h].fd > 0) {
+			close(rings[h].fd);
+			close(rings[h].tmp);
+			rings[h].fd = 0;
+		}
+		if (pin_pipe[h][0] > 0) {
+			close(pin_pipe[h][0]);
+			close(pin_pipe[h][1]);
+			pin_pipe[h][0] = pin_pipe[h][1] = 0;
+		}
+	}
+}
+
 /* host_op - run step @st in this worker (process @p); fill @r. */
 static void host_op(const struct scenario *s, int p, const struct step *st,
 		    struct reply *r)
@@ -880,8 +903,10 @@ static void host_op(const struct scenario *s, int p, const struct step *st,
 			r->err = errno;
 			return;
 		}
-		if (!pid)
+		if (!pid) {
+			drop_inherited_pins(s);
 			worker_loop(s, c);	/* never returns */
+		}
 		r->child = pid;
 		return;
 	}
@@ -941,7 +966,16 @@ static void host_op(const struct scenario *s, int p, const struct step *st,
 	}
 	case SCN_OP_UNPIN:
 		if (rings[op->name].fd > 0) {
-			/* closing the ring unregisters (unpins) the buffer */
+			/*
+			 * Unregister first: closing the ring alone unpins
+			 * the buffer only when the ring's context is torn
+			 * down, in a workqueue (io_ring_exit_work), and not
+			 * while a forked child or the ring's mmaps still
+			 * hold the file - a fork soon after would see the
+			 * page pinned and copy it (docs/fidelity.md).
+			 */
+			syscall(__NR_io_uring_register, rings[op->name].fd,
+				IORING_UNREGISTER_BUFFERS, NULL, 0);
 			close(rings[op->name].fd);
 			close(rings[op->name].tmp);
 			rings[op->name].fd = 0;
@@ -949,6 +983,7 @@ static void host_op(const struct scenario *s, int p, const struct step *st,
 		}
 		close(pin_pipe[op->name][0]);
 		close(pin_pipe[op->name][1]);
+		pin_pipe[op->name][0] = pin_pipe[op->name][1] = 0;
 		return;
 	case SCN_OP_DMA_WRITE:
 	case SCN_OP_DMA_READ:
