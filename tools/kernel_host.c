@@ -1323,6 +1323,15 @@ static void compare_step(const struct scenario *s, int i)
 				 s->procs[st->proc].name);
 			return;
 		}
+		if ((r.err || r.msg[0]) && !st->done &&
+		    !strncmp(M.res.msg, "fault:", 6)) {
+			/* the call failed on both sides (the model's
+			 * execution ends in it): as a failed statement */
+			printf("agree %s:%u: the call fails on both (model: "
+			       "%s; host: %s)\n", s->filename, op->pos.line,
+			       M.res.msg, r.msg[0] ? r.msg : strerror(r.err));
+			return;
+		}
 		if (r.err || r.msg[0])
 			disagree(s, op, "host: %s", r.msg[0] ? r.msg :
 				 strerror(r.err));
