@@ -1,0 +1,658 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tests/kgen.h - random sequential scenarios that `mmsim kernel` can
+ * compare with the host's kernel (t_kdiff, docs/fidelity.md "The
+ * differential fuzzer").
+ *
+ * kgen(seed, host) is a fourth generator beside scngen.h's three classes:
+ * it reuses their helpers (struct gen, gen_op, gen_pick, gen_addr...) but
+ * has its own driver, so scngen()'s classes and seeds produce exactly the
+ * text they did before. It emits only what tools/kernel_host.c can run on
+ * the host (host_cannot() says SKIP to anything else):
+ *
+ *  - one thread per process (init's `main`, and up to two forked
+ *    processes with one thread each, forked from any process); no
+ *    kthreads, no spawn;
+ *  - a fixed total order: the program is a list of turns, each a run of
+ *    ops of one thread; a turn ends with `signal hN` and the next turn's
+ *    thread starts with `wait hN`, where it blocked at the end of its
+ *    previous turn. Every other thread is blocked on a signal nobody has
+ *    sent yet, so the model's sequential execution (the running thread
+ *    until it blocks, then the only runnable one) and the host's replay
+ *    of it are the order the generator wrote;
+ *  - on the process's own memory only (no NAME@PROC);
+ *  - ops the host runs through system calls: mmap (private anon, with
+ *    MADV_HUGEPAGE 2M regions, MAP_SHARED|MAP_ANONYMOUS, memfd shared and
+ *    private), munmap, mprotect, mremap, madvise (the advice the runner
+ *    models: dontneed free willneed cold pageout dontfork dofork
+ *    wipeonfork keeponfork hugepage nohugepage mergeable unmergeable
+ *    remove collapse), fork, exit, wait-exit, load, store, fill, check,
+ *    accesses that must fault (`faults`: PROT_NONE, read-only, a hole,
+ *    past a file's EOF), `pin read get` (vmsplice) and `pin write
+ *    longterm` (an io_uring fixed buffer), dma-read, dma-write, unpin,
+ *    move-pages to node 0, truncate, fallocate, collapse, pfn-mark /
+ *    same-frame / other-frame;
+ *  - config thp= and shmem_enabled= the host's (@host), swap none (the
+ *    host has none: pageout and cold then only deactivate), nodes=1.
+ *
+ * Left out on purpose (each a SKIP of host_cannot or a row of
+ * docs/fidelity.md): kernel-internal ops (reclaim, compact, numa-*,
+ * split, ksm-merge, pfn-get, exec), other pins (FOLL_PIN R/O, short-term
+ * R/W), memfd huge=, swap. The frame statements go at the very end
+ * (the model stops at its first failing statement, which the comparison
+ * then reports as failing on both sides or not).
+ */
+#ifndef TESTS_KGEN_H
+#define TESTS_KGEN_H
+
+#include "scngen.h"
+
+/* What the host's sysfs says (the generated config copies it). */
+struct kgen_host {
+	const char *thp;	/* transparent_hugepage/enabled */
+	const char *shmem;	/* transparent_hugepage/shmem_enabled */
+};
+
+enum kgen_kind { KG_ANON, KG_THP, KG_SHANON, KG_FSHARED, KG_FPRIVATE };
+
+struct kgen {
+	struct gen g;
+	enum kgen_kind kind[GEN_MAX_REGIONS];
+	unsigned eof[GEN_MAX_REGIONS];	/* a memfd's size in pages */
+	int thread_of[GEN_MAX_PROCS];	/* -1: the process has none */
+	bool exited[GEN_MAX_PROCS];
+	int turn;			/* signals sent */
+	int nr_marks;
+	struct { char name[8]; int proc, region; unsigned page; } mark[8];
+};
+
+static bool kgen_file(const struct kgen *k, int ri)
+{
+	return k->kind[ri] == KG_FSHARED || k->kind[ri] == KG_FPRIVATE;
+}
+
+static bool kgen_shared(const struct kgen *k, int ri)
+{
+	return k->kind[ri] == KG_FSHARED || k->kind[ri] == KG_SHANON;
+}
+
+/* would an access of @t to page @i of region @ri fault? -1: unknown */
+static int kgen_faults(struct kgen *k, int t, int ri, unsigned i, bool store)
+{
+	struct gen *g = &k->g;
+	const struct gen_region *r = &gen_mm_of(g, t)->r[ri];
+	const struct gen_page *pg = &r->pg[i];
+
+	if (!r->live || i >= r->pages)
+		return -1;	/* past the region: what is there is unsure */
+	if (!pg->mapped)
+		return 1;
+	if (!(pg->prot & 1) || (store && !(pg->prot & 2)))
+		return 1;
+	if (kgen_file(k, ri) && i >= k->eof[ri])
+		return 1;	/* SIGBUS */
+	return 0;
+}
+
+/*
+ * A run of pages of @t that can be accessed (@need: 1 read, 3 write)
+ * without a fault: gen_pick, then the file's EOF.
+ */
+static bool kgen_pick(struct kgen *k, int t, unsigned need, unsigned max,
+		      int *ri, unsigned *first, unsigned *n)
+{
+	if (!gen_pick(&k->g, t, need, max, ri, first, n))
+		return false;
+	if (kgen_file(k, *ri)) {
+		if (*first >= k->eof[*ri])
+			return false;
+		if (*first + *n > k->eof[*ri])
+			*n = k->eof[*ri] - *first;
+	}
+	return true;
+}
+
+static void kgen_pin(struct kgen *k, int t)
+{
+	struct gen *g = &k->g;
+	bool write = gen_chance(g, 50);
+	struct gen_pin *p;
+	unsigned first, n, live = 0;
+	int ri;
+
+	for (int i = 0; i < g->nr_pins; i++)
+		live += g->pins[i].thread == t;
+	if (live >= 2 || g->nr_pins == 16 ||
+	    !kgen_pick(k, t, write ? 3 : 1, 2, &ri, &first, &n))
+		return;
+	p = &g->pins[g->nr_pins++];
+	*p = (struct gen_pin){ t, ri, first, n, write };
+	snprintf(p->name, sizeof(p->name), "R%d", ++g->pin_seq);
+	/* the two pins a user can take: vmsplice, io_uring */
+	gen_op(g, t, "pin %s %s %#x %s", p->name,
+	       gen_addr(g, t, ri, first, 0), n * GEN_PAGE,
+	       write ? "write longterm" : "read get");
+	for (unsigned i = first; i < first + n; i++)
+		gen_mm_of(g, t)->r[ri].pg[i].pinned++;
+}
+
+/* dma-read, dma-write (io_uring pins only) or unpin of one of @t's pins */
+static bool kgen_pin_op(struct kgen *k, int t)
+{
+	struct gen *g = &k->g;
+	int mine[16], n = 0, i;
+	struct gen_pin *p;
+
+	for (i = 0; i < g->nr_pins; i++)
+		if (g->pins[i].thread == t)
+			mine[n++] = i;
+	if (!n)
+		return false;
+	i = mine[gen_below(g, n)];
+	p = &g->pins[i];
+	switch (gen_below(g, 4)) {
+	case 0:
+		gen_op(g, t, "dma-read %s+%#x", p->name,
+		       gen_below(g, p->n * GEN_PAGE / 8) * 8);
+		return true;
+	case 1: case 2:
+		if (p->write) {
+			gen_op(g, t, "dma-write %s+%#x %#llx", p->name,
+			       gen_below(g, p->n * GEN_PAGE / 8) * 8,
+			       (unsigned long long)gen_val(g));
+			return true;
+		}
+		/* fall through */
+	default:
+		gen_unpin(g, t, i);
+	}
+	return true;
+}
+
+/* an access that must fault (prot, a hole, past EOF); false if none */
+static bool kgen_fault_op(struct kgen *k, int t)
+{
+	struct gen *g = &k->g;
+	struct gen_mm *m = gen_mm_of(g, t);
+
+	for (int tries = 0; tries < 16; tries++) {
+		int ri = gen_below(g, g->nr_regions);
+		struct gen_region *r = &m->r[ri];
+		unsigned i = gen_below(g, r->pages < 24 ? r->pages : 24);
+		bool store = gen_chance(g, 50);
+
+		if (kgen_faults(k, t, ri, i, store) != 1)
+			continue;
+		if (store)
+			gen_op(g, t, "store %s %#llx faults",
+			       gen_addr(g, t, ri, i, gen_below(g, 512)),
+			       (unsigned long long)gen_val(g));
+		else
+			gen_op(g, t, "load %s faults",
+			       gen_addr(g, t, ri, i, gen_below(g, 512)));
+		return true;
+	}
+	return false;
+}
+
+/* the child's view of its parent's memory right after fork */
+static void kgen_fork_mm(struct kgen *k, int c, int parent, int owner)
+{
+	struct gen *g = &k->g;
+
+	g->mm[c] = g->mm[parent];
+	for (int ri = 0; ri < g->nr_regions; ri++) {
+		struct gen_region *r = &g->mm[c].r[ri];
+
+		for (unsigned i = 0; i < r->max_pages; i++) {
+			struct gen_page *pg = &r->pg[i];
+
+			if (pg->dontfork)
+				pg->mapped = 0;
+			if (pg->wipe)
+				pg->touched = 0;
+			pg->pinned = 0;
+			pg->owner = owner;
+		}
+	}
+}
+
+static void kgen_fork(struct kgen *k, int t)
+{
+	struct gen *g = &k->g;
+	int parent = g->th[t].proc, c = g->nr_procs++;
+	char name[8];
+
+	snprintf(g->proc_name[c], 8, "p%d", c);
+	gen_op(g, t, "fork %s", g->proc_name[c]);
+	snprintf(name, sizeof(name), "c%d", c);
+	k->thread_of[c] = gen_thread(g, name, c);
+	kgen_fork_mm(k, c, parent, k->thread_of[c]);
+}
+
+static void kgen_madvise(struct kgen *k, int t)
+{
+	struct gen *g = &k->g;
+	struct gen_region *r;
+	unsigned first, n, w = gen_below(g, 16);
+	int ri;
+
+	if (!gen_pick(g, t, 0, 3, &ri, &first, &n))
+		return;
+	r = &gen_mm_of(g, t)->r[ri];
+	if (w < 4) {
+		/* dontneed: a private page reads zero (or the file) again */
+		gen_op(g, t, "madvise %s %#x dontneed",
+		       gen_addr(g, t, ri, first, 0), n * GEN_PAGE);
+		return;
+	}
+	if (w < 6) {
+		static const char *const a[] = { "free", "willneed", "cold",
+						 "pageout" };
+		const char *adv = a[gen_below(g, 4)];
+
+		/* MADV_FREE: private anon only (-EINVAL otherwise) */
+		if (adv[0] == 'f' && k->kind[ri] != KG_ANON &&
+		    k->kind[ri] != KG_THP)
+			return;
+		/*
+		 * A THP region: cold and willneed of the whole 2M only
+		 * (all of it mapped: a hole is -ENOMEM). Left out:
+		 *  - free: the model splits every large folio it meets,
+		 *    the kernel makes a whole one lazyfree (docs/
+		 *    deviations.md, the row "THP_SWAP is not modelled");
+		 *  - pageout, and cold of a part: they split the folio
+		 *    (pageout: add_to_swap fails with no swap), and 6.18's
+		 *    split maps the subpages that hold only zeroes to the
+		 *    shared zero page (__folio_split: remap_page(...,
+		 *    RMP_USE_SHARED_ZEROPAGE)), which the model's split
+		 *    does not (docs/fidelity.md, open disagreement 1).
+		 */
+		if (k->kind[ri] == KG_THP) {
+			if (adv[0] == 'f' || adv[0] == 'p')
+				return;
+			for (unsigned i = 0; i < r->pages; i++)
+				if (!gen_ok(g, t, r, i, 0))
+					return;
+			gen_op(g, t, "madvise %s %#x %s", r->name,
+			       GEN_THP_PAGES * GEN_PAGE, adv);
+			return;
+		}
+
+		gen_op(g, t, "madvise %s %#x %s", gen_addr(g, t, ri, first, 0),
+		       n * GEN_PAGE, adv);
+		return;
+	}
+	if (w < 8) {
+		bool dontfork = gen_chance(g, 50);
+
+		gen_op(g, t, "madvise %s %#x %s", gen_addr(g, t, ri, first, 0),
+		       n * GEN_PAGE, dontfork ? "dontfork" : "dofork");
+		for (unsigned i = first; i < first + n; i++)
+			r->pg[i].dontfork = dontfork;
+		r->split = true;
+		return;
+	}
+	if (w < 10) {
+		/* MADV_WIPEONFORK: private anon only (-EINVAL otherwise) */
+		bool wipe = gen_chance(g, 60);
+
+		if (k->kind[ri] != KG_ANON && k->kind[ri] != KG_THP)
+			return;
+		gen_op(g, t, "madvise %s %#x %s", gen_addr(g, t, ri, first, 0),
+		       n * GEN_PAGE, wipe ? "wipeonfork" : "keeponfork");
+		for (unsigned i = first; i < first + n; i++)
+			r->pg[i].wipe = wipe;
+		r->split = true;
+		return;
+	}
+	if (w < 12) {
+		static const char *const a[] = { "hugepage", "nohugepage",
+						 "mergeable", "unmergeable" };
+
+		gen_op(g, t, "madvise %s %#x %s", gen_addr(g, t, ri, first, 0),
+		       n * GEN_PAGE, a[gen_below(g, 4)]);
+		r->split = true;
+		return;
+	}
+	if (w < 14) {
+		/* MADV_REMOVE: a shared writable mapping, one VMA */
+		if (!kgen_shared(k, ri) || r->split)
+			return;
+		for (unsigned i = first; i < first + n; i++)
+			if (!gen_ok(g, t, r, i, 3))
+				return;
+		if (k->kind[ri] == KG_FSHARED && first + n > k->eof[ri])
+			return;
+		gen_op(g, t, "madvise %s %#x remove",
+		       gen_addr(g, t, ri, first, 0), n * GEN_PAGE);
+		return;
+	}
+	/* collapse: a whole 2M region */
+	if (k->kind[ri] != KG_THP)
+		return;
+	/* `collapse` is not judged (either side); `madvise collapse`
+	 * is, and it fails on an empty range or one with holes */
+	if (gen_chance(g, 80))
+		gen_op(g, t, "collapse %s", r->name);
+	else
+		gen_op(g, t, "madvise %s %#x collapse", r->name,
+		       GEN_THP_PAGES * GEN_PAGE);
+}
+
+static void kgen_file_op(struct kgen *k, int t)
+{
+	struct gen *g = &k->g;
+	int ri = gen_below(g, g->nr_regions);
+	struct gen_region *r = &gen_mm_of(g, t)->r[ri];
+	unsigned size = r->max_pages;
+
+	if (!kgen_file(k, ri))
+		return;
+	/* ftruncate: shrink or grow back; pinned pages stay away */
+	if (gen_chance(g, 40)) {
+		unsigned np = 1 + gen_below(g, size);
+
+		for (int p = 0; p < g->nr_procs; p++)
+			if (gen_any_pinned(&g->mm[p].r[ri], np, size - np))
+				return;
+		gen_op(g, t, "truncate F%s %#x", r->name, np * GEN_PAGE);
+		k->eof[ri] = np;
+	} else {
+		unsigned first = gen_below(g, size), n = 1 + gen_below(g, 2);
+
+		if (first + n > size)
+			n = size - first;
+		for (int p = 0; p < g->nr_procs; p++)
+			if (gen_any_pinned(&g->mm[p].r[ri], first, n))
+				return;
+		gen_op(g, t, "fallocate F%s %#x %#x", r->name,
+		       first * GEN_PAGE, n * GEN_PAGE);
+	}
+}
+
+/* A pfn-mark of a page @t has just accessed (so a frame is there). */
+static void kgen_mark(struct kgen *k, int t, int ri, unsigned page)
+{
+	struct gen *g = &k->g;
+
+	if (k->nr_marks == 8 || !gen_chance(g, 25))
+		return;
+	snprintf(k->mark[k->nr_marks].name, 8, "m%d", k->nr_marks + 1);
+	k->mark[k->nr_marks].proc = g->th[t].proc;
+	k->mark[k->nr_marks].region = ri;
+	k->mark[k->nr_marks].page = page;
+	gen_op(g, t, "pfn-mark %s %s", k->mark[k->nr_marks].name,
+	       gen_addr(g, t, ri, page, 0));
+	k->nr_marks++;
+}
+
+/* One random op of thread @t (may emit nothing). */
+static void kgen_one(struct kgen *k, int t)
+{
+	struct gen *g = &k->g;
+	struct gen_mm *m = gen_mm_of(g, t);
+	unsigned first, n, kind = gen_below(g, 100);
+	struct gen_region *r;
+	int ri;
+
+	if (kind < 22) {				/* store */
+		if (!kgen_pick(k, t, 3, 1, &ri, &first, &n))
+			return;
+		m->r[ri].pg[first].word = gen_below(g, 512);
+		gen_op(g, t, "store %s %#llx",
+		       gen_addr(g, t, ri, first, m->r[ri].pg[first].word),
+		       (unsigned long long)gen_val(g));
+		m->r[ri].pg[first].touched = 1;
+		kgen_mark(k, t, ri, first);
+	} else if (kind < 36) {				/* load */
+		if (!kgen_pick(k, t, 1, 1, &ri, &first, &n))
+			return;
+		gen_op(g, t, "load %s", gen_addr(g, t, ri, first,
+						 gen_chance(g, 50) ?
+						 m->r[ri].pg[first].word :
+						 gen_below(g, 512)));
+		kgen_mark(k, t, ri, first);
+	} else if (kind < 40) {				/* fill, check */
+		uint64_t v = gen_val(g);
+
+		if (!kgen_pick(k, t, 3, 3, &ri, &first, &n))
+			return;
+		gen_op(g, t, "fill %s %#x %#llx", gen_addr(g, t, ri, first, 0),
+		       n * GEN_PAGE, (unsigned long long)v);
+		for (unsigned i = first; i < first + n; i++)
+			m->r[ri].pg[i].touched = 1;
+		if (gen_chance(g, 50))
+			gen_op(g, t, "check %s %#x %#llx",
+			       gen_addr(g, t, ri, first, 0), n * GEN_PAGE,
+			       (unsigned long long)v);
+	} else if (kind < 45) {				/* faulting access */
+		kgen_fault_op(k, t);
+	} else if (kind < 52) {				/* mprotect */
+		static const unsigned prots[] = { 0, 1, 3, 3 };
+		unsigned pr = prots[gen_below(g, 4)];
+
+		if (!gen_pick(g, t, 0, 3, &ri, &first, &n))
+			return;
+		r = &m->r[ri];
+		/* a shared mapping made writable needs the file open
+		 * for writing: it is (memfd, O_RDWR) */
+		gen_op(g, t, "mprotect %s %#x %s",
+		       gen_addr(g, t, ri, first, 0), n * GEN_PAGE,
+		       gen_prots[pr]);
+		for (unsigned i = first; i < first + n; i++)
+			r->pg[i].prot = pr;
+		r->split = true;
+	} else if (kind < 55) {				/* munmap part */
+		unsigned left = 0;
+
+		if (!gen_pick(g, t, 0, 2, &ri, &first, &n))
+			return;
+		r = &m->r[ri];
+		if (gen_any_pinned(r, first, n))
+			return;
+		for (unsigned i = 0; i < r->pages; i++)
+			left += r->pg[i].mapped;
+		if (left <= n)
+			return;
+		gen_op(g, t, "munmap %s %#x", gen_addr(g, t, ri, first, 0),
+		       n * GEN_PAGE);
+		for (unsigned i = first; i < first + n; i++)
+			r->pg[i].mapped = 0;
+		r->split = true;
+	} else if (kind < 58) {				/* mremap */
+		unsigned np;
+		bool move;
+
+		if (!gen_pick(g, t, 0, 1, &ri, &first, &n))
+			return;
+		r = &m->r[ri];
+		/* anon private, one VMA, no pins (the runner follows a
+		 * shared mapping only moved whole: scenario/runner.c) */
+		if (r->split || k->kind[ri] != KG_ANON ||
+		    gen_any_pinned(r, 0, r->pages))
+			return;
+		for (unsigned i = 0; i < r->pages; i++)
+			if (!gen_ok(g, t, r, i, 0))
+				return;
+		np = gen_chance(g, 50) && r->pages > 1 ?
+		     1 + gen_below(g, r->pages - 1) :
+		     r->pages + 1 + gen_below(g, 4);
+		move = gen_chance(g, 40);
+		if (np > r->max_pages)
+			return;
+		gen_op(g, t, "mremap %s %#x %#x%s", r->name,
+		       r->pages * GEN_PAGE, np * GEN_PAGE,
+		       move ? " maymove" : "");
+		for (unsigned i = r->pages; i < np; i++)
+			r->pg[i] = (struct gen_page){
+				.mapped = 1, .prot = r->pg[r->pages - 1].prot,
+				.owner = r->pg[0].owner };
+		for (unsigned i = np; i < r->pages; i++)
+			r->pg[i].mapped = 0;
+		r->pages = np;
+	} else if (kind < 72) {
+		kgen_madvise(k, t);
+	} else if (kind < 81) {				/* pins */
+		if (!kgen_pin_op(k, t) || gen_chance(g, 30))
+			kgen_pin(k, t);
+	} else if (kind < 85) {				/* fork */
+		if (g->nr_procs < GEN_MAX_PROCS)
+			kgen_fork(k, t);
+	} else if (kind < 88) {				/* move_pages */
+		if (!gen_pick(g, t, 0, 3, &ri, &first, &n))
+			return;
+		gen_op(g, t, "move-pages %s %#x node=0",
+		       gen_addr(g, t, ri, first, 0), n * GEN_PAGE);
+	} else if (kind < 93) {
+		kgen_file_op(k, t);
+	} else {					/* a faulting op */
+		if (!kgen_fault_op(k, t) &&
+		    kgen_pick(k, t, 1, 1, &ri, &first, &n))
+			gen_op(g, t, "load %s", gen_addr(g, t, ri, first, 0));
+	}
+}
+
+/*
+ * kgen - the scenario of @seed as malloc'd text, for a host with
+ * @host's THP settings.
+ */
+static char *kgen(uint64_t seed, const struct kgen_host *host)
+{
+	struct kgen *k = calloc(1, sizeof(*k));
+	struct gen *g = &k->g;
+	bool big = false;
+	int cur, turns;
+	char *text;
+
+	/* a stream of its own: not scngen's (seed, class) streams */
+	g->rng = seed * 0x2545f4914f6cdd1dULL + 0x6b646966ULL;
+	g->cls = SCNGEN_SEQ;
+	g->mix = GEN_ALL;
+	g->nodes = 1;
+	g->machine = "";
+	g->nr_procs = 1;
+	snprintf(g->proc_name[0], 8, "init");
+	for (int p = 0; p < GEN_MAX_PROCS; p++)
+		k->thread_of[p] = -1;
+	cur = k->thread_of[0] = gen_thread(g, "main", 0);
+
+	g->nr_regions = 1 + gen_below(g, 3);
+	for (int ri = 0; ri < g->nr_regions; ri++) {
+		struct gen_region *r = &g->mm[0].r[ri];
+		unsigned w = gen_below(g, 100);
+
+		snprintf(r->name, sizeof(r->name), "%c", 'A' + ri);
+		k->kind[ri] = w < 45 ? KG_ANON : w < 60 ? KG_THP :
+			      w < 72 ? KG_SHANON : w < 88 ? KG_FSHARED :
+			      KG_FPRIVATE;
+		r->live = true;
+		r->thp = k->kind[ri] == KG_THP;
+		r->file = kgen_shared(k, ri);
+		r->pages = r->thp ? GEN_THP_PAGES : 1 + gen_below(g, 8);
+		r->max_pages = r->thp ? GEN_THP_PAGES :
+			       k->kind[ri] == KG_ANON ? GEN_SMALL_PAGES :
+			       r->pages;
+		big |= r->thp;
+		k->eof[ri] = r->pages;
+		for (unsigned i = 0; i < r->max_pages; i++)
+			r->pg[i] = (struct gen_page){
+				.mapped = i < r->pages, .prot = 3,
+				.owner = cur };
+		switch (k->kind[ri]) {
+		case KG_ANON:
+			gen_op(g, cur, "mmap %s %#x anon%s", r->name,
+			       r->pages * GEN_PAGE,
+			       gen_chance(g, 15) ? " nothp" : "");
+			break;
+		case KG_THP:
+			gen_op(g, cur, "mmap %s %#x anon thp", r->name,
+			       r->pages * GEN_PAGE);
+			break;
+		case KG_SHANON:
+			gen_op(g, cur, "mmap %s %#x anon shared", r->name,
+			       r->pages * GEN_PAGE);
+			break;
+		default:
+			gen_op(g, cur, "memfd F%s %#x", r->name,
+			       r->pages * GEN_PAGE);
+			gen_op(g, cur, "mmap %s %#x file=F%s %s", r->name,
+			       r->pages * GEN_PAGE, r->name,
+			       k->kind[ri] == KG_FSHARED ? "shared" :
+			       "private");
+		}
+	}
+
+	turns = 1 + gen_below(g, 8);
+	for (int tn = 0; tn < turns; tn++) {
+		int nops = 1 + gen_below(g, 8), cand[GEN_MAX_PROCS], nc = 0;
+		int p = g->th[cur].proc;
+
+		for (int i = 0; i < nops; i++)
+			kgen_one(k, cur);
+		if (tn == turns - 1)
+			break;
+		/* exit at the end of this turn: another process goes on */
+		for (int q = 0; q < g->nr_procs; q++)
+			if (q != p && k->thread_of[q] >= 0 && !k->exited[q])
+				cand[nc++] = q;
+		if (!nc)
+			continue;	/* the same thread goes on */
+		if (p && gen_chance(g, 25)) {
+			gen_release_pins(g, cur);
+			gen_op(g, cur, "exit");
+			k->exited[p] = true;
+		} else {
+			gen_op(g, cur, "signal h%d", ++k->turn);
+		}
+		{
+			int q = cand[gen_below(g, nc)], was = cur;
+
+			cur = k->thread_of[q];
+			if (k->exited[p]) {
+				gen_op(g, cur, "wait-exit %s",
+				       g->proc_name[p]);
+			} else {
+				gen_op(g, cur, "wait h%d", k->turn);
+				(void)was;
+			}
+		}
+	}
+	/* frame statements of marks of live processes, last */
+	for (int i = 0; i < k->nr_marks && i < 3; i++) {
+		int mi = gen_below(g, k->nr_marks), q = k->mark[mi].proc;
+
+		if (k->exited[q] || g->th[cur].proc != q)
+			continue;
+		if (kgen_faults(k, cur, k->mark[mi].region, k->mark[mi].page,
+				false))
+			continue;
+		gen_op(g, cur, "%s %s %s", gen_chance(g, 50) ? "same-frame" :
+		       "other-frame", k->mark[mi].name,
+		       gen_addr(g, cur, k->mark[mi].region, k->mark[mi].page,
+				0));
+	}
+	/* pins held to the end are released by their threads, after
+	 * their last turn (they run on before the next thread) */
+	for (int t = 0; t < g->nr_threads; t++)
+		gen_release_pins(g, t);
+
+	gen_append(&g->out, &g->out_len, &g->out_cap,
+		   "# tests/kgen.h: seed %llu (t_kdiff)\n"
+		   "config mem=%s nodes=1 thp=%s shmem_enabled=%s\n",
+		   (unsigned long long)seed, big ? "64M" : "16M", host->thp,
+		   host->shmem);
+	for (int t = 0; t < g->nr_threads; t++) {
+		if (!g->th[t].nr_ops)
+			gen_op(g, t, "signal idle%d", t);
+		gen_append(&g->out, &g->out_len, &g->out_cap, "%s\n%s",
+			   g->th[t].header, g->th[t].ops);
+		free(g->th[t].ops);
+	}
+	gen_append(&g->out, &g->out_len, &g->out_cap, "expect ok\n");
+	text = g->out;
+	free(k);
+	return text;
+}
+
+#endif /* TESTS_KGEN_H */
