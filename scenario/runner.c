@@ -1009,11 +1009,11 @@ static void do_pin_op(const struct scn_op *op, int p)
 		oracle_pin_end(o, zero);
 	for (int i = 0; i < n; i++) {
 		unsigned long pva = start + i * PAGE_SIZE, ova = pva;
-		/* shared: the file's page, judged at the file offset */
+		/* shared: judged at the file offset; private file: SIM */
 		int id = shared ? oracle_target(op, p, pva, &ova) : opid;
 
-		rh->pg[i] = (struct rpage){ .opid = id, .va = ova,
-					    .zero = zero[i] };
+		rh->pg[i] = (struct rpage){ .opid = id, .va = ova, .zero =
+			zero[i], .alt = !shared && op_rmapf(op, p) ? -1 : 0 };
 	}
 	pin_race_end(rh, p);
 	sim_free(zero);
