@@ -62,8 +62,9 @@ struct kgen {
 	int thread_of[GEN_MAX_PROCS];	/* -1: the process has none */
 	bool exited[GEN_MAX_PROCS];
 	int turn;			/* signals sent */
-	int nr_marks;
-	struct { char name[8]; int proc, region; unsigned page; } mark[8];
+	/* the region may hold a PTE-mapped THP (or, in no process, a
+	 * written page): no collapse (see kgen_madvise) */
+	bool no_collapse[GEN_MAX_REGIONS];
 };
 
 static bool kgen_file(const struct kgen *k, int ri)
@@ -74,6 +75,36 @@ static bool kgen_file(const struct kgen *k, int ri)
 static bool kgen_shared(const struct kgen *k, int ri)
 {
 	return k->kind[ri] == KG_FSHARED || k->kind[ri] == KG_SHANON;
+}
+
+/*
+ * Must a VMA flag change on region @ri cover the whole region? The model
+ * does not merge the VMAs it split back as the kernel does: mprotect
+ * merges only anon VMAs of one anon_vma, never files (docs/deviations.md,
+ * the row "mprotect merges after changing"), madvise never re-merges
+ * (the row "`vma_merge` only extends the VMA below a new mapping"). A
+ * user sees VMA bounds through faultaround (a read fault of a file maps
+ * the cached pages around it, within its VMA) and THP eligibility (a 2M
+ * VMA), so on file, shared and THP regions such changes cover the whole
+ * region (all of it mapped) and nothing is split.
+ */
+static bool kgen_whole(const struct kgen *k, int ri)
+{
+	return k->kind[ri] != KG_ANON;
+}
+
+/* the run of a whole region for kgen_whole: false if it has holes */
+static bool kgen_whole_run(struct kgen *k, int t, int ri, unsigned *first,
+			   unsigned *n)
+{
+	struct gen_region *r = &gen_mm_of(&k->g, t)->r[ri];
+
+	for (unsigned i = 0; i < r->pages; i++)
+		if (!gen_ok(&k->g, t, r, i, 0))
+			return false;
+	*first = 0;
+	*n = r->pages;
+	return true;
 }
 
 /* would an access of @t to page @i of region @ri fault? -1: unknown */
@@ -223,9 +254,11 @@ static void kgen_fork(struct kgen *k, int t)
 	int parent = g->th[t].proc, c = g->nr_procs++;
 	char name[8];
 
-	snprintf(g->proc_name[c], 8, "p%d", c);
+	snprintf(g->proc_name[c], 8, "p%d", c & 7);
 	gen_op(g, t, "fork %s", g->proc_name[c]);
-	snprintf(name, sizeof(name), "c%d", c);
+	for (int ri = 0; ri < g->nr_regions; ri++)
+		k->no_collapse[ri] = true;	/* COW faults split PMDs */
+	snprintf(name, sizeof(name), "c%d", c & 7);
 	k->thread_of[c] = gen_thread(g, name, c);
 	kgen_fork_mm(k, c, parent, k->thread_of[c]);
 }
@@ -235,15 +268,25 @@ static void kgen_madvise(struct kgen *k, int t)
 	struct gen *g = &k->g;
 	struct gen_region *r;
 	unsigned first, n, w = gen_below(g, 16);
+	bool pte_thp;
 	int ri;
 
 	if (!gen_pick(g, t, 0, 3, &ri, &first, &n))
 		return;
 	r = &gen_mm_of(g, t)->r[ri];
+	if (w >= 6 && w < 12 && kgen_whole(k, ri) &&
+	    !kgen_whole_run(k, t, ri, &first, &n))
+		return;
+	pte_thp = k->no_collapse[ri];
+	if (k->kind[ri] == KG_THP && w < 14)
+		k->no_collapse[ri] = true;	/* a PMD split */
 	if (w < 4) {
 		/* dontneed: a private page reads zero (or the file) again */
 		gen_op(g, t, "madvise %s %#x dontneed",
 		       gen_addr(g, t, ri, first, 0), n * GEN_PAGE);
+		for (unsigned i = first; i < first + n; i++)
+			if (!kgen_shared(k, ri))
+				r->pg[i].touched = 0;
 		return;
 	}
 	if (w < 6) {
@@ -269,7 +312,18 @@ static void kgen_madvise(struct kgen *k, int t)
 		 *    does not (docs/fidelity.md, open disagreement 1).
 		 */
 		if (k->kind[ri] == KG_THP) {
-			if (adv[0] == 'f' || adv[0] == 'p')
+			/*
+			 * Not where the THP may be PTE-mapped (a partial
+			 * op, a COW fault after fork): cold takes a large
+			 * folio the range covers whole in the model, 6.18
+			 * splits it unless one batch of PTEs maps all of it
+			 * (madvise_folio_pte_batch) and skips it if it may
+			 * be mapped by another process
+			 * (folio_maybe_mapped_shared), where the model
+			 * counts mappings (docs/deviations.md, the row
+			 * "THP_SWAP is not modelled").
+			 */
+			if (adv[0] == 'f' || adv[0] == 'p' || pte_thp)
 				return;
 			for (unsigned i = 0; i < r->pages; i++)
 				if (!gen_ok(g, t, r, i, 0))
@@ -328,9 +382,26 @@ static void kgen_madvise(struct kgen *k, int t)
 		       gen_addr(g, t, ri, first, 0), n * GEN_PAGE);
 		return;
 	}
-	/* collapse: a whole 2M region */
-	if (k->kind[ri] != KG_THP)
+	/*
+	 * collapse: a whole 2M region, before anything may have left a
+	 * PTE-mapped THP in it (a PMD split by a partial op, or a COW
+	 * fault after fork): the model's collapse fails on one, the
+	 * kernel's copies it (docs/deviations.md, the row "Collapse:
+	 * only MADV_COLLAPSE's control"). And after a store: a range of
+	 * only holes and zero pages collapses on the host, the model
+	 * refuses it (no writable PTE: SCAN_PAGE_RO; docs/fidelity.md,
+	 * open disagreement 2).
+	 */
+	if (k->kind[ri] != KG_THP || k->no_collapse[ri])
 		return;
+	{
+		bool written = false;
+
+		for (unsigned i = 0; i < r->pages; i++)
+			written |= r->pg[i].touched;
+		if (!written)
+			return;
+	}
 	/* `collapse` is not judged (either side); `madvise collapse`
 	 * is, and it fails on an empty range or one with holes */
 	if (gen_chance(g, 80))
@@ -371,22 +442,6 @@ static void kgen_file_op(struct kgen *k, int t)
 	}
 }
 
-/* A pfn-mark of a page @t has just accessed (so a frame is there). */
-static void kgen_mark(struct kgen *k, int t, int ri, unsigned page)
-{
-	struct gen *g = &k->g;
-
-	if (k->nr_marks == 8 || !gen_chance(g, 25))
-		return;
-	snprintf(k->mark[k->nr_marks].name, 8, "m%d", k->nr_marks + 1);
-	k->mark[k->nr_marks].proc = g->th[t].proc;
-	k->mark[k->nr_marks].region = ri;
-	k->mark[k->nr_marks].page = page;
-	gen_op(g, t, "pfn-mark %s %s", k->mark[k->nr_marks].name,
-	       gen_addr(g, t, ri, page, 0));
-	k->nr_marks++;
-}
-
 /* One random op of thread @t (may emit nothing). */
 static void kgen_one(struct kgen *k, int t)
 {
@@ -404,7 +459,6 @@ static void kgen_one(struct kgen *k, int t)
 		       gen_addr(g, t, ri, first, m->r[ri].pg[first].word),
 		       (unsigned long long)gen_val(g));
 		m->r[ri].pg[first].touched = 1;
-		kgen_mark(k, t, ri, first);
 	} else if (kind < 36) {				/* load */
 		if (!kgen_pick(k, t, 1, 1, &ri, &first, &n))
 			return;
@@ -412,7 +466,6 @@ static void kgen_one(struct kgen *k, int t)
 						 gen_chance(g, 50) ?
 						 m->r[ri].pg[first].word :
 						 gen_below(g, 512)));
-		kgen_mark(k, t, ri, first);
 	} else if (kind < 40) {				/* fill, check */
 		uint64_t v = gen_val(g);
 
@@ -435,6 +488,11 @@ static void kgen_one(struct kgen *k, int t)
 		if (!gen_pick(g, t, 0, 3, &ri, &first, &n))
 			return;
 		r = &m->r[ri];
+		if (kgen_whole(k, ri) && k->kind[ri] != KG_THP &&
+		    !kgen_whole_run(k, t, ri, &first, &n))
+			return;
+		if (k->kind[ri] == KG_THP)
+			k->no_collapse[ri] = true;
 		/* a shared mapping made writable needs the file open
 		 * for writing: it is (memfd, O_RDWR) */
 		gen_op(g, t, "mprotect %s %#x %s",
@@ -455,6 +513,8 @@ static void kgen_one(struct kgen *k, int t)
 			left += r->pg[i].mapped;
 		if (left <= n)
 			return;
+		if (k->kind[ri] == KG_THP)
+			k->no_collapse[ri] = true;
 		gen_op(g, t, "munmap %s %#x", gen_addr(g, t, ri, first, 0),
 		       n * GEN_PAGE);
 		for (unsigned i = first; i < first + n; i++)
@@ -618,19 +678,26 @@ static char *kgen(uint64_t seed, const struct kgen_host *host)
 			}
 		}
 	}
-	/* frame statements of marks of live processes, last */
-	for (int i = 0; i < k->nr_marks && i < 3; i++) {
-		int mi = gen_below(g, k->nr_marks), q = k->mark[mi].proc;
+	/*
+	 * Frame statements, last (a failing one ends the model's run):
+	 * does a write fault reuse the page or copy it? The mark is taken
+	 * right before the store, so no free and reallocation of a frame
+	 * in between can make two frames look the same (both allocators
+	 * recycle freed frames, not in the same order).
+	 */
+	for (int i = 0; i < 2; i++) {
+		unsigned first, n;
+		int ri;
 
-		if (k->exited[q] || g->th[cur].proc != q)
-			continue;
-		if (kgen_faults(k, cur, k->mark[mi].region, k->mark[mi].page,
-				false))
-			continue;
-		gen_op(g, cur, "%s %s %s", gen_chance(g, 50) ? "same-frame" :
-		       "other-frame", k->mark[mi].name,
-		       gen_addr(g, cur, k->mark[mi].region, k->mark[mi].page,
-				0));
+		if (!kgen_pick(k, cur, 3, 1, &ri, &first, &n))
+			break;
+		gen_op(g, cur, "load %s", gen_addr(g, cur, ri, first, 0));
+		gen_op(g, cur, "pfn-mark m%d %s", i + 1,
+		       gen_addr(g, cur, ri, first, 0));
+		gen_op(g, cur, "store %s %#llx", gen_addr(g, cur, ri, first, 1),
+		       (unsigned long long)gen_val(g));
+		gen_op(g, cur, "%s m%d %s", gen_chance(g, 50) ? "same-frame" :
+		       "other-frame", i + 1, gen_addr(g, cur, ri, first, 0));
 	}
 	/* pins held to the end are released by their threads, after
 	 * their last turn (they run on before the next thread) */
