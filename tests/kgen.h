@@ -65,6 +65,9 @@ struct kgen {
 	/* the region may hold a PTE-mapped THP (or, in no process, a
 	 * written page): no collapse (see kgen_madvise) */
 	bool no_collapse[GEN_MAX_REGIONS];
+	bool forked, freed;
+	/* a write in this process gave the region's VMA an anon_vma */
+	bool anon_vma[GEN_MAX_PROCS][GEN_MAX_REGIONS];
 };
 
 static bool kgen_file(const struct kgen *k, int ri)
@@ -165,6 +168,31 @@ static void kgen_pin(struct kgen *k, int t)
 	       write ? "write longterm" : "read get");
 	for (unsigned i = first; i < first + n; i++)
 		gen_mm_of(g, t)->r[ri].pg[i].pinned++;
+	if (write)
+		k->anon_vma[g->th[t].proc][ri] = true;
+}
+
+/*
+ * unpin of pin @i: never `dirty` (scngen's gen_unpin says it at times):
+ * the host releases both kinds of pin clean (mmsim kernel SKIPs it)
+ */
+static void kgen_unpin(struct kgen *k, int t, int i)
+{
+	struct gen *g = &k->g;
+	struct gen_pin *p = &g->pins[i];
+	struct gen_region *r = &gen_mm_of(g, t)->r[p->region];
+
+	gen_op(g, t, "unpin %s", p->name);
+	for (int j = p->first; j < p->first + p->n; j++)
+		r->pg[j].pinned--;
+	g->pins[i] = g->pins[--g->nr_pins];
+}
+
+static void kgen_release_pins(struct kgen *k, int t)
+{
+	for (int i = k->g.nr_pins - 1; i >= 0; i--)
+		if (k->g.pins[i].thread == t)
+			kgen_unpin(k, t, i);
 }
 
 /* dma-read, dma-write (io_uring pins only) or unpin of one of @t's pins */
@@ -195,7 +223,7 @@ static bool kgen_pin_op(struct kgen *k, int t)
 		}
 		/* fall through */
 	default:
-		gen_unpin(g, t, i);
+		kgen_unpin(k, t, i);
 	}
 	return true;
 }
@@ -256,8 +284,11 @@ static void kgen_fork(struct kgen *k, int t)
 
 	snprintf(g->proc_name[c], 8, "p%d", c & 7);
 	gen_op(g, t, "fork %s", g->proc_name[c]);
-	for (int ri = 0; ri < g->nr_regions; ri++)
+	for (int ri = 0; ri < g->nr_regions; ri++) {
 		k->no_collapse[ri] = true;	/* COW faults split PMDs */
+		k->anon_vma[c][ri] = k->anon_vma[parent][ri];
+	}
+	k->forked = true;
 	snprintf(name, sizeof(name), "c%d", c & 7);
 	k->thread_of[c] = gen_thread(g, name, c);
 	kgen_fork_mm(k, c, parent, k->thread_of[c]);
@@ -274,7 +305,11 @@ static void kgen_madvise(struct kgen *k, int t)
 	if (!gen_pick(g, t, 0, 3, &ri, &first, &n))
 		return;
 	r = &gen_mm_of(g, t)->r[ri];
-	if (w >= 6 && w < 12 && kgen_whole(k, ri) &&
+	/* flag changes: whole regions where the model's unmerged VMAs
+	 * could be seen (kgen_whole; and before a write, see mprotect in
+	 * kgen_one: t_kdiff seed 7750) */
+	if (w >= 6 && w < 12 &&
+	    (kgen_whole(k, ri) || !k->anon_vma[g->th[t].proc][ri]) &&
 	    !kgen_whole_run(k, t, ri, &first, &n))
 		return;
 	pte_thp = k->no_collapse[ri];
@@ -298,6 +333,24 @@ static void kgen_madvise(struct kgen *k, int t)
 		if (adv[0] == 'f' && k->kind[ri] != KG_ANON &&
 		    k->kind[ri] != KG_THP)
 			return;
+		/*
+		 * and only before the first fork: of a page another process
+		 * maps too, madvise_free_pte_range still calls
+		 * folio_mark_lazyfree (the mapcount test is only for dirty
+		 * or swap-cache folios), which parks the folio with a
+		 * reference in this CPU's lru_lazyfree batch; a write
+		 * fault after the other process is gone then sees the
+		 * reference (the folio is still on the LRU, so
+		 * wp_can_reuse_anon_folio does not drain) and copies. The
+		 * model has no per-CPU batches (docs/deviations.md, the
+		 * row "No LRU lists") and reuses: t_kdiff seed 1839. The
+		 * same after a fork that follows the MADV_FREE (seed 23231):
+		 * no fork after one.
+		 */
+		if (adv[0] == 'f' && k->forked)
+			return;
+		if (adv[0] == 'f')
+			k->freed = true;	/* and no fork after it */
 		/*
 		 * A THP region: cold and willneed of the whole 2M only
 		 * (all of it mapped: a hole is -ENOMEM). Left out:
@@ -459,6 +512,7 @@ static void kgen_one(struct kgen *k, int t)
 		       gen_addr(g, t, ri, first, m->r[ri].pg[first].word),
 		       (unsigned long long)gen_val(g));
 		m->r[ri].pg[first].touched = 1;
+		k->anon_vma[g->th[t].proc][ri] = true;
 	} else if (kind < 36) {				/* load */
 		if (!kgen_pick(k, t, 1, 1, &ri, &first, &n))
 			return;
@@ -475,6 +529,7 @@ static void kgen_one(struct kgen *k, int t)
 		       n * GEN_PAGE, (unsigned long long)v);
 		for (unsigned i = first; i < first + n; i++)
 			m->r[ri].pg[i].touched = 1;
+		k->anon_vma[g->th[t].proc][ri] = true;
 		if (gen_chance(g, 50))
 			gen_op(g, t, "check %s %#x %#llx",
 			       gen_addr(g, t, ri, first, 0), n * GEN_PAGE,
@@ -488,7 +543,18 @@ static void kgen_one(struct kgen *k, int t)
 		if (!gen_pick(g, t, 0, 3, &ri, &first, &n))
 			return;
 		r = &m->r[ri];
-		if (kgen_whole(k, ri) && k->kind[ri] != KG_THP &&
+		/*
+		 * Part of a private anon region only once a write gave its
+		 * VMA an anon_vma: the kernel merges a VMA without one into
+		 * a neighbour with one, the model does not (docs/
+		 * deviations.md, the row "mprotect merges after
+		 * changing"), and fork copies the PTEs (zero pages) of a
+		 * VMA with an anon_vma only (vma_needs_copy): t_kdiff seed
+		 * 5937.
+		 */
+		if (((kgen_whole(k, ri) && k->kind[ri] != KG_THP) ||
+		     (k->kind[ri] == KG_ANON &&
+		      !k->anon_vma[g->th[t].proc][ri])) &&
 		    !kgen_whole_run(k, t, ri, &first, &n))
 			return;
 		if (k->kind[ri] == KG_THP)
@@ -557,7 +623,9 @@ static void kgen_one(struct kgen *k, int t)
 		if (!kgen_pin_op(k, t) || gen_chance(g, 30))
 			kgen_pin(k, t);
 	} else if (kind < 85) {				/* fork */
-		if (g->nr_procs < GEN_MAX_PROCS)
+		/* not after MADV_FREE: its lazyfree batch reference
+		 * would make a COW fault copy (see kgen_madvise) */
+		if (g->nr_procs < GEN_MAX_PROCS && !k->freed)
 			kgen_fork(k, t);
 	} else if (kind < 88) {				/* move_pages */
 		if (!gen_pick(g, t, 0, 3, &ri, &first, &n))
@@ -659,7 +727,7 @@ static char *kgen(uint64_t seed, const struct kgen_host *host)
 		if (!nc)
 			continue;	/* the same thread goes on */
 		if (p && gen_chance(g, 25)) {
-			gen_release_pins(g, cur);
+			kgen_release_pins(k, cur);
 			gen_op(g, cur, "exit");
 			k->exited[p] = true;
 		} else {
@@ -702,7 +770,7 @@ static char *kgen(uint64_t seed, const struct kgen_host *host)
 	/* pins held to the end are released by their threads, after
 	 * their last turn (they run on before the next thread) */
 	for (int t = 0; t < g->nr_threads; t++)
-		gen_release_pins(g, t);
+		kgen_release_pins(k, t);
 
 	gen_append(&g->out, &g->out_len, &g->out_cap,
 		   "# tests/kgen.h: seed %llu (t_kdiff)\n"
