@@ -12,7 +12,11 @@
  *
  *   t_kdiff                  the suite's run (make check): the programs
  *                            of seeds 1..SUITE_SEEDS must all agree, or
- *                            be skipped; the whole test is a TAP skip when
+ *                            be skipped (one that disagrees is run once
+ *                            more: host noise agrees the second time, a
+ *                            model regression does not: MMSIM=a wrapper
+ *                            adding --regress cow-reuse-mapcount makes
+ *                            seeds 83 and 165 fail); a TAP skip when
  *                            the host cannot be compared (no readable
  *                            pagemap or no PFNs: a container, not root).
  *                            Then the negative control: the same
@@ -340,7 +344,30 @@ static void suite(void)
 	plan(3);
 	for (uint64_t s = 1; s <= SUITE_SEEDS; s++) {
 		rc = one(s, NULL, &o, false);
-		if (rc == 1 || (rc != 0 && rc != 77))
+		if (rc == 1) {
+			/*
+			 * Once more: the host has state the model has not
+			 * (a THP allocation can fail, a per-CPU batch can
+			 * hold a reference). One that agrees the second
+			 * time is shown, not failed; one that disagrees
+			 * twice fails.
+			 */
+			char *o2 = NULL;
+
+			S.programs--;
+			S.disagreed--;
+			if (one(s, NULL, &o2, false) == 0)
+				diag("seed %llu disagreed once and agreed on "
+				     "a rerun (host noise?):\n%s",
+				     (unsigned long long)s, o ? o : "");
+			else
+				rc = -1;
+			free(o2);
+		}
+		if (rc == -1)
+			diag("seed %llu disagreed twice:\n%s",
+			     (unsigned long long)s, o ? o : "");
+		else if (rc != 0 && rc != 77)
 			diag("seed %llu: exit %d:\n%s", (unsigned long long)s,
 			     rc, o ? o : "");
 		free(o);
