@@ -117,15 +117,13 @@ static void class_key(const char *line, char *key, size_t len)
 		return;
 	}
 	rest++;
-	if ((m = strstr(rest, ": model "))) {
+	if ((m = strstr(rest, ": model ")) && strstr(m, ", host ")) {
 		/* process P, R+off: model BITS, host BITS */
-		char mb[100] = "", hb[100] = "";
+		const char *h = strstr(m, ", host ");
 
-		sscanf(m + 8, "%99[^,], host %99s", mb, hb);
-		m = strstr(m, ": model ") + 8;
-		snprintf(key, len, "%s: model %.*s host %s", name,
-			 (int)strcspn(m, "h") - 2, m,
-			 strstr(m, "host ") ? strstr(m, "host ") + 5 : "");
+		m += 8;
+		snprintf(key, len, "%s: model %.*s, host %.60s", name,
+			 (int)(h - m), m, h + 7);
 	} else if (strstr(rest, "model read")) {
 		snprintf(key, len, "%s: load value", name);
 	} else if (strstr(rest, "model faulted") ||
