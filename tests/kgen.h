@@ -65,7 +65,7 @@ struct kgen {
 	/* the region may hold a PTE-mapped THP (or, in no process, a
 	 * written page): no collapse (see kgen_madvise) */
 	bool no_collapse[GEN_MAX_REGIONS];
-	bool forked, freed;
+	bool forked, freed;	/* freed: free/cold/pageout done */
 	/* a write in this process gave the region's VMA an anon_vma */
 	bool anon_vma[GEN_MAX_PROCS][GEN_MAX_REGIONS];
 };
@@ -334,23 +334,24 @@ static void kgen_madvise(struct kgen *k, int t)
 		    k->kind[ri] != KG_THP)
 			return;
 		/*
-		 * and only before the first fork: of a page another process
-		 * maps too, madvise_free_pte_range still calls
-		 * folio_mark_lazyfree (the mapcount test is only for dirty
-		 * or swap-cache folios), which parks the folio with a
-		 * reference in this CPU's lru_lazyfree batch; a write
-		 * fault after the other process is gone then sees the
-		 * reference (the folio is still on the LRU, so
-		 * wp_can_reuse_anon_folio does not drain) and copies. The
-		 * model has no per-CPU batches (docs/deviations.md, the
-		 * row "No LRU lists") and reuses: t_kdiff seed 1839. The
-		 * same after a fork that follows the MADV_FREE (seed 23231):
-		 * no fork after one.
+		 * free, cold and pageout of private memory only before the
+		 * first fork, and no fork after one. MADV_FREE of a page
+		 * another process maps too still calls folio_mark_lazyfree
+		 * (madvise_free_pte_range tests the mapcount only for dirty
+		 * or swap-cache folios), MADV_COLD calls folio_deactivate:
+		 * both park the folio with a reference in this CPU's
+		 * lru_lazyfree / lru_deactivate batch. A COW fault after
+		 * the other process is gone then sees that reference (the
+		 * folio is still on the LRU, so wp_can_reuse_anon_folio
+		 * does not drain) and copies. The model has no per-CPU
+		 * batches (docs/deviations.md, the row "No LRU lists") and
+		 * reuses: t_kdiff seeds 1839, 23231 (free), 1110670 (cold).
 		 */
-		if (adv[0] == 'f' && k->forked)
-			return;
-		if (adv[0] == 'f')
+		if (adv[0] != 'w' && !kgen_shared(k, ri)) {
+			if (k->forked)
+				return;
 			k->freed = true;	/* and no fork after it */
+		}
 		/*
 		 * A THP region: cold and willneed of the whole 2M only
 		 * (all of it mapped: a hole is -ENOMEM). Left out:
@@ -623,8 +624,8 @@ static void kgen_one(struct kgen *k, int t)
 		if (!kgen_pin_op(k, t) || gen_chance(g, 30))
 			kgen_pin(k, t);
 	} else if (kind < 85) {				/* fork */
-		/* not after MADV_FREE: its lazyfree batch reference
-		 * would make a COW fault copy (see kgen_madvise) */
+		/* not after free/cold/pageout: a per-CPU LRU batch's
+		 * reference would make a COW fault copy (kgen_madvise) */
 		if (g->nr_procs < GEN_MAX_PROCS && !k->freed)
 			kgen_fork(k, t);
 	} else if (kind < 88) {				/* move_pages */
