@@ -34,13 +34,21 @@
  *    same-frame / other-frame;
  *  - config thp= and shmem_enabled= the host's (@host), swap none (the
  *    host has none: pageout and cold then only deactivate), nodes=1.
+ *    (scngen.h's gen_unpin and gen_release_pins are not used: they may
+ *    say `unpin dirty`.)
  *
- * Left out on purpose (each a SKIP of host_cannot or a row of
- * docs/fidelity.md): kernel-internal ops (reclaim, compact, numa-*,
- * split, ksm-merge, pfn-get, exec), other pins (FOLL_PIN R/O, short-term
- * R/W), memfd huge=, swap. The frame statements go at the very end
- * (the model stops at its first failing statement, which the comparison
- * then reports as failing on both sides or not).
+ * Left out on purpose (docs/fidelity.md, "What the generator leaves
+ * out"): what mmsim kernel SKIPs - kernel-internal ops (reclaim,
+ * compact, numa-*, split, ksm-merge, pfn-get, exec), other pins (FOLL_PIN
+ * R/O, short-term R/W), `unpin dirty`, memfd huge=, swap - and what the
+ * model deliberately does otherwise (each at its place below, naming its
+ * row of docs/deviations.md): VMA splits it would not merge back, MADV_FREE
+ * of THPs, MADV_FREE/COLD/PAGEOUT around fork (per-CPU LRU batches),
+ * collapse of PTE-mapped THPs; and the two open disagreements (a split's
+ * zero-page remap, collapse of zero-only ranges). The frame statements go
+ * at the very end (the model stops at its first failing statement, which
+ * the comparison then reports as failing on both sides or not), each
+ * right around one write (pfn-mark, store, same-frame/other-frame).
  */
 #ifndef TESTS_KGEN_H
 #define TESTS_KGEN_H
