@@ -559,10 +559,10 @@ static void kgen_one(struct kgen *k, int t)
 		 * deviations.md, the row "mprotect merges after
 		 * changing"), and fork copies the PTEs (zero pages) of a
 		 * VMA with an anon_vma only (vma_needs_copy): t_kdiff seed
-		 * 5937.
+		 * 5937; a THP region alike: seeds 2005243, 2046450.
 		 */
 		if (((kgen_whole(k, ri) && k->kind[ri] != KG_THP) ||
-		     (k->kind[ri] == KG_ANON &&
+		     ((k->kind[ri] == KG_ANON || k->kind[ri] == KG_THP) &&
 		      !k->anon_vma[g->th[t].proc][ri])) &&
 		    !kgen_whole_run(k, t, ri, &first, &n))
 			return;
