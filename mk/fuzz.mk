@@ -11,11 +11,17 @@
 #       asked: build/asan/bin/tests/t_gen --time T (see tests/t_gen.c;
 #       e.g. FUZZ_RUNNER_ARGS='--mix all --seed 7'). Findings, each with
 #       its replay command, go to build/gen/.
+#   make kdiff [KDIFF_TIME=600] [KDIFF_ARGS=...]  the differential fuzzer:
+#       random sequential programs (tests/kgen.h) through `mmsim kernel`,
+#       the model against this host's kernel (tests/t_kdiff.c,
+#       docs/fidelity.md); programs that disagree stay in build/kdiff/.
 
 FUZZ_DIR         ?= $(BUILD)/fuzz
 FUZZ_JSON_TIME   ?= 10
 FUZZ_RUNNER_TIME ?= 600
 FUZZ_RUNNER_ARGS ?=
+KDIFF_TIME       ?= 600
+KDIFF_ARGS       ?=
 FUZZ_JSON_ARGS := -max_total_time=$(FUZZ_JSON_TIME) -max_len=8192 \
 		  -timeout=10 -print_final_stats=1 \
 		  -artifact_prefix=$(FUZZ_DIR)/json-
@@ -25,7 +31,7 @@ $(FUZZ_DIR)/fuzz_json: tests/fuzz/fuzz_json.c explore/json.c explore/json.h
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_json.c explore/json.c -lm \
 		-o $@
 
-.PHONY: fuzz-json fuzz-runner
+.PHONY: fuzz-json fuzz-runner kdiff
 fuzz-json:
 	@mkdir -p $(FUZZ_DIR)
 	@if ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' | \
@@ -49,5 +55,8 @@ fuzz-json:
 
 fuzz-runner: $(BUILD)/asan/bin/tests/t_gen mmsim
 	$(BUILD)/asan/bin/tests/t_gen --time $(FUZZ_RUNNER_TIME) $(FUZZ_RUNNER_ARGS)
+
+kdiff: $(BUILD)/asan/bin/tests/t_kdiff mmsim
+	$(BUILD)/asan/bin/tests/t_kdiff --time $(KDIFF_TIME) $(KDIFF_ARGS)
 
 CHECK_EXTRA += fuzz-json

@@ -52,9 +52,9 @@ static long madvise_new_flags(struct vm_area_struct *vma, int behavior)
 		return f | VM_WIPEONFORK;	/* private anon: all of ours */
 	case MADV_KEEPONFORK:
 		return f & ~VM_WIPEONFORK;
-	case MADV_MERGEABLE:
-		/* ksm_madvise: SIM: every mm is scanned, no __ksm_enter */
-		return f | VM_MERGEABLE;
+	case MADV_MERGEABLE:	/* ksm_madvise; SIM: no __ksm_enter */
+		/* vma_ksm_compatible: a shared mapping ignores the advice */
+		return f & (VM_SHARED | VM_MAYSHARE) ? f : f | VM_MERGEABLE;
 	case MADV_UNMERGEABLE:
 		/* ksm_madvise: the KSM pages were unshared first */
 		return f & ~VM_MERGEABLE;

@@ -1009,11 +1009,11 @@ static void do_pin_op(const struct scn_op *op, int p)
 		oracle_pin_end(o, zero);
 	for (int i = 0; i < n; i++) {
 		unsigned long pva = start + i * PAGE_SIZE, ova = pva;
-		/* shared: the file's page, judged at the file offset */
+		/* shared: judged at the file offset; private file: SIM */
 		int id = shared ? oracle_target(op, p, pva, &ova) : opid;
 
-		rh->pg[i] = (struct rpage){ .opid = id, .va = ova,
-					    .zero = zero[i] };
+		rh->pg[i] = (struct rpage){ .opid = id, .va = ova, .zero =
+			zero[i], .alt = runner_pin_unfollow(op, p, pva, shared) };
 	}
 	pin_race_end(rh, p);
 	sim_free(zero);
@@ -2936,4 +2936,25 @@ static void pins_move(int p, int u, unsigned long from, unsigned long to,
 			pg->va = pg->va - from + to;
 		}
 	}
+}
+
+/*
+ * runner_pin_unfollow - page @va of a pin by @op in process @p: for a
+ * private file mapping (SIM, docs/deviations.md) the runner follows
+ * neither the pinned page nor the page's COW state from now on, and
+ * returns -1 (rpage.alt: DMA through it is not judged). A pin may break
+ * COW (FOLL_WRITE, or the unshare of a R/O longterm pin) without a CPU
+ * store the COW tracking (struct rcow) would see, so a later load of the
+ * page judged against the file read a DMA write as a lost store (t_kdiff
+ * seed 1130960); and the process's oracle does not follow every store
+ * to a private file page, so DMA reads judged against it failed (seed
+ * 164). 0 for any other page.
+ */
+int runner_pin_unfollow(const struct scn_op *op, int p, unsigned long va,
+			bool shared)
+{
+	if (shared || !op_rmapf(op, p))
+		return 0;
+	op_cow(op, p, va)->ghost = -1;
+	return -1;
 }

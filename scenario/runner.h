@@ -60,4 +60,8 @@ unsigned long scenario_region_addr(int p, int g);
 unsigned int scenario_pagemap_bits(uint64_t pme, uint64_t kflags,
 				   bool pmd_mapped);
 
+/* runner.c's own, declared here so that its trace-keyed lines stay put */
+int runner_pin_unfollow(const struct scn_op *op, int p, unsigned long va,
+			bool shared);
+
 #endif /* SCENARIO_RUNNER_H */

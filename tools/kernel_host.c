@@ -87,6 +87,7 @@ struct step {
 	bool done;		/* the after-hook ran (no violation in it) */
 	struct scenario_op_result res;
 	uint16_t *bits;		/* after: SCN_PM_* of every compared page */
+	unsigned long *pfns;	/* after: the frame of each (-1UL: none) */
 };
 
 /* The pages compared: every region in every process. */
@@ -402,7 +403,19 @@ static const char *host_cannot(const struct scenario *s, char *why,
 		case SCN_OP_FORK: case SCN_OP_EXIT: case SCN_OP_LOAD:
 		case SCN_OP_STORE: case SCN_OP_FILL: case SCN_OP_CHECK:
 		case SCN_OP_SIGNAL: case SCN_OP_WAIT: case SCN_OP_WAIT_EXIT:
-		case SCN_OP_PAGEMAP: case SCN_OP_UNPIN: case SCN_OP_COLLAPSE:
+		case SCN_OP_PAGEMAP: case SCN_OP_COLLAPSE:
+			break;
+		case SCN_OP_UNPIN:
+			/* unpin_user_pages_dirty_lock marks the folios dirty
+			 * (a clean tmpfs page is then kept by reclaim, not
+			 * dropped); closing a vmsplice pipe or unregistering
+			 * an io_uring buffer releases them clean */
+			if (op->flags & SCN_F_DIRTY)
+				r = "no user interface releases a pin "
+				    "dirty: 'unpin dirty' is "
+				    "unpin_user_pages_dirty_lock; a vmsplice "
+				    "pipe or an io_uring buffer is released "
+				    "clean";
 			break;
 		case SCN_OP_MEMFD:
 			if (op->huge > 0)
@@ -498,7 +511,7 @@ static unsigned long region_pages(const struct scenario *s, int g)
 }
 
 /* the model's view of every compared page, now */
-static void model_snapshot(uint16_t *bits)
+static void model_snapshot(uint16_t *bits, unsigned long *pfns)
 {
 	const struct scenario *s = L.s;
 	static struct proc_page_state st[512];	/* off the task's stack */
@@ -516,10 +529,12 @@ static void model_snapshot(uint16_t *bits)
 				if (n > 512)
 					n = 512;
 				pagemap_read(mm, va + i * KPAGE, n, st);
-				for (unsigned long j = 0; j < n; j++)
-					bits[k++] = scenario_pagemap_bits(
+				for (unsigned long j = 0; j < n; j++, k++) {
+					bits[k] = scenario_pagemap_bits(
 						st[j].pme, st[j].kflags,
 						st[j].pmd_mapped);
+					pfns[k] = st[j].pfn;
+				}
 			}
 		}
 	}
@@ -562,7 +577,8 @@ static void model_hook(void *arg, const struct scn_op *op, int proc,
 		st->va_after = scenario_region_addr(
 			proc, op->name >= 0 ? op->name : op->addr.region);
 	st->bits = malloc(L.total * sizeof(*st->bits) + 1);
-	model_snapshot(st->bits);
+	st->pfns = malloc(L.total * sizeof(*st->pfns) + 1);
+	model_snapshot(st->bits, st->pfns);
 }
 
 static int run_model(struct mmsim_program *prog)
@@ -800,6 +816,29 @@ static void vmsplice_peek(const struct scenario *s, const struct scn_op *op,
 
 static void worker_loop(const struct scenario *s, int p);
 
+/*
+ * In a forked worker: close the pins' pipes and rings it inherited. In
+ * the model a pin belongs to the process that took it; on the host a
+ * child's copy of a vmsplice pipe would keep the page references until
+ * the child exits, and the parent's next write fault would copy where
+ * the model reuses.
+ */
+static void drop_inherited_pins(const struct scenario *s)
+{
+	for (int h = 0; h < s->nr_handles; h++) {
+		if (rings[h].fd > 0) {
+			close(rings[h].fd);
+			close(rings[h].tmp);
+			rings[h].fd = 0;
+		}
+		if (pin_pipe[h][0] > 0) {
+			close(pin_pipe[h][0]);
+			close(pin_pipe[h][1]);
+			pin_pipe[h][0] = pin_pipe[h][1] = 0;
+		}
+	}
+}
+
 /* host_op - run step @st in this worker (process @p); fill @r. */
 static void host_op(const struct scenario *s, int p, const struct step *st,
 		    struct reply *r)
@@ -880,8 +919,10 @@ static void host_op(const struct scenario *s, int p, const struct step *st,
 			r->err = errno;
 			return;
 		}
-		if (!pid)
+		if (!pid) {
+			drop_inherited_pins(s);
 			worker_loop(s, c);	/* never returns */
+		}
 		r->child = pid;
 		return;
 	}
@@ -941,7 +982,16 @@ static void host_op(const struct scenario *s, int p, const struct step *st,
 	}
 	case SCN_OP_UNPIN:
 		if (rings[op->name].fd > 0) {
-			/* closing the ring unregisters (unpins) the buffer */
+			/*
+			 * Unregister first: closing the ring alone unpins
+			 * the buffer only when the ring's context is torn
+			 * down, in a workqueue (io_ring_exit_work), and not
+			 * while a forked child or the ring's mmaps still
+			 * hold the file - a fork soon after would see the
+			 * page pinned and copy it (docs/fidelity.md).
+			 */
+			syscall(__NR_io_uring_register, rings[op->name].fd,
+				IORING_UNREGISTER_BUFFERS, NULL, 0);
 			close(rings[op->name].fd);
 			close(rings[op->name].tmp);
 			rings[op->name].fd = 0;
@@ -949,6 +999,7 @@ static void host_op(const struct scenario *s, int p, const struct step *st,
 		}
 		close(pin_pipe[op->name][0]);
 		close(pin_pipe[op->name][1]);
+		pin_pipe[op->name][0] = pin_pipe[op->name][1] = 0;
 		return;
 	case SCN_OP_DMA_WRITE:
 	case SCN_OP_DMA_READ:
@@ -1153,6 +1204,49 @@ static unsigned int compare_mask(void)
 	return m;
 }
 
+/*
+ * Frame identity, beyond the bits (with PFNs only): after each op, every
+ * page present before and after it on both sides either kept its frame
+ * on both (a write fault reused it, nothing migrated) or got another one
+ * on both (a copy, a refault, a migration); and every page of a forked
+ * process present on both sides maps the frame init maps at that address
+ * (COW sharing) on both or on neither. Frames are never compared across
+ * a free and a reallocation: only "the same as just before" and "the
+ * same as init's now".
+ */
+#define CMP_KEPT (1u << 14)	/* the frame it had before this op */
+#define CMP_INIT (1u << 15)	/* init's frame at this address */
+static unsigned long *model_prev, *host_prev, *host_now;
+static uint16_t *host_bits;
+
+static const char *frame_str(unsigned int b, unsigned int diff, char *buf,
+			     size_t len)
+{
+	snprintf(buf, len, "%s%s%s",
+		 diff & CMP_KEPT ? (b & CMP_KEPT ? "kept its frame" :
+			 "another frame") : "",
+		 (diff & CMP_KEPT) && (diff & CMP_INIT) ? ", " : "",
+		 diff & CMP_INIT ? (b & CMP_INIT ? "init's frame" :
+			 "not init's frame") : "");
+	return buf;
+}
+
+/* the CMP_KEPT/CMP_INIT bits of page @k of process @p, region page @pi */
+static unsigned int frame_bits(const unsigned long *now,
+			       const unsigned long *prev, size_t k, int p,
+			       size_t pi, bool *known_kept, bool *known_init)
+{
+	unsigned int b = 0;
+
+	*known_kept = now[k] != -1UL && prev[k] != -1UL;
+	if (*known_kept && now[k] == prev[k])
+		b |= CMP_KEPT;
+	*known_init = p > 0 && now[k] != -1UL && now[pi] != -1UL;
+	if (*known_init && now[k] == now[pi])
+		b |= CMP_INIT;
+	return b;
+}
+
 /* after step @i: every page of every region in every process */
 static void compare_pages(const struct scenario *s, const struct step *st)
 {
@@ -1161,17 +1255,53 @@ static void compare_pages(const struct scenario *s, const struct step *st)
 	size_t k = 0;
 	int shown = 0, diff = 0;
 
-	for (int p = 0; p < s->nr_procs; p++) {
+	if (!host_now) {
+		model_prev = malloc(L.total * sizeof(*model_prev) + 1);
+		host_prev = malloc(L.total * sizeof(*host_prev) + 1);
+		host_now = malloc(L.total * sizeof(*host_now) + 1);
+		host_bits = malloc(L.total * sizeof(*host_bits) + 1);
+		for (size_t j = 0; j < L.total; j++)
+			model_prev[j] = host_prev[j] = -1UL;
+	}
+	/* the host's frames first: init's are needed for every process */
+	for (int p = 0; p < s->nr_procs; p++)
 		for (int g = 0; g < s->nr_regions; g++) {
 			unsigned long base = scenario_region_addr(p, g);
 
+			for (unsigned long i = 0; i < L.npages[g]; i++, k++)
+				host_bits[k] = host_page(p, base + i * KPAGE,
+							 &host_now[k]);
+		}
+	k = 0;
+
+	for (int p = 0; p < s->nr_procs; p++) {
+		for (int g = 0; g < s->nr_regions; g++) {
 			for (unsigned long i = 0; i < L.npages[g]; i++, k++) {
-				unsigned long pfn;
 				unsigned int m = st->bits[k] & mask;
-				unsigned int h = host_page(p, base + i * KPAGE,
-							   &pfn) & mask;
+				unsigned int h = host_bits[k] & mask;
+				size_t pi = k % L.per_proc;
+				bool mk, mi, hk, hi;
+				unsigned int mf = frame_bits(st->pfns, model_prev,
+							     k, p, pi, &mk, &mi);
+				unsigned int hf = frame_bits(host_now, host_prev,
+							     k, p, pi, &hk, &hi);
+				unsigned int fd = (mf ^ hf) &
+					((mk && hk ? CMP_KEPT : 0) |
+					 (mi && hi ? CMP_INIT : 0));
 				char a[160], b[160];
 
+				if (H.pfns && fd && m == h) {
+					diff++;
+					if (shown++ >= MAX_DIFF_PAGES)
+						continue;
+					disagree(s, op, "process %s, %s+%#lx: "
+						 "model %s, host %s",
+						 s->procs[p].name,
+						 s->regions[g].name, i * KPAGE,
+						 frame_str(mf, fd, a, sizeof(a)),
+						 frame_str(hf, fd, b, sizeof(b)));
+					continue;
+				}
 				if (m == h)
 					continue;
 				diff++;
@@ -1190,6 +1320,8 @@ static void compare_pages(const struct scenario *s, const struct step *st)
 		       diff - MAX_DIFF_PAGES);
 		disagreements++;
 	}
+	memcpy(model_prev, st->pfns, L.total * sizeof(*model_prev));
+	memcpy(host_prev, host_now, L.total * sizeof(*host_prev));
 }
 
 /*
@@ -1286,6 +1418,15 @@ static void compare_step(const struct scenario *s, int i)
 		if (host_call(st->proc, i, &r)) {
 			disagree(s, op, "host worker of process %s is gone",
 				 s->procs[st->proc].name);
+			return;
+		}
+		if ((r.err || r.msg[0]) && !st->done &&
+		    !strncmp(M.res.msg, "fault:", 6)) {
+			/* the call failed on both sides (the model's
+			 * execution ends in it): as a failed statement */
+			printf("agree %s:%u: the call fails on both (model: "
+			       "%s; host: %s)\n", s->filename, op->pos.line,
+			       M.res.msg, r.msg[0] ? r.msg : strerror(r.err));
 			return;
 		}
 		if (r.err || r.msg[0])

@@ -12,15 +12,22 @@
  * (as each new VMA is in the kernel), so every page inside a VMA reads
  * soft-dirty.
  *
- * PM_MMAP_EXCLUSIVE: a page mapped by a PTE is exclusive if it is mapped
- * exactly once (folio_precise_page_mapcount() == 1, as the newest
- * fs/proc/task_mmu.c of the index reads). A page mapped by a PMD: that
- * version applies the same rule, but the 6.18 host disagreed (mmsim
- * kernel, scenarios/kernel/cow-in-parent-thp.mms: the child's PMD-mapped
- * THP, whose pages the parent also maps by PTEs after splitting its own
- * PMD, reads exclusive on the host). The model follows the host: a
- * PMD-mapped page is exclusive if the folio has exactly one PMD mapping
- * (SIM: the 6.18 source of pagemap_pmd_range is not verified).
+ * PM_MMAP_EXCLUSIVE (CONFIG_PAGE_MAPCOUNT=y, as on the 6.18 host): a page
+ * mapped by a PTE is exclusive if it is mapped exactly once
+ * (__folio_page_mapped_exclusively: folio_precise_page_mapcount() == 1).
+ * A page mapped by a PMD: pagemap_pmd_range passes the PMD's first page,
+ * pmd_page(pmd), not page + idx, so every page of the PMD reads what the
+ * head page's precise mapcount says: its PTE mappings (by other
+ * processes that split their PMD) plus the folio's PMD mappings. Since
+ * David Hildenbrand's "fs/proc/task_mmu: remove per-page mapcount
+ * dependency for PM_MMAP_EXCLUSIVE (CONFIG_NO_PAGE_MAPCOUNT)" (linux-mm,
+ * 2025-03-03; the context lines of Lorenzo Stoakes' "fs/proc/task_mmu:
+ * refactor pagemap_pmd_range()" RFC of 2025-10-24 show the same call).
+ * The host agrees both ways: scenarios/kernel/cow-in-parent-thp.mms (the
+ * parent copied the head: the child's PMD-mapped pages read exclusive)
+ * and scenarios/kernel/pagemap-pmd-head-mapcount.mms (a child split its
+ * PMD and still maps the head: the parent's read not exclusive). The
+ * 6.18 release text itself is not verified.
  */
 #include "mm.h"
 #include "proc_pagemap.h"
@@ -130,8 +137,8 @@ static void pagemap_pmd_range(struct proc_page_state *st, pmd_t pmd,
 		st->pmd_mapped = true;
 		frame_state(st, pmd_page(pmd) + idx, false);
 		if (!is_huge_zero_folio(folio) &&
-		    __atomic_load_n(&folio->_entire_mapcount.counter,
-				    __ATOMIC_RELAXED) == 0)
+		    /* every page: the head's count (header comment) */
+		    page_precise_mapcount(pmd_page(pmd)) == 1)
 			st->pme |= PM_MMAP_EXCLUSIVE;
 		return;
 	}
