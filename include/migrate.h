@@ -236,4 +236,7 @@ unsigned long move_page_tables(struct vm_area_struct *vma,
  */
 int check_no_migration_entries(void);
 
+/* move_to_new_folio's refcount check, copy and commit (mm/migrate.c). */
+int migrate_copy_and_map(struct folio *dst, struct folio *src);
+
 #endif /* MMSIM_MIGRATE_H */

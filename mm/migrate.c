@@ -828,8 +828,8 @@ static int move_to_new_folio(struct folio *dst, struct folio *src)
 {
 	int rc;
 
-	folio_copy(dst, src);
-	rc = folio_migrate_mapping(dst, src, 0);
+	/* the refcount check, copy, commit: at the end of the file */
+	rc = migrate_copy_and_map(dst, src);
 	if (rc)
 		return rc;
 	folio_migrate_flags(dst, src);
@@ -1150,4 +1150,25 @@ long do_move_pages(struct mm_struct *mm, unsigned long start,
 		putback_movable_pages(&pagelist);
 	}
 	return moved;
+}
+
+/*
+ * migrate_copy_and_map - move_to_new_folio()'s copy and commit, in the
+ * order of the kernel's __migrate_folio: (1) a folio with references
+ * beyond the expected ones is not copied ("Check whether src does not
+ * have extra refs before we do more work": -EAGAIN); (2) the data;
+ * (3) the commit, which freezes the count at the expected value. (1) is
+ * what keeps a pinned tmpfs page (try_to_migrate has no pin test for a
+ * file folio) from being copied while a device may still write it, then
+ * committed once the pin is gone: the write lands in the old page and
+ * is lost (fuzz runner, racy seed 170910, under memory=tso;
+ * scenarios/migrate-vs-pinned-shmem-dma.mms). The model had (2) and (3)
+ * only, and raised that lost store where the kernel refuses the copy.
+ */
+int migrate_copy_and_map(struct folio *dst, struct folio *src)
+{
+	if (folio_ref_count(src) != folio_expected_refs(src))	/* (1) */
+		return -EAGAIN;
+	folio_copy(dst, src);					/* (2) */
+	return folio_migrate_mapping(dst, src, 0);		/* (3) */
 }
