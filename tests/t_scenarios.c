@@ -9,7 +9,7 @@
  *    executions and OK_PROOF_STEPS events (predicted from the sample's
  *    mean; a THP split's would be tens of millions). Where it does not
  *    fit or does not end, the line says the result is a sample; at least
- *    OK_PROVED_MIN scenarios must be proved (70 of 80 in session 11). A
+ *    OK_PROVED_MIN scenarios must be proved (71 of 81 in session 11). A
  *    scenario using a part of the model that does not exist yet is a
  *    SKIP naming the op.
  *  - every catalogued regression (sim/regress.c) in both directions: with
