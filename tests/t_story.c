@@ -63,7 +63,7 @@ static const struct {
 	{ "anon-exclusive-clear-no-barrier", { "gup_fast_pte_range",
 					       "try_to_migrate_one",
 					       "ClearPageAnonExclusive",
-					       "do_dma_op", "do_load" } },
+					       "sanity_check_pinned_pages" } },
 	{ "tlb-batched-pending-missing", { "zap_pte_range" } },
 	{ "finish-fault-pmd-no-recheck", { "do_set_pmd", "finish_fault",
 					   "pte_offset_map_lock_norecheck" } },
