@@ -786,15 +786,10 @@ static char *kgen(uint64_t seed, const struct kgen_host *host)
 		   "config mem=%s nodes=1 thp=%s shmem_enabled=%s\n",
 		   (unsigned long long)seed, big ? "64M" : "16M", host->thp,
 		   host->shmem);
-	for (int t = 0; t < g->nr_threads; t++) {
+	for (int t = 0; t < g->nr_threads; t++)
 		if (!g->th[t].nr_ops)
 			gen_op(g, t, "signal idle%d", t);
-		gen_append(&g->out, &g->out_len, &g->out_cap, "%s\n%s",
-			   g->th[t].header, g->th[t].ops);
-		free(g->th[t].ops);
-	}
-	gen_append(&g->out, &g->out_len, &g->out_cap, "expect ok\n");
-	text = g->out;
+	text = gen_emit(g);
 	free(k);
 	return text;
 }

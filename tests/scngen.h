@@ -718,6 +718,19 @@ static void gen_share_out(struct gen *g, int t0, int t1)
 /*
  * scngen - the scenario of (@seed, @cls, @mix) as malloc'd text.
  */
+/* The program's threads after its config: each header and its ops
+ * (freed), then the promise. Returns the text (g->out). */
+static char *gen_emit(struct gen *g)
+{
+	for (int t = 0; t < g->nr_threads; t++) {
+		gen_append(&g->out, &g->out_len, &g->out_cap, "%s\n%s",
+			   g->th[t].header, g->th[t].ops);
+		free(g->th[t].ops);
+	}
+	gen_append(&g->out, &g->out_len, &g->out_cap, "expect ok\n");
+	return g->out;
+}
+
 static char *scngen(uint64_t seed, enum scngen_class cls, unsigned mix)
 {
 	struct gen *g = calloc(1, sizeof(*g));
@@ -913,13 +926,7 @@ static char *scngen(uint64_t seed, enum scngen_class cls, unsigned mix)
 		   g->nodes, !(mix & GEN_THP) ? "never" :
 		   g->thp_always ? "always" : "madvise",
 		   g->swap ? " swap=256K" : "", g->machine);
-	for (int t = 0; t < g->nr_threads; t++) {
-		gen_append(&g->out, &g->out_len, &g->out_cap, "%s\n%s",
-			   g->th[t].header, g->th[t].ops);
-		free(g->th[t].ops);
-	}
-	gen_append(&g->out, &g->out_len, &g->out_cap, "expect ok\n");
-	text = g->out;
+	text = gen_emit(g);
 	free(g);
 	return text;
 }
