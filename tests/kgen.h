@@ -207,15 +207,11 @@ static void kgen_release_pins(struct kgen *k, int t)
 static bool kgen_pin_op(struct kgen *k, int t)
 {
 	struct gen *g = &k->g;
-	int mine[16], n = 0, i;
+	int i = gen_pick_pin(g, t);
 	struct gen_pin *p;
 
-	for (i = 0; i < g->nr_pins; i++)
-		if (g->pins[i].thread == t)
-			mine[n++] = i;
-	if (!n)
+	if (i < 0)
 		return false;
-	i = mine[gen_below(g, n)];
 	p = &g->pins[i];
 	switch (gen_below(g, 4)) {
 	case 0:

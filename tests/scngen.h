@@ -337,18 +337,25 @@ static void gen_unpin(struct gen *g, int t, int k)
 	g->pins[k] = g->pins[--g->nr_pins];
 }
 
-/* A DMA op or an unpin on one of @t's pins; false if it has none. */
-static bool gen_pin_op(struct gen *g, int t)
+/* One of @t's pins, at random (its index); -1 if it has none. */
+static int gen_pick_pin(struct gen *g, int t)
 {
-	int mine[16], n = 0, k;
-	struct gen_pin *p;
+	int mine[16], n = 0;
 
 	for (int i = 0; i < g->nr_pins; i++)
 		if (g->pins[i].thread == t)
 			mine[n++] = i;
-	if (!n)
+	return n ? mine[gen_below(g, n)] : -1;
+}
+
+/* A DMA op or an unpin on one of @t's pins; false if it has none. */
+static bool gen_pin_op(struct gen *g, int t)
+{
+	int k = gen_pick_pin(g, t);
+	struct gen_pin *p;
+
+	if (k < 0)
 		return false;
-	k = mine[gen_below(g, n)];
 	p = &g->pins[k];
 	switch (gen_below(g, 3)) {
 	case 0:
