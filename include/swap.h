@@ -204,7 +204,7 @@ uint64_t swap_peek_slot_word(swp_entry_t entry, unsigned idx);
 void swapcache_migrated(void);
 
 /* A tmpfs page-cache slot now holds a swap entry (mm/shmem.c). */
-void shmem_slot_swapped(struct folio *folio, long nr, struct folio *radswap);
+void shmem_slot_swapped(struct folio *folio, long nr);
 /* try_to_unuse must look again (mm/swapfile.c). */
 void swap_cache_changed(void);
 

@@ -283,6 +283,15 @@ void tlb_remove_table(struct mmu_gather *tlb, struct page *table)
 		tlb_flush_mmu(tlb);
 }
 
+/* A run of @nr freed folios from @run: one of them freed alone. */
+static void free_folio_run(struct folio *run, unsigned long nr)
+{
+	if (nr == 1)
+		folio_free_frozen(run);
+	else
+		folios_free_run(run, nr);
+}
+
 /*
  * tlb_batch_pages_put - tlb_batch_pages_flush()'s work: each queued run's
  * folio leaves the swap cache if it is no longer mapped, then loses the
@@ -295,15 +304,6 @@ void tlb_remove_table(struct mmu_gather *tlb, struct page *table)
  * split in the execution is 512 such folios: one pass instead of 512
  * frees merging pair by pair.
  */
-/* A run of @nr freed folios from @run: one of them freed alone. */
-static void free_folio_run(struct folio *run, unsigned long nr)
-{
-	if (nr == 1)
-		folio_free_frozen(run);
-	else
-		folios_free_run(run, nr);
-}
-
 void tlb_batch_pages_put(struct mmu_gather *tlb)
 {
 	struct folio *run = NULL;

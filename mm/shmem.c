@@ -220,7 +220,7 @@ static void shmem_delete_from_page_cache(struct folio *folio,
 	mapping->nrpages -= nr;
 	mapping->swapped += nr;
 	spin_unlock(&mapping->i_pages_lock);
-	shmem_slot_swapped(folio, nr, radswap);	/* at the end of the file */
+	shmem_slot_swapped(folio, nr);	/* at the end of the file */
 }
 
 /*
@@ -770,7 +770,7 @@ int shmem_unuse(void)
 
 /*
  * shmem_slot_swapped - shmem_delete_from_page_cache()'s end: the page-cache
- * slot holds the swap entry @radswap now, so swapoff's try_to_unuse must
+ * slot holds a swap entry now, so swapoff's try_to_unuse must
  * look again (swap_cache_changed), then the cache's @nr references go.
  * SIM: the kernel's try_to_unuse retries at once, busy; the model's
  * sleeps until a swap_map or swap cache change, and the one swapping a
@@ -782,9 +782,8 @@ int shmem_unuse(void)
  * wake: its swap_duplicate and PTE store share the PTL, which
  * unuse_pte_range takes.
  */
-void shmem_slot_swapped(struct folio *folio, long nr, struct folio *radswap)
+void shmem_slot_swapped(struct folio *folio, long nr)
 {
-	if (radswap)
-		swap_cache_changed();
+	swap_cache_changed();
 	folio_put_refs(folio, nr);
 }

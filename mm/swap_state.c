@@ -21,7 +21,7 @@ struct folio **swap_cache_slot(swp_entry_t entry, const char *who);
 bool swap_cache_freed(const char *who);
 void swap_cache_lock(void);
 void swap_cache_unlock(void);
-void swap_cache_changed(void);
+/* and swap_cache_changed(): swap.h */
 
 struct folio *swap_cache_get_folio(swp_entry_t entry)
 {
