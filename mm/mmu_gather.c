@@ -298,9 +298,10 @@ static void free_folio_run(struct folio *run, unsigned long nr)
  * run's references (the kernel's free_pages_and_swap_cache). With no task
  * running - the teardown after an execution, which nothing observes and
  * which has no yield point - the order-0 folios whose last reference
- * goes are freed in runs of consecutive pfns (folios_free_run): the
- * kernel's folios_put_refs() gathers them for free_unref_folios(), and
- * the buddy lists end as single frees would leave them. A PTE-mapped THP
+ * goes are freed in runs of consecutive pfns (folios_free_run), as the
+ * kernel's folios_put_refs() frees a batch (that it hands them to
+ * free_unref_folios() is not verified); the buddy lists end as single
+ * frees would leave them. A PTE-mapped THP
  * split in the execution is 512 such folios: one pass instead of 512
  * frees merging pair by pair.
  */
