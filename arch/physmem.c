@@ -2117,3 +2117,36 @@ void physmem_table_real(unsigned long pfn)
 	(void)frame_make_real(pfn);
 	zone_unlock();
 }
+
+/* physmem_frame_is_zero - see physmem.h. */
+bool physmem_frame_is_zero(unsigned long pfn)
+{
+	const struct frame_data *fd = &physmem_fdata[pfn];
+	const uint64_t *w;
+	uint64_t mask = ~0ULL;
+
+	switch (fd->state) {
+	case FD_UNIFORM:
+		return fd->val == 0;
+	case FD_UNIFORM1:
+		return fd->val == 0 && fd->exc == 0;
+	case FD_REAL:
+		break;
+	default:	/* FD_POISON, FD_LAZY: PAGE_POISON */
+		return false;
+	}
+	w = pfn_to_virt_raw(pfn);
+#ifndef SIM_STRESS
+	mask = physmem_zmask[pfn];	/* a clear bit: the block is zero */
+	zmask_promise(pfn, mask, "comparing a frame with zero");
+#endif
+	for (unsigned b = 0; b < 64; b++) {
+		if (!(mask & (1ULL << b)))
+			continue;
+		for (unsigned i = b * BLOCK_WORDS; i < (b + 1) * BLOCK_WORDS;
+		     i++)
+			if (__atomic_load_n(&w[i], __ATOMIC_RELAXED))
+				return false;
+	}
+	return true;
+}

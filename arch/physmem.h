@@ -384,4 +384,11 @@ bool assert_physmem_state(void);
 /* Bit-identical to the state physmem_init() built? Costs memory size. */
 bool physmem_is_pristine(void);
 
+/*
+ * physmem_frame_is_zero - does every word of frame @pfn (allocated) read
+ * 0? No scheduling point and the frame stays as it is (a mark is not made
+ * real): a mark answers at once, a real frame costs its dirty blocks.
+ */
+bool physmem_frame_is_zero(unsigned long pfn);
+
 #endif /* ARCH_PHYSMEM_H */

@@ -88,9 +88,15 @@ void try_to_migrate(struct folio *folio, enum ttu_flags flags);
 /*
  * remove_migration_ptes - replace the migration entries pointing at @src
  * by mappings of @dst (src == dst: migration failed, restore). Both
- * locked. @locked: the caller holds the anon_vma lock.
+ * locked. @flags: RMP_LOCKED, the caller holds the anon_vma lock;
+ * RMP_USE_SHARED_ZEROPAGE (a split anon folio, src == dst), a page that
+ * holds only zeros is mapped as the shared zero page instead.
  */
-void remove_migration_ptes(struct folio *src, struct folio *dst, bool locked);
+enum rmp_flags {
+	RMP_LOCKED		= 1 << 0,
+	RMP_USE_SHARED_ZEROPAGE	= 1 << 1,
+};
+void remove_migration_ptes(struct folio *src, struct folio *dst, int flags);
 /*
  * folio_get_anon_vma - a reference on @folio's anon_vma, or NULL if it is
  * not mapped any more. Keeps the anon_vma alive while the folio's

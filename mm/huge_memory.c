@@ -897,11 +897,11 @@ static void unmap_folio(struct folio *folio)
 /*
  * remap_page - the migration entries of the @nr pages from @folio map the
  * pages again: one remove_migration_ptes per (new) folio, as they now
- * are after a split, or once for the whole folio if it failed.
- * SIM: no RMP_USE_SHARED_ZEROPAGE (a zero-filled page is not replaced by
- * the shared zero page).
+ * are after a split, or once for the whole folio if it failed. @flags:
+ * RMP_USE_SHARED_ZEROPAGE after a split of an anon folio (a page that
+ * holds only zeros is mapped as the shared zero page, and freed).
  */
-static void remap_page(struct folio *folio, unsigned long nr)
+static void remap_page(struct folio *folio, unsigned long nr, int flags)
 {
 	unsigned long i = 0;
 
@@ -909,7 +909,7 @@ static void remap_page(struct folio *folio, unsigned long nr)
 	if (!folio_test_anon(folio))
 		return;
 	for (;;) {
-		remove_migration_ptes(folio, folio, true);
+		remove_migration_ptes(folio, folio, RMP_LOCKED | flags);
 		i += folio_nr_pages(folio);
 		if (i >= nr)
 			break;
@@ -1006,7 +1006,9 @@ static bool split_new_folio_watched(const struct folio *head, unsigned long nr,
  *      the head after that must see every slot that moved (the
  *      unfreeze's release, include/page_ref.h);
  *  (6) remap_page: migration entries become PTEs of the new folios (or of
- *      the old one, if (4) failed);
+ *      the old one, if (4) failed); after the split of an anon folio, a
+ *      page that holds only zeros becomes the shared zero page instead
+ *      (mm/migrate.c: try_to_map_unused_to_zeropage), mapped nowhere;
  *  (7) unlock and put every new folio except the one holding @lock_at;
  *      with @list (reclaim splitting an isolated folio: the kernel's
  *      lru_add_split_folio), each such folio keeps that reference as its
@@ -1130,7 +1132,7 @@ static int __folio_split(struct folio *folio, struct page *lock_at,
 		spin_unlock(&mapping->i_pages_lock);
 remap:
 	/* (6) */
-	remap_page(folio, nr);
+	remap_page(folio, nr, !ret && anon_vma ? RMP_USE_SHARED_ZEROPAGE : 0);
 	/* (7) */
 	if (!ret) {
 		for (unsigned long j = 0; j < nr; j++) {

@@ -396,6 +396,10 @@ void try_to_migrate(struct folio *folio, enum ttu_flags flags)
 
 /* ---- remove_migration_ptes ---- */
 
+static bool try_to_map_unused_to_zeropage(struct vm_area_struct *vma,
+					  unsigned long addr, pte_t *ptep,
+					  pte_t old_pte, struct page *page);
+
 /*
  * remove_migration_pte - the migration entry at @ptep (PTL held) maps the
  * corresponding page of the new folio (w->arg): young and dirty from the
@@ -404,7 +408,8 @@ void try_to_migrate(struct folio *folio, enum ttu_flags flags)
  */
 static void remove_migration_pte_one(struct folio *src, struct folio *folio,
 				     struct vm_area_struct *vma,
-				     unsigned long addr, pte_t *ptep)
+				     unsigned long addr, pte_t *ptep,
+				     bool map_unused_to_zeropage)
 {
 	pte_t old_pte = ptep_get_l(ptep, "remove_migration_pte:pte");
 	swp_entry_t entry = pte_to_swp_entry(old_pte);
@@ -413,6 +418,9 @@ static void remove_migration_pte_one(struct folio *src, struct folio *folio,
 	rmap_t rmap_flags = RMAP_NONE;
 	pte_t pte;
 
+	if (map_unused_to_zeropage &&
+	    try_to_map_unused_to_zeropage(vma, addr, ptep, old_pte, new))
+		return;
 	folio_get(folio);
 	pte = pfn_pte(page_to_pfn(new), vma->vm_page_prot);
 	if (!is_migration_entry_young(entry))
@@ -487,6 +495,7 @@ void remove_migration_pmd(struct vm_area_struct *vma, unsigned long haddr,
 struct rmap_walk_arg {
 	struct folio *src;	/* whose migration entries are looked for */
 	struct folio *dst;	/* what they map afterwards */
+	bool map_unused_to_zeropage;	/* RMP_USE_SHARED_ZEROPAGE */
 };
 
 /*
@@ -516,14 +525,17 @@ static bool remove_migration_pte(struct folio *folio,
 			continue;
 		}
 		remove_migration_pte_one(a->src, a->dst, vma, pvmw.address,
-					 pvmw.pte);
+					 pvmw.pte, a->map_unused_to_zeropage);
 	}
 	return true;
 }
 
-void remove_migration_ptes(struct folio *src, struct folio *dst, bool locked)
+void remove_migration_ptes(struct folio *src, struct folio *dst, int flags)
 {
-	struct rmap_walk_arg a = { .src = src, .dst = dst };
+	struct rmap_walk_arg a = {
+		.src = src, .dst = dst,
+		.map_unused_to_zeropage = flags & RMP_USE_SHARED_ZEROPAGE,
+	};
 	struct rmap_walk_control rwc = {
 		.arg = &a,
 		.rmap_one = remove_migration_pte,
@@ -531,7 +543,8 @@ void remove_migration_ptes(struct folio *src, struct folio *dst, bool locked)
 	};
 
 	VM_BUG_ON_FOLIO(!folio_test_locked(src), src);
-	if (locked)
+	VM_BUG_ON_FOLIO((flags & RMP_USE_SHARED_ZEROPAGE) && src != dst, src);
+	if (flags & RMP_LOCKED)
 		rmap_walk_locked(dst, &rwc);
 	else
 		rmap_walk(dst, &rwc);
@@ -903,7 +916,7 @@ static int migrate_folio_unmap(struct folio *src, int node,
 		return 0;
 	/* Still mapped (pinned, or a fault raced the walk): restore. */
 	if (st->was_mapped)
-		remove_migration_ptes(src, src, false);
+		remove_migration_ptes(src, src, 0);
 	__folio_clear_locked(dst);
 	if (st->anon_vma)
 		put_anon_vma(st->anon_vma);
@@ -925,7 +938,7 @@ static int migrate_folio_move(struct folio *src, struct migrate_state *st)
 	rc = move_to_new_folio(dst, src);
 	if (rc) {
 		if (st->was_mapped)
-			remove_migration_ptes(src, src, false);
+			remove_migration_ptes(src, src, 0);
 		__folio_clear_locked(dst);
 		folio_put(dst);
 		if (st->anon_vma)
@@ -934,7 +947,7 @@ static int migrate_folio_move(struct folio *src, struct migrate_state *st)
 		return rc;
 	}
 	if (st->was_mapped)
-		remove_migration_ptes(src, dst, false);
+		remove_migration_ptes(src, dst, 0);
 	folio_unlock(dst);
 	/* The mappings hold @dst now; drop the allocation's reference. */
 	folio_put(dst);
@@ -1171,4 +1184,50 @@ int migrate_copy_and_map(struct folio *dst, struct folio *src)
 		return -EAGAIN;
 	folio_copy(dst, src);					/* (2) */
 	return folio_migrate_mapping(dst, src, 0);		/* (3) */
+}
+
+/*
+ * try_to_map_unused_to_zeropage - remove_migration_pte() after a split
+ * (RMP_USE_SHARED_ZEROPAGE): the migration entry @old_pte at @ptep (PTL
+ * held) for @page, a new order-0 folio that holds only zeros, becomes a
+ * mapping of the shared zero page instead (special, vm_page_prot, its
+ * soft-dirty and uffd-wp kept), and the page is not mapped again: the
+ * split's put at its end frees it (kernel 6.12, "mm: remap unused
+ * subpages to shared zeropage when splitting isolated thp"; 6.18 compares
+ * with pages_identical() where it had memchr_inv(), and keeps the two
+ * bits). Refused for an mlocked page or a VM_LOCKED VMA. The data cannot
+ * change under the compare: the page is locked, mapped nowhere (its
+ * entries are migration entries, the TLBs flushed when they were made)
+ * and the split's freeze ruled out pins; the compare is a read of it
+ * all the same, a scheduling point, so that a store the model lets in
+ * by a catalogued bug (a stale TLB entry, a pin) is ordered against it.
+ */
+static bool try_to_map_unused_to_zeropage(struct vm_area_struct *vma,
+					  unsigned long addr, pte_t *ptep,
+					  pte_t old_pte, struct page *page)
+{
+	struct folio *folio = page_folio(page);
+	pte_t newpte;
+
+	if (folio_test_large(folio))
+		return false;
+	VM_BUG_ON_PAGE(!folio_test_anon(folio), page);
+	VM_BUG_ON_PAGE(!folio_test_locked(folio), page);
+	VM_BUG_ON_PAGE(pte_present(old_pte), page);
+	if (folio_test_mlocked(folio) || (vma->vm_flags & VM_LOCKED))
+		return false;
+	sim_yield(SIM_EV_READ, sim_data_obj(page),
+		  "try_to_map_unused_to_zeropage:pages_identical");
+	if (!physmem_frame_is_zero(page_to_pfn(page)))
+		return false;
+	newpte = pte_mkspecial(pfn_pte(page_to_pfn(ZERO_PAGE(addr)),
+				       vma->vm_page_prot));
+	if (pte_swp_soft_dirty(old_pte))
+		newpte = pte_mksoft_dirty(newpte);
+	if (pte_swp_uffd_wp(old_pte))
+		newpte = pte_mkuffd_wp(newpte);
+	set_pte_at_l(vma->vm_mm, addr, ptep, newpte,
+		     "try_to_map_unused_to_zeropage:set");
+	add_mm_counter(vma->vm_mm, mm_counter(folio), -1);
+	return true;
 }

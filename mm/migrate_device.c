@@ -247,7 +247,7 @@ static unsigned long migrate_device_unmap(unsigned long *src,
 		if (!page || (src[i] & MIGRATE_PFN_MIGRATE))
 			continue;
 		folio = page_folio(page);
-		remove_migration_ptes(folio, folio, false);
+		remove_migration_ptes(folio, folio, 0);
 		src[i] = 0;
 		if (fault_folio != folio)
 			folio_unlock(folio);
@@ -377,7 +377,7 @@ void migrate_vma_finalize(struct migrate_vma *migrate)
 			}
 			dst = src;
 		}
-		remove_migration_ptes(src, dst, false);
+		remove_migration_ptes(src, dst, 0);
 		if (!is_device_private_page(page))
 			folio_clear_isolated(src);	/* back on the LRU */
 		if (fault_folio != src)

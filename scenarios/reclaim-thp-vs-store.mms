@@ -2,9 +2,10 @@
 # it (issue 11). folio_alloc_swap cannot give the THP 512 slots (no
 # THP_SWAP), so shrink_folio_list splits it (split_folio_to_list: PMD
 # frozen into PTE migration entries, count frozen, struct pages split,
-# PTEs back) and swaps the pages out one by one: the swap device has 3
-# slots, for the first three (A, A+0x1000 that main stores into, A+0x2000);
-# the other pages stay, as they do when swap is full. The store lands
+# PTEs back: the 510 pages that hold only zeros become the shared zero
+# page) and swaps the pages out one by one: the swap device has 3 slots;
+# A and A+0x1000, which main stores into, keep theirs, and each unmapped
+# zero-filled page is written through the third and freed. The store lands
 # before the split's freeze, waits on a migration entry, or faults its
 # page back from swap; it is never lost, and the other page keeps its
 # value.

@@ -44,8 +44,8 @@
  * model deliberately does otherwise (each at its place below, naming its
  * row of docs/deviations.md): VMA splits it would not merge back, MADV_FREE
  * of THPs, MADV_FREE/COLD/PAGEOUT around fork (per-CPU LRU batches),
- * collapse of PTE-mapped THPs; and the two open disagreements (a split's
- * zero-page remap, collapse of zero-only ranges). The frame statements go
+ * collapse of PTE-mapped THPs; and the open disagreement (collapse of
+ * zero-only ranges). The frame statements go
  * at the very end (the model stops at its first failing statement, which
  * the comparison then reports as failing on both sides or not), each
  * right around one write (pfn-mark, store, same-frame/other-frame).
@@ -357,17 +357,14 @@ static void kgen_madvise(struct kgen *k, int t)
 			k->freed = true;	/* and no fork after it */
 		}
 		/*
-		 * A THP region: cold and willneed of the whole 2M only
-		 * (all of it mapped: a hole is -ENOMEM). Left out:
-		 *  - free: the model splits every large folio it meets,
-		 *    the kernel makes a whole one lazyfree (docs/
-		 *    deviations.md, the row "THP_SWAP is not modelled");
-		 *  - pageout, and cold of a part: they split the folio
-		 *    (pageout: add_to_swap fails with no swap), and 6.18's
-		 *    split maps the subpages that hold only zeroes to the
-		 *    shared zero page (__folio_split: remap_page(...,
-		 *    RMP_USE_SHARED_ZEROPAGE)), which the model's split
-		 *    does not (docs/fidelity.md, open disagreement 1).
+		 * A THP region: cold, willneed and pageout of the whole
+		 * 2M only (all of it mapped: a hole is -ENOMEM; pageout
+		 * splits the folio, add_to_swap failing with no swap, and
+		 * the split maps the pages that hold only zeroes to the
+		 * shared zero page: scenarios/kernel/split-zero-subpages.mms).
+		 * Left out: free, as the model splits every large folio it
+		 * meets, the kernel makes a whole one lazyfree (docs/
+		 * deviations.md, the row "THP_SWAP is not modelled").
 		 */
 		if (k->kind[ri] == KG_THP) {
 			/*
@@ -381,7 +378,7 @@ static void kgen_madvise(struct kgen *k, int t)
 			 * counts mappings (docs/deviations.md, the row
 			 * "THP_SWAP is not modelled").
 			 */
-			if (adv[0] == 'f' || adv[0] == 'p' || pte_thp)
+			if (adv[0] == 'f' || pte_thp)
 				return;
 			for (unsigned i = 0; i < r->pages; i++)
 				if (!gen_ok(g, t, r, i, 0))
@@ -448,7 +445,7 @@ static void kgen_madvise(struct kgen *k, int t)
 	 * only MADV_COLLAPSE's control"). And after a store: a range of
 	 * only holes and zero pages collapses on the host, the model
 	 * refuses it (no writable PTE: SCAN_PAGE_RO; docs/fidelity.md,
-	 * open disagreement 2).
+	 * open disagreement 1).
 	 */
 	if (k->kind[ri] != KG_THP || k->no_collapse[ri])
 		return;

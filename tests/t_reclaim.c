@@ -344,10 +344,18 @@ static void t_thp_race(void)
 		return;
 	r = st_explore(p, "random", 1);
 	thp_split_stats(&split_ok, &split_failed);
-	ok(r.failures == 0 && split_ok == 1 && swap_stats.writes == 3,
-	   "%s: reclaim splits the THP the store races and fills the 3 "
-	   "swap slots (splits %lu, writes %lu)", path, split_ok,
-	   swap_stats.writes);
+	/*
+	 * 2 pages with data keep their slots; the split maps the other 510
+	 * (only zeros) to the zero page, and reclaim's list then holds them
+	 * unmapped: each is written through the last slot and freed (the
+	 * kernel's shrink_folio_list has no shortcut for an unmapped anon
+	 * folio; not verified for 6.18).
+	 */
+	ok(r.failures == 0 && split_ok == 1 &&
+	   swap_stats.writes == HPAGE_PMD_NR,
+	   "%s: reclaim splits the THP the store races and swaps out its "
+	   "pages through the 3 slots (splits %lu, writes %lu)", path,
+	   split_ok, swap_stats.writes);
 	explore_result_free(&r);
 	r = st_explore(p, NULL, 300);
 	ok(r.failures == 0 && r.executions == 300,

@@ -2,7 +2,8 @@
 /*
  * t_split - split_huge_page (split_folio) and the deferred split queue,
  * sequentially: a split keeps every page's data and leaves 512 order-0
- * folios with their own refcount, mapcount and PG_anon_exclusive; a
+ * folios with their own refcount, mapcount and PG_anon_exclusive, the
+ * pages that hold only zeros mapped as the shared zero page instead; a
  * pinned folio refuses (-EAGAIN) and stays whole and mapped; a shared
  * THP splits in both processes; a partial munmap queues the folio and
  * deferred_split_scan splits it and frees the unmapped pages; a folio
@@ -75,6 +76,64 @@ static void split_pmd_mapped(void *arg)
 		       "write after split copied an exclusive page");
 	}
 	expect(get_mm_counter(mm, MM_ANONPAGES) == HPAGE_PMD_NR, "rss");
+	mmput(mm);
+}
+
+/*
+ * A split maps each page that holds only zeros to the shared zero page
+ * and frees it (RMP_USE_SHARED_ZEROPAGE): never written (a mark), written
+ * and put back to zero (one word: a mark; two words: a real frame, its
+ * dirty blocks read). A page with data (a real frame) stays mapped and
+ * exclusive. A write to one of the zero pages copies it.
+ */
+static void split_zero_pages(void *arg)
+{
+	struct mm_struct *mm = mt_new_mm();
+	unsigned long a = mt_mmap(mm, HSZ);
+	unsigned long free0;
+	int ret;
+
+	mt_store(mm, a + 3 * PAGE_SIZE, 0x33);
+	mt_store(mm, a + 3 * PAGE_SIZE + 8, 0x34);
+	mt_store(mm, a + 9 * PAGE_SIZE + 16, 0x99);
+	mt_store(mm, a + 9 * PAGE_SIZE + 16, 0);
+	mt_store(mm, a + 11 * PAGE_SIZE, 0x1);
+	mt_store(mm, a + 11 * PAGE_SIZE + 2048, 0x2);
+	mt_store(mm, a + 11 * PAGE_SIZE, 0);
+	mt_store(mm, a + 11 * PAGE_SIZE + 2048, 0);
+	expect(pt_is_huge(mm, a), "not a huge PMD");
+	mt_quiescent();
+	free0 = nr_free_pages();
+	ret = do_split(mm, a);
+	expect(ret == 0, "split failed: %d", ret);
+	mt_quiescent();
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		unsigned long pfn = pt_pfn(mm, a + i * PAGE_SIZE);
+
+		if (i == 3) {
+			expect(!is_zero_pfn(pfn) &&
+			       PageAnonExclusive(pfn_to_page(pfn)) &&
+			       page_mapcount_raw(pfn_to_page(pfn)) == 1,
+			       "the page with data is not mapped as it was");
+			continue;
+		}
+		expect(is_zero_pfn(pfn), "page %lu (zeros) is not the zero "
+		       "page", i);
+	}
+	expect(get_mm_counter(mm, MM_ANONPAGES) == 1, "rss %ld, want 1",
+	       get_mm_counter(mm, MM_ANONPAGES));
+	expect(nr_free_pages() == free0 + HPAGE_PMD_NR - 1,
+	       "%lu pages freed by the split, want %lu",
+	       nr_free_pages() - free0, HPAGE_PMD_NR - 1);
+	expect(mt_load(mm, a + 3 * PAGE_SIZE + 8) == 0x34 &&
+	       mt_load(mm, a + 9 * PAGE_SIZE + 16) == 0 &&
+	       mt_load(mm, a + 11 * PAGE_SIZE + 2048) == 0,
+	       "a value changed in the split");
+	mt_store(mm, a + 5 * PAGE_SIZE, 0x55);
+	expect(!is_zero_pfn(pt_pfn(mm, a + 5 * PAGE_SIZE)) &&
+	       mt_load(mm, a + 5 * PAGE_SIZE) == 0x55 &&
+	       get_mm_counter(mm, MM_ANONPAGES) == 2,
+	       "a write to a zero page after the split did not copy it");
 	mmput(mm);
 }
 
@@ -226,6 +285,9 @@ static const struct mm_test tests[] = {
 	{ "split of a PMD-mapped THP keeps every page's data; 512 order-0 "
 	  "folios with their own counts and PG_anon_exclusive",
 	  split_pmd_mapped },
+	{ "split maps the pages that hold only zeros (never written, or put "
+	  "back to zero) to the shared zero page and frees them; a page with "
+	  "data stays; a write copies a zero page", split_zero_pages },
 	{ "split of a PTE-mapped THP keeps every page's data",
 	  split_pte_mapped },
 	{ "a pinned THP is not split (-EAGAIN), stays PMD-mapped and the pin "

@@ -74,6 +74,7 @@ static struct host {
 	char release[200];
 	char thp[32], shmem[32], defrag[32];
 	bool swap, ksm, ksmd_running, io_uring, soft_dirty, pfns, kpageflags;
+	bool split_debugfs;	/* debugfs split_huge_pages writable */
 	int nodes;
 } H;
 
@@ -158,12 +159,16 @@ static uint64_t self_pagemap(void *va)
 	return e;
 }
 
+/* The kernel's debugfs file that splits the THPs of a range (what the
+ * scenario's `split ADDR` does for one address). */
+#define SPLIT_HUGE_PAGES "/sys/kernel/debug/split_huge_pages"
+
 static void probe_host(void)
 {
 	struct utsname u;
 	char buf[256];
 	FILE *f;
-	int lines = 0;
+	int lines = 0, fd;
 	void *p;
 
 	uname(&u);
@@ -181,6 +186,11 @@ static void probe_host(void)
 		fclose(f);
 	H.swap = lines > 1;
 	H.ksm = !access("/sys/kernel/mm/ksm/run", R_OK);
+	/* open(), not access(): kernel lockdown refuses debugfs to root */
+	fd = open(SPLIT_HUGE_PAGES, O_WRONLY);
+	H.split_debugfs = fd >= 0;
+	if (fd >= 0)
+		close(fd);
 	H.ksmd_running = read_line("/sys/kernel/mm/ksm/run", buf, sizeof(buf)) &&
 			 strcmp(buf, "0");
 	H.nodes = 1;
@@ -232,10 +242,13 @@ static void print_probe(void)
 	       H.io_uring ? "yes (fixed buffers: raw syscalls)" : "no",
 	       !H.ksm ? "no" : H.ksmd_running ? "yes, ksmd running" :
 						"yes, ksmd stopped");
-	printf("host: pagemap soft-dirty %s; PFNs %s; kpageflags %s\n",
+	printf("host: pagemap soft-dirty %s; PFNs %s; kpageflags %s; "
+	       "split_huge_pages %s\n",
 	       H.soft_dirty ? "yes" : "no (CONFIG_MEM_SOFT_DIRTY off?)",
 	       H.pfns ? "yes" : "no (needs CAP_SYS_ADMIN)",
-	       H.kpageflags ? "yes" : "no (needs root)");
+	       H.kpageflags ? "yes" : "no (needs root)",
+	       H.split_debugfs ? "yes" :
+	       "no (debugfs not mounted, or kernel lockdown)");
 }
 
 /* ---- what can run here ---- */
@@ -474,6 +487,14 @@ static const char *host_cannot(const struct scenario *s, char *why,
 		case SCN_OP_MOVE_PAGES:
 			if (op->node >= H.nodes)
 				r = "move_pages to a NUMA node the host lacks";
+			break;
+		case SCN_OP_SPLIT:
+			if (op->flags & SCN_F_PMD)
+				r = "split pmd: no user interface splits only "
+				    "the PMD of a THP";
+			else if (!H.split_debugfs)
+				r = "split needs " SPLIT_HUGE_PAGES " (root, "
+				    "debugfs mounted, no kernel lockdown)";
 			break;
 		default:
 			r = "no user interface runs this op on the host "
@@ -887,6 +908,19 @@ static void host_op(const struct scenario *s, int p, const struct step *st,
 		if (madvise((void *)va, op_length(s, op), host_madv[op->advice]))
 			r->err = errno;
 		return;
+	case SCN_OP_SPLIT: {
+		/* debugfs: "pid,start,end" splits every THP mapped in the
+		 * range; the result is not judged (as in the model) */
+		int fd = open(SPLIT_HUGE_PAGES, O_WRONLY);
+
+		if (fd >= 0) {
+			dprintf(fd, "%d,%#lx,%#lx", (int)getpid(), va,
+				va + KPAGE);
+			close(fd);
+		}
+		r->err = 0;
+		return;
+	}
 	case SCN_OP_COLLAPSE:
 		if (madvise((void *)va, 2UL << 20, host_madv[SCN_MADV_COLLAPSE]))
 			r->err = errno;	/* not judged (as in the model) */
