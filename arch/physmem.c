@@ -658,6 +658,7 @@ bool physmem_check_free_poison(unsigned long *pfnp, unsigned *wordp,
 static struct page clean_page = {
 	._mapcount = { -1 },
 	._entire_mapcount = { -1 },
+	._large_mapcount = { -1 },
 };
 
 static inline void page_set_clean(struct page *page, int nid)
@@ -814,6 +815,7 @@ static void prep_new_page(struct page *page, unsigned order, gfp_t gfp)
 		page->flags |= BIT(PG_head);
 		page->_folio_order = order;
 		page->_entire_mapcount.counter = -1;
+		page->_large_mapcount.counter = -1;
 		page->_nr_pages_mapped.counter = 0;
 		page->_pincount.counter = 0;
 	}

@@ -502,6 +502,11 @@ static __attribute__((noinline)) void check_folio(struct page *page,
 				 "%lu has %d, %ld pages are PTE-mapped", pfn,
 				 folio->_nr_pages_mapped.counter, nr_mapped);
 		maps += info[pfn].pmd_maps;
+		if (folio->_large_mapcount.counter + 1 != maps)
+			inv_fail("invariant (1) large mapcount: folio pfn %lu "
+				 "has %d, %ld PTEs and PMDs map it", pfn,
+				 folio->_large_mapcount.counter + 1,
+				 (long)maps);
 	}
 	/* (11) */
 	if (!folio_test_large(folio) &&
@@ -566,7 +571,7 @@ static void check_frame(struct page *page, unsigned order, void *arg)
 	if (PageTable(page)) {
 		if (!info[pfn].table_seen)
 			inv_fail("invariant (5) page table: pfn %lu (level "
-				 "%lu) is allocated but neither reachable nor "
+				 "%u) is allocated but neither reachable nor "
 				 "deposited (a leaked page table)", pfn,
 				 page->pt_level);
 		return;

@@ -641,16 +641,19 @@ static inline pgd_t *pgd_offset(struct mm_struct *mm, unsigned long address)
 #define pmd_addr_end(a, e) __LEVEL_ADDR_END(a, e, PMD_SIZE)
 
 /*
- * folio_mapcount() inline for an order-0 folio (its page's _mapcount);
- * a large one's sum is __folio_mapcount() (mm/page_alloc.c). Defined
- * last: the yield sites above keep their lines.
+ * folio_mapcount(): an order-0 folio's page's _mapcount + 1; a large
+ * one's _large_mapcount + 1, its PTE and PMD mappings (kernel 6.18:
+ * folio_large_mapcount()), one load. mm/rmap.c changes it with every
+ * page's and the PMDs' counts, in the same step; check/invariants.c
+ * checks it is their sum. Defined last: the yield sites above keep
+ * their lines.
  */
 int __folio_mapcount(const struct folio *folio);
 static inline int folio_mapcount(const struct folio *folio)
 {
 	if (!folio_test_large(folio))
 		return page_mapcount_raw(&folio->page);
-	return __folio_mapcount(folio);
+	return __atomic_load_n(&folio->_large_mapcount.counter, SIM_MO) + 1;
 }
 
 #endif /* MMSIM_MM_H */

@@ -8,7 +8,8 @@
  * of compound_head().
  *
  * SIM: the large-folio fields the kernel keeps in the first tail page
- * (_entire_mapcount, _nr_pages_mapped, _pincount, order) live in every
+ * (_entire_mapcount, _nr_pages_mapped, _large_mapcount, _pincount,
+ * order) live in every
  * struct page here and are meaningful in the head only. struct page is
  * therefore larger than the kernel's 64 bytes; nothing depends on its size.
  */
@@ -36,10 +37,11 @@ struct anon_vma;
 	unsigned int _folio_order;                                         \
 	atomic_t _entire_mapcount;	/* PMD mappings - 1 */             \
 	atomic_t _nr_pages_mapped;	/* subpages mapped by PTE */        \
+	atomic_t _large_mapcount;	/* PTE + PMD mappings - 1 */       \
 	atomic_t _pincount;	/* FOLL_PIN pins of a large folio */        \
 	/* page-table pages: */                                            \
+	unsigned int pt_level;	/* which level this table is */            \
 	spinlock_t ptl;		/* split PTE/PMD lock lives here */         \
-	unsigned long pt_level;	/* which level this table is */            \
 	void *pt_mm;		/* owner mm of a page-table page */         \
 	/* private to arch/physmem.c: */                                   \
 	unsigned int buddy_order;                                          \

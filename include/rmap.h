@@ -229,4 +229,17 @@ void try_to_unmap_flush_dirty(void);
  */
 void flush_tlb_batched_pending(struct mm_struct *mm);
 
+/*
+ * folio_large_mapcount_add - a large @folio gained (@diff > 0) or lost
+ * mappings by PTE or PMD: its _large_mapcount follows, in the step of
+ * the page or PMD counts' change (kernel: the rmap functions' atomic
+ * add to _large_mapcount). Nothing for an order-0 folio.
+ */
+static inline void folio_large_mapcount_add(struct folio *folio, int diff)
+{
+	if (folio_test_large(folio))
+		__atomic_add_fetch(&folio->_large_mapcount.counter, diff,
+				   SIM_MO);
+}
+
 #endif /* MMSIM_RMAP_H */

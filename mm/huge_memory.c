@@ -952,6 +952,7 @@ static void __split_unmapped_folio(struct folio *folio, bool isolate)
 		__atomic_store_n(&tail->compound_head, 0UL, SIM_MO);
 	}
 	VM_BUG_ON_FOLIO(folio->_entire_mapcount.counter != -1 ||
+				folio->_large_mapcount.counter != -1 ||
 				folio->_nr_pages_mapped.counter != 0 ||
 				folio->_pincount.counter != 0,
 			folio);

@@ -158,11 +158,9 @@ void folio_put_refs(struct folio *folio, int refs)
 }
 
 /*
- * __folio_mapcount - folio_mapcount() (mm.h) of a large folio: the PTEs
- * of each page plus the PMDs of the whole. Plain loads, no yield point.
- * A large folio with no page mapped by PTE (_nr_pages_mapped 0; rmap.c
- * updates it in the same step as the pages' _mapcount) costs O(1), as the
- * kernel's _large_mapcount does; stress mode (real threads) always sums.
+ * __folio_mapcount - folio_mapcount() (mm.h) of a large folio counted
+ * the long way: the PTEs of each page plus the PMDs of the whole. Plain
+ * loads, no yield point. The checks compare it with _large_mapcount.
  */
 int __folio_mapcount(const struct folio *folio)
 {
@@ -171,10 +169,6 @@ int __folio_mapcount(const struct folio *folio)
 	if (!folio_test_large(folio))
 		return page_mapcount_raw(&folio->page);
 	n = __atomic_load_n(&folio->_entire_mapcount.counter, SIM_MO) + 1;
-#ifndef SIM_STRESS
-	if (!__atomic_load_n(&folio->_nr_pages_mapped.counter, SIM_MO))
-		return n;
-#endif
 	for (long i = 0; i < folio_nr_pages(folio); i++)
 		n += page_mapcount_raw(&folio->page + i);
 	return n;

@@ -356,6 +356,7 @@ void folio_add_new_anon_rmap(struct folio *folio, struct vm_area_struct *vma,
 	} else {
 		VM_BUG_ON_FOLIO(!folio_test_pmd_mappable(folio), folio);
 		folio->_entire_mapcount.counter = 0;
+		folio->_large_mapcount.counter = 0;
 	}
 	if (flags & RMAP_EXCLUSIVE)
 		__SetPageAnonExclusive(&folio->page);
@@ -389,6 +390,7 @@ void folio_add_anon_rmap_ptes(struct folio *folio, struct page *page,
 			__atomic_fetch_or(&p->flags, BIT(PG_anon_exclusive),
 					  SIM_MO);
 	}
+	folio_large_mapcount_add(folio, nr_pages);
 }
 
 /*
@@ -406,6 +408,7 @@ void folio_add_file_rmap_ptes(struct folio *folio, struct page *page,
 		    folio_test_large(folio))
 			__atomic_add_fetch(&folio->_nr_pages_mapped.counter, 1,
 					   SIM_MO);
+	folio_large_mapcount_add(folio, nr);
 }
 
 /* folio_dup_file_rmap_ptes - fork copies a file PTE (no pin rule). */
@@ -415,6 +418,7 @@ void folio_dup_file_rmap_ptes(struct folio *folio, struct page *page, int nr)
 		if (atomic_inc_return(&page[i]._mapcount) == 0 &&
 		    folio_test_large(folio))
 			atomic_inc(&folio->_nr_pages_mapped);
+	folio_large_mapcount_add(folio, nr);
 }
 
 /* folio_add_file_rmap_pmd - do_set_pmd maps the folio whole. PMD lock. */
@@ -422,6 +426,7 @@ void folio_add_file_rmap_pmd(struct folio *folio, struct page *page,
 			     struct vm_area_struct *vma)
 {
 	atomic_inc(&folio->_entire_mapcount);
+	folio_large_mapcount_add(folio, 1);
 }
 
 /* folio_add_anon_rmap_pmd - one more PMD mapping of @folio. PMD lock held. */
@@ -430,6 +435,7 @@ void folio_add_anon_rmap_pmd(struct folio *folio, struct page *page,
 			     rmap_t flags)
 {
 	atomic_inc(&folio->_entire_mapcount);
+	folio_large_mapcount_add(folio, 1);
 	if (flags & RMAP_EXCLUSIVE)
 		SetPageAnonExclusive(page);
 }
@@ -460,6 +466,7 @@ void folio_remove_rmap_ptes(struct folio *folio, struct page *page,
 			nr++;
 		}
 	}
+	folio_large_mapcount_add(folio, -nr_pages);
 	/* still mapped: by a PTE of another page, or by a PMD */
 	if (nr &&
 	    (__atomic_load_n(&folio->_nr_pages_mapped.counter, SIM_MO) > 0 ||
@@ -473,6 +480,7 @@ void folio_remove_rmap_pmd(struct folio *folio, struct page *page,
 {
 	int v = atomic_dec_return(&folio->_entire_mapcount);
 
+	folio_large_mapcount_add(folio, -1);
 	VM_BUG_ON_FOLIO(v < -1, folio);
 }
 
@@ -517,6 +525,7 @@ int folio_try_dup_anon_rmap_ptes(struct folio *folio, struct page *page,
 		    folio_test_large(folio))
 			atomic_inc(&folio->_nr_pages_mapped);
 	}
+	folio_large_mapcount_add(folio, nr_pages);
 	return 0;
 }
 
@@ -529,6 +538,7 @@ int folio_try_dup_anon_rmap_pmd(struct folio *folio, struct page *page,
 		ClearPageAnonExclusive(page);
 	}
 	atomic_inc(&folio->_entire_mapcount);
+	folio_large_mapcount_add(folio, 1);
 	return 0;
 }
 
