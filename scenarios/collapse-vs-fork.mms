@@ -1,11 +1,10 @@
 # khugepaged collapse of the parent's range racing fork (mm/khugepaged.c,
 # mm/fork.c). fork holds the parent's mmap_lock for write while it copies
 # the page tables; the collapse takes it for write too, so the child
-# either shares the small pages (the parent's range then has no writable
-# PTE until it writes: the collapse fails, or collapses after the
-# parent's COW) or inherits the THP with its deposited table. The child
-# reads what the parent wrote before fork; neither sees the other's
-# later stores.
+# either shares the small pages (the collapse then copies them into the
+# parent's new THP, read-only PTEs and all, and the child keeps them) or
+# inherits the THP with its deposited table. The child reads what the
+# parent wrote before fork; neither sees the other's later stores.
 config thp=never
 thread main:
 	mmap A 2M

@@ -44,8 +44,7 @@
  * model deliberately does otherwise (each at its place below, naming its
  * row of docs/deviations.md): VMA splits it would not merge back, MADV_FREE
  * of THPs, MADV_FREE/COLD/PAGEOUT around fork (per-CPU LRU batches),
- * collapse of PTE-mapped THPs; and the open disagreement (collapse of
- * zero-only ranges). The frame statements go
+ * collapse of PTE-mapped THPs. The frame statements go
  * at the very end (the model stops at its first failing statement, which
  * the comparison then reports as failing on both sides or not), each
  * right around one write (pfn-mark, store, same-frame/other-frame).
@@ -442,21 +441,12 @@ static void kgen_madvise(struct kgen *k, int t)
 	 * PTE-mapped THP in it (a PMD split by a partial op, or a COW
 	 * fault after fork): the model's collapse fails on one, the
 	 * kernel's copies it (docs/deviations.md, the row "Collapse:
-	 * only MADV_COLLAPSE's control"). And after a store: a range of
-	 * only holes and zero pages collapses on the host, the model
-	 * refuses it (no writable PTE: SCAN_PAGE_RO; docs/fidelity.md,
-	 * open disagreement 1).
+	 * only MADV_COLLAPSE's control"). A range never written (holes,
+	 * zero pages, read-only PTEs) collapses on both sides since fix 9
+	 * (docs/fidelity.md).
 	 */
 	if (k->kind[ri] != KG_THP || k->no_collapse[ri])
 		return;
-	{
-		bool written = false;
-
-		for (unsigned i = 0; i < r->pages; i++)
-			written |= r->pg[i].touched;
-		if (!written)
-			return;
-	}
 	/* `collapse` is not judged (either side); `madvise collapse`
 	 * is, and it fails on an empty range or one with holes */
 	if (gen_chance(g, 80))
