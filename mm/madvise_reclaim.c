@@ -5,9 +5,10 @@
  * that the model's mm/madvise.c, which other work changes too, stays as
  * it is). All run under mmap_lock for read, PTE by PTE under the PTL.
  *
- * MADV_PAGEOUT/COLD split a large folio (PMD- or PTE-mapped) the range
- * covers in part and take one it covers whole as one folio (reclaim
- * splits it), as the kernel does. MADV_FREE splits a large folio (SIM:
+ * MADV_PAGEOUT/COLD split a large folio (PMD- or PTE-mapped) no single
+ * batch of PTEs in the range maps whole, unless another process may map
+ * it, and take one a batch maps whole as one folio (reclaim splits it),
+ * as the kernel does. MADV_FREE splits a large folio (SIM:
  * even one it covers whole, which the kernel makes lazyfree as it is).
  */
 #include "gup.h"
@@ -16,6 +17,8 @@
 #include "pagemap.h"
 #include "rmap.h"
 #include "swap.h"
+
+static bool folio_maybe_mapped_shared(struct folio *folio);
 
 /* The PTE table covering @addr, or NULL (none, or a huge PMD). */
 static pte_t *madvise_pte_lock(struct mm_struct *mm, unsigned long addr,
@@ -37,21 +40,38 @@ static unsigned long pte_table_end(unsigned long addr, unsigned long end)
 }
 
 /*
- * madvise_large_covered - does [@start, @end) map all of @folio (large,
- * PTE-mapped), whose @page is mapped at @addr? (The kernel's
- * madvise_folio_pte_batch reaching folio_nr_pages.) SIM: the pages are
- * taken to be mapped in order, as a THP split at the PMD level is, and
- * all of them exactly once (its mapcount).
+ * madvise_folio_pte_batch - how many PTEs from @pte (value @ptent, at
+ * @addr, below @end) map consecutive pages of @folio from @ptent's on,
+ * alike but for the dirty, Accessed, soft-dirty and write bits (kernel:
+ * folio_pte_batch_flags, which ignores those). The batch reaches
+ * folio_nr_pages only if this PTE maps the folio's first page and the
+ * next ones map all the others in order. PTL held: raw reads, no yield
+ * point (every writer of these entries holds the PTL; the MMU's A/D
+ * updates are ignored here).
  */
-static bool madvise_large_covered(struct folio *folio, struct page *page,
-				  unsigned long addr, unsigned long start,
-				  unsigned long end)
+static unsigned long madvise_folio_pte_batch(pte_t *pte, pte_t ptent,
+					     unsigned long addr,
+					     unsigned long end,
+					     struct folio *folio)
 {
-	unsigned long first = addr - (page - &folio->page) * PAGE_SIZE;
+	const unsigned long ign = PTE_PFN_MASK | _PAGE_DIRTY |
+				  _PAGE_ACCESSED | _PAGE_SOFT_DIRTY | _PAGE_RW;
+	unsigned long pfn = pte_pfn(ptent);
+	unsigned long left = page_to_pfn(&folio->page) +
+			     folio_nr_pages(folio) - pfn;
+	unsigned long max = (end - addr) >> PAGE_SHIFT, n = 1;
 
-	return first >= start &&
-	       first + folio_nr_pages(folio) * PAGE_SIZE <= end &&
-	       folio_mapcount(folio) == folio_nr_pages(folio);
+	if (left < max)
+		max = left;
+	while (n < max) {
+		pte_t t = __pte(__atomic_load_n(&pte[n].pte, __ATOMIC_RELAXED));
+
+		if (!pte_present(t) || pte_pfn(t) != pfn + n ||
+		    ((t.pte ^ ptent.pte) & ~ign))
+			break;
+		n++;
+	}
+	return n;
 }
 
 /* The PTEs of @folio from @addr on, within @end (the batch to skip). */
@@ -205,25 +225,40 @@ static void cold_or_pageout_range(struct vm_area_struct *vma,
 		    (folio_test_large(folio) || !folio_is_shmem_cache(folio)))
 			continue;
 		if (folio_test_large(folio)) {
-			/* folio_maybe_mapped_shared; SIM: by its mapcount */
-			if (folio_mapcount(folio) > folio_nr_pages(folio))
-				continue;
 			/*
-			 * Covered whole: reclaim takes (and splits) it as one
-			 * folio, cold deactivates it; else split it first.
+			 * One batch of PTEs maps it whole: reclaim takes (and
+			 * splits) it as one folio, cold deactivates it, if
+			 * this process alone maps it (the mapcount is then the
+			 * number of pages). Else split it first, unless
+			 * another process may map it: "do not interfere".
 			 */
-			if (!madvise_large_covered(folio, page, addr, start,
-						   end))
+			nr = madvise_folio_pte_batch(pte, ptent, addr, end,
+						     folio);
+			if (nr < folio_nr_pages(folio)) {
+				step = nr;
+				if (folio_maybe_mapped_shared(folio))
+					continue;
 				goto split;
+			}
+			if (folio_mapcount(folio) != folio_nr_pages(folio)) {
+				step = nr;
+				continue;
+			}
 		} else if (folio_mapcount(folio) != 1) {
 			continue;
+		} else {
+			nr = 1;
 		}
-		if (!pageout && pte_young(ptent))
-			(void)ptep_test_and_clear_young(vma, addr, pte);
+		/* the batch's Accessed bits (kernel: clear_young_dirty_ptes) */
+		for (unsigned long i = 0; !pageout && i < nr; i++)
+			if (pte_young(__pte(__atomic_load_n(&pte[i].pte,
+							    __ATOMIC_RELAXED))))
+				(void)ptep_test_and_clear_young(
+					vma, addr + i * PAGE_SIZE, pte + i);
 		cold_or_pageout_folio(folio, pageout, list);
+		step = nr;
 		continue;
 split:
-		nr = large_batch(folio, page, addr, end);
 		err = madvise_split_large(folio, pte, ptl);
 		if (err != -EBUSY) {
 			pte = madvise_pte_lock(mm, addr, &ptl);
@@ -427,4 +462,95 @@ int madvise_willneed(struct mm_struct *mm, unsigned long start,
 	}
 	mmap_read_unlock(mm);
 	return 0;
+}
+
+/*
+ * mm_maps_folio_at - does @mm map a page of @folio at [@addr, @addr +
+ * @nr pages)? Raw reads of its page tables, no yield point.
+ */
+static bool mm_maps_folio_at(struct mm_struct *mm, unsigned long addr,
+			     unsigned long nr, const struct folio *folio)
+{
+	unsigned long lo = page_to_pfn(&folio->page);
+	unsigned long hi = lo + folio_nr_pages(folio);
+
+	for (unsigned long i = 0; i < nr; i++) {
+		unsigned long va = addr + i * PAGE_SIZE, pfn;
+		pgd_t g = { __atomic_load_n(&pgd_offset(mm, va)->pgd,
+					    __ATOMIC_RELAXED) };
+		pud_t u;
+		pmd_t d;
+		pte_t t;
+
+		if (!pgd_present(g))
+			continue;
+		u.pud = __atomic_load_n(&pud_offset_pfn(pgd_pfn(g), va)->pud,
+					__ATOMIC_RELAXED);
+		if (!pud_present(u))
+			continue;
+		d.pmd = __atomic_load_n(&pmd_offset_pfn(pud_pfn(u), va)->pmd,
+					__ATOMIC_RELAXED);
+		if (pmd_trans_huge(d)) {
+			pfn = pmd_pfn(d);
+			if (pmd_present(d) && pfn < hi && pfn + HPAGE_PMD_NR > lo)
+				return true;
+			continue;
+		}
+		if (!pmd_present(d))
+			continue;
+		t.pte = __atomic_load_n(&pte_offset_pfn(pmd_pfn(d), va)->pte,
+					__ATOMIC_RELAXED);
+		pfn = pte_pfn(t);
+		if (pte_present(t) && pfn >= lo && pfn < hi)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * folio_maybe_mapped_shared - is @folio (mapped by this process) mapped
+ * into another MM too? 6.18 (CONFIG_MM_ID): a small folio, mapcount > 1;
+ * a large one, false when mapped at most once, else a bit the rmap keeps
+ * in the folio from the (at most two) MMs it tracks per folio: "shared"
+ * while two MMs map it (and, a false positive, after more than two MMs
+ * mapped it at one time). Read in David Hildenbrand's patches that
+ * introduced it (2025); the 6.18 text is not verified.
+ * SIM: the model keeps no MM ids; a large anon folio's answer is worked
+ * out exactly by an rmap walk of raw page-table reads (no yield point:
+ * the kernel reads one bit of the folio), so the false positive is lost.
+ * A large file folio is taken as shared (the callers skip those).
+ */
+static bool folio_maybe_mapped_shared(struct folio *folio)
+{
+	unsigned long pgoff = folio->index, nr = folio_nr_pages(folio);
+	struct mm_struct *first = NULL;
+	struct anon_vma_chain *avc;
+	struct anon_vma *anon_vma;
+	int mapcount = folio_mapcount(folio);
+
+	if (!folio_test_large(folio))
+		return mapcount > 1;
+	if (mapcount <= 1)
+		return false;
+#ifdef SIM_STRESS
+	/* real threads may change the anon_vma's list under us */
+	return mapcount > (int)nr;
+#endif
+	anon_vma = folio_test_anon(folio) ? folio_anon_vma(folio) : NULL;
+	if (!anon_vma)
+		return true;
+	list_for_each_entry(avc, &anon_vma->rb_root, same_anon_vma) {
+		struct vm_area_struct *vma = avc->vma;
+		unsigned long addr = vma_address(vma, pgoff, nr), n;
+
+		if (IS_ERR_VALUE(addr) || vma->vm_mm == first)
+			continue;
+		n = (vma->vm_end - addr) >> PAGE_SHIFT;
+		if (!mm_maps_folio_at(vma->vm_mm, addr, n < nr ? n : nr, folio))
+			continue;
+		if (first)
+			return true;
+		first = vma->vm_mm;
+	}
+	return false;
 }

@@ -302,7 +302,6 @@ static void kgen_madvise(struct kgen *k, int t)
 	struct gen *g = &k->g;
 	struct gen_region *r;
 	unsigned first, n, w = gen_below(g, 16);
-	bool pte_thp;
 	int ri;
 
 	if (!gen_pick(g, t, 0, 3, &ri, &first, &n))
@@ -315,7 +314,6 @@ static void kgen_madvise(struct kgen *k, int t)
 	    (kgen_whole(k, ri) || !k->anon_vma[g->th[t].proc][ri]) &&
 	    !kgen_whole_run(k, t, ri, &first, &n))
 		return;
-	pte_thp = k->no_collapse[ri];
 	if (k->kind[ri] == KG_THP && w < 14)
 		k->no_collapse[ri] = true;	/* a PMD split */
 	if (w < 4) {
@@ -367,17 +365,14 @@ static void kgen_madvise(struct kgen *k, int t)
 		 */
 		if (k->kind[ri] == KG_THP) {
 			/*
-			 * Not where the THP may be PTE-mapped (a partial
-			 * op, a COW fault after fork): cold takes a large
-			 * folio the range covers whole in the model, 6.18
-			 * splits it unless one batch of PTEs maps all of it
-			 * (madvise_folio_pte_batch) and skips it if it may
-			 * be mapped by another process
-			 * (folio_maybe_mapped_shared), where the model
-			 * counts mappings (docs/deviations.md, the row
-			 * "THP_SWAP is not modelled").
+			 * Where the THP may be PTE-mapped (a partial op, a
+			 * COW fault after fork) too: 6.18 splits it unless
+			 * one batch of PTEs maps all of it and skips it if
+			 * another process may map it; the model does the
+			 * same since session 12 (mm/madvise_reclaim.c,
+			 * scenarios/kernel/cold-shared-thp.mms).
 			 */
-			if (adv[0] == 'f' || pte_thp)
+			if (adv[0] == 'f')
 				return;
 			for (unsigned i = 0; i < r->pages; i++)
 				if (!gen_ok(g, t, r, i, 0))
