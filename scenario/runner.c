@@ -2857,7 +2857,7 @@ static void dma_write(const struct rhandle *rh, const struct rpage *pg,
 	/* where the page is now: an mremap may have moved it meanwhile */
 	va = pg->va + (va & ~PAGE_MASK);
 	/* a FOLL_GET write, or one that may have gone to the ghost */
-	if (!rh->coherent || pg->alt)
+	if (!rh->coherent || pg->alt || runner_dma_may_be_lost(rh - RT.handles))
 		h = oracle_maybe_store_begin(to, va, 8, val);
 	else
 		h = oracle_store_begin(to, va, 8, val);
@@ -2957,4 +2957,40 @@ int runner_pin_unfollow(const struct scn_op *op, int p, unsigned long va,
 		return 0;
 	op_cow(op, p, va)->ghost = -1;
 	return -1;
+}
+
+/*
+ * runner_dma_may_be_lost - may a DMA write through pin handle @h be lost
+ * as the kernel would lose it? The kernel's contract is that whoever
+ * writes through a pin dirties the pages (unpin_user_pages_dirty_lock,
+ * set_page_dirty_lock); a GUP-fast pin of a writable but clean PTE (an
+ * exclusive page swapped in by a read fault: do_swap_page maps it
+ * writable and clean, and keeps it in the swap cache) dirties nothing.
+ * Released clean (`unpin` without `dirty`), such a page is dropped by
+ * reclaim as a clean swap-cache page, and the device's write goes with
+ * it: the process later reads the swap copy. So when every `unpin` of
+ * the handle in the scenario's text is clean and the scenario reclaims
+ * (`pageout`, `reclaim`, `madvise pageout`), the oracle takes the write
+ * as one that may or may not show (fuzz runner, racy seed 190530: a
+ * false lost-store at the read-back; with `unpin dirty` it is clean).
+ * Read from the text, whether the ops ran or not, as read_back_files()
+ * does for files.
+ */
+bool runner_dma_may_be_lost(long h)
+{
+	const struct scenario *s = RT.s;
+	bool reclaims = false, clean = true;
+
+	for (int k = 0; k < s->nr_ops; k++) {
+		const struct scn_op *op = &s->ops[k];
+
+		reclaims |= op->kind == SCN_OP_PAGEOUT ||
+			    op->kind == SCN_OP_RECLAIM ||
+			    (op->kind == SCN_OP_MADVISE &&
+			     op->advice == SCN_MADV_PAGEOUT);
+		if (op->kind == SCN_OP_UNPIN && op->name == h &&
+		    (op->flags & SCN_F_DIRTY))
+			clean = false;
+	}
+	return reclaims && clean;
 }

@@ -64,4 +64,7 @@ unsigned int scenario_pagemap_bits(uint64_t pme, uint64_t kflags,
 int runner_pin_unfollow(const struct scn_op *op, int p, unsigned long va,
 			bool shared);
 
+/* May a DMA write through pin handle @h be lost to reclaim? (runner.c) */
+bool runner_dma_may_be_lost(long h);
+
 #endif /* SCENARIO_RUNNER_H */
