@@ -1880,10 +1880,10 @@ static bool read_back_files(void);
  *  - COW pages of private file mappings the oracle does not follow (R6);
  *  - file words at or past the smallest size the file had: a store that
  *    met SIGBUS there is in the oracle as if it had landed;
- *  - a file a pin may have reached through a MAP_PRIVATE mapping, or
- *    through a MAP_SHARED one if the file may have been truncated,
- *    punched or MADV_REMOVEd or the scenario reclaims (DMA into a page
- *    the file no longer holds, or that reclaim wrote out before it);
+ *  - a file a pin may have reached through a MAP_SHARED mapping if the
+ *    file may have been truncated, punched or MADV_REMOVEd, or if the
+ *    scenario reclaims (DMA into a page the file no longer holds, or
+ *    that reclaim wrote out before it);
  *  - value sets that overflowed.
  */
 static bool read_back(void)
@@ -2330,12 +2330,15 @@ static bool read_back_range(void *arg, unsigned long start, unsigned long end,
  * its ops whether they ran or not (a superset of what the execution did):
  * the smallest size it may have had (its memfd's, every truncate's);
  * whether it may have been zapped (a truncate or fallocate of it, any
- * MADV_REMOVE); whether a pin may have reached it through a MAP_SHARED or
- * a MAP_PRIVATE mapping (a pin of a region some mmap maps it as).
+ * MADV_REMOVE); whether a pin may have reached it through a MAP_SHARED
+ * mapping (a pin of a region some mmap maps it as). A pin through a
+ * MAP_PRIVATE one writes only copies the oracle follows (or none it reads
+ * back): R/O pins of the file's pages cannot be written through
+ * (validate.c), a pin that breaks COW holds a copy (runner_pin_begin).
  */
 struct rb_file_text {
 	unsigned long min_size;
-	bool zapped, pinned_shared, pinned_private;
+	bool zapped, pinned_shared;
 };
 
 /* A file's read-back: words at or past @limit are not judged. */
@@ -2374,7 +2377,6 @@ static void read_back_file_text(int i, struct rb_file_text *t)
 				    mm->file < 0 && shared &&
 				    mm->name == RT.files[i].region) {
 				t->pinned_shared |= shared;
-				t->pinned_private |= !shared;
 			}
 		}
 	}
@@ -2447,12 +2449,10 @@ static bool read_back_cow_range(void *arg, unsigned long start,
  * its page cache or on swap, whoever maps it or not; then each COW page
  * of a private file mapping the oracle follows, in the process's tables.
  * Not judged: words at or past the smallest size the file had; a file a
- * pin may have reached through a private mapping (a DMA write reaches the
- * file or a copy the oracle does not follow), or through a shared one if
- * the file may have been truncated or punched (the pinned page left the
- * file; DMA goes on into it) or the scenario reclaims (a pinned page
- * written out, or dropped clean, before a DMA write that does not dirty
- * it).
+ * pin may have reached through a shared mapping if the file may have
+ * been truncated or punched (the pinned page left the file; DMA goes on
+ * into it) or the scenario reclaims (a pinned page written out, or
+ * dropped clean, before a DMA write that does not dirty it).
  */
 static bool read_back_files(void)
 {
@@ -2475,8 +2475,7 @@ static bool read_back_files(void)
 		    (f->mapping->anon && list_empty(&f->mapping->i_mmap)))
 			continue;
 		read_back_file_text(i, &t);
-		if (t.pinned_private ||
-		    (t.pinned_shared && (t.zapped || reclaims)))
+		if (t.pinned_shared && (t.zapped || reclaims))
 			continue;
 		rf.limit = t.min_size & ~7UL;
 		if (!oracle_for_each_written(f->opid, read_back_file_range,
@@ -2501,8 +2500,6 @@ static bool read_back_files(void)
 			if (!rf.rb.f->mapping)
 				continue;
 			read_back_file_text(m->file - 1, &t);
-			if (t.pinned_private)
-				continue;
 			rf.limit = t.min_size & ~7UL;
 			rf.rb.base = *region_va(p, g);
 			rf.rb.c = MM_PEEK_INIT(RT.procs[p].mm);
