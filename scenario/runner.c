@@ -134,17 +134,17 @@ struct rmapf {
 
 /*
  * A page of a private file mapping, for the oracle: it reads the file
- * until the process's first store to it; that store's fault copies it
- * (COW), so from then on the page is a ghost of the file page - a
- * snapshot of it taken over that store (oracle_ghost_begin/end, at file
- * offsets) - which only this process's stores change.
+ * until a store, fill or COW-breaking pin copies it (COW); from then on
+ * the page is a ghost of the file page - a snapshot of it taken over that
+ * op (oracle_ghost_begin/end, at file offsets; runner.c's end has how
+ * pins and fills do it) - changed by the process's stores and DMA.
  */
 struct rcow {
 	int ghost;	/* 0: the file; > 0: 1 + the snapshot's id; -1: not
-			 * followed (fork, DONTNEED, truncated, a fill) */
-	int gen;	/* COWing stores begun: a load overlapping one is
+			 * followed (fork, DONTNEED, truncated, faulted) */
+	int gen;	/* COWing ops begun: a load overlapping one is
 			 * not judged (it may see the copy or the file) */
-	int inflight;	/* COWing stores in flight */
+	int inflight;	/* COWing stores, fills, pins in flight */
 };
 
 struct rsig {
