@@ -134,17 +134,17 @@ struct rmapf {
 
 /*
  * A page of a private file mapping, for the oracle: it reads the file
- * until the process's first store to it; that store's fault copies it
- * (COW), so from then on the page is a ghost of the file page - a
- * snapshot of it taken over that store (oracle_ghost_begin/end, at file
- * offsets) - which only this process's stores change.
+ * until a store, fill or COW-breaking pin copies it (COW); from then on
+ * the page is a ghost of the file page - a snapshot of it taken over that
+ * op (oracle_ghost_begin/end, at file offsets; runner.c's end has how
+ * pins and fills do it) - changed by the process's stores and DMA.
  */
 struct rcow {
 	int ghost;	/* 0: the file; > 0: 1 + the snapshot's id; -1: not
-			 * followed (fork, DONTNEED, truncated, a fill) */
-	int gen;	/* COWing stores begun: a load overlapping one is
+			 * followed (fork, DONTNEED, truncated, faulted) */
+	int gen;	/* COWing ops begun: a load overlapping one is
 			 * not judged (it may see the copy or the file) */
-	int inflight;	/* COWing stores in flight */
+	int inflight;	/* COWing stores, fills, pins in flight */
 };
 
 struct rsig {
@@ -515,7 +515,7 @@ static struct rcow *op_cow(const struct scn_op *op, int p, unsigned long va)
  * file_store_begin - a store to [@va, +@len) of a private file mapping:
  * the first one to a page makes it a ghost of the file page, snapshot
  * over this store (returns the snapshot's id, for file_store_end). A fill
- * (several pages): those pages are no longer followed. -1: nothing to end.
+ * goes through runner_fill_begin (the same, per page). -1: nothing to end.
  */
 static int file_store_begin(const struct scn_op *op, int p, unsigned long va,
 			    unsigned long len)
@@ -527,12 +527,12 @@ static int file_store_begin(const struct scn_op *op, int p, unsigned long va,
 	if (!m || m->shared)
 		return -1;
 	base = RT.va[(size_t)p * RT.s->nr_regions + op->addr.region];
-	if (len > 8) {
-		for (unsigned long a = va & PAGE_MASK; a < va + len;
-		     a += PAGE_SIZE)
-			m->cow[(a - base) >> PAGE_SHIFT].ghost = -1;
+	/*
+	 * One word only: a fill's pages are runner_fill_begin's, a pin's
+	 * runner_pin_begin's (both COW a page as this store does).
+	 */
+	if (len > 8)
 		return -1;
-	}
 	off = (va - base) & PAGE_MASK;
 	c = &m->cow[off >> PAGE_SHIFT];
 	if (c->ghost)
@@ -655,8 +655,8 @@ static void do_store(const struct scn_op *op, int p)
 		opid = ghost;
 		ova = (va - RT.va[(size_t)p * RT.s->nr_regions +
 				  op->addr.region]);
-	} else {
-		opid = oracle_target(op, p, va, &ova);
+	} else {	/* a COW in flight: into the copy (runner.c end) */
+		opid = runner_store_target(op, p, va, &ova);
 	}
 	h = opid >= 0 ? oracle_store_begin(opid, ova, 8, op->val) : NULL;
 	err = mm_user_store(proc_mm(p), va, op->val);
@@ -682,18 +682,18 @@ static void do_store(const struct scn_op *op, int p)
 static void do_fill(const struct scn_op *op, int p)
 {
 	struct mm_struct *mm = proc_mm(p);
-	unsigned long va = op_va(op), end = va + op_len(op), ova;
-	int opid, err;
+	unsigned long va = op_va(op), end = va + op_len(op);
+	int err;
 	struct oracle_op *h;
 
 	if (op->flags & SCN_F_FAULTS) {
 		fault_every_page(op, p, va, end, true);
 		return;
 	}
-	file_store_begin(op, p, va, end - va);
-	opid = oracle_target(op, p, va, &ova);
-	h = opid >= 0 ? oracle_store_begin(opid, ova, end - va, op->val) :
-			NULL;
+	/* a store of every word; of a private file mapping, a store of
+	 * each page's part to its copy, whose first store COWs it as a
+	 * store does (runner_fill_begin, at the end of this file) */
+	h = runner_fill_begin(op, p, va, end - va);
 	while (va < end) {
 		unsigned long pend = (va & PAGE_MASK) + PAGE_SIZE;
 		struct tlb_entry e;
@@ -727,7 +727,7 @@ static void do_fill(const struct scn_op *op, int p)
 			}
 		}
 	}
-	oracle_end(h);
+	runner_fill_end(op, h);
 }
 
 /* check: every word of the range holds what the oracle allows. */
@@ -874,13 +874,13 @@ static void do_madvise_op(const struct scn_op *op, int p)
 	int opid = RT.procs[p].opid, g = -1;
 	struct oracle_op *h = NULL;
 
-	/* DONTNEED of a private file mapping drops its COW copies: the
-	 * pages read the file again - or the copy, racing: not followed */
+	/* DONTNEED drops a private file mapping's COW copies (a pin keeps
+	 * its own): the pages read the file again - or, racing, the copy */
 	if (op_rmapf(op, p) && !op_shared(op, p) &&
 	    op->advice == SCN_MADV_DONTNEED)
 		for (unsigned long a = va & PAGE_MASK; a < va + len;
 		     a += PAGE_SIZE)
-			op_cow(op, p, a)->ghost = -1;
+			runner_cow_unfollow(op, p, a);
 	if (op_shared(op, p)) {
 		unsigned long ova;
 		int fid = oracle_target(op, p, va, &ova);
@@ -982,13 +982,13 @@ static void do_pin_op(const struct scn_op *op, int p)
 	bool *zero = sim_zalloc(sizeof(*zero) * n);
 	long got;
 
-	/* R4: only a short-term R/O FOLL_PIN may keep the zero page */
+	/* R4: only a short-term R/O FOLL_PIN of anon may keep zero */
 	if ((f & (FOLL_PIN | FOLL_WRITE | FOLL_LONGTERM)) == FOLL_PIN &&
-	    !shared)
+	    !op_rmapf(op, p))
 		o = oracle_pin_begin(opid, start, n);
 	rh->pages = sim_zalloc(sizeof(*rh->pages) * n);
 	rh->pg = sim_zalloc(sizeof(*rh->pg) * n);
-	pin_race_begin(rh, op, p, start, n);
+	runner_pin_begin(rh, op, p, start, n);
 	if (op->flags & SCN_F_FAST)
 		got = gup_fast_user_pages(proc_mm(p), start, n, f, rh->pages);
 	else
@@ -1009,13 +1009,13 @@ static void do_pin_op(const struct scn_op *op, int p)
 		oracle_pin_end(o, zero);
 	for (int i = 0; i < n; i++) {
 		unsigned long pva = start + i * PAGE_SIZE, ova = pva;
-		/* shared: judged at the file offset; private file: SIM */
-		int id = shared ? oracle_target(op, p, pva, &ova) : opid;
+		/* a file's page or copy: at the file offset; else @p's */
+		int alt, id = runner_pin_page(op, p, i, pva, shared, &ova, &alt);
 
 		rh->pg[i] = (struct rpage){ .opid = id, .va = ova, .zero =
-			zero[i], .alt = runner_pin_unfollow(op, p, pva, shared) };
+			zero[i], .alt = alt };
 	}
-	pin_race_end(rh, p);
+	runner_pin_end(rh, op, p);
 	sim_free(zero);
 	rh->npages = n;
 	rh->proc = p;
@@ -1880,10 +1880,10 @@ static bool read_back_files(void);
  *  - COW pages of private file mappings the oracle does not follow (R6);
  *  - file words at or past the smallest size the file had: a store that
  *    met SIGBUS there is in the oracle as if it had landed;
- *  - a file a pin may have reached through a MAP_PRIVATE mapping, or
- *    through a MAP_SHARED one if the file may have been truncated,
- *    punched or MADV_REMOVEd or the scenario reclaims (DMA into a page
- *    the file no longer holds, or that reclaim wrote out before it);
+ *  - a file a pin may have reached through a MAP_SHARED mapping if the
+ *    file may have been truncated, punched or MADV_REMOVEd, or if the
+ *    scenario reclaims (DMA into a page the file no longer holds, or
+ *    that reclaim wrote out before it);
  *  - value sets that overflowed.
  */
 static bool read_back(void)
@@ -2330,12 +2330,15 @@ static bool read_back_range(void *arg, unsigned long start, unsigned long end,
  * its ops whether they ran or not (a superset of what the execution did):
  * the smallest size it may have had (its memfd's, every truncate's);
  * whether it may have been zapped (a truncate or fallocate of it, any
- * MADV_REMOVE); whether a pin may have reached it through a MAP_SHARED or
- * a MAP_PRIVATE mapping (a pin of a region some mmap maps it as).
+ * MADV_REMOVE); whether a pin may have reached it through a MAP_SHARED
+ * mapping (a pin of a region some mmap maps it as). A pin through a
+ * MAP_PRIVATE one writes only copies the oracle follows (or none it reads
+ * back): R/O pins of the file's pages cannot be written through
+ * (validate.c), a pin that breaks COW holds a copy (runner_pin_begin).
  */
 struct rb_file_text {
 	unsigned long min_size;
-	bool zapped, pinned_shared, pinned_private;
+	bool zapped, pinned_shared;
 };
 
 /* A file's read-back: words at or past @limit are not judged. */
@@ -2374,7 +2377,6 @@ static void read_back_file_text(int i, struct rb_file_text *t)
 				    mm->file < 0 && shared &&
 				    mm->name == RT.files[i].region) {
 				t->pinned_shared |= shared;
-				t->pinned_private |= !shared;
 			}
 		}
 	}
@@ -2447,12 +2449,10 @@ static bool read_back_cow_range(void *arg, unsigned long start,
  * its page cache or on swap, whoever maps it or not; then each COW page
  * of a private file mapping the oracle follows, in the process's tables.
  * Not judged: words at or past the smallest size the file had; a file a
- * pin may have reached through a private mapping (a DMA write reaches the
- * file or a copy the oracle does not follow), or through a shared one if
- * the file may have been truncated or punched (the pinned page left the
- * file; DMA goes on into it) or the scenario reclaims (a pinned page
- * written out, or dropped clean, before a DMA write that does not dirty
- * it).
+ * pin may have reached through a shared mapping if the file may have
+ * been truncated or punched (the pinned page left the file; DMA goes on
+ * into it) or the scenario reclaims (a pinned page written out, or
+ * dropped clean, before a DMA write that does not dirty it).
  */
 static bool read_back_files(void)
 {
@@ -2475,8 +2475,7 @@ static bool read_back_files(void)
 		    (f->mapping->anon && list_empty(&f->mapping->i_mmap)))
 			continue;
 		read_back_file_text(i, &t);
-		if (t.pinned_private ||
-		    (t.pinned_shared && (t.zapped || reclaims)))
+		if (t.pinned_shared && (t.zapped || reclaims))
 			continue;
 		rf.limit = t.min_size & ~7UL;
 		if (!oracle_for_each_written(f->opid, read_back_file_range,
@@ -2501,8 +2500,6 @@ static bool read_back_files(void)
 			if (!rf.rb.f->mapping)
 				continue;
 			read_back_file_text(m->file - 1, &t);
-			if (t.pinned_private)
-				continue;
 			rf.limit = t.min_size & ~7UL;
 			rf.rb.base = *region_va(p, g);
 			rf.rb.c = MM_PEEK_INIT(RT.procs[p].mm);
@@ -2785,13 +2782,10 @@ static void ghost_end(int p, int u, unsigned long va, unsigned long len)
 	unmap_record_end(RT.procs[p].opid, u);
 }
 
-static void pin_race_begin(struct rhandle *rh, const struct scn_op *op,
-			   int p, unsigned long start, int n)
+/* The pin races the unmaps of [@ova, +@n pages) of @opid's memory. */
+static void pin_race_begin_at(struct rhandle *rh, int opid, unsigned long ova,
+			      int n)
 {
-	unsigned long ova = start;
-	/* a shared mapping's pin races zaps of the file's page */
-	int opid = op_shared(op, p) ? oracle_target(op, p, start, &ova) :
-				      RT.procs[p].opid;
 	struct runmaps *l = opid >= 0 ? race_list(opid) : NULL;
 
 	rh->pin_began = rh->pin_ended = 0;
@@ -2809,6 +2803,17 @@ static void pin_race_begin(struct rhandle *rh, const struct scn_op *op,
 		    ranges_meet(m->va, m->len, ova, rh->pin_len))
 			m->g = oracle_ghost_begin(opid, m->va, m->len);
 	}
+}
+
+static void pin_race_begin(struct rhandle *rh, const struct scn_op *op,
+			   int p, unsigned long start, int n)
+{
+	unsigned long ova = start;
+	/* a shared mapping's pin races zaps of the file's page */
+	int opid = op_shared(op, p) ? oracle_target(op, p, start, &ova) :
+				      RT.procs[p].opid;
+
+	pin_race_begin_at(rh, opid, ova, n);
 }
 
 static void pin_race_end(struct rhandle *rh, int p)
@@ -2938,25 +2943,336 @@ static void pins_move(int p, int u, unsigned long from, unsigned long to,
 	}
 }
 
+/* ---- private file pages under pins, fills and DONTNEED ---- */
+
 /*
- * runner_pin_unfollow - page @va of a pin by @op in process @p: for a
- * private file mapping (SIM, docs/deviations.md) the runner follows
- * neither the pinned page nor the page's COW state from now on, and
- * returns -1 (rpage.alt: DMA through it is not judged). A pin may break
- * COW (FOLL_WRITE, or the unshare of a R/O longterm pin) without a CPU
- * store the COW tracking (struct rcow) would see, so a later load of the
- * page judged against the file read a DMA write as a lost store (t_kdiff
- * seed 1130960); and the process's oracle does not follow every store
- * to a private file page, so DMA reads judged against it failed (seed
- * 164). 0 for any other page.
+ * A page of a private file mapping reads the file until it is copied
+ * (COW); from then on it is a ghost of the file page (struct rcow), a
+ * snapshot taken over the op whose fault copied it, at file offsets. What
+ * copies it: a CPU store (file_store_begin), a fill (runner_fill_begin,
+ * page by page) and a pin that breaks COW (runner_pin_begin): FOLL_WRITE
+ * faults the page in for write, and a R/O FOLL_LONGTERM FOLL_PIN
+ * unshares it - gup_must_unshare (mm/internal.h) is true for a non-anon
+ * page under FOLL_LONGTERM in a COW mapping (is_cow_mapping: VM_MAYWRITE
+ * without VM_SHARED, which a memfd's private mapping is, whatever its
+ * protection). The copy's ghost then takes the process's stores and
+ * fills and the device's writes; loads and DMA reads are judged by it.
+ *
+ * A pinned page is judged at its file offset against: the copy's ghost
+ * (the pin broke COW, or the page was a copy already: GUP takes the
+ * process's anon page, or unshares a shared one into an equal copy); or,
+ * for a pin that does not break COW (a short-term R/O FOLL_PIN, a R/O
+ * FOLL_GET) of pages that all still read the file, the file itself, as a
+ * MAP_SHARED mapping's pin is (its unmaps are the file's zaps: a
+ * truncate or punch makes it a ghost, file_zap_begin). shmem_fault
+ * allocates a hole's page (SGP_CACHE): a file's page is never the zero
+ * page (no R4).
+ *
+ * What stays unjudged (rpage.alt -1; DMA writes a maybe-store to an
+ * oracle process nothing reads), and why it cannot be judged:
+ *  - a page the oracle does not follow (rcow.ghost -1) when the pin
+ *    begins: a fork child's copy of its parent's copy (the oracle follows
+ *    the child's private file pages from the file only; a COW copy is
+ *    the parent's ghost at an instant of dup_mmap, which no snapshot at
+ *    file offsets was taken over), a page after DONTNEED (it reads the
+ *    file again, or a copy a racing store faulted in: either), past a
+ *    truncate (even_cows zaps the copy; a grow reads zero or the racing
+ *    store's copy), after a store that faulted (copied or not): the pin
+ *    holds a page whose contents the oracle does not know;
+ *  - a page whose COW raced a pin that does not break COW (in flight when
+ *    it began, or begun during it): GUP got the file's page or the copy;
+ *  - a page an unmap of the process raced (pin_race_end): for anon memory
+ *    the runner judges against the unmap's snapshot too, but that is a
+ *    snapshot of the process's oracle, which holds no private file page;
+ *  - a pin that does not break COW of pages some of which read the file
+ *    and some are copies: one pin races one memory's unmaps (the file's
+ *    zaps or the process's), so its file pages are not judged;
+ *  - a pinned copy whose page DONTNEED drops while another thread may
+ *    store to it (runner_cow_unfollow).
  */
-int runner_pin_unfollow(const struct scn_op *op, int p, unsigned long va,
-			bool shared)
+struct rpin_pg {
+	struct rcow *c;	/* NULL: past the region */
+	int was;	/* rcow.ghost when the pin began */
+	int gen;	/* rcow.gen then */
+	int took;	/* 1 + the snapshot this pin's COW takes; 0: none */
+	bool busy;	/* a COW of it was in flight then */
+};
+
+/* The pin of a private file mapping each task runs (one op at a time). */
+static struct rpin {
+	const struct scn_op *op;	/* NULL: none */
+	bool cow;	/* it breaks COW */
+	bool file;	/* every page read the file: it races the file's zaps */
+	int n, fopid;
+	int dummy;	/* what unjudged DMA writes go to (-1: none yet) */
+	unsigned long base;	/* the region's address when it began */
+	struct rpin_pg *pg;
+} rpin[SIM_MAX_TASKS];
+
+/* The state of @op's pin if it is one of a private file mapping. */
+static struct rpin *rpin_of(const struct scn_op *op)
 {
-	if (shared || !op_rmapf(op, p))
-		return 0;
-	op_cow(op, p, va)->ghost = -1;
-	return -1;
+	int t = sim_task_id();
+
+	if (t < 0 || t >= SIM_MAX_TASKS || rpin[t].op != op)
+		return NULL;
+	return &rpin[t];
+}
+
+/*
+ * runner_pin_begin - a pin by @op of @n pages from @start in @p begins:
+ * pin_race_begin; for a private file mapping, what each page was, and
+ * the COW a pin that breaks it makes: each page still reading the file
+ * becomes a ghost of it, snapshot over the pin (as over a COWing store).
+ */
+void runner_pin_begin(struct rhandle *rh, const struct scn_op *op, int p,
+		      unsigned long start, int n)
+{
+	struct rmapf *m = op_rmapf(op, p);
+	unsigned int f = gup_flags_of(op);
+	int t = sim_task_id();
+	unsigned long size;
+	struct rpin *pc;
+
+	if (t >= 0 && t < SIM_MAX_TASKS)
+		rpin[t].op = NULL;
+	if (!m || m->shared || t < 0 || t >= SIM_MAX_TASKS) {
+		pin_race_begin(rh, op, p, start, n);
+		return;
+	}
+	pc = &rpin[t];
+	*pc = (struct rpin){ .op = op, .n = n, .dummy = -1,
+		.fopid = RT.files[m->file - 1].opid,
+		.base = *region_va(p, op->addr.region),
+		.cow = (f & FOLL_WRITE) ||
+		       (f & (FOLL_PIN | FOLL_LONGTERM)) ==
+			       (FOLL_PIN | FOLL_LONGTERM),
+		.pg = sim_zalloc(sizeof(*pc->pg) * n) };
+	pc->file = !pc->cow;
+	size = RT.s->regions[op->addr.region].size;
+	for (int i = 0; i < n; i++) {
+		unsigned long off = start - pc->base + i * PAGE_SIZE;
+		struct rpin_pg *pp = &pc->pg[i];
+		struct rcow *c = off < size ? &m->cow[off >> PAGE_SHIFT] : NULL;
+
+		if (!c) {
+			pp->was = -1;
+			pc->file = false;
+			continue;
+		}
+		*pp = (struct rpin_pg){ .c = c, .was = c->ghost,
+					.gen = c->gen, .busy = c->inflight };
+		if (c->ghost || c->inflight)
+			pc->file = false;
+		if (!pc->cow || c->ghost || c->inflight)
+			continue;
+		/* GUP's fault copies it (a COW in flight: loads not judged) */
+		c->gen++;
+		c->inflight++;
+		c->ghost = 1 + oracle_ghost_begin(pc->fopid, off, PAGE_SIZE);
+		pp->took = c->ghost;
+	}
+	if (pc->file)
+		pin_race_begin_at(rh, pc->fopid, start - pc->base, n);
+	else
+		pin_race_begin(rh, op, p, start, n);
+}
+
+/*
+ * runner_pin_page - page @i (at @pva) of @op's pin succeeded: whose
+ * memory judges DMA through it (the return), at *@ova; *@alt -1: not
+ * judged. A shared mapping's page: the file's; anon: @p's.
+ */
+int runner_pin_page(const struct scn_op *op, int p, int i, unsigned long pva,
+		    bool shared, unsigned long *ova, int *alt)
+{
+	struct rpin *pc = rpin_of(op);
+	struct rpin_pg *pp;
+
+	*alt = 0;
+	*ova = pva;
+	if (!pc)
+		return shared ? oracle_target(op, p, pva, ova) :
+				RT.procs[p].opid;
+	pp = &pc->pg[i];
+	*ova = pva - pc->base;
+	if (pp->took)
+		return pp->took - 1;	/* the copy this pin made */
+	/* the copy: a pin that breaks COW gets it even from a COW in
+	 * flight (it waits for it, or copies first at an instant of it) */
+	if (pp->was > 0 && (pc->cow || !pp->busy))
+		return pp->was - 1;
+	/* the file's page, if no COW began meanwhile */
+	if (!pp->was && pc->file && pp->c->gen == pp->gen)
+		return pc->fopid;
+	*alt = -1;
+	if (pc->dummy < 0)
+		pc->dummy = oracle_process_new();
+	return pc->dummy;
+}
+
+/*
+ * runner_pin_end - @op's pin of @p ended (after runner_pin_page of every
+ * page): pin_race_end; the snapshots its COW took are taken; a private
+ * file page an unmap of @p raced is not judged (see above).
+ */
+void runner_pin_end(struct rhandle *rh, const struct scn_op *op, int p)
+{
+	struct rpin *pc = rpin_of(op);
+
+	pin_race_end(rh, p);
+	if (!pc)
+		return;
+	for (int i = 0; i < pc->n; i++) {
+		struct rpin_pg *pp = &pc->pg[i];
+
+		if (pp->took) {
+			oracle_ghost_end(pc->fopid, pp->took - 1);
+			pp->c->inflight--;
+		}
+		if (!pc->file && rh->pg[i].alt > 0)
+			rh->pg[i].alt = -1;
+	}
+	sim_free(pc->pg);
+	pc->op = NULL;
+}
+
+/* The fill of a private file mapping each task runs. */
+struct rfill_pg {
+	struct rcow *c;
+	int took;		/* 1 + the snapshot its COW takes; 0: none */
+	struct oracle_op *h;	/* the store of the page's part */
+};
+
+static struct {
+	const struct scn_op *op;	/* NULL: none */
+	int n, fopid;
+	struct rfill_pg *pg;
+} rfill[SIM_MAX_TASKS];
+
+/*
+ * runner_fill_begin - @op fills [@va, +@len) of @p: a store of every
+ * word (returned, for runner_fill_end). Of a private file mapping, a
+ * store of each page's part to the page's copy, the first one to a page
+ * still reading the file copying it (a ghost of the file page, snapshot
+ * over the fill, as over a COWing store); a page not followed stays so.
+ * Until session 12 a fill made its pages not followed: a DMA read
+ * through a pin of the copy was judged against a ghost without the fill
+ * (t_kdiff seed 164, then runner_pin_unfollow).
+ */
+struct oracle_op *runner_fill_begin(const struct scn_op *op, int p,
+				    unsigned long va, unsigned long len)
+{
+	struct rmapf *m = op_rmapf(op, p);
+	int t = sim_task_id(), opid, i = 0;
+	unsigned long ova, base, a;
+
+	if (t >= 0 && t < SIM_MAX_TASKS)
+		rfill[t].op = NULL;
+	if (!m || m->shared) {
+		opid = oracle_target(op, p, va, &ova);
+		return opid >= 0 ? oracle_store_begin(opid, ova, len, op->val) :
+				   NULL;
+	}
+	base = *region_va(p, op->addr.region);
+	if (t < 0 || t >= SIM_MAX_TASKS) {	/* not followed */
+		for (a = va & PAGE_MASK; a < va + len; a += PAGE_SIZE)
+			m->cow[(a - base) >> PAGE_SHIFT].ghost = -1;
+		return NULL;
+	}
+	rfill[t].op = op;
+	rfill[t].fopid = RT.files[m->file - 1].opid;
+	rfill[t].n = (int)((PAGE_ALIGN(va + len) - (va & PAGE_MASK)) >>
+			   PAGE_SHIFT);
+	rfill[t].pg = sim_zalloc(sizeof(*rfill[t].pg) * rfill[t].n);
+	for (a = va & PAGE_MASK; a < va + len; a += PAGE_SIZE, i++) {
+		unsigned long lo = a > va ? a : va;
+		unsigned long hi = a + PAGE_SIZE < va + len ? a + PAGE_SIZE :
+							      va + len;
+		struct rfill_pg *fp = &rfill[t].pg[i];
+		struct rcow *c = &m->cow[(a - base) >> PAGE_SHIFT];
+
+		fp->c = c;
+		if (c->ghost < 0)
+			continue;
+		if (!c->ghost) {
+			c->gen++;
+			c->inflight++;
+			c->ghost = 1 + oracle_ghost_begin(rfill[t].fopid,
+							  a - base, PAGE_SIZE);
+			fp->took = c->ghost;
+		}
+		fp->h = oracle_store_begin(c->ghost - 1, lo - base, hi - lo,
+					   op->val);
+	}
+	return NULL;
+}
+
+/* runner_fill_end - the fill @op (store @h) ended: as file_store_end. */
+void runner_fill_end(const struct scn_op *op, struct oracle_op *h)
+{
+	int t = sim_task_id();
+
+	oracle_end(h);
+	if (t < 0 || t >= SIM_MAX_TASKS || rfill[t].op != op)
+		return;
+	for (int i = 0; i < rfill[t].n; i++) {
+		struct rfill_pg *fp = &rfill[t].pg[i];
+
+		if (fp->took) {
+			oracle_ghost_end(rfill[t].fopid, fp->took - 1);
+			fp->c->inflight--;
+		}
+	}
+	for (int i = 0; i < rfill[t].n; i++)
+		oracle_end(rfill[t].pg[i].h);
+	sim_free(rfill[t].pg);
+	rfill[t].op = NULL;
+}
+
+/*
+ * runner_store_target - whose memory a store by @op to @va of @p that
+ * does not COW itself lands in: for a private file page whose COW is in
+ * flight (a store's, fill's or pin's), the copy - the store waits for
+ * it, or faults first and copies at an instant within that COW's op
+ * (which began before it and copies before it ends); else
+ * oracle_target (an unfollowed page: -1, the store is not followed).
+ */
+int runner_store_target(const struct scn_op *op, int p, unsigned long va,
+			unsigned long *ova)
+{
+	struct rcow *c = op_cow(op, p, va);
+
+	if (c && c->ghost > 0) {
+		*ova = va - *region_va(p, op->addr.region);
+		return c->ghost - 1;
+	}
+	return oracle_target(op, p, va, ova);
+}
+
+/*
+ * runner_cow_unfollow - MADV_DONTNEED of @va (a private file page of @p)
+ * begins: the page is no longer followed (it reads the file again, or a
+ * racing store's new copy). A pin of its copy keeps that page, judged
+ * against its ghost, which only the device changes from now on - unless
+ * another thread may store to the page meanwhile (a store racing the
+ * zap lands in the pinned copy or in a new one; one that begins after
+ * this is followed nowhere) or a COW of it is in flight: then DMA
+ * through the pin is not judged.
+ */
+void runner_cow_unfollow(const struct scn_op *op, int p, unsigned long va)
+{
+	struct rcow *c = op_cow(op, p, va);
+
+	if (c->ghost > 0 && (c->inflight || RT.s->nr_threads > 1))
+		for (int h = 0; h < RT.s->nr_handles; h++) {
+			struct rhandle *rh = &RT.handles[h];
+
+			for (int i = 0; rh->pinned && i < rh->npages; i++)
+				if (rh->pg[i].opid == c->ghost - 1)
+					rh->pg[i].alt = -1;
+		}
+	c->ghost = -1;
 }
 
 /*

@@ -60,9 +60,24 @@ unsigned long scenario_region_addr(int p, int g);
 unsigned int scenario_pagemap_bits(uint64_t pme, uint64_t kflags,
 				   bool pmd_mapped);
 
-/* runner.c's own, declared here so that its trace-keyed lines stay put */
-int runner_pin_unfollow(const struct scn_op *op, int p, unsigned long va,
-			bool shared);
+/*
+ * runner.c's own, declared here so that its trace-keyed lines stay put:
+ * what the oracle follows of a private file mapping's pages under pins,
+ * fills and stores (runner.c, "private file pages").
+ */
+struct oracle_op;
+struct rhandle;
+void runner_pin_begin(struct rhandle *rh, const struct scn_op *op, int p,
+		      unsigned long start, int n);
+int runner_pin_page(const struct scn_op *op, int p, int i, unsigned long pva,
+		    bool shared, unsigned long *ova, int *alt);
+void runner_pin_end(struct rhandle *rh, const struct scn_op *op, int p);
+struct oracle_op *runner_fill_begin(const struct scn_op *op, int p,
+				    unsigned long va, unsigned long len);
+void runner_fill_end(const struct scn_op *op, struct oracle_op *h);
+int runner_store_target(const struct scn_op *op, int p, unsigned long va,
+			unsigned long *ova);
+void runner_cow_unfollow(const struct scn_op *op, int p, unsigned long va);
 
 /* May a DMA write through pin handle @h be lost to reclaim? (runner.c) */
 bool runner_dma_may_be_lost(long h);

@@ -15,7 +15,10 @@
  *    store surviving an unraced fill, a child seeing its parent's value in
  *    a wipe-on-fork range, a DMA read through a discarded page seeing the
  *    process's new page (the oracle's own rules are tested both ways in
- *    t_oracle).
+ *    t_oracle);
+ *  - a pin of a private file mapping's COW copy is followed: the device's
+ *    write through it that the process never sees is reported (a model
+ *    bug switched on), where the runner used to judge nothing.
  *
  * A few seconds under ASan.
  */
@@ -24,6 +27,7 @@
 #include <time.h>
 
 #include "explore/explore.h"
+#include "sim/regress.h"
 #include "explore/program.h"
 #include "scenario/runner.h"
 #include "scenario/scenario.h"
@@ -268,9 +272,48 @@ static void test_dma_clean_release(void)
 	explore_result_free(&r);
 }
 
+/*
+ * tests/scenarios/pin-private-file-vs-fork.mms: the device writes through
+ * a GUP-fast pin of a private file mapping's COW copy taken while the
+ * process forks. Clean in every schedule of up to 2 preemptions; with
+ * GUP-fast's write_protect_seq check removed (gup-fast-no-wp-seq) fork
+ * shares the pinned page with the child, the parent's next store copies
+ * it away, and the runner reports what the parent then misses: its load
+ * (lost-store) or the DMA read of its store (pin-incoherent). Before
+ * session 12 the runner followed no pinned private file page
+ * (runner_pin_unfollow): that search found nothing.
+ */
+static void test_pin_private_file(void)
+{
+	static const char path[] =
+		"tests/scenarios/pin-private-file-vs-fork.mms";
+	struct mmsim_program *p = test_program_load(path, NULL);
+	struct explore_result r;
+
+	if (!ok(p != NULL, "%s loads", path))
+		return;
+	r = explore_for(p, "dpor:2", 0, 0);
+	ok(r.failures == 0 && r.exhausted,
+	   "a DMA write through a pin of a private file page's copy reaches "
+	   "the process: dpor:2 exhausts %llu executions clean",
+	   (unsigned long long)r.executions);
+	explore_result_free(&r);
+	sim_regress_set(SIM_REGRESS_GUP_FAST_NO_WP_SEQ, true);
+	r = explore_for(p, "dpor:2", 0, 0);
+	sim_regress_clear();
+	ok(first_is(&r, SIM_VIOLATION, "lost-store") ||
+	   first_is(&r, SIM_VIOLATION, "pin-incoherent"),
+	   "with gup-fast-no-wp-seq the pinned copy leaves the parent: "
+	   "reported (%llu executions: %s)",
+	   (unsigned long long)r.executions,
+	   r.nr_fail ? r.fail[0].msg : "none failed");
+	explore_result_free(&r);
+	scenario_program_free(p);
+}
+
 int main(void)
 {
-	plan(11);
+	plan(14);
 	scenario_runner_register();
 	test_oom_is_a_limit();
 	test_no_fixed_tables();
@@ -278,5 +321,6 @@ int main(void)
 	test_addresses();
 	test_still_catches();
 	test_dma_clean_release();
+	test_pin_private_file();
 	return done_testing();
 }

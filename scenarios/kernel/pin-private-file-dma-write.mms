@@ -4,8 +4,8 @@
 # is the process's anon copy). Found by t_kdiff's long run (seed
 # 1130960): the model's runner judged the load against the file, whose
 # value is 0, because the COW was GUP's, not a CPU store it follows - a
-# false lost-store. Pinned private file pages are no longer followed
-# (docs/deviations.md).
+# false lost-store. Now the pin's COW makes the page a ghost of the file
+# page, as a COWing store does: both are judged (docs/fidelity.md fix 7).
 config mem=16M
 thread main:
 	memfd F 8K

@@ -4,7 +4,7 @@
 # t_kdiff (seed 164): the model's value agreed with the host's, but its
 # DMA-read check judged the word against a process oracle that had not
 # followed the fill of the private file page (a false pin-incoherent).
-# Such reads are not judged now (docs/deviations.md).
+# Now the read is judged against the copy, the fill followed (fix 6).
 config mem=16M
 thread main:
 	memfd F 12K
