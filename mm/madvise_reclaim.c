@@ -492,7 +492,8 @@ static bool mm_maps_folio_at(struct mm_struct *mm, unsigned long addr,
 					__ATOMIC_RELAXED);
 		if (pmd_trans_huge(d)) {
 			pfn = pmd_pfn(d);
-			if (pmd_present(d) && pfn < hi && pfn + HPAGE_PMD_NR > lo)
+			if (pmd_present(d) && pfn < hi &&
+			    pfn + HPAGE_PMD_NR > lo)
 				return true;
 			continue;
 		}

@@ -1009,9 +1009,9 @@ static void do_pin_op(const struct scn_op *op, int p)
 		oracle_pin_end(o, zero);
 	for (int i = 0; i < n; i++) {
 		unsigned long pva = start + i * PAGE_SIZE, ova = pva;
-		/* a file's page or copy: at the file offset; else @p's */
-		int alt, id = runner_pin_page(op, p, i, pva, shared, &ova, &alt);
+		int alt, id;	/* a file's page or copy: at the file offset */
 
+		id = runner_pin_page(op, p, i, pva, shared, &ova, &alt);
 		rh->pg[i] = (struct rpage){ .opid = id, .va = ova, .zero =
 			zero[i], .alt = alt };
 	}
