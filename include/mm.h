@@ -648,7 +648,6 @@ static inline pgd_t *pgd_offset(struct mm_struct *mm, unsigned long address)
  * checks it is their sum. Defined last: the yield sites above keep
  * their lines.
  */
-int __folio_mapcount(const struct folio *folio);
 static inline int folio_mapcount(const struct folio *folio)
 {
 	if (!folio_test_large(folio))

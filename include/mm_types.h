@@ -8,10 +8,10 @@
  * of compound_head().
  *
  * SIM: the large-folio fields the kernel keeps in the first tail page
- * (_entire_mapcount, _nr_pages_mapped, _large_mapcount, _pincount,
- * order) live in every
- * struct page here and are meaningful in the head only. struct page is
- * therefore larger than the kernel's 64 bytes; nothing depends on its size.
+ * (_entire_mapcount, _nr_pages_mapped, _large_mapcount, _pincount, order)
+ * live in every struct page here and are meaningful in the head only.
+ * struct page is therefore larger than the kernel's 64 bytes; nothing
+ * depends on its size.
  */
 #ifndef MMSIM_MM_TYPES_H
 #define MMSIM_MM_TYPES_H

@@ -157,23 +157,6 @@ void folio_put_refs(struct folio *folio, int refs)
 		__folio_put(folio);
 }
 
-/*
- * __folio_mapcount - folio_mapcount() (mm.h) of a large folio counted
- * the long way: the PTEs of each page plus the PMDs of the whole. Plain
- * loads, no yield point. The checks compare it with _large_mapcount.
- */
-int __folio_mapcount(const struct folio *folio)
-{
-	int n;
-
-	if (!folio_test_large(folio))
-		return page_mapcount_raw(&folio->page);
-	n = __atomic_load_n(&folio->_entire_mapcount.counter, SIM_MO) + 1;
-	for (long i = 0; i < folio_nr_pages(folio); i++)
-		n += page_mapcount_raw(&folio->page + i);
-	return n;
-}
-
 bool is_huge_zero_pmd(pmd_t pmd)
 {
 	return huge_zero_folio && pmd_present(pmd) &&

@@ -2457,13 +2457,13 @@ static bool read_back_cow_range(void *arg, unsigned long start,
 static bool read_back_files(void)
 {
 	const struct scenario *s = RT.s;
-	bool reclaims = false;
+	/*
+	 * Whether the scenario's text reclaims: the same question
+	 * runner_dma_may_be_lost asks of a DMA write (its ops, run or
+	 * not; at the end of this file).
+	 */
+	bool reclaims = runner_text_reclaims();
 
-	for (int k = 0; k < s->nr_ops && !reclaims; k++)
-		reclaims = s->ops[k].kind == SCN_OP_PAGEOUT ||
-			   s->ops[k].kind == SCN_OP_RECLAIM ||
-			   (s->ops[k].kind == SCN_OP_MADVISE &&
-			    s->ops[k].advice == SCN_MADV_PAGEOUT);
 	for (int i = 0; i < RT.nr_files; i++) {
 		struct rfile *f = &RT.files[i];
 		struct read_back_f rf = { .rb = { .p = -1, .f = f } };
@@ -3295,18 +3295,29 @@ void runner_cow_unfollow(const struct scn_op *op, int p, unsigned long va)
 bool runner_dma_may_be_lost(long h)
 {
 	const struct scenario *s = RT.s;
-	bool reclaims = false, clean = true;
 
-	for (int k = 0; k < s->nr_ops; k++) {
-		const struct scn_op *op = &s->ops[k];
+	for (int k = 0; k < s->nr_ops; k++)
+		if (s->ops[k].kind == SCN_OP_UNPIN && s->ops[k].name == h &&
+		    (s->ops[k].flags & SCN_F_DIRTY))
+			return false;
+	return runner_text_reclaims();
+}
 
-		reclaims |= op->kind == SCN_OP_PAGEOUT ||
-			    op->kind == SCN_OP_RECLAIM ||
-			    (op->kind == SCN_OP_MADVISE &&
-			     op->advice == SCN_MADV_PAGEOUT);
-		if (op->kind == SCN_OP_UNPIN && op->name == h &&
-		    (op->flags & SCN_F_DIRTY))
-			clean = false;
-	}
-	return reclaims && clean;
+/*
+ * runner_text_reclaims - does the scenario's text reclaim (`pageout`,
+ * `reclaim`, `madvise pageout`), whether the op runs or not? Then a page
+ * may be written out or dropped clean at any time (read_back_files,
+ * runner_dma_may_be_lost).
+ */
+bool runner_text_reclaims(void)
+{
+	const struct scenario *s = RT.s;
+
+	for (int k = 0; k < s->nr_ops; k++)
+		if (s->ops[k].kind == SCN_OP_PAGEOUT ||
+		    s->ops[k].kind == SCN_OP_RECLAIM ||
+		    (s->ops[k].kind == SCN_OP_MADVISE &&
+		     s->ops[k].advice == SCN_MADV_PAGEOUT))
+			return true;
+	return false;
 }

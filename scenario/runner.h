@@ -81,5 +81,7 @@ void runner_cow_unfollow(const struct scn_op *op, int p, unsigned long va);
 
 /* May a DMA write through pin handle @h be lost to reclaim? (runner.c) */
 bool runner_dma_may_be_lost(long h);
+/* Does the scenario's text reclaim? (runner.c) */
+bool runner_text_reclaims(void);
 
 #endif /* SCENARIO_RUNNER_H */
