@@ -43,7 +43,7 @@ static unsigned long pte_table_end(unsigned long addr, unsigned long end)
  * madvise_folio_pte_batch - how many PTEs from @pte (value @ptent, at
  * @addr, below @end) map consecutive pages of @folio from @ptent's on,
  * alike but for the dirty, Accessed, soft-dirty and write bits (kernel:
- * folio_pte_batch_flags, which ignores those). The batch reaches
+ * folio_pte_batch; which bits it ignores is not verified). It reaches
  * folio_nr_pages only if this PTE maps the folio's first page and the
  * next ones map all the others in order. PTL held: raw reads, no yield
  * point (every writer of these entries holds the PTL; the MMU's A/D
@@ -514,8 +514,8 @@ static bool mm_maps_folio_at(struct mm_struct *mm, unsigned long addr,
  * a large one, false when mapped at most once, else a bit the rmap keeps
  * in the folio from the (at most two) MMs it tracks per folio: "shared"
  * while two MMs map it (and, a false positive, after more than two MMs
- * mapped it at one time). Read in David Hildenbrand's patches that
- * introduced it (2025); the 6.18 text is not verified.
+ * mapped it at one time). Read in the patch that renamed
+ * folio_likely_mapped_shared to it (date not verified) and its callers.
  * SIM: the model keeps no MM ids; a large anon folio's answer is worked
  * out exactly by an rmap walk of raw page-table reads (no yield point:
  * the kernel reads one bit of the folio), so the false positive is lost.

@@ -1192,10 +1192,10 @@ int migrate_copy_and_map(struct folio *dst, struct folio *src)
  * held) for @page, a new order-0 folio that holds only zeros, becomes a
  * mapping of the shared zero page instead (special, vm_page_prot, its
  * soft-dirty and uffd-wp kept), and the page is not mapped again: the
- * split's put at its end frees it (kernel 6.12, "mm: remap unused
- * subpages to shared zeropage when splitting isolated thp"; 6.18 compares
- * with pages_identical() where it had memchr_inv(), and keeps the two
- * bits). Refused for an mlocked page or a VM_LOCKED VMA. The data cannot
+ * split's put at its end frees it (Yu Zhao's "mm: remap unused subpages
+ * to shared zeropage when splitting isolated thp", 2024, which release
+ * not verified; 2025 fixes compare with pages_identical() instead of
+ * memchr_inv() and keep the two bits, in 6.18: not verified). Refused for an mlocked page or a VM_LOCKED VMA. The data cannot
  * change under the compare: the page is locked, mapped nowhere (its
  * entries are migration entries, the TLBs flushed when they were made)
  * and the split's freeze ruled out pins; the compare is a read of it

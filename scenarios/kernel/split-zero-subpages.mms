@@ -1,7 +1,7 @@
 # A split of an anon THP maps each page that holds only zeros to the
-# shared zero page and frees it (kernel 6.12, "mm: remap unused subpages
-# to shared zeropage when splitting isolated thp"; remap_page with
-# RMP_USE_SHARED_ZEROPAGE). MADV_PAGEOUT with no swap splits the THP
+# shared zero page and frees it (2024's "mm: remap unused subpages to
+# shared zeropage when splitting isolated thp", release not verified:
+# remap_page with RMP_USE_SHARED_ZEROPAGE). MADV_PAGEOUT with no swap splits the THP
 # (shrink_folio_list: no swap slot for it, split_folio_to_list, no slot
 # for the pages either): the page with data stays an exclusive anon page,
 # the other 511 read zero from the zero page until a write copies it.
