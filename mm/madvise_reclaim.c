@@ -45,9 +45,9 @@ static unsigned long pte_table_end(unsigned long addr, unsigned long end)
  * alike but for the dirty, Accessed, soft-dirty and write bits (kernel:
  * folio_pte_batch; which bits it ignores is not verified). It reaches
  * folio_nr_pages only if this PTE maps the folio's first page and the
- * next ones map all the others in order. PTL held: raw reads, no yield
- * point (every writer of these entries holds the PTL; the MMU's A/D
- * updates are ignored here).
+ * next ones map all the others in order. SIM: raw reads under the PTL,
+ * no yield point per entry (every writer of these entries holds the PTL;
+ * the MMU's A/D updates are ignored here).
  */
 static unsigned long madvise_folio_pte_batch(pte_t *pte, pte_t ptent,
 					     unsigned long addr,
